@@ -1,0 +1,44 @@
+package structura.api;
+
+/**
+ * Stable codes of user-facing errors. Each code has an entry with its fix in
+ * {@code docs/errors.md}; codes are never reused for a different meaning.
+ */
+public enum ErrorCode {
+  /** An argument is malformed: negative size, bad offset or leading dimension, null. */
+  INVALID_ARGUMENT("STRUCTURA-A001"),
+  /** Operand shapes do not agree (inner dimensions of a product, sizes of a sum). */
+  DIMENSION_MISMATCH("STRUCTURA-A002"),
+  /** Operands mix element types that the operation does not combine. */
+  DTYPE_MISMATCH("STRUCTURA-A003"),
+  /** An output overlaps an input in memory where the operation forbids it. */
+  ALIASING("STRUCTURA-A004"),
+  /** A view reaches outside its backing array. */
+  OUT_OF_BOUNDS("STRUCTURA-A005"),
+  /** The requested backend id is not among the discovered providers. */
+  BACKEND_UNKNOWN("STRUCTURA-B001"),
+  /** The requested backend was found but its probe reports it unavailable. */
+  BACKEND_UNAVAILABLE("STRUCTURA-B002"),
+  /** The backend lacks a routine and strict mode forbids the reference fallback. */
+  ROUTINE_MISSING_STRICT("STRUCTURA-B003"),
+  /** The backend was available but failed while opening or running. */
+  BACKEND_FAILED("STRUCTURA-B004"),
+  /** A configuration value (system property, environment variable, flag) cannot be parsed. */
+  INVALID_CONFIGURATION("STRUCTURA-C001");
+
+  private final String code;
+
+  ErrorCode(String code) {
+    this.code = code;
+  }
+
+  /** The stable code, for example {@code STRUCTURA-B002}. */
+  public String code() {
+    return code;
+  }
+
+  @Override
+  public String toString() {
+    return code;
+  }
+}

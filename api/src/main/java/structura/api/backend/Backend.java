@@ -1,0 +1,66 @@
+package structura.api.backend;
+
+import java.util.Optional;
+import structura.api.DType;
+
+/**
+ * An opened backend: the set of routine implementations a {@link BackendProvider} supplies.
+ * Users do not call routines on a {@code Backend} directly; they go through {@link Compute},
+ * which validates arguments and falls back to the reference routine for what is missing.
+ *
+ * <p><b>Contract for implementers.</b> Each accessor returns the routine family this backend
+ * implements, or empty to use the reference routine (a one-time warning, or an error in strict
+ * mode). {@link #supports} can refuse a precision of an implemented family (an OpenCL device
+ * without fp64, say). Routines receive pre-validated arguments and must be thread-safe.
+ * {@link #close()} releases native resources and is idempotent.
+ */
+public interface Backend extends AutoCloseable {
+  /** The provider's id, for example {@code "vector"}. */
+  String id();
+
+  /** One line for logs and {@code structura backends}: device, threads, SIMD width. */
+  String describe();
+
+  /** General matrix multiply, or empty for the reference routine. */
+  default Optional<GemmRoutine> gemm() {
+    return Optional.empty();
+  }
+
+  /** Matrix-vector multiply, or empty for the reference routine. */
+  default Optional<GemvRoutine> gemv() {
+    return Optional.empty();
+  }
+
+  /** Strided batched GEMM, or empty for the reference routine. */
+  default Optional<BatchedGemmRoutine> batchedGemm() {
+    return Optional.empty();
+  }
+
+  /** Gram / symmetric rank-k update, or empty for the reference routine. */
+  default Optional<GramRoutine> gram() {
+    return Optional.empty();
+  }
+
+  /** Dot, axpy and scal, or empty for the reference routine. */
+  default Optional<Level1Routine> level1() {
+    return Optional.empty();
+  }
+
+  /**
+   * Whether this backend runs {@code family} in {@code dtype}. The default says yes exactly
+   * when the family's accessor is present.
+   */
+  default boolean supports(RoutineFamily family, DType dtype) {
+    return switch (family) {
+      case GEMM -> gemm().isPresent();
+      case GEMV -> gemv().isPresent();
+      case BATCHED_GEMM -> batchedGemm().isPresent();
+      case GRAM -> gram().isPresent();
+      case LEVEL1 -> level1().isPresent();
+    };
+  }
+
+  /** Releases resources; idempotent. Does not throw checked exceptions. */
+  @Override
+  void close();
+}

@@ -1,0 +1,512 @@
+package structura.api.backend;
+
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import structura.api.DType;
+import structura.api.ErrorCode;
+import structura.api.InvalidArgumentException;
+import structura.api.Matrix;
+import structura.api.internal.reference.ReferenceBackend;
+
+/**
+ * The validated entry point to a backend's routines. Every method checks its arguments once
+ * (shapes, dtypes, bounds, aliasing), takes the BLAS fast paths (empty output; {@code alpha == 0}
+ * or an empty inner dimension reduce to {@code C = beta·C}, and {@code beta == 0} never reads C),
+ * then calls the backend's unchecked routine. A routine family the backend lacks runs on the
+ * reference backend with a one-time warning per family and dtype, or fails with
+ * {@code STRUCTURA-B003} in strict mode.
+ *
+ * <p>Instances are thread-safe when the backend's routines are (the SPI requires it). Several
+ * {@code Compute} instances on different backends can coexist in one JVM. Close it to release
+ * the backend; {@link #reference()} is shared and its close does nothing.
+ */
+public final class Compute implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger("structura.backend");
+  private static final Compute REFERENCE = new Compute(new ReferenceBackend(), new ReferenceBackend(), true, false);
+
+  private final Backend backend;
+  private final Backend reference;
+  private final boolean strict;
+  private final boolean closeable;
+  private final Set<String> warned = ConcurrentHashMap.newKeySet();
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private Compute(Backend backend, Backend reference, boolean strict, boolean closeable) {
+    this.backend = Objects.requireNonNull(backend, "backend");
+    this.reference = reference;
+    this.strict = strict;
+    this.closeable = closeable;
+  }
+
+  /**
+   * Wraps an opened backend. Normally obtained through {@link BackendSelection#open()}; backend
+   * tests use this directly.
+   *
+   * @param backend the backend; closed by {@link #close()}
+   * @param strict whether a missing routine is an error rather than a reference fallback
+   */
+  public static Compute of(Backend backend, boolean strict) {
+    return new Compute(backend, new ReferenceBackend(), strict, true);
+  }
+
+  /** The shared reference backend {@code java}: plain loops, always available, the test oracle. */
+  public static Compute reference() {
+    return REFERENCE;
+  }
+
+  /**
+   * Selects and opens a backend for {@code config} from the providers on the module path; the
+   * same as {@code BackendRegistry.discover().select(config).open()}.
+   */
+  public static Compute open(BackendConfig config) {
+    return BackendRegistry.discover().select(config).open();
+  }
+
+  /** The backend this instance dispatches to. */
+  public Backend backend() {
+    return backend;
+  }
+
+  /** The backend id, for example {@code vector}. */
+  public String backendId() {
+    return backend.id();
+  }
+
+  /** Whether missing routines fail instead of falling back. */
+  public boolean strict() {
+    return strict;
+  }
+
+  /**
+   * General matrix multiply {@code C = alpha·op(A)·op(B) + beta·C}, with op(A) m×k, op(B) k×n,
+   * C m×n, all of one dtype. Cost 2mnk flops. Modifies C only.
+   *
+   * @throws InvalidArgumentException on mismatched shapes or dtypes, or if C overlaps A or B
+   */
+  public void gemm(Transpose transA, Transpose transB, double alpha, Matrix a, Matrix b, double beta, Matrix c) {
+    Objects.requireNonNull(transA, "transA");
+    Objects.requireNonNull(transB, "transB");
+    sameDType("gemm", a, b, c);
+    int m = c.rows();
+    int n = c.cols();
+    int k = transA.transposed() ? a.rows() : a.cols();
+    int am = transA.transposed() ? a.cols() : a.rows();
+    int bk = transB.transposed() ? b.cols() : b.rows();
+    int bn = transB.transposed() ? b.rows() : b.cols();
+    if (am != m || bn != n || bk != k) {
+      throw mismatch("gemm: op(A) is " + am + "x" + k + ", op(B) is " + bk + "x" + bn + " and C is " + m + "x" + n
+          + " (transA=" + transA + ", transB=" + transB + ").",
+          "op(A) must be m x k, op(B) k x n and C m x n.");
+    }
+    noOverlap("gemm", "C", c, "A", a);
+    noOverlap("gemm", "C", c, "B", b);
+    if (m == 0 || n == 0) {
+      return;
+    }
+    if (alpha == 0 || k == 0) {
+      scaleOutput(beta, c);
+      return;
+    }
+    GemmRoutine r = routine(RoutineFamily.GEMM, c.dtype()) ? backend.gemm().orElseThrow() : reference.gemm().orElseThrow();
+    if (c.dtype() == DType.F32) {
+      r.sgemm(transA.transposed(), transB.transposed(), m, n, k, (float) alpha, a.f32(), a.offset(), a.ld(),
+          b.f32(), b.offset(), b.ld(), (float) beta, c.f32(), c.offset(), c.ld());
+    } else {
+      r.dgemm(transA.transposed(), transB.transposed(), m, n, k, alpha, a.f64(), a.offset(), a.ld(),
+          b.f64(), b.offset(), b.ld(), beta, c.f64(), c.offset(), c.ld());
+    }
+  }
+
+  /** Allocating product {@code op(A)·op(B)} as a new compact matrix. */
+  public Matrix multiply(Transpose transA, Matrix a, Transpose transB, Matrix b) {
+    int m = transA.transposed() ? a.cols() : a.rows();
+    int n = transB.transposed() ? b.rows() : b.cols();
+    Matrix c = Matrix.zeros(a.dtype(), m, n);
+    gemm(transA, transB, 1.0, a, b, 0.0, c);
+    return c;
+  }
+
+  /**
+   * Matrix-vector multiply {@code y = alpha·op(A)·x + beta·y}. Vectors are {@code 1×n} or
+   * {@code n×1} views (a column view has stride {@code ld}). Cost 2mn flops. Modifies y only.
+   */
+  public void gemv(Transpose transA, double alpha, Matrix a, Matrix x, double beta, Matrix y) {
+    Objects.requireNonNull(transA, "transA");
+    sameDType("gemv", a, x, y);
+    Vec vx = Vec.of("gemv", "x", x);
+    Vec vy = Vec.of("gemv", "y", y);
+    int rowsOp = transA.transposed() ? a.cols() : a.rows();
+    int colsOp = transA.transposed() ? a.rows() : a.cols();
+    if (vx.n != colsOp || vy.n != rowsOp) {
+      throw mismatch("gemv: op(A) is " + rowsOp + "x" + colsOp + ", x has " + vx.n + " entries and y has " + vy.n + ".",
+          "x needs as many entries as op(A) has columns, y as many as it has rows.");
+    }
+    noOverlap("gemv", "y", y, "A", a);
+    noOverlap("gemv", "y", y, "x", x);
+    if (rowsOp == 0) {
+      return;
+    }
+    if (alpha == 0 || colsOp == 0) {
+      scaleOutput(beta, y);
+      return;
+    }
+    GemvRoutine r = routine(RoutineFamily.GEMV, y.dtype()) ? backend.gemv().orElseThrow() : reference.gemv().orElseThrow();
+    if (y.dtype() == DType.F32) {
+      r.sgemv(transA.transposed(), a.rows(), a.cols(), (float) alpha, a.f32(), a.offset(), a.ld(),
+          x.f32(), vx.off, vx.inc, (float) beta, y.f32(), vy.off, vy.inc);
+    } else {
+      r.dgemv(transA.transposed(), a.rows(), a.cols(), alpha, a.f64(), a.offset(), a.ld(),
+          x.f64(), vx.off, vx.inc, beta, y.f64(), vy.off, vy.inc);
+    }
+  }
+
+  /**
+   * Strided batched GEMM: for {@code p < batch}, {@code C_p = alpha·op(A_p)·op(B_p) + beta·C_p}
+   * where {@code A_p} is the view {@code a} shifted by {@code p·strideA} elements (likewise B, C).
+   * A stride of 0 broadcasts one operand. The C_p must be disjoint: either consecutive
+   * ({@code strideC} at least the span of one C) or interleaved within rows
+   * ({@code strideC ≥ cols} and {@code (batch-1)·strideC + cols ≤ ld}, the per-head layout of
+   * attention). Cost 2mnk·batch flops. Modifies the C_p only.
+   */
+  public void batchedGemm(Transpose transA, Transpose transB, int batch, double alpha,
+      Matrix a, int strideA, Matrix b, int strideB, double beta, Matrix c, int strideC) {
+    Objects.requireNonNull(transA, "transA");
+    Objects.requireNonNull(transB, "transB");
+    sameDType("batchedGemm", a, b, c);
+    if (batch < 0 || strideA < 0 || strideB < 0 || strideC < 0) {
+      throw invalid("batchedGemm: batch (" + batch + ") and strides (" + strideA + ", " + strideB + ", " + strideC
+          + ") must be non-negative.", "Pass a batch count and strides of at least 0.");
+    }
+    int m = c.rows();
+    int n = c.cols();
+    int k = transA.transposed() ? a.rows() : a.cols();
+    int am = transA.transposed() ? a.cols() : a.rows();
+    int bk = transB.transposed() ? b.cols() : b.rows();
+    int bn = transB.transposed() ? b.rows() : b.cols();
+    if (am != m || bn != n || bk != k) {
+      throw mismatch("batchedGemm: op(A) is " + am + "x" + k + ", op(B) is " + bk + "x" + bn + " and C is " + m + "x" + n + ".",
+          "op(A) must be m x k, op(B) k x n and C m x n.");
+    }
+    if (batch == 0 || m == 0 || n == 0) {
+      return;
+    }
+    checkBatchBounds("A", a, strideA, batch);
+    checkBatchBounds("B", b, strideB, batch);
+    checkBatchBounds("C", c, strideC, batch);
+    if (batch > 1) {
+      long span = c.extent()[1] - c.extent()[0];
+      boolean consecutive = strideC >= span;
+      boolean interleaved = strideC >= n && (long) (batch - 1) * strideC + n <= c.ld();
+      if (!consecutive && !interleaved) {
+        throw new InvalidArgumentException(ErrorCode.ALIASING,
+            "batchedGemm: with strideC=" + strideC + " the " + batch + " output blocks of shape " + m + "x" + n
+                + " (ld " + c.ld() + ") overlap.",
+            "Use strideC >= " + span + " (blocks one after another) or strideC >= " + n
+                + " with (batch-1)*strideC + " + n + " <= ld (blocks side by side within rows).");
+      }
+    }
+    if (batchOverlap(c, strideC, a, strideA, batch) || batchOverlap(c, strideC, b, strideB, batch)) {
+      throw new InvalidArgumentException(ErrorCode.ALIASING,
+          "batchedGemm: the output blocks share array elements with an input.",
+          "Write C into an array (or a region of it) that A and B do not use.");
+    }
+    if (alpha == 0 || k == 0) {
+      for (int p = 0; p < batch; p++) {
+        scaleOutput(beta, shifted(c, (long) p * strideC));
+      }
+      return;
+    }
+    BatchedGemmRoutine r = routine(RoutineFamily.BATCHED_GEMM, c.dtype())
+        ? backend.batchedGemm().orElseThrow() : reference.batchedGemm().orElseThrow();
+    if (c.dtype() == DType.F32) {
+      r.sgemmStridedBatched(transA.transposed(), transB.transposed(), m, n, k, (float) alpha,
+          a.f32(), a.offset(), a.ld(), strideA, b.f32(), b.offset(), b.ld(), strideB,
+          (float) beta, c.f32(), c.offset(), c.ld(), strideC, batch);
+    } else {
+      r.dgemmStridedBatched(transA.transposed(), transB.transposed(), m, n, k, alpha,
+          a.f64(), a.offset(), a.ld(), strideA, b.f64(), b.offset(), b.ld(), strideB,
+          beta, c.f64(), c.offset(), c.ld(), strideC, batch);
+    }
+  }
+
+  /**
+   * Gram matrix / symmetric rank-k update. With {@code Transpose.T}, A is k×n and
+   * {@code C = alpha·AᵀA + beta·C}; with {@code Transpose.N}, A is n×k and
+   * {@code C = alpha·AAᵀ + beta·C}. C is n×n; both triangles are written and exactly symmetric.
+   * A and C share a dtype, or A is F32 and C is F64 (products and sums in double). Cost nk(n+1)
+   * flops. Modifies C only.
+   */
+  public void gram(Transpose trans, double alpha, Matrix a, double beta, Matrix c) {
+    Objects.requireNonNull(trans, "trans");
+    Objects.requireNonNull(a, "a");
+    Objects.requireNonNull(c, "c");
+    boolean mixed = a.dtype() == DType.F32 && c.dtype() == DType.F64;
+    if (a.dtype() != c.dtype() && !mixed) {
+      throw new InvalidArgumentException(ErrorCode.DTYPE_MISMATCH,
+          "gram: A is " + a.dtype() + " and C is " + c.dtype() + ".",
+          "Use the same dtype for both, or F32 A with F64 C for double accumulation.");
+    }
+    int n = trans.transposed() ? a.cols() : a.rows();
+    int k = trans.transposed() ? a.rows() : a.cols();
+    if (c.rows() != n || c.cols() != n) {
+      throw mismatch("gram: C is " + c.rows() + "x" + c.cols() + " but op(A)ᵀop(A) is " + n + "x" + n + ".",
+          "C must be square with the size of A's " + (trans.transposed() ? "column" : "row") + " count.");
+    }
+    noOverlap("gram", "C", c, "A", a);
+    if (n == 0) {
+      return;
+    }
+    if (alpha == 0 || k == 0) {
+      scaleOutput(beta, c);
+      return;
+    }
+    GramRoutine r = routine(RoutineFamily.GRAM, a.dtype()) ? backend.gram().orElseThrow() : reference.gram().orElseThrow();
+    if (mixed) {
+      r.sdsyrk(trans.transposed(), n, k, alpha, a.f32(), a.offset(), a.ld(), beta, c.f64(), c.offset(), c.ld());
+    } else if (c.dtype() == DType.F32) {
+      r.ssyrk(trans.transposed(), n, k, (float) alpha, a.f32(), a.offset(), a.ld(), (float) beta, c.f32(), c.offset(), c.ld());
+    } else {
+      r.dsyrk(trans.transposed(), n, k, alpha, a.f64(), a.offset(), a.ld(), beta, c.f64(), c.offset(), c.ld());
+    }
+  }
+
+  /**
+   * Dot product Σ x_ij y_ij of two matrices of one shape, or of two vectors of one length (a
+   * row and a column view may be mixed). F32 inputs are summed in float. Modifies nothing.
+   */
+  public double dot(Matrix x, Matrix y) {
+    sameDType("dot", x, y);
+    Level1Routine r = level1(x.dtype());
+    if (isVector(x) && isVector(y)) {
+      Vec vx = Vec.of("dot", "x", x);
+      Vec vy = Vec.of("dot", "y", y);
+      sameLength("dot", vx, vy);
+      if (vx.n == 0) {
+        return 0;
+      }
+      return x.dtype() == DType.F32
+          ? r.sdot(vx.n, x.f32(), vx.off, vx.inc, y.f32(), vy.off, vy.inc)
+          : r.ddot(vx.n, x.f64(), vx.off, vx.inc, y.f64(), vy.off, vy.inc);
+    }
+    sameShape("dot", x, y);
+    double sum = 0;
+    for (int i = 0; i < x.rows() && x.cols() > 0; i++) {
+      sum += x.dtype() == DType.F32
+          ? r.sdot(x.cols(), x.f32(), x.index(i, 0), 1, y.f32(), y.index(i, 0), 1)
+          : r.ddot(x.cols(), x.f64(), x.index(i, 0), 1, y.f64(), y.index(i, 0), 1);
+    }
+    return sum;
+  }
+
+  /**
+   * {@code y ← alpha·x + y} for two matrices of one shape or two vectors of one length. x and y
+   * must be the same view or disjoint. Modifies y.
+   */
+  public void axpy(double alpha, Matrix x, Matrix y) {
+    sameDType("axpy", x, y);
+    boolean identical = x.array() == y.array() && x.offset() == y.offset() && x.ld() == y.ld()
+        && x.rows() == y.rows() && x.cols() == y.cols();
+    if (!identical) {
+      noOverlap("axpy", "y", y, "x", x);
+    }
+    Level1Routine r = level1(x.dtype());
+    if (isVector(x) && isVector(y)) {
+      Vec vx = Vec.of("axpy", "x", x);
+      Vec vy = Vec.of("axpy", "y", y);
+      sameLength("axpy", vx, vy);
+      if (vx.n == 0 || alpha == 0) {
+        return;
+      }
+      if (x.dtype() == DType.F32) {
+        r.saxpy(vx.n, (float) alpha, x.f32(), vx.off, vx.inc, y.f32(), vy.off, vy.inc);
+      } else {
+        r.daxpy(vx.n, alpha, x.f64(), vx.off, vx.inc, y.f64(), vy.off, vy.inc);
+      }
+      return;
+    }
+    sameShape("axpy", x, y);
+    if (alpha == 0 || x.cols() == 0) {
+      return;
+    }
+    for (int i = 0; i < x.rows(); i++) {
+      if (x.dtype() == DType.F32) {
+        r.saxpy(x.cols(), (float) alpha, x.f32(), x.index(i, 0), 1, y.f32(), y.index(i, 0), 1);
+      } else {
+        r.daxpy(x.cols(), alpha, x.f64(), x.index(i, 0), 1, y.f64(), y.index(i, 0), 1);
+      }
+    }
+  }
+
+  /** {@code x ← alpha·x} with IEEE semantics (0·NaN = NaN). Modifies x. */
+  public void scale(double alpha, Matrix x) {
+    Objects.requireNonNull(x, "x");
+    if (x.rows() == 0 || x.cols() == 0) {
+      return;
+    }
+    Level1Routine r = level1(x.dtype());
+    if (isVector(x)) {
+      Vec v = Vec.of("scale", "x", x);
+      if (x.dtype() == DType.F32) {
+        r.sscal(v.n, (float) alpha, x.f32(), v.off, v.inc);
+      } else {
+        r.dscal(v.n, alpha, x.f64(), v.off, v.inc);
+      }
+      return;
+    }
+    for (int i = 0; i < x.rows(); i++) {
+      if (x.dtype() == DType.F32) {
+        r.sscal(x.cols(), (float) alpha, x.f32(), x.index(i, 0), 1);
+      } else {
+        r.dscal(x.cols(), alpha, x.f64(), x.index(i, 0), 1);
+      }
+    }
+  }
+
+  /** Closes the backend (not the shared reference); idempotent. */
+  @Override
+  public void close() {
+    if (closeable && closed.compareAndSet(false, true)) {
+      backend.close();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Compute[" + backend.describe() + (strict ? ", strict" : "") + "]";
+  }
+
+  // ---- dispatch ------------------------------------------------------------------------------
+
+  /** True to use the backend's routine, false for the reference one (after warning or failing). */
+  private boolean routine(RoutineFamily family, DType dtype) {
+    if (backend.supports(family, dtype)) {
+      return true;
+    }
+    if (strict) {
+      throw new BackendUnavailableException(ErrorCode.ROUTINE_MISSING_STRICT, backend.id(),
+          "Backend '" + backend.id() + "' has no " + family + " routine for " + dtype + " and strict mode is on.",
+          "Turn strict mode off (--strict=false, -Dstructura.strict=false) to use the reference routine, "
+              + "or choose a backend that implements it.",
+          java.util.List.of(), null);
+    }
+    if (warned.add(family + "/" + dtype)) {
+      LOG.log(System.Logger.Level.WARNING, "Backend '" + backend.id() + "' has no " + family + " routine for " + dtype
+          + "; using the reference routine (slow). Use --strict to make this an error.");
+    }
+    return false;
+  }
+
+  private Level1Routine level1(DType dtype) {
+    return routine(RoutineFamily.LEVEL1, dtype) ? backend.level1().orElseThrow() : reference.level1().orElseThrow();
+  }
+
+  /** C ← beta·C, where beta = 0 writes zeros without reading C (BLAS semantics). */
+  private void scaleOutput(double beta, Matrix c) {
+    if (beta == 0) {
+      c.fill(0);
+    } else if (beta != 1) {
+      scale(beta, c);
+    }
+  }
+
+  // ---- validation ----------------------------------------------------------------------------
+
+  private static void sameDType(String op, Matrix... ms) {
+    for (int i = 0; i < ms.length; i++) {
+      Objects.requireNonNull(ms[i], op + ": operand " + i + " is null");
+    }
+    for (Matrix m : ms) {
+      if (m.dtype() != ms[0].dtype()) {
+        StringBuilder sb = new StringBuilder();
+        for (Matrix x : ms) {
+          sb.append(sb.isEmpty() ? "" : ", ").append(x.dtype());
+        }
+        throw new InvalidArgumentException(ErrorCode.DTYPE_MISMATCH,
+            op + ": operands have dtypes " + sb + ".",
+            "Convert operands to one dtype with Matrix.toDType.");
+      }
+    }
+  }
+
+  private static void sameShape(String op, Matrix x, Matrix y) {
+    if (x.rows() != y.rows() || x.cols() != y.cols()) {
+      throw mismatch(op + ": x is " + x.rows() + "x" + x.cols() + " and y is " + y.rows() + "x" + y.cols() + ".",
+          "Pass two matrices of one shape, or two vectors of one length.");
+    }
+  }
+
+  private static void sameLength(String op, Vec x, Vec y) {
+    if (x.n != y.n) {
+      throw mismatch(op + ": x has " + x.n + " entries and y has " + y.n + ".", "Pass vectors of one length.");
+    }
+  }
+
+  private static void noOverlap(String op, String outName, Matrix out, String inName, Matrix in) {
+    if (out.mayOverlap(in)) {
+      throw new InvalidArgumentException(ErrorCode.ALIASING,
+          op + ": output " + outName + " " + out + " overlaps input " + inName + " " + in + ".",
+          "Write the result into separate storage (copy the input first if it must be reused).");
+    }
+  }
+
+  private static void checkBatchBounds(String name, Matrix m, int stride, int batch) {
+    long[] e = m.extent();
+    long length = m.dtype() == DType.F32 ? m.f32().length : m.f64().length;
+    if (e[1] > e[0] && e[1] + (long) (batch - 1) * stride > length) {
+      throw new InvalidArgumentException(ErrorCode.OUT_OF_BOUNDS,
+          "batchedGemm: the last of " + batch + " " + name + " blocks (stride " + stride + ") ends at element "
+              + (e[1] + (long) (batch - 1) * stride) + " of an array of length " + length + ".",
+          "Reduce the batch count or stride, or pass a larger array.");
+    }
+  }
+
+  private static boolean batchOverlap(Matrix c, int strideC, Matrix in, int strideIn, int batch) {
+    if (c.array() != in.array()) {
+      return false;
+    }
+    long[] ec = c.extent();
+    long[] ei = in.extent();
+    long cEnd = ec[1] + (long) (batch - 1) * strideC;
+    long iEnd = ei[1] + (long) (batch - 1) * strideIn;
+    return ec[0] < ec[1] && ei[0] < ei[1] && ec[0] < iEnd && ei[0] < cEnd;
+  }
+
+  private static Matrix shifted(Matrix m, long by) {
+    int off = Math.toIntExact(m.offset() + by);
+    return m.dtype() == DType.F32
+        ? Matrix.wrap(m.f32(), off, m.rows(), m.cols(), m.ld())
+        : Matrix.wrap(m.f64(), off, m.rows(), m.cols(), m.ld());
+  }
+
+  private static boolean isVector(Matrix m) {
+    return m.rows() <= 1 || m.cols() <= 1;
+  }
+
+  private static InvalidArgumentException mismatch(String detail, String remedy) {
+    return new InvalidArgumentException(ErrorCode.DIMENSION_MISMATCH, detail, remedy);
+  }
+
+  private static InvalidArgumentException invalid(String detail, String remedy) {
+    return new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT, detail, remedy);
+  }
+
+  /** A vector view: length, first index, stride. */
+  private record Vec(int n, int off, int inc) {
+    static Vec of(String op, String name, Matrix m) {
+      if (m.rows() == 0 || m.cols() == 0) {
+        return new Vec(0, m.offset(), 1);
+      }
+      if (m.rows() == 1) {
+        return new Vec(m.cols(), m.offset(), 1);
+      }
+      if (m.cols() == 1) {
+        return new Vec(m.rows(), m.offset(), m.ld());
+      }
+      throw new InvalidArgumentException(ErrorCode.DIMENSION_MISMATCH,
+          op + ": " + name + " must be a vector (1 x n or n x 1) but is " + m.rows() + "x" + m.cols() + ".",
+          "Pass a row or column view, for example matrix.column(j).");
+    }
+  }
+}
