@@ -8,7 +8,7 @@
 module structura.api {
   exports structura.api;
   exports structura.api.backend;
-  // exports structura.api.operator;  (operators land in the next commit)
+  exports structura.api.operator;
 
   uses structura.api.backend.BackendProvider;
 

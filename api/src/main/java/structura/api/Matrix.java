@@ -252,7 +252,7 @@ public final class Matrix {
   /** A new compact copy converted to {@code target} (rounding when narrowing to F32). */
   public Matrix toDType(DType target) {
     Matrix out = zeros(target, rows, cols);
-    for (int i = 0; i < rows; i++) {
+    for (int i = 0; i < rows && cols > 0; i++) {
       int src = offset + i * ld;
       int dst = i * cols;
       if (f32 != null && target == DType.F32) {
@@ -291,7 +291,7 @@ public final class Matrix {
 
   /** Sets every element of this view to {@code value}. Modifies this view's array. */
   public void fill(double value) {
-    for (int i = 0; i < rows; i++) {
+    for (int i = 0; i < rows && cols > 0; i++) {
       int s = offset + i * ld;
       if (f32 != null) {
         Arrays.fill(f32, s, s + cols, (float) value);
@@ -309,7 +309,7 @@ public final class Matrix {
           "Copy between views of the same shape.");
     }
     Matrix compact = source.dtype == dtype ? source : source.toDType(dtype);
-    for (int i = 0; i < rows; i++) {
+    for (int i = 0; i < rows && cols > 0; i++) {
       int s = compact.offset + i * compact.ld;
       int d = offset + i * ld;
       if (f32 != null) {

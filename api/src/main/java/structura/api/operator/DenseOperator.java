@@ -1,0 +1,75 @@
+package structura.api.operator;
+
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.Set;
+import structura.api.DType;
+import structura.api.Matrix;
+import structura.api.backend.Compute;
+import structura.api.backend.Transpose;
+
+/**
+ * An explicit m×n matrix. {@code apply} is one GEMM on the given {@link Compute}: 2mnk flops.
+ * The matrix is not copied; do not modify it while the operator is in use.
+ */
+public final class DenseOperator implements LinearOperator {
+  private final Matrix matrix;
+  private final Compute compute;
+
+  DenseOperator(Matrix matrix, Compute compute) {
+    this.matrix = Objects.requireNonNull(matrix, "matrix");
+    this.compute = Objects.requireNonNull(compute, "compute");
+  }
+
+  /** The wrapped matrix (not a copy). */
+  public Matrix matrix() {
+    return matrix;
+  }
+
+  /** The compute the GEMMs run on. */
+  public Compute compute() {
+    return compute;
+  }
+
+  @Override
+  public int rows() {
+    return matrix.rows();
+  }
+
+  @Override
+  public int cols() {
+    return matrix.cols();
+  }
+
+  @Override
+  public DType dtype() {
+    return matrix.dtype();
+  }
+
+  @Override
+  public Matrix apply(Matrix x) {
+    Operators.requireInput(this, x, cols(), "apply");
+    return compute.multiply(Transpose.N, matrix, Transpose.N, x);
+  }
+
+  @Override
+  public Matrix applyTranspose(Matrix y) {
+    Operators.requireInput(this, y, rows(), "applyTranspose");
+    return compute.multiply(Transpose.T, matrix, Transpose.N, y);
+  }
+
+  @Override
+  public Matrix toDense() {
+    return matrix.copy();
+  }
+
+  @Override
+  public Set<Structure> structure() {
+    return EnumSet.noneOf(Structure.class);
+  }
+
+  @Override
+  public String toString() {
+    return "Dense(" + rows() + "x" + cols() + ")";
+  }
+}

@@ -1,0 +1,335 @@
+package structura.api.operator;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Objects;
+import structura.api.DType;
+import structura.api.ErrorCode;
+import structura.api.InvalidArgumentException;
+import structura.api.Matrix;
+import structura.api.backend.Compute;
+
+/**
+ * Builds and composes linear operators. Composition simplifies where algebra allows:
+ * <ul>
+ *   <li>products: I·A = A·I = A; diag(d)·diag(e) = diag(d∘e); (A⊗B)(C⊗D) = AC⊗BD when the
+ *       factor shapes agree; block-diagonal times block-diagonal with matching partitions is
+ *       block-diagonal; scalars move out (the rule table is {@code CompositionRules});</li>
+ *   <li>transposes: (Aᵀ)ᵀ = A; symmetric operators, diagonals and identities are their own
+ *       transpose; (A⊗B)ᵀ = Aᵀ⊗Bᵀ; (AB)ᵀ = BᵀAᵀ; (UsVᵀ)ᵀ = VsUᵀ; selections and scatters swap;</li>
+ *   <li>sums flatten and merge diagonal terms; α(βA) = (αβ)A; 1·A = A.</li>
+ * </ul>
+ * Nothing is evaluated eagerly: products of dense operators stay lazy products. Every method
+ * checks shapes and dtypes and throws {@link InvalidArgumentException} with
+ * {@code STRUCTURA-A002}/{@code A003} on a mismatch.
+ */
+public final class Operators {
+  private Operators() {}
+
+  /** The matrix as an operator; GEMMs run on the reference backend. The matrix is not copied. */
+  public static LinearOperator dense(Matrix matrix) {
+    return dense(matrix, Compute.reference());
+  }
+
+  /** The matrix as an operator whose GEMMs run on {@code compute}. The matrix is not copied. */
+  public static LinearOperator dense(Matrix matrix, Compute compute) {
+    return new DenseOperator(matrix, compute);
+  }
+
+  /** diag(values) in {@code dtype} (F32 values are rounded to float). */
+  public static LinearOperator diagonal(DType dtype, double... values) {
+    Objects.requireNonNull(dtype, "dtype");
+    for (double v : values) {
+      if (!Double.isFinite(v)) {
+        throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT,
+            "diagonal entry " + v + " is not finite.", "Pass finite diagonal values.");
+      }
+    }
+    return new DiagonalOperator(values, dtype);
+  }
+
+  /** The n×n identity. */
+  public static LinearOperator identity(DType dtype, int n) {
+    if (n < 0) {
+      throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT, "identity size " + n + " is negative.", "Pass n >= 0.");
+    }
+    return new IdentityOperator(n, Objects.requireNonNull(dtype, "dtype"));
+  }
+
+  /** alpha·A, simplified: 1·A = A, α(βA) = (αβ)A, α·diag(d) = diag(αd), α·I = diag(α). */
+  public static LinearOperator scale(double alpha, LinearOperator a) {
+    Objects.requireNonNull(a, "a");
+    if (alpha == 1) {
+      return a;
+    }
+    if (a instanceof ScaledOperator s) {
+      return scale(alpha * s.alpha(), s.inner());
+    }
+    if (a instanceof DiagonalOperator d) {
+      double[] v = d.diagonal();
+      for (int i = 0; i < v.length; i++) {
+        v[i] *= alpha;
+      }
+      return diagonal(d.dtype(), v);
+    }
+    if (a instanceof IdentityOperator) {
+      double[] v = new double[a.rows()];
+      Arrays.fill(v, alpha);
+      return diagonal(a.dtype(), v);
+    }
+    return new ScaledOperator(alpha, a);
+  }
+
+  /** A₁ + … + A_t (t ≥ 1), all of one shape and dtype; nested sums flatten and diagonals merge. */
+  public static LinearOperator sum(LinearOperator... terms) {
+    requireSome("sum", terms);
+    List<LinearOperator> flat = new ArrayList<>();
+    for (LinearOperator t : terms) {
+      Objects.requireNonNull(t, "term");
+      sameDType("sum", terms[0], t);
+      if (t.rows() != terms[0].rows() || t.cols() != terms[0].cols()) {
+        throw new InvalidArgumentException(ErrorCode.DIMENSION_MISMATCH,
+            "sum: a term is " + t.rows() + "x" + t.cols() + " but the first is " + terms[0].rows() + "x" + terms[0].cols() + ".",
+            "Add operators of one shape.");
+      }
+      if (t instanceof SumOperator s) {
+        flat.addAll(s.terms());
+      } else {
+        flat.add(t);
+      }
+    }
+    double[] diag = null;
+    List<LinearOperator> rest = new ArrayList<>();
+    for (LinearOperator t : flat) {
+      if (t instanceof DiagonalOperator || t instanceof IdentityOperator) {
+        if (diag == null) {
+          diag = new double[t.rows()];
+        }
+        for (int i = 0; i < diag.length; i++) {
+          diag[i] += t instanceof DiagonalOperator d ? d.entry(i) : 1.0;
+        }
+      } else {
+        rest.add(t);
+      }
+    }
+    if (diag != null) {
+      rest.add(diagonal(terms[0].dtype(), diag));
+    }
+    return rest.size() == 1 ? rest.get(0) : new SumOperator(rest);
+  }
+
+  /** A₁·A₂·…·A_t (t ≥ 1), applied right to left; simplified pairwise by the rule table. */
+  public static LinearOperator product(LinearOperator... factors) {
+    requireSome("product", factors);
+    LinearOperator result = Objects.requireNonNull(factors[0], "factor");
+    for (int i = 1; i < factors.length; i++) {
+      LinearOperator next = Objects.requireNonNull(factors[i], "factor");
+      sameDType("product", result, next);
+      if (result.cols() != next.rows()) {
+        throw new InvalidArgumentException(ErrorCode.DIMENSION_MISMATCH,
+            "product: factor " + (i - 1) + " has " + result.cols() + " columns but factor " + i + " has " + next.rows() + " rows.",
+            "Adjacent factors must agree in their inner dimension.");
+      }
+      result = multiply(result, next);
+    }
+    return result;
+  }
+
+  private static LinearOperator multiply(LinearOperator a, LinearOperator b) {
+    LinearOperator simplified = CompositionRules.simplifyProduct(a, b);
+    if (simplified != null) {
+      return simplified;
+    }
+    List<LinearOperator> factors = new ArrayList<>();
+    if (a instanceof ProductOperator p) {
+      factors.addAll(p.factors());
+    } else {
+      factors.add(a);
+    }
+    if (b instanceof ProductOperator p) {
+      factors.addAll(p.factors());
+    } else {
+      factors.add(b);
+    }
+    return new ProductOperator(factors);
+  }
+
+  /** Aᵀ, simplified by the transpose rules listed on this class. */
+  public static LinearOperator transpose(LinearOperator a) {
+    Objects.requireNonNull(a, "a");
+    if (a instanceof TransposedOperator t) {
+      return t.inner();
+    }
+    if (a instanceof IdentityOperator || a instanceof DiagonalOperator) {
+      return a;
+    }
+    if (a instanceof KroneckerOperator k) {
+      return kronecker(k.left().transpose(), k.right().transpose());
+    }
+    if (a instanceof BlockDiagonalOperator b) {
+      return blockDiagonal(b.blocks().stream().map(LinearOperator::transpose).toArray(LinearOperator[]::new));
+    }
+    if (a instanceof ScaledOperator s) {
+      return scale(s.alpha(), s.inner().transpose());
+    }
+    if (a instanceof SumOperator s) {
+      return sum(s.terms().stream().map(LinearOperator::transpose).toArray(LinearOperator[]::new));
+    }
+    if (a instanceof ProductOperator p) {
+      List<LinearOperator> f = p.factors();
+      LinearOperator[] reversed = new LinearOperator[f.size()];
+      for (int i = 0; i < reversed.length; i++) {
+        reversed[i] = f.get(f.size() - 1 - i).transpose();
+      }
+      return product(reversed);
+    }
+    if (a instanceof LowRankOperator l) {
+      return new LowRankOperator(l.v(), l.s(), l.u(), l.compute());
+    }
+    if (a instanceof SelectionOperator s) {
+      return new ScatterOperator(s.indices(), s.cols(), s.dtype());
+    }
+    if (a instanceof ScatterOperator s) {
+      return new SelectionOperator(s.indices(), s.rows(), s.dtype());
+    }
+    if (!(a instanceof OpaqueOperator) && a.is(Structure.SYMMETRIC)) {
+      return a;
+    }
+    return new TransposedOperator(a);
+  }
+
+  /** A ⊗ B, applied through its factors (see {@link KroneckerOperator}). */
+  public static LinearOperator kronecker(LinearOperator a, LinearOperator b) {
+    Objects.requireNonNull(a, "a");
+    Objects.requireNonNull(b, "b");
+    sameDType("kronecker", a, b);
+    Math.multiplyExact(a.rows(), b.rows());
+    Math.multiplyExact(a.cols(), b.cols());
+    return new KroneckerOperator(a, b);
+  }
+
+  /** diag(A₁, …, A_t) (t ≥ 1); blocks may be rectangular. */
+  public static LinearOperator blockDiagonal(LinearOperator... blocks) {
+    requireSome("blockDiagonal", blocks);
+    for (LinearOperator b : blocks) {
+      sameDType("blockDiagonal", blocks[0], Objects.requireNonNull(b, "block"));
+    }
+    return blocks.length == 1 ? blocks[0] : new BlockDiagonalOperator(List.of(blocks));
+  }
+
+  /** U·diag(s)·Vᵀ with GEMMs on the reference backend. */
+  public static LinearOperator lowRank(Matrix u, double[] s, Matrix v) {
+    return lowRank(u, s, v, Compute.reference());
+  }
+
+  /** U·diag(s)·Vᵀ (U m×r, s length r, V n×r) with GEMMs on {@code compute}. Factors are not copied. */
+  public static LinearOperator lowRank(Matrix u, double[] s, Matrix v, Compute compute) {
+    Objects.requireNonNull(u, "u");
+    Objects.requireNonNull(s, "s");
+    Objects.requireNonNull(v, "v");
+    if (u.cols() != s.length || v.cols() != s.length) {
+      throw new InvalidArgumentException(ErrorCode.DIMENSION_MISMATCH,
+          "lowRank: U has " + u.cols() + " columns, s has " + s.length + " entries and V has " + v.cols() + " columns.",
+          "U (m x r), s (r) and V (n x r) must agree in r.");
+    }
+    if (u.dtype() != v.dtype()) {
+      throw new InvalidArgumentException(ErrorCode.DTYPE_MISMATCH,
+          "lowRank: U is " + u.dtype() + " and V is " + v.dtype() + ".", "Use one dtype for both factors.");
+    }
+    return new LowRankOperator(u, s, v, compute);
+  }
+
+  /** Row selection: (S·x)_i = x_{indices[i]}, an indices.length × n operator. */
+  public static LinearOperator selection(DType dtype, int[] indices, int n) {
+    checkIndices(indices, n);
+    return new SelectionOperator(indices, n, dtype);
+  }
+
+  /** Scatter (transpose of a selection): an n × indices.length operator adding x_i into row indices[i]. */
+  public static LinearOperator scatter(DType dtype, int[] indices, int n) {
+    checkIndices(indices, n);
+    return new ScatterOperator(indices, n, dtype);
+  }
+
+  /**
+   * {@code a} with structure declared by the caller (PSD implies symmetric). The declaration is
+   * trusted: algorithms dispatch on it.
+   */
+  public static LinearOperator tagged(LinearOperator a, Structure... structure) {
+    Objects.requireNonNull(a, "a");
+    EnumSet<Structure> s = EnumSet.noneOf(Structure.class);
+    s.addAll(Arrays.asList(structure));
+    if (!s.isEmpty() && a.rows() != a.cols()) {
+      throw new InvalidArgumentException(ErrorCode.DIMENSION_MISMATCH,
+          "tagged: structure " + s + " needs a square operator but it is " + a.rows() + "x" + a.cols() + ".",
+          "Declare symmetric, PSD or orthogonal only for square operators.");
+    }
+    return new TaggedOperator(a, s);
+  }
+
+  /** {@code a} with its structure hidden from every simplification rule (the generic baseline). */
+  public static LinearOperator opaque(LinearOperator a) {
+    return new OpaqueOperator(Objects.requireNonNull(a, "a"));
+  }
+
+  // ---- helpers shared by the implementations ---------------------------------------------------
+
+  static void requireInput(LinearOperator op, Matrix x, int expectedRows, String method) {
+    Objects.requireNonNull(x, "x");
+    if (x.rows() != expectedRows) {
+      throw new InvalidArgumentException(ErrorCode.DIMENSION_MISMATCH,
+          op + "." + method + ": the input has " + x.rows() + " rows but " + expectedRows + " are needed.",
+          "Pass a block of vectors as the columns of a " + expectedRows + " x k matrix.");
+    }
+    if (x.dtype() != op.dtype()) {
+      throw new InvalidArgumentException(ErrorCode.DTYPE_MISMATCH,
+          op + "." + method + ": the operator is " + op.dtype() + " but the input is " + x.dtype() + ".",
+          "Convert the input with Matrix.toDType(" + op.dtype() + ").");
+    }
+  }
+
+  static Matrix scaledInPlace(Matrix m, double alpha) {
+    for (int i = 0; i < m.rows(); i++) {
+      for (int j = 0; j < m.cols(); j++) {
+        m.set(i, j, alpha * m.get(i, j));
+      }
+    }
+    return m;
+  }
+
+  static void addInPlace(Matrix target, Matrix addend) {
+    for (int i = 0; i < target.rows(); i++) {
+      for (int j = 0; j < target.cols(); j++) {
+        target.set(i, j, target.get(i, j) + addend.get(i, j));
+      }
+    }
+  }
+
+  private static void sameDType(String op, LinearOperator a, LinearOperator b) {
+    if (a.dtype() != b.dtype()) {
+      throw new InvalidArgumentException(ErrorCode.DTYPE_MISMATCH,
+          op + ": operands are " + a.dtype() + " and " + b.dtype() + ".", "Build all operands in one dtype.");
+    }
+  }
+
+  private static void requireSome(String op, LinearOperator[] xs) {
+    if (xs == null || xs.length == 0) {
+      throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT, op + ": no operands given.", "Pass at least one operator.");
+    }
+  }
+
+  private static void checkIndices(int[] indices, int n) {
+    Objects.requireNonNull(indices, "indices");
+    if (n < 0) {
+      throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT, "size " + n + " is negative.", "Pass n >= 0.");
+    }
+    for (int i : indices) {
+      if (i < 0 || i >= n) {
+        throw new InvalidArgumentException(ErrorCode.OUT_OF_BOUNDS,
+            "index " + i + " is outside [0, " + n + ").", "Use indices in [0, n).");
+      }
+    }
+  }
+}
