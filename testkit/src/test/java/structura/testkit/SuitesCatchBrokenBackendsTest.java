@@ -1,0 +1,245 @@
+package structura.testkit;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+
+import java.util.Optional;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.platform.launcher.Launcher;
+import org.junit.platform.launcher.LauncherDiscoveryRequest;
+import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
+import org.junit.platform.launcher.core.LauncherFactory;
+import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
+import org.junit.platform.launcher.listeners.TestExecutionSummary;
+import structura.api.backend.Availability;
+import structura.api.backend.Backend;
+import structura.api.backend.BackendConfig;
+import structura.api.backend.BackendProvider;
+import structura.api.backend.Compute;
+import structura.api.backend.GemmRoutine;
+import structura.api.backend.GramRoutine;
+import structura.api.backend.Level1Routine;
+
+/**
+ * The conformance suites can fail: each deliberately broken backend below must make its suite
+ * report failures. Guards against suites that pass whatever the backend does.
+ */
+class SuitesCatchBrokenBackendsTest {
+
+  @ParameterizedTest
+  @ValueSource(classes = {IgnoresBeta.class, WritesPastTheView.class, DropsLastTerm.class, LowerTriangleOnly.class, DotIgnoresStride.class})
+  void brokenBackendFailsItsSuite(Class<?> suite) {
+    LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request().selectors(selectClass(suite)).build();
+    Launcher launcher = LauncherFactory.create();
+    SummaryGeneratingListener listener = new SummaryGeneratingListener();
+    launcher.execute(request, listener);
+    TestExecutionSummary summary = listener.getSummary();
+    assertTrue(summary.getTestsStartedCount() > 0, suite.getSimpleName() + " ran no test");
+    assertTrue(summary.getTotalFailureCount() > 0, suite.getSimpleName() + " did not catch the broken backend");
+  }
+
+  /** A provider whose backend has the given routines, reference routines elsewhere. */
+  static BackendProvider provider(GemmRoutine gemm, GramRoutine gram, Level1Routine level1) {
+    Backend ref = Compute.reference().backend();
+    return new BackendProvider() {
+      @Override
+      public String id() {
+        return "broken";
+      }
+
+      @Override
+      public String displayName() {
+        return "deliberately broken";
+      }
+
+      @Override
+      public int priority() {
+        return 0;
+      }
+
+      @Override
+      public Availability probe() {
+        return Availability.available("broken on purpose");
+      }
+
+      @Override
+      public Backend open(BackendConfig config) {
+        return new Backend() {
+          @Override
+          public String id() {
+            return "broken";
+          }
+
+          @Override
+          public String describe() {
+            return "broken";
+          }
+
+          @Override
+          public Optional<GemmRoutine> gemm() {
+            return Optional.of(gemm != null ? gemm : ref.gemm().orElseThrow());
+          }
+
+          @Override
+          public Optional<GramRoutine> gram() {
+            return Optional.of(gram != null ? gram : ref.gram().orElseThrow());
+          }
+
+          @Override
+          public Optional<Level1Routine> level1() {
+            return Optional.of(level1 != null ? level1 : ref.level1().orElseThrow());
+          }
+
+          @Override
+          public void close() {}
+        };
+      }
+    };
+  }
+
+  static final GemmRoutine REF_GEMM = Compute.reference().backend().gemm().orElseThrow();
+  static final GramRoutine REF_GRAM = Compute.reference().backend().gram().orElseThrow();
+  static final Level1Routine REF_L1 = Compute.reference().backend().level1().orElseThrow();
+
+  /** Treats every beta as 0. */
+  static class IgnoresBeta extends GemmConformanceSuite {
+    @Override
+    protected BackendProvider provider() {
+      return SuitesCatchBrokenBackendsTest.provider(new GemmRoutine() {
+        @Override
+        public void sgemm(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int ao, int lda, float[] b, int bo, int ldb, float beta, float[] c, int co, int ldc) {
+          REF_GEMM.sgemm(ta, tb, m, n, k, alpha, a, ao, lda, b, bo, ldb, 0f, c, co, ldc);
+        }
+
+        @Override
+        public void dgemm(boolean ta, boolean tb, int m, int n, int k, double alpha, double[] a, int ao, int lda, double[] b, int bo, int ldb, double beta, double[] c, int co, int ldc) {
+          REF_GEMM.dgemm(ta, tb, m, n, k, alpha, a, ao, lda, b, bo, ldb, 0.0, c, co, ldc);
+        }
+      }, null, null);
+    }
+  }
+
+  /** Correct, then writes one element after the last row of C. */
+  static class WritesPastTheView extends GemmConformanceSuite {
+    @Override
+    protected BackendProvider provider() {
+      return SuitesCatchBrokenBackendsTest.provider(new GemmRoutine() {
+        @Override
+        public void sgemm(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int ao, int lda, float[] b, int bo, int ldb, float beta, float[] c, int co, int ldc) {
+          REF_GEMM.sgemm(ta, tb, m, n, k, alpha, a, ao, lda, b, bo, ldb, beta, c, co, ldc);
+          int past = co + (m - 1) * ldc + n;
+          if (past < c.length) {
+            c[past] = 0f;
+          }
+        }
+
+        @Override
+        public void dgemm(boolean ta, boolean tb, int m, int n, int k, double alpha, double[] a, int ao, int lda, double[] b, int bo, int ldb, double beta, double[] c, int co, int ldc) {
+          REF_GEMM.dgemm(ta, tb, m, n, k, alpha, a, ao, lda, b, bo, ldb, beta, c, co, ldc);
+          int past = co + (m - 1) * ldc + n;
+          if (past < c.length) {
+            c[past] = 0.0;
+          }
+        }
+      }, null, null);
+    }
+  }
+
+  /** Sums only k − 1 terms. */
+  static class DropsLastTerm extends GemmConformanceSuite {
+    @Override
+    protected BackendProvider provider() {
+      return SuitesCatchBrokenBackendsTest.provider(new GemmRoutine() {
+        @Override
+        public void sgemm(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int ao, int lda, float[] b, int bo, int ldb, float beta, float[] c, int co, int ldc) {
+          if (k > 1) {
+            REF_GEMM.sgemm(ta, tb, m, n, k - 1, alpha, a, ao, lda, b, bo, ldb, beta, c, co, ldc);
+          } else {
+            REF_GEMM.sgemm(ta, tb, m, n, k, alpha, a, ao, lda, b, bo, ldb, beta, c, co, ldc);
+          }
+        }
+
+        @Override
+        public void dgemm(boolean ta, boolean tb, int m, int n, int k, double alpha, double[] a, int ao, int lda, double[] b, int bo, int ldb, double beta, double[] c, int co, int ldc) {
+          if (k > 1) {
+            REF_GEMM.dgemm(ta, tb, m, n, k - 1, alpha, a, ao, lda, b, bo, ldb, beta, c, co, ldc);
+          } else {
+            REF_GEMM.dgemm(ta, tb, m, n, k, alpha, a, ao, lda, b, bo, ldb, beta, c, co, ldc);
+          }
+        }
+      }, null, null);
+    }
+  }
+
+  /** Computes the Gram matrix correctly but then zeroes the strict upper triangle. */
+  static class LowerTriangleOnly extends GramConformanceSuite {
+    @Override
+    protected BackendProvider provider() {
+      return SuitesCatchBrokenBackendsTest.provider(null, new GramRoutine() {
+        @Override
+        public void ssyrk(boolean t, int n, int k, float alpha, float[] a, int ao, int lda, float beta, float[] c, int co, int ldc) {
+          REF_GRAM.ssyrk(t, n, k, alpha, a, ao, lda, beta, c, co, ldc);
+          for (int i = 0; i < n; i++) {
+            for (int j = i + 1; j < n; j++) {
+              c[co + i * ldc + j] = 0f;
+            }
+          }
+        }
+
+        @Override
+        public void dsyrk(boolean t, int n, int k, double alpha, double[] a, int ao, int lda, double beta, double[] c, int co, int ldc) {
+          REF_GRAM.dsyrk(t, n, k, alpha, a, ao, lda, beta, c, co, ldc);
+          for (int i = 0; i < n; i++) {
+            for (int j = i + 1; j < n; j++) {
+              c[co + i * ldc + j] = 0.0;
+            }
+          }
+        }
+
+        @Override
+        public void sdsyrk(boolean t, int n, int k, double alpha, float[] a, int ao, int lda, double beta, double[] c, int co, int ldc) {
+          REF_GRAM.sdsyrk(t, n, k, alpha, a, ao, lda, beta, c, co, ldc);
+        }
+      }, null);
+    }
+  }
+
+  /** A dot product that assumes unit strides. */
+  static class DotIgnoresStride extends Level1ConformanceSuite {
+    @Override
+    protected BackendProvider provider() {
+      return SuitesCatchBrokenBackendsTest.provider(null, null, new Level1Routine() {
+        @Override
+        public float sdot(int n, float[] x, int xo, int ix, float[] y, int yo, int iy) {
+          return REF_L1.sdot(n, x, xo, 1, y, yo, 1);
+        }
+
+        @Override
+        public double ddot(int n, double[] x, int xo, int ix, double[] y, int yo, int iy) {
+          return REF_L1.ddot(n, x, xo, 1, y, yo, 1);
+        }
+
+        @Override
+        public void saxpy(int n, float alpha, float[] x, int xo, int ix, float[] y, int yo, int iy) {
+          REF_L1.saxpy(n, alpha, x, xo, ix, y, yo, iy);
+        }
+
+        @Override
+        public void daxpy(int n, double alpha, double[] x, int xo, int ix, double[] y, int yo, int iy) {
+          REF_L1.daxpy(n, alpha, x, xo, ix, y, yo, iy);
+        }
+
+        @Override
+        public void sscal(int n, float alpha, float[] x, int xo, int ix) {
+          REF_L1.sscal(n, alpha, x, xo, ix);
+        }
+
+        @Override
+        public void dscal(int n, double alpha, double[] x, int xo, int ix) {
+          REF_L1.dscal(n, alpha, x, xo, ix);
+        }
+      });
+    }
+  }
+}
