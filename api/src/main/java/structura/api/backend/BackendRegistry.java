@@ -144,7 +144,8 @@ public final class BackendRegistry {
           String.join(" ", u.remedies()) + " Or choose another backend (or 'auto').",
           reports, u.cause());
     }
-    String why = "Using backend '" + id + "' (" + request.describe() + "): " + report.availability().summary() + ".";
+    String why = "Using backend '" + id + "' (requested by " + request.source().description() + " " + request.origin() + "): "
+        + report.availability().summary() + ".";
     LOG.log(System.Logger.Level.DEBUG, why);
     return new BackendSelection(report, config, false, why);
   }

@@ -1,0 +1,14 @@
+/**
+ * The {@code structura} command-line tool: picocli commands wired with Guice. Backends are not
+ * required here; they are found at run time through {@code ServiceLoader} from whatever
+ * backend modules are on the module path.
+ */
+module structura.cli {
+  requires structura.api;
+  requires info.picocli;
+  requires com.google.guice;
+  requires jakarta.inject;
+  requires java.logging;
+
+  opens structura.cli to info.picocli, com.google.guice;
+}
