@@ -91,15 +91,7 @@ public final class Compute implements AutoCloseable {
     sameDType("gemm", a, b, c);
     int m = c.rows();
     int n = c.cols();
-    int k = transA.transposed() ? a.rows() : a.cols();
-    int am = transA.transposed() ? a.cols() : a.rows();
-    int bk = transB.transposed() ? b.cols() : b.rows();
-    int bn = transB.transposed() ? b.rows() : b.cols();
-    if (am != m || bn != n || bk != k) {
-      throw mismatch("gemm: op(A) is " + am + "x" + k + ", op(B) is " + bk + "x" + bn + " and C is " + m + "x" + n
-          + " (transA=" + transA + ", transB=" + transB + ").",
-          "op(A) must be m x k, op(B) k x n and C m x n.");
-    }
+    int k = innerDimension("gemm", transA, transB, a, b, c);
     noOverlap("gemm", "C", c, "A", a);
     noOverlap("gemm", "C", c, "B", b);
     if (m == 0 || n == 0) {
@@ -181,14 +173,7 @@ public final class Compute implements AutoCloseable {
     }
     int m = c.rows();
     int n = c.cols();
-    int k = transA.transposed() ? a.rows() : a.cols();
-    int am = transA.transposed() ? a.cols() : a.rows();
-    int bk = transB.transposed() ? b.cols() : b.rows();
-    int bn = transB.transposed() ? b.rows() : b.cols();
-    if (am != m || bn != n || bk != k) {
-      throw mismatch("batchedGemm: op(A) is " + am + "x" + k + ", op(B) is " + bk + "x" + bn + " and C is " + m + "x" + n + ".",
-          "op(A) must be m x k, op(B) k x n and C m x n.");
-    }
+    int k = innerDimension("batchedGemm", transA, transB, a, b, c);
     if (batch == 0 || m == 0 || n == 0) {
       return;
     }
@@ -428,6 +413,20 @@ public final class Compute implements AutoCloseable {
             "Convert operands to one dtype with Matrix.toDType.");
       }
     }
+  }
+
+  /** Checks op(A) m×k, op(B) k×n, C m×n and returns k. */
+  private static int innerDimension(String op, Transpose transA, Transpose transB, Matrix a, Matrix b, Matrix c) {
+    int k = transA.transposed() ? a.rows() : a.cols();
+    int am = transA.transposed() ? a.cols() : a.rows();
+    int bk = transB.transposed() ? b.cols() : b.rows();
+    int bn = transB.transposed() ? b.rows() : b.cols();
+    if (am != c.rows() || bn != c.cols() || bk != k) {
+      throw mismatch(op + ": op(A) is " + am + "x" + k + ", op(B) is " + bk + "x" + bn + " and C is " + c.rows() + "x" + c.cols()
+          + " (transA=" + transA + ", transB=" + transB + ").",
+          "op(A) must be m x k, op(B) k x n and C m x n.");
+    }
+    return k;
   }
 
   private static void sameShape(String op, Matrix x, Matrix y) {

@@ -2,16 +2,14 @@ package structura.api.operator;
 
 import java.util.EnumSet;
 import java.util.Set;
-import structura.api.DType;
 import structura.api.Matrix;
 
-/** An operator with structure declared by the user (as CoLA's annotations); everything else delegates. */
-public final class TaggedOperator implements LinearOperator {
-  private final LinearOperator inner;
+/** An operator with structure declared by the user (as CoLA's annotations); everything else forwards. */
+public final class TaggedOperator extends ForwardingOperator {
   private final Set<Structure> declared;
 
   TaggedOperator(LinearOperator inner, Set<Structure> declared) {
-    this.inner = inner;
+    super(inner);
     EnumSet<Structure> s = EnumSet.noneOf(Structure.class);
     s.addAll(declared);
     if (s.contains(Structure.PSD)) {
@@ -23,31 +21,6 @@ public final class TaggedOperator implements LinearOperator {
   /** The operator being tagged. */
   public LinearOperator inner() {
     return inner;
-  }
-
-  @Override
-  public int rows() {
-    return inner.rows();
-  }
-
-  @Override
-  public int cols() {
-    return inner.cols();
-  }
-
-  @Override
-  public DType dtype() {
-    return inner.dtype();
-  }
-
-  @Override
-  public Matrix apply(Matrix x) {
-    return inner.apply(x);
-  }
-
-  @Override
-  public Matrix applyTranspose(Matrix y) {
-    return inner.applyTranspose(y);
   }
 
   @Override
