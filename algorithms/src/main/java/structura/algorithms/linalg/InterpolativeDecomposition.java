@@ -84,8 +84,7 @@ public final class InterpolativeDecomposition {
   }
 
   private PivotedQrOptions qrOptions(int minmn) {
-    return new PivotedQrOptions(options.rank(), options.rank() == 0 ? options.relativeTolerance()
-        : options.relativeTolerance(), options.blockSize());
+    return new PivotedQrOptions(Math.min(options.rank(), minmn), options.relativeTolerance(), options.blockSize());
   }
 
   private PivotedQrFactorization pivot(Matrix a) {
@@ -99,6 +98,15 @@ public final class InterpolativeDecomposition {
     Matrix y = Sketches.apply(compute, options.sketch(), a, s, options.seed());
     double[] w = Householder.toColumnMajor(y);
     return PivotedQr.factorColumnMajor(compute, qrOptions(Math.min(s, n)), w, s, n, a.dtype());
+  }
+
+  /**
+   * The column ID read off an existing truncated pivoted QR (from {@link PivotedQr} or
+   * {@link RandomizedPivotedQr}): J = P(0:k), T(:, P) = [I, R11⁻¹R12].
+   */
+  public static InterpolativeDecompositionResult fromPivotedQr(PivotedQrFactorization f) {
+    Objects.requireNonNull(f, "f");
+    return fromFactorization(f, Math.max(f.rows(), f.cols()), InterpolativeDecompositionResult.Kind.COLUMN);
   }
 
   /**
