@@ -227,7 +227,10 @@ final class Householder {
     Matrix w2 = Matrix.zeros(DType.F64, nc, kb);
     // (Hᵀ C)ᵀ = Cᵀ − Cᵀ V T Vᵀ; (H C)ᵀ = Cᵀ − Cᵀ V Tᵀ Vᵀ.
     compute.gemm(Transpose.N, transposeH ? Transpose.N : Transpose.T, 1.0, w, t, 0.0, w2);
-    compute.gemm(Transpose.N, Transpose.N, -1.0, w2, vt, 1.0, ct);
+    // V (len×kb) as well as Vᵀ: with both operands read along rows (transB = T) the product streams
+    // through memory on any backend, including the plain-loop reference one.
+    Matrix v = vt.transposeCopy();
+    compute.gemm(Transpose.N, Transpose.T, -1.0, w2, v, 1.0, ct);
   }
 
   /**

@@ -289,9 +289,10 @@ public final class PivotedQr {
     // transposed (row-major) views: Aᵀ_22 -= F_2 · Aᵀ_21.
     if (kb < Math.min(n - off, m - off) && rk < m) {
       Matrix f2 = Matrix.wrap(f, kb * nb, ncols - kb, kb, nb);
-      Matrix at21 = Householder.tview(a, m, rk, off, m - rk, kb);
+      // A21 copied to a compact (m−rk)×kb matrix so that both GEMM operands are read along rows.
+      Matrix a21 = Householder.tview(a, m, rk, off, m - rk, kb).transposeCopy();
       Matrix at22 = Householder.tview(a, m, rk, off + kb, m - rk, n - off - kb);
-      compute.gemm(Transpose.N, Transpose.N, -1.0, f2, at21, 1.0, at22);
+      compute.gemm(Transpose.N, Transpose.T, -1.0, f2, a21, 1.0, at22);
     }
     // Recompute the flagged norms from the updated matrix.
     while (lsticc >= 0) {

@@ -60,22 +60,25 @@ public final class RandomizedSvd {
     Checks.rank("RandomizedSvd.decompose", "rank", k, Math.min(m, n), false);
     int l = Math.min(k + options.oversampling(), Math.min(m, n));
     DType dt = a.dtype();
-    Matrix omega = Sketches.gaussian(dt, n, l, new SplittableRandom(options.seed()), 1.0);
-    Matrix q = orth(compute.multiply(Transpose.N, a, Transpose.N, omega), dt);
+    // Every product is arranged as X·Zᵀ (both operands read along rows) using a copy of Aᵀ and the
+    // bases stored transposed: fast on any backend, including the plain-loop reference one.
+    Matrix at = a.transposeCopy();
+    Matrix omegaT = Sketches.gaussian(dt, l, n, new SplittableRandom(options.seed()), 1.0);
+    Matrix qt = orthT(compute.multiply(Transpose.N, a, Transpose.T, omegaT), dt);
     for (int it = 0; it < options.powerIterations(); it++) {
-      Matrix z = orth(compute.multiply(Transpose.T, a, Transpose.N, q), dt);
-      q = orth(compute.multiply(Transpose.N, a, Transpose.N, z), dt);
+      Matrix zt = orthT(compute.multiply(Transpose.N, at, Transpose.T, qt), dt);
+      qt = orthT(compute.multiply(Transpose.N, a, Transpose.T, zt), dt);
     }
-    Matrix b = compute.multiply(Transpose.T, q, Transpose.N, a);
+    Matrix b = compute.multiply(Transpose.N, qt, Transpose.T, at);
     SvdResult small = new TruncatedSvd(k).decompose(b.toDType(DType.F64));
-    Matrix ub = small.u();
-    Matrix u = compute.multiply(Transpose.N, q.toDType(DType.F64), Transpose.N, ub);
+    Matrix ubT = small.u().transposeCopy();
+    Matrix u = compute.multiply(Transpose.N, qt.toDType(DType.F64).transposeCopy(), Transpose.T, ubT);
     return new SvdResult(u.toDType(dt), small.singularValues(), small.vt().toDType(dt));
   }
 
-  /** Orthonormal basis of the columns of y (thin Householder Q), in dtype {@code dt}. */
-  private Matrix orth(Matrix y, DType dt) {
+  /** Qᵀ (l×m) for an orthonormal basis Q of the columns of y (thin Householder Q), in dtype {@code dt}. */
+  private Matrix orthT(Matrix y, DType dt) {
     Matrix q = new HouseholderQr(compute, HouseholderQrOptions.defaults()).factor(y).q();
-    return q.dtype() == dt ? q : q.toDType(dt);
+    return (q.dtype() == dt ? q : q.toDType(dt)).transposeCopy();
   }
 }
