@@ -141,4 +141,17 @@ class InterpolativeDecompositionTest {
     assertThrows(InvalidArgumentException.class, () -> InterpolativeDecompositionOptions.ofTolerance(Double.NaN));
     assertThrows(InvalidArgumentException.class, () -> InterpolativeDecompositionOptions.ofRank(-1));
   }
+
+  @Test
+  void rowIdByToleranceMatchesRankOfTranspose() {
+    Fixture fx = Fixture.load("wide_f64");
+    Matrix a = fx.matrix("A", DType.F64);
+    InterpolativeDecompositionResult row = new InterpolativeDecomposition(
+        InterpolativeDecompositionOptions.ofTolerance(1e-3)).rowId(a);
+    // wide_f64 is rank 8 plus 1e-4 noise: the relative tolerance 1e-3 keeps exactly the 8 signal directions.
+    assertEquals(8, row.rank());
+    double err = idError(row, a);
+    double[] s = fx.vector("sv");
+    assertTrue(err < 10 * s[8], "row ID error " + err + " vs sigma_9 " + s[8]);
+  }
 }

@@ -59,4 +59,28 @@ class RandomizedPivotedQrTest {
     double res = Norms.frobenius(Norms.minus(Norms.columns(a, f.pivots()), Norms.times(f.q(), f.r())));
     assertTrue(res < 1e-13 * Norms.frobenius(a), name + ": " + res);
   }
+
+  @org.junit.jupiter.api.Test
+  void toleranceStopAndBadInput() {
+    Fixture fx = Fixture.load("graded_f64");
+    Matrix a = fx.matrix("A", DType.F64);
+    double tol = fx.scalar("tol0");
+    PivotedQrFactorization f = new RandomizedPivotedQr(Compute.reference(),
+        new RandomizedPivotedQrOptions(0, tol, 4, 10, 2)).factor(a);
+    double[] d = f.rDiagonalAbs();
+    for (int i = 1; i < d.length; i++) {
+      assertTrue(d[i] > tol * d[0], "diagonal entry " + i + " below the tolerance was kept");
+    }
+    // Randomized pivots need not stop at exactly dgeqp3's rank, but close to it.
+    int lapackRank = (int) fx.scalar("tolRank0");
+    assertTrue(Math.abs(f.rank() - lapackRank) <= 2, "rank " + f.rank() + " vs dgeqp3 " + lapackRank);
+    Matrix bad = Matrix.zeros(DType.F64, 3, 3);
+    bad.set(1, 1, Double.POSITIVE_INFINITY);
+    structura.api.InvalidArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+        structura.api.InvalidArgumentException.class,
+        () -> new RandomizedPivotedQr(Compute.reference(), RandomizedPivotedQrOptions.defaults()).factor(bad));
+    assertEquals(structura.api.ErrorCode.INVALID_INPUT, e.code());
+    org.junit.jupiter.api.Assertions.assertThrows(structura.api.InvalidArgumentException.class,
+        () -> new RandomizedPivotedQr(Compute.reference(), RandomizedPivotedQrOptions.ofRank(4, 0)).factor(Matrix.zeros(DType.F64, 3, 3)));
+  }
 }
