@@ -20,9 +20,6 @@ import structura.api.backend.Compute;
  * <p><b>Cost.</b> A pivoted QR of A (4mnk), one of C (4mk²), a QR of Rᵀ (2nk²). Memory O((m+n)k).
  *
  * <p><b>Deviations.</b> None in the algorithm; F32 inputs are processed in double.
- *
- * @throws NumericalFailureException (from {@link #decompose}) when k exceeds the numerical rank so
- *     that R is rank deficient
  */
 public final class CurDecomposition {
   private final Compute compute;
@@ -42,7 +39,12 @@ public final class CurDecomposition {
     this(Compute.reference(), options);
   }
 
-  /** Decomposes {@code a}; C, U, R are in a's dtype. */
+  /**
+   * Decomposes {@code a}; C, U, R are in a's dtype.
+   *
+   * @throws NumericalFailureException when k exceeds the numerical rank so that R = A(I, :) is
+   *     rank deficient
+   */
   public CurResult decompose(Matrix a) {
     Checks.input("CurDecomposition.decompose", "a", a);
     int k = options.rank();

@@ -8,7 +8,7 @@ import java.util.Objects;
  * @param rank number of skeleton columns (rows) k; 0 (default) chooses it by
  *     {@code relativeTolerance}
  * @param relativeTolerance with {@code rank == 0}: k = number of leading pivots with
- *     |R(k,k)| > tol·|R(0,0)|; with a rank set, an additional early stop (0 disables, as in
+ *     |R(k,k)| &gt; tol·|R(0,0)|; with a rank set, an additional early stop (0 disables, as in
  *     {@link #ofRank}). In [0, 1).
  * @param sketch row sketch applied before pivoting; default {@link SketchKind#NONE}
  *     (deterministic). Sketching needs {@code rank > 0}.

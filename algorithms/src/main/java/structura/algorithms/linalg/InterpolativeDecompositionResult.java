@@ -53,7 +53,7 @@ public final class InterpolativeDecompositionResult {
   }
 
   /**
-   * |R(i,i)| of the pivoted QR that chose the skeleton (of the sketch, when sketched), i < k.
+   * |R(i,i)| of the pivoted QR that chose the skeleton (of the sketch, when sketched), i &lt; k.
    * |R(k−1,k−1)|/|R(0,0)| is the usual cheap error indicator.
    */
   public double[] rDiagonal() {

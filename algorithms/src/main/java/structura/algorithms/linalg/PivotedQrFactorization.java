@@ -57,7 +57,7 @@ public final class PivotedQrFactorization {
     return pivots.clone();
   }
 
-  /** |R(i,i)| for i < rank, non-increasing up to rounding. */
+  /** |R(i,i)| for i &lt; rank, non-increasing up to rounding. */
   public double[] rDiagonalAbs() {
     double[] d = new double[rank];
     for (int i = 0; i < rank; i++) {
