@@ -98,6 +98,29 @@ final class Householder {
   }
 
   /**
+   * Σ x[xo+i]·y[yo+i] for i < len with four partial sums: the JIT does not reorder a single
+   * floating-point accumulation, so splitting it lets the four chains run in parallel (about 3×
+   * on the memory-resident level-2 loops of the QR panels).
+   */
+  static double dot(double[] x, int xo, double[] y, int yo, int len) {
+    double s0 = 0;
+    double s1 = 0;
+    double s2 = 0;
+    double s3 = 0;
+    int i = 0;
+    for (; i + 3 < len; i += 4) {
+      s0 += x[xo + i] * y[yo + i];
+      s1 += x[xo + i + 1] * y[yo + i + 1];
+      s2 += x[xo + i + 2] * y[yo + i + 2];
+      s3 += x[xo + i + 3] * y[yo + i + 3];
+    }
+    for (; i < len; i++) {
+      s0 += x[xo + i] * y[yo + i];
+    }
+    return (s0 + s1) + (s2 + s3);
+  }
+
+  /**
    * LAPACK dlarfg: generates H = I − tau·v·vᵀ with v(0) = 1 such that H·[alpha; x] = [beta; 0].
    * {@code a[alphaIdx]} becomes beta and {@code a[xIdx .. xIdx+n-2]} becomes v(1:). Returns tau.
    */
@@ -149,11 +172,7 @@ final class Householder {
     int v = vc * lda + r0;
     for (int c = c0; c < c0 + nc; c++) {
       int col = c * lda + r0;
-      double w = a[col];
-      for (int i = 1; i < len; i++) {
-        w += a[v + i] * a[col + i];
-      }
-      w *= tau;
+      double w = (a[col] + dot(a, v + 1, a, col + 1, len - 1)) * tau;
       a[col] -= w;
       for (int i = 1; i < len; i++) {
         a[col + i] -= w * a[v + i];

@@ -220,12 +220,7 @@ public final class PivotedQr {
       double tauk = s.tau[c];
       // F(k+1:, k) = tau · A(rk:m, c+1:n)ᵀ · v
       for (int jj = c + 1; jj < n; jj++) {
-        int colj = jj * m;
-        double sum = 0;
-        for (int i = rk; i < m; i++) {
-          sum += a[colj + i] * a[colc + i];
-        }
-        f[(jj - off) * nb + k] = tauk * sum;
+        f[(jj - off) * nb + k] = tauk * Householder.dot(a, jj * m + rk, a, colc + rk, m - rk);
       }
       for (int jj = off; jj <= c; jj++) {
         f[(jj - off) * nb + k] = 0;
@@ -233,12 +228,7 @@ public final class PivotedQr {
       // F(:, k) -= tau · F(:, 0:k) · (A(rk:m, off:c)ᵀ · v)
       if (k > 0) {
         for (int q = 0; q < k; q++) {
-          int colq = (off + q) * m;
-          double sum = 0;
-          for (int i = rk; i < m; i++) {
-            sum += a[colq + i] * a[colc + i];
-          }
-          auxv[q] = -tauk * sum;
+          auxv[q] = -tauk * Householder.dot(a, (off + q) * m + rk, a, colc + rk, m - rk);
         }
         for (int r = 0; r < ncols; r++) {
           int fr = r * nb;
