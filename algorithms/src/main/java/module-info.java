@@ -1,5 +1,17 @@
-/** Dense and randomized linear algebra (pivoted QR, interpolative decomposition, randomized SVD, Nystrom, CUR, Cholesky); arrives with the linear-algebra issue. */
+/**
+ * The research methods. {@code structura.algorithms.linalg}: dense and randomized linear algebra
+ * (Householder and column-pivoted QR, interpolative decomposition, Cholesky and pivoted Cholesky,
+ * least squares, randomized SVD, Nystrom, CUR).
+ *
+ * <p>EJML is used for small dense SVDs and symmetric eigendecompositions. Only {@code ejml-ddense}
+ * is required: {@code ejml-ddense} and {@code ejml-fdense} split the packages
+ * {@code org.ejml.dense.row…} between them, which the module system forbids, so single-precision
+ * inputs are promoted to double for those small problems.
+ */
 module structura.algorithms {
   requires structura.api;
+  requires ejml.core;
+  requires ejml.ddense;
 
+  exports structura.algorithms.linalg;
 }

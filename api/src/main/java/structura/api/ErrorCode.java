@@ -15,6 +15,8 @@ public enum ErrorCode {
   ALIASING("STRUCTURA-A004"),
   /** A view reaches outside its backing array. */
   OUT_OF_BOUNDS("STRUCTURA-A005"),
+  /** An input holds values the operation cannot accept: NaN or infinite entries, an empty matrix, a rank out of range. */
+  INVALID_INPUT("STRUCTURA-A006"),
   /** The requested backend id is not among the discovered providers. */
   BACKEND_UNKNOWN("STRUCTURA-B001"),
   /** The requested backend was found but its probe reports it unavailable. */
@@ -24,7 +26,9 @@ public enum ErrorCode {
   /** The backend was available but failed while opening or running. */
   BACKEND_FAILED("STRUCTURA-B004"),
   /** A configuration value (system property, environment variable, flag) cannot be parsed. */
-  INVALID_CONFIGURATION("STRUCTURA-C001");
+  INVALID_CONFIGURATION("STRUCTURA-C001"),
+  /** A data-dependent numerical failure: a matrix that should be positive definite is not, a factorization broke down. */
+  NUMERICAL_FAILURE("STRUCTURA-N001");
 
   private final String code;
 

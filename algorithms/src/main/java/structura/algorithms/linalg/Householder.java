@@ -1,0 +1,319 @@
+package structura.algorithms.linalg;
+
+import structura.api.DType;
+import structura.api.Matrix;
+import structura.api.backend.Compute;
+import structura.api.backend.Transpose;
+
+/**
+ * Householder kernels on column-major {@code double[]} storage (LAPACK layout), package-private.
+ *
+ * <p>Why column-major: QR works on columns (reflector generation, norm downdates, pivot swaps).
+ * Our {@link Matrix} is row-major, so the factorizations copy the input once into a column-major
+ * work array, where a column is contiguous. A column-major m×n block is, read row-major, its
+ * n×m transpose; {@link #tview} builds that view so level-3 updates still go through
+ * {@link Compute#gemm} with the transposes arranged accordingly.
+ */
+final class Householder {
+  private static final double SAFMIN = Double.MIN_NORMAL / Math.ulp(1.0);
+
+  private Householder() {}
+
+  /** Column-major copy (leading dimension m) of {@code a}, widened to double. */
+  static double[] toColumnMajor(Matrix a) {
+    int m = a.rows();
+    int n = a.cols();
+    double[] out = new double[Math.multiplyExact(m, n)];
+    for (int i = 0; i < m; i++) {
+      int base = a.index(i, 0);
+      if (a.dtype() == DType.F64) {
+        double[] src = a.f64();
+        for (int j = 0; j < n; j++) {
+          out[j * m + i] = src[base + j];
+        }
+      } else {
+        float[] src = a.f32();
+        for (int j = 0; j < n; j++) {
+          out[j * m + i] = src[base + j];
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Column-major copy (leading dimension n) of {@code aᵀ}: the row-major data of {@code a}, widened. */
+  static double[] transposeToColumnMajor(Matrix a) {
+    int m = a.rows();
+    int n = a.cols();
+    double[] out = new double[Math.multiplyExact(m, n)];
+    for (int i = 0; i < m; i++) {
+      int base = a.index(i, 0);
+      for (int j = 0; j < n; j++) {
+        out[i * n + j] = a.dtype() == DType.F64 ? a.f64()[base + j] : a.f32()[base + j];
+      }
+    }
+    return out;
+  }
+
+  /** A new row-major {@code rows×cols} matrix of {@code dtype} from the column-major block at (i0, j0). */
+  static Matrix fromColumnMajor(double[] a, int lda, int i0, int j0, int rows, int cols, DType dtype) {
+    Matrix out = Matrix.zeros(dtype, rows, cols);
+    for (int j = 0; j < cols; j++) {
+      int base = (j0 + j) * lda + i0;
+      for (int i = 0; i < rows; i++) {
+        if (dtype == DType.F64) {
+          out.f64()[i * cols + j] = a[base + i];
+        } else {
+          out.f32()[i * cols + j] = (float) a[base + i];
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The row-major view of the transpose of the column-major {@code rows×cols} block at (i0, j0). */
+  static Matrix tview(double[] a, int lda, int i0, int j0, int rows, int cols) {
+    return Matrix.wrap(a, j0 * lda + i0, cols, rows, lda);
+  }
+
+  /** Euclidean norm of {@code n} entries from {@code off} with stride 1, scaled against overflow. */
+  static double norm2(double[] x, int off, int n) {
+    double scale = 0;
+    double ssq = 1;
+    for (int i = off; i < off + n; i++) {
+      double v = x[i];
+      if (v != 0) {
+        double av = Math.abs(v);
+        if (scale < av) {
+          double r = scale / av;
+          ssq = 1 + ssq * r * r;
+          scale = av;
+        } else {
+          double r = av / scale;
+          ssq += r * r;
+        }
+      }
+    }
+    return scale * Math.sqrt(ssq);
+  }
+
+  /**
+   * Σ x[xo+i]·y[yo+i] for i < len with four partial sums: the JIT does not reorder a single
+   * floating-point accumulation, so splitting it lets the four chains run in parallel (about 3×
+   * on the memory-resident level-2 loops of the QR panels).
+   */
+  static double dot(double[] x, int xo, double[] y, int yo, int len) {
+    double s0 = 0;
+    double s1 = 0;
+    double s2 = 0;
+    double s3 = 0;
+    int i = 0;
+    for (; i + 3 < len; i += 4) {
+      s0 += x[xo + i] * y[yo + i];
+      s1 += x[xo + i + 1] * y[yo + i + 1];
+      s2 += x[xo + i + 2] * y[yo + i + 2];
+      s3 += x[xo + i + 3] * y[yo + i + 3];
+    }
+    for (; i < len; i++) {
+      s0 += x[xo + i] * y[yo + i];
+    }
+    return (s0 + s1) + (s2 + s3);
+  }
+
+  /**
+   * LAPACK dlarfg: generates H = I − tau·v·vᵀ with v(0) = 1 such that H·[alpha; x] = [beta; 0].
+   * {@code a[alphaIdx]} becomes beta and {@code a[xIdx .. xIdx+n-2]} becomes v(1:). Returns tau.
+   */
+  static double larfg(int n, double[] a, int alphaIdx, int xIdx) {
+    if (n <= 1) {
+      return 0;
+    }
+    double xnorm = norm2(a, xIdx, n - 1);
+    if (xnorm == 0) {
+      return 0;
+    }
+    double alpha = a[alphaIdx];
+    double beta = -Math.copySign(Math.hypot(alpha, xnorm), alpha);
+    int knt = 0;
+    if (Math.abs(beta) < SAFMIN) {
+      // Rescale tiny vectors as dlarfg does so that 1/(alpha-beta) stays representable.
+      double rsafmn = 1 / SAFMIN;
+      do {
+        knt++;
+        for (int i = xIdx; i < xIdx + n - 1; i++) {
+          a[i] *= rsafmn;
+        }
+        beta *= rsafmn;
+        alpha *= rsafmn;
+      } while (Math.abs(beta) < SAFMIN && knt < 20);
+      xnorm = norm2(a, xIdx, n - 1);
+      beta = -Math.copySign(Math.hypot(alpha, xnorm), alpha);
+    }
+    double tau = (beta - alpha) / beta;
+    double s = 1 / (alpha - beta);
+    for (int i = xIdx; i < xIdx + n - 1; i++) {
+      a[i] *= s;
+    }
+    for (int j = 0; j < knt; j++) {
+      beta *= SAFMIN;
+    }
+    a[alphaIdx] = beta;
+    return tau;
+  }
+
+  /**
+   * Applies H = I − tau·v·vᵀ from the left to columns {@code c0..c0+nc-1}, rows
+   * {@code r0..r0+len-1}; v has implicit v(0) = 1 and v(1:) in column {@code vc} below row r0.
+   */
+  static void applyLeft(double[] a, int lda, int r0, int len, int vc, double tau, int c0, int nc) {
+    if (tau == 0) {
+      return;
+    }
+    int v = vc * lda + r0;
+    for (int c = c0; c < c0 + nc; c++) {
+      int col = c * lda + r0;
+      double w = (a[col] + dot(a, v + 1, a, col + 1, len - 1)) * tau;
+      a[col] -= w;
+      for (int i = 1; i < len; i++) {
+        a[col + i] -= w * a[v + i];
+      }
+    }
+  }
+
+  /**
+   * The reflectors of columns {@code j0..j0+kb-1} (rows from the diagonal down) as an explicit
+   * row-major {@code kb × (m-j0)} matrix Vᵀ with the unit diagonal and zeros above it.
+   */
+  static Matrix explicitVt(double[] a, int lda, int m, int j0, int kb) {
+    int len = m - j0;
+    double[] vt = new double[kb * len];
+    for (int r = 0; r < kb; r++) {
+      int src = (j0 + r) * lda + j0;
+      vt[r * len + r] = 1;
+      System.arraycopy(a, src + r + 1, vt, r * len + r + 1, len - r - 1);
+    }
+    return Matrix.wrap(vt, kb, Math.max(len, 1));
+  }
+
+  /**
+   * LAPACK dlarft (forward, columnwise): the kb×kb upper triangular T with
+   * H(0)…H(kb-1) = I − V·T·Vᵀ. Returned row-major. Cost about kb²·len flops.
+   */
+  static Matrix larft(Matrix vt, double[] tau, int tau0, int kb) {
+    double[] v = vt.f64();
+    int len = vt.cols();
+    double[] t = new double[kb * kb];
+    double[] w = new double[kb];
+    for (int i = 0; i < kb; i++) {
+      double ti = tau[tau0 + i];
+      for (int p = 0; p < i; p++) {
+        // w(p) = V(:, p)ᵀ v_i, over rows where both are non-zero (rows >= i).
+        double s = 0;
+        int rp = p * len;
+        int ri = i * len;
+        for (int r = i; r < len; r++) {
+          s += v[rp + r] * v[ri + r];
+        }
+        w[p] = -ti * s;
+      }
+      for (int p = 0; p < i; p++) {
+        double s = 0;
+        for (int q = p; q < i; q++) {
+          s += t[p * kb + q] * w[q];
+        }
+        t[p * kb + i] = s;
+      }
+      t[i * kb + i] = ti;
+    }
+    return Matrix.wrap(t, kb, kb);
+  }
+
+  /**
+   * C ← H·C ({@code transposeH == false}) or C ← Hᵀ·C, H = I − V·T·Vᵀ, for the column-major
+   * {@code len × nc} block C at rows {@code r0..}, columns {@code c0..} of {@code c}. Three GEMMs
+   * on {@code compute}: W = Cᵀ·V, W ← W·T (or W·Tᵀ), Cᵀ ← Cᵀ − W·Vᵀ.
+   */
+  static void applyBlock(Compute compute, Matrix vt, Matrix t, boolean transposeH,
+      double[] c, int ldc, int r0, int c0, int nc) {
+    int kb = vt.rows();
+    int len = vt.cols();
+    if (nc == 0 || kb == 0 || len == 0) {
+      return;
+    }
+    Matrix ct = tview(c, ldc, r0, c0, len, nc);
+    Matrix w = Matrix.zeros(DType.F64, nc, kb);
+    compute.gemm(Transpose.N, Transpose.T, 1.0, ct, vt, 0.0, w);
+    Matrix w2 = Matrix.zeros(DType.F64, nc, kb);
+    // (Hᵀ C)ᵀ = Cᵀ − Cᵀ V T Vᵀ; (H C)ᵀ = Cᵀ − Cᵀ V Tᵀ Vᵀ.
+    compute.gemm(Transpose.N, transposeH ? Transpose.N : Transpose.T, 1.0, w, t, 0.0, w2);
+    // V (len×kb) as well as Vᵀ: with both operands read along rows (transB = T) the product streams
+    // through memory on any backend, including the plain-loop reference one.
+    Matrix v = vt.transposeCopy();
+    compute.gemm(Transpose.N, Transpose.T, -1.0, w2, v, 1.0, ct);
+  }
+
+  /**
+   * Thin Q (column-major m×k, leading dimension m) from k reflectors stored below the diagonal of
+   * the column-major m×? array {@code a}, blocked backward as LAPACK dorgqr.
+   */
+  static double[] formQ(Compute compute, double[] a, int lda, int m, int k, double[] tau, int nb) {
+    double[] q = new double[Math.multiplyExact(m, Math.max(k, 0))];
+    for (int i = 0; i < k; i++) {
+      q[i * m + i] = 1;
+    }
+    int last = ((k - 1) / nb) * nb;
+    for (int j = last; j >= 0 && k > 0; j -= nb) {
+      int kb = Math.min(nb, k - j);
+      Matrix vt = explicitVt(a, lda, m, j, kb);
+      Matrix t = larft(vt, tau, j, kb);
+      applyBlock(compute, vt, t, false, q, m, j, j, k - j);
+    }
+    return q;
+  }
+
+  /** B ← Qᵀ·B for column-major B (m × nrhs, leading dimension m), Q from k stored reflectors. */
+  static void applyQt(Compute compute, double[] a, int lda, int m, int k, double[] tau, int nb,
+      double[] b, int nrhs) {
+    for (int j = 0; j < k; j += nb) {
+      int kb = Math.min(nb, k - j);
+      Matrix vt = explicitVt(a, lda, m, j, kb);
+      Matrix t = larft(vt, tau, j, kb);
+      applyBlock(compute, vt, t, true, b, m, j, 0, nrhs);
+    }
+  }
+
+  /**
+   * Solves R·X = B in place for upper triangular R (the leading k×k of column-major {@code r},
+   * leading dimension ldr) and column-major B (k × nrhs, leading dimension ldb).
+   * Entries with |R(i,i)| ≤ guard are treated as zero: the corresponding unknowns are set to 0
+   * (the basic solution of the truncated system), which keeps the solve bounded when R is
+   * numerically singular. Returns the number of such guarded pivots.
+   */
+  static int upperSolve(double[] r, int ldr, int k, double[] b, int boff, int ldb, int nrhs, double guard) {
+    int guarded = 0;
+    for (int i = 0; i < k; i++) {
+      if (!(Math.abs(r[i * ldr + i]) > guard)) {
+        guarded++;
+      }
+    }
+    for (int c = 0; c < nrhs; c++) {
+      int col = boff + c * ldb;
+      for (int i = k - 1; i >= 0; i--) {
+        double d = r[i * ldr + i];
+        if (!(Math.abs(d) > guard)) {
+          b[col + i] = 0;
+          continue;
+        }
+        double x = b[col + i] / d;
+        b[col + i] = x;
+        if (x != 0) {
+          int ri = i * ldr;
+          for (int p = 0; p < i; p++) {
+            b[col + p] -= x * r[ri + p];
+          }
+        }
+      }
+    }
+    return guarded;
+  }
+}

@@ -1,0 +1,38 @@
+package structura.algorithms.linalg;
+
+/**
+ * Options of {@link PivotedQr}.
+ *
+ * @param maxRank stop after this many columns; 0 (default) means min(m, n)
+ * @param relativeTolerance stop before step k when |R[k,k]| ≤ relativeTolerance·|R[0,0]|, so the
+ *     returned rank counts the leading diagonal entries above the threshold; 0 (default) never
+ *     stops early except at an exactly zero residual. In [0, 1).
+ * @param blockSize panel width of the blocked factorization (dlaqps); default 32. 1 runs the
+ *     unblocked dlaqp2 throughout.
+ */
+public record PivotedQrOptions(int maxRank, double relativeTolerance, int blockSize) {
+  /** Validates. */
+  public PivotedQrOptions {
+    if (maxRank < 0) {
+      throw new structura.api.InvalidArgumentException(structura.api.ErrorCode.INVALID_INPUT,
+          "PivotedQrOptions: maxRank = " + maxRank + " is negative.", "Pass 0 (full) or a positive rank.");
+    }
+    Checks.tolerance("PivotedQrOptions", "relativeTolerance", relativeTolerance);
+    Checks.positive("PivotedQrOptions", "blockSize", blockSize);
+  }
+
+  /** Full factorization, block size 32. */
+  public static PivotedQrOptions defaults() {
+    return new PivotedQrOptions(0, 0, 32);
+  }
+
+  /** Stop at {@code rank} columns. */
+  public static PivotedQrOptions ofRank(int rank) {
+    return new PivotedQrOptions(rank, 0, 32);
+  }
+
+  /** Stop at the relative tolerance. */
+  public static PivotedQrOptions ofTolerance(double relativeTolerance) {
+    return new PivotedQrOptions(0, relativeTolerance, 32);
+  }
+}

@@ -1,0 +1,95 @@
+package structura.algorithms.linalg;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import structura.api.DType;
+import structura.api.ErrorCode;
+import structura.api.Matrix;
+import structura.api.backend.Compute;
+
+class CholeskyTest {
+  @ParameterizedTest
+  @ValueSource(ints = {1, 7, 64})
+  void factorMatchesNumpyCholesky(int blockSize) {
+    Fixture fx = Fixture.load("psd_kernel_f64");
+    Matrix l = new Cholesky(Compute.reference(), blockSize).factor(fx.matrix("Kreg", DType.F64));
+    Matrix want = fx.matrix("Lreg", DType.F64);
+    double err = Norms.maxAbs(Norms.minus(l, want));
+    assertTrue(err < 1e-10, "max |L - numpy L| = " + err);
+    assertEquals(0.0, l.get(3, 10));
+  }
+
+  @Test
+  void solveMatchesScipySolve() {
+    Fixture fx = Fixture.load("psd_kernel_f64");
+    Matrix x = new Cholesky(Compute.reference(), 16).solve(fx.matrix("Kreg", DType.F64), fx.matrix("b", DType.F64));
+    Matrix want = fx.matrix("xreg", DType.F64);
+    double err = Norms.maxAbs(Norms.minus(x, want)) / Norms.maxAbs(want);
+    assertTrue(err < 1e-8, "relative error vs scipy.linalg.solve(assume_a='pos'): " + err);
+  }
+
+  @Test
+  void indefiniteMatrixIsANumericalFailure() {
+    Matrix a = Matrix.of(DType.F64, 2, 2, 1, 2, 2, 1);
+    NumericalFailureException e = assertThrows(NumericalFailureException.class, () -> new Cholesky().factor(a));
+    assertEquals(ErrorCode.NUMERICAL_FAILURE, e.code());
+    assertTrue(e.getMessage().contains("pivot 1"), e.getMessage());
+  }
+
+  @Test
+  void pivotedCholeskyTraceStopAndPivotsAgreeWithDenseReference() {
+    Fixture fx = Fixture.load("psd_kernel_f64");
+    Matrix k = fx.matrix("K", DType.F64);
+    double[] eig = fx.vector("eig");
+    PivotedCholeskyResult r = new PivotedCholesky(PivotedCholeskyOptions.ofTraceTolerance(1e-6)).factor(k);
+    double trace = 0;
+    for (int i = 0; i < k.rows(); i++) {
+      trace += k.get(i, i);
+    }
+    Matrix resid = Norms.minus(k, Norms.times(r.l(), Norms.transpose(r.l())));
+    double residTrace = 0;
+    for (int i = 0; i < k.rows(); i++) {
+      residTrace += resid.get(i, i);
+    }
+    assertTrue(residTrace <= 1e-6 * trace * (1 + 1e-9), "residual trace " + residTrace);
+    assertEquals(residTrace, r.residualTrace(), 1e-10 * trace);
+    // The best rank-k approximation leaves the tail of the eigenvalues; pivoted Cholesky cannot beat it.
+    double tail = 0;
+    for (int i = r.rank(); i < eig.length; i++) {
+      tail += Math.max(eig[i], 0);
+    }
+    assertTrue(residTrace >= tail * (1 - 1e-6), "residual trace below the optimal " + tail);
+    // First pivot is the largest diagonal entry; all diagonals of a Gaussian kernel are 1, so it is index 0.
+    assertEquals(0, r.pivots()[0]);
+    // Interpolation property: the residual vanishes on the selected rows and columns.
+    for (int p : r.pivots()) {
+      assertTrue(Math.abs(resid.get(p, p)) < 1e-12);
+    }
+  }
+
+  @Test
+  void pivotedCholeskyRankStop() {
+    Matrix k = Fixture.load("psd_kernel_f64").matrix("K", DType.F32);
+    PivotedCholeskyResult r = new PivotedCholesky(PivotedCholeskyOptions.ofRank(5)).factor(k);
+    assertEquals(5, r.rank());
+    assertEquals(DType.F32, r.l().dtype());
+    assertEquals(ErrorCode.INVALID_INPUT, assertThrows(structura.api.InvalidArgumentException.class,
+        () -> new PivotedCholesky(PivotedCholeskyOptions.ofRank(81)).factor(k)).code());
+  }
+
+  @Test
+  void ridgeMatchesNumpy() {
+    Fixture fx = Fixture.load("lstsq_f64");
+    Matrix x = new LeastSquares().ridge(fx.matrix("A", DType.F64), fx.matrix("B", DType.F64), fx.scalar("lambda"));
+    Matrix want = fx.matrix("Xridge", DType.F64);
+    double err = Norms.maxAbs(Norms.minus(x, want)) / Norms.maxAbs(want);
+    assertTrue(err < 1e-12, "relative difference to numpy ridge solve: " + err);
+    Matrix ls = new LeastSquares().solve(fx.matrix("A", DType.F64), fx.matrix("B", DType.F64));
+    assertTrue(Norms.maxAbs(Norms.minus(ls, fx.matrix("X", DType.F64))) < 1e-12);
+  }
+}

@@ -1,0 +1,70 @@
+package structura.algorithms.linalg;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import structura.api.DType;
+import structura.api.ErrorCode;
+import structura.api.InvalidArgumentException;
+import structura.api.Matrix;
+import structura.api.backend.Compute;
+
+class HouseholderQrTest {
+  static Stream<Arguments> cases() {
+    return Stream.of("lowrank_noise_f64", "graded_f64", "rankdef_f64", "wide_f64", "lowrank_noise_f32", "graded_f32")
+        .flatMap(name -> Stream.of(1, 5, 32).map(nb -> Arguments.of(name, nb)));
+  }
+
+  @ParameterizedTest
+  @MethodSource("cases")
+  void factorsReconstructWithOrthonormalQ(String name, int blockSize) {
+    DType dtype = name.endsWith("f32") ? DType.F32 : DType.F64;
+    Matrix a = Fixture.load(name).matrix("A", dtype);
+    QrFactorization f = new HouseholderQr(Compute.reference(), new HouseholderQrOptions(blockSize)).factor(a);
+    Matrix q = f.q();
+    Matrix r = f.r();
+    int k = Math.min(a.rows(), a.cols());
+    assertEquals(a.rows(), q.rows());
+    assertEquals(k, q.cols());
+    assertEquals(k, r.rows());
+    for (int i = 0; i < k; i++) {
+      for (int j = 0; j < Math.min(i, a.cols()); j++) {
+        assertEquals(0.0, r.get(i, j), name + ": R below the diagonal at (" + i + "," + j + ")");
+      }
+    }
+    double u = dtype.unitRoundoff();
+    double rel = Norms.frobenius(Norms.minus(a, Norms.times(q, r))) / Norms.frobenius(a);
+    assertTrue(rel < 20 * u * Math.max(a.rows(), a.cols()), name + ": ||A - QR||/||A|| = " + rel);
+    double orth = Norms.orthogonalityError(q);
+    assertTrue(orth < 20 * u * a.rows(), name + ": ||Q^T Q - I|| = " + orth);
+  }
+
+  @Test
+  void leastSquaresMatchesNumpyLstsq() {
+    Fixture fx = Fixture.load("lstsq_f64");
+    Matrix a = fx.matrix("A", DType.F64);
+    Matrix x = new HouseholderQr().factor(a).solve(fx.matrix("B", DType.F64));
+    Matrix want = fx.matrix("X", DType.F64);
+    double err = Norms.maxAbs(Norms.minus(x, want)) / Norms.maxAbs(want);
+    assertTrue(err < 1e-12, "relative difference to numpy.linalg.lstsq: " + err);
+  }
+
+  @Test
+  void rejectsNonFiniteAndEmptyInput() {
+    Matrix a = Matrix.of(DType.F64, 2, 2, 1, 2, Double.NaN, 4);
+    InvalidArgumentException e = assertThrows(InvalidArgumentException.class, () -> new HouseholderQr().factor(a));
+    assertEquals(ErrorCode.INVALID_INPUT, e.code());
+    assertTrue(e.getMessage().contains("'a'") && e.getMessage().contains("(1, 0)"), e.getMessage());
+    Matrix inf = Matrix.of(DType.F32, 1, 2, 1, Double.POSITIVE_INFINITY);
+    assertEquals(ErrorCode.INVALID_INPUT,
+        assertThrows(InvalidArgumentException.class, () -> new HouseholderQr().factor(inf)).code());
+    assertEquals(ErrorCode.INVALID_INPUT,
+        assertThrows(InvalidArgumentException.class, () -> new HouseholderQr().factor(Matrix.zeros(DType.F64, 0, 3))).code());
+  }
+}
