@@ -265,7 +265,7 @@ final class OpenClBackend implements Backend, GemmRoutine, GemvRoutine, BatchedG
 
   private StructuraException failed(String routine, String what, Throwable cause) {
     return new StructuraException(ErrorCode.BACKEND_FAILED, "opencl " + routine + ": " + what + ".",
-        "Run with -Dcom.aparapi=INFO to see Aparapi's log, check the OpenCL driver with 'clinfo', "
+        "Run with -Dcom.aparapi.logLevel=INFO to see Aparapi's log, check the OpenCL driver with 'clinfo', "
             + "or use another backend (--backend java).", cause);
   }
 
