@@ -149,6 +149,46 @@ class OpenClBackendTest {
   }
 
   @Test
+  void aDeviceWithoutFp64RefusesF64SoComputeFallsBackOrFailsInStrictMode() {
+    OpenClBackendProvider p = new OpenClBackendProvider();
+    BackendSuite.requireAvailable(p);
+    OpenClDevices.Info real = OpenClDevices.list().get(0);
+    // The same device, described as lacking fp64: what a consumer GPU without doubles looks like.
+    OpenClDevices.Info noFp64 = new OpenClDevices.Info(real.index(), real.platform(), real.platformVersion(), real.name(),
+        real.type(), real.computeUnits(), real.maxWorkGroupSize(), real.localMemBytes(), real.globalMemBytes(), false,
+        real.device());
+    Matrix a = random(DType.F64, 9, 7, 11);
+    Matrix b = random(DType.F64, 7, 5, 12);
+    try (Compute strict = Compute.of(new OpenClBackend(noFp64, true), true)) {
+      assertFalse(strict.backend().supports(RoutineFamily.GEMM, DType.F64));
+      assertTrue(strict.backend().supports(RoutineFamily.GEMM, DType.F32));
+      StructuraException e = assertThrows(StructuraException.class,
+          () -> strict.multiply(Transpose.N, a, Transpose.N, b));
+      assertEquals(ErrorCode.ROUTINE_MISSING_STRICT, e.code());
+      Matrix x = random(DType.F32, 13, 6, 13);
+      Matrix g = Matrix.zeros(DType.F64, 6, 6);
+      StructuraException f = assertThrows(StructuraException.class, () -> strict.gram(Transpose.T, 1.0, x, 0.0, g));
+      assertEquals(ErrorCode.ROUTINE_MISSING_STRICT, f.code(), "sdsyrk accumulates in F64");
+    }
+    // The lenient path logs its one-time fallback warnings; keep the test output clean.
+    Logger structura = Logger.getLogger("structura.backend");
+    Level before = structura.getLevel();
+    structura.setLevel(Level.OFF);
+    try (Compute lenient = Compute.of(new OpenClBackend(noFp64, false), false)) {
+      assertClose(Compute.reference().multiply(Transpose.N, a, Transpose.N, b), lenient.multiply(Transpose.N, a, Transpose.N, b),
+          1e-12);
+      Matrix x = random(DType.F32, 13, 6, 13);
+      Matrix g = Matrix.zeros(DType.F64, 6, 6);
+      Matrix gRef = Matrix.zeros(DType.F64, 6, 6);
+      lenient.gram(Transpose.T, 1.0, x, 0.0, g);
+      Compute.reference().gram(Transpose.T, 1.0, x, 0.0, gRef);
+      assertClose(gRef, g, 1e-12);
+    } finally {
+      structura.setLevel(before);
+    }
+  }
+
+  @Test
   void aDeviceIndexThatDoesNotExistIsAClearErrorNotAFallback() {
     OpenClBackendProvider p = new OpenClBackendProvider();
     BackendSuite.requireAvailable(p);
