@@ -260,6 +260,44 @@ class OpenClBackendTest {
   }
 
   @Test
+  void routinesAreThreadSafe() throws Exception {
+    OpenClBackend backend = openCpu();
+    try (Compute compute = Compute.of(backend, true)) {
+      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+      try {
+        List<java.util.concurrent.Future<?>> futures = new java.util.ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+          int seed = t;
+          futures.add(pool.submit(() -> {
+            for (int round = 0; round < 5; round++) {
+              // two threads share each dtype, so launches of one kernel instance interleave
+              DType dtype = seed % 2 == 0 ? DType.F32 : DType.F64;
+              Matrix a = random(dtype, 23 + seed, 17, 100L * seed + round);
+              Matrix b = random(dtype, 17, 19 + round, 100L * seed + round + 50);
+              Matrix c = compute.multiply(Transpose.N, a, Transpose.N, b);
+              assertClose(Compute.reference().multiply(Transpose.N, a, Transpose.N, b), c,
+                  dtype == DType.F32 ? 1e-4 : 1e-12);
+              Matrix x = random(dtype, 17, 1, seed + round);
+              Matrix y = Matrix.zeros(dtype, 23 + seed, 1);
+              Matrix yRef = Matrix.zeros(dtype, 23 + seed, 1);
+              compute.gemv(Transpose.N, 1.0, a, x, 0.0, y);
+              Compute.reference().gemv(Transpose.N, 1.0, a, x, 0.0, yRef);
+              assertClose(yRef, y, dtype == DType.F32 ? 1e-4 : 1e-12);
+            }
+            return null;
+          }));
+        }
+        for (java.util.concurrent.Future<?> f : futures) {
+          f.get();  // rethrows an assertion failure from a worker
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+      assertEquals(40, backend.launches());
+    }
+  }
+
+  @Test
   void closeIsIdempotentAndAClosedBackendRefusesWork() {
     OpenClBackend backend = openCpu();
     assertFalse(backend.describe().isBlank());
