@@ -61,7 +61,10 @@ import structura.backend.opencl.kernels.SscalKernel;
  */
 final class OpenClBackend implements Backend, GemmRoutine, GemvRoutine, BatchedGemmRoutine, GramRoutine, Level1Routine {
   private static final System.Logger LOG = System.getLogger("structura.backend.opencl");
-  /** Default GEMM tile edge: 16×16 = 256 work-items, within every GPU's work-group limit. */
+  /**
+   * Default GEMM tile edge: a 16×16 block of C per work-group of 16×4 work-items (sdsyrk: 16×16 =
+   * 256), within every GPU's work-group limit. See docs/performance.md for the tile measurements.
+   */
   static final int DEFAULT_TILE = 16;
   /** Default work-group size of the vector kernels. */
   static final int DEFAULT_WORK_GROUP = 64;
@@ -98,8 +101,8 @@ final class OpenClBackend implements Backend, GemmRoutine, GemvRoutine, BatchedG
   }
 
   /**
-   * @param tile GEMM tile edge (reduced until tile² fits the device's work-group limit and two
-   *     tiles fit its local memory)
+   * @param tile GEMM tile edge, rounded down to a power of two ≥ 4, and reduced until tile² fits
+   *     the device's work-group limit and two tiles fit its local memory
    * @param workGroup vector-kernel work-group size, a power of two (reduced likewise)
    */
   OpenClBackend(OpenClDevices.Info info, boolean strict, int tile, int workGroup) {
@@ -108,8 +111,10 @@ final class OpenClBackend implements Backend, GemmRoutine, GemvRoutine, BatchedG
     this.fp64 = info.fp64();
     this.strict = strict;
     int maxWg = Math.max(1, info.maxWorkGroupSize());
-    int t = Math.max(1, tile);
-    while (t > 1 && ((long) t * t > maxWg || 2L * t * t * Double.BYTES > info.localMemBytes())) {
+    // The GEMM kernels need a multiple of 4 (four rows per work-item); sdsyrk uses ts×ts
+    // work-groups, so ts² must fit the work-group limit too.
+    int t = Math.max(4, Integer.highestOneBit(Math.max(4, tile)));
+    while (t > 4 && ((long) t * t > maxWg || 2L * t * t * Double.BYTES > info.localMemBytes())) {
       t /= 2;
     }
     this.ts = t;
@@ -325,7 +330,7 @@ final class OpenClBackend implements Backend, GemmRoutine, GemvRoutine, BatchedG
       g.cOff = cOff;
       g.ldc = ldc;
       g.strideC = strideC;
-      launch(g, range3(roundUp(n, ts), roundUp(m, ts), batch, ts, ts), "sgemm");
+      launch(g, range3(roundUp(n, ts), roundUp(m, ts) / 4, batch, ts, ts / 4), "sgemm");
       clear(g);
     }
   }
@@ -357,7 +362,7 @@ final class OpenClBackend implements Backend, GemmRoutine, GemvRoutine, BatchedG
       g.cOff = cOff;
       g.ldc = ldc;
       g.strideC = strideC;
-      launch(g, range3(roundUp(n, ts), roundUp(m, ts), batch, ts, ts), "dgemm");
+      launch(g, range3(roundUp(n, ts), roundUp(m, ts) / 4, batch, ts, ts / 4), "dgemm");
       clear(g);
     }
   }
@@ -403,7 +408,7 @@ final class OpenClBackend implements Backend, GemmRoutine, GemvRoutine, BatchedG
       g.cOff = cOff;
       g.ldc = ldc;
       g.strideC = 0;
-      launch(g, range3(roundUp(n, ts), roundUp(n, ts), 1, ts, ts), "ssyrk");
+      launch(g, range3(roundUp(n, ts), roundUp(n, ts) / 4, 1, ts, ts / 4), "ssyrk");
       clear(g);
     }
   }
@@ -434,7 +439,7 @@ final class OpenClBackend implements Backend, GemmRoutine, GemvRoutine, BatchedG
       g.cOff = cOff;
       g.ldc = ldc;
       g.strideC = 0;
-      launch(g, range3(roundUp(n, ts), roundUp(n, ts), 1, ts, ts), "dsyrk");
+      launch(g, range3(roundUp(n, ts), roundUp(n, ts) / 4, 1, ts, ts / 4), "dsyrk");
       clear(g);
     }
   }

@@ -6,10 +6,13 @@ import com.aparapi.device.Device;
  * Single-precision tiled GEMM, strided-batched, with an optional symmetric (Gram) mode:
  * {@code C_p = alpha·op(A_p)·op(B_p) + beta·C_p} for {@code p = getGlobalId(2)}.
  *
- * <p><b>Launch.</b> A 3-D range {@code (⌈n/ts⌉·ts, ⌈m/ts⌉·ts, batch)} with work-groups
- * {@code (ts, ts, 1)}: work-item (x, y) of group (gx, gy) owns C element
- * {@code (gy·ts + y, gx·ts + x)}. Dimension 0 runs along rows of C, so neighbouring work-items
- * touch neighbouring addresses of C and of the tiles they load (coalesced on a GPU).
+ * <p><b>Launch.</b> A 3-D range {@code (⌈n/ts⌉·ts, ⌈m/ts⌉·ts/4, batch)} with work-groups
+ * {@code (ts, ts/4, 1)}: group (gx, gy) owns the ts×ts block of C at {@code (gy·ts, gx·ts)},
+ * and work-item (x, y) owns its four elements {@code (y + r·ts/4, x)}, r = 0..3, kept in four
+ * registers (register blocking: each op(B) value read from local memory feeds four
+ * multiply-adds). Dimension 0 runs along rows of C, so neighbouring work-items touch
+ * neighbouring addresses of C and of the tiles they load (coalesced on a GPU). ts must be a
+ * multiple of 4.
  *
  * <p><b>Tiling.</b> Each k-step the group stages a ts×ts tile of op(A) and of op(B) in local
  * memory; every operand element is read from global memory ⌈n/ts⌉ (A) or ⌈m/ts⌉ (B) times
@@ -19,14 +22,14 @@ import com.aparapi.device.Device;
  * free of bounds checks.
  *
  * <p><b>Symmetric mode</b> ({@code symmetric = 1}, m = n): groups strictly below the diagonal
- * exit at once (a uniform exit, so no barrier is skipped by part of a group); work-item (i, j)
- * with i ≤ j writes the same value to (i, j) and (j, i), which makes the result bit-exactly
+ * exit at once (a uniform exit, so no barrier is skipped by part of a group); the work-item
+ * owning (i, j), i ≤ j, writes the same value to (i, j) and (j, i), which makes the result bit-exactly
  * symmetric.
  *
  * <p><b>Cost.</b> 2·m·n·k flops per product; local memory 2·ts²·4 bytes per group.
  */
 public final class SgemmKernel extends PinnedKernel {
-  /** Tile edge; the work-group is ts×ts. */
+  /** Tile edge; the work-group is ts×(ts/4). */
   public final int ts;
   @Local final float[] tileA;
   @Local final float[] tileB;
@@ -74,7 +77,7 @@ public final class SgemmKernel extends PinnedKernel {
 
   /**
    * @param device the pinned OpenCL device
-   * @param ts tile edge; ts² must not exceed the device's work-group limit
+   * @param ts tile edge, a multiple of 4; ts²/4 must not exceed the device's work-group limit
    */
   public SgemmKernel(Device device, int ts) {
     super(device);
@@ -93,52 +96,74 @@ public final class SgemmKernel extends PinnedKernel {
     if (symmetric == 1 && gy > gx) {
       return;
     }
+    int rts = ts / 4;
     int aBase = aOff + p * strideA;
     int bBase = bOff + p * strideB;
     int cBase = cOff + p * strideC;
-    int row = gy * ts + ty;
     int col = gx * ts + tx;
-    float acc = 0f;
+    float acc0 = 0f;
+    float acc1 = 0f;
+    float acc2 = 0f;
+    float acc3 = 0f;
     for (int t0 = 0; t0 < k; t0 += ts) {
-      float av = 0f;
-      if (transA == 0) {
-        int r = gy * ts + ty;
-        int q = t0 + tx;
-        if (r < m && q < k) {
-          av = a[aBase + r * lda + q];
+      // Each work-item stages four elements of each tile, rows ty, ty + rts, ty + 2rts, ty + 3rts.
+      for (int r = 0; r < 4; r++) {
+        int ly = ty + r * rts;
+        float av = 0f;
+        if (transA == 0) {
+          int ar = gy * ts + ly;
+          int aq = t0 + tx;
+          if (ar < m && aq < k) {
+            av = a[aBase + ar * lda + aq];
+          }
+          tileA[ly * ts + tx] = av;
+        } else {
+          int aq = t0 + ly;
+          int ar = gy * ts + tx;
+          if (ar < m && aq < k) {
+            av = a[aBase + aq * lda + ar];
+          }
+          tileA[tx * ts + ly] = av;
         }
-        tileA[ty * ts + tx] = av;
-      } else {
-        int q = t0 + ty;
-        int r = gy * ts + tx;
-        if (r < m && q < k) {
-          av = a[aBase + q * lda + r];
+        float bv = 0f;
+        if (transB == 0) {
+          int bq = t0 + ly;
+          int bs = gx * ts + tx;
+          if (bq < k && bs < n) {
+            bv = b[bBase + bq * ldb + bs];
+          }
+          tileB[ly * ts + tx] = bv;
+        } else {
+          int bs = gx * ts + ly;
+          int bq = t0 + tx;
+          if (bq < k && bs < n) {
+            bv = b[bBase + bs * ldb + bq];
+          }
+          tileB[tx * ts + ly] = bv;
         }
-        tileA[tx * ts + ty] = av;
-      }
-      float bv = 0f;
-      if (transB == 0) {
-        int q = t0 + ty;
-        int s = gx * ts + tx;
-        if (q < k && s < n) {
-          bv = b[bBase + q * ldb + s];
-        }
-        tileB[ty * ts + tx] = bv;
-      } else {
-        int s = gx * ts + ty;
-        int q = t0 + tx;
-        if (q < k && s < n) {
-          bv = b[bBase + s * ldb + q];
-        }
-        tileB[tx * ts + ty] = bv;
       }
       localBarrier();
       for (int e = 0; e < ts; e++) {
-        acc += tileA[ty * ts + e] * tileB[e * ts + tx];
+        // one load of op(B) serves four multiply-adds: the point of the register blocking
+        float bv = tileB[e * ts + tx];
+        acc0 += tileA[ty * ts + e] * bv;
+        acc1 += tileA[(ty + rts) * ts + e] * bv;
+        acc2 += tileA[(ty + 2 * rts) * ts + e] * bv;
+        acc3 += tileA[(ty + 3 * rts) * ts + e] * bv;
       }
       localBarrier();
     }
-    if (row < m && col < n && (symmetric == 0 || row <= col)) {
+    if (col < n) {
+      store(gy * ts + ty, col, cBase, acc0);
+      store(gy * ts + ty + rts, col, cBase, acc1);
+      store(gy * ts + ty + 2 * rts, col, cBase, acc2);
+      store(gy * ts + ty + 3 * rts, col, cBase, acc3);
+    }
+  }
+
+  /** Writes alpha·acc + beta·C at (row, col), and its mirror in symmetric mode. */
+  private void store(int row, int col, int cBase, float acc) {
+    if (row < m && (symmetric == 0 || row <= col)) {
       int ci = cBase + row * ldc + col;
       float v = alpha * acc;
       if (beta != 0f) {
