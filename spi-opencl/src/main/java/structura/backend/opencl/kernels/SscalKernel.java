@@ -1,0 +1,34 @@
+package structura.backend.opencl.kernels;
+
+import com.aparapi.device.Device;
+
+/**
+ * Single-precision {@code x ← alpha·x}, one element per work-item (range ⌈n/wg⌉·wg).
+ * Cost: n flops.
+ */
+public final class SscalKernel extends PinnedKernel {
+  /** Input and output; set per launch. */
+  public float[] x;
+  /** Scalar. */
+  public float alpha;
+  /** Length. */
+  public int n;
+  /** Layout. */
+  public int xOff;
+  /** Layout. */
+  public int incX;
+
+  /** @param device the pinned OpenCL device */
+  public SscalKernel(Device device) {
+    super(device);
+  }
+
+  @Override
+  public void run() {
+    int i = getGlobalId(0);
+    if (i < n) {
+      int xi = xOff + i * incX;
+      x[xi] = alpha * x[xi];
+    }
+  }
+}
