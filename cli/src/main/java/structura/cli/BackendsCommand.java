@@ -62,7 +62,7 @@ final class BackendsCommand implements Callable<Integer> {
           u.cause().printStackTrace(out);
         }
       }
-      if (!r.source().equals(r.id())) {
+      if (options.verbose() && !r.source().equals(r.id())) {
         out.println(" ".repeat(idWidth + 2 + 2 + 11 + 2 + 8 + 2) + "provider: " + r.source());
       }
     }
