@@ -92,4 +92,31 @@ class CholeskyTest {
     Matrix ls = new LeastSquares().solve(fx.matrix("A", DType.F64), fx.matrix("B", DType.F64));
     assertTrue(Norms.maxAbs(Norms.minus(ls, fx.matrix("X", DType.F64))) < 1e-12);
   }
+
+  @Test
+  void implicitPivotedCholeskyMatchesDenseAndReadsOnlyPivotColumns() {
+    Matrix k = Fixture.load("psd_kernel_f64").matrix("K", DType.F64);
+    int n = k.rows();
+    double[] diag = new double[n];
+    for (int i = 0; i < n; i++) {
+      diag[i] = k.get(i, i);
+    }
+    java.util.List<Integer> requested = new java.util.ArrayList<>();
+    PivotedCholesky pc = new PivotedCholesky(PivotedCholeskyOptions.ofRank(9));
+    PivotedCholeskyResult implicit = pc.factor(n, j -> {
+      requested.add(j);
+      double[] c = new double[n];
+      for (int i = 0; i < n; i++) {
+        c[i] = k.get(i, j);
+      }
+      return c;
+    }, diag, DType.F64);
+    PivotedCholeskyResult dense = pc.factor(k);
+    org.junit.jupiter.api.Assertions.assertArrayEquals(dense.pivots(), implicit.pivots());
+    assertEquals(9, requested.size(), "one column per pivot");
+    assertTrue(Norms.maxAbs(Norms.minus(dense.l(), implicit.l())) == 0.0);
+    diag[3] = -1;
+    assertEquals(ErrorCode.INVALID_INPUT, assertThrows(structura.api.InvalidArgumentException.class,
+        () -> pc.factor(n, j -> new double[n], diag, DType.F64)).code());
+  }
 }
