@@ -17,7 +17,7 @@ class CholeskyTest {
   @ValueSource(ints = {1, 7, 64})
   void factorMatchesNumpyCholesky(int blockSize) {
     Fixture fx = Fixture.load("psd_kernel_f64");
-    Matrix l = new Cholesky(Compute.reference(), blockSize).factor(fx.matrix("Kreg", DType.F64));
+    Matrix l = new Cholesky(Compute.reference(), new CholeskyOptions(blockSize)).factor(fx.matrix("Kreg", DType.F64));
     Matrix want = fx.matrix("Lreg", DType.F64);
     double err = Norms.maxAbs(Norms.minus(l, want));
     assertTrue(err < 1e-10, "max |L - numpy L| = " + err);
@@ -27,7 +27,7 @@ class CholeskyTest {
   @Test
   void solveMatchesScipySolve() {
     Fixture fx = Fixture.load("psd_kernel_f64");
-    Matrix x = new Cholesky(Compute.reference(), 16).solve(fx.matrix("Kreg", DType.F64), fx.matrix("b", DType.F64));
+    Matrix x = new Cholesky(Compute.reference(), new CholeskyOptions(16)).solve(fx.matrix("Kreg", DType.F64), fx.matrix("b", DType.F64));
     Matrix want = fx.matrix("xreg", DType.F64);
     double err = Norms.maxAbs(Norms.minus(x, want)) / Norms.maxAbs(want);
     assertTrue(err < 1e-8, "relative error vs scipy.linalg.solve(assume_a='pos'): " + err);

@@ -116,7 +116,7 @@ class ComputeRoutingTest {
       assertArrayEquals(new PivotedQr(Compute.reference(), new PivotedQrOptions(0, 0, 16)).factor(a).pivots(), f.pivots());
 
       Matrix spd = Norms.times(Norms.transpose(a), a);
-      new Cholesky(c, 16).factor(spd);
+      new Cholesky(c, new CholeskyOptions(16)).factor(spd);
       // Trailing updates Σ n'(n'+1)·b over the panels: most of Cholesky's n³/3 flops.
       assertTrue(cb.gramFlops.get() > 0.7 * n * n * n / 3, "Cholesky Gram flops " + cb.gramFlops.get());
     }
