@@ -32,19 +32,18 @@ public final class Cholesky {
   private final Compute compute;
   private final int blockSize;
 
-  /** Reference backend, block size 64. */
+  /** Reference backend, {@link CholeskyOptions#defaults()}. */
   public Cholesky() {
-    this(Compute.reference(), 64);
+    this(Compute.reference(), CholeskyOptions.defaults());
   }
 
   /**
    * @param compute backend for the trailing Gram updates
-   * @param blockSize panel width (at least 1); 64 is a good default
+   * @param options block size
    */
-  public Cholesky(Compute compute, int blockSize) {
+  public Cholesky(Compute compute, CholeskyOptions options) {
     this.compute = Objects.requireNonNull(compute, "compute");
-    Checks.positive("Cholesky", "blockSize", blockSize);
-    this.blockSize = blockSize;
+    this.blockSize = Objects.requireNonNull(options, "options").blockSize();
   }
 
   /**

@@ -68,7 +68,7 @@ public final class LeastSquares {
       g.set(i, i, g.get(i, i) + lambda);
     }
     Matrix rhs = compute.multiply(Transpose.T, a64, Transpose.N, b64);
-    Matrix x = new Cholesky(compute, 64).solve(g, rhs);
+    Matrix x = new Cholesky(compute, new CholeskyOptions(64)).solve(g, rhs);
     return b.dtype() == DType.F64 ? x : x.toDType(b.dtype());
   }
 }

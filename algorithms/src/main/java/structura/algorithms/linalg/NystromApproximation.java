@@ -152,7 +152,7 @@ public final class NystromApproximation {
     for (int i = 0; i < n; i++) {
       shifted.set(i, i, shifted.get(i, i) + lambda);
     }
-    double[] l = new Cholesky(compute, 64).factorF64(shifted);
+    double[] l = new Cholesky(compute, new CholeskyOptions(64)).factorF64(shifted);
     // diag((LLᵀ)⁻¹)_i = ‖L⁻¹e_i‖²: one forward substitution per column.
     double[] inv = new double[n];
     double[] x = new double[n];

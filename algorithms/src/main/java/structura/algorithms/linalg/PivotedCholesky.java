@@ -58,7 +58,7 @@ public final class PivotedCholesky {
             "Pass a PSD matrix (a covariance, Gram or kernel matrix).");
       }
     }
-    return factor(n, j -> {
+    return factorColumns(n, j -> {
       double[] col = new double[n];
       for (int i = 0; i < n; i++) {
         col[i] = a.get(i, j);
@@ -67,13 +67,60 @@ public final class PivotedCholesky {
     }, diag, a.dtype());
   }
 
+  /**
+   * Factors an implicit symmetric PSD matrix (a kernel matrix evaluated on demand): only its
+   * diagonal and the k pivot columns are ever requested, so an n×n matrix costs O(nk) storage.
+   *
+   * @param n order of the matrix
+   * @param column returns column j as a new array of length n (it is overwritten)
+   * @param diagonal the n diagonal entries (not modified); must be finite and non-negative
+   * @param dtype dtype of the returned L
+   * @return the partial factorization
+   * @throws structura.api.InvalidArgumentException for a bad diagonal, a column of the wrong
+   *     length or with non-finite values, or maxRank above n
+   */
+  public PivotedCholeskyResult factor(int n, java.util.function.IntFunction<double[]> column, double[] diagonal,
+      DType dtype) {
+    Objects.requireNonNull(column, "column");
+    Objects.requireNonNull(diagonal, "diagonal");
+    Objects.requireNonNull(dtype, "dtype");
+    Checks.positive("PivotedCholesky.factor", "n", n);
+    if (diagonal.length != n) {
+      throw Checks.mismatch("PivotedCholesky.factor: diagonal has " + diagonal.length + " entries, n = " + n + ".",
+          "Pass the n diagonal entries.");
+    }
+    Checks.rank("PivotedCholesky.factor", "maxRank", options.maxRank(), n, true);
+    for (int i = 0; i < n; i++) {
+      if (!(diagonal[i] >= 0) || Double.isInfinite(diagonal[i])) {
+        throw new structura.api.InvalidArgumentException(structura.api.ErrorCode.INVALID_INPUT,
+            "PivotedCholesky.factor: argument 'diagonal' has entry " + diagonal[i] + " at " + i
+                + " (must be finite and non-negative for a PSD matrix).", "Pass the diagonal of a PSD matrix.");
+      }
+    }
+    return factorColumns(n, j -> {
+      double[] c = column.apply(j);
+      if (c == null || c.length != n) {
+        throw Checks.mismatch("PivotedCholesky.factor: column " + j + " has " + (c == null ? "no" : c.length)
+            + " entries, n = " + n + ".", "Return a new array of length n from the column function.");
+      }
+      for (int i = 0; i < n; i++) {
+        if (!Double.isFinite(c[i])) {
+          throw new structura.api.InvalidArgumentException(structura.api.ErrorCode.INVALID_INPUT,
+              "PivotedCholesky.factor: column " + j + " has a non-finite value " + c[i] + " at row " + i + ".",
+              "Check the kernel or matrix function for overflow.");
+        }
+      }
+      return c;
+    }, diagonal, dtype);
+  }
+
   /** Supplies column j of a symmetric PSD matrix. */
   @FunctionalInterface
   interface ColumnSource {
     double[] column(int j);
   }
 
-  PivotedCholeskyResult factor(int n, ColumnSource source, double[] diag, DType dtype) {
+  PivotedCholeskyResult factorColumns(int n, ColumnSource source, double[] diag, DType dtype) {
     int kmax = options.maxRank() == 0 ? n : options.maxRank();
     double trace = 0;
     for (double v : diag) {

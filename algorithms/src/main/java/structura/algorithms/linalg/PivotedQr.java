@@ -25,8 +25,9 @@ import structura.api.backend.Transpose;
  * Z. Drmač and Z. Bujanović, "On the failure of rank-revealing QR factorization software — a case
  * study", ACM TOMS 35(2), 2008 (the tol3z safeguard); LAPACK 3.12 dgeqp3, dlaqps, dlaqp2.
  *
- * <p><b>Cost.</b> 4mnk − 2k²(m + n) + 4k³/3 flops for k steps (about half of it level 2, the F
- * column updates, inherent to dgeqp3); Q on demand 2mk² more. Memory: a column-major double copy
+ * <p><b>Cost.</b> 4mnk − 2k²(m + n) + 4k³/3 flops for k steps: about half in the trailing GEMMs
+ * and half in the level-2 F-column products (inherent to dgeqp3), which also go to the backend
+ * ({@link Compute#gemv}); Q on demand 2mk² more. Memory: a column-major double copy
  * of A plus an n×blockSize F.
  *
  * <p><b>Deviations.</b> Stops early at {@code maxRank} or when |R(k,k)| ≤ tol·|R(0,0)| (dgeqp3
@@ -218,9 +219,13 @@ public final class PivotedQr {
       double akk = a[colc + rk];
       a[colc + rk] = 1;
       double tauk = s.tau[c];
-      // F(k+1:, k) = tau · A(rk:m, c+1:n)ᵀ · v
-      for (int jj = c + 1; jj < n; jj++) {
-        f[(jj - off) * nb + k] = tauk * Householder.dot(a, jj * m + rk, a, colc + rk, m - rk);
+      // F(k+1:, k) = tau · A(rk:m, c+1:n)ᵀ · v: the one large level-2 product of each step
+      // (2(m−rk)(n−c) flops, half of dgeqp3's work), so it goes to the backend's GEMV too.
+      if (c + 1 < n) {
+        Matrix at = Householder.tview(a, m, rk, c + 1, m - rk, n - c - 1);
+        Matrix v = Matrix.wrap(a, colc + rk, 1, m - rk, m - rk);
+        Matrix fcol = Matrix.wrap(f, (c + 1 - off) * nb + k, n - c - 1, 1, nb);
+        compute.gemv(Transpose.N, tauk, at, v, 0.0, fcol);
       }
       for (int jj = off; jj <= c; jj++) {
         f[(jj - off) * nb + k] = 0;

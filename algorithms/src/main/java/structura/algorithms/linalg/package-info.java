@@ -10,8 +10,10 @@
  * <ul>
  *   <li>Every entry class takes a {@link structura.api.backend.Compute} (default
  *       {@code Compute.reference()}); all level-3 work (trailing updates, products, Gram matrices)
- *       goes through it, so a faster backend speeds it up. Level-2 work inside panels (reflector
- *       generation, dgeqp3's F-column updates, triangular solves) is plain Java.</li>
+ *       goes through it, so a faster backend speeds it up, and so does dgeqp3's large level-2 product
+ *       (the F column, through {@code Compute.gemv}). The remaining small level-2 work inside
+ *       panels (reflector generation and application within a panel, incremental F and row
+ *       updates, triangular solves) is plain Java.</li>
  *   <li>Options are immutable records with documented defaults; randomness comes only from the
  *       explicit seed in the options ({@link java.util.SplittableRandom}).</li>
  *   <li>Bad input throws {@link structura.api.InvalidArgumentException}: {@code STRUCTURA-A006}

@@ -17,7 +17,7 @@ class CholeskyTest {
   @ValueSource(ints = {1, 7, 64})
   void factorMatchesNumpyCholesky(int blockSize) {
     Fixture fx = Fixture.load("psd_kernel_f64");
-    Matrix l = new Cholesky(Compute.reference(), blockSize).factor(fx.matrix("Kreg", DType.F64));
+    Matrix l = new Cholesky(Compute.reference(), new CholeskyOptions(blockSize)).factor(fx.matrix("Kreg", DType.F64));
     Matrix want = fx.matrix("Lreg", DType.F64);
     double err = Norms.maxAbs(Norms.minus(l, want));
     assertTrue(err < 1e-10, "max |L - numpy L| = " + err);
@@ -27,7 +27,7 @@ class CholeskyTest {
   @Test
   void solveMatchesScipySolve() {
     Fixture fx = Fixture.load("psd_kernel_f64");
-    Matrix x = new Cholesky(Compute.reference(), 16).solve(fx.matrix("Kreg", DType.F64), fx.matrix("b", DType.F64));
+    Matrix x = new Cholesky(Compute.reference(), new CholeskyOptions(16)).solve(fx.matrix("Kreg", DType.F64), fx.matrix("b", DType.F64));
     Matrix want = fx.matrix("xreg", DType.F64);
     double err = Norms.maxAbs(Norms.minus(x, want)) / Norms.maxAbs(want);
     assertTrue(err < 1e-8, "relative error vs scipy.linalg.solve(assume_a='pos'): " + err);
@@ -91,5 +91,32 @@ class CholeskyTest {
     assertTrue(err < 1e-12, "relative difference to numpy ridge solve: " + err);
     Matrix ls = new LeastSquares().solve(fx.matrix("A", DType.F64), fx.matrix("B", DType.F64));
     assertTrue(Norms.maxAbs(Norms.minus(ls, fx.matrix("X", DType.F64))) < 1e-12);
+  }
+
+  @Test
+  void implicitPivotedCholeskyMatchesDenseAndReadsOnlyPivotColumns() {
+    Matrix k = Fixture.load("psd_kernel_f64").matrix("K", DType.F64);
+    int n = k.rows();
+    double[] diag = new double[n];
+    for (int i = 0; i < n; i++) {
+      diag[i] = k.get(i, i);
+    }
+    java.util.List<Integer> requested = new java.util.ArrayList<>();
+    PivotedCholesky pc = new PivotedCholesky(PivotedCholeskyOptions.ofRank(9));
+    PivotedCholeskyResult implicit = pc.factor(n, j -> {
+      requested.add(j);
+      double[] c = new double[n];
+      for (int i = 0; i < n; i++) {
+        c[i] = k.get(i, j);
+      }
+      return c;
+    }, diag, DType.F64);
+    PivotedCholeskyResult dense = pc.factor(k);
+    org.junit.jupiter.api.Assertions.assertArrayEquals(dense.pivots(), implicit.pivots());
+    assertEquals(9, requested.size(), "one column per pivot");
+    assertTrue(Norms.maxAbs(Norms.minus(dense.l(), implicit.l())) == 0.0);
+    diag[3] = -1;
+    assertEquals(ErrorCode.INVALID_INPUT, assertThrows(structura.api.InvalidArgumentException.class,
+        () -> pc.factor(n, j -> new double[n], diag, DType.F64)).code());
   }
 }

@@ -24,6 +24,7 @@ class ComputeRoutingTest {
     final Backend ref = Compute.reference().backend();
     final AtomicLong gemmFlops = new AtomicLong();
     final AtomicLong gramFlops = new AtomicLong();
+    final AtomicLong gemvFlops = new AtomicLong();
 
     @Override
     public String id() {
@@ -51,6 +52,26 @@ class ComputeRoutingTest {
             double[] b, int bo, int ldb, double beta, double[] c, int co, int ldc) {
           gemmFlops.addAndGet(2L * m * n * k);
           r.dgemm(ta, tb, m, n, k, alpha, a, ao, lda, b, bo, ldb, beta, c, co, ldc);
+        }
+      });
+    }
+
+    @Override
+    public Optional<structura.api.backend.GemvRoutine> gemv() {
+      structura.api.backend.GemvRoutine r = ref.gemv().orElseThrow();
+      return Optional.of(new structura.api.backend.GemvRoutine() {
+        @Override
+        public void sgemv(boolean t, int m, int n, float alpha, float[] a, int ao, int lda, float[] x, int xo, int incx,
+            float beta, float[] y, int yo, int incy) {
+          gemvFlops.addAndGet(2L * m * n);
+          r.sgemv(t, m, n, alpha, a, ao, lda, x, xo, incx, beta, y, yo, incy);
+        }
+
+        @Override
+        public void dgemv(boolean t, int m, int n, double alpha, double[] a, int ao, int lda, double[] x, int xo, int incx,
+            double beta, double[] y, int yo, int incy) {
+          gemvFlops.addAndGet(2L * m * n);
+          r.dgemv(t, m, n, alpha, a, ao, lda, x, xo, incx, beta, y, yo, incy);
         }
       });
     }
@@ -111,12 +132,13 @@ class ComputeRoutingTest {
 
       cb.gemmFlops.set(0);
       PivotedQrFactorization f = new PivotedQr(c, new PivotedQrOptions(0, 0, 16)).factor(a);
-      // dlaqps: the trailing GEMM is half of the work (the other half is the level-2 F update).
+      // dlaqps: the trailing GEMM is half of the work, the level-2 F-column GEMV the other half.
       assertTrue(cb.gemmFlops.get() > 0.35 * total, "pivoted QR GEMM flops " + cb.gemmFlops.get() + " of " + total);
+      assertTrue(cb.gemvFlops.get() > 0.35 * total, "pivoted QR GEMV flops " + cb.gemvFlops.get() + " of " + total);
       assertArrayEquals(new PivotedQr(Compute.reference(), new PivotedQrOptions(0, 0, 16)).factor(a).pivots(), f.pivots());
 
       Matrix spd = Norms.times(Norms.transpose(a), a);
-      new Cholesky(c, 16).factor(spd);
+      new Cholesky(c, new CholeskyOptions(16)).factor(spd);
       // Trailing updates Σ n'(n'+1)·b over the panels: most of Cholesky's n³/3 flops.
       assertTrue(cb.gramFlops.get() > 0.7 * n * n * n / 3, "Cholesky Gram flops " + cb.gramFlops.get());
     }
