@@ -1,6 +1,5 @@
 package structura.backend.opencl;
 
-import com.aparapi.device.Device;
 import com.aparapi.device.OpenCLDevice;
 import com.aparapi.internal.kernel.KernelManager;
 import com.aparapi.internal.opencl.OpenCLLoader;
@@ -175,10 +174,5 @@ final class OpenClDevices {
       sb.append(i.line());
     }
     return sb.toString();
-  }
-
-  /** Whether {@code d} is an OpenCL device (not Aparapi's Java thread pool or sequential loop). */
-  static boolean isOpenCl(Device d) {
-    return d instanceof OpenCLDevice;
   }
 }
