@@ -10,7 +10,8 @@ module structura.backend.opencl {
   requires structura.api;
   requires aparapi;
   // Aparapi logs through java.util.logging but, as an automatic module, declares no
-  // dependencies; requiring it here keeps it in the module graph (jlink images included).
+  // dependencies; requiring it keeps it in the module graph (jlink images included), and
+  // OpenClDevices undoes Aparapi's change to the root logger's handler levels.
   requires java.logging;
 
   opens structura.backend.opencl.kernels to aparapi;

@@ -542,7 +542,14 @@ final class OpenClBackend implements Backend, GemmRoutine, GemvRoutine, BatchedG
       g.incX = incX;
       g.yOff = yOff;
       g.incY = incY;
-      launch(g, Range.create(device, m * wg, wg), "sgemv");  // one work-group per row
+      // one work-group per row; rows in chunks so that the global size m·wg fits an int
+      int chunk = Integer.MAX_VALUE / wg;
+      for (int r0 = 0; r0 < m; r0 += chunk) {
+        int rows = Math.min(chunk, m - r0);
+        g.aOff = aOff + r0 * lda;
+        g.yOff = yOff + r0 * incY;
+        launch(g, Range.create(device, rows * wg, wg), "sgemv");
+      }
       g.a = null;
       g.x = null;
       g.y = null;
@@ -591,7 +598,14 @@ final class OpenClBackend implements Backend, GemmRoutine, GemvRoutine, BatchedG
       g.incX = incX;
       g.yOff = yOff;
       g.incY = incY;
-      launch(g, Range.create(device, m * wg, wg), "dgemv");  // one work-group per row
+      // one work-group per row; rows in chunks so that the global size m·wg fits an int
+      int chunk = Integer.MAX_VALUE / wg;
+      for (int r0 = 0; r0 < m; r0 += chunk) {
+        int rows = Math.min(chunk, m - r0);
+        g.aOff = aOff + r0 * lda;
+        g.yOff = yOff + r0 * incY;
+        launch(g, Range.create(device, rows * wg, wg), "dgemv");
+      }
       g.a = null;
       g.x = null;
       g.y = null;

@@ -1,6 +1,5 @@
 package structura.backend.opencl;
 
-import com.aparapi.device.Device;
 import com.aparapi.device.OpenCLDevice;
 import com.aparapi.internal.kernel.KernelManager;
 import com.aparapi.internal.opencl.OpenCLLoader;
@@ -11,6 +10,10 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.Supplier;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import structura.api.ErrorCode;
 import structura.api.StructuraException;
 import structura.api.backend.BackendPriority;
@@ -68,9 +71,32 @@ final class OpenClDevices {
     }
   }
 
-  /** Whether Aparapi loaded its JNI library and libOpenCL. */
+  /**
+   * Whether Aparapi loaded its JNI library and libOpenCL. The first call initialises Aparapi,
+   * whose {@code Config} static initialiser sets the level of every handler of the JVM's root
+   * logger to WARNING (or {@code -Dcom.aparapi.logLevel}), silencing the application's INFO
+   * logging; the handler levels are put back afterwards.
+   */
   static boolean runtimeLoaded() {
-    return OpenCLLoader.isOpenCLAvailable();
+    return preservingRootHandlerLevels(OpenCLLoader::isOpenCLAvailable);
+  }
+
+  /** Runs {@code action} and restores the levels of the root logger's handlers it changed. */
+  static <T> T preservingRootHandlerLevels(Supplier<T> action) {
+    Handler[] handlers = Logger.getLogger("").getHandlers();
+    Level[] levels = new Level[handlers.length];
+    for (int i = 0; i < handlers.length; i++) {
+      levels[i] = handlers[i].getLevel();
+    }
+    try {
+      return action.get();
+    } finally {
+      for (int i = 0; i < handlers.length; i++) {
+        if (handlers[i].getLevel() != levels[i]) {
+          handlers[i].setLevel(levels[i]);
+        }
+      }
+    }
   }
 
   /** Every device of every platform, in platform order; empty when OpenCL is missing. */
@@ -175,10 +201,5 @@ final class OpenClDevices {
       sb.append(i.line());
     }
     return sb.toString();
-  }
-
-  /** Whether {@code d} is an OpenCL device (not Aparapi's Java thread pool or sequential loop). */
-  static boolean isOpenCl(Device d) {
-    return d instanceof OpenCLDevice;
   }
 }

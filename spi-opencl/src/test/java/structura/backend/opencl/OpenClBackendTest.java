@@ -24,9 +24,12 @@ import structura.api.StructuraException;
 import structura.api.backend.Availability;
 import structura.api.backend.BackendConfig;
 import structura.api.backend.BackendPriority;
+import structura.api.backend.BackendRegistry;
+import structura.api.backend.BackendSelection;
 import structura.api.backend.BackendUnavailableException;
 import structura.api.backend.Compute;
 import structura.api.backend.ConfigKeys;
+import structura.api.backend.ProviderReport;
 import structura.api.backend.RoutineFamily;
 import structura.api.backend.Transpose;
 import structura.backend.opencl.kernels.PinnedKernel;
@@ -134,6 +137,37 @@ class OpenClBackendTest {
           d.line());
     }
     assertTrue(BackendPriority.EXPLICIT_ONLY < BackendPriority.REFERENCE, "a CPU device must lose to java in auto");
+  }
+
+  @Test
+  void autoSelectionSkipsACpuDeviceButANamedRequestOpensIt() {
+    BackendSuite.requireAvailable(new OpenClBackendProvider());
+    BackendRegistry registry = BackendRegistry.discover();
+    ProviderReport report = registry.find("opencl").orElseThrow();
+    assertTrue(report.available(), report.brief());
+    // This test's module graph holds the java and opencl backends only.
+    boolean accelerator = OpenClDevices.list().stream().anyMatch(OpenClDevices.Info::accelerator);
+    // auto logs its choice at INFO; keep the test output clean
+    Logger structura = Logger.getLogger("structura.backend");
+    Level before = structura.getLevel();
+    structura.setLevel(Level.WARNING);
+    BackendSelection auto;
+    try {
+      auto = registry.select(BackendConfig.builder().backend("auto").build());
+    } finally {
+      structura.setLevel(before);
+    }
+    assertEquals(accelerator ? "opencl" : "java", auto.chosen().id(), auto.explanation());
+    assertTrue(auto.explanation().contains("opencl"), "the log line says why opencl was skipped: " + auto.explanation());
+    BackendSelection named = registry.select(
+        BackendConfig.builder().backend("opencl").property(ConfigKeys.OPENCL_DEVICE, "cpu").build());
+    assertEquals("opencl", named.chosen().id());
+    try (Compute compute = named.open()) {
+      Matrix a = random(DType.F32, 5, 3, 21);
+      Matrix b = random(DType.F32, 3, 4, 22);
+      assertClose(Compute.reference().multiply(Transpose.N, a, Transpose.N, b),
+          compute.multiply(Transpose.N, a, Transpose.N, b), 1e-5);
+    }
   }
 
   @Test
@@ -296,6 +330,25 @@ class OpenClBackendTest {
         pool.shutdownNow();
       }
       assertEquals(40, backend.launches());
+    }
+  }
+
+  @Test
+  void aparapisChangeToRootHandlerLevelsIsUndone() {
+    java.util.logging.Handler handler = new java.util.logging.StreamHandler();
+    handler.setLevel(Level.INFO);
+    Logger root = Logger.getLogger("");
+    root.addHandler(handler);
+    try {
+      // What Aparapi's Config initialiser does to every root handler.
+      String r = OpenClDevices.preservingRootHandlerLevels(() -> {
+        handler.setLevel(Level.WARNING);
+        return "done";
+      });
+      assertEquals("done", r);
+      assertEquals(Level.INFO, handler.getLevel());
+    } finally {
+      root.removeHandler(handler);
     }
   }
 
