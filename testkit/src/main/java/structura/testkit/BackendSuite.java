@@ -18,13 +18,16 @@ import structura.api.backend.Compute;
  * strict mode (a routine the backend lacks fails instead of silently running the reference).
  *
  * <p>When the provider's probe says unavailable, the suite is skipped with the probe's reason,
- * unless the system property {@value #REQUIRED_BACKENDS} lists the backend's id (comma
+ * unless the system property {@value #REQUIRED_BACKENDS} (or the environment variable
+ * {@value #REQUIRED_BACKENDS_ENV}) lists the backend's id (comma
  * separated), in which case it fails: a machine that has the hardware must not skip silently.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class BackendSuite {
   /** System property listing backend ids whose unavailability is a failure, not a skip. */
   public static final String REQUIRED_BACKENDS = "structura.test.requiredBackends";
+  /** Environment variable read when the system property is not set (CI sets it). */
+  public static final String REQUIRED_BACKENDS_ENV = "STRUCTURA_TEST_REQUIRED_BACKENDS";
 
   /** The backend under test; open between {@code @BeforeAll} and {@code @AfterAll}. */
   protected Compute compute;
@@ -67,7 +70,7 @@ public abstract class BackendSuite {
   }
 
   private static Set<String> requiredBackends() {
-    String v = System.getProperty(REQUIRED_BACKENDS, "");
+    String v = System.getProperty(REQUIRED_BACKENDS, System.getenv().getOrDefault(REQUIRED_BACKENDS_ENV, ""));
     return Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toSet());
   }
 }

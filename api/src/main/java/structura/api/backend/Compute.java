@@ -247,7 +247,8 @@ public final class Compute implements AutoCloseable {
       scaleOutput(beta, c);
       return;
     }
-    GramRoutine r = routine(RoutineFamily.GRAM, a.dtype()) ? backend.gram().orElseThrow() : reference.gram().orElseThrow();
+    // the mixed routine computes in double, so it needs the backend's F64 Gram support
+    GramRoutine r = routine(RoutineFamily.GRAM, c.dtype()) ? backend.gram().orElseThrow() : reference.gram().orElseThrow();
     if (mixed) {
       r.sdsyrk(trans.transposed(), n, k, alpha, a.f32(), a.offset(), a.ld(), beta, c.f64(), c.offset(), c.ld());
     } else if (c.dtype() == DType.F32) {

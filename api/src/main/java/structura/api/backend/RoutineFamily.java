@@ -8,7 +8,7 @@ public enum RoutineFamily {
   GEMV,
   /** {@link BatchedGemmRoutine}. */
   BATCHED_GEMM,
-  /** {@link GramRoutine}; the F32 entry covers both {@code ssyrk} and {@code sdsyrk}. */
+  /** {@link GramRoutine}; F32 covers {@code ssyrk}, F64 covers {@code dsyrk} and {@code sdsyrk} (F32 input, double arithmetic). */
   GRAM,
   /** {@link Level1Routine}: dot, axpy, scal. */
   LEVEL1
