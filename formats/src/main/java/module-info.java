@@ -1,6 +1,12 @@
-/** Model file formats (ONNX, safetensors), tokenizers and the model zoo; arrive with the transformer-model issue. */
+/**
+ * Model file formats (ONNX, safetensors), tokenizers and the model zoo. ONNX goes through
+ * protobuf-java (automatic module {@code com.google.protobuf}) with classes generated at build
+ * time from a project-written subset of {@code onnx.proto}.
+ */
 module structura.formats {
-  requires structura.api;
-  requires structura.algorithms;
+  requires transitive structura.api;
+  requires transitive structura.algorithms;
+  requires com.google.protobuf;
 
+  exports structura.formats;
 }

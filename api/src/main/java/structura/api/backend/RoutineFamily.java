@@ -11,5 +11,7 @@ public enum RoutineFamily {
   /** {@link GramRoutine}; the F32 entry covers both {@code ssyrk} and {@code sdsyrk}. */
   GRAM,
   /** {@link Level1Routine}: dot, axpy, scal. */
-  LEVEL1
+  LEVEL1,
+  /** {@link ElementwiseRoutine}: softmax, GELU, SiLU/SwiGLU, LayerNorm, RMSNorm (F32). */
+  ELEMENTWISE
 }
