@@ -1,5 +1,10 @@
-/** Dense and randomized linear algebra (pivoted QR, interpolative decomposition, randomized SVD, Nystrom, CUR, Cholesky); arrives with the linear-algebra issue. */
+/**
+ * The research methods on top of the API: dense and randomized linear algebra (arriving with
+ * the linear-algebra issue) and the transformer forward pass with activation capture
+ * ({@code structura.algorithms.nn}).
+ */
 module structura.algorithms {
-  requires structura.api;
+  requires transitive structura.api;
 
+  exports structura.algorithms.nn;
 }

@@ -24,7 +24,13 @@ public enum ErrorCode {
   /** The backend was available but failed while opening or running. */
   BACKEND_FAILED("STRUCTURA-B004"),
   /** A configuration value (system property, environment variable, flag) cannot be parsed. */
-  INVALID_CONFIGURATION("STRUCTURA-C001");
+  INVALID_CONFIGURATION("STRUCTURA-C001"),
+  /**
+   * A model file (ONNX, safetensors, config.json, tokenizer.json) is truncated, corrupt, or holds
+   * a graph, operator, tensor or shape this library does not support; the message names the
+   * file and the tensor or node.
+   */
+  MODEL_FORMAT("STRUCTURA-F001");
 
   private final String code;
 
