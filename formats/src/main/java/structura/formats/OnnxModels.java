@@ -54,7 +54,7 @@ import structura.formats.internal.onnx.OnnxProto.TensorProto;
 public final class OnnxModels {
   /** Operators that occur in HuggingFace BERT-family exports (opset 11 to 17, decomposed or fused norms). */
   static final Set<String> BERT_OPERATORS = Set.of("Add", "Cast", "Concat", "Constant", "ConstantOfShape", "Div", "Equal",
-      "Erf", "Expand", "Gather", "Gemm", "Identity", "LayerNormalization", "MatMul", "Mul", "Pow", "ReduceMean", "Reshape",
+      "Erf", "Expand", "Gather", "Gemm", "Identity", "LayerNormalization", "MatMul", "Mul", "Pow", "Range", "ReduceMean", "Reshape",
       "Shape", "Slice", "Softmax", "Sqrt", "Squeeze", "Sub", "Transpose", "Unsqueeze", "Where");
 
   private static final Pattern LAYER = Pattern.compile("encoder\\.layer\\.(\\d+)\\.");

@@ -1,0 +1,238 @@
+package structura.formats;
+
+import com.google.protobuf.ByteString;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import structura.api.ErrorCode;
+import structura.api.InvalidArgumentException;
+import structura.api.Matrix;
+import structura.api.nn.Activation;
+import structura.api.nn.Attention;
+import structura.api.nn.Embeddings;
+import structura.api.nn.Linear;
+import structura.api.nn.Norm;
+import structura.api.nn.TransformerBlock;
+import structura.api.nn.TransformerNetwork;
+import structura.formats.internal.onnx.OnnxProto.AttributeProto;
+import structura.formats.internal.onnx.OnnxProto.GraphProto;
+import structura.formats.internal.onnx.OnnxProto.ModelProto;
+import structura.formats.internal.onnx.OnnxProto.NodeProto;
+import structura.formats.internal.onnx.OnnxProto.OperatorSetIdProto;
+import structura.formats.internal.onnx.OnnxProto.TensorProto;
+import structura.formats.internal.onnx.OnnxProto.TensorShapeProto;
+import structura.formats.internal.onnx.OnnxProto.TypeProto;
+import structura.formats.internal.onnx.OnnxProto.ValueInfoProto;
+
+/**
+ * Writes a BERT-family {@link TransformerNetwork}, pruned or not, as a standard ONNX graph
+ * (opset 17, IR version 8) that ONNX Runtime runs: inputs {@code input_ids},
+ * {@code attention_mask}, {@code token_type_ids} (int64, {@code [batch, sequence]}), output
+ * {@code last_hidden_state} (float, {@code [batch, sequence, d]}).
+ *
+ * <p>The graph is the one HuggingFace exports, with each block's own head count and FFN width:
+ * Gather embeddings, LayerNormalization, per block {@code Add(MatMul(x, Wᵀ), b)} projections,
+ * Reshape to {@code [0, 0, heads, headDim]} and Transpose for per-head attention, scores scaled by
+ * {@code 1/√headDim} plus the additive mask {@code (1 − mask)·(−3.4028235e38)}, Softmax, and GELU as
+ * {@code x·½·(1 + erf(x/√2))}. Initializers keep the HuggingFace names, so
+ * {@link OnnxModels#readBert} reads the file back. The file is written to a temporary file and
+ * moved into place. Llama-family decoders are not exported (safetensors covers them).
+ */
+public final class OnnxWriter {
+  private static final int FLOAT = TensorProto.DataType.FLOAT_VALUE;
+  private static final int INT64 = TensorProto.DataType.INT64_VALUE;
+
+  private final List<NodeProto> nodes = new ArrayList<>();
+  private final List<TensorProto> inits = new ArrayList<>();
+  private int counter;
+
+  private OnnxWriter() {}
+
+  /**
+   * Writes {@code network} to {@code file}.
+   *
+   * @throws InvalidArgumentException if the network is not a BERT-family encoder
+   * @throws UncheckedIOException on I/O failure (no partial file is left behind)
+   */
+  public static void writeBert(TransformerNetwork network, Path file) {
+    ModelProto model = new OnnxWriter().build(network);
+    try {
+      Path dir = file.toAbsolutePath().getParent();
+      Files.createDirectories(dir);
+      Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".part");
+      try {
+        try (OutputStream out = Files.newOutputStream(tmp)) {
+          model.writeTo(out);
+        }
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      } finally {
+        Files.deleteIfExists(tmp);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file, e);
+    }
+  }
+
+  ModelProto build(TransformerNetwork net) {
+    if (net.family() != TransformerNetwork.Family.BERT_ENCODER) {
+      throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT, "ONNX export supports BERT-family encoders; got "
+          + net.family() + ".", "Write decoders with Safetensors.write.");
+    }
+    Embeddings e = net.embeddings();
+    String x = op("Gather", List.of(init("embeddings.word_embeddings.weight", e.word()), "input_ids"));
+    if (e.tokenType() != null) {
+      x = op("Add", List.of(x, op("Gather", List.of(init("embeddings.token_type_embeddings.weight", e.tokenType()),
+          "token_type_ids"))));
+    }
+    if (e.position() != null) {
+      String len = op("Gather", List.of(op("Shape", List.of("input_ids")), ints("seq_axis", new long[] {1}, true)),
+          attrInt("axis", 0));
+      String range = op("Range", List.of(ints("zero", new long[] {0}, true), len, ints("one", new long[] {1}, true)));
+      x = op("Add", List.of(x, op("Gather", List.of(init("embeddings.position_embeddings.weight", e.position()), range))));
+    }
+    if (e.norm() != null) {
+      x = layerNorm(x, "embeddings.LayerNorm", e.norm());
+    }
+    String maskF = op("Cast", List.of("attention_mask"), attrInt("to", FLOAT));
+    String mask4 = op("Unsqueeze", List.of(maskF, ints("mask_axes", new long[] {1, 2}, false)));
+    String inverted = op("Sub", List.of(scalar("one_f", 1f), mask4));
+    String maskAdd = op("Mul", List.of(inverted, scalar("mask_min", -Float.MAX_VALUE)));
+    int index = 0;
+    for (TransformerBlock b : net.blocks()) {
+      x = block(index++, b, x, maskAdd);
+    }
+    nodes.add(NodeProto.newBuilder().setOpType("Identity").addInput(x).addOutput("last_hidden_state").build());
+    GraphProto g = GraphProto.newBuilder().setName("structura_bert").addAllNode(nodes).addAllInitializer(inits)
+        .addInput(io("input_ids", INT64, "batch_size", "sequence_length", null))
+        .addInput(io("attention_mask", INT64, "batch_size", "sequence_length", null))
+        .addInput(io("token_type_ids", INT64, "batch_size", "sequence_length", null))
+        .addOutput(io("last_hidden_state", FLOAT, "batch_size", "sequence_length", (long) net.width()))
+        .build();
+    return ModelProto.newBuilder().setIrVersion(8).setProducerName("structura").setProducerVersion("0.1")
+        .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(17)).setGraph(g).build();
+  }
+
+  private String block(int index, TransformerBlock b, String x, String maskAdd) {
+    String p = "encoder.layer." + index + ".";
+    Attention a = b.attention();
+    if (a.kvHeads() != a.heads() || a.causal() || a.rotary() != null || b.placement() != TransformerBlock.Placement.POST
+        || b.mlp().gate() != null || b.mlp().activation() != Activation.GELU) {
+      throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT, "block " + index
+          + " is not a BERT block (post-LN, bidirectional, no GQA/RoPE, ungated GELU MLP).", "Export BERT-family networks only.");
+    }
+    int h = a.heads();
+    int dh = a.headDim();
+    String split = ints(p + "attention.self.split_heads", new long[] {0, 0, h, dh}, false);
+    String q = op("Transpose", List.of(op("Reshape", List.of(linear(x, p + "attention.self.query", a.query()), split))),
+        attrInts("perm", 0, 2, 1, 3));
+    String k = op("Transpose", List.of(op("Reshape", List.of(linear(x, p + "attention.self.key", a.key()), split))),
+        attrInts("perm", 0, 2, 3, 1));
+    String v = op("Transpose", List.of(op("Reshape", List.of(linear(x, p + "attention.self.value", a.value()), split))),
+        attrInts("perm", 0, 2, 1, 3));
+    String scores = op("Mul", List.of(op("MatMul", List.of(q, k)), scalar(p + "attention.self.scale", (float) (1.0 / Math.sqrt(dh)))));
+    String probs = op("Softmax", List.of(op("Add", List.of(scores, maskAdd))), attrInt("axis", -1));
+    String ctx = op("Transpose", List.of(op("MatMul", List.of(probs, v))), attrInts("perm", 0, 2, 1, 3));
+    String merged = op("Reshape", List.of(ctx, ints(p + "attention.self.merge_heads", new long[] {0, 0, (long) h * dh}, false)));
+    String attn = op("Add", List.of(linear(merged, p + "attention.output.dense", a.output()), x));
+    String hdn = layerNorm(attn, p + "attention.output.LayerNorm", b.attentionNorm());
+    String up = linear(hdn, p + "intermediate.dense", b.mlp().up());
+    String erf = op("Erf", List.of(op("Div", List.of(up, scalar(p + "intermediate.sqrt2", (float) Math.sqrt(2))))));
+    String gelu = op("Mul", List.of(op("Mul", List.of(up, op("Add", List.of(erf, scalar(p + "intermediate.one", 1f))))),
+        scalar(p + "intermediate.half", 0.5f)));
+    String out = op("Add", List.of(linear(gelu, p + "output.dense", b.mlp().down()), hdn));
+    return layerNorm(out, p + "output.LayerNorm", b.mlpNorm());
+  }
+
+  private String linear(String x, String name, Linear l) {
+    String mm = op("MatMul", List.of(x, init(name + ".weight_t", l.weight().transposeCopy())));
+    return l.bias() == null ? mm : op("Add", List.of(init(name + ".bias", l.bias()), mm));
+  }
+
+  private String layerNorm(String x, String name, Norm n) {
+    if (n.kind() != Norm.Kind.LAYER_NORM) {
+      throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT, name + " is " + n.kind() + ".", "BERT uses LayerNorm.");
+    }
+    return op("LayerNormalization", List.of(x, init(name + ".weight", n.gamma()), init(name + ".bias", n.beta())),
+        attrInt("axis", -1), AttributeProto.newBuilder().setName("epsilon").setType(AttributeProto.AttributeType.FLOAT)
+            .setF((float) n.eps()).build());
+  }
+
+  private String op(String type, List<String> inputs, AttributeProto... attrs) {
+    String out = "/" + type + "_" + counter++;
+    NodeProto.Builder n = NodeProto.newBuilder().setOpType(type).setName(out.substring(1)).addAllInput(inputs).addOutput(out);
+    for (AttributeProto a : attrs) {
+      n.addAttribute(a);
+    }
+    nodes.add(n.build());
+    return out;
+  }
+
+  private String init(String name, Matrix m) {
+    ByteBuffer bb = ByteBuffer.allocate(Math.toIntExact(m.size() * 4)).order(ByteOrder.LITTLE_ENDIAN);
+    for (int i = 0; i < m.rows(); i++) {
+      for (int j = 0; j < m.cols(); j++) {
+        bb.putFloat((float) m.get(i, j));
+      }
+    }
+    bb.flip();
+    TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(FLOAT).setRawData(ByteString.copyFrom(bb));
+    if (m.rows() == 1 && !name.endsWith("_t")) {
+      t.addDims(m.cols()); // biases and norm parameters are 1-D, as in PyTorch
+    } else {
+      t.addDims(m.rows()).addDims(m.cols());
+    }
+    inits.add(t.build());
+    return name;
+  }
+
+  private String ints(String name, long[] values, boolean scalar) {
+    ByteBuffer bb = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
+    for (long v : values) {
+      bb.putLong(v);
+    }
+    bb.flip();
+    TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(INT64).setRawData(ByteString.copyFrom(bb));
+    if (!scalar) {
+      t.addDims(values.length);
+    }
+    inits.add(t.build());
+    return name;
+  }
+
+  private String scalar(String name, float v) {
+    ByteBuffer bb = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putFloat(v);
+    bb.flip();
+    inits.add(TensorProto.newBuilder().setName(name).setDataType(FLOAT).setRawData(ByteString.copyFrom(bb)).build());
+    return name;
+  }
+
+  private static AttributeProto attrInt(String name, long v) {
+    return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(v).build();
+  }
+
+  private static AttributeProto attrInts(String name, long... v) {
+    AttributeProto.Builder a = AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
+    for (long x : v) {
+      a.addInts(x);
+    }
+    return a.build();
+  }
+
+  private static ValueInfoProto io(String name, int type, String d0, String d1, Long d2) {
+    TensorShapeProto.Builder s = TensorShapeProto.newBuilder()
+        .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam(d0))
+        .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam(d1));
+    if (d2 != null) {
+      s.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(d2));
+    }
+    return ValueInfoProto.newBuilder().setName(name)
+        .setType(TypeProto.newBuilder().setTensorType(TypeProto.Tensor.newBuilder().setElemType(type).setShape(s))).build();
+  }
+}
