@@ -10,6 +10,7 @@ module structura.formats {
   requires com.google.protobuf;
   requires ai.djl.tokenizers;
   requires ai.djl.api;
+  requires com.google.gson;
 
   exports structura.formats;
 }
