@@ -214,7 +214,13 @@ public final class OnnxModels {
       Matrix position = tensor("embeddings.position_embeddings.weight");
       Matrix tokenType = init.containsKey(prefix + "embeddings.token_type_embeddings.weight")
           ? tensor("embeddings.token_type_embeddings.weight") : null;
-      Embeddings emb = new Embeddings(word, position, tokenType, layerNorm("embeddings.LayerNorm"));
+      Embeddings emb;
+      try {
+        emb = new Embeddings(word, position, tokenType, layerNorm("embeddings.LayerNorm"));
+      } catch (structura.api.InvalidArgumentException e) {
+        throw new ModelFormatException(file, prefix + "embeddings", "the embedding tensors disagree: " + e.getMessage(),
+            "The file is inconsistent; re-export the model.", e);
+      }
       TreeMap<Integer, Boolean> layers = new TreeMap<>();
       for (String name : init.keySet()) {
         Matcher m = LAYER.matcher(name);
@@ -232,6 +238,21 @@ public final class OnnxModels {
       }
       List<TransformerBlock> blocks = new ArrayList<>();
       for (int l = 0; l < layers.size(); l++) {
+        try {
+          blocks.add(block(l));
+        } catch (structura.api.InvalidArgumentException e) {
+          throw new ModelFormatException(file, prefix + "encoder.layer." + l, "the tensors do not form a block: "
+              + e.getMessage(), "The file is inconsistent; re-export the model.", e);
+        }
+      }
+      Map<String, String> meta = new LinkedHashMap<>();
+      meta.put("source", file);
+      meta.put("format", "onnx");
+      return new TransformerNetwork(TransformerNetwork.Family.BERT_ENCODER, emb, blocks, null, null, meta);
+    }
+
+    private TransformerBlock block(int l) {
+      {
         String p = "encoder.layer." + l + ".";
         Linear q = linear(p + "attention.self.query");
         Linear k = linear(p + "attention.self.key");
@@ -240,13 +261,9 @@ public final class OnnxModels {
         int[] hd = heads(p + "attention.self.query", q.out());
         Attention att = new Attention(hd[0], hd[0], hd[1], q, k, v, o, false, null);
         Mlp mlp = new Mlp(linear(p + "intermediate.dense"), null, linear(p + "output.dense"), Activation.GELU);
-        blocks.add(new TransformerBlock(att, mlp, layerNorm(p + "attention.output.LayerNorm"), layerNorm(p + "output.LayerNorm"),
-            TransformerBlock.Placement.POST));
+        return new TransformerBlock(att, mlp, layerNorm(p + "attention.output.LayerNorm"), layerNorm(p + "output.LayerNorm"),
+            TransformerBlock.Placement.POST);
       }
-      Map<String, String> meta = new LinkedHashMap<>();
-      meta.put("source", file);
-      meta.put("format", "onnx");
-      return new TransformerNetwork(TransformerNetwork.Family.BERT_ENCODER, emb, blocks, null, null, meta);
     }
 
     private void checkOperators() {
