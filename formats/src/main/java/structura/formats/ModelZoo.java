@@ -95,7 +95,8 @@ public final class ModelZoo {
   private static Path extract(Entry e, String resource, Path dir) {
     try {
       Path target = dir.resolve(resource);
-      URL url = ModelZoo.class.getClassLoader() == null ? null : ClassLoader.getSystemResource(resource);
+      // root-level resources are not encapsulated, so this finds them on the class path and in automatic modules
+      URL url = ClassLoader.getSystemResource(resource);
       if (url != null) {
         try (InputStream in = url.openStream()) {
           return copyIfChanged(in, url.openConnection().getContentLengthLong(), target);

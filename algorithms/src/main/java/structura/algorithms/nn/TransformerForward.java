@@ -180,7 +180,6 @@ public final class TransformerForward {
       rotate(a.rotary(), k, kvHeads, dh, len);
     }
     int qw = heads * dh;
-    int kw = kvHeads * dh;
     Matrix ctx = Matrix.zeros(DType.F32, x.rows(), qw);
     float[] scores = new float[heads * len * len];
     float[] mask = new float[a.causal() ? len * len : len];
@@ -206,7 +205,6 @@ public final class TransformerForward {
     if (hook != null) {
       emit(hook, batch, ctx, (s, m) -> hook.attentionHeads(index, s, m));
     }
-    assert kw == k.cols();
     return linear(a.output(), ctx);
   }
 
