@@ -259,7 +259,12 @@ public final class OnnxModels {
         Linear v = linear(p + "attention.self.value");
         Linear o = linear(p + "attention.output.dense");
         int[] hd = heads(p + "attention.self.query", q.out());
-        Attention att = new Attention(hd[0], hd[0], hd[1], q, k, v, o, false, null);
+        if (v.out() % hd[0] != 0) {
+          throw new ModelFormatException(file, prefix + p + "attention.self.value.bias", "the value projection has " + v.out()
+              + " outputs, not a multiple of the " + hd[0] + " heads.", "The file is inconsistent; re-export the model.", null);
+        }
+        Attention att = new Attention(hd[0], hd[0], hd[1], v.out() / hd[0], q, k, v, o, scale(p + "attention.self.query", hd[1]),
+            false, null);
         Mlp mlp = new Mlp(linear(p + "intermediate.dense"), null, linear(p + "output.dense"), Activation.GELU);
         return new TransformerBlock(att, mlp, layerNorm(p + "attention.output.LayerNorm"), layerNorm(p + "output.LayerNorm"),
             TransformerBlock.Placement.POST);
@@ -360,6 +365,40 @@ public final class OnnxModels {
       }
       throw new ModelFormatException(file, prefix + query + ".bias", "cannot find the Reshape to (heads, head_dim) after the "
           + "query projection.", "Use an unoptimized HuggingFace export.", null);
+    }
+
+    /**
+     * The score scale: the constant of the Div (1/c) or Mul (c) applied to the product of the
+     * query (Add, Reshape, Transpose) with the keys; {@code 1/√headDim} when the graph scales elsewhere.
+     */
+    private double scale(String query, int headDim) {
+      String t = null;
+      for (NodeProto n : consumers.getOrDefault(prefix + query + ".bias", List.of())) {
+        if (n.getOpType().equals("Add")) {
+          t = n.getOutput(0);
+        }
+      }
+      for (int step = 0; step < 4 && t != null; step++) {
+        String next = null;
+        for (NodeProto n : consumers.getOrDefault(t, List.of())) {
+          switch (n.getOpType()) {
+            case "Reshape", "Transpose" -> next = n.getOutput(0);
+            case "MatMul" -> {
+              for (NodeProto s : consumers.getOrDefault(n.getOutput(0), List.of())) {
+                if (s.getOpType().equals("Div") || s.getOpType().equals("Mul")) {
+                  Float c = constantFloat(s.getInput(1));
+                  if (c != null && c > 0) {
+                    return s.getOpType().equals("Div") ? 1.0 / c : c;
+                  }
+                }
+              }
+            }
+            default -> { }
+          }
+        }
+        t = next;
+      }
+      return 1.0 / Math.sqrt(headDim);
     }
 
     /** Integer values of a constant-foldable shape tensor: initializer, Constant, or Concat of those (unknowns as -1). */

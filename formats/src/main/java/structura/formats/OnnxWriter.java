@@ -39,8 +39,8 @@ import structura.formats.internal.onnx.OnnxProto.ValueInfoProto;
  *
  * <p>The graph is the one HuggingFace exports, with each block's own head count and FFN width:
  * Gather embeddings, LayerNormalization, per block {@code Add(MatMul(x, Wᵀ), b)} projections,
- * Reshape to {@code [0, 0, heads, headDim]} and Transpose for per-head attention, scores scaled by
- * {@code 1/√headDim} plus the additive mask {@code (1 − mask)·(−3.4028235e38)}, Softmax, and GELU as
+ * Reshape to {@code [0, 0, heads, headDim]} (values: {@code valueDim}) and Transpose for per-head
+ * attention, scores multiplied by {@link Attention#scale()} plus the additive mask {@code (1 − mask)·(−3.4028235e38)}, Softmax, and GELU as
  * {@code x·½·(1 + erf(x/√2))}. Initializers keep the HuggingFace names, so
  * {@link OnnxModels#readBert} reads the file back. The file is written to a temporary file and
  * moved into place. Llama-family decoders are not exported (safetensors covers them).
@@ -129,17 +129,19 @@ public final class OnnxWriter {
     }
     int h = a.heads();
     int dh = a.headDim();
+    int dv = a.valueDim();
     String split = ints(p + "attention.self.split_heads", new long[] {0, 0, h, dh}, false);
+    String splitV = dv == dh ? split : ints(p + "attention.self.split_value_heads", new long[] {0, 0, h, dv}, false);
     String q = op("Transpose", List.of(op("Reshape", List.of(linear(x, p + "attention.self.query", a.query()), split))),
         attrInts("perm", 0, 2, 1, 3));
     String k = op("Transpose", List.of(op("Reshape", List.of(linear(x, p + "attention.self.key", a.key()), split))),
         attrInts("perm", 0, 2, 3, 1));
-    String v = op("Transpose", List.of(op("Reshape", List.of(linear(x, p + "attention.self.value", a.value()), split))),
+    String v = op("Transpose", List.of(op("Reshape", List.of(linear(x, p + "attention.self.value", a.value()), splitV))),
         attrInts("perm", 0, 2, 1, 3));
-    String scores = op("Mul", List.of(op("MatMul", List.of(q, k)), scalar(p + "attention.self.scale", (float) (1.0 / Math.sqrt(dh)))));
+    String scores = op("Mul", List.of(op("MatMul", List.of(q, k)), scalar(p + "attention.self.scale", (float) a.scale())));
     String probs = op("Softmax", List.of(op("Add", List.of(scores, maskAdd))), attrInt("axis", -1));
     String ctx = op("Transpose", List.of(op("MatMul", List.of(probs, v))), attrInts("perm", 0, 2, 1, 3));
-    String merged = op("Reshape", List.of(ctx, ints(p + "attention.self.merge_heads", new long[] {0, 0, (long) h * dh}, false)));
+    String merged = op("Reshape", List.of(ctx, ints(p + "attention.self.merge_heads", new long[] {0, 0, (long) h * dv}, false)));
     String attn = op("Add", List.of(linear(merged, p + "attention.output.dense", a.output()), x));
     String hdn = layerNorm(attn, p + "attention.output.LayerNorm", b.attentionNorm());
     String up = linear(hdn, p + "intermediate.dense", b.mlp().up());

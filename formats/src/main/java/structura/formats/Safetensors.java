@@ -262,7 +262,10 @@ public final class Safetensors {
     return e.getAsString();
   }
 
-  /** Reads tensors by name, removing them so that leftovers can be reported. */
+  /** Per-layer attention geometry. */
+  private record Layer(int heads, int kvHeads, int headDim, int valueDim, double scale, int[][] frequencies) {}
+
+  /** Reads tensors by name for one checkpoint. */
   private record Reader(JsonObject config, Path configFile, Map<String, Matrix> tensors, Path weights) {
     Matrix get(String name) {
       Matrix m = tensors.get(name);
@@ -310,9 +313,10 @@ public final class Safetensors {
       for (int l = 0; l < layers; l++) {
         String b = p + "encoder.layer." + l + ".";
         Linear q = lin(b + "attention.self.query", true);
-        int h = q.out() / dh;
-        Attention a = new Attention(h, h, dh, q, lin(b + "attention.self.key", true), lin(b + "attention.self.value", true),
-            lin(b + "attention.output.dense", true), false, null);
+        Linear v = lin(b + "attention.self.value", true);
+        Layer spec = layer(l, q.out() / dh, q.out() / dh, dh, v.out() / Math.max(1, q.out() / dh));
+        Attention a = new Attention(spec.heads(), spec.kvHeads(), spec.headDim(), spec.valueDim(), q,
+            lin(b + "attention.self.key", true), v, lin(b + "attention.output.dense", true), spec.scale(), false, null);
         Mlp mlp = new Mlp(lin(b + "intermediate.dense", true), null, lin(b + "output.dense", true), Activation.GELU);
         blocks.add(new TransformerBlock(a, mlp, ln(b + "attention.output.LayerNorm", eps), ln(b + "output.LayerNorm", eps),
             TransformerBlock.Placement.POST));
@@ -339,10 +343,11 @@ public final class Safetensors {
         String b = "model.layers." + l + ".";
         Linear q = lin(b + "self_attn.q_proj", false);
         Linear k = lin(b + "self_attn.k_proj", false);
-        int h = q.out() / dh;
-        int g = k.out() / dh;
-        Attention a = new Attention(h, g, dh, q, k, lin(b + "self_attn.v_proj", false), lin(b + "self_attn.o_proj", false),
-            true, rope);
+        Linear v = lin(b + "self_attn.v_proj", false);
+        Layer spec = layer(l, q.out() / dh, k.out() / dh, dh, v.out() / Math.max(1, k.out() / dh));
+        RotaryEmbedding r = spec.frequencies() == null ? rope : new RotaryEmbedding(rope.dims(), theta, spec.frequencies());
+        Attention a = new Attention(spec.heads(), spec.kvHeads(), spec.headDim(), spec.valueDim(), q, k, v,
+            lin(b + "self_attn.o_proj", false), spec.scale(), true, r);
         Mlp mlp = new Mlp(lin(b + "mlp.up_proj", false), lin(b + "mlp.gate_proj", false), lin(b + "mlp.down_proj", false),
             Activation.SILU);
         blocks.add(new TransformerBlock(a, mlp, rms(b + "input_layernorm", eps), rms(b + "post_attention_layernorm", eps),
@@ -353,6 +358,30 @@ public final class Safetensors {
           : tied ? new Linear(embed, null) : null;
       return new TransformerNetwork(TransformerNetwork.Family.LLAMA_DECODER, new Embeddings(embed, null, null, null), blocks,
           rms("model.norm", eps), head, Map.of("source", weights.toString(), "format", "safetensors"));
+    }
+
+    /**
+     * Layer l's attention geometry: from {@code structura_layers} in config.json when present (pruned
+     * networks), else the values derived from the HuggingFace config and the tensor shapes.
+     */
+    Layer layer(int l, int heads, int kvHeads, int headDim, int valueDim) {
+      JsonElement layers = config.get("structura_layers");
+      if (layers == null || !layers.isJsonArray()) {
+        return new Layer(heads, kvHeads, headDim, valueDim, 1.0 / Math.sqrt(headDim), null);
+      }
+      if (layers.getAsJsonArray().size() <= l) {
+        throw new ModelFormatException(configFile, "structura_layers", "describes " + layers.getAsJsonArray().size()
+            + " layers but layer " + l + " exists.", "Write config.json and weights together with Safetensors.write.");
+      }
+      try {
+        JsonObject o = layers.getAsJsonArray().get(l).getAsJsonObject();
+        int[][] freq = o.has("rotary_frequencies") ? GSON.fromJson(o.get("rotary_frequencies"), int[][].class) : null;
+        return new Layer(o.get("heads").getAsInt(), o.get("kv_heads").getAsInt(), o.get("head_dim").getAsInt(),
+            o.get("value_dim").getAsInt(), o.get("scale").getAsDouble(), freq);
+      } catch (RuntimeException e) {
+        throw new ModelFormatException(configFile.toString(), "structura_layers[" + l + "]", "malformed: " + e.getMessage(),
+            "Write config.json with Safetensors.write.", e);
+      }
     }
 
     Linear lin(String name, boolean bias) {
@@ -391,6 +420,23 @@ public final class Safetensors {
     if (first != null) {
       config.put("head_dim", first.attention().headDim());
     }
+    // per-layer geometry for pruned networks (HuggingFace ignores unknown keys; the reader uses them)
+    List<Map<String, Object>> layers = new ArrayList<>();
+    for (TransformerBlock b : net.blocks()) {
+      Attention a = b.attention();
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("heads", a.heads());
+      m.put("kv_heads", a.kvHeads());
+      m.put("head_dim", a.headDim());
+      m.put("value_dim", a.valueDim());
+      m.put("scale", a.scale());
+      m.put("intermediate_size", b.mlp().width());
+      if (a.rotary() != null && a.rotary().frequencies() != null) {
+        m.put("rotary_frequencies", a.rotary().frequencies());
+      }
+      layers.add(m);
+    }
+    config.put("structura_layers", layers);
     if (net.family() == TransformerNetwork.Family.BERT_ENCODER) {
       config.put("model_type", "bert");
       config.put("architectures", List.of("BertModel"));
@@ -425,6 +471,9 @@ public final class Safetensors {
       config.put("num_key_value_heads", kv);
       config.put("rms_norm_eps", net.finalNorm().eps());
       config.put("rope_theta", first == null || first.attention().rotary() == null ? 10000.0 : first.attention().rotary().theta());
+      if (first != null && first.attention().rotary() != null && first.attention().rotary().dims() != first.attention().headDim()) {
+        config.put("head_dim", first.attention().rotary().dims()); // the original width fixes the RoPE frequencies
+      }
       config.put("tie_word_embeddings", false);
       config.put("max_position_embeddings", 2048);
       t.put("model.embed_tokens.weight", net.embeddings().word());

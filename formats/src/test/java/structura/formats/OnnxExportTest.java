@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeAll;
@@ -14,9 +16,14 @@ import org.junit.jupiter.api.io.TempDir;
 import structura.algorithms.nn.Pruning;
 import structura.algorithms.nn.TokenBatch;
 import structura.algorithms.nn.TransformerForward;
+import structura.api.DType;
 import structura.api.Matrix;
+import structura.api.nn.Attention;
+import structura.api.nn.Linear;
+import structura.api.nn.TransformerBlock;
 import structura.api.backend.Compute;
 import structura.api.nn.TransformerNetwork;
+import structura.testkit.RandomNetworks;
 
 /** The ONNX we write, run in ONNX Runtime, equals our forward pass, for the loaded and for pruned networks. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -75,5 +82,50 @@ class OnnxExportTest {
     Matrix full = new TransformerForward(Compute.reference(), network).lastHiddenState(batch);
     Matrix cut = new TransformerForward(Compute.reference(), pruned).lastHiddenState(batch);
     assertTrue(OrtRunner.maxAbsDiff(full, cut) > 1e-2);
+  }
+
+  /** Rows {@code h·width + t} for t < keep of every head h: the first {@code keep} dims of each head. */
+  static Linear firstDims(Linear l, int heads, int width, int keep) {
+    Matrix w = Matrix.zeros(DType.F32, heads * keep, l.in());
+    Matrix b = l.bias() == null ? null : Matrix.zeros(DType.F32, 1, heads * keep);
+    for (int h = 0; h < heads; h++) {
+      for (int t = 0; t < keep; t++) {
+        w.view(h * keep + t, 0, 1, l.in()).copyFrom(l.weight().view(h * width + t, 0, 1, l.in()));
+        if (b != null) {
+          b.set(0, h * keep + t, l.bias().get(0, h * width + t));
+        }
+      }
+    }
+    return new Linear(w, b);
+  }
+
+  @Test
+  void headWidthsPrunedSeparatelyRoundTripThroughOnnxRuntime(@TempDir Path dir) throws Exception {
+    TransformerNetwork net = RandomNetworks.bert(21, 120, 4, 8, 24, 2);
+    List<TransformerBlock> blocks = new ArrayList<>();
+    for (TransformerBlock b : net.blocks()) {
+      Attention a = b.attention();
+      Linear o = a.output();
+      Matrix ow = Matrix.zeros(DType.F32, o.out(), 4 * 5);
+      for (int h = 0; h < 4; h++) {
+        ow.view(0, h * 5, o.out(), 5).copyFrom(o.weight().view(0, h * 8, o.out(), 5));
+      }
+      Attention p = new Attention(4, 4, 6, 5, firstDims(a.query(), 4, 8, 6), firstDims(a.key(), 4, 8, 6),
+          firstDims(a.value(), 4, 8, 5), new Linear(ow, o.bias()), 1 / Math.sqrt(8), false, null);
+      blocks.add(new TransformerBlock(p, b.mlp(), b.attentionNorm(), b.mlpNorm(), b.placement()));
+    }
+    TransformerNetwork pruned = new TransformerNetwork(net.family(), net.embeddings(), blocks, null, null, null);
+    TokenBatch small = TokenBatch.pad(new int[][] {{1, 5, 9, 13, 2}, {1, 7, 2}}, 0, 0);
+    Path file = dir.resolve("dims.onnx");
+    OnnxWriter.writeBert(pruned, file);
+    Matrix ours = new TransformerForward(Compute.reference(), pruned).lastHiddenState(small);
+    try (OrtRunner ort = new OrtRunner(file, 1)) {
+      double diff = OrtRunner.maxAbsDiff(ours, ort.lastHiddenState(small));
+      assertTrue(diff <= 1e-4, "max |ours - ORT| = " + diff);
+    }
+    Attention back = OnnxModels.readBert(file).blocks().get(1).attention();
+    assertEquals(6, back.headDim());
+    assertEquals(5, back.valueDim());
+    assertEquals(1 / Math.sqrt(8), back.scale(), 1e-7);
   }
 }

@@ -115,4 +115,65 @@ class SafetensorsTest {
     Files.writeString(dir.resolve("config.json"), config.replace("\"llama\"", "\"mamba\""));
     assertThrows(ModelFormatException.class, () -> Safetensors.read(dir));
   }
+
+  @Test
+  void prunedDecoderGeometryRoundTrips(@TempDir Path dir) throws Exception {
+    TransformerNetwork net = Safetensors.read(LLAMA);
+    var blocks = new java.util.ArrayList<structura.api.nn.TransformerBlock>();
+    for (var b : net.blocks()) {
+      var a = b.attention();
+      // keep frequency pairs {0, 2} of key/value head 0 and {1, 3} of head 1; values keep their first 6 dims
+      int[][] freq = {{0, 2}, {1, 3}};
+      var q = rows(a.query().weight(), 4, 2, freq);
+      var k = rows(a.key().weight(), 2, 1, freq);
+      var v = firstRows(a.value().weight(), 2, 8, 6);
+      var o = firstCols(a.output().weight(), 4, 8, 6);
+      var p = new structura.api.nn.Attention(4, 2, 4, 6, new structura.api.nn.Linear(q, null), new structura.api.nn.Linear(k, null),
+          new structura.api.nn.Linear(v, null), new structura.api.nn.Linear(o, null), 1 / Math.sqrt(8), true,
+          new structura.api.nn.RotaryEmbedding(8, 10000, freq));
+      blocks.add(new structura.api.nn.TransformerBlock(p, b.mlp(), b.attentionNorm(), b.mlpNorm(), b.placement()));
+    }
+    TransformerNetwork pruned = new TransformerNetwork(net.family(), net.embeddings(), blocks, net.finalNorm(), net.lmHead(), null);
+    Safetensors.write(pruned, dir);
+    TransformerNetwork back = Safetensors.read(dir);
+    assertEquals(4, back.blocks().get(1).attention().headDim());
+    assertEquals(1 / Math.sqrt(8), back.blocks().get(1).attention().scale());
+    assertEquals(pruned.blocks().get(1).attention().rotary(), back.blocks().get(1).attention().rotary());
+    assertEquals(6, back.blocks().get(0).attention().valueDim());
+    TokenBatch b = batch(expected());
+    Matrix x = new TransformerForward(Compute.reference(), pruned).logits(b);
+    Matrix y = new TransformerForward(Compute.reference(), back).logits(b);
+    assertEquals(0.0, OrtRunner.maxAbsDiff(x, y));
+  }
+
+  /** For each head (of {@code heads}, group size {@code group}), rows f and f+4 of its kept frequencies, in rotate-half order. */
+  static Matrix rows(Matrix w, int heads, int group, int[][] freq) {
+    Matrix out = Matrix.zeros(structura.api.DType.F32, heads * 4, w.cols());
+    int r = 0;
+    for (int h = 0; h < heads; h++) {
+      int[] f = freq[h / group];
+      for (int side = 0; side < 2; side++) {
+        for (int j : f) {
+          out.view(r++, 0, 1, w.cols()).copyFrom(w.view(h * 8 + j + side * 4, 0, 1, w.cols()));
+        }
+      }
+    }
+    return out;
+  }
+
+  static Matrix firstRows(Matrix w, int heads, int width, int keep) {
+    Matrix out = Matrix.zeros(structura.api.DType.F32, heads * keep, w.cols());
+    for (int h = 0; h < heads; h++) {
+      out.view(h * keep, 0, keep, w.cols()).copyFrom(w.view(h * width, 0, keep, w.cols()));
+    }
+    return out;
+  }
+
+  static Matrix firstCols(Matrix w, int heads, int width, int keep) {
+    Matrix out = Matrix.zeros(structura.api.DType.F32, w.rows(), heads * keep);
+    for (int h = 0; h < heads; h++) {
+      out.view(0, h * keep, w.rows(), keep).copyFrom(w.view(0, h * width, w.rows(), keep));
+    }
+    return out;
+  }
 }

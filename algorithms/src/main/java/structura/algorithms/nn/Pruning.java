@@ -9,13 +9,15 @@ import structura.api.Matrix;
 import structura.api.nn.Attention;
 import structura.api.nn.Linear;
 import structura.api.nn.Mlp;
+import structura.api.nn.RotaryEmbedding;
 import structura.api.nn.TransformerBlock;
 import structura.api.nn.TransformerNetwork;
 
 /**
  * Structured pruning by selection: keep a subset of a block's attention heads or FFN neurons.
  * Keeping heads S selects the rows of W_q (and, with one key/value head per query head, of W_k and
- * W_v) and the columns of W_o belonging to S; keeping neurons J selects rows J of up and gate and
+ * W_v) and the columns of W_o belonging to S, keeping the softmax scale and any per-head rotary
+ * frequencies; keeping neurons J selects rows J of up and gate and
  * columns J of down. Biases follow their rows; the output bias stays. The result shares nothing
  * with the input (new arrays); the input is not modified. Cost: a copy of the kept weights.
  */
@@ -31,10 +33,20 @@ public final class Pruning {
       throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT, "keepHeads on grouped-query attention (" + a.heads()
           + " query heads, " + a.kvHeads() + " key/value heads).", "Prune whole key/value groups instead.");
     }
-    int dh = a.headDim();
-    int[] rows = expand(keep, dh);
-    Attention pruned = new Attention(keep.length, keep.length, dh, rowsOf(a.query(), rows), rowsOf(a.key(), rows),
-        rowsOf(a.value(), rows), new Linear(columns(a.output().weight(), rows), a.output().bias()), a.causal(), a.rotary());
+    int[] qk = expand(keep, a.headDim());
+    int[] vo = expand(keep, a.valueDim());
+    RotaryEmbedding rope = a.rotary();
+    if (rope != null && rope.frequencies() != null) {
+      int[][] f = new int[keep.length][];
+      for (int i = 0; i < keep.length; i++) {
+        f[i] = rope.frequencies()[keep[i]];
+      }
+      rope = new RotaryEmbedding(rope.dims(), rope.theta(), f);
+    }
+    // the scale stays that of the original head width: pruning heads does not change any score
+    Attention pruned = new Attention(keep.length, keep.length, a.headDim(), a.valueDim(), rowsOf(a.query(), qk),
+        rowsOf(a.key(), qk), rowsOf(a.value(), vo), new Linear(columns(a.output().weight(), vo), a.output().bias()),
+        a.scale(), a.causal(), rope);
     return replace(net, block, new TransformerBlock(pruned, b.mlp(), b.attentionNorm(), b.mlpNorm(), b.placement()));
   }
 

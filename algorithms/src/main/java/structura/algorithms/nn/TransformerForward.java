@@ -27,7 +27,7 @@ import structura.api.nn.TransformerNetwork;
  * context matrix, the per-head output layout of {@link Compute#batchedGemm}); grouped-query heads
  * sharing a key/value head are one batch with a key stride of 0. Softmax (with the scale
  * {@code 1/√headDim} and an additive mask of {@code −Float.MAX_VALUE} for padded keys, plus the
- * causal triangle for decoders), GELU, SwiGLU and the norms go through the backend's elementwise
+ * causal triangle for decoders; the scale is {@link Attention#scale()}), GELU, SwiGLU and the norms go through the backend's elementwise
  * routines; embeddings gathering, biases and rotary embeddings are plain loops (O(n·d)).
  *
  * <p>Positions are {@code 0 .. L−1} in every sequence (right padding), as HuggingFace does when no
@@ -163,6 +163,9 @@ public final class TransformerForward {
     if (!pre) {
       norm(block.mlpNorm(), mlp);
     }
+    if (hook != null) {
+      emit(hook, batch, mlp, (s, m) -> hook.blockOutput(index, s, m));
+    }
     return mlp;
   }
 
@@ -170,20 +173,27 @@ public final class TransformerForward {
     int heads = a.heads();
     int kvHeads = a.kvHeads();
     int dh = a.headDim();
+    int dv = a.valueDim();
     int group = heads / kvHeads;
     int len = batch.length();
+    if (hook != null) {
+      emit(hook, batch, x, (s, m) -> hook.attentionInput(index, s, m));
+    }
     Matrix q = linear(a.query(), x);
     Matrix k = linear(a.key(), x);
     Matrix v = linear(a.value(), x);
-    if (a.rotary() != null) {
-      rotate(a.rotary(), q, heads, dh, len);
-      rotate(a.rotary(), k, kvHeads, dh, len);
+    if (hook != null) {
+      emit(hook, batch, q, (s, m) -> hook.queries(index, s, m));
+      emit(hook, batch, k, (s, m) -> hook.keys(index, s, m));
+      emit(hook, batch, v, (s, m) -> hook.values(index, s, m));
     }
-    int qw = heads * dh;
-    Matrix ctx = Matrix.zeros(DType.F32, x.rows(), qw);
+    if (a.rotary() != null) {
+      rotate(a.rotary(), q, heads, group, dh, len);
+      rotate(a.rotary(), k, kvHeads, 1, dh, len);
+    }
+    Matrix ctx = Matrix.zeros(DType.F32, x.rows(), heads * dv);
     float[] scores = new float[heads * len * len];
     float[] mask = new float[a.causal() ? len * len : len];
-    double scale = 1.0 / Math.sqrt(dh);
     for (int b = 0; b < batch.batch() && len > 0; b++) {
       int row0 = b * len;
       fillMask(mask, batch, b, a.causal());
@@ -192,14 +202,16 @@ public final class TransformerForward {
         int h0 = g * group;
         Matrix qb = Matrix.wrap(q.f32(), q.index(row0, h0 * dh), len, dh, q.ld());
         Matrix kb = Matrix.wrap(k.f32(), k.index(row0, g * dh), len, dh, k.ld());
-        Matrix vb = Matrix.wrap(v.f32(), v.index(row0, g * dh), len, dh, v.ld());
+        Matrix vb = Matrix.wrap(v.f32(), v.index(row0, g * dv), len, dv, v.ld());
         Matrix sb = Matrix.wrap(scores, h0 * len * len, len, len, len);
+        // S_h = Q_h K_gᵀ for the group's query heads; the key stride 0 shares K_g among them
         compute.batchedGemm(Transpose.N, Transpose.T, group, 1.0, qb, dh, kb, 0, 0.0, sb, len * len);
         for (int h = h0; h < h0 + group; h++) {
-          compute.softmaxRows(scale, Matrix.wrap(scores, h * len * len, len, len, len), maskM);
+          compute.softmaxRows(a.scale(), Matrix.wrap(scores, h * len * len, len, len, len), maskM);
         }
-        Matrix cb = Matrix.wrap(ctx.f32(), ctx.index(row0, h0 * dh), len, dh, ctx.ld());
-        compute.batchedGemm(Transpose.N, Transpose.N, group, 1.0, sb, len * len, vb, 0, 0.0, cb, dh);
+        // O_h = P_h V_g, written side by side into the context rows (per-head output layout)
+        Matrix cb = Matrix.wrap(ctx.f32(), ctx.index(row0, h0 * dv), len, dv, ctx.ld());
+        compute.batchedGemm(Transpose.N, Transpose.N, group, 1.0, sb, len * len, vb, 0, 0.0, cb, dv);
       }
     }
     if (hook != null) {
@@ -220,37 +232,40 @@ public final class TransformerForward {
     }
   }
 
-  /** Rotary embedding in the rotate-half layout, positions 0..L−1 per sequence. */
-  private static void rotate(RotaryEmbedding r, Matrix m, int heads, int dh, int len) {
-    int half = r.dims() / 2;
-    double[] inv = new double[half];
-    for (int i = 0; i < half; i++) {
-      inv[i] = Math.pow(r.theta(), -2.0 * i / r.dims());
-    }
+  /**
+   * Rotary embedding in the rotate-half layout, positions 0..L−1 per sequence; head h uses the
+   * frequencies of key/value head {@code h / group}.
+   */
+  private static void rotate(RotaryEmbedding r, Matrix m, int heads, int group, int dh, int len) {
     float[] a = m.f32();
-    float[] cos = new float[half];
-    float[] sin = new float[half];
-    for (int row = 0; row < m.rows(); row++) {
-      int pos = row % len;
-      for (int i = 0; i < half; i++) {
-        // angles rounded to float as in HF (inv_freq and the outer product are float32)
-        float angle = (float) pos * (float) inv[i];
-        cos[i] = (float) Math.cos(angle);
-        sin[i] = (float) Math.sin(angle);
+    for (int h = 0; h < heads; h++) {
+      int g = h / group;
+      int half = r.pairs(g);
+      float[] inv = new float[half];
+      for (int j = 0; j < half; j++) {
+        // inv_freq is float32 in HuggingFace; angles are rounded to float as there
+        inv[j] = (float) r.inverseFrequency(r.frequency(g, j));
       }
-      for (int h = 0; h < heads; h++) {
+      for (int row = 0; row < m.rows(); row++) {
+        float pos = row % len;
         int base = m.index(row, h * dh);
-        for (int i = 0; i < half; i++) {
-          float x1 = a[base + i];
-          float x2 = a[base + i + half];
-          a[base + i] = x1 * cos[i] - x2 * sin[i];
-          a[base + i + half] = x2 * cos[i] + x1 * sin[i];
+        for (int j = 0; j < half; j++) {
+          float angle = pos * inv[j];
+          float cos = (float) Math.cos(angle);
+          float sin = (float) Math.sin(angle);
+          float x1 = a[base + j];
+          float x2 = a[base + j + half];
+          a[base + j] = x1 * cos - x2 * sin;
+          a[base + j + half] = x2 * cos + x1 * sin;
         }
       }
     }
   }
 
   private Matrix mlp(int index, Mlp mlp, Matrix x, TokenBatch batch, ActivationHook hook) {
+    if (hook != null) {
+      emit(hook, batch, x, (s, m) -> hook.mlpInput(index, s, m));
+    }
     Matrix up = linear(mlp.up(), x);
     Matrix act;
     if (mlp.gate() != null) {
