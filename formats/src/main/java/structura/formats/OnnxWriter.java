@@ -43,7 +43,7 @@ import structura.formats.internal.onnx.OnnxProto.ValueInfoProto;
  * attention, scores multiplied by {@link Attention#scale()} plus the additive mask {@code (1 − mask)·(−3.4028235e38)}, Softmax, and GELU as
  * {@code x·½·(1 + erf(x/√2))}. Initializers keep the HuggingFace names, so
  * {@link OnnxModels#readBert} reads the file back. The file is written to a temporary file and
- * moved into place. Llama-family decoders are not exported (safetensors covers them).
+ * moved into place. Llama-family decoders are written by {@link #writeLlama}.
  */
 public final class OnnxWriter {
   private static final int FLOAT = TensorProto.DataType.FLOAT_VALUE;
@@ -51,18 +51,49 @@ public final class OnnxWriter {
 
   private final List<NodeProto> nodes = new ArrayList<>();
   private final List<TensorProto> inits = new ArrayList<>();
+  private final java.util.Set<String> constants = new java.util.HashSet<>();
   private int counter;
 
   private OnnxWriter() {}
 
   /**
-   * Writes {@code network} to {@code file}.
+   * Writes {@code network}, encoder or decoder, to {@code file}; see {@link #writeBert} and
+   * {@link #writeLlama} for the graphs.
+   */
+  public static void write(TransformerNetwork network, Path file) {
+    if (network.family() == TransformerNetwork.Family.LLAMA_DECODER) {
+      writeLlama(network, file);
+    } else {
+      writeBert(network, file);
+    }
+  }
+
+  /**
+   * Writes a BERT-family encoder to {@code file}.
    *
    * @throws InvalidArgumentException if the network is not a BERT-family encoder
    * @throws UncheckedIOException on I/O failure (no partial file is left behind)
    */
   public static void writeBert(TransformerNetwork network, Path file) {
-    ModelProto model = new OnnxWriter().build(network);
+    save(new OnnxWriter().build(network), file);
+  }
+
+  /**
+   * Writes a Llama-family decoder to {@code file}: the same inputs ({@code token_type_ids} is
+   * accepted and unused), outputs {@code last_hidden_state} (after the final RMSNorm) and, with an
+   * LM head, {@code logits}. RMSNorm is decomposed (ReduceMean of x², Sqrt, Div), RoPE is computed
+   * from {@code Range} positions and per-head inverse-frequency initializers (so pruned rotary
+   * frequencies export), grouped-query attention reshapes the queries of a key/value group to
+   * {@code [B, kvHeads, group, L, headDim]} so keys and values broadcast without copies, and the
+   * mask is {@code Where(causal ∧ attention_mask, 0, −3.4028235e38)}.
+   *
+   * @throws InvalidArgumentException if the network is not a decoder or uses partial rotary embeddings
+   */
+  public static void writeLlama(TransformerNetwork network, Path file) {
+    save(new OnnxWriter().buildLlama(network), file);
+  }
+
+  private static void save(ModelProto model, Path file) {
     try {
       Path dir = file.toAbsolutePath().getParent();
       Files.createDirectories(dir);
@@ -117,6 +148,129 @@ public final class OnnxWriter {
         .build();
     return ModelProto.newBuilder().setIrVersion(8).setProducerName("structura").setProducerVersion("0.1")
         .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(17)).setGraph(g).build();
+  }
+
+  ModelProto buildLlama(TransformerNetwork net) {
+    if (net.family() != TransformerNetwork.Family.LLAMA_DECODER) {
+      throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT, "writeLlama needs a Llama-family decoder; got "
+          + net.family() + ".", "Use writeBert for encoders.");
+    }
+    String x = op("Gather", List.of(init("model.embed_tokens.weight", net.embeddings().word()), "input_ids"));
+    String len = op("Gather", List.of(op("Shape", List.of("input_ids")), ints("seq_axis", new long[] {1}, true)), attrInt("axis", 0));
+    String pos = op("Range", List.of(ints("zero", new long[] {0}, true), len, ints("one", new long[] {1}, true)));
+    String posF = op("Unsqueeze", List.of(op("Cast", List.of(pos), attrInt("to", FLOAT)), ints("pos_axes", new long[] {0, 2}, false)));
+    // causal ∧ padding mask as an additive bias [B, 1, 1, L, L] (the middle 1 broadcasts over a GQA group)
+    String causal = op("LessOrEqual", List.of(op("Unsqueeze", List.of(pos, ints("axis0", new long[] {0}, false))),
+        op("Unsqueeze", List.of(pos, ints("axis1", new long[] {1}, false)))));
+    String pad = op("Unsqueeze", List.of(op("Cast", List.of("attention_mask"), attrInt("to", TensorProto.DataType.BOOL_VALUE)),
+        ints("pad_axes", new long[] {1, 2}, false)));
+    String allowed = op("And", List.of(causal, pad));
+    String bias = op("Where", List.of(allowed, scalar("zero_f", 0f), scalar("mask_min", -Float.MAX_VALUE)));
+    int index = 0;
+    for (TransformerBlock b : net.blocks()) {
+      x = llamaBlock(index++, b, x, bias, posF);
+    }
+    x = rmsNorm(x, "model.norm", net.finalNorm());
+    nodes.add(NodeProto.newBuilder().setOpType("Identity").addInput(x).addOutput("last_hidden_state").build());
+    GraphProto.Builder g = GraphProto.newBuilder().setName("structura_llama").addAllNode(nodes)
+        .addInput(io("input_ids", INT64, "batch_size", "sequence_length", null))
+        .addInput(io("attention_mask", INT64, "batch_size", "sequence_length", null))
+        .addInput(io("token_type_ids", INT64, "batch_size", "sequence_length", null))
+        .addOutput(io("last_hidden_state", FLOAT, "batch_size", "sequence_length", (long) net.width()));
+    if (net.lmHead() != null) {
+      String logits = op("MatMul", List.of(x, init("lm_head.weight_t", net.lmHead().weight().transposeCopy())));
+      g.addNode(nodes.get(nodes.size() - 1));
+      g.addNode(NodeProto.newBuilder().setOpType("Identity").addInput(logits).addOutput("logits").build());
+      g.addOutput(io("logits", FLOAT, "batch_size", "sequence_length", (long) net.lmHead().out()));
+    }
+    g.addAllInitializer(inits);
+    return ModelProto.newBuilder().setIrVersion(8).setProducerName("structura").setProducerVersion("0.1")
+        .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(17)).setGraph(g).build();
+  }
+
+  private String llamaBlock(int index, TransformerBlock b, String x, String bias, String posF) {
+    String p = "model.layers." + index + ".";
+    Attention a = b.attention();
+    if (b.placement() != TransformerBlock.Placement.PRE || b.mlp().gate() == null || b.mlp().activation() != Activation.SILU) {
+      throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT, "block " + index
+          + " is not a Llama block (pre-norm, SwiGLU).", "Export Llama-family decoders only.");
+    }
+    int h = a.heads();
+    int g = a.kvHeads();
+    int group = h / g;
+    int dh = a.headDim();
+    int dv = a.valueDim();
+    String hn = rmsNorm(x, p + "input_layernorm", b.attentionNorm());
+    String q = op("Transpose", List.of(op("Reshape", List.of(linear(hn, p + "self_attn.q_proj", a.query()),
+        ints(p + "self_attn.q_split", new long[] {0, 0, h, dh}, false)))), attrInts("perm", 0, 2, 1, 3));
+    String k = op("Transpose", List.of(op("Reshape", List.of(linear(hn, p + "self_attn.k_proj", a.key()),
+        ints(p + "self_attn.k_split", new long[] {0, 0, g, dh}, false)))), attrInts("perm", 0, 2, 1, 3));
+    String v = op("Transpose", List.of(op("Reshape", List.of(linear(hn, p + "self_attn.v_proj", a.value()),
+        ints(p + "self_attn.v_split", new long[] {0, 0, g, dv}, false)))), attrInts("perm", 0, 2, 1, 3));
+    if (a.rotary() != null) {
+      q = rope(q, p + "self_attn.rope_q", a, h, group, posF);
+      k = rope(k, p + "self_attn.rope_k", a, g, 1, posF);
+    }
+    // queries of one key/value group side by side: [B, G, group, L, dh]; K and V get a broadcast axis
+    String q5 = op("Reshape", List.of(q, ints(p + "self_attn.q_group", new long[] {0, g, group, -1, dh}, false)));
+    String kT = op("Unsqueeze", List.of(op("Transpose", List.of(k), attrInts("perm", 0, 1, 3, 2)), ints("axis2", new long[] {2}, false)));
+    String v5 = op("Unsqueeze", List.of(v, ints("axis2", new long[] {2}, false)));
+    String scores = op("Mul", List.of(op("MatMul", List.of(q5, kT)), scalar(p + "self_attn.scale", (float) a.scale())));
+    String bias5 = op("Unsqueeze", List.of(bias, ints("axis2", new long[] {2}, false)));
+    String probs = op("Softmax", List.of(op("Add", List.of(scores, bias5))), attrInt("axis", -1));
+    String ctx = op("Reshape", List.of(op("MatMul", List.of(probs, v5)), ints(p + "self_attn.heads", new long[] {0, h, -1, dv}, false)));
+    String merged = op("Reshape", List.of(op("Transpose", List.of(ctx), attrInts("perm", 0, 2, 1, 3)),
+        ints(p + "self_attn.merge", new long[] {0, 0, (long) h * dv}, false)));
+    String h1 = op("Add", List.of(x, linear(merged, p + "self_attn.o_proj", a.output())));
+    String m = rmsNorm(h1, p + "post_attention_layernorm", b.mlpNorm());
+    String gate = linear(m, p + "mlp.gate_proj", b.mlp().gate());
+    String silu = op("Mul", List.of(gate, op("Sigmoid", List.of(gate))));
+    String prod = op("Mul", List.of(silu, linear(m, p + "mlp.up_proj", b.mlp().up())));
+    return op("Add", List.of(h1, linear(prod, p + "mlp.down_proj", b.mlp().down())));
+  }
+
+  /** Rotate-half RoPE on x [B, heads, L, dh] with per-head inverse frequencies (head h uses key/value head h / group). */
+  private String rope(String x, String name, Attention a, int heads, int group, String posF) {
+    int dh = a.headDim();
+    int half = dh / 2;
+    if (a.rotary().frequencies() == null && a.rotary().dims() != dh) {
+      throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT, "partial rotary embeddings (" + a.rotary().dims()
+          + " of " + dh + " dims) are not exported.", "Export models whose RoPE covers the whole head.");
+    }
+    float[] inv = new float[heads * half];
+    for (int hh = 0; hh < heads; hh++) {
+      for (int j = 0; j < half; j++) {
+        inv[hh * half + j] = (float) a.rotary().inverseFrequency(a.rotary().frequency(hh / group, j));
+      }
+    }
+    Matrix invM = Matrix.wrap(inv, 0, heads, half, half);
+    String invName = init3(name + ".inv_freq", invM, heads, 1, half);
+    String angle = op("Mul", List.of(posF, invName)); // [heads, L, half]
+    String cos = op("Cos", List.of(angle));
+    String sin = op("Sin", List.of(angle));
+    String cosF = op("Concat", List.of(cos, cos), attrInt("axis", -1));
+    String sinF = op("Concat", List.of(sin, sin), attrInt("axis", -1));
+    String axes = ints("last_axis", new long[] {-1}, false);
+    String x1 = op("Slice", List.of(x, ints(name + ".s0", new long[] {0}, false), ints(name + ".s1", new long[] {half}, false), axes));
+    String x2 = op("Slice", List.of(x, ints(name + ".s1b", new long[] {half}, false), ints(name + ".s2", new long[] {dh}, false), axes));
+    String rot = op("Concat", List.of(op("Neg", List.of(x2)), x1), attrInt("axis", -1));
+    return op("Add", List.of(op("Mul", List.of(x, cosF)), op("Mul", List.of(rot, sinF))));
+  }
+
+  private String rmsNorm(String x, String name, Norm n) {
+    if (n.kind() != Norm.Kind.RMS_NORM) {
+      throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT, name + " is " + n.kind() + ".", "Llama uses RMSNorm.");
+    }
+    String ms = op("ReduceMean", List.of(op("Mul", List.of(x, x))), attrInts("axes", -1), attrInt("keepdims", 1));
+    String rms = op("Sqrt", List.of(op("Add", List.of(ms, scalar(name + ".eps", (float) n.eps())))));
+    return op("Mul", List.of(op("Div", List.of(x, rms)), init(name + ".weight", n.gamma())));
+  }
+
+  private String init3(String name, Matrix m, long d0, long d1, long d2) {
+    init(name, m);
+    TensorProto t = inits.remove(inits.size() - 1);
+    inits.add(t.toBuilder().clearDims().addDims(d0).addDims(d1).addDims(d2).build());
+    return name;
   }
 
   private String block(int index, TransformerBlock b, String x, String maskAdd) {
@@ -195,6 +349,9 @@ public final class OnnxWriter {
   }
 
   private String ints(String name, long[] values, boolean scalar) {
+    if (!constants.add(name)) {
+      return name; // shared shape constants are emitted once (initializer names must be unique)
+    }
     ByteBuffer bb = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
     for (long v : values) {
       bb.putLong(v);
@@ -209,6 +366,9 @@ public final class OnnxWriter {
   }
 
   private String scalar(String name, float v) {
+    if (!constants.add(name)) {
+      return name;
+    }
     ByteBuffer bb = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putFloat(v);
     bb.flip();
     inits.add(TensorProto.newBuilder().setName(name).setDataType(FLOAT).setRawData(ByteString.copyFrom(bb)).build());

@@ -116,9 +116,8 @@ class SafetensorsTest {
     assertThrows(ModelFormatException.class, () -> Safetensors.read(dir));
   }
 
-  @Test
-  void prunedDecoderGeometryRoundTrips(@TempDir Path dir) throws Exception {
-    TransformerNetwork net = Safetensors.read(LLAMA);
+  /** The fixture decoder with query/key heads cut to 2 of 4 frequency pairs (per key/value head) and values to 6 of 8 dims. */
+  static TransformerNetwork prunedGeometry(TransformerNetwork net) {
     var blocks = new java.util.ArrayList<structura.api.nn.TransformerBlock>();
     for (var b : net.blocks()) {
       var a = b.attention();
@@ -133,7 +132,12 @@ class SafetensorsTest {
           new structura.api.nn.RotaryEmbedding(8, 10000, freq));
       blocks.add(new structura.api.nn.TransformerBlock(p, b.mlp(), b.attentionNorm(), b.mlpNorm(), b.placement()));
     }
-    TransformerNetwork pruned = new TransformerNetwork(net.family(), net.embeddings(), blocks, net.finalNorm(), net.lmHead(), null);
+    return new TransformerNetwork(net.family(), net.embeddings(), blocks, net.finalNorm(), net.lmHead(), null);
+  }
+
+  @Test
+  void prunedDecoderGeometryRoundTrips(@TempDir Path dir) throws Exception {
+    TransformerNetwork pruned = prunedGeometry(Safetensors.read(LLAMA));
     Safetensors.write(pruned, dir);
     TransformerNetwork back = Safetensors.read(dir);
     assertEquals(4, back.blocks().get(1).attention().headDim());
