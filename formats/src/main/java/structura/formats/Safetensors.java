@@ -35,7 +35,8 @@ import structura.api.nn.TransformerBlock;
 import structura.api.nn.TransformerNetwork;
 
 /**
- * HuggingFace safetensors directories ({@code config.json} + {@code model.safetensors}) for the
+ * HuggingFace safetensors directories ({@code config.json} + {@code model.safetensors}, or shards
+ * listed in {@code model.safetensors.index.json}) for the
  * BERT ({@code model_type: bert}) and Llama ({@code model_type: llama}) layouts, read and written.
  *
  * <p>The file format: an 8-byte little-endian header length N, N bytes of JSON mapping tensor
@@ -235,10 +236,16 @@ public final class Safetensors {
     } catch (JsonParseException | IllegalStateException e) {
       throw new ModelFormatException(configFile.toString(), null, "not valid JSON: " + e.getMessage(), "Fix config.json.", e);
     }
-    if (!Files.isRegularFile(weights)) {
-      throw new ModelFormatException(weights, null, "not found.", "Save the model with safe_serialization=True (single file).");
+    Map<String, Matrix> t;
+    Path index = dir.resolve("model.safetensors.index.json");
+    if (Files.isRegularFile(weights)) {
+      t = readTensors(weights);
+    } else if (Files.isRegularFile(index)) {
+      t = readSharded(index);
+    } else {
+      throw new ModelFormatException(weights, null, "not found (nor model.safetensors.index.json).",
+          "Save the model with safe_serialization=True.");
     }
-    Map<String, Matrix> t = readTensors(weights);
     String type = str(config, "model_type", configFile);
     Reader r = new Reader(config, configFile, t, weights);
     try {
@@ -252,6 +259,30 @@ public final class Safetensors {
       throw new ModelFormatException(weights.toString(), null, "tensor shapes do not form a network: " + e.getMessage(),
           "Check that config.json belongs to these weights.", e);
     }
+  }
+
+  /** Reads the shards listed in the {@code weight_map} of a HuggingFace {@code model.safetensors.index.json}. */
+  private static Map<String, Matrix> readSharded(Path index) {
+    JsonObject map;
+    try {
+      map = JsonParser.parseString(Files.readString(index)).getAsJsonObject().getAsJsonObject("weight_map");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + index, e);
+    } catch (RuntimeException e) {
+      throw new ModelFormatException(index.toString(), "weight_map", "malformed index: " + e.getMessage(), "Re-save the model.", e);
+    }
+    if (map == null) {
+      throw new ModelFormatException(index, "weight_map", "missing.", "Re-save the model.");
+    }
+    Map<String, Matrix> all = new LinkedHashMap<>();
+    for (String shard : new java.util.TreeSet<>(map.asMap().values().stream().map(JsonElement::getAsString).toList())) {
+      Path file = index.resolveSibling(shard);
+      if (!Files.isRegularFile(file)) {
+        throw new ModelFormatException(file, null, "shard listed in " + index.getFileName() + " not found.", "Copy every shard.");
+      }
+      all.putAll(readTensors(file));
+    }
+    return all;
   }
 
   private static String str(JsonObject c, String key, Path file) {

@@ -180,4 +180,28 @@ class SafetensorsTest {
     }
     return out;
   }
+
+  @Test
+  void readsShardedCheckpoints(@TempDir Path dir) throws Exception {
+    Files.copy(LLAMA.resolve("config.json"), dir.resolve("config.json"));
+    java.util.Map<String, Matrix> all = Safetensors.readTensors(LLAMA.resolve("model.safetensors"));
+    var first = new java.util.TreeMap<String, Matrix>();
+    var second = new java.util.TreeMap<String, Matrix>();
+    var map = new JsonObject();
+    for (var e : all.entrySet()) {
+      boolean one = e.getKey().startsWith("model.layers.0.");
+      (one ? first : second).put(e.getKey(), e.getValue());
+      map.addProperty(e.getKey(), one ? "model-00001-of-00002.safetensors" : "model-00002-of-00002.safetensors");
+    }
+    Safetensors.writeTensors(first, java.util.Set.of(), dir.resolve("model-00001-of-00002.safetensors"));
+    Safetensors.writeTensors(second, java.util.Set.of(), dir.resolve("model-00002-of-00002.safetensors"));
+    var index = new JsonObject();
+    index.add("weight_map", map);
+    Files.writeString(dir.resolve("model.safetensors.index.json"), index.toString());
+    TokenBatch b = batch(expected());
+    assertTrue(maxDiff(new TransformerForward(Compute.reference(), Safetensors.read(dir)).logits(b), expected(), "logits") <= 1e-4);
+    Files.delete(dir.resolve("model-00002-of-00002.safetensors"));
+    ModelFormatException e = assertThrows(ModelFormatException.class, () -> Safetensors.read(dir));
+    assertTrue(e.getMessage().contains("model-00002-of-00002.safetensors"), e.getMessage());
+  }
 }
