@@ -1,7 +1,8 @@
 /**
- * The research methods. {@code structura.algorithms.linalg}: dense and randomized linear algebra
- * (Householder and column-pivoted QR, interpolative decomposition, Cholesky and pivoted Cholesky,
- * least squares, randomized SVD, Nystrom, CUR).
+ * The research methods on top of the API. {@code structura.algorithms.linalg}: dense and
+ * randomized linear algebra (Householder and column-pivoted QR, interpolative decomposition,
+ * Cholesky and pivoted Cholesky, least squares, randomized SVD, Nystrom, CUR).
+ * {@code structura.algorithms.nn}: the transformer forward pass with activation capture.
  *
  * <p>EJML is used for small dense SVDs and symmetric eigendecompositions. Only {@code ejml-ddense}
  * is required: {@code ejml-ddense} and {@code ejml-fdense} split the packages
@@ -9,9 +10,10 @@
  * inputs are promoted to double for those small problems.
  */
 module structura.algorithms {
-  requires structura.api;
+  requires transitive structura.api;
   requires ejml.core;
   requires ejml.ddense;
 
   exports structura.algorithms.linalg;
+  exports structura.algorithms.nn;
 }

@@ -9,6 +9,7 @@ module structura.api {
   exports structura.api;
   exports structura.api.backend;
   exports structura.api.operator;
+  exports structura.api.nn;
 
   uses structura.api.backend.BackendProvider;
 

@@ -28,7 +28,13 @@ public enum ErrorCode {
   /** A configuration value (system property, environment variable, flag) cannot be parsed. */
   INVALID_CONFIGURATION("STRUCTURA-C001"),
   /** A data-dependent numerical failure: a matrix that should be positive definite is not, a factorization broke down. */
-  NUMERICAL_FAILURE("STRUCTURA-N001");
+  NUMERICAL_FAILURE("STRUCTURA-N001"),
+  /**
+   * A model file (ONNX, safetensors, config.json, tokenizer.json) is truncated, corrupt, or holds
+   * a graph, operator, tensor or shape this library does not support; the message names the
+   * file and the tensor or node.
+   */
+  MODEL_FORMAT("STRUCTURA-F001");
 
   private final String code;
 

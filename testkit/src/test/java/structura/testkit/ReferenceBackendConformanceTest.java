@@ -61,6 +61,14 @@ class ReferenceBackendConformanceTest {
   }
 
   @Nested
+  class Elementwise extends ElementwiseConformanceSuite {
+    @Override
+    protected BackendProvider provider() {
+      return java();
+    }
+  }
+
+  @Nested
   class Contract extends ProviderContractSuite {
     @Override
     protected BackendProvider provider() {

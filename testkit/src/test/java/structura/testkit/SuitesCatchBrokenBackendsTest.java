@@ -17,6 +17,7 @@ import structura.api.backend.Backend;
 import structura.api.backend.BackendConfig;
 import structura.api.backend.BackendProvider;
 import structura.api.backend.Compute;
+import structura.api.backend.ElementwiseRoutine;
 import structura.api.backend.GemmRoutine;
 import structura.api.backend.GramRoutine;
 import structura.api.backend.Level1Routine;
@@ -28,7 +29,8 @@ import structura.api.backend.Level1Routine;
 class SuitesCatchBrokenBackendsTest {
 
   @ParameterizedTest
-  @ValueSource(classes = {IgnoresBeta.class, WritesPastTheView.class, DropsLastTerm.class, LowerTriangleOnly.class, DotIgnoresStride.class})
+  @ValueSource(classes = {IgnoresBeta.class, WritesPastTheView.class, DropsLastTerm.class, LowerTriangleOnly.class, DotIgnoresStride.class,
+      SoftmaxIgnoresMask.class})
   void brokenBackendFailsItsSuite(Class<?> suite) {
     LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request().selectors(selectClass(suite)).build();
     Launcher launcher = LauncherFactory.create();
@@ -41,6 +43,11 @@ class SuitesCatchBrokenBackendsTest {
 
   /** A provider whose backend has the given routines, reference routines elsewhere. */
   static BackendProvider provider(GemmRoutine gemm, GramRoutine gram, Level1Routine level1) {
+    return provider(gemm, gram, level1, null);
+  }
+
+  /** As above, with the given elementwise routines (or the reference ones for null). */
+  static BackendProvider provider(GemmRoutine gemm, GramRoutine gram, Level1Routine level1, ElementwiseRoutine elementwise) {
     Backend ref = Compute.reference().backend();
     return new BackendProvider() {
       @Override
@@ -89,6 +96,11 @@ class SuitesCatchBrokenBackendsTest {
           @Override
           public Optional<Level1Routine> level1() {
             return Optional.of(level1 != null ? level1 : ref.level1().orElseThrow());
+          }
+
+          @Override
+          public Optional<ElementwiseRoutine> elementwise() {
+            return Optional.of(elementwise != null ? elementwise : ref.elementwise().orElseThrow());
           }
 
           @Override
@@ -238,6 +250,45 @@ class SuitesCatchBrokenBackendsTest {
         @Override
         public void dscal(int n, double alpha, double[] x, int xo, int ix) {
           REF_L1.dscal(n, alpha, x, xo, ix);
+        }
+      });
+    }
+  }
+
+  /** A softmax that forgets the additive mask (padding would leak into attention). */
+  static class SoftmaxIgnoresMask extends ElementwiseConformanceSuite {
+    @Override
+    protected BackendProvider provider() {
+      ElementwiseRoutine ref = Compute.reference().backend().elementwise().orElseThrow();
+      return SuitesCatchBrokenBackendsTest.provider(null, null, null, new ElementwiseRoutine() {
+        @Override
+        public void ssoftmaxRows(int m, int n, float alpha, float[] x, int off, int ld, float[] mask, int maskOff, int ldMask) {
+          ref.ssoftmaxRows(m, n, alpha, x, off, ld, null, 0, 0);
+        }
+
+        @Override
+        public void sgelu(int m, int n, float[] x, int off, int ld) {
+          ref.sgelu(m, n, x, off, ld);
+        }
+
+        @Override
+        public void ssilu(int m, int n, float[] x, int off, int ld) {
+          ref.ssilu(m, n, x, off, ld);
+        }
+
+        @Override
+        public void sswiglu(int m, int n, float[] g, int go, int ldg, float[] u, int uo, int ldu) {
+          ref.sswiglu(m, n, g, go, ldg, u, uo, ldu);
+        }
+
+        @Override
+        public void slayerNorm(int m, int n, float[] x, int off, int ld, float[] gamma, int go, float[] beta, int bo, float eps) {
+          ref.slayerNorm(m, n, x, off, ld, gamma, go, beta, bo, eps);
+        }
+
+        @Override
+        public void srmsNorm(int m, int n, float[] x, int off, int ld, float[] gamma, int go, float eps) {
+          ref.srmsNorm(m, n, x, off, ld, gamma, go, eps);
         }
       });
     }

@@ -46,6 +46,11 @@ public interface Backend extends AutoCloseable {
     return Optional.empty();
   }
 
+  /** Transformer elementwise routines (softmax, GELU, norms), or empty for the reference routine. */
+  default Optional<ElementwiseRoutine> elementwise() {
+    return Optional.empty();
+  }
+
   /**
    * Whether this backend runs {@code family} in {@code dtype}. The default says yes exactly
    * when the family's accessor is present.
@@ -57,6 +62,7 @@ public interface Backend extends AutoCloseable {
       case BATCHED_GEMM -> batchedGemm().isPresent();
       case GRAM -> gram().isPresent();
       case LEVEL1 -> level1().isPresent();
+      case ELEMENTWISE -> elementwise().isPresent() && dtype == DType.F32;
     };
   }
 

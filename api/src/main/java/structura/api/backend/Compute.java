@@ -350,6 +350,112 @@ public final class Compute implements AutoCloseable {
     }
   }
 
+  // ---- transformer elementwise routines (F32) ------------------------------------------------
+
+  /**
+   * Row softmax in place: {@code x_ij ← exp(z_ij − max_j z) / Σ_j exp(z_ij − max_j z)} with
+   * {@code z = alpha·x + mask}. The mask is optional ({@code null}), one {@code 1 × n} row added
+   * to every row, or {@code m × n}; use {@code −Float.MAX_VALUE} (not −∞) for masked entries so a
+   * fully masked row stays finite (uniform). F32 only. Modifies x only.
+   */
+  public void softmaxRows(double alpha, Matrix x, Matrix mask) {
+    f32("softmaxRows", x);
+    if (mask != null) {
+      f32("softmaxRows", mask);
+      if (mask.cols() != x.cols() || (mask.rows() != 1 && mask.rows() != x.rows())) {
+        throw mismatch("softmaxRows: mask is " + mask.rows() + "x" + mask.cols() + " and x is " + x.rows() + "x" + x.cols() + ".",
+            "Pass a 1 x n mask (broadcast) or one of x's shape.");
+      }
+      noOverlap("softmaxRows", "x", x, "mask", mask);
+    }
+    if (x.rows() == 0 || x.cols() == 0) {
+      return;
+    }
+    ElementwiseRoutine r = elementwise();
+    r.ssoftmaxRows(x.rows(), x.cols(), (float) alpha, x.f32(), x.offset(), x.ld(),
+        mask == null ? null : mask.f32(), mask == null ? 0 : mask.offset(),
+        mask == null || mask.rows() == 1 ? 0 : mask.ld());
+  }
+
+  /** Exact GELU {@code x ← x/2·(1 + erf(x/√2))} in place. F32 only. Modifies x. */
+  public void gelu(Matrix x) {
+    f32("gelu", x);
+    if (x.rows() > 0 && x.cols() > 0) {
+      elementwise().sgelu(x.rows(), x.cols(), x.f32(), x.offset(), x.ld());
+    }
+  }
+
+  /** SiLU {@code x ← x·σ(x)} in place. F32 only. Modifies x. */
+  public void silu(Matrix x) {
+    f32("silu", x);
+    if (x.rows() > 0 && x.cols() > 0) {
+      elementwise().ssilu(x.rows(), x.cols(), x.f32(), x.offset(), x.ld());
+    }
+  }
+
+  /** SwiGLU {@code gate ← silu(gate) ∘ up} for two matrices of one shape. F32 only. Modifies gate. */
+  public void swiglu(Matrix gate, Matrix up) {
+    f32("swiglu", gate);
+    f32("swiglu", up);
+    sameShape("swiglu", gate, up);
+    noOverlap("swiglu", "gate", gate, "up", up);
+    if (gate.rows() > 0 && gate.cols() > 0) {
+      elementwise().sswiglu(gate.rows(), gate.cols(), gate.f32(), gate.offset(), gate.ld(), up.f32(), up.offset(), up.ld());
+    }
+  }
+
+  /**
+   * LayerNorm of every row of x in place: {@code (x − μ)/√(σ² + eps) ∘ gamma + beta}, σ² the
+   * biased variance. gamma and beta are {@code 1 × n}. F32 only. Modifies x.
+   */
+  public void layerNorm(Matrix x, Matrix gamma, Matrix beta, double eps) {
+    f32("layerNorm", x);
+    normParam("layerNorm", "gamma", gamma, x);
+    normParam("layerNorm", "beta", beta, x);
+    checkEps("layerNorm", eps);
+    if (x.rows() > 0 && x.cols() > 0) {
+      elementwise().slayerNorm(x.rows(), x.cols(), x.f32(), x.offset(), x.ld(), gamma.f32(), gamma.offset(),
+          beta.f32(), beta.offset(), (float) eps);
+    }
+  }
+
+  /** RMSNorm of every row in place: {@code x/√(mean(x²) + eps) ∘ gamma}; gamma {@code 1 × n}. F32 only. Modifies x. */
+  public void rmsNorm(Matrix x, Matrix gamma, double eps) {
+    f32("rmsNorm", x);
+    normParam("rmsNorm", "gamma", gamma, x);
+    checkEps("rmsNorm", eps);
+    if (x.rows() > 0 && x.cols() > 0) {
+      elementwise().srmsNorm(x.rows(), x.cols(), x.f32(), x.offset(), x.ld(), gamma.f32(), gamma.offset(), (float) eps);
+    }
+  }
+
+  private ElementwiseRoutine elementwise() {
+    return routine(RoutineFamily.ELEMENTWISE, DType.F32) ? backend.elementwise().orElseThrow() : reference.elementwise().orElseThrow();
+  }
+
+  private static void f32(String op, Matrix x) {
+    Objects.requireNonNull(x, op + ": operand is null");
+    if (x.dtype() != DType.F32) {
+      throw new InvalidArgumentException(ErrorCode.DTYPE_MISMATCH, op + ": operand is " + x.dtype() + " but this routine is F32 only.",
+          "Convert with Matrix.toDType(DType.F32).");
+    }
+  }
+
+  private static void normParam(String op, String name, Matrix p, Matrix x) {
+    f32(op, p);
+    if (p.rows() != 1 || p.cols() != x.cols()) {
+      throw mismatch(op + ": " + name + " is " + p.rows() + "x" + p.cols() + " but x has " + x.cols() + " columns.",
+          "Pass " + name + " as a 1 x " + x.cols() + " row.");
+    }
+    noOverlap(op, "x", x, name, p);
+  }
+
+  private static void checkEps(String op, double eps) {
+    if (!(eps >= 0) || Double.isInfinite(eps)) {
+      throw invalid(op + ": eps is " + eps + ".", "Pass a finite eps >= 0.");
+    }
+  }
+
   /** Closes the backend (not the shared reference); idempotent. */
   @Override
   public void close() {

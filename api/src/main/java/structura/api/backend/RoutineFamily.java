@@ -11,5 +11,7 @@ public enum RoutineFamily {
   /** {@link GramRoutine}; F32 covers {@code ssyrk}, F64 covers {@code dsyrk} and {@code sdsyrk} (F32 input, double arithmetic). */
   GRAM,
   /** {@link Level1Routine}: dot, axpy, scal. */
-  LEVEL1
+  LEVEL1,
+  /** {@link ElementwiseRoutine}: softmax, GELU, SiLU/SwiGLU, LayerNorm, RMSNorm (F32). */
+  ELEMENTWISE
 }

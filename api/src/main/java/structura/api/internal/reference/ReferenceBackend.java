@@ -3,6 +3,7 @@ package structura.api.internal.reference;
 import java.util.Optional;
 import structura.api.backend.Backend;
 import structura.api.backend.BatchedGemmRoutine;
+import structura.api.backend.ElementwiseRoutine;
 import structura.api.backend.GemmRoutine;
 import structura.api.backend.GemvRoutine;
 import structura.api.backend.GramRoutine;
@@ -45,6 +46,11 @@ public final class ReferenceBackend implements Backend {
   @Override
   public Optional<Level1Routine> level1() {
     return Optional.of(ROUTINES);
+  }
+
+  @Override
+  public Optional<ElementwiseRoutine> elementwise() {
+    return Optional.of(ReferenceElementwise.INSTANCE);
   }
 
   @Override

@@ -1,0 +1,112 @@
+package structura.algorithms.nn;
+
+import java.util.ArrayList;
+import java.util.List;
+import structura.api.DType;
+import structura.api.ErrorCode;
+import structura.api.InvalidArgumentException;
+import structura.api.Matrix;
+import structura.api.nn.Attention;
+import structura.api.nn.Linear;
+import structura.api.nn.Mlp;
+import structura.api.nn.RotaryEmbedding;
+import structura.api.nn.TransformerBlock;
+import structura.api.nn.TransformerNetwork;
+
+/**
+ * Structured pruning by selection: keep a subset of a block's attention heads or FFN neurons.
+ * Keeping heads S selects the rows of W_q (and, with one key/value head per query head, of W_k and
+ * W_v) and the columns of W_o belonging to S, keeping the softmax scale and any per-head rotary
+ * frequencies; keeping neurons J selects rows J of up and gate and
+ * columns J of down. Biases follow their rows; the output bias stays. The result shares nothing
+ * with the input (new arrays); the input is not modified. Cost: a copy of the kept weights.
+ */
+public final class Pruning {
+  private Pruning() {}
+
+  /** The network with block {@code block}'s attention reduced to the heads in {@code keep} (ascending, distinct). */
+  public static TransformerNetwork keepHeads(TransformerNetwork net, int block, int[] keep) {
+    TransformerBlock b = net.blocks().get(block);
+    Attention a = b.attention();
+    check(keep, a.heads(), "head");
+    if (a.kvHeads() != a.heads()) {
+      throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT, "keepHeads on grouped-query attention (" + a.heads()
+          + " query heads, " + a.kvHeads() + " key/value heads).", "Prune whole key/value groups instead.");
+    }
+    int[] qk = expand(keep, a.headDim());
+    int[] vo = expand(keep, a.valueDim());
+    RotaryEmbedding rope = a.rotary();
+    if (rope != null && rope.frequencies() != null) {
+      int[][] f = new int[keep.length][];
+      for (int i = 0; i < keep.length; i++) {
+        f[i] = rope.frequencies()[keep[i]];
+      }
+      rope = new RotaryEmbedding(rope.dims(), rope.theta(), f);
+    }
+    // the scale stays that of the original head width: pruning heads does not change any score
+    Attention pruned = new Attention(keep.length, keep.length, a.headDim(), a.valueDim(), rowsOf(a.query(), qk),
+        rowsOf(a.key(), qk), rowsOf(a.value(), vo), new Linear(columns(a.output().weight(), vo), a.output().bias()),
+        a.scale(), a.causal(), rope);
+    return replace(net, block, new TransformerBlock(pruned, b.mlp(), b.attentionNorm(), b.mlpNorm(), b.placement()));
+  }
+
+  /** The network with block {@code block}'s FFN reduced to the neurons in {@code keep} (ascending, distinct). */
+  public static TransformerNetwork keepNeurons(TransformerNetwork net, int block, int[] keep) {
+    TransformerBlock b = net.blocks().get(block);
+    Mlp m = b.mlp();
+    check(keep, m.width(), "neuron");
+    Mlp pruned = new Mlp(rowsOf(m.up(), keep), m.gate() == null ? null : rowsOf(m.gate(), keep),
+        new Linear(columns(m.down().weight(), keep), m.down().bias()), m.activation());
+    return replace(net, block, new TransformerBlock(b.attention(), pruned, b.attentionNorm(), b.mlpNorm(), b.placement()));
+  }
+
+  private static TransformerNetwork replace(TransformerNetwork net, int index, TransformerBlock block) {
+    List<TransformerBlock> blocks = new ArrayList<>(net.blocks());
+    blocks.set(index, block);
+    return new TransformerNetwork(net.family(), net.embeddings(), blocks, net.finalNorm(), net.lmHead(), net.metadata());
+  }
+
+  private static void check(int[] keep, int n, String what) {
+    if (keep.length == 0) {
+      throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT, "keeping no " + what + "s.", "Keep at least one.");
+    }
+    for (int i = 0; i < keep.length; i++) {
+      if (keep[i] < 0 || keep[i] >= n || (i > 0 && keep[i] <= keep[i - 1])) {
+        throw new InvalidArgumentException(ErrorCode.OUT_OF_BOUNDS, what + " indices must be ascending in [0, " + n
+            + "); entry " + i + " is " + keep[i] + ".", "Pass sorted distinct indices.");
+      }
+    }
+  }
+
+  private static int[] expand(int[] heads, int dh) {
+    int[] rows = new int[heads.length * dh];
+    for (int i = 0; i < heads.length; i++) {
+      for (int t = 0; t < dh; t++) {
+        rows[i * dh + t] = heads[i] * dh + t;
+      }
+    }
+    return rows;
+  }
+
+  private static Linear rowsOf(Linear l, int[] rows) {
+    Matrix w = Matrix.zeros(DType.F32, rows.length, l.in());
+    Matrix bias = l.bias() == null ? null : Matrix.zeros(DType.F32, 1, rows.length);
+    for (int i = 0; i < rows.length; i++) {
+      w.view(i, 0, 1, l.in()).copyFrom(l.weight().view(rows[i], 0, 1, l.in()));
+      if (bias != null) {
+        bias.set(0, i, l.bias().get(0, rows[i]));
+      }
+    }
+    return new Linear(w, bias);
+  }
+
+  private static Matrix columns(Matrix m, int[] cols) {
+    Matrix out = Matrix.zeros(DType.F32, m.rows(), cols.length);
+    for (int i = 0; i < m.rows(); i++) {
+      for (int j = 0; j < cols.length; j++) {
+        out.set(i, j, m.get(i, cols[j]));
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,379 @@
+package structura.algorithms.nn;
+
+import java.util.Objects;
+import structura.api.DType;
+import structura.api.ErrorCode;
+import structura.api.InvalidArgumentException;
+import structura.api.Matrix;
+import structura.api.backend.Compute;
+import structura.api.backend.Transpose;
+import structura.api.nn.Attention;
+import structura.api.nn.Embeddings;
+import structura.api.nn.Linear;
+import structura.api.nn.Mlp;
+import structura.api.nn.Norm;
+import structura.api.nn.RotaryEmbedding;
+import structura.api.nn.TransformerBlock;
+import structura.api.nn.TransformerNetwork;
+
+/**
+ * The F32 forward pass of a {@link TransformerNetwork} (BERT encoder or Llama decoder) on a
+ * {@link Compute} backend. The batch is flattened to {@code n = B·L} rows of width d.
+ *
+ * <p>Per block: the Q/K/V/O and MLP projections are single GEMMs over all n rows
+ * ({@code Y = X Wᵀ} with the bias pre-loaded into Y and {@code beta = 1}); attention runs per
+ * sequence as two strided batched GEMMs over the heads ({@code S_h = Q_h K_gᵀ} into consecutive
+ * {@code L × L} blocks, then {@code O_h = P_h V_g} written side by side within the rows of the
+ * context matrix, the per-head output layout of {@link Compute#batchedGemm}); grouped-query heads
+ * sharing a key/value head are one batch with a key stride of 0. Softmax (with the scale
+ * {@code 1/√headDim} and an additive mask of {@code −Float.MAX_VALUE} for padded keys, plus the
+ * causal triangle for decoders; the scale is {@link Attention#scale()}), GELU, SwiGLU and the norms go through the backend's elementwise
+ * routines; embeddings gathering, biases and rotary embeddings are plain loops (O(n·d)).
+ *
+ * <p>Positions are {@code 0 .. L−1} in every sequence (right padding), as HuggingFace does when no
+ * position ids are given. Cost per block about {@code 2n·d·(q + 2kv + q) + 2n·d·f·(2 or 3)} flops for
+ * the projections plus {@code 4·B·L²·q} for attention (q = heads·headDim, kv = kvHeads·headDim).
+ * Memory: a few {@code n × max(d, q, f)} buffers and one {@code heads × L × L} score block.
+ * Thread-safe if the backend is: instances hold no per-call state. Nothing passed in is modified.
+ */
+public final class TransformerForward {
+  private final Compute compute;
+  private final TransformerNetwork network;
+
+  /**
+   * @param compute the backend every product and elementwise routine runs on
+   * @param network the network, shared and not modified
+   */
+  public TransformerForward(Compute compute, TransformerNetwork network) {
+    this.compute = Objects.requireNonNull(compute, "compute");
+    this.network = Objects.requireNonNull(network, "network");
+  }
+
+  /** The network this pass runs. */
+  public TransformerNetwork network() {
+    return network;
+  }
+
+  /** The last hidden state ({@code B·L × d}, row {@code b·L + t}) without hooks. */
+  public Matrix lastHiddenState(TokenBatch batch) {
+    return lastHiddenState(batch, null);
+  }
+
+  /**
+   * Runs the network and returns the last hidden state, {@code B·L × d} with row {@code b·L + t}
+   * for token t of sequence b (after the final norm for decoders that have one).
+   *
+   * @param hook receives block inputs, per-head attention outputs and FFN activations; may be null
+   * @throws InvalidArgumentException if a token id or token type is out of range, or L exceeds the position table
+   */
+  public Matrix lastHiddenState(TokenBatch batch, ActivationHook hook) {
+    Matrix x = embed(batch);
+    int blockIndex = 0;
+    for (TransformerBlock block : network.blocks()) {
+      x = block(blockIndex++, block, x, batch, hook);
+    }
+    if (network.finalNorm() != null) {
+      norm(network.finalNorm(), x);
+    }
+    return x;
+  }
+
+  /** Logits {@code B·L × vocab} of a decoder with an LM head: last hidden state times the head. */
+  public Matrix logits(TokenBatch batch) {
+    Linear head = network.lmHead();
+    if (head == null) {
+      throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT, "the network has no LM head.",
+          "Use lastHiddenState, or load a decoder with lm_head.weight.");
+    }
+    return linear(head, lastHiddenState(batch, null));
+  }
+
+  // ---- embeddings ----------------------------------------------------------------------------
+
+  private Matrix embed(TokenBatch batch) {
+    Embeddings e = network.embeddings();
+    int d = e.width();
+    int n = batch.batch() * batch.length();
+    if (e.position() != null && batch.length() > e.position().rows()) {
+      throw new InvalidArgumentException(ErrorCode.DIMENSION_MISMATCH,
+          "sequence length " + batch.length() + " exceeds the " + e.position().rows() + " position embeddings.",
+          "Truncate the input to at most " + e.position().rows() + " tokens.");
+    }
+    float[] out = new float[n * d];
+    for (int r = 0; r < n; r++) {
+      int id = batch.inputIds()[r];
+      addRow(e.word(), id, "token id", out, r * d, true);
+      if (e.tokenType() != null) {
+        addRow(e.tokenType(), batch.tokenTypeIds()[r], "token type id", out, r * d, false);
+      }
+      if (e.position() != null) {
+        addRow(e.position(), r % batch.length(), "position", out, r * d, false);
+      }
+    }
+    Matrix x = Matrix.wrap(out, 0, n, d, d);
+    if (e.norm() != null) {
+      norm(e.norm(), x);
+    }
+    return x;
+  }
+
+  private static void addRow(Matrix table, int row, String what, float[] out, int off, boolean first) {
+    if (row < 0 || row >= table.rows()) {
+      throw new InvalidArgumentException(ErrorCode.OUT_OF_BOUNDS,
+          what + " " + row + " is outside the embedding table of " + table.rows() + " rows.",
+          "Use the tokenizer that belongs to this model.");
+    }
+    float[] t = table.f32();
+    int src = table.index(row, 0);
+    int d = table.cols();
+    if (first) {
+      System.arraycopy(t, src, out, off, d);
+    } else {
+      // summed in the order word + type + position, as the HuggingFace graph adds them
+      for (int j = 0; j < d; j++) {
+        out[off + j] += t[src + j];
+      }
+    }
+  }
+
+  // ---- blocks --------------------------------------------------------------------------------
+
+  private Matrix block(int index, TransformerBlock block, Matrix x, TokenBatch batch, ActivationHook hook) {
+    if (hook != null) {
+      emit(hook, batch, x, (s, m) -> hook.blockInput(index, s, m));
+    }
+    boolean pre = block.placement() == TransformerBlock.Placement.PRE;
+    Matrix attnIn = x;
+    if (pre) {
+      attnIn = x.copy();
+      norm(block.attentionNorm(), attnIn);
+    }
+    Matrix attn = attention(index, block.attention(), attnIn, batch, hook);
+    compute.axpy(1.0, x, attn); // attn ← x + attn (the residual)
+    Matrix h = attn;
+    Matrix mlpIn = h;
+    if (pre) {
+      mlpIn = h.copy();
+      norm(block.mlpNorm(), mlpIn);
+    } else {
+      norm(block.attentionNorm(), h);
+    }
+    Matrix mlp = mlp(index, block.mlp(), mlpIn, batch, hook);
+    compute.axpy(1.0, h, mlp); // mlp ← h + mlp
+    if (!pre) {
+      norm(block.mlpNorm(), mlp);
+    }
+    if (hook != null) {
+      emit(hook, batch, mlp, (s, m) -> hook.blockOutput(index, s, m));
+    }
+    return mlp;
+  }
+
+  private Matrix attention(int index, Attention a, Matrix x, TokenBatch batch, ActivationHook hook) {
+    int heads = a.heads();
+    int kvHeads = a.kvHeads();
+    int dh = a.headDim();
+    int dv = a.valueDim();
+    int group = heads / kvHeads;
+    int len = batch.length();
+    if (hook != null) {
+      emit(hook, batch, x, (s, m) -> hook.attentionInput(index, s, m));
+    }
+    Matrix q = linear(a.query(), x);
+    Matrix k = linear(a.key(), x);
+    Matrix v = linear(a.value(), x);
+    if (hook != null) {
+      emit(hook, batch, q, (s, m) -> hook.queries(index, s, m));
+      emit(hook, batch, k, (s, m) -> hook.keys(index, s, m));
+      emit(hook, batch, v, (s, m) -> hook.values(index, s, m));
+    }
+    if (a.rotary() != null) {
+      rotate(a.rotary(), q, heads, group, dh, len);
+      rotate(a.rotary(), k, kvHeads, 1, dh, len);
+    }
+    Matrix ctx = Matrix.zeros(DType.F32, x.rows(), heads * dv);
+    float[] scores = new float[heads * len * len];
+    float[] mask = new float[a.causal() ? len * len : len];
+    for (int b = 0; b < batch.batch() && len > 0; b++) {
+      int row0 = b * len;
+      fillMask(mask, batch, b, a.causal());
+      Matrix maskM = Matrix.wrap(mask, 0, a.causal() ? len : 1, len, len);
+      for (int g = 0; g < kvHeads; g++) {
+        int h0 = g * group;
+        Matrix qb = Matrix.wrap(q.f32(), q.index(row0, h0 * dh), len, dh, q.ld());
+        Matrix kb = Matrix.wrap(k.f32(), k.index(row0, g * dh), len, dh, k.ld());
+        Matrix vb = Matrix.wrap(v.f32(), v.index(row0, g * dv), len, dv, v.ld());
+        Matrix sb = Matrix.wrap(scores, h0 * len * len, len, len, len);
+        // S_h = Q_h K_gᵀ for the group's query heads; the key stride 0 shares K_g among them
+        compute.batchedGemm(Transpose.N, Transpose.T, group, 1.0, qb, dh, kb, 0, 0.0, sb, len * len);
+        for (int h = h0; h < h0 + group; h++) {
+          compute.softmaxRows(a.scale(), Matrix.wrap(scores, h * len * len, len, len, len), maskM);
+        }
+        // O_h = P_h V_g, written side by side into the context rows (per-head output layout)
+        Matrix cb = Matrix.wrap(ctx.f32(), ctx.index(row0, h0 * dv), len, dv, ctx.ld());
+        compute.batchedGemm(Transpose.N, Transpose.N, group, 1.0, sb, len * len, vb, 0, 0.0, cb, dv);
+      }
+    }
+    if (hook != null) {
+      emit(hook, batch, ctx, (s, m) -> hook.attentionHeads(index, s, m));
+    }
+    return linear(a.output(), ctx);
+  }
+
+  private static void fillMask(float[] mask, TokenBatch batch, int b, boolean causal) {
+    int len = batch.length();
+    int[] am = batch.attentionMask();
+    for (int i = 0; i < (causal ? len : 1); i++) {
+      for (int j = 0; j < len; j++) {
+        boolean visible = am[b * len + j] == 1 && (!causal || j <= i);
+        // the most negative float, as HuggingFace uses: exp underflows to 0 and a fully masked row stays finite
+        mask[i * len + j] = visible ? 0f : -Float.MAX_VALUE;
+      }
+    }
+  }
+
+  /**
+   * Rotary embedding in the rotate-half layout, positions 0..L−1 per sequence; head h uses the
+   * frequencies of key/value head {@code h / group}.
+   */
+  private static void rotate(RotaryEmbedding r, Matrix m, int heads, int group, int dh, int len) {
+    float[] a = m.f32();
+    for (int h = 0; h < heads; h++) {
+      int g = h / group;
+      int half = r.pairs(g);
+      float[] inv = new float[half];
+      for (int j = 0; j < half; j++) {
+        // inv_freq is float32 in HuggingFace; angles are rounded to float as there
+        inv[j] = (float) r.inverseFrequency(r.frequency(g, j));
+      }
+      for (int row = 0; row < m.rows(); row++) {
+        float pos = row % len;
+        int base = m.index(row, h * dh);
+        for (int j = 0; j < half; j++) {
+          float angle = pos * inv[j];
+          float cos = (float) Math.cos(angle);
+          float sin = (float) Math.sin(angle);
+          float x1 = a[base + j];
+          float x2 = a[base + j + half];
+          a[base + j] = x1 * cos - x2 * sin;
+          a[base + j + half] = x2 * cos + x1 * sin;
+        }
+      }
+    }
+  }
+
+  private Matrix mlp(int index, Mlp mlp, Matrix x, TokenBatch batch, ActivationHook hook) {
+    if (hook != null) {
+      emit(hook, batch, x, (s, m) -> hook.mlpInput(index, s, m));
+    }
+    Matrix up = linear(mlp.up(), x);
+    Matrix act;
+    if (mlp.gate() != null) {
+      act = linear(mlp.gate(), x);
+      switch (mlp.activation()) {
+        case SILU -> compute.swiglu(act, up);
+        case GELU -> {
+          compute.gelu(act);
+          multiplyInPlace(act, up);
+        }
+        case RELU -> {
+          relu(act);
+          multiplyInPlace(act, up);
+        }
+      }
+    } else {
+      act = up;
+      switch (mlp.activation()) {
+        case GELU -> compute.gelu(act);
+        case SILU -> compute.silu(act);
+        case RELU -> relu(act);
+      }
+    }
+    if (hook != null) {
+      emit(hook, batch, act, (s, m) -> hook.ffnIntermediate(index, s, m));
+    }
+    return linear(mlp.down(), act);
+  }
+
+  private static void relu(Matrix m) {
+    float[] a = m.f32();
+    for (int i = 0; i < a.length; i++) {
+      a[i] = Math.max(0f, a[i]);
+    }
+  }
+
+  private static void multiplyInPlace(Matrix a, Matrix b) {
+    float[] x = a.f32();
+    float[] y = b.f32();
+    for (int i = 0; i < x.length; i++) {
+      x[i] *= y[i];
+    }
+  }
+
+  /** {@code Y = X Wᵀ + b}: the bias is written into Y first, then one GEMM with beta = 1. */
+  private Matrix linear(Linear l, Matrix x) {
+    int n = x.rows();
+    int out = l.out();
+    float[] y = new float[n * out];
+    if (l.bias() != null) {
+      float[] bias = l.bias().f32();
+      int off = l.bias().offset();
+      for (int r = 0; r < n; r++) {
+        System.arraycopy(bias, off, y, r * out, out);
+      }
+    }
+    Matrix ym = Matrix.wrap(y, 0, n, out, Math.max(1, out));
+    compute.gemm(Transpose.N, Transpose.T, 1.0, x, l.weight(), l.bias() == null ? 0.0 : 1.0, ym);
+    return ym;
+  }
+
+  private void norm(Norm n, Matrix x) {
+    if (n.kind() == Norm.Kind.LAYER_NORM) {
+      compute.layerNorm(x, n.gamma(), n.beta(), n.eps());
+    } else {
+      compute.rmsNorm(x, n.gamma(), n.eps());
+    }
+  }
+
+  // ---- hooks ---------------------------------------------------------------------------------
+
+  private interface Sink {
+    void accept(int sequence, Matrix rows);
+  }
+
+  /** Passes each sequence's rows: a view when its real tokens are contiguous, else a gathered copy. */
+  private static void emit(ActivationHook hook, TokenBatch batch, Matrix m, Sink sink) {
+    int len = batch.length();
+    int[] am = batch.attentionMask();
+    for (int b = 0; b < batch.batch(); b++) {
+      if (!hook.realTokensOnly()) {
+        sink.accept(b, m.view(b * len, 0, len, m.cols()));
+        continue;
+      }
+      int first = -1;
+      int last = -1;
+      int count = 0;
+      for (int t = 0; t < len; t++) {
+        if (am[b * len + t] == 1) {
+          first = first < 0 ? t : first;
+          last = t;
+          count++;
+        }
+      }
+      if (count == 0) {
+        sink.accept(b, m.view(b * len, 0, 0, m.cols()));
+      } else if (last - first + 1 == count) {
+        sink.accept(b, m.view(b * len + first, 0, count, m.cols()));
+      } else {
+        Matrix g = Matrix.zeros(DType.F32, count, m.cols());
+        int r = 0;
+        for (int t = 0; t < len; t++) {
+          if (am[b * len + t] == 1) {
+            g.view(r++, 0, 1, m.cols()).copyFrom(m.view(b * len + t, 0, 1, m.cols()));
+          }
+        }
+        sink.accept(b, g);
+      }
+    }
+  }
+}

@@ -1,0 +1,13 @@
+/**
+ * The network model: plain, immutable data describing the transformer networks that
+ * compression acts on. Encoders of the BERT family (post-LN blocks, GELU MLP, absolute position
+ * and token-type embeddings) and decoders of the Llama family (pre-norm RMSNorm blocks, rotary
+ * position embeddings, SwiGLU MLP, grouped-query attention, causal mask) share one set of types.
+ *
+ * <p>Every weight is an F32 {@link structura.api.Matrix} in the PyTorch convention: a
+ * {@link structura.api.nn.Linear} holds W as {@code out × in} and computes {@code y = x Wᵀ + b}
+ * on row vectors. Widths are per block (a block keeps its own head count and FFN width), so a
+ * pruned network is an ordinary instance. The records validate shapes on construction and
+ * never copy: they share the arrays they are given, which callers must not modify afterwards.
+ */
+package structura.api.nn;

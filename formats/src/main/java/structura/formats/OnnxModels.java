@@ -1,0 +1,500 @@
+package structura.formats;
+
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.InvalidProtocolBufferException;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import structura.api.Matrix;
+import structura.api.nn.Activation;
+import structura.api.nn.Attention;
+import structura.api.nn.Embeddings;
+import structura.api.nn.Linear;
+import structura.api.nn.Mlp;
+import structura.api.nn.Norm;
+import structura.api.nn.TransformerBlock;
+import structura.api.nn.TransformerNetwork;
+import structura.formats.internal.onnx.OnnxProto.AttributeProto;
+import structura.formats.internal.onnx.OnnxProto.GraphProto;
+import structura.formats.internal.onnx.OnnxProto.ModelProto;
+import structura.formats.internal.onnx.OnnxProto.NodeProto;
+import structura.formats.internal.onnx.OnnxProto.TensorProto;
+
+/**
+ * Reads BERT-family encoders from ONNX files as HuggingFace exports them (torch.onnx through
+ * optimum or transformers.onnx: all-MiniLM-L6-v2, bge-small-en-v1.5, bert-base and the like) into a
+ * {@link TransformerNetwork}, and writes networks back ({@link OnnxWriter}).
+ *
+ * <p>Matching works on initializer names and graph structure, not on node names: embeddings,
+ * biases and LayerNorm parameters are found by their HuggingFace names
+ * ({@code [prefix]embeddings.word_embeddings.weight}, {@code [prefix]encoder.layer.N.attention.self.query.bias}, ...);
+ * each linear weight, which the exporter stores anonymously ({@code onnx::MatMul_787}, as
+ * {@code in × out}), is the second input of the MatMul feeding the Add that consumes the bias (or
+ * of a Gemm consuming it); the head count comes from the Reshape of the query projection; the
+ * LayerNorm epsilon from the constant added under the square root (or the LayerNormalization
+ * attribute); the activation must be the erf form of GELU. Any operator outside the BERT pattern
+ * fails with a list of all of them. The file is read whole into memory (about 1.5 times its size
+ * at peak).
+ */
+public final class OnnxModels {
+  /** Operators that occur in HuggingFace BERT-family exports (opset 11 to 17, decomposed or fused norms). */
+  static final Set<String> BERT_OPERATORS = Set.of("Add", "Cast", "Concat", "Constant", "ConstantOfShape", "Div", "Equal",
+      "Erf", "Expand", "Gather", "Gemm", "Identity", "LayerNormalization", "MatMul", "Mul", "Pow", "Range", "ReduceMean", "Reshape",
+      "Shape", "Slice", "Softmax", "Sqrt", "Squeeze", "Sub", "Transpose", "Unsqueeze", "Where");
+
+  private static final Pattern LAYER = Pattern.compile("encoder\\.layer\\.(\\d+)\\.");
+
+  private OnnxModels() {}
+
+  /**
+   * Parses an ONNX file into its protobuf model.
+   *
+   * @throws ModelFormatException if the file is truncated or not an ONNX protobuf
+   */
+  static ModelProto parse(Path file) {
+    try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+      return parse(in, file.toString());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file, e);
+    }
+  }
+
+  static ModelProto parse(InputStream in, String name) throws IOException {
+    CodedInputStream cis = CodedInputStream.newInstance(in);
+    cis.setSizeLimit(Integer.MAX_VALUE); // models exceed protobuf's default 64 MiB message limit
+    cis.setRecursionLimit(200);
+    try {
+      ModelProto m = ModelProto.parseFrom(cis);
+      if (!m.hasGraph() || m.getGraph().getNodeCount() == 0) {
+        throw new ModelFormatException(name, null, "no graph (ir_version " + m.getIrVersion() + "); not an ONNX model?",
+            "Pass an .onnx model file.", null);
+      }
+      return m;
+    } catch (InvalidProtocolBufferException e) {
+      throw new ModelFormatException(name, null, "not a valid ONNX protobuf (truncated or corrupt): " + e.getMessage(),
+          "Check that the file was copied completely; re-export the model.", e);
+    }
+  }
+
+  /**
+   * Reads a BERT-family encoder from an ONNX file.
+   *
+   * @throws ModelFormatException naming the file and the tensor or node when the graph does not match
+   */
+  public static TransformerNetwork readBert(Path file) {
+    return readBert(parse(file), file.toString());
+  }
+
+  static TransformerNetwork readBert(ModelProto model, String file) {
+    return new BertMatcher(model.getGraph(), file).match();
+  }
+
+  /** Decodes an F32 initializer into a compact {@code rows × cols} matrix (1-D tensors become {@code 1 × n}). */
+  static Matrix floats(TensorProto t, String file) {
+    List<Long> dims = t.getDimsList();
+    long count = 1;
+    for (long d : dims) {
+      if (d < 0) {
+        throw new ModelFormatException(file, t.getName(), "negative dimension " + dims + ".", "Re-export the model.", null);
+      }
+      count *= d;
+    }
+    if (t.getDataLocation() == TensorProto.DataLocation.EXTERNAL || t.getExternalDataCount() > 0) {
+      throw new ModelFormatException(file, t.getName(), "tensor data is stored outside the model file (external data).",
+          "Re-export with all weights inside the .onnx file (models under 2 GB).", null);
+    }
+    if (t.getDataType() != TensorProto.DataType.FLOAT_VALUE) {
+      throw new ModelFormatException(file, t.getName(), "has ONNX data type " + t.getDataType() + " but float32 (1) is needed.",
+          "Export the model in float32 (not quantized or float16).", null);
+    }
+    if (count > Integer.MAX_VALUE - 8) {
+      throw new ModelFormatException(file, t.getName(), "has " + count + " elements, more than a Java array holds.",
+          "Split the tensor.", null);
+    }
+    float[] data = new float[(int) count];
+    if (t.hasRawData()) {
+      if (t.getRawData().size() != count * 4) {
+        throw new ModelFormatException(file, t.getName(), "raw data has " + t.getRawData().size() + " bytes but shape " + dims
+            + " needs " + count * 4 + ".", "The file is corrupt; re-export the model.", null);
+      }
+      ByteBuffer bb = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+      bb.asFloatBuffer().get(data);
+    } else {
+      if (t.getFloatDataCount() != count) {
+        throw new ModelFormatException(file, t.getName(), "holds " + t.getFloatDataCount() + " floats but shape " + dims
+            + " needs " + count + ".", "The file is corrupt; re-export the model.", null);
+      }
+      for (int i = 0; i < count; i++) {
+        data[i] = t.getFloatData(i);
+      }
+    }
+    int rows = dims.size() <= 1 ? 1 : (int) (count / dims.get(dims.size() - 1));
+    int cols = dims.isEmpty() ? 1 : dims.get(dims.size() - 1).intValue();
+    if (dims.size() > 2) {
+      throw new ModelFormatException(file, t.getName(), "has rank " + dims.size() + " where a matrix or vector is expected.",
+          "Re-export the model.", null);
+    }
+    return Matrix.wrap(data, 0, rows, cols, Math.max(1, cols));
+  }
+
+  /** Integer values of an INT64/INT32 tensor (shape constants). */
+  static long[] ints(TensorProto t) {
+    if (t.getDataType() == TensorProto.DataType.INT64_VALUE) {
+      if (t.hasRawData()) {
+        ByteBuffer bb = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+        long[] v = new long[bb.remaining() / 8];
+        bb.asLongBuffer().get(v);
+        return v;
+      }
+      return t.getInt64DataList().stream().mapToLong(Long::longValue).toArray();
+    }
+    if (t.getDataType() == TensorProto.DataType.INT32_VALUE) {
+      if (t.hasRawData()) {
+        ByteBuffer bb = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+        long[] v = new long[bb.remaining() / 4];
+        for (int i = 0; i < v.length; i++) {
+          v[i] = bb.getInt();
+        }
+        return v;
+      }
+      return t.getInt32DataList().stream().mapToLong(Integer::longValue).toArray();
+    }
+    return null;
+  }
+
+  /** Structural matcher of one BERT graph. */
+  private static final class BertMatcher {
+    private final GraphProto graph;
+    private final String file;
+    private final Map<String, TensorProto> init = new HashMap<>();
+    private final Map<String, NodeProto> producer = new HashMap<>();
+    private final Map<String, List<NodeProto>> consumers = new HashMap<>();
+    private String prefix = "";
+
+    BertMatcher(GraphProto graph, String file) {
+      this.graph = graph;
+      this.file = file;
+      for (TensorProto t : graph.getInitializerList()) {
+        init.put(t.getName(), t);
+      }
+      for (NodeProto n : graph.getNodeList()) {
+        for (String o : n.getOutputList()) {
+          producer.put(o, n);
+        }
+        for (String i : n.getInputList()) {
+          consumers.computeIfAbsent(i, k -> new ArrayList<>()).add(n);
+        }
+      }
+    }
+
+    TransformerNetwork match() {
+      checkOperators();
+      checkInterface();
+      for (String name : init.keySet()) {
+        if (name.endsWith("embeddings.word_embeddings.weight")) {
+          prefix = name.substring(0, name.length() - "embeddings.word_embeddings.weight".length());
+        }
+      }
+      Matrix word = tensor("embeddings.word_embeddings.weight");
+      Matrix position = tensor("embeddings.position_embeddings.weight");
+      Matrix tokenType = init.containsKey(prefix + "embeddings.token_type_embeddings.weight")
+          ? tensor("embeddings.token_type_embeddings.weight") : null;
+      Embeddings emb;
+      try {
+        emb = new Embeddings(word, position, tokenType, layerNorm("embeddings.LayerNorm"));
+      } catch (structura.api.InvalidArgumentException e) {
+        throw new ModelFormatException(file, prefix + "embeddings", "the embedding tensors disagree: " + e.getMessage(),
+            "The file is inconsistent; re-export the model.", e);
+      }
+      TreeMap<Integer, Boolean> layers = new TreeMap<>();
+      for (String name : init.keySet()) {
+        Matcher m = LAYER.matcher(name);
+        if (name.startsWith(prefix) && m.find()) {
+          layers.put(Integer.parseInt(m.group(1)), true);
+        }
+      }
+      if (layers.isEmpty() || layers.lastKey() != layers.size() - 1) {
+        throw new ModelFormatException(file, prefix + "encoder.layer.*", "found layers " + layers.keySet()
+            + ", expected 0..N-1 with HuggingFace BERT names.", "Export a BERT-family model with HuggingFace names.", null);
+      }
+      if (!graph.getNodeList().stream().anyMatch(n -> n.getOpType().equals("Erf"))) {
+        throw new ModelFormatException(file, null, "no Erf node: the MLP activation is not the erf form of GELU.",
+            "Only hidden_act=gelu (erf) encoders are supported.", null);
+      }
+      List<TransformerBlock> blocks = new ArrayList<>();
+      for (int l = 0; l < layers.size(); l++) {
+        try {
+          blocks.add(block(l));
+        } catch (structura.api.InvalidArgumentException e) {
+          throw new ModelFormatException(file, prefix + "encoder.layer." + l, "the tensors do not form a block: "
+              + e.getMessage(), "The file is inconsistent; re-export the model.", e);
+        }
+      }
+      Map<String, String> meta = new LinkedHashMap<>();
+      meta.put("source", file);
+      meta.put("format", "onnx");
+      return new TransformerNetwork(TransformerNetwork.Family.BERT_ENCODER, emb, blocks, null, null, meta);
+    }
+
+    private TransformerBlock block(int l) {
+      {
+        String p = "encoder.layer." + l + ".";
+        Linear q = linear(p + "attention.self.query");
+        Linear k = linear(p + "attention.self.key");
+        Linear v = linear(p + "attention.self.value");
+        Linear o = linear(p + "attention.output.dense");
+        int[] hd = heads(p + "attention.self.query", q.out());
+        if (v.out() % hd[0] != 0) {
+          throw new ModelFormatException(file, prefix + p + "attention.self.value.bias", "the value projection has " + v.out()
+              + " outputs, not a multiple of the " + hd[0] + " heads.", "The file is inconsistent; re-export the model.", null);
+        }
+        Attention att = new Attention(hd[0], hd[0], hd[1], v.out() / hd[0], q, k, v, o, scale(p + "attention.self.query", hd[1]),
+            false, null);
+        Mlp mlp = new Mlp(linear(p + "intermediate.dense"), null, linear(p + "output.dense"), Activation.GELU);
+        return new TransformerBlock(att, mlp, layerNorm(p + "attention.output.LayerNorm"), layerNorm(p + "output.LayerNorm"),
+            TransformerBlock.Placement.POST);
+      }
+    }
+
+    private void checkOperators() {
+      Set<String> unexpected = new TreeSet<>();
+      for (NodeProto n : graph.getNodeList()) {
+        boolean standard = n.getDomain().isEmpty() || n.getDomain().equals("ai.onnx");
+        if (!standard || !BERT_OPERATORS.contains(n.getOpType())) {
+          unexpected.add((standard ? "" : n.getDomain() + ":") + n.getOpType() + " (node '" + n.getName() + "')");
+        }
+      }
+      if (!unexpected.isEmpty()) {
+        throw new ModelFormatException(file, null, "the graph is not a BERT-family encoder; unexpected operators: "
+            + String.join(", ", unexpected) + ".",
+            "Use an unoptimized HuggingFace export (no fused Attention/SkipLayerNorm/quantized ops); supported operators: "
+                + new TreeSet<>(BERT_OPERATORS) + ".", null);
+      }
+    }
+
+    private void checkInterface() {
+      Set<String> inputs = new TreeSet<>();
+      graph.getInputList().forEach(i -> inputs.add(i.getName()));
+      inputs.removeAll(init.keySet());
+      if (!inputs.contains("input_ids") || !inputs.contains("attention_mask")) {
+        throw new ModelFormatException(file, null, "graph inputs are " + inputs + "; expected input_ids and attention_mask.",
+            "Export with the HuggingFace input names.", null);
+      }
+    }
+
+    private Matrix tensor(String name) {
+      TensorProto t = init.get(prefix + name);
+      if (t == null) {
+        throw new ModelFormatException(file, prefix + name, "initializer not found.",
+            "The graph does not follow the HuggingFace BERT naming; export with optimum or transformers.onnx.", null);
+      }
+      return floats(t, file);
+    }
+
+    /** Finds the weight of linear {@code name} through the Add (or Gemm) that consumes its bias. */
+    private Linear linear(String name) {
+      String biasName = prefix + name + ".bias";
+      Matrix bias = tensor(name + ".bias");
+      for (NodeProto n : consumers.getOrDefault(biasName, List.of())) {
+        if (n.getOpType().equals("Add")) {
+          String other = n.getInput(0).equals(biasName) ? n.getInput(1) : n.getInput(0);
+          NodeProto mm = producer.get(other);
+          if (mm != null && mm.getOpType().equals("MatMul") && init.containsKey(mm.getInput(1))) {
+            Matrix w = floats(init.get(mm.getInput(1)), file); // in x out
+            checkLinear(name, mm.getInput(1), w.cols(), bias);
+            return new Linear(w.transposeCopy(), bias);
+          }
+        } else if (n.getOpType().equals("Gemm") && n.getInputCount() == 3 && n.getInput(2).equals(biasName)) {
+          Matrix w = floats(init.get(n.getInput(1)), file);
+          boolean transB = attrInt(n, "transB", 0) == 1;
+          Matrix wt = transB ? w : w.transposeCopy();
+          checkLinear(name, n.getInput(1), wt.rows(), bias);
+          return new Linear(wt, bias);
+        }
+      }
+      TensorProto named = init.get(prefix + name + ".weight");
+      if (named != null) {
+        throw new ModelFormatException(file, prefix + name + ".weight",
+            "the weight is an initializer but no MatMul+Add or Gemm consumes it with the bias.", "Re-export the model.", null);
+      }
+      throw new ModelFormatException(file, biasName, "no Add(MatMul(x, W), bias) or Gemm(x, W, bias) pattern consumes this bias.",
+          "Use an unoptimized HuggingFace export.", null);
+    }
+
+    private void checkLinear(String name, String weightName, int out, Matrix bias) {
+      if (out != bias.cols()) {
+        throw new ModelFormatException(file, weightName, "the weight of " + name + " has " + out + " outputs but its bias "
+            + bias.cols() + ".", "The file is inconsistent; re-export the model.", null);
+      }
+    }
+
+    /** {heads, headDim} from the Reshape of the query projection's output. */
+    private int[] heads(String query, int width) {
+      String addOut = null;
+      for (NodeProto n : consumers.getOrDefault(prefix + query + ".bias", List.of())) {
+        if (n.getOpType().equals("Add")) {
+          addOut = n.getOutput(0);
+        }
+      }
+      for (NodeProto r : consumers.getOrDefault(addOut, List.of())) {
+        if (r.getOpType().equals("Reshape")) {
+          long[] shape = constantInts(r.getInput(1));
+          if (shape != null && shape.length >= 2) {
+            long h = shape[shape.length - 2];
+            long d = shape[shape.length - 1];
+            if (h > 0 && d > 0 && h * d == width) {
+              return new int[] {(int) h, (int) d};
+            }
+          }
+        }
+      }
+      throw new ModelFormatException(file, prefix + query + ".bias", "cannot find the Reshape to (heads, head_dim) after the "
+          + "query projection.", "Use an unoptimized HuggingFace export.", null);
+    }
+
+    /**
+     * The score scale: the constant of the Div (1/c) or Mul (c) applied to the product of the
+     * query (Add, Reshape, Transpose) with the keys; {@code 1/√headDim} when the graph scales elsewhere.
+     */
+    private double scale(String query, int headDim) {
+      String t = null;
+      for (NodeProto n : consumers.getOrDefault(prefix + query + ".bias", List.of())) {
+        if (n.getOpType().equals("Add")) {
+          t = n.getOutput(0);
+        }
+      }
+      for (int step = 0; step < 4 && t != null; step++) {
+        String next = null;
+        for (NodeProto n : consumers.getOrDefault(t, List.of())) {
+          switch (n.getOpType()) {
+            case "Reshape", "Transpose" -> next = n.getOutput(0);
+            case "MatMul" -> {
+              for (NodeProto s : consumers.getOrDefault(n.getOutput(0), List.of())) {
+                if (s.getOpType().equals("Div") || s.getOpType().equals("Mul")) {
+                  Float c = constantFloat(s.getInput(1));
+                  if (c != null && c > 0) {
+                    return s.getOpType().equals("Div") ? 1.0 / c : c;
+                  }
+                }
+              }
+            }
+            default -> { }
+          }
+        }
+        t = next;
+      }
+      return 1.0 / Math.sqrt(headDim);
+    }
+
+    /** Integer values of a constant-foldable shape tensor: initializer, Constant, or Concat of those (unknowns as -1). */
+    private long[] constantInts(String name) {
+      if (init.containsKey(name)) {
+        return ints(init.get(name));
+      }
+      NodeProto p = producer.get(name);
+      if (p == null) {
+        return null;
+      }
+      if (p.getOpType().equals("Constant")) {
+        for (AttributeProto a : p.getAttributeList()) {
+          if (a.getName().equals("value")) {
+            return ints(a.getT());
+          }
+        }
+        return null;
+      }
+      if (p.getOpType().equals("Concat")) {
+        List<Long> out = new ArrayList<>();
+        for (String in : p.getInputList()) {
+          long[] v = constantInts(in);
+          if (v == null) {
+            out.add(-1L); // a runtime dimension (batch, sequence)
+          } else {
+            for (long x : v) {
+              out.add(x);
+            }
+          }
+        }
+        return out.stream().mapToLong(Long::longValue).toArray();
+      }
+      return null;
+    }
+
+    private Norm layerNorm(String name) {
+      Matrix gamma = tensor(name + ".weight");
+      Matrix beta = tensor(name + ".bias");
+      return new Norm(Norm.Kind.LAYER_NORM, gamma, beta, epsilon(prefix + name + ".weight"));
+    }
+
+    /** The epsilon: a LayerNormalization attribute, or the constant in Mul(Div(x − μ, Sqrt(Add(var, eps))), gamma). */
+    private double epsilon(String gammaName) {
+      for (NodeProto n : consumers.getOrDefault(gammaName, List.of())) {
+        if (n.getOpType().equals("LayerNormalization")) {
+          for (AttributeProto a : n.getAttributeList()) {
+            if (a.getName().equals("epsilon")) {
+              return a.getF();
+            }
+          }
+          return 1e-5; // the operator's default
+        }
+        if (n.getOpType().equals("Mul")) {
+          String other = n.getInput(0).equals(gammaName) ? n.getInput(1) : n.getInput(0);
+          NodeProto div = producer.get(other);
+          NodeProto sqrt = div == null || div.getInputCount() < 2 ? null : producer.get(div.getInput(1));
+          NodeProto add = sqrt == null || !sqrt.getOpType().equals("Sqrt") ? null : producer.get(sqrt.getInput(0));
+          if (add != null && add.getOpType().equals("Add")) {
+            for (String in : add.getInputList()) {
+              Float f = constantFloat(in);
+              if (f != null) {
+                return f;
+              }
+            }
+          }
+        }
+      }
+      throw new ModelFormatException(file, gammaName, "cannot find the LayerNorm epsilon (Add before Sqrt, or a "
+          + "LayerNormalization node) for this scale.", "Use an unoptimized HuggingFace export.", null);
+    }
+
+    private Float constantFloat(String name) {
+      TensorProto t = init.get(name);
+      NodeProto p = producer.get(name);
+      if (t == null && p != null && p.getOpType().equals("Constant")) {
+        for (AttributeProto a : p.getAttributeList()) {
+          if (a.getName().equals("value")) {
+            t = a.getT();
+          }
+        }
+      }
+      if (t == null || t.getDataType() != TensorProto.DataType.FLOAT_VALUE) {
+        return null;
+      }
+      Matrix m = floats(t, file);
+      return m.size() == 1 ? m.f32()[m.offset()] : null;
+    }
+
+    private static long attrInt(NodeProto n, String name, long dflt) {
+      for (AttributeProto a : n.getAttributeList()) {
+        if (a.getName().equals(name)) {
+          return a.getI();
+        }
+      }
+      return dflt;
+    }
+  }
+}

@@ -1,0 +1,400 @@
+package structura.formats;
+
+import com.google.protobuf.ByteString;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import structura.api.ErrorCode;
+import structura.api.InvalidArgumentException;
+import structura.api.Matrix;
+import structura.api.nn.Activation;
+import structura.api.nn.Attention;
+import structura.api.nn.Embeddings;
+import structura.api.nn.Linear;
+import structura.api.nn.Norm;
+import structura.api.nn.TransformerBlock;
+import structura.api.nn.TransformerNetwork;
+import structura.formats.internal.onnx.OnnxProto.AttributeProto;
+import structura.formats.internal.onnx.OnnxProto.GraphProto;
+import structura.formats.internal.onnx.OnnxProto.ModelProto;
+import structura.formats.internal.onnx.OnnxProto.NodeProto;
+import structura.formats.internal.onnx.OnnxProto.OperatorSetIdProto;
+import structura.formats.internal.onnx.OnnxProto.TensorProto;
+import structura.formats.internal.onnx.OnnxProto.TensorShapeProto;
+import structura.formats.internal.onnx.OnnxProto.TypeProto;
+import structura.formats.internal.onnx.OnnxProto.ValueInfoProto;
+
+/**
+ * Writes a BERT-family {@link TransformerNetwork}, pruned or not, as a standard ONNX graph
+ * (opset 17, IR version 8) that ONNX Runtime runs: inputs {@code input_ids},
+ * {@code attention_mask}, {@code token_type_ids} (int64, {@code [batch, sequence]}), output
+ * {@code last_hidden_state} (float, {@code [batch, sequence, d]}).
+ *
+ * <p>The graph is the one HuggingFace exports, with each block's own head count and FFN width:
+ * Gather embeddings, LayerNormalization, per block {@code Add(MatMul(x, Wᵀ), b)} projections,
+ * Reshape to {@code [0, 0, heads, headDim]} (values: {@code valueDim}) and Transpose for per-head
+ * attention, scores multiplied by {@link Attention#scale()} plus the additive mask {@code (1 − mask)·(−3.4028235e38)}, Softmax, and GELU as
+ * {@code x·½·(1 + erf(x/√2))}. Initializers keep the HuggingFace names, so
+ * {@link OnnxModels#readBert} reads the file back. The file is written to a temporary file and
+ * moved into place. Llama-family decoders are written by {@link #writeLlama}.
+ */
+public final class OnnxWriter {
+  private static final int FLOAT = TensorProto.DataType.FLOAT_VALUE;
+  private static final int INT64 = TensorProto.DataType.INT64_VALUE;
+
+  private final List<NodeProto> nodes = new ArrayList<>();
+  private final List<TensorProto> inits = new ArrayList<>();
+  private final java.util.Set<String> constants = new java.util.HashSet<>();
+  private int counter;
+
+  private OnnxWriter() {}
+
+  /**
+   * Writes {@code network}, encoder or decoder, to {@code file}; see {@link #writeBert} and
+   * {@link #writeLlama} for the graphs.
+   */
+  public static void write(TransformerNetwork network, Path file) {
+    if (network.family() == TransformerNetwork.Family.LLAMA_DECODER) {
+      writeLlama(network, file);
+    } else {
+      writeBert(network, file);
+    }
+  }
+
+  /**
+   * Writes a BERT-family encoder to {@code file}.
+   *
+   * @throws InvalidArgumentException if the network is not a BERT-family encoder
+   * @throws UncheckedIOException on I/O failure (no partial file is left behind)
+   */
+  public static void writeBert(TransformerNetwork network, Path file) {
+    save(new OnnxWriter().build(network), file);
+  }
+
+  /**
+   * Writes a Llama-family decoder to {@code file}: the same inputs ({@code token_type_ids} is
+   * accepted and unused), outputs {@code last_hidden_state} (after the final RMSNorm) and, with an
+   * LM head, {@code logits}. RMSNorm is decomposed (ReduceMean of x², Sqrt, Div), RoPE is computed
+   * from {@code Range} positions and per-head inverse-frequency initializers (so pruned rotary
+   * frequencies export), grouped-query attention reshapes the queries of a key/value group to
+   * {@code [B, kvHeads, group, L, headDim]} so keys and values broadcast without copies, and the
+   * mask is {@code Where(causal ∧ attention_mask, 0, −3.4028235e38)}.
+   *
+   * @throws InvalidArgumentException if the network is not a decoder or uses partial rotary embeddings
+   */
+  public static void writeLlama(TransformerNetwork network, Path file) {
+    save(new OnnxWriter().buildLlama(network), file);
+  }
+
+  private static void save(ModelProto model, Path file) {
+    try {
+      Path dir = file.toAbsolutePath().getParent();
+      Files.createDirectories(dir);
+      Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".part");
+      try {
+        try (OutputStream out = Files.newOutputStream(tmp)) {
+          model.writeTo(out);
+        }
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      } finally {
+        Files.deleteIfExists(tmp);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file, e);
+    }
+  }
+
+  ModelProto build(TransformerNetwork net) {
+    if (net.family() != TransformerNetwork.Family.BERT_ENCODER) {
+      throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT, "ONNX export supports BERT-family encoders; got "
+          + net.family() + ".", "Write decoders with Safetensors.write.");
+    }
+    Embeddings e = net.embeddings();
+    String x = op("Gather", List.of(init("embeddings.word_embeddings.weight", e.word()), "input_ids"));
+    if (e.tokenType() != null) {
+      x = op("Add", List.of(x, op("Gather", List.of(init("embeddings.token_type_embeddings.weight", e.tokenType()),
+          "token_type_ids"))));
+    }
+    if (e.position() != null) {
+      String len = op("Gather", List.of(op("Shape", List.of("input_ids")), ints("seq_axis", new long[] {1}, true)),
+          attrInt("axis", 0));
+      String range = op("Range", List.of(ints("zero", new long[] {0}, true), len, ints("one", new long[] {1}, true)));
+      x = op("Add", List.of(x, op("Gather", List.of(init("embeddings.position_embeddings.weight", e.position()), range))));
+    }
+    if (e.norm() != null) {
+      x = layerNorm(x, "embeddings.LayerNorm", e.norm());
+    }
+    String maskF = op("Cast", List.of("attention_mask"), attrInt("to", FLOAT));
+    String mask4 = op("Unsqueeze", List.of(maskF, ints("mask_axes", new long[] {1, 2}, false)));
+    String inverted = op("Sub", List.of(scalar("one_f", 1f), mask4));
+    String maskAdd = op("Mul", List.of(inverted, scalar("mask_min", -Float.MAX_VALUE)));
+    int index = 0;
+    for (TransformerBlock b : net.blocks()) {
+      x = block(index++, b, x, maskAdd);
+    }
+    nodes.add(NodeProto.newBuilder().setOpType("Identity").addInput(x).addOutput("last_hidden_state").build());
+    GraphProto g = GraphProto.newBuilder().setName("structura_bert").addAllNode(nodes).addAllInitializer(inits)
+        .addInput(io("input_ids", INT64, "batch_size", "sequence_length", null))
+        .addInput(io("attention_mask", INT64, "batch_size", "sequence_length", null))
+        .addInput(io("token_type_ids", INT64, "batch_size", "sequence_length", null))
+        .addOutput(io("last_hidden_state", FLOAT, "batch_size", "sequence_length", (long) net.width()))
+        .build();
+    return ModelProto.newBuilder().setIrVersion(8).setProducerName("structura").setProducerVersion("0.1")
+        .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(17)).setGraph(g).build();
+  }
+
+  ModelProto buildLlama(TransformerNetwork net) {
+    if (net.family() != TransformerNetwork.Family.LLAMA_DECODER) {
+      throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT, "writeLlama needs a Llama-family decoder; got "
+          + net.family() + ".", "Use writeBert for encoders.");
+    }
+    String x = op("Gather", List.of(init("model.embed_tokens.weight", net.embeddings().word()), "input_ids"));
+    String len = op("Gather", List.of(op("Shape", List.of("input_ids")), ints("seq_axis", new long[] {1}, true)), attrInt("axis", 0));
+    String pos = op("Range", List.of(ints("zero", new long[] {0}, true), len, ints("one", new long[] {1}, true)));
+    String posF = op("Unsqueeze", List.of(op("Cast", List.of(pos), attrInt("to", FLOAT)), ints("pos_axes", new long[] {0, 2}, false)));
+    // causal ∧ padding mask as an additive bias [B, 1, 1, L, L] (the middle 1 broadcasts over a GQA group)
+    String causal = op("LessOrEqual", List.of(op("Unsqueeze", List.of(pos, ints("axis0", new long[] {0}, false))),
+        op("Unsqueeze", List.of(pos, ints("axis1", new long[] {1}, false)))));
+    String pad = op("Unsqueeze", List.of(op("Cast", List.of("attention_mask"), attrInt("to", TensorProto.DataType.BOOL_VALUE)),
+        ints("pad_axes", new long[] {1, 2}, false)));
+    String allowed = op("And", List.of(causal, pad));
+    String bias = op("Where", List.of(allowed, scalar("zero_f", 0f), scalar("mask_min", -Float.MAX_VALUE)));
+    int index = 0;
+    for (TransformerBlock b : net.blocks()) {
+      x = llamaBlock(index++, b, x, bias, posF);
+    }
+    x = rmsNorm(x, "model.norm", net.finalNorm());
+    nodes.add(NodeProto.newBuilder().setOpType("Identity").addInput(x).addOutput("last_hidden_state").build());
+    GraphProto.Builder g = GraphProto.newBuilder().setName("structura_llama").addAllNode(nodes)
+        .addInput(io("input_ids", INT64, "batch_size", "sequence_length", null))
+        .addInput(io("attention_mask", INT64, "batch_size", "sequence_length", null))
+        .addInput(io("token_type_ids", INT64, "batch_size", "sequence_length", null))
+        .addOutput(io("last_hidden_state", FLOAT, "batch_size", "sequence_length", (long) net.width()));
+    if (net.lmHead() != null) {
+      String logits = op("MatMul", List.of(x, init("lm_head.weight_t", net.lmHead().weight().transposeCopy())));
+      g.addNode(nodes.get(nodes.size() - 1));
+      g.addNode(NodeProto.newBuilder().setOpType("Identity").addInput(logits).addOutput("logits").build());
+      g.addOutput(io("logits", FLOAT, "batch_size", "sequence_length", (long) net.lmHead().out()));
+    }
+    g.addAllInitializer(inits);
+    return ModelProto.newBuilder().setIrVersion(8).setProducerName("structura").setProducerVersion("0.1")
+        .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(17)).setGraph(g).build();
+  }
+
+  private String llamaBlock(int index, TransformerBlock b, String x, String bias, String posF) {
+    String p = "model.layers." + index + ".";
+    Attention a = b.attention();
+    if (b.placement() != TransformerBlock.Placement.PRE || b.mlp().gate() == null || b.mlp().activation() != Activation.SILU) {
+      throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT, "block " + index
+          + " is not a Llama block (pre-norm, SwiGLU).", "Export Llama-family decoders only.");
+    }
+    int h = a.heads();
+    int g = a.kvHeads();
+    int group = h / g;
+    int dh = a.headDim();
+    int dv = a.valueDim();
+    String hn = rmsNorm(x, p + "input_layernorm", b.attentionNorm());
+    String q = op("Transpose", List.of(op("Reshape", List.of(linear(hn, p + "self_attn.q_proj", a.query()),
+        ints(p + "self_attn.q_split", new long[] {0, 0, h, dh}, false)))), attrInts("perm", 0, 2, 1, 3));
+    String k = op("Transpose", List.of(op("Reshape", List.of(linear(hn, p + "self_attn.k_proj", a.key()),
+        ints(p + "self_attn.k_split", new long[] {0, 0, g, dh}, false)))), attrInts("perm", 0, 2, 1, 3));
+    String v = op("Transpose", List.of(op("Reshape", List.of(linear(hn, p + "self_attn.v_proj", a.value()),
+        ints(p + "self_attn.v_split", new long[] {0, 0, g, dv}, false)))), attrInts("perm", 0, 2, 1, 3));
+    if (a.rotary() != null) {
+      q = rope(q, p + "self_attn.rope_q", a, h, group, posF);
+      k = rope(k, p + "self_attn.rope_k", a, g, 1, posF);
+    }
+    // queries of one key/value group side by side: [B, G, group, L, dh]; K and V get a broadcast axis
+    String q5 = op("Reshape", List.of(q, ints(p + "self_attn.q_group", new long[] {0, g, group, -1, dh}, false)));
+    String kT = op("Unsqueeze", List.of(op("Transpose", List.of(k), attrInts("perm", 0, 1, 3, 2)), ints("axis2", new long[] {2}, false)));
+    String v5 = op("Unsqueeze", List.of(v, ints("axis2", new long[] {2}, false)));
+    String scores = op("Mul", List.of(op("MatMul", List.of(q5, kT)), scalar(p + "self_attn.scale", (float) a.scale())));
+    String bias5 = op("Unsqueeze", List.of(bias, ints("axis2", new long[] {2}, false)));
+    String probs = op("Softmax", List.of(op("Add", List.of(scores, bias5))), attrInt("axis", -1));
+    String ctx = op("Reshape", List.of(op("MatMul", List.of(probs, v5)), ints(p + "self_attn.heads", new long[] {0, h, -1, dv}, false)));
+    String merged = op("Reshape", List.of(op("Transpose", List.of(ctx), attrInts("perm", 0, 2, 1, 3)),
+        ints(p + "self_attn.merge", new long[] {0, 0, (long) h * dv}, false)));
+    String h1 = op("Add", List.of(x, linear(merged, p + "self_attn.o_proj", a.output())));
+    String m = rmsNorm(h1, p + "post_attention_layernorm", b.mlpNorm());
+    String gate = linear(m, p + "mlp.gate_proj", b.mlp().gate());
+    String silu = op("Mul", List.of(gate, op("Sigmoid", List.of(gate))));
+    String prod = op("Mul", List.of(silu, linear(m, p + "mlp.up_proj", b.mlp().up())));
+    return op("Add", List.of(h1, linear(prod, p + "mlp.down_proj", b.mlp().down())));
+  }
+
+  /** Rotate-half RoPE on x [B, heads, L, dh] with per-head inverse frequencies (head h uses key/value head h / group). */
+  private String rope(String x, String name, Attention a, int heads, int group, String posF) {
+    int dh = a.headDim();
+    int half = dh / 2;
+    if (a.rotary().frequencies() == null && a.rotary().dims() != dh) {
+      throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT, "partial rotary embeddings (" + a.rotary().dims()
+          + " of " + dh + " dims) are not exported.", "Export models whose RoPE covers the whole head.");
+    }
+    float[] inv = new float[heads * half];
+    for (int hh = 0; hh < heads; hh++) {
+      for (int j = 0; j < half; j++) {
+        inv[hh * half + j] = (float) a.rotary().inverseFrequency(a.rotary().frequency(hh / group, j));
+      }
+    }
+    Matrix invM = Matrix.wrap(inv, 0, heads, half, half);
+    String invName = init3(name + ".inv_freq", invM, heads, 1, half);
+    String angle = op("Mul", List.of(posF, invName)); // [heads, L, half]
+    String cos = op("Cos", List.of(angle));
+    String sin = op("Sin", List.of(angle));
+    String cosF = op("Concat", List.of(cos, cos), attrInt("axis", -1));
+    String sinF = op("Concat", List.of(sin, sin), attrInt("axis", -1));
+    String axes = ints("last_axis", new long[] {-1}, false);
+    String x1 = op("Slice", List.of(x, ints(name + ".s0", new long[] {0}, false), ints(name + ".s1", new long[] {half}, false), axes));
+    String x2 = op("Slice", List.of(x, ints(name + ".s1b", new long[] {half}, false), ints(name + ".s2", new long[] {dh}, false), axes));
+    String rot = op("Concat", List.of(op("Neg", List.of(x2)), x1), attrInt("axis", -1));
+    return op("Add", List.of(op("Mul", List.of(x, cosF)), op("Mul", List.of(rot, sinF))));
+  }
+
+  private String rmsNorm(String x, String name, Norm n) {
+    if (n.kind() != Norm.Kind.RMS_NORM) {
+      throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT, name + " is " + n.kind() + ".", "Llama uses RMSNorm.");
+    }
+    String ms = op("ReduceMean", List.of(op("Mul", List.of(x, x))), attrInts("axes", -1), attrInt("keepdims", 1));
+    String rms = op("Sqrt", List.of(op("Add", List.of(ms, scalar(name + ".eps", (float) n.eps())))));
+    return op("Mul", List.of(op("Div", List.of(x, rms)), init(name + ".weight", n.gamma())));
+  }
+
+  private String init3(String name, Matrix m, long d0, long d1, long d2) {
+    init(name, m);
+    TensorProto t = inits.remove(inits.size() - 1);
+    inits.add(t.toBuilder().clearDims().addDims(d0).addDims(d1).addDims(d2).build());
+    return name;
+  }
+
+  private String block(int index, TransformerBlock b, String x, String maskAdd) {
+    String p = "encoder.layer." + index + ".";
+    Attention a = b.attention();
+    if (a.kvHeads() != a.heads() || a.causal() || a.rotary() != null || b.placement() != TransformerBlock.Placement.POST
+        || b.mlp().gate() != null || b.mlp().activation() != Activation.GELU) {
+      throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT, "block " + index
+          + " is not a BERT block (post-LN, bidirectional, no GQA/RoPE, ungated GELU MLP).", "Export BERT-family networks only.");
+    }
+    int h = a.heads();
+    int dh = a.headDim();
+    int dv = a.valueDim();
+    String split = ints(p + "attention.self.split_heads", new long[] {0, 0, h, dh}, false);
+    String splitV = dv == dh ? split : ints(p + "attention.self.split_value_heads", new long[] {0, 0, h, dv}, false);
+    String q = op("Transpose", List.of(op("Reshape", List.of(linear(x, p + "attention.self.query", a.query()), split))),
+        attrInts("perm", 0, 2, 1, 3));
+    String k = op("Transpose", List.of(op("Reshape", List.of(linear(x, p + "attention.self.key", a.key()), split))),
+        attrInts("perm", 0, 2, 3, 1));
+    String v = op("Transpose", List.of(op("Reshape", List.of(linear(x, p + "attention.self.value", a.value()), splitV))),
+        attrInts("perm", 0, 2, 1, 3));
+    String scores = op("Mul", List.of(op("MatMul", List.of(q, k)), scalar(p + "attention.self.scale", (float) a.scale())));
+    String probs = op("Softmax", List.of(op("Add", List.of(scores, maskAdd))), attrInt("axis", -1));
+    String ctx = op("Transpose", List.of(op("MatMul", List.of(probs, v))), attrInts("perm", 0, 2, 1, 3));
+    String merged = op("Reshape", List.of(ctx, ints(p + "attention.self.merge_heads", new long[] {0, 0, (long) h * dv}, false)));
+    String attn = op("Add", List.of(linear(merged, p + "attention.output.dense", a.output()), x));
+    String hdn = layerNorm(attn, p + "attention.output.LayerNorm", b.attentionNorm());
+    String up = linear(hdn, p + "intermediate.dense", b.mlp().up());
+    String erf = op("Erf", List.of(op("Div", List.of(up, scalar(p + "intermediate.sqrt2", (float) Math.sqrt(2))))));
+    String gelu = op("Mul", List.of(op("Mul", List.of(up, op("Add", List.of(erf, scalar(p + "intermediate.one", 1f))))),
+        scalar(p + "intermediate.half", 0.5f)));
+    String out = op("Add", List.of(linear(gelu, p + "output.dense", b.mlp().down()), hdn));
+    return layerNorm(out, p + "output.LayerNorm", b.mlpNorm());
+  }
+
+  private String linear(String x, String name, Linear l) {
+    String mm = op("MatMul", List.of(x, init(name + ".weight_t", l.weight().transposeCopy())));
+    return l.bias() == null ? mm : op("Add", List.of(init(name + ".bias", l.bias()), mm));
+  }
+
+  private String layerNorm(String x, String name, Norm n) {
+    if (n.kind() != Norm.Kind.LAYER_NORM) {
+      throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT, name + " is " + n.kind() + ".", "BERT uses LayerNorm.");
+    }
+    return op("LayerNormalization", List.of(x, init(name + ".weight", n.gamma()), init(name + ".bias", n.beta())),
+        attrInt("axis", -1), AttributeProto.newBuilder().setName("epsilon").setType(AttributeProto.AttributeType.FLOAT)
+            .setF((float) n.eps()).build());
+  }
+
+  private String op(String type, List<String> inputs, AttributeProto... attrs) {
+    String out = "/" + type + "_" + counter++;
+    NodeProto.Builder n = NodeProto.newBuilder().setOpType(type).setName(out.substring(1)).addAllInput(inputs).addOutput(out);
+    for (AttributeProto a : attrs) {
+      n.addAttribute(a);
+    }
+    nodes.add(n.build());
+    return out;
+  }
+
+  private String init(String name, Matrix m) {
+    ByteBuffer bb = ByteBuffer.allocate(Math.toIntExact(m.size() * 4)).order(ByteOrder.LITTLE_ENDIAN);
+    for (int i = 0; i < m.rows(); i++) {
+      for (int j = 0; j < m.cols(); j++) {
+        bb.putFloat((float) m.get(i, j));
+      }
+    }
+    bb.flip();
+    TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(FLOAT).setRawData(ByteString.copyFrom(bb));
+    if (m.rows() == 1 && !name.endsWith("_t")) {
+      t.addDims(m.cols()); // biases and norm parameters are 1-D, as in PyTorch
+    } else {
+      t.addDims(m.rows()).addDims(m.cols());
+    }
+    inits.add(t.build());
+    return name;
+  }
+
+  private String ints(String name, long[] values, boolean scalar) {
+    if (!constants.add(name)) {
+      return name; // shared shape constants are emitted once (initializer names must be unique)
+    }
+    ByteBuffer bb = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
+    for (long v : values) {
+      bb.putLong(v);
+    }
+    bb.flip();
+    TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(INT64).setRawData(ByteString.copyFrom(bb));
+    if (!scalar) {
+      t.addDims(values.length);
+    }
+    inits.add(t.build());
+    return name;
+  }
+
+  private String scalar(String name, float v) {
+    if (!constants.add(name)) {
+      return name;
+    }
+    ByteBuffer bb = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putFloat(v);
+    bb.flip();
+    inits.add(TensorProto.newBuilder().setName(name).setDataType(FLOAT).setRawData(ByteString.copyFrom(bb)).build());
+    return name;
+  }
+
+  private static AttributeProto attrInt(String name, long v) {
+    return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(v).build();
+  }
+
+  private static AttributeProto attrInts(String name, long... v) {
+    AttributeProto.Builder a = AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
+    for (long x : v) {
+      a.addInts(x);
+    }
+    return a.build();
+  }
+
+  private static ValueInfoProto io(String name, int type, String d0, String d1, Long d2) {
+    TensorShapeProto.Builder s = TensorShapeProto.newBuilder()
+        .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam(d0))
+        .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam(d1));
+    if (d2 != null) {
+      s.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(d2));
+    }
+    return ValueInfoProto.newBuilder().setName(name)
+        .setType(TypeProto.newBuilder().setTensorType(TypeProto.Tensor.newBuilder().setElemType(type).setShape(s))).build();
+  }
+}

@@ -1,0 +1,80 @@
+package structura.formats;
+
+import ai.djl.huggingface.tokenizers.Encoding;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import structura.algorithms.nn.TokenBatch;
+
+/**
+ * A HuggingFace {@code tokenizer.json} tokenizer (through DJL's native HuggingFace tokenizers,
+ * which ship their Linux, macOS and Windows libraries inside the jar and run offline).
+ * Encodes sentences with the model's special tokens ([CLS] … [SEP] for BERT), truncated to
+ * {@code maxLength}, and pads a batch to its longest sequence with {@code padId}.
+ *
+ * <p>Not thread-safe for {@link #close()}; encoding is. Close it to free the native tokenizer.
+ */
+public final class TextTokenizer implements AutoCloseable {
+  private final HuggingFaceTokenizer tokenizer;
+  private final int padId;
+  private final Path file;
+
+  private TextTokenizer(HuggingFaceTokenizer tokenizer, int padId, Path file) {
+    this.tokenizer = tokenizer;
+    this.padId = padId;
+    this.file = file;
+  }
+
+  /**
+   * Loads {@code tokenizer.json}.
+   *
+   * @param maxLength truncation length in tokens, special tokens included (for example 128 or 512)
+   * @throws ModelFormatException if the file is missing or not a tokenizer
+   */
+  public static TextTokenizer load(Path tokenizerJson, int maxLength) {
+    if (!Files.isRegularFile(tokenizerJson)) {
+      throw new ModelFormatException(tokenizerJson, null, "tokenizer file not found.", "Pass the model's tokenizer.json.");
+    }
+    try {
+      HuggingFaceTokenizer t = HuggingFaceTokenizer.newInstance(tokenizerJson, Map.of(
+          "maxLength", Integer.toString(maxLength), "truncation", "true", "padding", "false"));
+      return new TextTokenizer(t, 0, tokenizerJson);
+    } catch (IOException | RuntimeException e) {
+      throw new ModelFormatException(tokenizerJson.toString(), null, "cannot load the tokenizer: " + e.getMessage(),
+          "Pass a HuggingFace tokenizer.json (tokenizers >= 0.13 format).", e);
+    }
+  }
+
+  /** Token ids of one sentence, special tokens included. */
+  public int[] ids(String text) {
+    Encoding e = tokenizer.encode(text);
+    long[] ids = e.getIds();
+    int[] out = new int[ids.length];
+    for (int i = 0; i < ids.length; i++) {
+      out[i] = Math.toIntExact(ids[i]);
+    }
+    return out;
+  }
+
+  /** Encodes sentences into one right-padded batch (token types 0). */
+  public TokenBatch encode(List<String> sentences) {
+    int[][] seqs = new int[sentences.size()][];
+    for (int i = 0; i < seqs.length; i++) {
+      seqs[i] = ids(sentences.get(i));
+    }
+    return TokenBatch.pad(seqs, padId, 0);
+  }
+
+  /** The tokenizer file. */
+  public Path file() {
+    return file;
+  }
+
+  @Override
+  public void close() {
+    tokenizer.close();
+  }
+}

@@ -1,0 +1,85 @@
+package structura.formats;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import structura.algorithms.nn.TokenBatch;
+import structura.algorithms.nn.TransformerForward;
+import structura.api.Matrix;
+import structura.api.backend.BackendConfig;
+import structura.api.backend.Compute;
+import structura.api.nn.TransformerNetwork;
+
+/**
+ * Sentences per second of the all-MiniLM-L6-v2 forward pass, batch 32 × 128 tokens: ours on the
+ * backend chosen by the usual selection ({@code -Dstructura.backend=...}, default auto) versus
+ * ONNX Runtime on the original ONNX file, each with 1 and 2 threads, in one run. Also prints
+ * the max |ours − ORT| of the last hidden state on this batch. A plain main, not a test; the
+ * command is in docs/performance.md. Arguments: [timed iterations, default 2] [thread counts, default 1,2].
+ */
+public final class TransformerForwardBenchmark {
+  private TransformerForwardBenchmark() {}
+
+  static final String[] TEXT = {
+      "Structured matrices such as Monarch and block tensor-train factorizations replace dense layers.",
+      "The committee postponed its decision until the next quarterly meeting in the spring.",
+      "A small dog chased the red ball across the wet grass of the park near the river.",
+      "Compression without retraining keeps the accuracy of the original model within a few points.",
+      "Rain is expected over the northern coast on Thursday, with clearer skies by the weekend.",
+      "She opened the old wooden box and found a bundle of letters tied with a blue ribbon.",
+      "The interpolative decomposition selects columns of a matrix that span its range well.",
+      "Investors reacted calmly to the announcement, and the market closed slightly higher."};
+
+  /** Runs the comparison and prints one line per (runtime, threads). */
+  public static void main(String[] args) throws Exception {
+    int iterations = args.length > 0 ? Integer.parseInt(args[0]) : 2;
+    String[] threads = (args.length > 1 ? args[1] : "1,2").split(",");
+    ModelZoo.Resolved r = ModelZoo.resolve("all-minilm-l6-v2");
+    TransformerNetwork net = OnnxModels.readBert(r.model());
+    TokenBatch batch;
+    try (TextTokenizer tok = TextTokenizer.load(r.tokenizer().orElseThrow(), 128)) {
+      List<String> sentences = new ArrayList<>();
+      for (int i = 0; i < 32; i++) {
+        StringBuilder sb = new StringBuilder();
+        for (int k = 0; k < 12; k++) {
+          sb.append(TEXT[(i + k * 3) % TEXT.length]).append(' ');
+        }
+        sentences.add(sb.toString());
+      }
+      batch = tok.encode(sentences);
+    }
+    if (batch.batch() != 32 || batch.length() != 128 || batch.validTokens(31) != 128) {
+      throw new IllegalStateException("expected a full 32 x 128 batch, got " + batch.batch() + " x " + batch.length());
+    }
+    System.out.printf(Locale.ROOT, "all-MiniLM-L6-v2, batch %d x %d tokens, %d timed iterations, %d available processors%n",
+        batch.batch(), batch.length(), iterations, Runtime.getRuntime().availableProcessors());
+    Matrix oursOut = null;
+    Matrix ortOut = null;
+    for (String t : threads) {
+      int n = Integer.parseInt(t.trim());
+      try (Compute compute = Compute.open(BackendConfig.builder().threads(n).systemProperties(System.getProperties()).build())) {
+        TransformerForward fwd = new TransformerForward(compute, net);
+        fwd.lastHiddenState(TokenBatch.pad(new int[][] {java.util.Arrays.copyOf(batch.inputIds(), 128)}, 0, 0)); // warm-up
+        long t0 = System.nanoTime();
+        for (int i = 0; i < iterations; i++) {
+          oursOut = fwd.lastHiddenState(batch);
+        }
+        report("structura[" + compute.backendId() + "]", n, iterations, batch.batch(), System.nanoTime() - t0);
+      }
+      try (OrtRunner ort = new OrtRunner(r.model(), n)) {
+        ort.lastHiddenState(batch); // warm-up
+        long t0 = System.nanoTime();
+        for (int i = 0; i < iterations; i++) {
+          ortOut = ort.lastHiddenState(batch);
+        }
+        report("onnxruntime", n, iterations, batch.batch(), System.nanoTime() - t0);
+      }
+    }
+    System.out.printf(Locale.ROOT, "max |ours - ORT| on this batch: %.3g%n", OrtRunner.maxAbsDiff(oursOut, ortOut));
+  }
+
+  private static void report(String what, int threads, int iterations, int batch, long nanos) {
+    double seconds = nanos / 1e9 / iterations;
+    System.out.printf(Locale.ROOT, "%-26s threads=%d  %8.3f s/batch  %8.2f sentences/s%n", what, threads, seconds, batch / seconds);
+  }
+}
