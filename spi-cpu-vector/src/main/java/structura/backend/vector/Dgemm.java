@@ -125,7 +125,7 @@ final class Dgemm {
       return;  // empty range, or entirely above the diagonal
     }
     packA(ta, a, aOff, lda, ic, mcur, pc, kcur, ap);
-    double[] tile = null;
+    double[] tile = new double[MR * NR];
     for (int q = q0; q < q1; q++) {
       int j0 = jc + q * NR;
       int cols = Math.min(NR, n - j0);
@@ -135,14 +135,11 @@ final class Dgemm {
         if (lowerOnly && j0 > i0 + rows - 1) {
           continue;
         }
+        kernel(kcur, ap, ai, bp, bi, tile);
         int ci = cOff + i0 * ldc + j0;
         if (rows == MR && cols == NR) {
-          kernel(kcur, ap, ai, bp, bi, alpha, beta, first, c, ci, ldc, null);
+          writeTile(tile, c, ci, ldc, alpha, beta, first);
         } else {
-          if (tile == null) {
-            tile = new double[MR * NR];
-          }
-          kernel(kcur, ap, ai, bp, bi, alpha, beta, first, c, ci, ldc, tile);
           for (int r = 0; r < rows; r++) {
             for (int j = 0; j < cols; j++) {
               double t = tile[r * NR + j];
@@ -156,25 +153,30 @@ final class Dgemm {
   }
 
   /**
-   * The register-blocked micro-kernel: acc = A panel (MR×kc) · B panel (kc×NR), then either
-   * C tile update (tile == null) or acc stored to {@code tile} for an edge.
+   * The register-blocked micro-kernel: tile = A panel (MR×kc) · B panel (kc×NR). The
+   * accumulators leave registers only once, into {@code tile}: passing vectors to a method that
+   * C2 does not inline (it stops inlining past NodeCountInliningCutoff in a method this size)
+   * makes it box them, which in the loop costs an allocation per FMA and a 5-fold slowdown
+   * (measured, see docs/design-notes.md).
    */
-  private static void kernel(int kc, double[] ap, int ai, double[] bp, int bi, double alpha, double beta,
-      boolean first, double[] c, int ci, int ldc, double[] tile) {
-    DoubleVector c00 = DoubleVector.zero(S);
-    DoubleVector c01 = DoubleVector.zero(S);
-    DoubleVector c10 = DoubleVector.zero(S);
-    DoubleVector c11 = DoubleVector.zero(S);
-    DoubleVector c20 = DoubleVector.zero(S);
-    DoubleVector c21 = DoubleVector.zero(S);
-    DoubleVector c30 = DoubleVector.zero(S);
-    DoubleVector c31 = DoubleVector.zero(S);
-    DoubleVector c40 = DoubleVector.zero(S);
-    DoubleVector c41 = DoubleVector.zero(S);
-    DoubleVector c50 = DoubleVector.zero(S);
-    DoubleVector c51 = DoubleVector.zero(S);
-    int aEnd = ai + kc * MR;
-    for (int ia = ai, ib = bi; ia < aEnd; ia += MR, ib += NR) {
+  private static void kernel(int kc, double[] ap, int ai, double[] bp, int bi, double[] tile) {
+    // zero() would yield a cached constant vector object; as a loop-phi input it defeats box
+    // elimination, so the accumulators start from a broadcast.
+    DoubleVector c00 = DoubleVector.broadcast(S, 0f);
+    DoubleVector c01 = DoubleVector.broadcast(S, 0f);
+    DoubleVector c10 = DoubleVector.broadcast(S, 0f);
+    DoubleVector c11 = DoubleVector.broadcast(S, 0f);
+    DoubleVector c20 = DoubleVector.broadcast(S, 0f);
+    DoubleVector c21 = DoubleVector.broadcast(S, 0f);
+    DoubleVector c30 = DoubleVector.broadcast(S, 0f);
+    DoubleVector c31 = DoubleVector.broadcast(S, 0f);
+    DoubleVector c40 = DoubleVector.broadcast(S, 0f);
+    DoubleVector c41 = DoubleVector.broadcast(S, 0f);
+    DoubleVector c50 = DoubleVector.broadcast(S, 0f);
+    DoubleVector c51 = DoubleVector.broadcast(S, 0f);
+    for (int p = 0; p < kc; p++) {
+      int ia = ai + p * MR;
+      int ib = bi + p * NR;
       DoubleVector b0 = DoubleVector.fromArray(S, bp, ib);
       DoubleVector b1 = DoubleVector.fromArray(S, bp, ib + L);
       DoubleVector x = DoubleVector.broadcast(S, ap[ia]);
@@ -196,40 +198,34 @@ final class Dgemm {
       c50 = x.fma(b0, c50);
       c51 = x.fma(b1, c51);
     }
-    if (tile != null) {
-      c00.intoArray(tile, 0);
-      c01.intoArray(tile, L);
-      c10.intoArray(tile, NR);
-      c11.intoArray(tile, NR + L);
-      c20.intoArray(tile, 2 * NR);
-      c21.intoArray(tile, 2 * NR + L);
-      c30.intoArray(tile, 3 * NR);
-      c31.intoArray(tile, 3 * NR + L);
-      c40.intoArray(tile, 4 * NR);
-      c41.intoArray(tile, 4 * NR + L);
-      c50.intoArray(tile, 5 * NR);
-      c51.intoArray(tile, 5 * NR + L);
-      return;
-    }
-    update(c, ci, c00, c01, alpha, beta, first);
-    update(c, ci + ldc, c10, c11, alpha, beta, first);
-    update(c, ci + 2 * ldc, c20, c21, alpha, beta, first);
-    update(c, ci + 3 * ldc, c30, c31, alpha, beta, first);
-    update(c, ci + 4 * ldc, c40, c41, alpha, beta, first);
-    update(c, ci + 5 * ldc, c50, c51, alpha, beta, first);
+    c00.intoArray(tile, 0);
+    c01.intoArray(tile, L);
+    c10.intoArray(tile, NR);
+    c11.intoArray(tile, NR + L);
+    c20.intoArray(tile, 2 * NR);
+    c21.intoArray(tile, 2 * NR + L);
+    c30.intoArray(tile, 3 * NR);
+    c31.intoArray(tile, 3 * NR + L);
+    c40.intoArray(tile, 4 * NR);
+    c41.intoArray(tile, 4 * NR + L);
+    c50.intoArray(tile, 5 * NR);
+    c51.intoArray(tile, 5 * NR + L);
   }
 
-  /** One row of a full tile: first K block C = alpha·acc + beta·C (C unread if beta = 0), later C += alpha·acc. */
-  private static void update(double[] c, int ci, DoubleVector x0, DoubleVector x1, double alpha, double beta, boolean first) {
-    if (!first) {
-      x0.fma(DoubleVector.broadcast(S, alpha), DoubleVector.fromArray(S, c, ci)).intoArray(c, ci);
-      x1.fma(DoubleVector.broadcast(S, alpha), DoubleVector.fromArray(S, c, ci + L)).intoArray(c, ci + L);
-    } else if (beta == 0) {
-      x0.mul(alpha).intoArray(c, ci);
-      x1.mul(alpha).intoArray(c, ci + L);
-    } else {
-      x0.mul(alpha).add(DoubleVector.fromArray(S, c, ci).mul(beta)).intoArray(c, ci);
-      x1.mul(alpha).add(DoubleVector.fromArray(S, c, ci + L).mul(beta)).intoArray(c, ci + L);
+  /** A full tile into C: first K block C = alpha·acc + beta·C (C unread if beta = 0), later C += alpha·acc. */
+  private static void writeTile(double[] tile, double[] c, int ci, int ldc, double alpha, double beta, boolean first) {
+    DoubleVector va = DoubleVector.broadcast(S, alpha);
+    for (int r = 0; r < MR; r++, ci += ldc) {
+      for (int h = 0; h < NR; h += L) {
+        DoubleVector x = DoubleVector.fromArray(S, tile, r * NR + h);
+        if (!first) {
+          x.fma(va, DoubleVector.fromArray(S, c, ci + h)).intoArray(c, ci + h);
+        } else if (beta == 0) {
+          x.mul(va).intoArray(c, ci + h);
+        } else {
+          x.mul(va).add(DoubleVector.fromArray(S, c, ci + h).mul(beta)).intoArray(c, ci + h);
+        }
+      }
     }
   }
 

@@ -88,10 +88,10 @@ final class Dvec {
       int r1 = r0 + lda;
       int r2 = r1 + lda;
       int r3 = r2 + lda;
-      DoubleVector s0 = DoubleVector.zero(S);
-      DoubleVector s1 = DoubleVector.zero(S);
-      DoubleVector s2 = DoubleVector.zero(S);
-      DoubleVector s3 = DoubleVector.zero(S);
+      DoubleVector s0 = DoubleVector.broadcast(S, 0f);
+      DoubleVector s1 = DoubleVector.broadcast(S, 0f);
+      DoubleVector s2 = DoubleVector.broadcast(S, 0f);
+      DoubleVector s3 = DoubleVector.broadcast(S, 0f);
       for (int j = 0; j < bound; j += L) {
         DoubleVector xv = DoubleVector.fromArray(S, x, xo + j);
         s0 = DoubleVector.fromArray(S, a, r0 + j).fma(xv, s0);
@@ -118,7 +118,7 @@ final class Dvec {
     for (; i < i1; i++) {
       // same operations in the same order as one lane of the four-row loop
       int r0 = aOff + i * lda;
-      DoubleVector s0 = DoubleVector.zero(S);
+      DoubleVector s0 = DoubleVector.broadcast(S, 0f);
       for (int j = 0; j < bound; j += L) {
         s0 = DoubleVector.fromArray(S, a, r0 + j).fma(DoubleVector.fromArray(S, x, xo + j), s0);
       }
@@ -134,12 +134,15 @@ final class Dvec {
   private static void columns(int j0, int j1, int m, double alpha, double[] a, int aOff, int lda,
       double[] x, int xo, double beta, double[] y, int yOff, int incY) {
     int strip = STRIP_VECTORS * L;
+    // Sums leave registers through this buffer: handing vectors to a helper that C2 may not
+    // inline would box them (see Sgemm.kernel).
+    double[] sums = new double[strip];
     int j = j0;
     for (; j + strip <= j1; j += strip) {
-      DoubleVector s0 = DoubleVector.zero(S);
-      DoubleVector s1 = DoubleVector.zero(S);
-      DoubleVector s2 = DoubleVector.zero(S);
-      DoubleVector s3 = DoubleVector.zero(S);
+      DoubleVector s0 = DoubleVector.broadcast(S, 0f);
+      DoubleVector s1 = DoubleVector.broadcast(S, 0f);
+      DoubleVector s2 = DoubleVector.broadcast(S, 0f);
+      DoubleVector s3 = DoubleVector.broadcast(S, 0f);
       for (int i = 0, r = aOff + j; i < m; i++, r += lda) {
         DoubleVector xi = DoubleVector.broadcast(S, x[xo + i]);
         s0 = DoubleVector.fromArray(S, a, r).fma(xi, s0);
@@ -147,17 +150,19 @@ final class Dvec {
         s2 = DoubleVector.fromArray(S, a, r + 2 * L).fma(xi, s2);
         s3 = DoubleVector.fromArray(S, a, r + 3 * L).fma(xi, s3);
       }
-      storeVector(y, yOff, incY, j, s0, alpha, beta);
-      storeVector(y, yOff, incY, j + L, s1, alpha, beta);
-      storeVector(y, yOff, incY, j + 2 * L, s2, alpha, beta);
-      storeVector(y, yOff, incY, j + 3 * L, s3, alpha, beta);
+      s0.intoArray(sums, 0);
+      s1.intoArray(sums, L);
+      s2.intoArray(sums, 2 * L);
+      s3.intoArray(sums, 3 * L);
+      storeSums(sums, strip, y, yOff, incY, j, alpha, beta);
     }
     for (; j + L <= j1; j += L) {
-      DoubleVector s0 = DoubleVector.zero(S);
+      DoubleVector s0 = DoubleVector.broadcast(S, 0f);
       for (int i = 0, r = aOff + j; i < m; i++, r += lda) {
         s0 = DoubleVector.fromArray(S, a, r).fma(DoubleVector.broadcast(S, x[xo + i]), s0);
       }
-      storeVector(y, yOff, incY, j, s0, alpha, beta);
+      s0.intoArray(sums, 0);
+      storeSums(sums, L, y, yOff, incY, j, alpha, beta);
     }
     for (; j < j1; j++) {
       double t = 0;
@@ -168,18 +173,9 @@ final class Dvec {
     }
   }
 
-  private static void storeVector(double[] y, int yOff, int incY, int j, DoubleVector s, double alpha, double beta) {
-    if (incY == 1) {
-      int at = yOff + j;
-      if (beta == 0) {
-        s.mul(alpha).intoArray(y, at);
-      } else {
-        s.mul(alpha).add(DoubleVector.fromArray(S, y, at).mul(beta)).intoArray(y, at);
-      }
-    } else {
-      for (int l = 0; l < L; l++) {
-        store(y, yOff + (j + l) * incY, s.lane(l), alpha, beta);
-      }
+  private static void storeSums(double[] sums, int count, double[] y, int yOff, int incY, int j, double alpha, double beta) {
+    for (int l = 0; l < count; l++) {
+      store(y, yOff + (j + l) * incY, sums[l], alpha, beta);
     }
   }
 
@@ -209,10 +205,10 @@ final class Dvec {
   }
 
   private static double dotChunk(int n, double[] x, int xo, double[] y, int yo) {
-    DoubleVector s0 = DoubleVector.zero(S);
-    DoubleVector s1 = DoubleVector.zero(S);
-    DoubleVector s2 = DoubleVector.zero(S);
-    DoubleVector s3 = DoubleVector.zero(S);
+    DoubleVector s0 = DoubleVector.broadcast(S, 0f);
+    DoubleVector s1 = DoubleVector.broadcast(S, 0f);
+    DoubleVector s2 = DoubleVector.broadcast(S, 0f);
+    DoubleVector s3 = DoubleVector.broadcast(S, 0f);
     int i = 0;
     for (; i + 4 * L <= n; i += 4 * L) {
       s0 = DoubleVector.fromArray(S, x, xo + i).fma(DoubleVector.fromArray(S, y, yo + i), s0);

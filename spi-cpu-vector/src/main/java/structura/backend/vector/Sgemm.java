@@ -125,7 +125,7 @@ final class Sgemm {
       return;  // empty range, or entirely above the diagonal
     }
     packA(ta, a, aOff, lda, ic, mcur, pc, kcur, ap);
-    float[] tile = null;
+    float[] tile = new float[MR * NR];
     for (int q = q0; q < q1; q++) {
       int j0 = jc + q * NR;
       int cols = Math.min(NR, n - j0);
@@ -135,14 +135,11 @@ final class Sgemm {
         if (lowerOnly && j0 > i0 + rows - 1) {
           continue;
         }
+        kernel(kcur, ap, ai, bp, bi, tile);
         int ci = cOff + i0 * ldc + j0;
         if (rows == MR && cols == NR) {
-          kernel(kcur, ap, ai, bp, bi, alpha, beta, first, c, ci, ldc, null);
+          writeTile(tile, c, ci, ldc, alpha, beta, first);
         } else {
-          if (tile == null) {
-            tile = new float[MR * NR];
-          }
-          kernel(kcur, ap, ai, bp, bi, alpha, beta, first, c, ci, ldc, tile);
           for (int r = 0; r < rows; r++) {
             for (int j = 0; j < cols; j++) {
               float t = tile[r * NR + j];
@@ -156,25 +153,30 @@ final class Sgemm {
   }
 
   /**
-   * The register-blocked micro-kernel: acc = A panel (MR×kc) · B panel (kc×NR), then either
-   * C tile update (tile == null) or acc stored to {@code tile} for an edge.
+   * The register-blocked micro-kernel: tile = A panel (MR×kc) · B panel (kc×NR). The
+   * accumulators leave registers only once, into {@code tile}: passing vectors to a method that
+   * C2 does not inline (it stops inlining past NodeCountInliningCutoff in a method this size)
+   * makes it box them, which in the loop costs an allocation per FMA and a 5-fold slowdown
+   * (measured, see docs/design-notes.md).
    */
-  private static void kernel(int kc, float[] ap, int ai, float[] bp, int bi, float alpha, float beta,
-      boolean first, float[] c, int ci, int ldc, float[] tile) {
-    FloatVector c00 = FloatVector.zero(S);
-    FloatVector c01 = FloatVector.zero(S);
-    FloatVector c10 = FloatVector.zero(S);
-    FloatVector c11 = FloatVector.zero(S);
-    FloatVector c20 = FloatVector.zero(S);
-    FloatVector c21 = FloatVector.zero(S);
-    FloatVector c30 = FloatVector.zero(S);
-    FloatVector c31 = FloatVector.zero(S);
-    FloatVector c40 = FloatVector.zero(S);
-    FloatVector c41 = FloatVector.zero(S);
-    FloatVector c50 = FloatVector.zero(S);
-    FloatVector c51 = FloatVector.zero(S);
-    int aEnd = ai + kc * MR;
-    for (int ia = ai, ib = bi; ia < aEnd; ia += MR, ib += NR) {
+  private static void kernel(int kc, float[] ap, int ai, float[] bp, int bi, float[] tile) {
+    // zero() would yield a cached constant vector object; as a loop-phi input it defeats box
+    // elimination, so the accumulators start from a broadcast.
+    FloatVector c00 = FloatVector.broadcast(S, 0f);
+    FloatVector c01 = FloatVector.broadcast(S, 0f);
+    FloatVector c10 = FloatVector.broadcast(S, 0f);
+    FloatVector c11 = FloatVector.broadcast(S, 0f);
+    FloatVector c20 = FloatVector.broadcast(S, 0f);
+    FloatVector c21 = FloatVector.broadcast(S, 0f);
+    FloatVector c30 = FloatVector.broadcast(S, 0f);
+    FloatVector c31 = FloatVector.broadcast(S, 0f);
+    FloatVector c40 = FloatVector.broadcast(S, 0f);
+    FloatVector c41 = FloatVector.broadcast(S, 0f);
+    FloatVector c50 = FloatVector.broadcast(S, 0f);
+    FloatVector c51 = FloatVector.broadcast(S, 0f);
+    for (int p = 0; p < kc; p++) {
+      int ia = ai + p * MR;
+      int ib = bi + p * NR;
       FloatVector b0 = FloatVector.fromArray(S, bp, ib);
       FloatVector b1 = FloatVector.fromArray(S, bp, ib + L);
       FloatVector x = FloatVector.broadcast(S, ap[ia]);
@@ -196,40 +198,34 @@ final class Sgemm {
       c50 = x.fma(b0, c50);
       c51 = x.fma(b1, c51);
     }
-    if (tile != null) {
-      c00.intoArray(tile, 0);
-      c01.intoArray(tile, L);
-      c10.intoArray(tile, NR);
-      c11.intoArray(tile, NR + L);
-      c20.intoArray(tile, 2 * NR);
-      c21.intoArray(tile, 2 * NR + L);
-      c30.intoArray(tile, 3 * NR);
-      c31.intoArray(tile, 3 * NR + L);
-      c40.intoArray(tile, 4 * NR);
-      c41.intoArray(tile, 4 * NR + L);
-      c50.intoArray(tile, 5 * NR);
-      c51.intoArray(tile, 5 * NR + L);
-      return;
-    }
-    update(c, ci, c00, c01, alpha, beta, first);
-    update(c, ci + ldc, c10, c11, alpha, beta, first);
-    update(c, ci + 2 * ldc, c20, c21, alpha, beta, first);
-    update(c, ci + 3 * ldc, c30, c31, alpha, beta, first);
-    update(c, ci + 4 * ldc, c40, c41, alpha, beta, first);
-    update(c, ci + 5 * ldc, c50, c51, alpha, beta, first);
+    c00.intoArray(tile, 0);
+    c01.intoArray(tile, L);
+    c10.intoArray(tile, NR);
+    c11.intoArray(tile, NR + L);
+    c20.intoArray(tile, 2 * NR);
+    c21.intoArray(tile, 2 * NR + L);
+    c30.intoArray(tile, 3 * NR);
+    c31.intoArray(tile, 3 * NR + L);
+    c40.intoArray(tile, 4 * NR);
+    c41.intoArray(tile, 4 * NR + L);
+    c50.intoArray(tile, 5 * NR);
+    c51.intoArray(tile, 5 * NR + L);
   }
 
-  /** One row of a full tile: first K block C = alpha·acc + beta·C (C unread if beta = 0), later C += alpha·acc. */
-  private static void update(float[] c, int ci, FloatVector x0, FloatVector x1, float alpha, float beta, boolean first) {
-    if (!first) {
-      x0.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, ci)).intoArray(c, ci);
-      x1.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, ci + L)).intoArray(c, ci + L);
-    } else if (beta == 0) {
-      x0.mul(alpha).intoArray(c, ci);
-      x1.mul(alpha).intoArray(c, ci + L);
-    } else {
-      x0.mul(alpha).add(FloatVector.fromArray(S, c, ci).mul(beta)).intoArray(c, ci);
-      x1.mul(alpha).add(FloatVector.fromArray(S, c, ci + L).mul(beta)).intoArray(c, ci + L);
+  /** A full tile into C: first K block C = alpha·acc + beta·C (C unread if beta = 0), later C += alpha·acc. */
+  private static void writeTile(float[] tile, float[] c, int ci, int ldc, float alpha, float beta, boolean first) {
+    FloatVector va = FloatVector.broadcast(S, alpha);
+    for (int r = 0; r < MR; r++, ci += ldc) {
+      for (int h = 0; h < NR; h += L) {
+        FloatVector x = FloatVector.fromArray(S, tile, r * NR + h);
+        if (!first) {
+          x.fma(va, FloatVector.fromArray(S, c, ci + h)).intoArray(c, ci + h);
+        } else if (beta == 0) {
+          x.mul(va).intoArray(c, ci + h);
+        } else {
+          x.mul(va).add(FloatVector.fromArray(S, c, ci + h).mul(beta)).intoArray(c, ci + h);
+        }
+      }
     }
   }
 

@@ -88,10 +88,10 @@ final class Svec {
       int r1 = r0 + lda;
       int r2 = r1 + lda;
       int r3 = r2 + lda;
-      FloatVector s0 = FloatVector.zero(S);
-      FloatVector s1 = FloatVector.zero(S);
-      FloatVector s2 = FloatVector.zero(S);
-      FloatVector s3 = FloatVector.zero(S);
+      FloatVector s0 = FloatVector.broadcast(S, 0f);
+      FloatVector s1 = FloatVector.broadcast(S, 0f);
+      FloatVector s2 = FloatVector.broadcast(S, 0f);
+      FloatVector s3 = FloatVector.broadcast(S, 0f);
       for (int j = 0; j < bound; j += L) {
         FloatVector xv = FloatVector.fromArray(S, x, xo + j);
         s0 = FloatVector.fromArray(S, a, r0 + j).fma(xv, s0);
@@ -118,7 +118,7 @@ final class Svec {
     for (; i < i1; i++) {
       // same operations in the same order as one lane of the four-row loop
       int r0 = aOff + i * lda;
-      FloatVector s0 = FloatVector.zero(S);
+      FloatVector s0 = FloatVector.broadcast(S, 0f);
       for (int j = 0; j < bound; j += L) {
         s0 = FloatVector.fromArray(S, a, r0 + j).fma(FloatVector.fromArray(S, x, xo + j), s0);
       }
@@ -134,12 +134,15 @@ final class Svec {
   private static void columns(int j0, int j1, int m, float alpha, float[] a, int aOff, int lda,
       float[] x, int xo, float beta, float[] y, int yOff, int incY) {
     int strip = STRIP_VECTORS * L;
+    // Sums leave registers through this buffer: handing vectors to a helper that C2 may not
+    // inline would box them (see Sgemm.kernel).
+    float[] sums = new float[strip];
     int j = j0;
     for (; j + strip <= j1; j += strip) {
-      FloatVector s0 = FloatVector.zero(S);
-      FloatVector s1 = FloatVector.zero(S);
-      FloatVector s2 = FloatVector.zero(S);
-      FloatVector s3 = FloatVector.zero(S);
+      FloatVector s0 = FloatVector.broadcast(S, 0f);
+      FloatVector s1 = FloatVector.broadcast(S, 0f);
+      FloatVector s2 = FloatVector.broadcast(S, 0f);
+      FloatVector s3 = FloatVector.broadcast(S, 0f);
       for (int i = 0, r = aOff + j; i < m; i++, r += lda) {
         FloatVector xi = FloatVector.broadcast(S, x[xo + i]);
         s0 = FloatVector.fromArray(S, a, r).fma(xi, s0);
@@ -147,17 +150,19 @@ final class Svec {
         s2 = FloatVector.fromArray(S, a, r + 2 * L).fma(xi, s2);
         s3 = FloatVector.fromArray(S, a, r + 3 * L).fma(xi, s3);
       }
-      storeVector(y, yOff, incY, j, s0, alpha, beta);
-      storeVector(y, yOff, incY, j + L, s1, alpha, beta);
-      storeVector(y, yOff, incY, j + 2 * L, s2, alpha, beta);
-      storeVector(y, yOff, incY, j + 3 * L, s3, alpha, beta);
+      s0.intoArray(sums, 0);
+      s1.intoArray(sums, L);
+      s2.intoArray(sums, 2 * L);
+      s3.intoArray(sums, 3 * L);
+      storeSums(sums, strip, y, yOff, incY, j, alpha, beta);
     }
     for (; j + L <= j1; j += L) {
-      FloatVector s0 = FloatVector.zero(S);
+      FloatVector s0 = FloatVector.broadcast(S, 0f);
       for (int i = 0, r = aOff + j; i < m; i++, r += lda) {
         s0 = FloatVector.fromArray(S, a, r).fma(FloatVector.broadcast(S, x[xo + i]), s0);
       }
-      storeVector(y, yOff, incY, j, s0, alpha, beta);
+      s0.intoArray(sums, 0);
+      storeSums(sums, L, y, yOff, incY, j, alpha, beta);
     }
     for (; j < j1; j++) {
       float t = 0;
@@ -168,18 +173,9 @@ final class Svec {
     }
   }
 
-  private static void storeVector(float[] y, int yOff, int incY, int j, FloatVector s, float alpha, float beta) {
-    if (incY == 1) {
-      int at = yOff + j;
-      if (beta == 0) {
-        s.mul(alpha).intoArray(y, at);
-      } else {
-        s.mul(alpha).add(FloatVector.fromArray(S, y, at).mul(beta)).intoArray(y, at);
-      }
-    } else {
-      for (int l = 0; l < L; l++) {
-        store(y, yOff + (j + l) * incY, s.lane(l), alpha, beta);
-      }
+  private static void storeSums(float[] sums, int count, float[] y, int yOff, int incY, int j, float alpha, float beta) {
+    for (int l = 0; l < count; l++) {
+      store(y, yOff + (j + l) * incY, sums[l], alpha, beta);
     }
   }
 
@@ -209,10 +205,10 @@ final class Svec {
   }
 
   private static float dotChunk(int n, float[] x, int xo, float[] y, int yo) {
-    FloatVector s0 = FloatVector.zero(S);
-    FloatVector s1 = FloatVector.zero(S);
-    FloatVector s2 = FloatVector.zero(S);
-    FloatVector s3 = FloatVector.zero(S);
+    FloatVector s0 = FloatVector.broadcast(S, 0f);
+    FloatVector s1 = FloatVector.broadcast(S, 0f);
+    FloatVector s2 = FloatVector.broadcast(S, 0f);
+    FloatVector s3 = FloatVector.broadcast(S, 0f);
     int i = 0;
     for (; i + 4 * L <= n; i += 4 * L) {
       s0 = FloatVector.fromArray(S, x, xo + i).fma(FloatVector.fromArray(S, y, yo + i), s0);

@@ -99,31 +99,4 @@ class VectorBackendConformanceTest {
       return vector();
     }
   }
-
-  /** The same suites with two threads: the parallel paths of every routine. */
-  @Nested
-  class GemmTwoThreads extends GemmConformanceSuite {
-    @Override
-    protected BackendProvider provider() {
-      return vector();
-    }
-
-    @Override
-    protected BackendConfig config() {
-      return BackendConfig.builder().strict(true).threads(2).build();
-    }
-  }
-
-  @Nested
-  class GramTwoThreads extends GramConformanceSuite {
-    @Override
-    protected BackendProvider provider() {
-      return vector();
-    }
-
-    @Override
-    protected BackendConfig config() {
-      return BackendConfig.builder().strict(true).threads(2).build();
-    }
-  }
 }

@@ -1,0 +1,138 @@
+package structura.benchmarks;
+
+import dev.ludovic.netlib.blas.NativeBLAS;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import structura.api.backend.Compute;
+
+/**
+ * Plain-main side-by-side comparison (no JMH): for each shape, GFLOP/s of the Structura
+ * {@code vector} backend, OpenBLAS, EJML and (small sizes only) the reference backend, and the
+ * ratios vector/OpenBLAS and vector/EJML, as Markdown table rows. Run it through
+ * {@code benchmarks/run-gemm.sh}, which starts one JVM per thread count with
+ * {@code OPENBLAS_NUM_THREADS} set to match.
+ *
+ * <p>Method: each implementation is warmed up for at least {@code --warmup} seconds (and two
+ * calls), then timed over at least {@code --measure} seconds (and three calls); the best call is
+ * reported, which on a shared machine is the least disturbed one. Checksums of the results of
+ * the implementations are compared, to catch a fast wrong answer.
+ *
+ * <p>Arguments: {@code --threads T} {@code --shapes 256,512,4096x384x1536} (n or m×k×n)
+ * {@code --dtypes F32,F64} {@code --gram-rows R} (0 for none) {@code --gram-n N}
+ * {@code --warmup S} {@code --measure S} {@code --header} {@code --no-ejml}.
+ */
+public final class SideBySide {
+  private SideBySide() {}
+
+  public static void main(String[] args) {
+    int threads = 1;
+    String shapes = "256,512,1024,2048,4096x384x1536,4096x1536x384";
+    String dtypes = "F32,F64";
+    int gramRows = 65536;
+    int gramN = 1536;
+    double warmup = 1.0;
+    double measure = 2.0;
+    boolean header = false;
+    boolean ejml = true;
+    int referenceMaxN = 512;
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--threads" -> threads = Integer.parseInt(args[++i]);
+        case "--shapes" -> shapes = args[++i];
+        case "--dtypes" -> dtypes = args[++i];
+        case "--gram-rows" -> gramRows = Integer.parseInt(args[++i]);
+        case "--gram-n" -> gramN = Integer.parseInt(args[++i]);
+        case "--warmup" -> warmup = Double.parseDouble(args[++i]);
+        case "--measure" -> measure = Double.parseDouble(args[++i]);
+        case "--reference-max-n" -> referenceMaxN = Integer.parseInt(args[++i]);
+        case "--header" -> header = true;
+        case "--no-ejml" -> ejml = false;
+        default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+      }
+    }
+    if (header) {
+      System.out.println("| op | dtype | m×k×n | threads | vector GFLOP/s | OpenBLAS GFLOP/s | EJML GFLOP/s | reference GFLOP/s | vector/OpenBLAS | vector/EJML |");
+      System.out.println("|---|---|---|---|---|---|---|---|---|---|");
+    }
+    NativeBLAS blas = Peers.openBlas();
+    int t = threads;
+    try (Compute vector = Peers.open("vector", threads); Compute reference = Peers.open("java", 1)) {
+      for (String dtype : dtypes.split(",")) {
+        boolean f32 = dtype.trim().equalsIgnoreCase("F32");
+        for (String s : shapes.split(",")) {
+          int[] mkn = parse(s.trim());
+          Peers.Gemm g = new Peers.Gemm(f32, mkn[0], mkn[1], mkn[2], 42);
+          double v = gflops(g.flops(), () -> g.structura(vector), warmup, measure);
+          double cv = g.checksum();
+          double o = gflops(g.flops(), () -> g.openBlas(blas), warmup, measure);
+          double co = g.checksum();
+          double e = ejml ? gflops(g.flops(), () -> g.ejml(t), warmup, measure) : Double.NaN;
+          double r = Double.NaN;
+          boolean small = Math.max(mkn[0], Math.max(mkn[1], mkn[2])) <= referenceMaxN;
+          if (small && t == 1) {
+            r = gflops(g.flops(), () -> g.structura(reference), 0.2, 0.5);
+          }
+          check(cv, co, f32, mkn[1], "gemm " + dtype + " " + s);
+          row("gemm", dtype, mkn[0] + "×" + mkn[1] + "×" + mkn[2], threads, v, o, e, r);
+        }
+      }
+      if (gramRows > 0) {
+        Peers.Gram g = new Peers.Gram(gramRows, gramN, 7);
+        double v = gflops(g.flops(), () -> g.structura(vector), Math.min(warmup, 0.5), measure);
+        float probe = g.c[(gramN - 1) * gramN + 1];
+        double o = gflops(g.flops(), () -> g.openBlas(blas), Math.min(warmup, 0.5), measure);
+        check(probe, g.c[(gramN - 1) * gramN + 1], true, gramRows, "gram");
+        double e = ejml ? gflops(g.flops(), () -> g.ejml(t), 0, measure) : Double.NaN;
+        row("gram XᵀX", "F32", gramRows + "×" + gramN + " (k×n)", threads, v, o, e, Double.NaN);
+      }
+    }
+  }
+
+  private static void check(double a, double b, boolean f32, int k, String what) {
+    double tol = (f32 ? 1e-3 : 1e-10) * Math.max(1, Math.abs(b)) * Math.sqrt(k);
+    if (Math.abs(a - b) > tol) {
+      throw new IllegalStateException(what + ": vector and OpenBLAS disagree: " + a + " vs " + b);
+    }
+  }
+
+  private static int[] parse(String s) {
+    String[] p = s.split("x");
+    if (p.length == 1) {
+      int n = Integer.parseInt(p[0]);
+      return new int[] {n, n, n};
+    }
+    return new int[] {Integer.parseInt(p[0]), Integer.parseInt(p[1]), Integer.parseInt(p[2])};
+  }
+
+  /** Best-call GFLOP/s after a warm-up; see the class documentation. */
+  static double gflops(double flops, Runnable op, double warmupSeconds, double measureSeconds) {
+    long start = System.nanoTime();
+    int calls = 0;
+    while (calls < 2 || System.nanoTime() - start < warmupSeconds * 1e9) {
+      op.run();
+      calls++;
+      if (warmupSeconds == 0 && calls >= 1) {
+        break;
+      }
+    }
+    List<Long> times = new ArrayList<>();
+    start = System.nanoTime();
+    while (times.size() < 3 || System.nanoTime() - start < measureSeconds * 1e9) {
+      long t0 = System.nanoTime();
+      op.run();
+      times.add(System.nanoTime() - t0);
+    }
+    long best = times.stream().mapToLong(Long::longValue).min().orElseThrow();
+    return flops / best;
+  }
+
+  private static void row(String op, String dtype, String shape, int threads, double v, double o, double e, double r) {
+    System.out.println(String.format(Locale.ROOT, "| %s | %s | %s | %d | %.1f | %.1f | %s | %s | %.2f | %s |",
+        op, dtype, shape, threads, v, o, fmt(e), fmt(r), v / o, Double.isNaN(e) ? "–" : String.format(Locale.ROOT, "%.1f", v / e)));
+  }
+
+  private static String fmt(double x) {
+    return Double.isNaN(x) ? "–" : String.format(Locale.ROOT, "%.1f", x);
+  }
+}
