@@ -18,6 +18,10 @@ import structura.api.backend.Compute;
  * reported, which on a shared machine is the least disturbed one. Checksums of the results of
  * the implementations are compared, to catch a fast wrong answer.
  *
+ * <p>Clock: with one thread, the calling thread's CPU time (all four implementations then run on
+ * it), so that other processes on a shared machine do not distort the comparison; with more
+ * threads, wall time. {@code --clock wall|cpu} overrides.
+ *
  * <p>Arguments: {@code --threads T} {@code --shapes 256,512,4096x384x1536} (n or m×k×n)
  * {@code --dtypes F32,F64} {@code --gram-rows R} (0 for none) {@code --gram-n N}
  * {@code --warmup S} {@code --measure S} {@code --header} {@code --no-ejml}.
@@ -35,6 +39,7 @@ public final class SideBySide {
     double measure = 2.0;
     boolean header = false;
     boolean ejml = true;
+    String clock = "auto";
     int referenceMaxN = 512;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
@@ -48,9 +53,14 @@ public final class SideBySide {
         case "--reference-max-n" -> referenceMaxN = Integer.parseInt(args[++i]);
         case "--header" -> header = true;
         case "--no-ejml" -> ejml = false;
+        case "--clock" -> clock = args[++i];
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }
+    // Thread CPU time measures single-threaded runs (everything then runs on this thread) without
+    // the time the OS gives to other processes on a shared machine; multithreaded runs need wall
+    // time (a pool's CPU time would leave out idle waits and include busy-waits).
+    cpuClock = clock.equals("cpu") || (clock.equals("auto") && threads == 1);
     if (header) {
       System.out.println("| op | dtype | m×k×n | threads | vector GFLOP/s | OpenBLAS GFLOP/s | EJML GFLOP/s | reference GFLOP/s | vector/OpenBLAS | vector/EJML |");
       System.out.println("|---|---|---|---|---|---|---|---|---|---|");
@@ -105,6 +115,13 @@ public final class SideBySide {
     return new int[] {Integer.parseInt(p[0]), Integer.parseInt(p[1]), Integer.parseInt(p[2])};
   }
 
+  private static boolean cpuClock;
+  private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
+
+  private static long now() {
+    return cpuClock ? THREADS.getCurrentThreadCpuTime() : System.nanoTime();
+  }
+
   /** Best-call GFLOP/s after a warm-up; see the class documentation. */
   static double gflops(double flops, Runnable op, double warmupSeconds, double measureSeconds) {
     long start = System.nanoTime();
@@ -119,17 +136,17 @@ public final class SideBySide {
     List<Long> times = new ArrayList<>();
     start = System.nanoTime();
     while (times.size() < 3 || System.nanoTime() - start < measureSeconds * 1e9) {
-      long t0 = System.nanoTime();
+      long t0 = now();
       op.run();
-      times.add(System.nanoTime() - t0);
+      times.add(now() - t0);
     }
     long best = times.stream().mapToLong(Long::longValue).min().orElseThrow();
     return flops / best;
   }
 
   private static void row(String op, String dtype, String shape, int threads, double v, double o, double e, double r) {
-    System.out.println(String.format(Locale.ROOT, "| %s | %s | %s | %d | %.1f | %.1f | %s | %s | %.2f | %s |",
-        op, dtype, shape, threads, v, o, fmt(e), fmt(r), v / o, Double.isNaN(e) ? "–" : String.format(Locale.ROOT, "%.1f", v / e)));
+    System.out.println(String.format(Locale.ROOT, "| %s | %s | %s | %d%s | %.1f | %.1f | %s | %s | %.2f | %s |",
+        op, dtype, shape, threads, cpuClock ? " (cpu)" : "", v, o, fmt(e), fmt(r), v / o, Double.isNaN(e) ? "–" : String.format(Locale.ROOT, "%.1f", v / e)));
   }
 
   private static String fmt(double x) {

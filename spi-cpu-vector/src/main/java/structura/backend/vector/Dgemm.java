@@ -19,12 +19,15 @@ import jdk.incubator.vector.VectorSpecies;
  * </pre>
  *
  * <p>The micro-kernel keeps an {@value #MR}×(2 vectors) tile of accumulators in registers as
- * explicit local variables (an array of vectors would be spilled to memory by C2) and updates
- * them with one broadcast and two FMAs per row and step of k: 12 accumulators, 2 B vectors and 1
- * broadcast fit the 16 vector registers of AVX2. NR = 2 × the preferred species' lane count, so
- * the tile adapts to the machine (16 doubles on AVX2, 32 on AVX-512, 8 on NEON). Panels are
+ * explicit local variables (an array of vectors would live in memory) and updates them with one
+ * broadcast and two FMAs per row and step of k. Why 4×2 and not the classic 6×2: with 12
+ * accumulators C2 needs more than the 16 AVX2 registers (it keeps up to three broadcasts live)
+ * and spills one accumulator to the stack in the loop; 8 accumulators (4×2) still hide the
+ * 5-cycle FMA latency and ran at 38 GFLOP/s in L1 against 32 for 6×2 on the Zen machine of
+ * docs/design-notes.md. NR = 2 × the preferred species' lane count, so the tile adapts to the
+ * machine (for F32 16 columns on AVX2, 32 on AVX-512, 8 on NEON; half that for F64). Panels are
  * zero-padded to whole tiles; edge tiles (fewer than MR rows or NR columns of C) are computed in
- * full and copied out through a small buffer, which is the scalar tail.
+ * full and copied out element by element, which is the scalar tail.
  *
  * <p>Cost: 2mnk flops; packing moves mk·⌈n/NC⌉ + kn elements. Memory: per worker one A block of
  * MC×KC doubles and per call one B block of KC×NC doubles, reused across calls (per thread).
@@ -37,7 +40,7 @@ final class Dgemm {
   private static final VectorSpecies<Double> S = Simd.DOUBLE;
   private static final int L = S.length();
   /** Rows of the register tile. */
-  static final int MR = 6;
+  static final int MR = 4;
   /** Columns of the register tile: two vectors. */
   static final int NR = 2 * L;
   /** Below this many multiply-adds a call runs on one thread: hand-off would cost more. */
@@ -170,10 +173,6 @@ final class Dgemm {
     DoubleVector c21 = DoubleVector.broadcast(S, 0f);
     DoubleVector c30 = DoubleVector.broadcast(S, 0f);
     DoubleVector c31 = DoubleVector.broadcast(S, 0f);
-    DoubleVector c40 = DoubleVector.broadcast(S, 0f);
-    DoubleVector c41 = DoubleVector.broadcast(S, 0f);
-    DoubleVector c50 = DoubleVector.broadcast(S, 0f);
-    DoubleVector c51 = DoubleVector.broadcast(S, 0f);
     for (int p = 0; p < kc; p++) {
       int ia = ai + p * MR;
       int ib = bi + p * NR;
@@ -191,12 +190,6 @@ final class Dgemm {
       x = DoubleVector.broadcast(S, ap[ia + 3]);
       c30 = x.fma(b0, c30);
       c31 = x.fma(b1, c31);
-      x = DoubleVector.broadcast(S, ap[ia + 4]);
-      c40 = x.fma(b0, c40);
-      c41 = x.fma(b1, c41);
-      x = DoubleVector.broadcast(S, ap[ia + 5]);
-      c50 = x.fma(b0, c50);
-      c51 = x.fma(b1, c51);
     }
     c00.intoArray(tile, 0);
     c01.intoArray(tile, L);
@@ -206,10 +199,6 @@ final class Dgemm {
     c21.intoArray(tile, 2 * NR + L);
     c30.intoArray(tile, 3 * NR);
     c31.intoArray(tile, 3 * NR + L);
-    c40.intoArray(tile, 4 * NR);
-    c41.intoArray(tile, 4 * NR + L);
-    c50.intoArray(tile, 5 * NR);
-    c51.intoArray(tile, 5 * NR + L);
   }
 
   /** A full tile into C: first K block C = alpha·acc + beta·C (C unread if beta = 0), later C += alpha·acc. */
@@ -254,15 +243,11 @@ final class Dgemm {
         int s1 = s0 + lda;
         int s2 = s1 + lda;
         int s3 = s2 + lda;
-        int s4 = s3 + lda;
-        int s5 = s4 + lda;
         for (int p = 0, dst = base; p < kcur; p++, dst += MR) {
           ap[dst] = a[s0 + p];
           ap[dst + 1] = a[s1 + p];
           ap[dst + 2] = a[s2 + p];
           ap[dst + 3] = a[s3 + p];
-          ap[dst + 4] = a[s4 + p];
-          ap[dst + 5] = a[s5 + p];
         }
       } else {
         for (int p = 0; p < kcur; p++) {
