@@ -30,19 +30,52 @@ import structura.api.backend.Transpose;
 final class Peers {
   private Peers() {}
 
-  /** Opens a backend by id, strict, with {@code threads} workers. */
+  /**
+   * Opens a backend by id, strict, with {@code threads} workers; system properties
+   * {@code structura.vector.*} (cache-block sizes) are passed on.
+   */
   static Compute open(String id, int threads) {
     BackendProvider p = BackendRegistry.discover().find(id).orElseThrow().provider().orElseThrow();
     if (!p.probe().isAvailable()) {
       throw new IllegalStateException("backend " + id + " unavailable: " + p.probe().summary()
           + " (run with --add-modules jdk.incubator.vector)");
     }
-    return Compute.of(p.open(BackendConfig.builder().backend(id).strict(true).threads(threads).build()), true);
+    BackendConfig.Builder b = BackendConfig.builder().backend(id).strict(true).threads(threads);
+    // Blocking experiments: -Dstructura.vector.f32.kc=384 and the like reach the backend.
+    System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("structura.vector."))
+        .forEach(k -> b.property(k, System.getProperty(k)));
+    return Compute.of(p.open(b.build()), true);
   }
 
   /** NativeBLAS (OpenBLAS when libblas.so.3 points at it); throws with the reason otherwise. */
   static NativeBLAS openBlas() {
     return NativeBLAS.getInstance();
+  }
+
+  /**
+   * Sets OpenBLAS's thread count through its C entry point {@code openblas_set_num_threads}
+   * (Foreign Function API), in addition to the {@code OPENBLAS_NUM_THREADS} environment variable
+   * the scripts set: a JMH fork inherits the parent's environment, so the {@code threads}
+   * parameter has to reach OpenBLAS in-process. libblas.so.3 of Debian's OpenBLAS links
+   * libopenblas.so.0, so both names resolve to the one loaded instance.
+   *
+   * @return the thread count OpenBLAS reports afterwards
+   */
+  static int openBlasThreads(int threads) {
+    openBlas();  // make sure netlib has loaded the library first
+    try {
+      java.lang.foreign.SymbolLookup lib = java.lang.foreign.SymbolLookup.libraryLookup("libopenblas.so.0", java.lang.foreign.Arena.global());
+      java.lang.foreign.Linker linker = java.lang.foreign.Linker.nativeLinker();
+      java.lang.invoke.MethodHandle set = linker.downcallHandle(lib.find("openblas_set_num_threads").orElseThrow(),
+          java.lang.foreign.FunctionDescriptor.ofVoid(java.lang.foreign.ValueLayout.JAVA_INT));
+      java.lang.invoke.MethodHandle get = linker.downcallHandle(lib.find("openblas_get_num_threads").orElseThrow(),
+          java.lang.foreign.FunctionDescriptor.of(java.lang.foreign.ValueLayout.JAVA_INT));
+      set.invokeExact(threads);
+      return (int) get.invokeExact();
+    } catch (Throwable e) {
+      throw new IllegalStateException("cannot set the OpenBLAS thread count (is libopenblas.so.0 installed? "
+          + "apt-get install libopenblas-dev): " + e, e);
+    }
   }
 
   /** Operands of C = A·B, F32 or F64, row-major compact. */
