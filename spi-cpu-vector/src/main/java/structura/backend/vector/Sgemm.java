@@ -99,9 +99,10 @@ final class Sgemm {
           packB(tb, b, bOff, ldb, pc, kcur, jc, ncur, 0, nPanels, bp);
         }
         int icBlocks = (m + mc - 1) / mc;
-        // Enough tasks for dynamic balance (about 4 per thread); splitting along n re-packs A,
-        // which costs MC·KC copies against MC·KC·(n/split)·2 flops.
-        int split = threads == 1 ? 1 : Math.min(nPanels, Math.max(1, (4 * threads + icBlocks - 1) / icBlocks));
+        // Enough tasks for dynamic balance (about 8 per thread, so that a thread descheduled by
+        // another process costs at most a small tail); splitting along n re-packs A, which costs
+        // MC·KC copies against MC·KC·(n/split)·2 flops.
+        int split = threads == 1 ? 1 : Math.min(nPanels, Math.max(1, (8 * threads + icBlocks - 1) / icBlocks));
         if (threads == 1) {
           float[] ap = aBuffer.get();
           for (int ic = 0; ic < m; ic += mc) {
