@@ -13,7 +13,8 @@ import structura.api.ErrorCode;
 import structura.api.StructuraException;
 
 /**
- * The backend's worker pool: {@code threads} daemon threads (named {@code structura-vector-N}).
+ * The backend's worker pool: {@code threads} daemon threads (named
+ * {@code structura-vector-<pool id>-<n>}).
  * Work is split into independent tasks numbered {@code 0..count-1} that workers claim from a
  * shared counter, so an unevenly loaded machine (other processes on the same cores) balances by
  * itself. The caller blocks until all tasks are done; tasks never wait on each other, so
@@ -25,13 +26,14 @@ import structura.api.StructuraException;
 final class Parallel implements AutoCloseable {
   private final int threads;
   private final ExecutorService pool;
+  private final String namePrefix = "structura-vector-" + Integer.toHexString(System.identityHashCode(this)) + "-";
 
   Parallel(int threads) {
     this.threads = threads;
     if (threads > 1) {
       AtomicInteger n = new AtomicInteger();
       ThreadFactory factory = r -> {
-        Thread t = new Thread(r, "structura-vector-" + n.incrementAndGet());
+        Thread t = new Thread(r, namePrefix + n.incrementAndGet());
         t.setDaemon(true);  // a forgotten close() must not keep the JVM alive
         return t;
       };
@@ -43,6 +45,11 @@ final class Parallel implements AutoCloseable {
 
   int threads() {
     return threads;
+  }
+
+  /** Prefix of the worker threads' names, so that tests can find them. */
+  String threadNamePrefix() {
+    return namePrefix;
   }
 
   /**

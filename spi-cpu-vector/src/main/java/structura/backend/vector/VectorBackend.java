@@ -66,6 +66,11 @@ final class VectorBackend implements Backend {
         "Use a positive integer, or unset it to use the default " + fallback + ".");
   }
 
+  /** Prefix of this backend's worker thread names (tests). */
+  String threadNamePrefix() {
+    return parallel.threadNamePrefix();
+  }
+
   @Override
   public String id() {
     return VectorBackendProvider.ID;
