@@ -91,14 +91,22 @@ final class Dgemm {
         boolean first = pc == 0;
         int jcF = jc;
         int pcF = pc;
-        if (threads > 1) {
+        if (threads > 1 && (long) kcur * ncur >= (1L << 17)) {
           int groups = Math.min(threads, nPanels);
           parallel.forEach(groups, g -> packB(tb, b, bOff, ldb, pcF, kcur, jcF, ncur,
               g * nPanels / groups, (g + 1) * nPanels / groups, bp));
         } else {
           packB(tb, b, bOff, ldb, pc, kcur, jc, ncur, 0, nPanels, bp);
         }
-        int icBlocks = (m + mc - 1) / mc;
+        // With few row blocks (small m) the blocks shrink (to no less than 8·MR rows) so that the
+        // threads get work without splitting n, which re-packs A. Only KC affects how a sum is
+        // formed, so the row grouping leaves results independent of the thread count.
+        int mcb = mc;
+        if (threads > 1 && (m + mc - 1) / mc < 2 * threads) {
+          mcb = Math.min(mc, Math.max(8 * MR, roundUp((m + 4 * threads - 1) / (4 * threads), MR)));
+        }
+        int mcbF = mcb;
+        int icBlocks = (m + mcb - 1) / mcb;
         // Enough tasks for dynamic balance (about 8 per thread, so that a thread descheduled by
         // another process costs at most a small tail); splitting along n re-packs A, which costs
         // MC·KC copies against MC·KC·(n/split)·2 flops.
@@ -106,13 +114,13 @@ final class Dgemm {
         if (threads == 1) {
           double[] ap = aBuffer.get();
           for (int ic = 0; ic < m; ic += mc) {
-            block(ta, m, n, a, aOff, lda, ic, pc, kcur, jc, 0, nPanels, alpha, beta, first, c, cOff, ldc, ap, bp, lowerOnly);
+            block(ta, m, n, a, aOff, lda, ic, mc, pc, kcur, jc, 0, nPanels, alpha, beta, first, c, cOff, ldc, ap, bp, lowerOnly);
           }
         } else {
           parallel.forEach(icBlocks * split, t -> {
-            int ic = (t / split) * mc;
+            int ic = (t / split) * mcbF;
             int part = t % split;
-            block(ta, m, n, a, aOff, lda, ic, pcF, kcur, jcF, part * nPanels / split, (part + 1) * nPanels / split,
+            block(ta, m, n, a, aOff, lda, ic, mcbF, pcF, kcur, jcF, part * nPanels / split, (part + 1) * nPanels / split,
                 alpha, beta, first, c, cOff, ldc, aBuffer.get(), bp, lowerOnly);
           });
         }
@@ -120,11 +128,11 @@ final class Dgemm {
     }
   }
 
-  /** One A block (rows ic..ic+MC) against B panels q0..q1 of the packed B block. */
-  private void block(boolean ta, int m, int n, double[] a, int aOff, int lda, int ic, int pc, int kcur,
+  /** One A block (rows ic..ic+mcb, mcb ≤ MC) against B panels q0..q1 of the packed B block. */
+  private void block(boolean ta, int m, int n, double[] a, int aOff, int lda, int ic, int mcb, int pc, int kcur,
       int jc, int q0, int q1, double alpha, double beta, boolean first, double[] c, int cOff, int ldc,
       double[] ap, double[] bp, boolean lowerOnly) {
-    int mcur = Math.min(mc, m - ic);
+    int mcur = Math.min(mcb, m - ic);
     if (q0 >= q1 || (lowerOnly && jc + q0 * NR > ic + mcur - 1)) {
       return;  // empty range, or entirely above the diagonal
     }
