@@ -1,0 +1,207 @@
+package structura.benchmarks;
+
+import dev.ludovic.netlib.blas.NativeBLAS;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import structura.api.backend.Compute;
+
+/**
+ * Plain-main side-by-side comparison (no JMH): for each shape, GFLOP/s of the Structura
+ * {@code vector} backend, OpenBLAS, EJML and (small sizes only) the reference backend, and the
+ * ratios vector/OpenBLAS and vector/EJML, as Markdown table rows. Run it through
+ * {@code benchmarks/run-gemm.sh}, which starts one JVM per thread count with
+ * {@code OPENBLAS_NUM_THREADS} set to match.
+ *
+ * <p>Method: the {@code vector} backend and OpenBLAS are warmed up for at least {@code --warmup}
+ * seconds, then called in alternation for about 2 × {@code --measure} seconds (at least three
+ * calls each), so that load changes on a shared machine hit both alike; EJML and the reference
+ * are timed alone afterwards. The best call is reported, which on a shared machine is the least
+ * disturbed one. Checksums of the results of
+ * the implementations are compared, to catch a fast wrong answer.
+ *
+ * <p>Clock: with one thread, the calling thread's CPU time (all four implementations then run on
+ * it), so that other processes on a shared machine do not distort the comparison; with more
+ * threads, wall time. {@code --clock wall|cpu} overrides.
+ *
+ * <p>Arguments: {@code --threads T} {@code --shapes 256,512,4096x384x1536} (n or m×k×n)
+ * {@code --dtypes F32,F64} {@code --gram-rows R} (0 for none) {@code --gram-n N}
+ * {@code --ejml-gram-rows R} (EJML's Gram on fewer rows, default 16384)
+ * {@code --warmup S} {@code --measure S} {@code --header} {@code --no-ejml}.
+ */
+public final class SideBySide {
+  private SideBySide() {}
+
+  public static void main(String[] args) {
+    int threads = 1;
+    String shapes = "256,512,1024,2048,4096x384x1536,4096x1536x384";
+    String dtypes = "F32,F64";
+    int gramRows = 65536;
+    int gramN = 1536;
+    int ejmlGramRows = 16384;
+    double warmup = 1.0;
+    double measure = 2.0;
+    boolean header = false;
+    boolean ejml = true;
+    String clock = "auto";
+    int referenceMaxN = 512;
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--threads" -> threads = Integer.parseInt(args[++i]);
+        case "--shapes" -> shapes = args[++i];
+        case "--dtypes" -> dtypes = args[++i];
+        case "--gram-rows" -> gramRows = Integer.parseInt(args[++i]);
+        case "--gram-n" -> gramN = Integer.parseInt(args[++i]);
+        case "--ejml-gram-rows" -> ejmlGramRows = Integer.parseInt(args[++i]);
+        case "--warmup" -> warmup = Double.parseDouble(args[++i]);
+        case "--measure" -> measure = Double.parseDouble(args[++i]);
+        case "--reference-max-n" -> referenceMaxN = Integer.parseInt(args[++i]);
+        case "--header" -> header = true;
+        case "--no-ejml" -> ejml = false;
+        case "--clock" -> clock = args[++i];
+        default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+      }
+    }
+    // Thread CPU time measures single-threaded runs (everything then runs on this thread) without
+    // the time the OS gives to other processes on a shared machine; multithreaded runs need wall
+    // time (a pool's CPU time would leave out idle waits and include busy-waits).
+    cpuClock = clock.equals("cpu") || (clock.equals("auto") && threads == 1);
+    if (header) {
+      System.out.println("| op | dtype | m×k×n | threads | vector GFLOP/s | OpenBLAS GFLOP/s | EJML GFLOP/s | reference GFLOP/s | vector/OpenBLAS | vector/EJML |");
+      System.out.println("|---|---|---|---|---|---|---|---|---|---|");
+    }
+    NativeBLAS blas = Peers.openBlas();
+    int blasThreads = Peers.openBlasThreads(threads);
+    if (blasThreads != threads) {
+      throw new IllegalStateException("OpenBLAS runs " + blasThreads + " threads, not " + threads);
+    }
+    org.ejml.concurrency.EjmlConcurrency.setMaxThreads(threads);
+    int t = threads;
+    try (Compute vector = Peers.open("vector", threads); Compute reference = Peers.open("java", 1)) {
+      for (String dtype : dtypes.split(",")) {
+        boolean f32 = dtype.trim().equalsIgnoreCase("F32");
+        for (String s : shapes.split(",")) {
+          int[] mkn = parse(s.trim());
+          Peers.Gemm g = new Peers.Gemm(f32, mkn[0], mkn[1], mkn[2], 42);
+          g.structura(vector);
+          double cv = g.checksum();
+          g.openBlas(blas);
+          double co = g.checksum();
+          double[] vo = interleaved(g.flops(), () -> g.structura(vector), () -> g.openBlas(blas), warmup, measure);
+          double v = vo[0];
+          double o = vo[1];
+          double e = ejml ? gflops(g.flops(), () -> g.ejml(t), warmup, measure) : Double.NaN;
+          double r = Double.NaN;
+          boolean small = Math.max(mkn[0], Math.max(mkn[1], mkn[2])) <= referenceMaxN;
+          if (small && t == 1) {
+            r = gflops(g.flops(), () -> g.structura(reference), 0.2, 0.5);
+          }
+          check(cv, co, f32, mkn[1], "gemm " + dtype + " " + s);
+          row("gemm", dtype, mkn[0] + "×" + mkn[1] + "×" + mkn[2], threads, v, o, e, r);
+        }
+      }
+      if (gramRows > 0) {
+        Peers.Gram g = new Peers.Gram(gramRows, gramN, 7);
+        g.structura(vector);
+        float probe = g.c[(gramN - 1) * gramN + 1];
+        g.openBlas(blas);
+        check(probe, g.c[(gramN - 1) * gramN + 1], true, gramRows, "gram");
+        double[] vo = interleaved(g.flops(), () -> g.structura(vector), () -> g.openBlas(blas), Math.min(warmup, 0.5), measure);
+        double v = vo[0];
+        double o = vo[1];
+        double e = Double.NaN;
+        if (ejml) {
+          // EJML needs about a minute per 65536-row call; its rate per flop hardly depends on
+          // the row count, so it runs on fewer rows (said in the table).
+          Peers.Gram small = ejmlGramRows == gramRows ? g : new Peers.Gram(Math.min(ejmlGramRows, gramRows), gramN, 7);
+          e = gflops(small.flops(), () -> small.ejml(t), 0, measure);
+        }
+        String shape = gramRows + "×" + gramN + " (k×n)" + (ejml && ejmlGramRows < gramRows ? ", EJML on " + ejmlGramRows + " rows" : "");
+        row("gram XᵀX", "F32", shape, threads, v, o, e, Double.NaN);
+      }
+    }
+  }
+
+  private static void check(double a, double b, boolean f32, int k, String what) {
+    double tol = (f32 ? 1e-3 : 1e-10) * Math.max(1, Math.abs(b)) * Math.sqrt(k);
+    if (Math.abs(a - b) > tol) {
+      throw new IllegalStateException(what + ": vector and OpenBLAS disagree: " + a + " vs " + b);
+    }
+  }
+
+  private static int[] parse(String s) {
+    String[] p = s.split("x");
+    if (p.length == 1) {
+      int n = Integer.parseInt(p[0]);
+      return new int[] {n, n, n};
+    }
+    return new int[] {Integer.parseInt(p[0]), Integer.parseInt(p[1]), Integer.parseInt(p[2])};
+  }
+
+  private static boolean cpuClock;
+  private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
+
+  private static long now() {
+    return cpuClock ? THREADS.getCurrentThreadCpuTime() : System.nanoTime();
+  }
+
+  /**
+   * Best-call GFLOP/s of two operations timed in alternation (a, b, a, b, ...), so that a change
+   * in the load of a shared machine affects both alike.
+   */
+  static double[] interleaved(double flops, Runnable a, Runnable b, double warmupSeconds, double measureSeconds) {
+    long start = System.nanoTime();
+    int calls = 0;
+    while (calls < 2 || System.nanoTime() - start < warmupSeconds * 1e9) {
+      a.run();
+      b.run();
+      calls++;
+    }
+    long bestA = Long.MAX_VALUE;
+    long bestB = Long.MAX_VALUE;
+    start = System.nanoTime();
+    calls = 0;
+    while (calls < 3 || System.nanoTime() - start < 2 * measureSeconds * 1e9) {
+      long t0 = now();
+      a.run();
+      long t1 = now();
+      b.run();
+      long t2 = now();
+      bestA = Math.min(bestA, t1 - t0);
+      bestB = Math.min(bestB, t2 - t1);
+      calls++;
+    }
+    return new double[] {flops / bestA, flops / bestB};
+  }
+
+  /** Best-call GFLOP/s after a warm-up; see the class documentation. */
+  static double gflops(double flops, Runnable op, double warmupSeconds, double measureSeconds) {
+    long start = System.nanoTime();
+    int calls = 0;
+    while (calls < 2 || System.nanoTime() - start < warmupSeconds * 1e9) {
+      op.run();
+      calls++;
+      if (warmupSeconds == 0 && calls >= 1) {
+        break;
+      }
+    }
+    List<Long> times = new ArrayList<>();
+    start = System.nanoTime();
+    while (times.size() < 3 || System.nanoTime() - start < measureSeconds * 1e9) {
+      long t0 = now();
+      op.run();
+      times.add(now() - t0);
+    }
+    long best = times.stream().mapToLong(Long::longValue).min().orElseThrow();
+    return flops / best;
+  }
+
+  private static void row(String op, String dtype, String shape, int threads, double v, double o, double e, double r) {
+    System.out.println(String.format(Locale.ROOT, "| %s | %s | %s | %d%s | %.1f | %.1f | %s | %s | %.2f | %s |",
+        op, dtype, shape, threads, cpuClock ? " (cpu)" : "", v, o, fmt(e), fmt(r), v / o, Double.isNaN(e) ? "–" : String.format(Locale.ROOT, "%.1f", v / e)));
+  }
+
+  private static String fmt(double x) {
+    return Double.isNaN(x) ? "–" : String.format(Locale.ROOT, "%.1f", x);
+  }
+}

@@ -1,0 +1,316 @@
+package structura.backend.vector;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Single-precision blocked GEMM on row-major storage, {@code C = alpha·op(A)·op(B) + beta·C}
+ * (m×k times k×n), after Goto and van de Geijn, "Anatomy of high-performance matrix
+ * multiplication" (ACM TOMS 34(3), 2008) and the BLIS loop structure:
+ *
+ * <pre>
+ * for jc in steps of NC over n            B block  KC×NC  packed once, shared (L3)
+ *   for pc in steps of KC over k
+ *     pack op(B)[pc:pc+KC, jc:jc+NC] into NR-wide panels
+ *     for ic in steps of MC over m  (tasks)  A block  MC×KC packed per task (L2)
+ *       for jr in steps of NR              B micro-panel KC×NR stays in L1
+ *         for ir in steps of MR
+ *           micro-kernel: MR×NR tile of C += A micro-panel · B micro-panel
+ * </pre>
+ *
+ * <p>The micro-kernel keeps an {@value #MR}×(2 vectors) tile of accumulators in registers as
+ * explicit local variables (an array of vectors would live in memory) and updates them with one
+ * broadcast and two FMAs per row and step of k. Why 4×2 and not the classic 6×2: with 12
+ * accumulators C2 needs more than the 16 AVX2 registers (it keeps up to three broadcasts live)
+ * and spills one accumulator to the stack in the loop; 8 accumulators (4×2) still hide the
+ * 5-cycle FMA latency and ran at 38 GFLOP/s in L1 against 32 for 6×2 on the Zen machine of
+ * docs/design-notes.md. NR = 2 × the preferred species' lane count, so the tile adapts to the
+ * machine (for F32 16 columns on AVX2, 32 on AVX-512, 8 on NEON; half that for F64). Panels are
+ * zero-padded to whole tiles; edge tiles (fewer than MR rows or NR columns of C) are computed in
+ * full and copied out element by element, which is the scalar tail.
+ *
+ * <p>Cost: 2mnk flops; packing moves mk·⌈n/NC⌉ + kn elements. Memory: per worker one A block of
+ * MC×KC floats and per call one B block of KC×NC floats, reused across calls (per thread).
+ *
+ * <p>Determinism: every element of C is accumulated in the same order (k in KC blocks, each
+ * block left to right with FMA) whichever task computes it, so results do not depend on the
+ * number of threads. {@link Dgemm} is generated from this file by {@code generate-f64.sh}.
+ */
+final class Sgemm {
+  private static final VectorSpecies<Float> S = Simd.FLOAT;
+  private static final int L = S.length();
+  /** Rows of the register tile. */
+  static final int MR = 4;
+  /** Columns of the register tile: two vectors. */
+  static final int NR = 2 * L;
+  /** Below this many multiply-adds a call runs on one thread: hand-off would cost more. */
+  private static final long PARALLEL_MIN_WORK = 1L << 18;
+
+  private final Parallel parallel;
+  private final int mc;
+  private final int kc;
+  private final int nc;
+  private final ThreadLocal<float[]> aBuffer;
+  private final ThreadLocal<float[]> bBuffer;
+
+  /**
+   * @param mc rows of an A block (rounded up to a multiple of MR)
+   * @param kc depth of a block
+   * @param nc columns of a B block (rounded up to a multiple of NR)
+   */
+  Sgemm(Parallel parallel, int mc, int kc, int nc) {
+    this.parallel = parallel;
+    this.mc = roundUp(Math.max(mc, MR), MR);
+    this.kc = Math.max(kc, 1);
+    this.nc = roundUp(Math.max(nc, NR), NR);
+    int aSize = this.mc * this.kc;
+    int bSize = this.nc * this.kc;
+    this.aBuffer = ThreadLocal.withInitial(() -> new float[aSize]);
+    this.bBuffer = ThreadLocal.withInitial(() -> new float[bSize]);
+  }
+
+  String blocking() {
+    return "MR=" + MR + " NR=" + NR + " MC=" + mc + " KC=" + kc + " NC=" + nc;
+  }
+
+  /**
+   * C = alpha·op(A)·op(B) + beta·C. With {@code lowerOnly}, only register tiles that contain an
+   * element on or below the diagonal are computed (m = n; the caller mirrors), which halves the
+   * work of a Gram matrix. With {@code multithreaded} false the call stays on the calling thread
+   * (batched GEMM parallelises over the batch instead).
+   */
+  void gemm(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+      float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc, boolean lowerOnly, boolean multithreaded) {
+    int threads = multithreaded && (long) m * n * k >= PARALLEL_MIN_WORK ? parallel.threads() : 1;
+    float[] bp = bBuffer.get();
+    for (int jc = 0; jc < n; jc += nc) {
+      int ncur = Math.min(nc, n - jc);
+      int nPanels = (ncur + NR - 1) / NR;
+      for (int pc = 0; pc < k; pc += kc) {
+        int kcur = Math.min(kc, k - pc);
+        boolean first = pc == 0;
+        int jcF = jc;
+        int pcF = pc;
+        if (threads > 1 && (long) kcur * ncur >= (1L << 17)) {
+          int groups = Math.min(threads, nPanels);
+          parallel.forEach(groups, g -> packB(tb, b, bOff, ldb, pcF, kcur, jcF, ncur,
+              g * nPanels / groups, (g + 1) * nPanels / groups, bp));
+        } else {
+          packB(tb, b, bOff, ldb, pc, kcur, jc, ncur, 0, nPanels, bp);
+        }
+        // With few row blocks (small m) the blocks shrink (to no less than 8·MR rows) so that the
+        // threads get work without splitting n, which re-packs A. Only KC affects how a sum is
+        // formed, so the row grouping leaves results independent of the thread count.
+        int mcb = mc;
+        if (threads > 1 && (m + mc - 1) / mc < 2 * threads) {
+          mcb = Math.min(mc, Math.max(8 * MR, roundUp((m + 4 * threads - 1) / (4 * threads), MR)));
+        }
+        int mcbF = mcb;
+        int icBlocks = (m + mcb - 1) / mcb;
+        // Enough tasks for dynamic balance (about 8 per thread, so that a thread descheduled by
+        // another process costs at most a small tail); splitting along n re-packs A, which costs
+        // MC·KC copies against MC·KC·(n/split)·2 flops.
+        int split = threads == 1 ? 1 : Math.min(nPanels, Math.max(1, (8 * threads + icBlocks - 1) / icBlocks));
+        if (threads == 1) {
+          float[] ap = aBuffer.get();
+          for (int ic = 0; ic < m; ic += mc) {
+            block(ta, m, n, a, aOff, lda, ic, mc, pc, kcur, jc, 0, nPanels, alpha, beta, first, c, cOff, ldc, ap, bp, lowerOnly);
+          }
+        } else {
+          parallel.forEach(icBlocks * split, t -> {
+            int ic = (t / split) * mcbF;
+            int part = t % split;
+            block(ta, m, n, a, aOff, lda, ic, mcbF, pcF, kcur, jcF, part * nPanels / split, (part + 1) * nPanels / split,
+                alpha, beta, first, c, cOff, ldc, aBuffer.get(), bp, lowerOnly);
+          });
+        }
+      }
+    }
+  }
+
+  /** One A block (rows ic..ic+mcb, mcb ≤ MC) against B panels q0..q1 of the packed B block. */
+  private void block(boolean ta, int m, int n, float[] a, int aOff, int lda, int ic, int mcb, int pc, int kcur,
+      int jc, int q0, int q1, float alpha, float beta, boolean first, float[] c, int cOff, int ldc,
+      float[] ap, float[] bp, boolean lowerOnly) {
+    int mcur = Math.min(mcb, m - ic);
+    if (q0 >= q1 || (lowerOnly && jc + q0 * NR > ic + mcur - 1)) {
+      return;  // empty range, or entirely above the diagonal
+    }
+    packA(ta, a, aOff, lda, ic, mcur, pc, kcur, ap);
+    float[] tile = new float[MR * NR];
+    for (int q = q0; q < q1; q++) {
+      int j0 = jc + q * NR;
+      int cols = Math.min(NR, n - j0);
+      int bi = q * NR * kcur;
+      for (int i0 = ic, ai = 0; i0 < ic + mcur; i0 += MR, ai += MR * kcur) {
+        int rows = Math.min(MR, ic + mcur - i0);
+        if (lowerOnly && j0 > i0 + rows - 1) {
+          continue;
+        }
+        kernel(kcur, ap, ai, bp, bi, tile);
+        int ci = cOff + i0 * ldc + j0;
+        if (rows == MR && cols == NR) {
+          writeTile(tile, c, ci, ldc, alpha, beta, first);
+        } else {
+          for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < cols; j++) {
+              float t = tile[r * NR + j];
+              int x = ci + r * ldc + j;
+              c[x] = !first ? Math.fma(alpha, t, c[x]) : beta == 0 ? alpha * t : alpha * t + beta * c[x];
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * The register-blocked micro-kernel: tile = A panel (MR×kc) · B panel (kc×NR). The
+   * accumulators leave registers only once, into {@code tile}: passing vectors to a method that
+   * C2 does not inline (it stops inlining past NodeCountInliningCutoff in a method this size)
+   * makes it box them, which in the loop costs an allocation per FMA and a 5-fold slowdown
+   * (measured, see docs/design-notes.md).
+   */
+  private static void kernel(int kc, float[] ap, int ai, float[] bp, int bi, float[] tile) {
+    // zero() would yield a cached constant vector object; as a loop-phi input it defeats box
+    // elimination, so the accumulators start from a broadcast.
+    FloatVector c00 = FloatVector.broadcast(S, 0f);
+    FloatVector c01 = FloatVector.broadcast(S, 0f);
+    FloatVector c10 = FloatVector.broadcast(S, 0f);
+    FloatVector c11 = FloatVector.broadcast(S, 0f);
+    FloatVector c20 = FloatVector.broadcast(S, 0f);
+    FloatVector c21 = FloatVector.broadcast(S, 0f);
+    FloatVector c30 = FloatVector.broadcast(S, 0f);
+    FloatVector c31 = FloatVector.broadcast(S, 0f);
+    for (int p = 0; p < kc; p++) {
+      int ia = ai + p * MR;
+      int ib = bi + p * NR;
+      FloatVector b0 = FloatVector.fromArray(S, bp, ib);
+      FloatVector b1 = FloatVector.fromArray(S, bp, ib + L);
+      FloatVector x = FloatVector.broadcast(S, ap[ia]);
+      c00 = x.fma(b0, c00);
+      c01 = x.fma(b1, c01);
+      x = FloatVector.broadcast(S, ap[ia + 1]);
+      c10 = x.fma(b0, c10);
+      c11 = x.fma(b1, c11);
+      x = FloatVector.broadcast(S, ap[ia + 2]);
+      c20 = x.fma(b0, c20);
+      c21 = x.fma(b1, c21);
+      x = FloatVector.broadcast(S, ap[ia + 3]);
+      c30 = x.fma(b0, c30);
+      c31 = x.fma(b1, c31);
+    }
+    c00.intoArray(tile, 0);
+    c01.intoArray(tile, L);
+    c10.intoArray(tile, NR);
+    c11.intoArray(tile, NR + L);
+    c20.intoArray(tile, 2 * NR);
+    c21.intoArray(tile, 2 * NR + L);
+    c30.intoArray(tile, 3 * NR);
+    c31.intoArray(tile, 3 * NR + L);
+  }
+
+  /** A full tile into C: first K block C = alpha·acc + beta·C (C unread if beta = 0), later C += alpha·acc. */
+  private static void writeTile(float[] tile, float[] c, int ci, int ldc, float alpha, float beta, boolean first) {
+    FloatVector va = FloatVector.broadcast(S, alpha);
+    for (int r = 0; r < MR; r++, ci += ldc) {
+      for (int h = 0; h < NR; h += L) {
+        FloatVector x = FloatVector.fromArray(S, tile, r * NR + h);
+        if (!first) {
+          x.fma(va, FloatVector.fromArray(S, c, ci + h)).intoArray(c, ci + h);
+        } else if (beta == 0) {
+          x.mul(va).intoArray(c, ci + h);
+        } else {
+          x.mul(va).add(FloatVector.fromArray(S, c, ci + h).mul(beta)).intoArray(c, ci + h);
+        }
+      }
+    }
+  }
+
+  /**
+   * Packs op(A)[ic:ic+mcur, pc:pc+kcur] into MR-row panels: element (i, p) of panel r at
+   * {@code r·MR·kcur + p·MR + (i mod MR)}; rows past mcur are zero.
+   */
+  private static void packA(boolean ta, float[] a, int aOff, int lda, int ic, int mcur, int pc, int kcur, float[] ap) {
+    for (int r = 0, base = 0; r < mcur; r += MR, base += MR * kcur) {
+      int rows = Math.min(MR, mcur - r);
+      int i0 = ic + r;
+      if (ta) {
+        // op(A)(i, p) = a[p·lda + i]: MR consecutive elements per p.
+        for (int p = 0; p < kcur; p++) {
+          int src = aOff + (pc + p) * lda + i0;
+          int dst = base + p * MR;
+          for (int ii = 0; ii < rows; ii++) {
+            ap[dst + ii] = a[src + ii];
+          }
+          for (int ii = rows; ii < MR; ii++) {
+            ap[dst + ii] = 0;
+          }
+        }
+      } else if (rows == MR) {
+        int s0 = aOff + i0 * lda + pc;
+        int s1 = s0 + lda;
+        int s2 = s1 + lda;
+        int s3 = s2 + lda;
+        for (int p = 0, dst = base; p < kcur; p++, dst += MR) {
+          ap[dst] = a[s0 + p];
+          ap[dst + 1] = a[s1 + p];
+          ap[dst + 2] = a[s2 + p];
+          ap[dst + 3] = a[s3 + p];
+        }
+      } else {
+        for (int p = 0; p < kcur; p++) {
+          int dst = base + p * MR;
+          for (int ii = 0; ii < MR; ii++) {
+            ap[dst + ii] = ii < rows ? a[aOff + (i0 + ii) * lda + pc + p] : 0;
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * Packs panels q0..q1 of op(B)[pc:pc+kcur, jc:jc+ncur] into NR-column panels: element (p, j)
+   * of panel q at {@code q·NR·kcur + p·NR + (j mod NR)}; columns past ncur are zero.
+   */
+  private static void packB(boolean tb, float[] b, int bOff, int ldb, int pc, int kcur, int jc, int ncur,
+      int q0, int q1, float[] bp) {
+    for (int q = q0; q < q1; q++) {
+      int j0 = jc + q * NR;
+      int cols = Math.min(NR, jc + ncur - j0);
+      int base = q * NR * kcur;
+      if (tb) {
+        // op(B)(p, j) = b[j·ldb + p]: read along p, write with stride NR.
+        for (int jj = 0; jj < NR; jj++) {
+          if (jj < cols) {
+            int src = bOff + (j0 + jj) * ldb + pc;
+            for (int p = 0, dst = base + jj; p < kcur; p++, dst += NR) {
+              bp[dst] = b[src + p];
+            }
+          } else {
+            for (int p = 0, dst = base + jj; p < kcur; p++, dst += NR) {
+              bp[dst] = 0;
+            }
+          }
+        }
+      } else if (cols == NR) {
+        for (int p = 0, src = bOff + pc * ldb + j0, dst = base; p < kcur; p++, src += ldb, dst += NR) {
+          FloatVector.fromArray(S, b, src).intoArray(bp, dst);
+          FloatVector.fromArray(S, b, src + L).intoArray(bp, dst + L);
+        }
+      } else {
+        for (int p = 0; p < kcur; p++) {
+          int src = bOff + (pc + p) * ldb + j0;
+          int dst = base + p * NR;
+          for (int jj = 0; jj < NR; jj++) {
+            bp[dst + jj] = jj < cols ? b[src + jj] : 0;
+          }
+        }
+      }
+    }
+  }
+
+  private static int roundUp(int x, int to) {
+    return (x + to - 1) / to * to;
+  }
+}

@@ -1,0 +1,115 @@
+package structura.backend.vector;
+
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import structura.api.ErrorCode;
+import structura.api.StructuraException;
+import structura.api.backend.Backend;
+import structura.api.backend.BackendConfig;
+import structura.api.backend.BatchedGemmRoutine;
+import structura.api.backend.GemmRoutine;
+import structura.api.backend.GemvRoutine;
+import structura.api.backend.GramRoutine;
+import structura.api.backend.Level1Routine;
+import structura.api.backend.Setting;
+
+/**
+ * The opened {@code vector} backend: every routine family in F32 and F64 on the Vector API,
+ * run on a pool of {@link BackendConfig#threads()} daemon threads. Thread-safe; several may be
+ * open at once (no shared state). {@link #close()} shuts the pool down and is idempotent.
+ *
+ * <p>Cache blocking can be overridden for experiments with the properties
+ * {@code structura.vector.f32.mc|kc|nc} and {@code structura.vector.f64.mc|kc|nc} (set
+ * programmatically with {@link BackendConfig.Builder#property}); the defaults are measured in
+ * {@code docs/design-notes.md}, section "Vector backend".
+ */
+final class VectorBackend implements Backend {
+  /** Defaults, see docs/design-notes.md "Vector backend". */
+  static final int F32_MC = 144;
+  static final int F32_KC = 256;
+  static final int F32_NC = 3072;
+  static final int F64_MC = 96;
+  static final int F64_KC = 256;
+  static final int F64_NC = 1536;
+
+  private final Parallel parallel;
+  private final VectorRoutines routines;
+  private final String description;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  VectorBackend(BackendConfig config, String probeDetail) {
+    int threads = config.threads().value();
+    this.parallel = new Parallel(threads);
+    Sgemm s = new Sgemm(parallel, size(config, "f32.mc", F32_MC), size(config, "f32.kc", F32_KC), size(config, "f32.nc", F32_NC));
+    Dgemm d = new Dgemm(parallel, size(config, "f64.mc", F64_MC), size(config, "f64.kc", F64_KC), size(config, "f64.nc", F64_NC));
+    this.routines = new VectorRoutines(parallel, s, d, size(config, "f64.kc", F64_KC));
+    this.description = "vector: " + probeDetail + ", " + threads + (threads == 1 ? " thread" : " threads")
+        + "; sgemm " + s.blocking() + "; dgemm " + d.blocking();
+  }
+
+  private static int size(BackendConfig config, String name, int fallback) {
+    String key = "structura.vector." + name;
+    Optional<Setting<String>> s = config.property(key);
+    if (s.isEmpty()) {
+      return fallback;
+    }
+    try {
+      int v = Integer.parseInt(s.get().value().trim());
+      if (v >= 1) {
+        return v;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new StructuraException(ErrorCode.INVALID_CONFIGURATION,
+        "'" + s.get().value() + "' is not a valid value for " + key + " (from " + s.get().origin() + ").",
+        "Use a positive integer, or unset it to use the default " + fallback + ".");
+  }
+
+  /** Prefix of this backend's worker thread names (tests). */
+  String threadNamePrefix() {
+    return parallel.threadNamePrefix();
+  }
+
+  @Override
+  public String id() {
+    return VectorBackendProvider.ID;
+  }
+
+  @Override
+  public String describe() {
+    return description;
+  }
+
+  @Override
+  public Optional<GemmRoutine> gemm() {
+    return Optional.of(routines);
+  }
+
+  @Override
+  public Optional<GemvRoutine> gemv() {
+    return Optional.of(routines);
+  }
+
+  @Override
+  public Optional<BatchedGemmRoutine> batchedGemm() {
+    return Optional.of(routines);
+  }
+
+  @Override
+  public Optional<GramRoutine> gram() {
+    return Optional.of(routines);
+  }
+
+  @Override
+  public Optional<Level1Routine> level1() {
+    return Optional.of(routines);
+  }
+
+  @Override
+  public void close() {
+    if (closed.compareAndSet(false, true)) {
+      parallel.close();
+    }
+  }
+}

@@ -1,0 +1,196 @@
+package structura.backend.vector;
+
+import structura.api.backend.BatchedGemmRoutine;
+import structura.api.backend.GemmRoutine;
+import structura.api.backend.GemvRoutine;
+import structura.api.backend.GramRoutine;
+import structura.api.backend.Level1Routine;
+
+/**
+ * Every SPI routine family of the {@code vector} backend, for F32 and F64, delegating to the
+ * packed GEMM engines ({@link Sgemm}, {@link Dgemm}) and the vector kernels ({@link Svec},
+ * {@link Dvec}). Arguments arrive validated by {@link structura.api.backend.Compute}.
+ *
+ * <ul>
+ *   <li>Gram / syrk: the GEMM engine restricted to register tiles touching the lower triangle
+ *       (about half the work of a full product: n(n+1)k flops instead of 2n²k, up to the
+ *       diagonal tiles), then the strict lower triangle is copied onto the upper one, so the
+ *       result is exactly symmetric.</li>
+ *   <li>sdsyrk (F32 in, F64 accumulation): A is widened to double one K block at a time
+ *       (KC rows or columns, so at most KC·n doubles of scratch), each block added with dsyrk.</li>
+ *   <li>Batched GEMM: many products run in parallel, one product per task on one thread; few
+ *       large products run one after another, each multithreaded.</li>
+ * </ul>
+ */
+final class VectorRoutines implements GemmRoutine, GemvRoutine, BatchedGemmRoutine, GramRoutine, Level1Routine {
+  private final Parallel parallel;
+  private final Sgemm sgemm;
+  private final Dgemm dgemm;
+  private final Svec svec;
+  private final Dvec dvec;
+  private final int dkc;
+
+  VectorRoutines(Parallel parallel, Sgemm sgemm, Dgemm dgemm, int dkc) {
+    this.parallel = parallel;
+    this.sgemm = sgemm;
+    this.dgemm = dgemm;
+    this.svec = new Svec(parallel);
+    this.dvec = new Dvec(parallel);
+    this.dkc = dkc;
+  }
+
+  @Override
+  public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+      float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+    sgemm.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, false, true);
+  }
+
+  @Override
+  public void dgemm(boolean transA, boolean transB, int m, int n, int k, double alpha, double[] a, int aOff, int lda,
+      double[] b, int bOff, int ldb, double beta, double[] c, int cOff, int ldc) {
+    dgemm.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, false, true);
+  }
+
+  @Override
+  public void sgemv(boolean transA, int m, int n, float alpha, float[] a, int aOff, int lda,
+      float[] x, int xOff, int incX, float beta, float[] y, int yOff, int incY) {
+    svec.gemv(transA, m, n, alpha, a, aOff, lda, x, xOff, incX, beta, y, yOff, incY);
+  }
+
+  @Override
+  public void dgemv(boolean transA, int m, int n, double alpha, double[] a, int aOff, int lda,
+      double[] x, int xOff, int incX, double beta, double[] y, int yOff, int incY) {
+    dvec.gemv(transA, m, n, alpha, a, aOff, lda, x, xOff, incX, beta, y, yOff, incY);
+  }
+
+  /** Whether a batch should be spread over threads item by item rather than item-parallel. */
+  private boolean acrossBatch(int batch, int m, int n, int k) {
+    // One product per task once there are at least two per thread, or when each is too small
+    // to be worth splitting. Either way each C_p gets the same bits (see Sgemm determinism).
+    return batch >= 2 * parallel.threads() || (long) m * n * k < (1L << 20);
+  }
+
+  @Override
+  public void sgemmStridedBatched(boolean transA, boolean transB, int m, int n, int k, float alpha,
+      float[] a, int aOff, int lda, int strideA, float[] b, int bOff, int ldb, int strideB,
+      float beta, float[] c, int cOff, int ldc, int strideC, int batch) {
+    if (acrossBatch(batch, m, n, k)) {
+      parallel.forEach(batch, (long) batch * m * n * k >= (1L << 16), p -> sgemm.gemm(transA, transB, m, n, k, alpha,
+          a, aOff + p * strideA, lda, b, bOff + p * strideB, ldb, beta, c, cOff + p * strideC, ldc, false, false));
+    } else {
+      for (int p = 0; p < batch; p++) {
+        sgemm.gemm(transA, transB, m, n, k, alpha, a, aOff + p * strideA, lda, b, bOff + p * strideB, ldb,
+            beta, c, cOff + p * strideC, ldc, false, true);
+      }
+    }
+  }
+
+  @Override
+  public void dgemmStridedBatched(boolean transA, boolean transB, int m, int n, int k, double alpha,
+      double[] a, int aOff, int lda, int strideA, double[] b, int bOff, int ldb, int strideB,
+      double beta, double[] c, int cOff, int ldc, int strideC, int batch) {
+    if (acrossBatch(batch, m, n, k)) {
+      parallel.forEach(batch, (long) batch * m * n * k >= (1L << 16), p -> dgemm.gemm(transA, transB, m, n, k, alpha,
+          a, aOff + p * strideA, lda, b, bOff + p * strideB, ldb, beta, c, cOff + p * strideC, ldc, false, false));
+    } else {
+      for (int p = 0; p < batch; p++) {
+        dgemm.gemm(transA, transB, m, n, k, alpha, a, aOff + p * strideA, lda, b, bOff + p * strideB, ldb,
+            beta, c, cOff + p * strideC, ldc, false, true);
+      }
+    }
+  }
+
+  @Override
+  public void ssyrk(boolean trans, int n, int k, float alpha, float[] a, int aOff, int lda,
+      float beta, float[] c, int cOff, int ldc) {
+    // trans: C = AᵀA with A k×n, i.e. op(A) = Aᵀ, op(B) = A; otherwise C = AAᵀ.
+    sgemm.gemm(trans, !trans, n, n, k, alpha, a, aOff, lda, a, aOff, lda, beta, c, cOff, ldc, true, true);
+    mirror(n, c, cOff, ldc);
+  }
+
+  @Override
+  public void dsyrk(boolean trans, int n, int k, double alpha, double[] a, int aOff, int lda,
+      double beta, double[] c, int cOff, int ldc) {
+    dgemm.gemm(trans, !trans, n, n, k, alpha, a, aOff, lda, a, aOff, lda, beta, c, cOff, ldc, true, true);
+    mirror(n, c, cOff, ldc);
+  }
+
+  @Override
+  public void sdsyrk(boolean trans, int n, int k, double alpha, float[] a, int aOff, int lda,
+      double beta, double[] c, int cOff, int ldc) {
+    int block = Math.min(dkc, k);
+    double[] wide = new double[block * n];
+    for (int p0 = 0; p0 < k; p0 += block) {
+      int kb = Math.min(block, k - p0);
+      if (trans) {
+        // rows p0..p0+kb of the k×n matrix A, as a kb×n block with ld n
+        for (int p = 0; p < kb; p++) {
+          int src = aOff + (p0 + p) * lda;
+          int dst = p * n;
+          for (int j = 0; j < n; j++) {
+            wide[dst + j] = a[src + j];
+          }
+        }
+        dgemm.gemm(true, false, n, n, kb, alpha, wide, 0, n, wide, 0, n, p0 == 0 ? beta : 1.0, c, cOff, ldc, true, true);
+      } else {
+        // columns p0..p0+kb of the n×k matrix A, as an n×kb block with ld kb
+        for (int i = 0; i < n; i++) {
+          int src = aOff + i * lda + p0;
+          int dst = i * kb;
+          for (int p = 0; p < kb; p++) {
+            wide[dst + p] = a[src + p];
+          }
+        }
+        dgemm.gemm(false, true, n, n, kb, alpha, wide, 0, kb, wide, 0, kb, p0 == 0 ? beta : 1.0, c, cOff, ldc, true, true);
+      }
+    }
+    mirror(n, c, cOff, ldc);
+  }
+
+  /** Copies the strict lower triangle onto the upper one, making C bit-exactly symmetric. */
+  private static void mirror(int n, float[] c, int cOff, int ldc) {
+    for (int i = 1; i < n; i++) {
+      for (int j = 0; j < i; j++) {
+        c[cOff + j * ldc + i] = c[cOff + i * ldc + j];
+      }
+    }
+  }
+
+  private static void mirror(int n, double[] c, int cOff, int ldc) {
+    for (int i = 1; i < n; i++) {
+      for (int j = 0; j < i; j++) {
+        c[cOff + j * ldc + i] = c[cOff + i * ldc + j];
+      }
+    }
+  }
+
+  @Override
+  public float sdot(int n, float[] x, int xOff, int incX, float[] y, int yOff, int incY) {
+    return svec.dot(n, x, xOff, incX, y, yOff, incY);
+  }
+
+  @Override
+  public double ddot(int n, double[] x, int xOff, int incX, double[] y, int yOff, int incY) {
+    return dvec.dot(n, x, xOff, incX, y, yOff, incY);
+  }
+
+  @Override
+  public void saxpy(int n, float alpha, float[] x, int xOff, int incX, float[] y, int yOff, int incY) {
+    svec.axpy(n, alpha, x, xOff, incX, y, yOff, incY);
+  }
+
+  @Override
+  public void daxpy(int n, double alpha, double[] x, int xOff, int incX, double[] y, int yOff, int incY) {
+    dvec.axpy(n, alpha, x, xOff, incX, y, yOff, incY);
+  }
+
+  @Override
+  public void sscal(int n, float alpha, float[] x, int xOff, int incX) {
+    svec.scal(n, alpha, x, xOff, incX);
+  }
+
+  @Override
+  public void dscal(int n, double alpha, double[] x, int xOff, int incX) {
+    dvec.scal(n, alpha, x, xOff, incX);
+  }
+}

@@ -1,0 +1,177 @@
+package structura.backend.vector;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import structura.api.DType;
+import structura.api.Matrix;
+import structura.api.backend.BackendConfig;
+import structura.api.backend.Compute;
+import structura.api.backend.Transpose;
+import structura.testkit.BackendSuite;
+
+/**
+ * Results do not depend on the thread count. The kernels partition work so that every output
+ * element is accumulated in the same order whichever worker computes it, so 1, 2 and 3 threads
+ * must give bit-identical results (stronger than the "up to reassociation" the SPI allows).
+ * Small cache blocks make moderate sizes span many blocks and many tasks.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ThreadCountIndependenceTest {
+  private Compute one;
+  private Compute two;
+  private Compute three;
+
+  @BeforeAll
+  void open() {
+    BackendSuite.requireAvailable(VectorBackendConformanceTest.vector());
+    one = open(1);
+    two = open(2);
+    three = open(3);
+  }
+
+  private static Compute open(int threads) {
+    BackendConfig.Builder b = BackendConfig.builder().strict(true).threads(threads);
+    for (String p : new String[] {"f32", "f64"}) {
+      b.property("structura.vector." + p + ".mc", "18").property("structura.vector." + p + ".kc", "40")
+          .property("structura.vector." + p + ".nc", "64");
+    }
+    return Compute.of(VectorBackendConformanceTest.vector().open(b.build()), true);
+  }
+
+  @AfterAll
+  void close() {
+    for (Compute c : new Compute[] {one, two, three}) {
+      if (c != null) {
+        c.close();
+      }
+    }
+  }
+
+  private static Matrix random(DType dtype, int rows, int cols, long seed) {
+    SplittableRandom r = new SplittableRandom(seed);
+    Matrix m = Matrix.zeros(dtype, rows, cols);
+    for (int i = 0; i < rows; i++) {
+      for (int j = 0; j < cols; j++) {
+        m.set(i, j, r.nextDouble(-1, 1));
+      }
+    }
+    return m;
+  }
+
+  private static double[] values(Matrix m) {
+    double[] v = new double[m.rows() * m.cols()];
+    for (int i = 0; i < m.rows(); i++) {
+      for (int j = 0; j < m.cols(); j++) {
+        v[i * m.cols() + j] = m.get(i, j);
+      }
+    }
+    return v;
+  }
+
+  @ParameterizedTest(name = "{0} {1}{2}")
+  @CsvSource({"F32,N,N", "F32,T,N", "F32,N,T", "F32,T,T", "F64,N,N", "F64,T,T"})
+  void gemmIsBitIdenticalForOneTwoAndThreeThreads(DType dtype, Transpose ta, Transpose tb) {
+    int m = 131;
+    int n = 157;
+    int k = 97;
+    Matrix a = ta.transposed() ? random(dtype, k, m, 1) : random(dtype, m, k, 1);
+    Matrix b = tb.transposed() ? random(dtype, n, k, 2) : random(dtype, k, n, 2);
+    Matrix c0 = random(dtype, m, n, 3);
+    double[] expected = null;
+    for (Compute c : new Compute[] {one, two, three}) {
+      Matrix out = c0.copy();
+      c.gemm(ta, tb, 0.75, a, b, 0.5, out);
+      double[] got = values(out);
+      if (expected == null) {
+        expected = got;
+      } else {
+        assertArrayEquals(expected, got, 0.0, "gemm " + dtype + " " + ta + tb + " with " + c.backend().describe());
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "{0} -> {1} {2}")
+  @CsvSource({"F32,F32,T", "F32,F32,N", "F64,F64,T", "F32,F64,T", "F32,F64,N"})
+  void gramIsBitIdenticalForOneTwoAndThreeThreads(DType in, DType out, Transpose t) {
+    int n = 149;
+    int k = 123;
+    Matrix a = t.transposed() ? random(in, k, n, 4) : random(in, n, k, 4);
+    double[] expected = null;
+    for (Compute c : new Compute[] {one, two, three}) {
+      Matrix g = Matrix.zeros(out, n, n);
+      c.gram(t, 1.0, a, 0.0, g);
+      double[] got = values(g);
+      if (expected == null) {
+        expected = got;
+      } else {
+        assertArrayEquals(expected, got, 0.0, "gram " + in + "->" + out + " " + t);
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @CsvSource({"F32,N", "F32,T", "F64,N", "F64,T"})
+  void gemvIsBitIdenticalForOneTwoAndThreeThreads(DType dtype, Transpose t) {
+    int m = 517;
+    int n = 389;
+    Matrix a = random(dtype, m, n, 5);
+    Matrix x = random(dtype, t.transposed() ? m : n, 1, 6);
+    Matrix y0 = random(dtype, t.transposed() ? n : m, 1, 7);
+    double[] expected = null;
+    for (Compute c : new Compute[] {one, two, three}) {
+      Matrix y = y0.copy();
+      c.gemv(t, 1.5, a, x, 0.25, y);
+      double[] got = values(y);
+      if (expected == null) {
+        expected = got;
+      } else {
+        assertArrayEquals(expected, got, 0.0, "gemv " + dtype + " " + t);
+      }
+    }
+  }
+
+  @Test
+  void dotAndAxpyAreBitIdenticalForOneTwoAndThreeThreads() {
+    int n = 9 * Svec.CHUNK + 13;  // several chunks, so the parallel path runs
+    for (DType dtype : DType.values()) {
+      Matrix x = random(dtype, 1, n, 8);
+      Matrix y0 = random(dtype, 1, n, 9);
+      double dot1 = one.dot(x, y0);
+      assertEquals(dot1, two.dot(x, y0), 0.0, "dot " + dtype);
+      assertEquals(dot1, three.dot(x, y0), 0.0, "dot " + dtype);
+      Matrix y1 = y0.copy();
+      Matrix y2 = y0.copy();
+      one.axpy(-0.5, x, y1);
+      two.axpy(-0.5, x, y2);
+      assertArrayEquals(values(y1), values(y2), 0.0, "axpy " + dtype);
+    }
+  }
+
+  @Test
+  void batchedGemmIsBitIdenticalForOneAndTwoThreads() {
+    int batch = 7;
+    int m = 37;
+    int n = 41;
+    int k = 29;
+    Matrix a = random(DType.F32, batch * m, k, 10);
+    Matrix b = random(DType.F32, batch * k, n, 11);
+    Matrix c1 = Matrix.zeros(DType.F32, batch * m, n);
+    Matrix c2 = Matrix.zeros(DType.F32, batch * m, n);
+    one.batchedGemm(Transpose.N, Transpose.N, batch, 1, a.view(0, 0, m, k), m * k, b.view(0, 0, k, n), k * n,
+        0, c1.view(0, 0, m, n), m * n);
+    two.batchedGemm(Transpose.N, Transpose.N, batch, 1, a.view(0, 0, m, k), m * k, b.view(0, 0, k, n), k * n,
+        0, c2.view(0, 0, m, n), m * n);
+    double[] v1 = values(c1);
+    assertArrayEquals(v1, values(c2), 0.0, "batched gemm");
+    assertTrue(java.util.Arrays.stream(v1).anyMatch(v -> v != 0), "the batch wrote something");
+  }
+}
