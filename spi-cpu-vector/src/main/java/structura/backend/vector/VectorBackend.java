@@ -7,6 +7,7 @@ import structura.api.StructuraException;
 import structura.api.backend.Backend;
 import structura.api.backend.BackendConfig;
 import structura.api.backend.BatchedGemmRoutine;
+import structura.api.backend.ElementwiseRoutine;
 import structura.api.backend.GemmRoutine;
 import structura.api.backend.GemvRoutine;
 import structura.api.backend.GramRoutine;
@@ -14,8 +15,8 @@ import structura.api.backend.Level1Routine;
 import structura.api.backend.Setting;
 
 /**
- * The opened {@code vector} backend: every routine family in F32 and F64 on the Vector API,
- * run on a pool of {@link BackendConfig#threads()} daemon threads. Thread-safe; several may be
+ * The opened {@code vector} backend: every routine family in F32 and F64 on the Vector API
+ * (ELEMENTWISE in F32 only, as the SPI defines it), run on a pool of {@link BackendConfig#threads()} daemon threads. Thread-safe; several may be
  * open at once (no shared state). {@link #close()} shuts the pool down and is idempotent.
  *
  * <p>Cache blocking can be overridden for experiments with the properties
@@ -34,6 +35,7 @@ final class VectorBackend implements Backend {
 
   private final Parallel parallel;
   private final VectorRoutines routines;
+  private final Selementwise elementwise;
   private final String description;
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -43,6 +45,7 @@ final class VectorBackend implements Backend {
     Sgemm s = new Sgemm(parallel, size(config, "f32.mc", F32_MC), size(config, "f32.kc", F32_KC), size(config, "f32.nc", F32_NC));
     Dgemm d = new Dgemm(parallel, size(config, "f64.mc", F64_MC), size(config, "f64.kc", F64_KC), size(config, "f64.nc", F64_NC));
     this.routines = new VectorRoutines(parallel, s, d, size(config, "f64.kc", F64_KC));
+    this.elementwise = new Selementwise(parallel);
     this.description = "vector: " + probeDetail + ", " + threads + (threads == 1 ? " thread" : " threads")
         + "; sgemm " + s.blocking() + "; dgemm " + d.blocking();
   }
@@ -104,6 +107,11 @@ final class VectorBackend implements Backend {
   @Override
   public Optional<Level1Routine> level1() {
     return Optional.of(routines);
+  }
+
+  @Override
+  public Optional<ElementwiseRoutine> elementwise() {
+    return Optional.of(elementwise);
   }
 
   @Override

@@ -174,4 +174,45 @@ class ThreadCountIndependenceTest {
     assertArrayEquals(v1, values(c2), 0.0, "batched gemm");
     assertTrue(java.util.Arrays.stream(v1).anyMatch(v -> v != 0), "the batch wrote something");
   }
+
+  /**
+   * The elementwise routines on 300 × 257 (above the parallel threshold, with a vector tail in
+   * every row and a row block split over tasks) give the same bits on 1, 2 and 3 threads.
+   */
+  @Test
+  void elementwiseRoutinesAreBitIdenticalForOneTwoAndThreeThreads() {
+    int m = 300;
+    int n = 257;
+    assertTrue((long) m * n >= Selementwise.PARALLEL_MIN_ELEMENTS, "the shape must take the parallel path");
+    Matrix x = random(DType.F32, m, n, 71);
+    Matrix up = random(DType.F32, m, n, 72);
+    Matrix mask = random(DType.F32, m, n, 73);
+    Matrix gamma = random(DType.F32, 1, n, 74);
+    Matrix beta = random(DType.F32, 1, n, 75);
+    double[][] expected = null;
+    for (Compute c : new Compute[] {one, two, three}) {
+      Matrix[] outs = new Matrix[6];
+      for (int k = 0; k < outs.length; k++) {
+        outs[k] = x.copy();
+      }
+      c.softmaxRows(0.7, outs[0], mask);
+      c.gelu(outs[1]);
+      c.silu(outs[2]);
+      c.swiglu(outs[3], up);
+      c.layerNorm(outs[4], gamma, beta, 1e-5);
+      c.rmsNorm(outs[5], gamma, 1e-6);
+      double[][] got = new double[outs.length][];
+      for (int k = 0; k < outs.length; k++) {
+        got[k] = values(outs[k]);
+      }
+      if (expected == null) {
+        expected = got;
+      } else {
+        for (int k = 0; k < outs.length; k++) {
+          assertArrayEquals(expected[k], got[k], 0.0, "elementwise op " + k + " with " + c.backend().describe());
+        }
+      }
+    }
+    assertTrue(java.util.Arrays.stream(expected[0]).allMatch(v -> v > 0 && v < 1), "softmax wrote probabilities");
+  }
 }
