@@ -17,6 +17,7 @@ import structura.api.ErrorCode;
 import structura.api.StructuraException;
 import structura.api.backend.Backend;
 import structura.api.backend.BatchedGemmRoutine;
+import structura.api.backend.ElementwiseRoutine;
 import structura.api.backend.GemmRoutine;
 import structura.api.backend.GemvRoutine;
 import structura.api.backend.GramRoutine;
@@ -29,19 +30,23 @@ import structura.backend.opencl.kernels.DgemvKernel;
 import structura.backend.opencl.kernels.DgemvtKernel;
 import structura.backend.opencl.kernels.DscalKernel;
 import structura.backend.opencl.kernels.PinnedKernel;
+import structura.backend.opencl.kernels.SactivationKernel;
 import structura.backend.opencl.kernels.SaxpyKernel;
 import structura.backend.opencl.kernels.SdotKernel;
 import structura.backend.opencl.kernels.SdsyrkKernel;
 import structura.backend.opencl.kernels.SgemmKernel;
 import structura.backend.opencl.kernels.SgemvKernel;
 import structura.backend.opencl.kernels.SgemvtKernel;
+import structura.backend.opencl.kernels.SnormKernel;
+import structura.backend.opencl.kernels.SsoftmaxKernel;
 import structura.backend.opencl.kernels.SscalKernel;
 
 /**
- * The {@code opencl} backend: every routine family in F32 and F64 as Aparapi kernels pinned to
- * one OpenCL device. F64 (and the F64 accumulation of {@code sdsyrk}) needs a device with
- * cl_khr_fp64; without it {@link #supports} answers false for F64, so {@code Compute} runs the
- * reference routine (or fails in strict mode) instead of pretending.
+ * The {@code opencl} backend: every routine family as Aparapi kernels pinned to one OpenCL
+ * device, in F32 and F64 (the elementwise family is F32 only, as the SPI defines it). F64 (and
+ * the F64 accumulation of {@code sdsyrk}, which {@code Compute} files under GRAM/F64) needs a
+ * device with cl_khr_fp64; without it {@link #supports} answers false for F64, so
+ * {@code Compute} runs the reference routine (or fails in strict mode) instead of pretending.
  *
  * <p><b>Data movement.</b> Routines take host arrays; Aparapi copies each array a kernel reads
  * to the device and each array it writes back, whole, on every launch (views are offsets into
@@ -59,8 +64,8 @@ import structura.backend.opencl.kernels.SscalKernel;
  * <p>Thread-safe: launches of one kernel instance are serialised on that instance; different
  * routines run concurrently.
  */
-final class OpenClBackend implements Backend, GemmRoutine, GemvRoutine, BatchedGemmRoutine, GramRoutine, Level1Routine {
-  private static final System.Logger LOG = System.getLogger("structura.backend.opencl");
+final class OpenClBackend
+    implements Backend, GemmRoutine, GemvRoutine, BatchedGemmRoutine, GramRoutine, Level1Routine, ElementwiseRoutine {
   /**
    * Default GEMM tile edge: a 16×16 block of C per work-group of 16×4 work-items (sdsyrk: 16×16 =
    * 256), within every GPU's work-group limit. See docs/performance.md for the tile measurements.
@@ -74,12 +79,10 @@ final class OpenClBackend implements Backend, GemmRoutine, GemvRoutine, BatchedG
   private final OpenClDevices.Info info;
   private final OpenCLDevice device;
   private final boolean fp64;
-  private final boolean strict;
   private final int ts;
   private final int wg;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicLong launches = new AtomicLong();
-  private final AtomicBoolean warnedMixed = new AtomicBoolean();
   private final Set<PinnedKernel> compiled = Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>()));
 
   private final SgemmKernel sgemm;
@@ -95,9 +98,17 @@ final class OpenClBackend implements Backend, GemmRoutine, GemvRoutine, BatchedG
   private final DaxpyKernel daxpy;
   private final DscalKernel dscal;
   private final SdsyrkKernel sdsyrk;
+  private final SsoftmaxKernel ssoftmax;
+  private final SnormKernel snorm;
+  private final SactivationKernel sactivation;
+  /**
+   * Stands in for an absent optional operand (mask, beta, up): Aparapi binds every array field
+   * of a kernel on each launch, and a kernel only reads it when its flag says so. Never written.
+   */
+  private final float[] absent = new float[1];
 
-  OpenClBackend(OpenClDevices.Info info, boolean strict) {
-    this(info, strict, DEFAULT_TILE, DEFAULT_WORK_GROUP);
+  OpenClBackend(OpenClDevices.Info info) {
+    this(info, DEFAULT_TILE, DEFAULT_WORK_GROUP);
   }
 
   /**
@@ -105,11 +116,10 @@ final class OpenClBackend implements Backend, GemmRoutine, GemvRoutine, BatchedG
    *     the device's work-group limit and two tiles fit its local memory
    * @param workGroup vector-kernel work-group size, a power of two (reduced likewise)
    */
-  OpenClBackend(OpenClDevices.Info info, boolean strict, int tile, int workGroup) {
+  OpenClBackend(OpenClDevices.Info info, int tile, int workGroup) {
     this.info = info;
     this.device = info.device();
     this.fp64 = info.fp64();
-    this.strict = strict;
     int maxWg = Math.max(1, info.maxWorkGroupSize());
     // The GEMM kernels need a multiple of 4 (four rows per work-item); sdsyrk uses ts×ts
     // work-groups, so ts² must fit the work-group limit too.
@@ -129,6 +139,9 @@ final class OpenClBackend implements Backend, GemmRoutine, GemvRoutine, BatchedG
     sdot = new SdotKernel(device, wg);
     saxpy = new SaxpyKernel(device);
     sscal = new SscalKernel(device);
+    ssoftmax = new SsoftmaxKernel(device, wg);
+    snorm = new SnormKernel(device, wg);
+    sactivation = new SactivationKernel(device);
     // Double kernels exist only on fp64 devices: Aparapi would refuse to build them anyway.
     dgemm = fp64 ? new DgemmKernel(device, ts) : null;
     dgemv = fp64 ? new DgemvKernel(device, wg) : null;
@@ -176,10 +189,18 @@ final class OpenClBackend implements Backend, GemmRoutine, GemvRoutine, BatchedG
     return Optional.of(this);
   }
 
-  /** Every family in F32; F64 only on a device with fp64. */
+  @Override
+  public Optional<ElementwiseRoutine> elementwise() {
+    return Optional.of(this);
+  }
+
+  /** Every family in F32; F64 only on a device with fp64, and never for the F32-only elementwise family. */
   @Override
   public boolean supports(RoutineFamily family, DType dtype) {
-    return dtype == DType.F32 || fp64;
+    return switch (family) {
+      case ELEMENTWISE -> dtype == DType.F32;
+      case GEMM, GEMV, BATCHED_GEMM, GRAM, LEVEL1 -> dtype == DType.F32 || fp64;
+    };
   }
 
   @Override
@@ -210,7 +231,7 @@ final class OpenClBackend implements Backend, GemmRoutine, GemvRoutine, BatchedG
 
   /** The kernel instances of this backend. */
   List<PinnedKernel> kernels() {
-    List<PinnedKernel> all = new ArrayList<>(List.of(sgemm, sgemv, sgemvt, sdot, saxpy, sscal));
+    List<PinnedKernel> all = new ArrayList<>(List.of(sgemm, sgemv, sgemvt, sdot, saxpy, sscal, ssoftmax, snorm, sactivation));
     if (fp64) {
       all.addAll(List.of(dgemm, dgemv, dgemvt, ddot, daxpy, dscal, sdsyrk));
     }
@@ -447,20 +468,8 @@ final class OpenClBackend implements Backend, GemmRoutine, GemvRoutine, BatchedG
   @Override
   public void sdsyrk(boolean trans, int n, int k, double alpha, float[] a, int aOff, int lda,
       double beta, double[] c, int cOff, int ldc) {
-    if (!fp64) {
-      // Compute asks supports(GRAM, F32) for sdsyrk (the input type), so it can reach a device
-      // without fp64; the accumulation in double cannot run there.
-      if (strict) {
-        throw new StructuraException(ErrorCode.ROUTINE_MISSING_STRICT, "opencl sdsyrk: device " + info.name()
-            + " has no fp64, so F32 data cannot be accumulated in F64 on it (strict mode).",
-            "Run without strict mode to compute it on the host, or use a device with fp64.");
-      }
-      if (warnedMixed.compareAndSet(false, true)) {
-        LOG.log(System.Logger.Level.WARNING, "opencl: device {0} has no fp64; sdsyrk runs on the host.", info.name());
-      }
-      hostSdsyrk(trans, n, k, alpha, a, aOff, lda, beta, c, cOff, ldc);
-      return;
-    }
+    // Compute sends sdsyrk only where supports(GRAM, F64) holds: the accumulation is in double.
+    requireFp64("sdsyrk");
     SdsyrkKernel g = sdsyrk;
     synchronized (g) {
       g.a = a;
@@ -477,25 +486,6 @@ final class OpenClBackend implements Backend, GemmRoutine, GemvRoutine, BatchedG
       launch(g, range3(roundUp(n, ts), roundUp(n, ts), 1, ts, ts), "sdsyrk");
       g.a = null;
       g.c = null;
-    }
-  }
-
-  /** sdsyrk on the host, for devices without fp64 outside strict mode: plain loops, both triangles. */
-  private static void hostSdsyrk(boolean trans, int n, int k, double alpha, float[] a, int aOff, int lda,
-      double beta, double[] c, int cOff, int ldc) {
-    for (int i = 0; i < n; i++) {
-      for (int j = i; j < n; j++) {
-        double sum = 0;
-        for (int p = 0; p < k; p++) {
-          sum += trans
-              ? (double) a[aOff + p * lda + i] * a[aOff + p * lda + j]
-              : (double) a[aOff + i * lda + p] * a[aOff + j * lda + p];
-        }
-        int ij = cOff + i * ldc + j;
-        double v = beta == 0 ? alpha * sum : alpha * sum + beta * c[ij];
-        c[ij] = v;
-        c[cOff + j * ldc + i] = v;
-      }
     }
   }
 
@@ -734,6 +724,111 @@ final class OpenClBackend implements Backend, GemmRoutine, GemvRoutine, BatchedG
       g.incX = incX;
       launch(g, range1(n, wg), "dscal");
       g.x = null;
+    }
+  }
+
+  // ---------------------------------------------------------------- elementwise (F32)
+
+  /**
+   * Rows per launch of the one-work-group-per-row kernels, so that the global size rows·wg fits
+   * an int (the same chunking as GEMV).
+   */
+  private int rowChunk() {
+    return Integer.MAX_VALUE / wg;
+  }
+
+  @Override
+  public void ssoftmaxRows(int m, int n, float alpha, float[] x, int off, int ld, float[] mask, int maskOff, int ldMask) {
+    SsoftmaxKernel g = ssoftmax;
+    synchronized (g) {
+      g.x = x;
+      g.mask = mask == null ? absent : mask;
+      g.hasMask = mask == null ? 0 : 1;
+      g.alpha = alpha;
+      g.n = n;
+      g.ld = ld;
+      g.ldMask = ldMask;
+      int chunk = rowChunk();
+      for (int r0 = 0; r0 < m; r0 += chunk) {
+        int rows = Math.min(chunk, m - r0);
+        g.off = off + r0 * ld;
+        g.maskOff = mask == null ? 0 : maskOff + r0 * ldMask;
+        launch(g, Range.create(device, rows * wg, wg), "softmaxRows");
+      }
+      g.x = null;
+      g.mask = null;
+    }
+  }
+
+  @Override
+  public void slayerNorm(int m, int n, float[] x, int off, int ld, float[] gamma, int gammaOff, float[] beta, int betaOff,
+      float eps) {
+    norm(0, m, n, x, off, ld, gamma, gammaOff, beta, betaOff, eps, "layerNorm");
+  }
+
+  @Override
+  public void srmsNorm(int m, int n, float[] x, int off, int ld, float[] gamma, int gammaOff, float eps) {
+    norm(1, m, n, x, off, ld, gamma, gammaOff, absent, 0, eps, "rmsNorm");
+  }
+
+  private void norm(int rms, int m, int n, float[] x, int off, int ld, float[] gamma, int gammaOff, float[] beta,
+      int betaOff, float eps, String routine) {
+    SnormKernel g = snorm;
+    synchronized (g) {
+      g.x = x;
+      g.gamma = gamma;
+      g.beta = beta;
+      g.rms = rms;
+      g.eps = eps;
+      g.n = n;
+      g.ld = ld;
+      g.gammaOff = gammaOff;
+      g.betaOff = betaOff;
+      int chunk = rowChunk();
+      for (int r0 = 0; r0 < m; r0 += chunk) {
+        int rows = Math.min(chunk, m - r0);
+        g.off = off + r0 * ld;
+        launch(g, Range.create(device, rows * wg, wg), routine);
+      }
+      g.x = null;
+      g.gamma = null;
+      g.beta = null;
+    }
+  }
+
+  @Override
+  public void sgelu(int m, int n, float[] x, int off, int ld) {
+    activation(SactivationKernel.GELU, m, n, x, off, ld, absent, 0, 0, "gelu");
+  }
+
+  @Override
+  public void ssilu(int m, int n, float[] x, int off, int ld) {
+    activation(SactivationKernel.SILU, m, n, x, off, ld, absent, 0, 0, "silu");
+  }
+
+  @Override
+  public void sswiglu(int m, int n, float[] gate, int gateOff, int ldGate, float[] up, int upOff, int ldUp) {
+    activation(SactivationKernel.SWIGLU, m, n, gate, gateOff, ldGate, up, upOff, ldUp, "swiglu");
+  }
+
+  private void activation(int op, int m, int n, float[] x, int off, int ld, float[] up, int upOff, int ldUp,
+      String routine) {
+    SactivationKernel g = sactivation;
+    synchronized (g) {
+      g.x = x;
+      g.up = up;
+      g.op = op;
+      g.m = m;
+      g.n = n;
+      g.off = off;
+      g.ld = ld;
+      g.upOff = upOff;
+      g.ldUp = ldUp;
+      // 2D: columns in work-groups of wg along dimension 0, one row per index of dimension 1,
+      // so m·n may exceed an int while each dimension fits.
+      launch(g, Range.create2D(device, roundUp(n, wg), m, wg, 1), routine);
+      g.x = null;
+      g.up = null;
     }
   }
 }

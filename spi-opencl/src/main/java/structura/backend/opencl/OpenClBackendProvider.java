@@ -137,7 +137,7 @@ public final class OpenClBackendProvider implements BackendProvider {
       if (chosen.isEmpty()) {
         throw unavailable(why[0], null);
       }
-      return new OpenClBackend(chosen.get(), config.strict().value());
+      return new OpenClBackend(chosen.get());
     } catch (StructuraException e) {
       throw e;
     } catch (Throwable t) {

@@ -5,6 +5,7 @@ import structura.api.backend.BackendConfig;
 import structura.api.backend.BackendProvider;
 import structura.api.backend.ConfigKeys;
 import structura.testkit.BatchedGemmConformanceSuite;
+import structura.testkit.ElementwiseConformanceSuite;
 import structura.testkit.GemmConformanceSuite;
 import structura.testkit.GemvConformanceSuite;
 import structura.testkit.GramConformanceSuite;
@@ -82,6 +83,19 @@ class OpenClBackendConformanceTest {
 
   @Nested
   class Level1 extends Level1ConformanceSuite {
+    @Override
+    protected BackendProvider provider() {
+      return opencl();
+    }
+
+    @Override
+    protected BackendConfig config() {
+      return cpuConfig();
+    }
+  }
+
+  @Nested
+  class Elementwise extends ElementwiseConformanceSuite {
     @Override
     protected BackendProvider provider() {
       return opencl();

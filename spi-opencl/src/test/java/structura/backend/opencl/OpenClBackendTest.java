@@ -88,12 +88,30 @@ class OpenClBackendTest {
         compute.axpy(0.5, x, x);
         compute.scale(2.0, x);
       }
-      assertEquals(12, backend.launches(), "every routine call is one verified OpenCL launch");
+      // the elementwise family (F32 only): each call one launch, each result checked
+      Matrix z = random(DType.F32, 7, 90, 4);
+      Matrix mask = random(DType.F32, 1, 90, 5);
+      mask.set(0, 3, -Float.MAX_VALUE);
+      Matrix gamma = random(DType.F32, 1, 90, 6);
+      Matrix beta = random(DType.F32, 1, 90, 7);
+      Matrix up = random(DType.F32, 7, 90, 8);
+      List<java.util.function.BiConsumer<Compute, Matrix>> ops = List.of(
+          (cp, v) -> cp.softmaxRows(0.5, v, mask), (cp, v) -> cp.gelu(v), (cp, v) -> cp.silu(v),
+          (cp, v) -> cp.swiglu(v, up), (cp, v) -> cp.layerNorm(v, gamma, beta, 1e-5), (cp, v) -> cp.rmsNorm(v, gamma, 1e-5));
+      for (java.util.function.BiConsumer<Compute, Matrix> op : ops) {
+        Matrix got = z.copy();
+        Matrix want = z.copy();
+        op.accept(compute, got);
+        op.accept(Compute.reference(), want);
+        assertClose(want, got, 1e-5);
+      }
+      assertEquals(12 + ops.size(), backend.launches(), "every routine call is one verified OpenCL launch");
       // Aparapi's profiles are per kernel class and process: every device any instance of the
       // class ever ran on. The classes used above must list the pinned device, and no class may
       // list a non-OpenCL device (the Java thread pool).
       List<String> usedAbove = List.of("SgemmKernel", "SgemvKernel", "SdotKernel", "SaxpyKernel", "SscalKernel",
-          "DgemmKernel", "DgemvKernel", "DdotKernel", "DaxpyKernel", "DscalKernel");
+          "DgemmKernel", "DgemvKernel", "DdotKernel", "DaxpyKernel", "DscalKernel", "SsoftmaxKernel", "SnormKernel",
+          "SactivationKernel");
       for (PinnedKernel k : backend.kernels()) {
         String name = k.getClass().getSimpleName();
         Collection<Device> ran = KernelManager.instance().getProfile(k.getClass()).getDevices();
@@ -177,7 +195,8 @@ class OpenClBackendTest {
       boolean fp64 = OpenClDevices.list().get(0).fp64();
       for (RoutineFamily f : RoutineFamily.values()) {
         assertTrue(backend.supports(f, DType.F32));
-        assertEquals(fp64, backend.supports(f, DType.F64), f.name());
+        // the elementwise family is F32 only in the SPI, whatever the device
+        assertEquals(fp64 && f != RoutineFamily.ELEMENTWISE, backend.supports(f, DType.F64), f.name());
       }
     } finally {
       backend.close();
@@ -195,7 +214,7 @@ class OpenClBackendTest {
         real.device());
     Matrix a = random(DType.F64, 9, 7, 11);
     Matrix b = random(DType.F64, 7, 5, 12);
-    try (Compute strict = Compute.of(new OpenClBackend(noFp64, true), true)) {
+    try (Compute strict = Compute.of(new OpenClBackend(noFp64), true)) {
       assertFalse(strict.backend().supports(RoutineFamily.GEMM, DType.F64));
       assertTrue(strict.backend().supports(RoutineFamily.GEMM, DType.F32));
       StructuraException e = assertThrows(StructuraException.class,
@@ -210,7 +229,7 @@ class OpenClBackendTest {
     Logger structura = Logger.getLogger("structura.backend");
     Level before = structura.getLevel();
     structura.setLevel(Level.OFF);
-    try (Compute lenient = Compute.of(new OpenClBackend(noFp64, false), false)) {
+    try (Compute lenient = Compute.of(new OpenClBackend(noFp64), false)) {
       assertClose(Compute.reference().multiply(Transpose.N, a, Transpose.N, b), lenient.multiply(Transpose.N, a, Transpose.N, b),
           1e-12);
       Matrix x = random(DType.F32, 13, 6, 13);

@@ -83,7 +83,7 @@ class OpenClGemmBenchmark {
     out.append("\nGEMM tile edge (F32, n = 512, opencl POCL):\n\n| tile | ms | GFLOP/s |\n|---:|---:|---:|\n");
     OpenClDevices.Info cpu = OpenClDevices.list().stream().filter(d -> d.type().equals("CPU")).findFirst().orElseThrow();
     for (int tile : new int[] {8, 16, 32}) {
-      try (Compute cl = Compute.of(new OpenClBackend(cpu, true, tile, OpenClBackend.DEFAULT_WORK_GROUP), true)) {
+      try (Compute cl = Compute.of(new OpenClBackend(cpu, tile, OpenClBackend.DEFAULT_WORK_GROUP), true)) {
         Matrix a = random(DType.F32, 512, 1);
         Matrix b = random(DType.F32, 512, 2);
         Matrix c = Matrix.zeros(DType.F32, 512, 512);

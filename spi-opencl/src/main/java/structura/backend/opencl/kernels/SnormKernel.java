@@ -1,0 +1,97 @@
+package structura.backend.opencl.kernels;
+
+import com.aparapi.device.Device;
+
+/**
+ * LayerNorm ({@code rms == 0}: {@code x ← (x − μ)/√(σ² + eps) ∘ gamma + beta}) or RMSNorm
+ * ({@code rms == 1}: {@code x ← x/√(mean(x²) + eps) ∘ gamma}) of every row, in place.
+ *
+ * <p><b>Layout.</b> One work-group of {@code wg} work-items per row (range {@code rows·wg}),
+ * strided along the row, two reductions in local memory by halving: the sum (skipped for RMSNorm,
+ * whose "mean" is 0), then the sum of squared deviations from the mean. Two passes rather than
+ * {@code E[x²] − E[x]²} because the one-pass variance cancels catastrophically for rows with a
+ * large mean (a LayerNorm input of 100 ± 3 loses all its digits in float). One kernel for both
+ * norms: the flag only selects operands, every work-item runs the same barriers, which must stay
+ * outside branches on POCL 3.1 (see {@link SgemvKernel}). {@code wg} must be a power of two.
+ *
+ * <p><b>Cost.</b> about 6·m·n flops, x read three times and written once.
+ */
+public final class SnormKernel extends PinnedKernel {
+  /** Work-group size, a power of two. */
+  public final int wg;
+  @Local final float[] scratch;
+
+  /** The block, in and out; set per launch. */
+  public float[] x;
+  /** Per-column scale; set per launch. */
+  public float[] gamma;
+  /** Per-column shift, or a 1-element placeholder for RMSNorm; set per launch. */
+  public float[] beta;
+  /** 1 for RMSNorm, 0 for LayerNorm. */
+  public int rms;
+  /** Added to the variance (mean square) before the square root. */
+  public float eps;
+  /** Columns. */
+  public int n;
+  /** Layout of x: first element of this launch's first row. */
+  public int off;
+  /** Layout of x. */
+  public int ld;
+  /** Offset of gamma. */
+  public int gammaOff;
+  /** Offset of beta. */
+  public int betaOff;
+
+  /**
+   * @param device the pinned OpenCL device
+   * @param wg work-group size, a power of two within the device limit
+   */
+  public SnormKernel(Device device, int wg) {
+    super(device);
+    this.wg = wg;
+    this.scratch = new float[wg];
+  }
+
+  @Override
+  public void run() {
+    int xr = off + getGroupId(0) * ld;
+    float s = 0f;
+    if (rms == 0) {
+      for (int j = getLocalId(0); j < n; j += wg) {
+        s += x[xr + j];
+      }
+    }
+    scratch[getLocalId(0)] = s;
+    localBarrier();
+    for (int h = wg / 2; h > 0; h = h / 2) {
+      if (getLocalId(0) < h) {
+        scratch[getLocalId(0)] = scratch[getLocalId(0)] + scratch[getLocalId(0) + h];
+      }
+      localBarrier();
+    }
+    float mean = scratch[0] / n;
+    localBarrier();  // every work-item has read the sum before scratch is reused
+    float q = 0f;
+    for (int j = getLocalId(0); j < n; j += wg) {
+      float c = x[xr + j] - mean;
+      q += c * c;
+    }
+    scratch[getLocalId(0)] = q;
+    localBarrier();
+    for (int h = wg / 2; h > 0; h = h / 2) {
+      if (getLocalId(0) < h) {
+        scratch[getLocalId(0)] = scratch[getLocalId(0)] + scratch[getLocalId(0) + h];
+      }
+      localBarrier();
+    }
+    // sqrt and a true division rather than rsqrt: OpenCL allows rsqrt an error of 2 ulp
+    float inv = 1f / sqrt(scratch[0] / n + eps);
+    for (int j = getLocalId(0); j < n; j += wg) {
+      float v = (x[xr + j] - mean) * inv * gamma[gammaOff + j];
+      if (rms == 0) {
+        v = v + beta[betaOff + j];
+      }
+      x[xr + j] = v;
+    }
+  }
+}
