@@ -128,6 +128,48 @@ class OpenClBackendTest {
   }
 
   @Test
+  void softmaxOfFullyMaskedRowsIsUniformAndActivationsSaturateWithoutNaN() {
+    OpenClBackend backend = openCpu();
+    try (Compute compute = Compute.of(backend, true)) {
+      int n = 70;
+      Matrix x = random(DType.F32, 3, n, 31);
+      Matrix mask = Matrix.zeros(DType.F32, 3, n);
+      for (int j = 0; j < n; j++) {
+        mask.set(0, j, -Float.MAX_VALUE);  // row 0: every key masked, z ≈ −3.4e38, finite
+        mask.set(1, j, -Float.MAX_VALUE);  // row 1: masked and x = −1e38, so z overflows to −∞
+        x.set(1, j, -1e38);
+        mask.set(2, j, j == 5 ? 0 : -Float.MAX_VALUE);  // row 2: one key left
+      }
+      compute.softmaxRows(1.0, x, mask);
+      for (int j = 0; j < n; j++) {
+        assertEquals(1.0 / n, x.get(0, j), 1e-7, "row 0, " + j);
+        assertEquals(1.0 / n, x.get(1, j), 1e-7, "row 1, " + j);
+        assertEquals(j == 5 ? 1.0 : 0.0, x.get(2, j), 0.0, "row 2, " + j);
+      }
+      double[] extremes = {-1e30, -1e4, -100, -20, -6, -1e-30, 0, 1e-30, 6, 20, 100, 1e4, 1e30};
+      Matrix a = Matrix.zeros(DType.F32, 1, extremes.length);
+      for (int j = 0; j < extremes.length; j++) {
+        a.set(0, j, extremes[j]);
+      }
+      for (boolean gelu : new boolean[] {true, false}) {
+        Matrix got = a.copy();
+        Matrix want = a.copy();
+        if (gelu) {
+          compute.gelu(got);
+          Compute.reference().gelu(want);
+        } else {
+          compute.silu(got);
+          Compute.reference().silu(want);
+        }
+        for (int j = 0; j < extremes.length; j++) {
+          double w = want.get(0, j);
+          assertEquals(w, got.get(0, j), 1e-6 * Math.max(1, Math.abs(w)), (gelu ? "gelu(" : "silu(") + extremes[j] + ")");
+        }
+      }
+    }
+  }
+
+  @Test
   void probeNamesPlatformDeviceVersionAndFp64AndListsDevicesWithIndices() {
     OpenClBackendProvider p = new OpenClBackendProvider();
     BackendSuite.requireAvailable(p);
