@@ -14,7 +14,8 @@ import structura.api.nn.TransformerNetwork;
  * Sentences per second of the all-MiniLM-L6-v2 forward pass, batch 32 × 128 tokens: ours on the
  * backend chosen by the usual selection ({@code -Dstructura.backend=...}, default auto) versus
  * ONNX Runtime on the original ONNX file, each with 1 and 2 threads, in one run. Also prints
- * the max |ours − ORT| of the last hidden state on this batch. A plain main, not a test; the
+ * the max |ours − ORT| of the last hidden state on this batch. Each side gets one untimed
+ * warm-up pass on the full batch. A plain main, not a test; the
  * command is in docs/performance.md. Arguments: [timed iterations, default 2] [thread counts, default 1,2].
  */
 public final class TransformerForwardBenchmark {
@@ -59,7 +60,9 @@ public final class TransformerForwardBenchmark {
       int n = Integer.parseInt(t.trim());
       try (Compute compute = Compute.open(BackendConfig.builder().threads(n).systemProperties(System.getProperties()).build())) {
         TransformerForward fwd = new TransformerForward(compute, net);
-        fwd.lastHiddenState(TokenBatch.pad(new int[][] {java.util.Arrays.copyOf(batch.inputIds(), 128)}, 0, 0)); // warm-up
+        // warm-up on the full batch, as ONNX Runtime gets below: the Vector API code must be
+        // C2-compiled before timing (interpreted, it allocates every vector and runs ~100x slower)
+        fwd.lastHiddenState(batch);
         long t0 = System.nanoTime();
         for (int i = 0; i < iterations; i++) {
           oursOut = fwd.lastHiddenState(batch);
