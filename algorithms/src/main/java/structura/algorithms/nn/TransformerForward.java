@@ -198,6 +198,27 @@ public final class TransformerForward {
       int row0 = b * len;
       fillMask(mask, batch, b, a.causal());
       Matrix maskM = Matrix.wrap(mask, 0, a.causal() ? len : 1, len, len);
+      if (group == 1 && heads > 1) {
+        // Multi-head attention (one key/value head per query head): all heads of the sequence
+        // in one batched call each (head h's Q, K and V columns start at h·dh, h·dh and h·dv),
+        // so the backend can run one head per thread instead of splitting 12 small products.
+        Matrix qb = Matrix.wrap(q.f32(), q.index(row0, 0), len, dh, q.ld());
+        Matrix kb = Matrix.wrap(k.f32(), k.index(row0, 0), len, dh, k.ld());
+        Matrix vb = Matrix.wrap(v.f32(), v.index(row0, 0), len, dv, v.ld());
+        Matrix sb = Matrix.wrap(scores, 0, len, len, len);
+        compute.batchedGemm(Transpose.N, Transpose.T, heads, 1.0, qb, dh, kb, dh, 0.0, sb, len * len);
+        if (a.causal()) {
+          for (int h = 0; h < heads; h++) {
+            compute.softmaxRows(a.scale(), Matrix.wrap(scores, h * len * len, len, len, len), maskM);
+          }
+        } else {
+          // the score blocks are consecutive: one heads·L × L softmax with the broadcast key mask
+          compute.softmaxRows(a.scale(), Matrix.wrap(scores, 0, heads * len, len, len), maskM);
+        }
+        Matrix cb = Matrix.wrap(ctx.f32(), ctx.index(row0, 0), len, dv, ctx.ld());
+        compute.batchedGemm(Transpose.N, Transpose.N, heads, 1.0, sb, len * len, vb, dv, 0.0, cb, dv);
+        continue;
+      }
       for (int g = 0; g < kvHeads; g++) {
         int h0 = g * group;
         Matrix qb = Matrix.wrap(q.f32(), q.index(row0, h0 * dh), len, dh, q.ld());

@@ -10,11 +10,12 @@ import org.ejml.interfaces.decomposition.QRDecomposition;
 import org.netlib.util.intW;
 import structura.api.DType;
 import structura.api.Matrix;
+import structura.api.backend.BackendConfig;
 import structura.api.backend.Compute;
 
 /**
  * Side-by-side timing of QR, column-pivoted QR and ID on one m×n F64 matrix (default 8192×1024):
- * ours on {@link Compute#reference()}, LAPACK dgeqrf/dgeqp3 through dev.ludovic.netlib (native
+ * ours on a chosen backend (default {@link Compute#reference()}), LAPACK dgeqrf/dgeqp3 through dev.ludovic.netlib (native
  * OpenBLAS when {@code liblapack.so.3} resolves to it, else the Java F2J port), and EJML.
  *
  * <p>Not a unit test (no {@code @Test}); run it as a plain main, see docs/performance.md:
@@ -23,7 +24,10 @@ import structura.api.backend.Compute;
  * java -cp algorithms/target/test-classes:algorithms/target/classes:api/target/classes:$(cat /tmp/cp.txt) \
  *   structura.algorithms.linalg.LinalgBenchmark 8192 1024 256
  * </pre>
- * Arguments: m, n, rank k of the truncated runs, repetitions (default 1) after a warm-up at 1/8 size.
+ * Arguments: m, n, rank k of the truncated runs, repetitions (default 1) after a warm-up at 1/8 size,
+ * backend id (default {@code java}, the reference; {@code vector} needs spi-cpu-vector's classes on
+ * the class path and {@code --add-modules jdk.incubator.vector}), thread count of that backend
+ * (default 2). The backend is opened strict, so a routine it lacks fails instead of falling back.
  */
 public final class LinalgBenchmark {
   private LinalgBenchmark() {}
@@ -33,18 +37,24 @@ public final class LinalgBenchmark {
     int n = args.length > 1 ? Integer.parseInt(args[1]) : 1024;
     int k = args.length > 2 ? Integer.parseInt(args[2]) : 256;
     int reps = args.length > 3 ? Integer.parseInt(args[3]) : 1;
+    String backend = args.length > 4 ? args[4] : "java";
+    int threads = args.length > 5 ? Integer.parseInt(args[5]) : 2;
     LAPACK lapack = LAPACK.getInstance();
-    System.out.printf(Locale.ROOT, "java %s, %d cpus, LAPACK impl %s, backend %s%n", Runtime.version(),
-        Runtime.getRuntime().availableProcessors(), lapack.getClass().getSimpleName(), Compute.reference().backendId());
-    run(m / 8, n / 8, k / 8, 1, lapack, false);
-    run(m, n, k, reps, lapack, true);
+    try (Compute c = backend.equals("java") ? Compute.reference()
+        : Compute.open(BackendConfig.builder().backend(backend).strict(true).threads(threads).build())) {
+      System.out.printf(Locale.ROOT, "java %s, %d cpus, LAPACK impl %s, backend %s%n", Runtime.version(),
+          Runtime.getRuntime().availableProcessors(), lapack.getClass().getSimpleName(), c.backend().describe());
+      run(m / 8, n / 8, k / 8, 1, lapack, c, false);
+      run(m, n, k, reps, lapack, c, true);
+    }
   }
 
-  private static void run(int m, int n, int k, int reps, LAPACK lapack, boolean print) {
+  private static void run(int m, int n, int k, int reps, LAPACK lapack, Compute c, boolean print) {
     Matrix a = testMatrix(m, n);
-    Compute c = Compute.reference();
-    time(print, "ours HouseholderQr (blocked, nb=32)", m, n, reps, () -> new HouseholderQr().factor(a));
-    time(print, "ours PivotedQr full (dlaqps, nb=32)", m, n, reps, () -> new PivotedQr().factor(a));
+    time(print, "ours HouseholderQr (blocked, nb=32)", m, n, reps,
+        () -> new HouseholderQr(c, HouseholderQrOptions.defaults()).factor(a));
+    time(print, "ours PivotedQr full (dlaqps, nb=32)", m, n, reps,
+        () -> new PivotedQr(c, PivotedQrOptions.defaults()).factor(a));
     time(print, "ours PivotedQr rank " + k, m, n, reps,
         () -> new PivotedQr(c, PivotedQrOptions.ofRank(k)).factor(a));
     time(print, "ours InterpolativeDecomposition rank " + k, m, n, reps,
