@@ -4,7 +4,7 @@ import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Single-precision blocked GEMM on row-major storage, {@code C = alpha·op(A)·op(B) + beta·C}
+ * Double-precision blocked GEMM on row-major storage, {@code C = alpha·op(A)·op(B) + beta·C}
  * (m×k times k×n), after Goto and van de Geijn, "Anatomy of high-performance matrix
  * multiplication" (ACM TOMS 34(3), 2008) and the BLIS loop structure:
  *

@@ -5,7 +5,7 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Single-precision GEMV and level-1 routines (dot, axpy, scal) on the preferred species, with
+ * Double-precision GEMV and level-1 routines (dot, axpy, scal) on the preferred species, with
  * scalar tails and a scalar path for strided vectors.
  *
  * <ul>
