@@ -8,8 +8,9 @@ import structura.api.backend.Compute;
  * Blocked Householder QR, A = Q·R, with compact-WY trailing updates (LAPACK dgeqrf/dgeqr2,
  * dlarft, dlarfb).
  *
- * <p><b>Method.</b> Panels of {@code blockSize} columns are factored with unblocked Householder
- * reflectors (dgeqr2); the panel's reflectors are aggregated as I − V·T·Vᵀ (dlarft) and applied to
+ * <p><b>Method.</b> Panels of {@code blockSize} columns are factored recursively (halves, as
+ * dgeqrt3, with the left half's reflectors applied to the right half by GEMMs; unblocked dgeqr2
+ * below 8 columns); the panel's reflectors are aggregated as I − V·T·Vᵀ (dlarft) and applied to
  * the trailing columns with three GEMMs through the {@link Compute} backend (dlarfb), so the
  * O(mn²) part of the work runs at level 3.
  *
@@ -64,10 +65,7 @@ public final class HouseholderQr {
     int k = Math.min(m, n);
     for (int j = 0; j < k; j += nb) {
       int jb = Math.min(nb, k - j);
-      for (int i = j; i < j + jb; i++) {
-        tau[i] = Householder.larfg(m - i, w, i * m + i, i * m + i + 1);
-        Householder.applyLeft(w, m, i, m - i, i, tau[i], i + 1, j + jb - i - 1);
-      }
+      Householder.panelQr(compute, w, m, j, jb, tau);
       if (j + jb < n) {
         Matrix vt = Householder.explicitVt(w, m, m, j, jb);
         Matrix t = Householder.larft(vt, tau, j, jb);
