@@ -19,9 +19,6 @@ final class Householder {
 
   private Householder() {}
 
-  /** Rows per chunk of the Gram products in {@link #larft} (kb = 32 rows of Vᵀ: 128 KiB). */
-  private static final int GRAM_CHUNK = 512;
-
   /** Tile edge of {@link #toColumnMajor}'s blocked transpose. */
   private static final int TILE = 32;
 
@@ -222,7 +219,7 @@ final class Householder {
     int n1 = jb / 2;
     panelQr(compute, a, m, j0, n1, tau);
     Matrix vt = explicitVt(a, m, m, j0, n1);
-    Matrix t = larft(vt, tau, j0, n1);
+    Matrix t = larft(compute, vt, tau, j0, n1);
     applyBlock(compute, vt, t, true, a, m, j0, j0 + n1, jb - n1);
     panelQr(compute, a, m, j0 + n1, jb - n1, tau);
   }
@@ -244,30 +241,19 @@ final class Householder {
 
   /**
    * LAPACK dlarft (forward, columnwise): the kb×kb upper triangular T with
-   * H(0)…H(kb-1) = I − V·T·Vᵀ. Returned row-major. Cost about kb²·len flops.
+   * H(0)…H(kb-1) = I − V·T·Vᵀ. Returned row-major. Cost about kb²·len flops (the Gram VᵀV on
+   * {@code compute}) plus O(kb³).
    */
-  static Matrix larft(Matrix vt, double[] tau, int tau0, int kb) {
-    double[] v = vt.f64();
-    int len = vt.cols();
+  static Matrix larft(Compute compute, Matrix vt, double[] tau, int tau0, int kb) {
     double[] t = new double[kb * kb];
     double[] w = new double[kb];
-    // g(p, i) = V(:, p)ᵀ v_i over the rows where both are non-zero (rows >= i), accumulated over
-    // chunks of GRAM_CHUNK rows so that the kb rows of Vᵀ being dotted stay in L2: pair by pair
-    // over the full length, every dot streamed two 64 KiB rows from memory (m = 8192) and larft
-    // took about a sixth of the caller's time in HouseholderQr at 8192×1024 on the vector backend.
-    double[] g = new double[kb * kb];
-    for (int r0 = 0; r0 < len; r0 += GRAM_CHUNK) {
-      int r1 = Math.min(len, r0 + GRAM_CHUNK);
-      for (int i = 1; i < kb; i++) {
-        int lo = Math.max(r0, i);
-        if (lo >= r1) {
-          continue;
-        }
-        for (int p = 0; p < i; p++) {
-          g[p * kb + i] += dot(v, p * len + lo, v, i * len + lo, r1 - lo);
-        }
-      }
-    }
+    // g(p, i) = V(:, p)ᵀ v_i. Vᵀ holds explicit zeros above the unit diagonal, so the full Gram
+    // Vᵀ·V equals dlarft's sums over rows ≥ i. Why on the backend: once the recursive panel
+    // (panelQr) moved the reflector applications into GEMMs, these kb²·len/2 scalar dot products
+    // were as many flops as the whole unblocked panel had been, on one thread.
+    Matrix gm = Matrix.zeros(DType.F64, kb, kb);
+    compute.gram(Transpose.N, 1.0, vt, 0.0, gm);
+    double[] g = gm.f64();
     for (int i = 0; i < kb; i++) {
       double ti = tau[tau0 + i];
       for (int p = 0; p < i; p++) {
@@ -322,7 +308,7 @@ final class Householder {
     for (int j = last; j >= 0 && k > 0; j -= nb) {
       int kb = Math.min(nb, k - j);
       Matrix vt = explicitVt(a, lda, m, j, kb);
-      Matrix t = larft(vt, tau, j, kb);
+      Matrix t = larft(compute, vt, tau, j, kb);
       applyBlock(compute, vt, t, false, q, m, j, j, k - j);
     }
     return q;
@@ -334,7 +320,7 @@ final class Householder {
     for (int j = 0; j < k; j += nb) {
       int kb = Math.min(nb, k - j);
       Matrix vt = explicitVt(a, lda, m, j, kb);
-      Matrix t = larft(vt, tau, j, kb);
+      Matrix t = larft(compute, vt, tau, j, kb);
       applyBlock(compute, vt, t, true, b, m, j, 0, nrhs);
     }
   }

@@ -68,7 +68,7 @@ public final class HouseholderQr {
       Householder.panelQr(compute, w, m, j, jb, tau);
       if (j + jb < n) {
         Matrix vt = Householder.explicitVt(w, m, m, j, jb);
-        Matrix t = Householder.larft(vt, tau, j, jb);
+        Matrix t = Householder.larft(compute, vt, tau, j, jb);
         Householder.applyBlock(compute, vt, t, true, w, m, j, j + jb, n - j - jb);
       }
     }

@@ -90,7 +90,7 @@ public final class RandomizedPivotedQr {
       Householder.panelQr(compute, w, m, j, bb, tau);
       if (j + bb < n) {
         Matrix vt = Householder.explicitVt(w, m, m, j, bb);
-        Matrix t = Householder.larft(vt, tau, j, bb);
+        Matrix t = Householder.larft(compute, vt, tau, j, bb);
         Householder.applyBlock(compute, vt, t, true, w, m, j, j + bb, n - j - bb);
       }
       if (r00 < 0) {
