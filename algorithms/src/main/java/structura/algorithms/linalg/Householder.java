@@ -32,6 +32,27 @@ final class Householder {
     int m = a.rows();
     int n = a.cols();
     double[] out = new double[Math.multiplyExact(m, n)];
+    if (a.dtype() == DType.F64) {
+      // Within a tile, write along the output column (contiguous) and read down the source
+      // column: the tile's 32 source rows stay in L1, so the strided reads cost nothing extra.
+      double[] src = a.f64();
+      int off = a.offset();
+      int ld = a.ld();
+      for (int i0 = 0; i0 < m; i0 += TILE) {
+        int i1 = Math.min(m, i0 + TILE);
+        for (int j0 = 0; j0 < n; j0 += TILE) {
+          int j1 = Math.min(n, j0 + TILE);
+          for (int j = j0; j < j1; j++) {
+            int o = j * m;
+            int p = off + i0 * ld + j;
+            for (int i = i0; i < i1; i++, p += ld) {
+              out[o + i] = src[p];
+            }
+          }
+        }
+      }
+      return out;
+    }
     for (int i0 = 0; i0 < m; i0 += TILE) {
       int i1 = Math.min(m, i0 + TILE);
       for (int j0 = 0; j0 < n; j0 += TILE) {
