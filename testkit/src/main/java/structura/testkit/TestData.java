@@ -28,6 +28,15 @@ public final class TestData {
 
   private TestData() {}
 
+  /**
+   * A seed that is the same in every JVM for the same case. {@code Objects.hash} is not: an
+   * enum's hash code is its identity hash, so seeds built from it change from run to run and a
+   * failure could not be reproduced. This hashes the parts' string forms instead.
+   */
+  public static long seed(Object... parts) {
+    return java.util.Arrays.toString(parts).hashCode();
+  }
+
   /** A view with uniform entries in [-1, 1) in an array guarded as {@code layout} says. */
   public static Matrix random(DType dtype, int rows, int cols, Layout layout, SplittableRandom rnd) {
     Matrix m = guarded(dtype, rows, cols, layout);
