@@ -265,14 +265,27 @@ final class Selementwise implements ElementwiseRoutine {
     }
     FloatVector vmean = FloatVector.broadcast(S, mean);
     FloatVector vq = FloatVector.broadcast(S, 0f);
+    FloatVector vc = FloatVector.broadcast(S, 0f);
     for (j = 0; j < body; j += L) {
       FloatVector c = FloatVector.fromArray(S, x, row + j).sub(vmean);
       vq = c.fma(c, vq);
+      vc = vc.add(c);
     }
     float q = vq.reduceLanes(VectorOperators.ADD);
+    float sc = vc.reduceLanes(VectorOperators.ADD);
     for (; j < n; j++) {
       float c = x[row + j] - mean;
       q = Math.fma(c, c, q);
+      sc += c;
+    }
+    if (center) {
+      // Corrected two-pass (Chan, Golub and LeVeque 1983): the float mean of a row far from zero
+      // (100 ± 3, say) is off by a few ulps of 100; the centred sum Σc measures that error with
+      // small numbers, so mean + Σc/n and Σc² − (Σc)²/n are accurate to the ulps of the spread.
+      float delta = sc / n;
+      mean += delta;
+      q = Math.max(0f, q - sc * delta);
+      vmean = FloatVector.broadcast(S, mean);
     }
     float inv = (float) (1.0 / Math.sqrt((double) (q / n) + eps));
     FloatVector vi = FloatVector.broadcast(S, inv);

@@ -49,7 +49,7 @@ public final class SnormKernel extends PinnedKernel {
   public SnormKernel(Device device, int wg) {
     super(device);
     this.wg = wg;
-    this.scratch = new float[wg];
+    this.scratch = new float[2 * wg];  // second half: the centred sums of the correction
   }
 
   @Override
@@ -72,20 +72,36 @@ public final class SnormKernel extends PinnedKernel {
     float mean = scratch[0] / n;
     localBarrier();  // every work-item has read the sum before scratch is reused
     float q = 0f;
+    float sc = 0f;
     for (int j = getLocalId(0); j < n; j += wg) {
       float c = x[xr + j] - mean;
       q += c * c;
+      sc += c;
     }
     scratch[getLocalId(0)] = q;
+    scratch[wg + getLocalId(0)] = sc;
     localBarrier();
     for (int h = wg / 2; h > 0; h = h / 2) {
       if (getLocalId(0) < h) {
         scratch[getLocalId(0)] = scratch[getLocalId(0)] + scratch[getLocalId(0) + h];
+        scratch[wg + getLocalId(0)] = scratch[wg + getLocalId(0)] + scratch[wg + getLocalId(0) + h];
       }
       localBarrier();
     }
+    // Corrected two-pass (Chan, Golub and LeVeque 1983): the float mean of a row far from zero is
+    // off by a few ulps of its magnitude; Σc measures that error with small numbers. For RMSNorm
+    // the "mean" is 0 and Σc is not used.
+    float delta = 0f;
+    if (rms == 0) {
+      delta = scratch[wg] / n;
+    }
+    mean = mean + delta;
+    float var = scratch[0] / n - delta * delta;
+    if (var < 0f) {
+      var = 0f;
+    }
     // sqrt and a true division rather than rsqrt: OpenCL allows rsqrt an error of 2 ulp
-    float inv = 1f / sqrt(scratch[0] / n + eps);
+    float inv = 1f / sqrt(var + eps);
     for (int j = getLocalId(0); j < n; j += wg) {
       float v = (x[xr + j] - mean) * inv * gamma[gammaOff + j];
       if (rms == 0) {
