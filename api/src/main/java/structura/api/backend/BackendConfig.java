@@ -154,20 +154,14 @@ public record BackendConfig(
         throw invalid(threadsRaw, "a positive integer");
       }
       Map<String, Setting<String>> properties = new HashMap<>();
-      for (String key : FURTHER_KEYS) {
-        Raw<String> s = resolve(key, null);
+      // the further keys known to every build, plus any key set in code or on the command line
+      java.util.Set<String> keys = new java.util.TreeSet<>(FURTHER_KEYS);
+      keys.addAll(programmatic.keySet());
+      keys.addAll(cli.keySet());
+      for (String key : keys) {
+        Raw<String> s = isCore(key) ? null : resolve(key, null);
         if (s != null) {
           properties.put(key, s.toSetting());
-        }
-      }
-      for (String key : programmatic.keySet()) {
-        if (!isCore(key) && !properties.containsKey(key)) {
-          properties.put(key, resolve(key, null).toSetting());
-        }
-      }
-      for (String key : cli.keySet()) {
-        if (!isCore(key) && !properties.containsKey(key)) {
-          properties.put(key, resolve(key, null).toSetting());
         }
       }
       return new BackendConfig(backend.toSetting(), strict.toSetting(), threads(threadsRaw, threads), properties);

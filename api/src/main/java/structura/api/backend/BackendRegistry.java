@@ -68,7 +68,7 @@ public final class BackendRegistry {
         p = it.next();
       } catch (ServiceConfigurationError e) {
         errors++;
-        broken.add(brokenReport("unknown provider", e));
+        broken.add(brokenReport("unknown provider", "unknown provider", e));
         continue;
       }
       candidates.add(new Candidate(p.type().getName(), p::get));
@@ -174,17 +174,17 @@ public final class BackendRegistry {
       throw e;
     } catch (Throwable e) {  // a broken provider must not break discovery (anchors: TornadoVM loadBackends)
       LOG.log(System.Logger.Level.WARNING, "Backend provider " + candidate.source() + " is broken: " + e, e);
-      ProviderReport r = brokenReport(candidate.source(), e);
-      return new ProviderReport(id, r.displayName(), r.priority(), r.availability(), r.status(), r.source(), r.provider());
+      return brokenReport(id, candidate.source(), e);
     }
   }
 
-  private static ProviderReport brokenReport(String source, Throwable e) {
+  /** A report for a provider that could not be loaded or probed; {@code id} is its class name when unknown. */
+  private static ProviderReport brokenReport(String id, String source, Throwable e) {
     Availability.Unavailable u = Availability.unavailable(
         "provider failed while loading or probing: " + e,
         e,
         "Check that the backend jar matches this structura-api version and that its dependencies are on the module path; run with --verbose for the stack trace.");
-    return new ProviderReport(source, source, Integer.MIN_VALUE, u, ProviderReport.Status.BROKEN, source, Optional.empty());
+    return new ProviderReport(id, source, Integer.MIN_VALUE, u, ProviderReport.Status.BROKEN, source, Optional.empty());
   }
 
   private static List<ProviderReport> order(List<ProviderReport> reports) {
