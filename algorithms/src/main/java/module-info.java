@@ -16,4 +16,12 @@ module structura.algorithms {
 
   exports structura.algorithms.linalg;
   exports structura.algorithms.nn;
+  exports structura.algorithms.compress;
+
+  uses structura.algorithms.compress.CompressionStrategy;
+
+  provides structura.algorithms.compress.CompressionStrategy with
+      structura.algorithms.compress.StatStrategy,
+      structura.algorithms.compress.IdPruneStrategy,
+      structura.algorithms.compress.MagnitudeStrategy;
 }

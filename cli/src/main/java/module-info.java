@@ -5,10 +5,14 @@
  */
 module structura.cli {
   requires structura.api;
+  requires structura.algorithms;
+  requires structura.formats;
+  requires com.google.gson;
+  requires java.desktop;
   requires info.picocli;
   requires com.google.guice;
   requires jakarta.inject;
   requires java.logging;
 
-  opens structura.cli to info.picocli, com.google.guice;
+  opens structura.cli to info.picocli, com.google.guice, com.google.gson;
 }

@@ -68,6 +68,11 @@ public final class TextTokenizer implements AutoCloseable {
     return TokenBatch.pad(seqs, padId, 0);
   }
 
+  /** The id used to pad batches (0, [PAD] in BERT vocabularies). */
+  public int padId() {
+    return padId;
+  }
+
   /** The tokenizer file. */
   public Path file() {
     return file;

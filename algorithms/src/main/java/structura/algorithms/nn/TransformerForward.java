@@ -88,6 +88,98 @@ public final class TransformerForward {
     return linear(head, lastHiddenState(batch, null));
   }
 
+  /**
+   * The input of block 0: token, type and position embeddings summed and normed, a new
+   * {@code B·L × d} matrix. With {@link #block} this runs the network one block at a time, which
+   * calibration uses to keep the hidden states of many batches between blocks.
+   *
+   * @throws InvalidArgumentException if a token id or token type is out of range, or L exceeds the position table
+   */
+  public Matrix embeddings(TokenBatch batch) {
+    return embed(batch);
+  }
+
+  /**
+   * Runs block {@code index} on its input rows {@code x} ({@code B·L × d}, as returned by
+   * {@link #embeddings} or a previous call) and returns its output as a new matrix. {@code x} is
+   * not modified. {@code lastHiddenState} equals folding this over all blocks (plus the final
+   * norm, if any).
+   *
+   * @param hook receives the activations of this block; may be null
+   */
+  public Matrix block(int index, Matrix x, TokenBatch batch, ActivationHook hook) {
+    java.util.Objects.checkIndex(index, network.blocks().size());
+    if (x.rows() != batch.batch() * batch.length() || x.cols() != network.width()) {
+      throw new InvalidArgumentException(ErrorCode.DIMENSION_MISMATCH, "block input is " + x.rows() + "x" + x.cols()
+          + " but the batch has " + batch.batch() * batch.length() + " rows of width " + network.width() + ".",
+          "Pass the embeddings or the output of the previous block for the same batch.");
+    }
+    return block(index, network.blocks().get(index), x, batch, hook);
+  }
+
+  /**
+   * Runs block {@code index} only as far as its activations need for calibration: the attention
+   * (hook: attention input, queries, keys, values, per-head outputs), the residual and norm, and
+   * the FFN up to its intermediate activations (hook: MLP input, FFN intermediate). The down
+   * projection, the second residual and norm, and {@link ActivationHook#blockOutput} are skipped,
+   * about a third of the FFN's cost. {@code x} is not modified.
+   */
+  public void observeBlock(int index, Matrix x, TokenBatch batch, ActivationHook hook) {
+    TransformerBlock block = network.blocks().get(index);
+    boolean pre = block.placement() == TransformerBlock.Placement.PRE;
+    if (hook != null) {
+      emit(hook, batch, x, (s, m) -> hook.blockInput(index, s, m));
+    }
+    Matrix attnIn = x;
+    if (pre) {
+      attnIn = x.copy();
+      norm(block.attentionNorm(), attnIn);
+    }
+    Matrix h = attention(index, block.attention(), attnIn, batch, hook);
+    compute.axpy(1.0, x, h);
+    if (pre) {
+      norm(block.mlpNorm(), h);
+    } else {
+      norm(block.attentionNorm(), h);
+    }
+    mlpActivations(index, block.mlp(), h, batch, hook);
+  }
+
+  /**
+   * Finishes block {@code index} from the per-head attention outputs of a previous run: the output
+   * projection, residual, norms and MLP of <em>this</em> network's block applied to {@code x} and
+   * {@code heads} ({@code B·L × heads·valueDim} of this block's kept heads, the layout of
+   * {@link ActivationHook#attentionHeads}). A head's output depends only on x and its own
+   * projections, so when heads are pruned without changing the kept ones this equals
+   * {@link #block} while skipping the Q/K/V projections and the scores: what sequential
+   * calibration needs to advance through a just-pruned block. Nothing passed in is modified.
+   */
+  public Matrix blockFromHeads(int index, Matrix x, Matrix heads, TokenBatch batch) {
+    TransformerBlock block = network.blocks().get(index);
+    Attention a = block.attention();
+    if (heads.rows() != x.rows() || heads.cols() != a.heads() * a.valueDim() || x.rows() != batch.batch() * batch.length()) {
+      throw new InvalidArgumentException(ErrorCode.DIMENSION_MISMATCH, "blockFromHeads: x is " + x.rows() + "x" + x.cols()
+          + ", heads " + heads.rows() + "x" + heads.cols() + ", block " + index + " has " + a.heads() + " heads of width "
+          + a.valueDim() + ".", "Pass the per-head outputs of this block's kept heads for the same rows as x.");
+    }
+    boolean pre = block.placement() == TransformerBlock.Placement.PRE;
+    Matrix h = linear(a.output(), heads);
+    compute.axpy(1.0, x, h);
+    Matrix mlpIn = h;
+    if (pre) {
+      mlpIn = h.copy();
+      norm(block.mlpNorm(), mlpIn);
+    } else {
+      norm(block.attentionNorm(), h);
+    }
+    Matrix out = mlp(index, block.mlp(), mlpIn, batch, null);
+    compute.axpy(1.0, h, out);
+    if (!pre) {
+      norm(block.mlpNorm(), out);
+    }
+    return out;
+  }
+
   // ---- embeddings ----------------------------------------------------------------------------
 
   private Matrix embed(TokenBatch batch) {
@@ -284,6 +376,11 @@ public final class TransformerForward {
   }
 
   private Matrix mlp(int index, Mlp mlp, Matrix x, TokenBatch batch, ActivationHook hook) {
+    return linear(mlp.down(), mlpActivations(index, mlp, x, batch, hook));
+  }
+
+  /** The FFN's intermediate activations (the input of the down projection). */
+  private Matrix mlpActivations(int index, Mlp mlp, Matrix x, TokenBatch batch, ActivationHook hook) {
     if (hook != null) {
       emit(hook, batch, x, (s, m) -> hook.mlpInput(index, s, m));
     }
@@ -313,7 +410,7 @@ public final class TransformerForward {
     if (hook != null) {
       emit(hook, batch, act, (s, m) -> hook.ffnIntermediate(index, s, m));
     }
-    return linear(mlp.down(), act);
+    return act;
   }
 
   private static void relu(Matrix m) {

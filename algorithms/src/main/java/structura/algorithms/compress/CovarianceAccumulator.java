@@ -1,0 +1,190 @@
+package structura.algorithms.compress;
+
+import java.util.Objects;
+import structura.api.DType;
+import structura.api.ErrorCode;
+import structura.api.InvalidArgumentException;
+import structura.api.Matrix;
+import structura.api.backend.Compute;
+import structura.api.backend.Transpose;
+
+/**
+ * Streaming second moments of activation rows: {@code G = Σ_t x_t x_tᵀ} (n × n), the column sums
+ * {@code s = Σ_t x_t} and the row count, accumulated in F64 without keeping the rows. Rows arrive
+ * in arbitrary-sized pieces ({@link #accept}), are copied into an F32 staging block of
+ * {@code chunkRows} rows (at most 4096), every full block's Gram {@code BᵀB} is one F32
+ * {@link Compute#gram} call, and the blocks' Grams are summed in F64. Within a block the F32 sums
+ * run over at most 4096 products (relative rounding about √4096·2⁻²⁴ ≈ 4e-6 typical), and the
+ * accumulation over many blocks, where F32 would lose digits, is in double; the F32 routine runs
+ * at twice the speed of the mixed F32→F64 one.
+ *
+ * <p>With {@code sketchRows > 0} the rows are first compressed by a CountSketch S (each row t is
+ * added, with a random sign, to one of {@code sketchRows} buckets): the Gram of the
+ * {@code sketchRows × n} sketch, {@code XᵀSᵀSX}, is an unbiased estimate of {@code XᵀX} whose
+ * cost no longer grows with the token count (Clarkson and Woodruff, STOC 2013). Column sums and
+ * the count stay exact.
+ *
+ * <p>Costs: exact, {@code N·n²} flops (N rows) and {@code n²} doubles; sketched, {@code N·n}
+ * flops while streaming plus {@code sketchRows·n²} at the end. Every accepted value is checked to
+ * be finite, so a NaN from a broken layer is reported where it enters (with the layer's name)
+ * rather than as a failed factorization later. Not thread-safe.
+ */
+public final class CovarianceAccumulator {
+  private final Compute compute;
+  private final String name;
+  private final int n;
+  private final int chunkRows;
+  private final Matrix gram;
+  private final double[] sums;
+  private final float[] stage;
+  private final Matrix chunkGram;
+  private int staged;
+  private long count;
+  private final float[] sketch;
+  private final int sketchRows;
+  private long hashState;
+
+  /**
+   * @param compute backend for the Gram products
+   * @param name what the rows are, for error messages (e.g. "block 3 FFN intermediate")
+   * @param n row width
+   * @param sketchRows 0 for the exact Gram, else the CountSketch size (at least n is sensible)
+   * @param seed CountSketch seed
+   */
+  public CovarianceAccumulator(Compute compute, String name, int n, int sketchRows, long seed) {
+    this.compute = Objects.requireNonNull(compute, "compute");
+    this.name = Objects.requireNonNull(name, "name");
+    if (n <= 0 || sketchRows < 0) {
+      throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT, "covariance of width " + n + " with sketch "
+          + sketchRows + ".", "Use a positive width and a sketch size >= 0.");
+    }
+    this.n = n;
+    this.sketchRows = sketchRows;
+    this.chunkRows = Math.max(64, Math.min(4096, (1 << 22) / n));
+    this.gram = Matrix.zeros(DType.F64, n, n);
+    this.sums = new double[n];
+    this.stage = sketchRows > 0 ? null : new float[chunkRows * n];
+    this.chunkGram = sketchRows > 0 ? null : Matrix.zeros(DType.F32, n, n);
+    this.sketch = sketchRows > 0 ? new float[Math.multiplyExact(sketchRows, n)] : null;
+    this.hashState = seed ^ 0x9E3779B97F4A7C15L;
+  }
+
+  /** Row width n. */
+  public int width() {
+    return n;
+  }
+
+  /** Rows accepted so far. */
+  public long count() {
+    return count;
+  }
+
+  /** Adds the rows of {@code rows} ({@code r × n}, F32, any view). Not modified. */
+  public void accept(Matrix rows) {
+    if (rows.cols() != n) {
+      throw new InvalidArgumentException(ErrorCode.DIMENSION_MISMATCH, name + ": rows of width " + rows.cols()
+          + " where " + n + " was expected.", "Feed rows of the layer this accumulator was made for.");
+    }
+    float[] a = rows.f32();
+    for (int i = 0; i < rows.rows(); i++) {
+      int src = rows.index(i, 0);
+      for (int j = 0; j < n; j++) {
+        float v = a[src + j];
+        if (!Float.isFinite(v)) {
+          throw new InvalidArgumentException(ErrorCode.INVALID_INPUT, name + ": activation " + v + " at row "
+              + (count + i) + ", column " + j + ".",
+              "The model produces non-finite activations on the calibration data; check the model file and the texts.");
+        }
+        sums[j] += v;
+      }
+      if (sketch != null) {
+        long h = nextHash();
+        int bucket = (int) Long.remainderUnsigned(h >>> 1, sketchRows);
+        float sign = (h & 1) == 0 ? 1f : -1f;
+        int dst = bucket * n;
+        for (int j = 0; j < n; j++) {
+          sketch[dst + j] += sign * a[src + j];
+        }
+      } else {
+        System.arraycopy(a, src, stage, staged * n, n);
+        if (++staged == chunkRows) {
+          flush();
+        }
+      }
+    }
+    count += rows.rows();
+  }
+
+  private long nextHash() {
+    // splitmix64: a fresh independent bucket and sign per row
+    long z = (hashState += 0x9E3779B97F4A7C15L);
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
+  }
+
+  private void flush() {
+    if (staged > 0) {
+      compute.gram(Transpose.T, 1.0, Matrix.wrap(stage, 0, staged, n, n), 0.0, chunkGram);
+      float[] c = chunkGram.f32();
+      double[] g = gram.f64();
+      for (int i = 0; i < c.length; i++) {
+        g[i] += c[i];
+      }
+      staged = 0;
+    }
+  }
+
+  /**
+   * The accumulated moments. Finishes pending work; the accumulator can keep accepting rows
+   * afterwards (the returned object does not change).
+   *
+   * @throws InvalidArgumentException if no rows were accepted
+   */
+  public Moments moments() {
+    if (count == 0) {
+      throw new InvalidArgumentException(ErrorCode.INVALID_INPUT, name + ": no calibration rows were seen.",
+          "Pass calibration texts that contain at least one token each.");
+    }
+    Matrix g;
+    if (sketch != null) {
+      g = Matrix.zeros(DType.F64, n, n);
+      compute.gram(Transpose.T, 1.0, Matrix.wrap(sketch, 0, sketchRows, n, n), 0.0, g);
+    } else {
+      flush();
+      g = gram.copy();
+    }
+    return new Moments(g, sums.clone(), count);
+  }
+
+  /**
+   * Second moments of N rows.
+   *
+   * @param gram {@code Σ x xᵀ}, n × n F64 (estimated when sketched)
+   * @param sums {@code Σ x}
+   * @param count N
+   */
+  public record Moments(Matrix gram, double[] sums, long count) {
+    /** The mean row {@code s/N}. */
+    public double[] mean() {
+      double[] m = sums.clone();
+      for (int i = 0; i < m.length; i++) {
+        m[i] /= count;
+      }
+      return m;
+    }
+
+    /** The centered scatter {@code Σ (x − μ)(x − μ)ᵀ = G − N μμᵀ}, a new n × n F64 matrix. */
+    public Matrix centeredScatter() {
+      int n = sums.length;
+      Matrix c = gram.copy();
+      double[] a = c.f64();
+      for (int i = 0; i < n; i++) {
+        for (int j = 0; j < n; j++) {
+          a[c.index(i, j)] -= sums[i] * sums[j] / count;
+        }
+      }
+      return c;
+    }
+  }
+}

@@ -1,0 +1,58 @@
+package structura.algorithms.compress;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Pruning with interpolative decompositions (Chee, Renz/Flynn, Damle and De Sa, "Model Preserving
+ * Compression for Neural Networks", NeurIPS 2022) applied to the fully connected FFN layers of a
+ * transformer: per block, a column ID of the FFN activations {@code Z ≈ Z[:, J]·T} (pivoted QR,
+ * here through the Gram route) keeps neurons J, and {@code W_down ← W_down·Tᵀ}. Blocks are
+ * processed in order on the activations of the already-pruned blocks. For a global budget the
+ * paper's iteration sizes the layers: repeatedly shrink the FFN whose candidate size
+ * {@code k' = ⌊step·k⌋} has the smallest {@code |R(k',k')/R(0,0)|} per unit of its cost, until the
+ * budget holds. Attention heads are not pruned (the paper has no attention); for plain FC and
+ * convolutional networks use {@code SequentialIdPruning}.
+ *
+ * <p>Options: {@code step} (default 0.9), {@code allocation-samples} (default 64),
+ * {@code intercept} (default false, as in the paper), {@code neuron-multiple} (default 1),
+ * {@code sketch}, {@code seed}.
+ */
+public final class IdPruneStrategy implements CompressionStrategy {
+  @Override
+  public String name() {
+    return "id-prune";
+  }
+
+  @Override
+  public String summary() {
+    return "prune FFN neurons by interpolative decomposition, folding the interpolation matrix into the down projection";
+  }
+
+  @Override
+  public Citation citation() {
+    return new Citation("J. Chee, M. Renz (Flynn), A. Damle, C. De Sa",
+        "Model Preserving Compression for Neural Networks", "NeurIPS 2022", "https://arxiv.org/abs/2108.00065");
+  }
+
+  @Override
+  public Map<String, String> optionHelp() {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("step", "size factor per iteration of the budget rule (default 0.9)");
+    m.put("allocation-samples", "texts in the allocation pass of the original model (default 64)");
+    m.put("intercept", "fold the dropped neurons' mean into the bias (default false, as in the paper)");
+    m.put("neuron-multiple", "keep FFN widths a multiple of this (default 1)");
+    m.put("sketch", "CountSketch rows for the FFN Gram matrices, 0 = exact (default 0)");
+    m.put("seed", "seed of the sketch (default 0)");
+    return m;
+  }
+
+  @Override
+  public CompressionResult compress(CompressionRequest request) {
+    Options o = new Options(name(), request.options(), optionHelp().keySet());
+    return PruningEngine.run(request, new PruningEngine.Settings(name(), citation(), false, o.bool("intercept", false),
+        PruningEngine.Allocation.PIVOT_RATIO_PER_COST, o.real("step", 0.9, 0.05, 0.999),
+        o.integer("neuron-multiple", 1, 1), o.integer("allocation-samples", 64, 1), o.integer("sketch", 0, 0),
+        o.integer("seed", 0, 0)));
+  }
+}

@@ -1,0 +1,356 @@
+package structura.algorithms.compress;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import structura.algorithms.nn.Pruning;
+import structura.api.DType;
+import structura.api.ErrorCode;
+import structura.api.InvalidArgumentException;
+import structura.api.Matrix;
+import structura.api.nn.Attention;
+import structura.api.nn.Linear;
+import structura.api.nn.Mlp;
+import structura.api.nn.TransformerBlock;
+import structura.api.nn.TransformerNetwork;
+
+/**
+ * The calibrate–select–correct loop shared by STAT and ID pruning of transformer blocks.
+ *
+ * <ol>
+ * <li><b>Allocation</b> (global budgets only): one pass of the <em>original</em> network over a
+ * sample of the calibration texts gives, per block, the output error of every head count
+ * ({@link HeadSelection}) and every neuron count ({@link NeuronSelection}). A greedy rule then
+ * removes, one at a time, the head or neuron group whose removal costs the least error per MAC
+ * (or parameter) saved, until the budget holds. Errors are normalised by the block input's
+ * centered energy, so blocks are compared on how much they perturb the residual stream.</li>
+ * <li><b>Sequential compression</b>: blocks in order; block i's statistics are taken on the
+ * outputs of the already-compressed blocks 0..i−1 (the original block i sees them), its heads and
+ * neurons are selected, the output projection and the down projection are corrected by least
+ * squares on the kept units, and the compressed block's outputs become the next block's inputs.</li>
+ * </ol>
+ * Cost: the allocation pass is one forward pass of the sample; the sequential stage two block
+ * evaluations per block (original and compressed) over all calibration batches; plus the
+ * selections (pivoted Cholesky f·k², per block) and the Gram matrices N·f² (or the sketch).
+ */
+final class PruningEngine {
+  /** How per-block sizes are chosen for a global budget. */
+  enum Allocation {
+    /** Least output error per unit of cost, over heads and neuron groups (STAT). */
+    OUTPUT_ERROR_PER_COST,
+    /** Chee et al.'s iteration: shrink the FFN with the least |R(k',k')/R(0,0)| / cost by a step fraction. */
+    PIVOT_RATIO_PER_COST
+  }
+
+  record Settings(String method, Citation citation, boolean pruneHeads, boolean centered, Allocation allocation,
+      double step, int neuronMultiple, int allocationSamples, int sketchRows, long seed) {}
+
+  private PruningEngine() {}
+
+  static CompressionResult run(CompressionRequest request, Settings s) {
+    Map<String, Double> stages = new LinkedHashMap<>();
+    TransformerNetwork original = request.network();
+    CalibrationData data = request.calibration();
+    checkCalibration(original, data);
+    MacModel macs = new MacModel(data.meanLength());
+    int blocks = original.depth();
+    int[] keepHeads = new int[blocks];
+    int[] keepNeurons = new int[blocks];
+    long t0 = System.nanoTime();
+    if (request.budget() instanceof Budget.KeepFractions k) {
+      for (int i = 0; i < blocks; i++) {
+        TransformerBlock b = original.blocks().get(i);
+        keepHeads[i] = s.pruneHeads() ? Math.max(1, (int) Math.ceil(k.heads() * b.attention().heads() - 1e-9))
+            : b.attention().heads();
+        keepNeurons[i] = roundNeurons((int) Math.ceil(k.neurons() * b.mlp().width() - 1e-9), b.mlp().width(),
+            s.neuronMultiple());
+      }
+    } else {
+      request.progress().stage("allocation pass (" + Math.min(data.texts(), s.allocationSamples()) + " texts, original model)");
+      allocate(request, s, macs, data.sample(s.allocationSamples()), keepHeads, keepNeurons);
+      stages.put("allocation", seconds(t0));
+    }
+    long t1 = System.nanoTime();
+    request.progress().stage("sequential compression (" + data.texts() + " texts, " + data.tokens() + " tokens)");
+    Calibrator cal = new Calibrator(request.compute(), original, data);
+    TransformerNetwork current = original;
+    List<CompressionReport.BlockReport> reports = new ArrayList<>();
+    for (int i = 0; i < blocks; i++) {
+      TransformerBlock b = original.blocks().get(i);
+      Attention a = b.attention();
+      Mlp m = b.mlp();
+      StatisticsHook hook = new StatisticsHook(request.compute(), i,
+          s.pruneHeads() ? EnumSet.of(StatisticsHook.Kind.HEADS, StatisticsHook.Kind.FFN, StatisticsHook.Kind.CACHE_HEADS)
+              : EnumSet.of(StatisticsHook.Kind.FFN, StatisticsHook.Kind.CACHE_HEADS),
+          a.heads() * a.valueDim(), m.width(), b.width(), a.heads(), a.headDim(), s.sketchRows(), s.seed() + i);
+      long tf = System.nanoTime();
+      cal.observe(current, i, hook);
+      long ts = System.nanoTime();
+      boolean centerAttention = s.centered() && a.output().bias() != null;
+      boolean centerFfn = s.centered() && m.down().bias() != null;
+      Attention newAttention = a;
+      int[] keptHeads = range(a.heads());
+      double attentionError = 0;
+      if (s.pruneHeads() && keepHeads[i] < a.heads()) {
+        var mom = hook.heads.moments();
+        HeadSelection hs = HeadSelection.of(request.compute(), centerAttention ? mom.centeredScatter() : mom.gram(), a.output().weight(),
+            a.heads(), a.valueDim());
+        int[] kept = hs.kept(keepHeads[i]);
+        keptHeads = kept;
+        var corr = hs.correction(kept, centerAttention ? mom.mean() : null, a.output().weight());
+        newAttention = Pruning.keepHeads(single(original, b), 0, kept).blocks().get(0).attention();
+        newAttention = new Attention(newAttention.heads(), newAttention.kvHeads(), newAttention.headDim(),
+            newAttention.valueDim(), newAttention.query(), newAttention.key(), newAttention.value(),
+            new Linear(corr.weight(), shifted(a.output().bias(), corr.biasDelta())), newAttention.scale(),
+            newAttention.causal(), newAttention.rotary());
+        attentionError = Math.sqrt(hs.error[keepHeads[i]] / Math.max(hs.error[0], 1e-300));
+      }
+      Mlp newMlp = m;
+      double ffnError = 0;
+      if (keepNeurons[i] < m.width()) {
+        var mom = hook.ffn.moments();
+        NeuronSelection ns = NeuronSelection.of(request.compute(), centerFfn ? mom.centeredScatter() : mom.gram(),
+            m.down().weight(), keepNeurons[i]);
+        int k = Math.min(keepNeurons[i], ns.rank());
+        var corr = ns.correction(k, centerFfn ? mom.mean() : null, m.down().weight());
+        Mlp sel = Pruning.keepNeurons(single(original, b), 0, corr.kept()).blocks().get(0).mlp();
+        newMlp = new Mlp(sel.up(), sel.gate(), new Linear(corr.weight(), shifted(m.down().bias(), corr.biasDelta())),
+            sel.activation());
+        ffnError = Math.sqrt(ns.error[k] / Math.max(ns.error[0], 1e-300));
+      }
+      TransformerBlock nb = new TransformerBlock(newAttention, newMlp, b.attentionNorm(), b.mlpNorm(), b.placement());
+      current = replace(current, i, nb);
+      long ta = System.nanoTime();
+      cal.advanceFromHeads(current, i, hook.cachedHeads, keptHeads, a.valueDim());
+      long te = System.nanoTime();
+      reports.add(new CompressionReport.BlockReport(i, a.heads(), newAttention.heads(), a.headDim(),
+          newAttention.headDim(), a.valueDim(), newAttention.valueDim(), m.width(), newMlp.width(), attentionError,
+          ffnError));
+      request.progress().block(i, blocks, String.format(java.util.Locale.ROOT,
+          "heads %d -> %d, neurons %d -> %d, rel. error attention %.4f, FFN %.4f (observe %.1f s, select %.1f s, advance %.1f s)",
+          a.heads(), newAttention.heads(), m.width(), newMlp.width(), attentionError, ffnError, (ts - tf) / 1e9,
+          (ta - ts) / 1e9, (te - ta) / 1e9));
+    }
+    stages.put("sequential compression", seconds(t1));
+    return new CompressionResult(current, report(request, s.method(), s.citation(), original, current, reports, stages));
+  }
+
+  // ---- allocation ----------------------------------------------------------------------------
+
+  private static void allocate(CompressionRequest request, Settings s, MacModel macs, CalibrationData sample,
+      int[] keepHeads, int[] keepNeurons) {
+    TransformerNetwork net = request.network();
+    int blocks = net.depth();
+    boolean params = request.budget() instanceof Budget.ParameterFraction;
+    double[][] headErr = new double[blocks][];
+    double[][] neuronErr = new double[blocks][];
+    double[][] ratio = new double[blocks][];
+    Calibrator cal = new Calibrator(request.compute(), net, sample);
+    for (int i = 0; i < blocks; i++) {
+      TransformerBlock b = net.blocks().get(i);
+      Attention a = b.attention();
+      Mlp m = b.mlp();
+      EnumSet<StatisticsHook.Kind> kinds = EnumSet.of(StatisticsHook.Kind.FFN, StatisticsHook.Kind.ATTENTION_INPUT);
+      if (s.pruneHeads()) {
+        kinds.add(StatisticsHook.Kind.HEADS);
+      }
+      StatisticsHook hook = new StatisticsHook(request.compute(), i, kinds, a.heads() * a.valueDim(), m.width(),
+          b.width(), a.heads(), a.headDim(), s.sketchRows(), s.seed() + 1000 + i);
+      long tf = System.nanoTime();
+      cal.advance(net, i, hook);
+      long ts = System.nanoTime();
+      double energy = trace(hook.attentionInput.moments().centeredScatter());
+      if (s.pruneHeads()) {
+        var mom = hook.heads.moments();
+        boolean c = s.centered() && a.output().bias() != null;
+        HeadSelection hs = HeadSelection.of(request.compute(), c ? mom.centeredScatter() : mom.gram(), a.output().weight(), a.heads(),
+            a.valueDim());
+        headErr[i] = scaled(hs.error, energy);
+      }
+      var mom = hook.ffn.moments();
+      boolean c = s.centered() && m.down().bias() != null;
+      NeuronSelection ns = NeuronSelection.of(request.compute(), c ? mom.centeredScatter() : mom.gram(),
+          m.down().weight(), m.width());
+      double[] e = new double[m.width() + 1];
+      double[] r = new double[m.width() + 1];
+      for (int k = 0; k <= m.width(); k++) {
+        e[k] = ns.error[Math.min(k, ns.rank())] / energy;
+        r[k] = k < ns.rank() ? ns.ratio[k] : 0;
+      }
+      neuronErr[i] = e;
+      ratio[i] = r;
+      request.progress().block(i, blocks, String.format(java.util.Locale.ROOT,
+          "error curves of heads and neurons (forward and statistics %.1f s, selection %.1f s)", (ts - tf) / 1e9,
+          (System.nanoTime() - ts) / 1e9));
+    }
+    double[] headCost = new double[blocks];
+    double[] neuronCost = new double[blocks];
+    double total = 0;
+    double fixed = 0;
+    for (int i = 0; i < blocks; i++) {
+      TransformerBlock b = net.blocks().get(i);
+      Attention a = b.attention();
+      headCost[i] = params ? (double) a.parameterCount() / a.heads() : macs.perHead(a);
+      neuronCost[i] = params ? (double) b.mlp().parameterCount() / b.mlp().width() : macs.perNeuron(b.mlp());
+      double blockCost = params ? b.parameterCount() : macs.block(b);
+      total += blockCost;
+      fixed += blockCost - a.heads() * headCost[i] - b.mlp().width() * neuronCost[i];
+      keepHeads[i] = a.heads();
+      keepNeurons[i] = b.mlp().width();
+    }
+    double target = request.budget().globalFraction() * total;
+    double minimum = fixed;
+    for (int i = 0; i < blocks; i++) {
+      TransformerBlock b = net.blocks().get(i);
+      minimum += (s.pruneHeads() ? 1 : b.attention().heads()) * headCost[i]
+          + minNeurons(b.mlp().width(), s.neuronMultiple()) * neuronCost[i];
+    }
+    if (target < minimum - 1e-9 * total) {
+      throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT, String.format(java.util.Locale.ROOT,
+          "%s cannot reach %.4f of the %s: keeping one head%s and %s neurons per block still costs %.4f.",
+          s.method(), request.budget().globalFraction(), params ? "block parameters" : "block MACs",
+          s.pruneHeads() ? "" : " (heads are not pruned by this method, all kept)",
+          s.neuronMultiple() > 1 ? String.valueOf(s.neuronMultiple()) : "1", minimum / total),
+          String.format(java.util.Locale.ROOT, "Use --target %.4f or more.", Math.ceil(minimum / total * 1e4) / 1e4));
+    }
+    double cost = total;
+    while (cost > target) {
+      int bestBlock = -1;
+      boolean bestIsHead = false;
+      int bestNewNeurons = -1;
+      double bestScore = Double.POSITIVE_INFINITY;
+      for (int i = 0; i < blocks; i++) {
+        int f = net.blocks().get(i).mlp().width();
+        if (s.pruneHeads() && keepHeads[i] > 1) {
+          double score = (headErr[i][keepHeads[i] - 1] - headErr[i][keepHeads[i]]) / headCost[i];
+          if (score < bestScore) {
+            bestScore = score;
+            bestBlock = i;
+            bestIsHead = true;
+          }
+        }
+        int kn = keepNeurons[i];
+        int min = minNeurons(f, s.neuronMultiple());
+        if (kn > min) {
+          int next = s.allocation() == Allocation.PIVOT_RATIO_PER_COST
+              ? roundNeurons((int) Math.floor(s.step() * kn), f, s.neuronMultiple())
+              : kn - Math.max(1, s.neuronMultiple());
+          next = Math.max(min, Math.min(next, kn - 1));
+          double score = s.allocation() == Allocation.PIVOT_RATIO_PER_COST
+              ? ratio[i][next] / (kn * neuronCost[i])
+              : (neuronErr[i][next] - neuronErr[i][kn]) / ((kn - next) * neuronCost[i]);
+          if (score < bestScore) {
+            bestScore = score;
+            bestBlock = i;
+            bestIsHead = false;
+            bestNewNeurons = next;
+          }
+        }
+      }
+      if (bestBlock < 0) {
+        break; // everything at its minimum; the check above says the target is reachable
+      }
+      if (bestIsHead) {
+        keepHeads[bestBlock]--;
+        cost -= headCost[bestBlock];
+      } else {
+        cost -= (keepNeurons[bestBlock] - bestNewNeurons) * neuronCost[bestBlock];
+        keepNeurons[bestBlock] = bestNewNeurons;
+      }
+    }
+  }
+
+  private static double[] scaled(double[] e, double energy) {
+    double[] out = e.clone();
+    for (int i = 0; i < out.length; i++) {
+      out[i] /= energy;
+    }
+    return out;
+  }
+
+  private static double trace(Matrix m) {
+    double t = 0;
+    for (int i = 0; i < m.rows(); i++) {
+      t += m.get(i, i);
+    }
+    return Math.max(t, 1e-300);
+  }
+
+  static int minNeurons(int f, int multiple) {
+    return Math.min(f, Math.max(1, multiple));
+  }
+
+  static int roundNeurons(int k, int f, int multiple) {
+    if (multiple <= 1 || k >= f) {
+      return Math.max(1, Math.min(k, f));
+    }
+    int r = (int) Math.round((double) k / multiple) * multiple;
+    return Math.max(minNeurons(f, multiple), Math.min(f, r));
+  }
+
+  // ---- checks, helpers, report ---------------------------------------------------------------
+
+  static void checkCalibration(TransformerNetwork net, CalibrationData data) {
+    int widest = 0;
+    for (TransformerBlock b : net.blocks()) {
+      widest = Math.max(widest, Math.max(b.mlp().width(), b.attention().heads() * b.attention().valueDim()));
+    }
+    if (data.tokens() < widest) {
+      throw new InvalidArgumentException(ErrorCode.INVALID_INPUT, "the calibration set has " + data.tokens()
+          + " tokens in " + data.texts() + " texts, fewer than the " + widest
+          + " activations per layer it has to determine.",
+          "Pass more calibration texts: at least " + widest + " tokens, and preferably 100x that (for example 512 texts).");
+    }
+  }
+
+  static TransformerNetwork single(TransformerNetwork net, TransformerBlock b) {
+    return new TransformerNetwork(net.family(), net.embeddings(), List.of(b), net.finalNorm(), net.lmHead(), Map.of());
+  }
+
+  static TransformerNetwork replace(TransformerNetwork net, int index, TransformerBlock block) {
+    List<TransformerBlock> blocks = new ArrayList<>(net.blocks());
+    blocks.set(index, block);
+    return new TransformerNetwork(net.family(), net.embeddings(), blocks, net.finalNorm(), net.lmHead(), net.metadata());
+  }
+
+  static Matrix shifted(Matrix bias, double[] delta) {
+    if (bias == null) {
+      return null;
+    }
+    Matrix out = Matrix.zeros(DType.F32, 1, bias.cols());
+    for (int j = 0; j < bias.cols(); j++) {
+      out.set(0, j, bias.get(0, j) + delta[j]);
+    }
+    return out;
+  }
+
+  static double seconds(long start) {
+    return (System.nanoTime() - start) / 1e9;
+  }
+
+  static CompressionReport report(CompressionRequest request, String method, Citation citation, TransformerNetwork before,
+      TransformerNetwork after, List<CompressionReport.BlockReport> blocks, Map<String, Double> stages) {
+    MacModel macs = new MacModel(request.calibration().meanLength());
+    return new CompressionReport(method, citation.toString(), request.compute().backendId(), describe(request.budget()),
+        before.parameterCount(), after.parameterCount(), MacModel.blockParameters(before), MacModel.blockParameters(after),
+        macs.network(before), macs.network(after), macs.sequenceLength(), request.calibration().texts(),
+        request.calibration().tokens(), blocks, stages);
+  }
+
+  static String describe(Budget b) {
+    return switch (b) {
+      case Budget.MacFraction m -> "MACs " + m.fraction();
+      case Budget.ParameterFraction p -> "parameters " + p.fraction();
+      case Budget.KeepFractions k -> "keep heads " + k.heads() + ", neurons " + k.neurons();
+    };
+  }
+
+  static int[] range(int n) {
+    int[] r = new int[n];
+    Arrays.setAll(r, i -> i);
+    return r;
+  }
+}

@@ -1,0 +1,62 @@
+package structura.algorithms.compress;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * STAT (Flynn, Wang, Alvarez, De Sa and Damle, "STAT: Shrinking Transformers After Training",
+ * arXiv:2406.00061): prunes attention heads and FFN neurons of every block without fine-tuning,
+ * correcting the next layer. Per block, on calibration activations that already pass through the
+ * compressed earlier blocks: heads by block-pivoted QR of the per-head outputs with the output
+ * projection refitted by least squares on the kept heads ({@link HeadSelection}); neurons by an
+ * interpolative decomposition of the FFN activations with the interpolation matrix folded into
+ * the down projection ({@link NeuronSelection}). Per-block sizes for a MAC or parameter budget by
+ * the least output error per MAC removed ({@link PruningEngine}).
+ *
+ * <p><b>Deviations</b> (STAT's code was not available; see docs/compression.md): statistics are
+ * Gram matrices accumulated in F64 (the ID from pivoted Cholesky of XᵀX equals the pivoted QR of X
+ * in exact arithmetic), optionally CountSketched; the corrections include an intercept (the
+ * dropped units' mean is folded into the bias), switchable with {@code intercept=false}; the FFN
+ * statistics of block i are taken with its attention unpruned.
+ *
+ * <p>Options: {@code allocation-samples} (texts in the allocation pass, default 64),
+ * {@code intercept} (default true), {@code neuron-multiple} (keep neuron counts a multiple of
+ * this, default 16, for GEMM-friendly shapes), {@code sketch} (CountSketch rows for the FFN Gram,
+ * default 0 = exact), {@code seed}.
+ */
+public final class StatStrategy implements CompressionStrategy {
+  @Override
+  public String name() {
+    return "stat";
+  }
+
+  @Override
+  public String summary() {
+    return "prune attention heads (block-pivoted QR) and FFN neurons (interpolative decomposition), correcting the next layer";
+  }
+
+  @Override
+  public Citation citation() {
+    return new Citation("M. Flynn, A. Wang, D. E. Alvarez, C. De Sa, A. Damle",
+        "STAT: Shrinking Transformers After Training", "arXiv:2406.00061, 2024", "https://arxiv.org/abs/2406.00061");
+  }
+
+  @Override
+  public Map<String, String> optionHelp() {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("allocation-samples", "texts in the allocation pass of the original model (default 64)");
+    m.put("intercept", "fold the dropped units' mean into the bias (default true)");
+    m.put("neuron-multiple", "keep FFN widths a multiple of this (default 16)");
+    m.put("sketch", "CountSketch rows for the FFN Gram matrices, 0 = exact (default 0)");
+    m.put("seed", "seed of the sketch (default 0)");
+    return m;
+  }
+
+  @Override
+  public CompressionResult compress(CompressionRequest request) {
+    Options o = new Options(name(), request.options(), optionHelp().keySet());
+    return PruningEngine.run(request, new PruningEngine.Settings(name(), citation(), true, o.bool("intercept", true),
+        PruningEngine.Allocation.OUTPUT_ERROR_PER_COST, 0.9, o.integer("neuron-multiple", 16, 1),
+        o.integer("allocation-samples", 64, 1), o.integer("sketch", 0, 0), o.integer("seed", 0, 0)));
+  }
+}

@@ -1,0 +1,183 @@
+package structura.algorithms.compress;
+
+import structura.algorithms.nn.ActivationHook;
+import structura.api.Matrix;
+import structura.api.backend.Compute;
+
+/**
+ * An {@link ActivationHook} that streams the activations of one block into
+ * {@link CovarianceAccumulator}s: the per-head attention outputs (input of the output
+ * projection), the FFN intermediate activations (input of the down projection), and optionally
+ * the attention input, the per-head queries and keys (MoDeGPT) and the block-influence score
+ * (mean of 1 − cos between block input and output rows). Padding rows are never passed
+ * ({@link ActivationHook#realTokensOnly()}).
+ */
+final class StatisticsHook implements ActivationHook {
+  final int block;
+  final CovarianceAccumulator heads;
+  final CovarianceAccumulator ffn;
+  final CovarianceAccumulator attentionInput;
+  final CovarianceAccumulator[] queries;
+  final CovarianceAccumulator[] keys;
+  private final boolean influence;
+  private double cosineGapSum;
+  private long cosineCount;
+  private final boolean cacheHeads;
+  private final int headsWidth;
+  /** Per batch, when caching: all B·L rows of the per-head outputs, for {@link Calibrator#advanceFromHeads}. */
+  final java.util.List<Matrix> cachedHeads = new java.util.ArrayList<>();
+  private structura.algorithms.nn.TokenBatch batch;
+  private final java.util.List<Matrix> pendingInputs = new java.util.ArrayList<>();
+
+  /**
+   * @param what which statistics to keep
+   * @param widths heads·valueDim, FFN width, model width d, heads, headDim
+   */
+  StatisticsHook(Compute compute, int block, java.util.Set<Kind> what, int headsWidth, int ffnWidth, int d, int heads,
+      int headDim, int sketchRows, long seed) {
+    this.block = block;
+    String p = "block " + block + " ";
+    this.heads = what.contains(Kind.HEADS) ? new CovarianceAccumulator(compute, p + "attention heads", headsWidth, 0, seed) : null;
+    this.ffn = what.contains(Kind.FFN)
+        ? new CovarianceAccumulator(compute, p + "FFN intermediate", ffnWidth, sketchRows, seed + 1) : null;
+    this.attentionInput = what.contains(Kind.ATTENTION_INPUT)
+        ? new CovarianceAccumulator(compute, p + "attention input", d, 0, seed + 2) : null;
+    if (what.contains(Kind.QUERY_KEY)) {
+      queries = new CovarianceAccumulator[heads];
+      keys = new CovarianceAccumulator[heads];
+      for (int h = 0; h < heads; h++) {
+        queries[h] = new CovarianceAccumulator(compute, p + "queries of head " + h, headDim, 0, seed);
+        keys[h] = new CovarianceAccumulator(compute, p + "keys of head " + h, headDim, 0, seed);
+      }
+    } else {
+      queries = null;
+      keys = null;
+    }
+    this.influence = what.contains(Kind.INFLUENCE);
+    this.cacheHeads = what.contains(Kind.CACHE_HEADS);
+    this.headsWidth = headsWidth;
+  }
+
+  /** With head caching every row (padding included) arrives, and statistics filter real tokens themselves. */
+  @Override
+  public boolean realTokensOnly() {
+    return !cacheHeads;
+  }
+
+  /** Called by the calibrator before each batch. */
+  void startBatch(structura.algorithms.nn.TokenBatch b) {
+    this.batch = b;
+    if (cacheHeads) {
+      cachedHeads.add(Matrix.zeros(structura.api.DType.F32, b.batch() * b.length(), headsWidth));
+    }
+  }
+
+  /** The real-token rows of one sequence's rows (all of them when the forward pass already filtered). */
+  private Matrix real(int sequence, Matrix rows) {
+    if (!cacheHeads) {
+      return rows;
+    }
+    int len = batch.length();
+    int[] mask = batch.attentionMask();
+    int count = batch.validTokens(sequence);
+    if (count == len) {
+      return rows;
+    }
+    Matrix g = Matrix.zeros(structura.api.DType.F32, count, rows.cols());
+    int r = 0;
+    for (int t = 0; t < len; t++) {
+      if (mask[sequence * len + t] == 1) {
+        g.view(r++, 0, 1, rows.cols()).copyFrom(rows.view(t, 0, 1, rows.cols()));
+      }
+    }
+    return g;
+  }
+
+  /** Statistics a hook can keep. */
+  enum Kind { HEADS, FFN, ATTENTION_INPUT, QUERY_KEY, INFLUENCE, CACHE_HEADS }
+
+  @Override
+  public void attentionHeads(int b, int sequence, Matrix rows) {
+    if (cacheHeads) {
+      int len = batch.length();
+      cachedHeads.get(cachedHeads.size() - 1).view(sequence * len, 0, len, rows.cols()).copyFrom(rows);
+    }
+    if (heads != null) {
+      heads.accept(real(sequence, rows));
+    }
+  }
+
+  @Override
+  public void ffnIntermediate(int b, int sequence, Matrix rows) {
+    if (ffn != null) {
+      ffn.accept(real(sequence, rows));
+    }
+  }
+
+  @Override
+  public void attentionInput(int b, int sequence, Matrix rows) {
+    if (attentionInput != null) {
+      attentionInput.accept(real(sequence, rows));
+    }
+  }
+
+  @Override
+  public void queries(int b, int sequence, Matrix rows) {
+    if (queries != null) {
+      split(queries, real(sequence, rows));
+    }
+  }
+
+  @Override
+  public void keys(int b, int sequence, Matrix rows) {
+    if (keys != null) {
+      split(keys, real(sequence, rows));
+    }
+  }
+
+  private static void split(CovarianceAccumulator[] acc, Matrix rows) {
+    int w = acc[0].width();
+    for (int h = 0; h < acc.length; h++) {
+      acc[h].accept(rows.view(0, h * w, rows.rows(), w));
+    }
+  }
+
+  @Override
+  public void blockInput(int b, int sequence, Matrix rows) {
+    if (influence) {
+      // the forward pass emits every sequence's input before any output
+      if (sequence == 0) {
+        pendingInputs.clear();
+      }
+      pendingInputs.add(real(sequence, rows).copy());
+    }
+  }
+
+  @Override
+  public void blockOutput(int b, int sequence, Matrix rows) {
+    if (!influence) {
+      return;
+    }
+    Matrix in = pendingInputs.get(sequence);
+    rows = real(sequence, rows);
+    for (int i = 0; i < rows.rows(); i++) {
+      double dot = 0;
+      double nx = 0;
+      double ny = 0;
+      for (int j = 0; j < rows.cols(); j++) {
+        double x = in.get(i, j);
+        double y = rows.get(i, j);
+        dot += x * y;
+        nx += x * x;
+        ny += y * y;
+      }
+      cosineGapSum += 1 - dot / Math.max(Math.sqrt(nx * ny), 1e-30);
+      cosineCount++;
+    }
+  }
+
+  /** Block influence: the mean over tokens of {@code 1 − cos(x, block(x))} (Men et al., ShortGPT; used by MoDeGPT). */
+  double influence() {
+    return cosineCount == 0 ? Double.NaN : cosineGapSum / cosineCount;
+  }
+}

@@ -1,0 +1,348 @@
+package structura.cli;
+
+import com.google.gson.GsonBuilder;
+import jakarta.inject.Inject;
+import jakarta.inject.Provider;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import structura.algorithms.compress.Budget;
+import structura.algorithms.compress.CalibrationData;
+import structura.algorithms.compress.CompressionReport;
+import structura.algorithms.compress.CompressionRequest;
+import structura.algorithms.compress.CompressionResult;
+import structura.algorithms.compress.CompressionStrategies;
+import structura.algorithms.compress.CompressionStrategy;
+import structura.algorithms.compress.ProgressListener;
+import structura.api.ErrorCode;
+import structura.api.InvalidArgumentException;
+import structura.api.backend.BackendSelection;
+import structura.api.backend.Compute;
+import structura.api.nn.TransformerNetwork;
+import structura.formats.LabeledText;
+import structura.formats.ModelZoo;
+import structura.formats.OnnxModels;
+import structura.formats.OnnxWriter;
+import structura.formats.Safetensors;
+import structura.formats.TextCorpus;
+import structura.formats.TextTokenizer;
+
+/**
+ * {@code structura compress}: loads a transformer, tokenizes calibration texts, runs a
+ * {@link CompressionStrategy} to a budget, and writes the compressed model (ONNX or safetensors)
+ * atomically next to a report. The input model is only read.
+ */
+@Command(name = "compress", exitCodeOnInvalidInput = ExitCodes.USAGE, sortOptions = false,
+    description = {"Compress a transformer without fine-tuning and write it as ONNX or safetensors.",
+        "Methods: stat, id-prune, modegpt, svd, magnitude (see --list-methods)."})
+final class CompressCommand implements Callable<Integer> {
+  private final Provider<BackendSelection> selection;
+
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--model", paramLabel = "MODEL",
+      description = "Zoo name (all-minilm-l6-v2, bge-small-en-v15), a BERT-family .onnx file, or a safetensors directory.")
+  String model;
+
+  @Option(names = "--method", paramLabel = "NAME", defaultValue = "stat", description = "Compression method (default ${DEFAULT-VALUE}).")
+  String method;
+
+  @Option(names = "--target", paramLabel = "FRACTION",
+      description = "Fraction of the block MACs (or parameters, with --target-kind params) to keep, e.g. 0.5.")
+  Double target;
+
+  @Option(names = "--target-kind", paramLabel = "macs|params", defaultValue = "macs",
+      description = "What --target counts (default ${DEFAULT-VALUE}).")
+  String targetKind;
+
+  @Option(names = "--keep-heads", paramLabel = "FRACTION", description = "Per-block fraction of heads to keep (instead of --target).")
+  Double keepHeads;
+
+  @Option(names = "--keep-neurons", paramLabel = "FRACTION", description = "Per-block fraction of FFN neurons to keep (instead of --target).")
+  Double keepNeurons;
+
+  @Option(names = "--calibration", paramLabel = "FILE",
+      description = "Calibration texts: one per line, or JSON lines with a \"text\" field.")
+  Path calibration;
+
+  @Option(names = "--samples", paramLabel = "N", defaultValue = "512", description = "Calibration texts to use, from the start of the file (default ${DEFAULT-VALUE}).")
+  int samples;
+
+  @Option(names = "--max-length", paramLabel = "TOKENS", defaultValue = "128", description = "Truncate texts to this many tokens (default ${DEFAULT-VALUE}).")
+  int maxLength;
+
+  @Option(names = "--batch-size", paramLabel = "N", defaultValue = "32", description = "Texts per calibration batch (default ${DEFAULT-VALUE}).")
+  int batchSize;
+
+  @Option(names = "--tokenizer", paramLabel = "FILE", description = "tokenizer.json, when the model has none beside it.")
+  Path tokenizer;
+
+  @Option(names = {"-o", "--option"}, paramLabel = "KEY=VALUE", description = "Method option (repeatable); see --list-methods.")
+  Map<String, String> options = new LinkedHashMap<>();
+
+  @Option(names = "--out", paramLabel = "PATH", description = "Output: a .onnx file, or a directory for safetensors.")
+  Path out;
+
+  @Option(names = "--report", paramLabel = "FILE", description = "Also write the report as JSON.")
+  Path reportFile;
+
+  @Option(names = "--plot", paramLabel = "FILE.png", description = "Also draw kept heads and neurons per block as a PNG.")
+  Path plot;
+
+  @Option(names = "--list-methods", description = "List the compression methods, their options and citations, and exit.")
+  boolean listMethods;
+
+  @Inject
+  CompressCommand(Provider<BackendSelection> selection) {
+    this.selection = selection;
+  }
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    if (listMethods) {
+      for (CompressionStrategy s : CompressionStrategies.all()) {
+        out.printf("%-10s %s%n           %s%n", s.name(), s.summary(), s.citation());
+        s.optionHelp().forEach((k, v) -> out.printf("           -o %s=...  %s%n", k, v));
+      }
+      return ExitCodes.OK;
+    }
+    Budget budget = budget();
+    require(model != null, "--model is required");
+    require(calibration != null, "--calibration is required");
+    require(this.out != null, "--out is required");
+    require(samples >= 1, "--samples must be at least 1");
+    require(maxLength >= 2, "--max-length must be at least 2");
+    require(batchSize >= 1, "--batch-size must be at least 1");
+    CompressionStrategy strategy = CompressionStrategies.byName(method);
+    PrintWriter err = spec.commandLine().getErr();
+    long start = System.nanoTime();
+    Map<String, Double> stages = new LinkedHashMap<>();
+
+    ModelZoo.Resolved resolved = ModelZoo.resolve(model);
+    Path outPath = this.out.toAbsolutePath().normalize();
+    if (outPath.equals(resolved.model().toAbsolutePath().normalize())) {
+      throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT, "--out is the input model " + outPath + ".",
+          "Write the compressed model to another path; the input is never modified.");
+    }
+    boolean onnxOut = outPath.getFileName().toString().endsWith(".onnx");
+    Path tokenizerFile = tokenizer != null ? tokenizer : resolved.tokenizer().orElseThrow(() ->
+        new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT, "no tokenizer.json found for " + model + ".",
+            "Pass --tokenizer path/to/tokenizer.json."));
+    long t = System.nanoTime();
+    TransformerNetwork network = resolved.kind() == ModelZoo.Kind.ONNX ? OnnxModels.readBert(resolved.model())
+        : Safetensors.read(resolved.model());
+    stages.put("load model", secondsSince(t));
+
+    t = System.nanoTime();
+    List<LabeledText> texts = TextCorpus.read(calibration);
+    List<int[]> ids = new ArrayList<>();
+    int padId;
+    try (TextTokenizer tok = TextTokenizer.load(tokenizerFile, maxLength)) {
+      padId = tok.padId();
+      for (LabeledText lt : texts.subList(0, Math.min(samples, texts.size()))) {
+        ids.add(tok.ids(lt.text()));
+      }
+    }
+    CalibrationData data = CalibrationData.of(ids, batchSize, padId);
+    stages.put("tokenize", secondsSince(t));
+    if (texts.size() < samples) {
+      err.printf("structura: note: %s has %d texts, fewer than --samples %d; using all of them.%n", calibration,
+          texts.size(), samples);
+    }
+
+    BackendSelection chosen = selection.get();
+    CompressionResult result;
+    try (Compute compute = chosen.open()) {
+      err.printf("Compressing %s (%d blocks, %,d parameters) with %s to %s on backend %s; calibration %d texts, %,d tokens (mean %.1f).%n",
+          model, network.depth(), network.parameterCount(), strategy.name(), describe(budget), compute.backendId(),
+          data.texts(), data.tokens(), data.meanLength());
+      err.flush();
+      result = strategy.compress(new CompressionRequest(network, data, budget, compute, options, new Progress(err)));
+    }
+    t = System.nanoTime();
+    writeModel(result.network(), outPath, onnxOut, tokenizerFile);
+    stages.put("write", secondsSince(t));
+    Map<String, Double> allStages = new LinkedHashMap<>(stages);
+    allStages.putAll(result.report().stageSeconds());
+    allStages.put("total", secondsSince(start));
+    CompressionReport report = new CompressionReport(result.report().method(), result.report().citation(),
+        result.report().backend(), result.report().budget(), result.report().parametersBefore(),
+        result.report().parametersAfter(), result.report().blockParametersBefore(), result.report().blockParametersAfter(),
+        result.report().macsBefore(), result.report().macsAfter(), result.report().sequenceLength(),
+        result.report().calibrationTexts(), result.report().calibrationTokens(), result.report().blocks(), allStages);
+    print(out, report, outPath);
+    if (reportFile != null) {
+      writeAtomically(reportFile, new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create()
+          .toJson(report).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      out.println("Report: " + reportFile);
+    }
+    if (plot != null) {
+      WidthPlot.write(report, plot);
+      out.println("Plot: " + plot);
+    }
+    return ExitCodes.OK;
+  }
+
+  private Budget budget() {
+    if (listMethods) {
+      return null;
+    }
+    if (target != null && (keepHeads != null || keepNeurons != null)) {
+      throw new ParameterException(spec.commandLine(), "give either --target or --keep-heads/--keep-neurons, not both");
+    }
+    if (target != null) {
+      return switch (targetKind.toLowerCase(Locale.ROOT)) {
+        case "macs" -> new Budget.MacFraction(target);
+        case "params", "parameters" -> new Budget.ParameterFraction(target);
+        default -> throw new ParameterException(spec.commandLine(), "--target-kind must be macs or params, got " + targetKind);
+      };
+    }
+    if (keepHeads != null || keepNeurons != null) {
+      return new Budget.KeepFractions(keepHeads == null ? 1 : keepHeads, keepNeurons == null ? 1 : keepNeurons);
+    }
+    throw new ParameterException(spec.commandLine(), "give a budget: --target 0.5, or --keep-heads/--keep-neurons");
+  }
+
+  private void require(boolean ok, String message) {
+    if (!ok) {
+      throw new ParameterException(spec.commandLine(), message);
+    }
+  }
+
+  private static String describe(Budget b) {
+    return switch (b) {
+      case Budget.MacFraction m -> String.format(Locale.ROOT, "%.0f%% of the MACs", 100 * m.fraction());
+      case Budget.ParameterFraction p -> String.format(Locale.ROOT, "%.0f%% of the block parameters", 100 * p.fraction());
+      case Budget.KeepFractions k -> String.format(Locale.ROOT, "keep %.0f%% of heads and %.0f%% of neurons per block",
+          100 * k.heads(), 100 * k.neurons());
+    };
+  }
+
+  /** Writes next to the target and moves into place, so a failed run leaves no partial output. */
+  private static void writeModel(TransformerNetwork net, Path target, boolean onnx, Path tokenizerFile) {
+    try {
+      Path parent = target.getParent();
+      Files.createDirectories(parent);
+      Path tmp = onnx ? Files.createTempFile(parent, target.getFileName().toString(), ".part")
+          : Files.createTempDirectory(parent, target.getFileName().toString() + ".part");
+      try {
+        if (onnx) {
+          OnnxWriter.write(net, tmp);
+        } else {
+          Safetensors.write(net, tmp);
+          Files.copy(tokenizerFile, tmp.resolve("tokenizer.json"), StandardCopyOption.REPLACE_EXISTING);
+          if (Files.isDirectory(target)) {
+            deleteTree(target);
+          }
+        }
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      } finally {
+        if (Files.exists(tmp)) {
+          deleteTree(tmp);
+        }
+      }
+      if (onnx) {
+        Path tok = parent.resolve("tokenizer.json");
+        if (!Files.exists(tok)) {
+          Files.copy(tokenizerFile, tok);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
+    }
+  }
+
+  static void writeAtomically(Path file, byte[] bytes) {
+    try {
+      Path abs = file.toAbsolutePath();
+      Files.createDirectories(abs.getParent());
+      Path tmp = Files.createTempFile(abs.getParent(), abs.getFileName().toString(), ".part");
+      try {
+        Files.write(tmp, bytes);
+        Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      } finally {
+        Files.deleteIfExists(tmp);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void deleteTree(Path p) throws IOException {
+    if (!Files.exists(p)) {
+      return;
+    }
+    try (var walk = Files.walk(p)) {
+      for (Path q : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(q);
+      }
+    }
+  }
+
+  private static void print(PrintWriter out, CompressionReport r, Path outPath) {
+    out.printf(Locale.ROOT, "%n%s, %s (%s), backend %s%n", r.method(), r.budget(), r.citation(), r.backend());
+    out.printf(Locale.ROOT, "  parameters   %,12d -> %,12d  (blocks %,d -> %,d, %.1f%%)%n", r.parametersBefore(),
+        r.parametersAfter(), r.blockParametersBefore(), r.blockParametersAfter(), 100 * r.parameterFraction());
+    out.printf(Locale.ROOT, "  block MACs   %,12.0f -> %,12.0f  (%.1f%%, per sequence of %.1f tokens)%n", r.macsBefore(),
+        r.macsAfter(), 100 * r.macFraction(), r.sequenceLength());
+    out.printf(Locale.ROOT, "  calibration  %d texts, %,d tokens%n", r.calibrationTexts(), r.calibrationTokens());
+    out.printf(Locale.ROOT, "  %5s %11s %11s %11s %13s %12s %12s%n", "block", "heads", "qk dim", "v dim", "neurons",
+        "attn error", "FFN error");
+    for (CompressionReport.BlockReport b : r.blocks()) {
+      out.printf(Locale.ROOT, "  %5d %5d->%-5d %5d->%-5d %5d->%-5d %6d->%-6d %12s %12s%n", b.block(), b.headsBefore(),
+          b.headsAfter(), b.queryKeyDimBefore(), b.queryKeyDimAfter(), b.valueDimBefore(), b.valueDimAfter(),
+          b.neuronsBefore(), b.neuronsAfter(), error(b.attentionError()), error(b.ffnError()));
+    }
+    out.print("  time (s):");
+    r.stageSeconds().forEach((k, v) -> out.printf(Locale.ROOT, "  %s %.1f", k, v));
+    out.println();
+    out.println("Wrote " + outPath);
+    out.flush();
+  }
+
+  private static String error(double e) {
+    return Double.isNaN(e) ? "-" : String.format(Locale.ROOT, "%.4f", e);
+  }
+
+  private static double secondsSince(long t) {
+    return (System.nanoTime() - t) / 1e9;
+  }
+
+  /** Progress lines on stderr: one per stage and per block. */
+  private static final class Progress implements ProgressListener {
+    private final PrintWriter err;
+    private final long start = System.nanoTime();
+
+    Progress(PrintWriter err) {
+      this.err = err;
+    }
+
+    @Override
+    public void stage(String name) {
+      err.printf(Locale.ROOT, "[%6.1fs] %s%n", secondsSince(start), name);
+      err.flush();
+    }
+
+    @Override
+    public void block(int block, int blocks, String detail) {
+      err.printf(Locale.ROOT, "[%6.1fs]   block %d/%d: %s%n", secondsSince(start), block + 1, blocks, detail);
+      err.flush();
+    }
+  }
+}
