@@ -2,7 +2,9 @@
  * The research methods on top of the API. {@code structura.algorithms.linalg}: dense and
  * randomized linear algebra (Householder and column-pivoted QR, interpolative decomposition,
  * Cholesky and pivoted Cholesky, least squares, randomized SVD, Nystrom, CUR).
- * {@code structura.algorithms.nn}: the transformer forward pass with activation capture.
+ * {@code structura.algorithms.nn}: the transformer forward pass with activation capture, and the
+ * forward pass of plain feed-forward/convolutional networks. {@code structura.algorithms.compress}:
+ * training-free compression (interpolative-decomposition pruning).
  *
  * <p>EJML is used for small dense SVDs and symmetric eigendecompositions. Only {@code ejml-ddense}
  * is required: {@code ejml-ddense} and {@code ejml-fdense} split the packages

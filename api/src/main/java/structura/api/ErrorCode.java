@@ -40,7 +40,13 @@ public enum ErrorCode {
    * malformed, or lacks what the operation needs (a field, labels, two classes); the message
    * names the file and, where one is to blame, the line.
    */
-  DATA_FORMAT("STRUCTURA-F002");
+  DATA_FORMAT("STRUCTURA-F002"),
+  /**
+   * A compression target cannot be reached by the method: a FLOP or size budget below what the
+   * smallest network the method can produce achieves; the message states the smallest reachable
+   * value.
+   */
+  TARGET_UNREACHABLE("STRUCTURA-P001");
 
   private final String code;
 

@@ -111,6 +111,25 @@ public final class StreamingInterpolativeDecomposition {
     return InterpolativeDecomposition.fromFactorization(f, maxDim, InterpolativeDecompositionResult.Kind.COLUMN);
   }
 
+  /**
+   * The triangular factor R of all rows seen so far: X = Q·R with Q orthonormal, R
+   * {@code min(rows seen, n) × n} upper triangular, F64 (a new matrix). Every column ID of X (any
+   * rank), its residual ‖X − X(:, J)·T‖ and XᵀX = RᵀR can be read off R, so callers that need
+   * several ranks factor R instead of streaming X again.
+   *
+   * @throws structura.api.InvalidArgumentException if no rows were added
+   */
+  public Matrix triangularFactor() {
+    if (totalRows == 0) {
+      throw new structura.api.InvalidArgumentException(structura.api.ErrorCode.INVALID_INPUT,
+          "StreamingInterpolativeDecomposition.triangularFactor: no rows were added.", "Call accept(block) first.");
+    }
+    reduce();
+    Matrix r = Matrix.zeros(DType.F64, rRows, n);
+    System.arraycopy(stack, 0, r.f64(), 0, rRows * n);
+    return r;
+  }
+
   private void ensureCapacity(int rows) {
     long need = (long) rows * n;
     if (need > stack.length) {

@@ -7,7 +7,9 @@
  * <p>Every weight is an F32 {@link structura.api.Matrix} in the PyTorch convention: a
  * {@link structura.api.nn.Linear} holds W as {@code out × in} and computes {@code y = x Wᵀ + b}
  * on row vectors. Widths are per block (a block keeps its own head count and FFN width), so a
- * pruned network is an ordinary instance. The records validate shapes on construction and
+ * pruned network is an ordinary instance. Plain feed-forward and convolutional networks are a
+ * {@link structura.api.nn.SequentialNetwork} of {@link structura.api.nn.Layer}s (dense, 2-D
+ * convolution, batch norm, ReLU, max-pool, flatten) on NCHW activations. The records validate shapes on construction and
  * never copy: they share the arrays they are given, which callers must not modify afterwards.
  */
 package structura.api.nn;
