@@ -25,5 +25,6 @@ module structura.algorithms {
   provides structura.algorithms.compress.CompressionStrategy with
       structura.algorithms.compress.StatStrategy,
       structura.algorithms.compress.IdPruneStrategy,
-      structura.algorithms.compress.MagnitudeStrategy;
+      structura.algorithms.compress.MagnitudeStrategy,
+      structura.algorithms.compress.ModegptStrategy;
 }

@@ -1,0 +1,462 @@
+package structura.algorithms.compress;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import structura.algorithms.linalg.Cholesky;
+import structura.algorithms.linalg.CholeskyOptions;
+import structura.algorithms.linalg.SymmetricEigen;
+import structura.algorithms.linalg.TruncatedSvd;
+import structura.algorithms.linalg.SvdResult;
+import structura.api.DType;
+import structura.api.ErrorCode;
+import structura.api.InvalidArgumentException;
+import structura.api.Matrix;
+import structura.api.backend.Compute;
+import structura.api.backend.Transpose;
+import structura.api.nn.Attention;
+import structura.api.nn.Linear;
+import structura.api.nn.Mlp;
+import structura.api.nn.TransformerBlock;
+import structura.api.nn.TransformerNetwork;
+
+/**
+ * MoDeGPT (Lin, Gao, Smith, Patel, Tuli, Shen, Jin and Hsu, "MoDeGPT: Modular Decomposition for
+ * Large Language Model Compression", ICLR 2025): each block's three modules are compressed by the
+ * matrix decomposition that fits their nonlinearity, from statistics of one pass of the original
+ * model.
+ * <ul>
+ * <li><b>MLP (Nyström).</b> Neurons J by the largest ridge leverage scores
+ * {@code [C(C+λI)⁻¹]_ii} of the FFN activation second moment C (f × f); then
+ * {@code W_down' = W_down C_:J (C_JJ + εI)⁻¹}, the Nyström approximation of the MLP.</li>
+ * <li><b>Query-key (CR).</b> Per head, the k query/key dimensions with the largest
+ * {@code ‖C_q^{1/2} e_i‖·‖C_k^{1/2} e_i‖ = √(C_q,ii·C_k,ii)}, a column-row (CR) approximation of
+ * {@code Q_h K_hᵀ}; rows of W_q,h and W_k,h are selected, no correction, the score scale kept.</li>
+ * <li><b>Value-output (SVD).</b> Per head the rank-k truncated SVD of {@code S·W_v,hᵀW_o,hᵀ} with
+ * {@code S = C_x^{1/2}} (the attention input's second moment), giving
+ * {@code W_v,h' = ((S⁻¹U)_:,1:k)ᵀ} and {@code W_o,h' = (Σ_1:k V_1:kᵀ)ᵀ}; value biases are folded
+ * into the output bias first (attention rows sum to one, so a value bias adds the constant
+ * {@code W_o,h b_v,h}).</li>
+ * <li><b>Global allocation.</b> Block ℓ keeps the fraction {@code 1 − φ_ℓ} of each module with
+ * {@code φ_ℓ = L·φ̄·softmax(−BI/ε)_ℓ} clipped at {@code max-sparsity} (excess redistributed), BI
+ * the block-influence score (mean 1 − cos between the block's input and output rows); φ̄ is found
+ * by bisection so that the block MACs (or parameters) meet the budget.</li>
+ * </ul>
+ * Defaults from the notes on the unofficial implementation (no official code exists): λ is
+ * {@code nystrom-ridge}·mean(diag C) (1e-2; the reference code uses an absolute 1e-2, scaled here
+ * so the choice does not depend on activation units), {@code ε = 0.15}, max sparsity 0.8, the VO
+ * ridge 1e-4·mean eigenvalue. Neuron counts are rounded to {@code neuron-multiple}. Cost: one
+ * forward pass with the Gram matrices, then per block an f³/3 Cholesky and inverse on the backend,
+ * one d×d eigendecomposition and H small SVDs.
+ */
+public final class ModegptStrategy implements CompressionStrategy {
+  @Override
+  public String name() {
+    return "modegpt";
+  }
+
+  @Override
+  public String summary() {
+    return "modular decomposition: Nystrom (MLP), CR (query-key), SVD (value-output), block-influence allocation";
+  }
+
+  @Override
+  public Citation citation() {
+    return new Citation("C.-H. Lin, S. Gao, J. S. Smith, A. Patel, S. Tuli, Y. Shen, H. Jin, Y.-C. Hsu",
+        "MoDeGPT: Modular Decomposition for Large Language Model Compression", "ICLR 2025",
+        "https://arxiv.org/abs/2408.09632");
+  }
+
+  @Override
+  public Map<String, String> optionHelp() {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("nystrom-ridge", "ridge of the leverage scores, relative to the mean activation second moment (default 1e-2)");
+    m.put("smoothing", "epsilon of the block-influence softmax (default 0.15)");
+    m.put("max-sparsity", "largest fraction removed from any block (default 0.8)");
+    m.put("vo-ridge", "ridge added to the eigenvalues of C_x, relative to their mean (default 1e-4)");
+    m.put("neuron-multiple", "keep FFN widths a multiple of this (default 16)");
+    return m;
+  }
+
+  @Override
+  public CompressionResult compress(CompressionRequest request) {
+    Options o = new Options(name(), request.options(), optionHelp().keySet());
+    double nystromRidge = o.real("nystrom-ridge", 1e-2, 0, 1e6);
+    double smoothing = o.real("smoothing", 0.15, 1e-6, 1e6);
+    double maxSparsity = o.real("max-sparsity", 0.8, 0, 0.99);
+    double voRidge = o.real("vo-ridge", 1e-4, 0, 1e6);
+    int multiple = o.integer("neuron-multiple", 16, 1);
+    TransformerNetwork net = request.network();
+    for (TransformerBlock b : net.blocks()) {
+      Attention a = b.attention();
+      if (a.kvHeads() != a.heads() || a.rotary() != null) {
+        throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT, "modegpt here supports multi-head attention "
+            + "without rotary embeddings (BERT family); this block has " + a.heads() + " query heads, " + a.kvHeads()
+            + " key/value heads" + (a.rotary() != null ? " and RoPE" : "") + ".",
+            "Use stat or id-prune for this model, which handle grouped-query and rotary attention.");
+      }
+    }
+    PruningEngine.checkCalibration(net, request.calibration());
+    Map<String, Double> stages = new LinkedHashMap<>();
+    long t0 = System.nanoTime();
+    request.progress().stage("calibration pass (" + request.calibration().texts() + " texts, original model)");
+    int blocks = net.depth();
+    StatisticsHook[] stats = new StatisticsHook[blocks];
+    Calibrator cal = new Calibrator(request.compute(), net, request.calibration());
+    for (int i = 0; i < blocks; i++) {
+      TransformerBlock b = net.blocks().get(i);
+      Attention a = b.attention();
+      stats[i] = new StatisticsHook(request.compute(), i, EnumSet.of(StatisticsHook.Kind.FFN,
+          StatisticsHook.Kind.QUERY_KEY, StatisticsHook.Kind.ATTENTION_INPUT, StatisticsHook.Kind.INFLUENCE),
+          a.heads() * a.valueDim(), b.mlp().width(), b.width(), a.heads(), a.headDim(), 0, i);
+      cal.advance(net, i, stats[i]);
+      request.progress().block(i, blocks, String.format(java.util.Locale.ROOT, "statistics, block influence %.4f",
+          stats[i].influence()));
+    }
+    stages.put("calibration", PruningEngine.seconds(t0));
+
+    long t1 = System.nanoTime();
+    double[] keep = allocate(request, stats, smoothing, maxSparsity, multiple);
+    TransformerNetwork out = net;
+    List<CompressionReport.BlockReport> reports = new ArrayList<>();
+    request.progress().stage("decomposition");
+    for (int i = 0; i < blocks; i++) {
+      TransformerBlock b = net.blocks().get(i);
+      Attention a = b.attention();
+      int kqk = Math.max(1, (int) Math.floor(a.headDim() * keep[i]));
+      int kv = Math.max(1, (int) Math.floor(a.valueDim() * keep[i]));
+      int kf = PruningEngine.roundNeurons((int) Math.floor(b.mlp().width() * keep[i]), b.mlp().width(), multiple);
+      Attention na = attention(request.compute(), a, stats[i], kqk, kv, voRidge);
+      Mlp nm = kf < b.mlp().width() ? mlp(request.compute(), b.mlp(), stats[i], kf, nystromRidge) : b.mlp();
+      out = PruningEngine.replace(out, i, new TransformerBlock(na, nm, b.attentionNorm(), b.mlpNorm(), b.placement()));
+      reports.add(new CompressionReport.BlockReport(i, a.heads(), na.heads(), a.headDim(), na.headDim(), a.valueDim(),
+          na.valueDim(), b.mlp().width(), nm.width(), Double.NaN, Double.NaN));
+      request.progress().block(i, blocks, String.format(java.util.Locale.ROOT,
+          "keep %.3f: query-key dim %d -> %d, value dim %d -> %d, neurons %d -> %d", keep[i], a.headDim(), kqk,
+          a.valueDim(), kv, b.mlp().width(), nm.width()));
+    }
+    stages.put("decomposition", PruningEngine.seconds(t1));
+    return new CompressionResult(out, PruningEngine.report(request, name(), citation(), net, out, reports, stages));
+  }
+
+  // ---- allocation ----------------------------------------------------------------------------
+
+  private double[] allocate(CompressionRequest request, StatisticsHook[] stats, double eps, double maxSparsity,
+      int multiple) {
+    TransformerNetwork net = request.network();
+    int n = stats.length;
+    if (request.budget() instanceof Budget.KeepFractions k) {
+      double[] keep = new double[n];
+      Arrays.fill(keep, Math.min(k.heads(), k.neurons()));
+      return keep;
+    }
+    double[] bi = new double[n];
+    for (int i = 0; i < n; i++) {
+      bi[i] = stats[i].influence();
+    }
+    boolean params = request.budget() instanceof Budget.ParameterFraction;
+    MacModel macs = new MacModel(request.calibration().meanLength());
+    double total = cost(net, full(n), macs, params, multiple);
+    double target = request.budget().globalFraction() * total;
+    double[] best = sparsity(bi, maxSparsity, eps, maxSparsity);
+    double smallest = cost(net, keepOf(best), macs, params, multiple);
+    if (smallest > target + 1e-9 * total) {
+      throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT, String.format(java.util.Locale.ROOT,
+          "modegpt cannot reach %.4f: with every block at the maximum sparsity %.2f it still costs %.4f.",
+          request.budget().globalFraction(), maxSparsity, smallest / total),
+          String.format(java.util.Locale.ROOT, "Use --target %.4f or more, or raise -o max-sparsity.",
+              Math.ceil(smallest / total * 1e4) / 1e4));
+    }
+    double lo = 0;
+    double hi = maxSparsity;
+    for (int it = 0; it < 60; it++) {
+      double mid = (lo + hi) / 2;
+      if (cost(net, keepOf(sparsity(bi, mid, eps, maxSparsity)), macs, params, multiple) <= target) {
+        hi = mid;
+      } else {
+        lo = mid;
+      }
+    }
+    return keepOf(sparsity(bi, hi, eps, maxSparsity));
+  }
+
+  private static double[] full(int n) {
+    double[] k = new double[n];
+    Arrays.fill(k, 1);
+    return k;
+  }
+
+  private static double[] keepOf(double[] sparsity) {
+    double[] k = new double[sparsity.length];
+    for (int i = 0; i < k.length; i++) {
+      k[i] = 1 - sparsity[i];
+    }
+    return k;
+  }
+
+  /** φ = L·φ̄·softmax(−BI/ε), clipped at the maximum with the excess redistributed over unclipped blocks. */
+  static double[] sparsity(double[] bi, double average, double eps, double max) {
+    int n = bi.length;
+    double m = Arrays.stream(bi).min().orElse(0);
+    double[] w = new double[n];
+    double sum = 0;
+    for (int i = 0; i < n; i++) {
+      w[i] = Math.exp(-(bi[i] - m) / eps);
+      sum += w[i];
+    }
+    double[] phi = new double[n];
+    for (int i = 0; i < n; i++) {
+      phi[i] = n * average * w[i] / sum;
+    }
+    boolean[] clipped = new boolean[n];
+    for (int it = 0; it < n; it++) {
+      double excess = 0;
+      double free = 0;
+      for (int i = 0; i < n; i++) {
+        if (phi[i] > max) {
+          excess += phi[i] - max;
+          phi[i] = max;
+          clipped[i] = true;
+        }
+        if (!clipped[i]) {
+          free += w[i];
+        }
+      }
+      if (excess <= 0 || free <= 0) {
+        break;
+      }
+      for (int i = 0; i < n; i++) {
+        if (!clipped[i]) {
+          phi[i] += excess * w[i] / free;
+        }
+      }
+    }
+    return phi;
+  }
+
+  private static double cost(TransformerNetwork net, double[] keep, MacModel macs, boolean params, int multiple) {
+    double c = 0;
+    for (int i = 0; i < net.depth(); i++) {
+      TransformerBlock b = net.blocks().get(i);
+      Attention a = b.attention();
+      int kqk = Math.max(1, (int) Math.floor(a.headDim() * keep[i]));
+      int kv = Math.max(1, (int) Math.floor(a.valueDim() * keep[i]));
+      int kf = PruningEngine.roundNeurons((int) Math.floor(b.mlp().width() * keep[i]), b.mlp().width(), multiple);
+      double d = b.width();
+      double h = a.heads();
+      if (params) {
+        c += 2 * h * kqk * (d + 1) + h * kv * (d + 1) + d * h * kv + d + (double) kf * (b.mlp().up().in() + 1)
+            + (double) b.mlp().down().out() * kf + b.mlp().down().out() + (b.mlp().gate() == null ? 0 : (double) kf * d)
+            + (b.parameterCount() - a.parameterCount() - b.mlp().parameterCount());
+      } else {
+        double l = macs.sequenceLength();
+        c += l * d * h * (2.0 * kqk + 2.0 * kv) + l * l * h * (kqk + kv)
+            + l * d * kf * (b.mlp().gate() == null ? 2 : 3);
+      }
+    }
+    return c;
+  }
+
+  // ---- modules -------------------------------------------------------------------------------
+
+  private static Attention attention(Compute compute, Attention a, StatisticsHook st, int kqk, int kv, double voRidge) {
+    int heads = a.heads();
+    int dh = a.headDim();
+    int dv = a.valueDim();
+    int d = a.width();
+    // query-key: per head the top-kqk dimensions by sqrt(C_q,ii * C_k,ii)
+    int[] qkRows = new int[heads * kqk];
+    for (int h = 0; h < heads; h++) {
+      Matrix cq = st.queries[h].moments().gram();
+      Matrix ck = st.keys[h].moments().gram();
+      double[] score = new double[dh];
+      for (int i = 0; i < dh; i++) {
+        score[i] = Math.sqrt(Math.max(0, cq.get(i, i)) * Math.max(0, ck.get(i, i)));
+      }
+      int[] top = MagnitudeStrategy.top(score, kqk);
+      for (int i = 0; i < kqk; i++) {
+        qkRows[h * kqk + i] = h * dh + top[i];
+      }
+    }
+    Linear q = rows(a.query(), qkRows);
+    Linear k = rows(a.key(), qkRows);
+    // value-output: S = C_x^{1/2} with a ridge on the eigenvalues, S⁻¹ alike
+    var mom = st.attentionInput.moments();
+    Matrix cx = mom.gram().copy();
+    compute.scale(1.0 / mom.count(), cx);
+    SymmetricEigen eig = SymmetricEigen.decompose(cx);
+    double[] ev = eig.values();
+    double mean = Arrays.stream(ev).map(v -> Math.max(v, 0)).average().orElse(1);
+    Matrix vec = eig.vectors();
+    Matrix sHalf = Matrix.zeros(DType.F64, d, d);
+    Matrix sInv = Matrix.zeros(DType.F64, d, d);
+    {
+      Matrix scaledHalf = vec.toDType(DType.F64).copy();
+      Matrix scaledInv = vec.toDType(DType.F64).copy();
+      for (int j = 0; j < d; j++) {
+        double lam = Math.max(ev[j], 0) + voRidge * mean;
+        double r = Math.sqrt(lam);
+        for (int i = 0; i < d; i++) {
+          scaledHalf.set(i, j, scaledHalf.get(i, j) * r);
+          scaledInv.set(i, j, scaledInv.get(i, j) / r);
+        }
+      }
+      Matrix v64 = vec.toDType(DType.F64);
+      compute.gemm(Transpose.N, Transpose.T, 1.0, scaledHalf, v64, 0.0, sHalf);
+      compute.gemm(Transpose.N, Transpose.T, 1.0, scaledInv, v64, 0.0, sInv);
+    }
+    Matrix vNew = Matrix.zeros(DType.F32, heads * kv, d);
+    Matrix oNew = Matrix.zeros(DType.F32, a.output().out(), heads * kv);
+    double[] outBias = new double[a.output().out()];
+    for (int i = 0; i < outBias.length; i++) {
+      outBias[i] = a.output().bias() == null ? 0 : a.output().bias().get(0, i);
+    }
+    for (int h = 0; h < heads; h++) {
+      Matrix wv = a.valueHead(h).toDType(DType.F64); // dv × d
+      Matrix wo = a.outputHead(h).toDType(DType.F64); // d_out × dv
+      if (a.value().bias() != null) {
+        for (int i = 0; i < outBias.length; i++) {
+          double s = 0;
+          for (int t = 0; t < dv; t++) {
+            s += wo.get(i, t) * a.value().bias().get(0, h * dv + t);
+          }
+          outBias[i] += s;
+        }
+      }
+      // M = S · W_vᵀ · W_oᵀ (d × d_out), rank ≤ dv; truncated SVD of rank kv
+      Matrix swv = Matrix.zeros(DType.F64, d, dv);
+      compute.gemm(Transpose.N, Transpose.T, 1.0, sHalf, wv, 0.0, swv);
+      Matrix m = Matrix.zeros(DType.F64, d, wo.rows());
+      compute.gemm(Transpose.N, Transpose.T, 1.0, swv, wo, 0.0, m);
+      SvdResult svd = new TruncatedSvd(kv).decompose(m);
+      Matrix u = svd.u(); // d × kv
+      double[] sig = svd.singularValues();
+      Matrix vt = svd.vt(); // kv × d_out
+      Matrix newV = Matrix.zeros(DType.F64, d, kv); // S⁻¹ U
+      compute.gemm(Transpose.N, Transpose.N, 1.0, sInv, u.toDType(DType.F64), 0.0, newV);
+      for (int t = 0; t < kv; t++) {
+        for (int j = 0; j < d; j++) {
+          vNew.set(h * kv + t, j, newV.get(j, t));
+        }
+        for (int i = 0; i < wo.rows(); i++) {
+          oNew.set(i, h * kv + t, sig[t] * vt.get(t, i));
+        }
+      }
+    }
+    Matrix vBias = a.value().bias() == null ? null : Matrix.zeros(DType.F32, 1, heads * kv);
+    Matrix oBias = a.output().bias() == null && Arrays.stream(outBias).allMatch(x -> x == 0) ? null
+        : Matrix.zeros(DType.F32, 1, outBias.length);
+    if (oBias != null) {
+      for (int i = 0; i < outBias.length; i++) {
+        oBias.set(0, i, outBias[i]);
+      }
+    }
+    return new Attention(heads, heads, kqk, kv, q, k, new Linear(vNew, vBias), new Linear(oNew, oBias), a.scale(),
+        a.causal(), null);
+  }
+
+  private static Mlp mlp(Compute compute, Mlp m, StatisticsHook st, int k, double ridge) {
+    int f = m.width();
+    var mom = st.ffn.moments();
+    Matrix c = mom.gram().copy();
+    compute.scale(1.0 / mom.count(), c);
+    double meanDiag = 0;
+    for (int i = 0; i < f; i++) {
+      meanDiag += c.get(i, i);
+    }
+    meanDiag /= f;
+    double lambda = ridge * meanDiag;
+    Matrix reg = c.copy();
+    for (int i = 0; i < f; i++) {
+      reg.set(i, i, reg.get(i, i) + lambda);
+    }
+    // ridge leverage score s_i = [C(C+λI)⁻¹]_ii = 1 − λ[(C+λI)⁻¹]_ii: keep the k smallest diag of the inverse
+    Matrix lInv = lowerInverse(compute, new Cholesky(compute, CholeskyOptions.defaults()).factor(reg));
+    double[] score = new double[f];
+    for (int j = 0; j < f; j++) {
+      double s = 0;
+      for (int i = j; i < f; i++) {
+        double v = lInv.get(i, j);
+        s += v * v;
+      }
+      score[j] = 1 - lambda * s;
+    }
+    int[] kept = MagnitudeStrategy.top(score, k);
+    // W_d' = W_d C_:J (C_JJ + 1e-6·mean diag·I)⁻¹: solve (C_JJ + εI) X = C_J: W_dᵀ
+    Matrix cjj = Matrix.zeros(DType.F64, k, k);
+    Matrix cj = Matrix.zeros(DType.F64, k, f);
+    for (int a = 0; a < k; a++) {
+      for (int b = 0; b < k; b++) {
+        cjj.set(a, b, c.get(kept[a], kept[b]));
+      }
+      cjj.set(a, a, cjj.get(a, a) + 1e-6 * meanDiag);
+      cj.view(a, 0, 1, f).copyFrom(c.view(kept[a], 0, 1, f));
+    }
+    Matrix rhs = Matrix.zeros(DType.F64, k, m.down().out());
+    compute.gemm(Transpose.N, Transpose.T, 1.0, cj, m.down().weight().toDType(DType.F64), 0.0, rhs);
+    Matrix x = new Cholesky(compute, CholeskyOptions.defaults()).solve(cjj, rhs); // k × d
+    Matrix down = x.transposeCopy().toDType(DType.F32);
+    return new Mlp(rows(m.up(), kept), m.gate() == null ? null : rows(m.gate(), kept),
+        new Linear(down, m.down().bias() == null ? null : m.down().bias().copy()), m.activation());
+  }
+
+  /** L⁻¹ of a lower-triangular L by recursive 2×2 blocking, {@code L21 ← −L22⁻¹ L21 L11⁻¹} on the backend. */
+  static Matrix lowerInverse(Compute compute, Matrix l) {
+    Matrix a = l.toDType(DType.F64).copy();
+    invert(compute, a, 0, a.rows());
+    return a;
+  }
+
+  private static void invert(Compute compute, Matrix a, int off, int n) {
+    if (n <= 64) {
+      // forward substitution, column by column, in place on the lower triangle
+      for (int j = off; j < off + n; j++) {
+        double djj = 1 / a.get(j, j);
+        a.set(j, j, djj);
+        for (int i = j + 1; i < off + n; i++) {
+          double s = 0;
+          for (int t = j; t < i; t++) {
+            s += a.get(i, t) * a.get(t, j);
+          }
+          a.set(i, j, -s / a.get(i, i));
+        }
+      }
+      return;
+    }
+    int n1 = n / 2;
+    int n2 = n - n1;
+    invert(compute, a, off, n1);
+    invert(compute, a, off + n1, n2);
+    Matrix l21 = a.view(off + n1, off, n2, n1);
+    Matrix tmp = Matrix.zeros(DType.F64, n2, n1);
+    Matrix l11inv = lowerOnly(a.view(off, off, n1, n1));
+    Matrix l22inv = lowerOnly(a.view(off + n1, off + n1, n2, n2));
+    compute.gemm(Transpose.N, Transpose.N, 1.0, l21, l11inv, 0.0, tmp);
+    compute.gemm(Transpose.N, Transpose.N, -1.0, l22inv, tmp, 0.0, l21);
+  }
+
+  private static Matrix lowerOnly(Matrix v) {
+    Matrix out = Matrix.zeros(DType.F64, v.rows(), v.cols());
+    for (int i = 0; i < v.rows(); i++) {
+      for (int j = 0; j <= i && j < v.cols(); j++) {
+        out.set(i, j, v.get(i, j));
+      }
+    }
+    return out;
+  }
+
+  private static Linear rows(Linear l, int[] rows) {
+    Matrix w = Matrix.zeros(DType.F32, rows.length, l.in());
+    Matrix bias = l.bias() == null ? null : Matrix.zeros(DType.F32, 1, rows.length);
+    for (int i = 0; i < rows.length; i++) {
+      w.view(i, 0, 1, l.in()).copyFrom(l.weight().view(rows[i], 0, 1, l.in()));
+      if (bias != null) {
+        bias.set(0, i, l.bias().get(0, rows[i]));
+      }
+    }
+    return new Linear(w, bias);
+  }
+}
