@@ -34,7 +34,13 @@ public enum ErrorCode {
    * a graph, operator, tensor or shape this library does not support; the message names the
    * file and the tensor or node.
    */
-  MODEL_FORMAT("STRUCTURA-F001");
+  MODEL_FORMAT("STRUCTURA-F001"),
+  /**
+   * A data file (a text corpus: JSON lines or plain text, labeled or not) is missing, empty,
+   * malformed, or lacks what the operation needs (a field, labels, two classes); the message
+   * names the file and, where one is to blame, the line.
+   */
+  DATA_FORMAT("STRUCTURA-F002");
 
   private final String code;
 
