@@ -5,6 +5,9 @@
  */
 module structura.cli {
   requires structura.api;
+  requires structura.formats;
+  requires com.microsoft.onnxruntime;
+  requires com.google.gson;
   requires info.picocli;
   requires com.google.guice;
   requires jakarta.inject;
