@@ -14,4 +14,6 @@ module structura.cli {
   requires java.logging;
 
   opens structura.cli to info.picocli, com.google.guice;
+  // the eval report's records are serialised by Gson through reflection
+  opens structura.cli.eval to com.google.gson;
 }
