@@ -7,6 +7,7 @@ module structura.cli {
   requires structura.api;
   requires structura.algorithms;
   requires structura.formats;
+  requires com.microsoft.onnxruntime;
   requires com.google.gson;
   requires java.desktop;
   requires info.picocli;
@@ -15,4 +16,6 @@ module structura.cli {
   requires java.logging;
 
   opens structura.cli to info.picocli, com.google.guice, com.google.gson;
+  // the eval report's records are serialised by Gson through reflection
+  opens structura.cli.eval to com.google.gson;
 }

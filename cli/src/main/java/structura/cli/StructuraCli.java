@@ -27,7 +27,7 @@ import structura.api.backend.BackendUnavailableException;
 @Command(name = "structura", mixinStandardHelpOptions = true, versionProvider = StructuraCli.Version.class,
     exitCodeOnInvalidInput = ExitCodes.USAGE, exitCodeOnExecutionException = ExitCodes.FAILURE,
     description = "Structured linear algebra and training-free compression of neural networks.",
-    subcommands = {BackendsCommand.class, CheckCommand.class, CompressCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {BackendsCommand.class, CheckCommand.class, CompressCommand.class, EvalCommand.class, CommandLine.HelpCommand.class},
     footer = {"", "Exit codes: 0 ok, 1 usage, 2 computation or input failure, 3 backend unavailable.",
         "Settings and error codes: docs/configuration.md, docs/errors.md."})
 public final class StructuraCli implements Runnable {
@@ -109,6 +109,8 @@ public final class StructuraCli implements Runnable {
     root.setLevel(level);
     root.addHandler(handler);
     Logger.getLogger("com.google.inject").setLevel(verbose ? Level.INFO : Level.SEVERE);
+    // DJL (tokenizers) reports its platform probing, e.g. a failed CUDA probe, which the CPU tokenizer does not need
+    Logger.getLogger("ai.djl").setLevel(verbose ? Level.FINE : Level.SEVERE);
   }
 
   /** Creates command objects through Guice, falling back to picocli's factory for its own classes. */

@@ -1,0 +1,185 @@
+package structura.cli;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import structura.api.ErrorCode;
+import structura.api.StructuraException;
+import structura.cli.eval.EvalData;
+import structura.cli.eval.Evaluation;
+
+/**
+ * {@code structura eval}: how much a compressed sentence encoder lost against its original,
+ * measured in ONNX Runtime: embedding fidelity, linear-probe accuracy of both models, latency of
+ * both. The protocol is in {@code docs/evaluation.md}; the work is done by {@link Evaluation}.
+ */
+@Command(name = "eval", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = ExitCodes.USAGE, sortOptions = false,
+    description = {"Compare a compressed sentence encoder with its original in ONNX Runtime: embedding fidelity "
+        + "(cosine on held-out texts), linear-probe accuracy of both, and latency of both.",
+        "Data: JSON lines {\"text\": ..., \"label\": ...}, e.g. from scripts/fetch-spam-assassin.sh."},
+    footer = {"", "The global --threads sets ONNX Runtime's intra-op threads (default: available processors).",
+        "Example:",
+        "  structura eval --model minilm-small.onnx --reference all-minilm-l6-v2 \\",
+        "      --data data/spam-assassin/test.jsonl \\",
+        "      --train data/spam-assassin/train.jsonl --limit 1000 --report eval.json"})
+final class EvalCommand implements Callable<Integer> {
+  private final GlobalOptions global;
+
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--model", required = true, paramLabel = "MODEL",
+      description = "The compressed model: an .onnx file or a zoo name.")
+  String model;
+
+  @Option(names = "--reference", required = true, paramLabel = "MODEL",
+      description = "The original model: a zoo name (all-minilm-l6-v2, bge-small-en-v15) or an .onnx file.")
+  String reference;
+
+  @Option(names = "--data", required = true, paramLabel = "FILE",
+      description = "Labeled texts (.jsonl). The held-out test texts when --train is given; else split 80/20 by a hash of each text.")
+  Path data;
+
+  @Option(names = "--train", paramLabel = "FILE", description = "Labeled texts the probes are trained on (.jsonl).")
+  Path train;
+
+  @Option(names = "--tokenizer", paramLabel = "FILE",
+      description = "tokenizer.json for both models (default: the reference's).")
+  Path tokenizer;
+
+  @Option(names = "--limit", paramLabel = "N",
+      description = "At most N texts per split, stratified by label and chosen by hash (default: all).")
+  Integer limit;
+
+  @Option(names = "--max-length", defaultValue = "128", paramLabel = "TOKENS",
+      description = "Tokens per text, special tokens included; longer texts are cut (default ${DEFAULT-VALUE}).")
+  int maxLength;
+
+  @Option(names = "--batch-size", defaultValue = "32", paramLabel = "N",
+      description = "Texts per forward pass while embedding (default ${DEFAULT-VALUE}).")
+  int batchSize;
+
+  @Option(names = "--probe-c", defaultValue = "1.0", paramLabel = "C",
+      description = "Inverse L2 strength of the logistic-regression probe, as scikit-learn's C (default ${DEFAULT-VALUE}).")
+  double probeC;
+
+  @Option(names = "--latency-batch", defaultValue = "32", paramLabel = "N",
+      description = "Sequences per timed batch (default ${DEFAULT-VALUE}).")
+  int latencyBatch;
+
+  @Option(names = "--latency-length", defaultValue = "128", paramLabel = "TOKENS",
+      description = "Tokens per sequence of the timed batch (default ${DEFAULT-VALUE}).")
+  int latencyLength;
+
+  @Option(names = "--latency-iterations", defaultValue = "10", paramLabel = "N",
+      description = "Timed runs per model after one warm-up, alternating the models; 0 skips latency (default ${DEFAULT-VALUE}).")
+  int latencyIterations;
+
+  @Option(names = "--report", paramLabel = "FILE", description = "Also write the results as JSON to FILE.")
+  Path report;
+
+  @Inject
+  EvalCommand(GlobalOptions global) {
+    this.global = global;
+  }
+
+  @Override
+  public Integer call() {
+    if (limit != null && limit < 2) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--limit must be at least 2, got " + limit);
+    }
+    if (global.threads != null && global.threads < 1) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--threads must be at least 1, got " + global.threads);
+    }
+    int threads = global.threads != null ? global.threads : Runtime.getRuntime().availableProcessors();
+    Evaluation.Settings settings = new Evaluation.Settings(maxLength, batchSize, threads, probeC, latencyBatch,
+        latencyLength, latencyIterations);
+    PrintWriter err = spec.commandLine().getErr();
+    EvalData d = EvalData.load(data, train, limit);
+    err.printf("eval: %d train and %d test texts, labels %s%n", d.train().size(), d.test().size(), d.labels());
+    err.flush();
+    Evaluation.Report r = new Evaluation(settings, err).run(model, reference, tokenizer, d, data, train);
+    print(spec.commandLine().getOut(), r);
+    if (report != null) {
+      writeAtomically(report, new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create(), r);
+      spec.commandLine().getOut().println("Report written to " + report);
+    }
+    return ExitCodes.OK;
+  }
+
+  private static void print(PrintWriter out, Evaluation.Report r) {
+    out.printf("Reference   %s (%d-wide, %s pooling, %d tokens per text)%n", r.reference().given(), r.reference().width(),
+        r.pooling(), r.maxLength());
+    out.printf("Compressed  %s%n", r.compressed().given());
+    out.printf("Data        train %d texts %s; test %d texts %s%n", r.train().texts(), r.train().labels(), r.test().texts(),
+        r.test().labels());
+    out.printf("Fidelity    cosine(compressed, reference) on %d test texts: mean %.6f, 5th percentile %.6f, min %.6f%n",
+        r.fidelity().texts(), r.fidelity().mean(), r.fidelity().p5(), r.fidelity().min());
+    out.println();
+    out.printf("  %-44s %12s %12s %14s%n", "", "REFERENCE", "COMPRESSED", "DIFFERENCE");
+    Evaluation.Probe p = r.probe();
+    out.printf(Locale.ROOT, "  %-44s %11.2f%% %11.2f%% %+8.2f points%n", "probe accuracy, test (C=" + p.c() + ")",
+        100 * p.reference().accuracy(), 100 * p.compressed().accuracy(), p.differencePoints());
+    out.printf(Locale.ROOT, "  %-44s %11.2f%% %11.2f%% %+8.2f points%n", "probe accuracy, train",
+        100 * p.reference().trainAccuracy(), 100 * p.compressed().trainAccuracy(),
+        100 * (p.compressed().trainAccuracy() - p.reference().trainAccuracy()));
+    Evaluation.Latency l = r.latency();
+    if (l != null) {
+      String shape = l.batch() + "×" + l.length() + ", " + l.threads() + " threads";
+      out.printf(Locale.ROOT, "  %-44s %12.4f %12.4f %13.2f×%n", "latency s/batch, mean (" + shape + ")",
+          l.reference().meanSeconds(), l.compressed().meanSeconds(), l.speedupMean());
+      out.printf(Locale.ROOT, "  %-44s %12.4f %12.4f %13.2f×%n", "latency s/batch, best of " + l.iterations(),
+          l.reference().bestSeconds(), l.compressed().bestSeconds(), l.speedupBest());
+    }
+    out.printf(Locale.ROOT, "%nEmbedding took %.1f s, the whole evaluation %.1f s.%n", r.embedSeconds(), r.totalSeconds());
+    for (var e : new Evaluation.ProbeResult[] {p.reference(), p.compressed()}) {
+      if (!e.converged()) {
+        out.println("Note: a probe stopped before its gradient tolerance (" + e.iterations()
+            + " iterations); its accuracy is still that of the solution reached.");
+        break;
+      }
+    }
+    out.flush();
+  }
+
+  /** Writes JSON to a temporary file beside {@code target}, then moves it into place. */
+  static void writeAtomically(Path target, Gson gson, Object value) {
+    Path dir = target.toAbsolutePath().getParent();
+    Path tmp = null;
+    try {
+      Files.createDirectories(dir);
+      tmp = Files.createTempFile(dir, target.getFileName().toString(), ".part");
+      Files.writeString(tmp, gson.toJson(value) + "\n", StandardCharsets.UTF_8);
+      try {
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+      }
+    } catch (IOException e) {
+      throw new StructuraException(ErrorCode.INVALID_ARGUMENT, "cannot write the report " + target + ": " + e,
+          "Pass a --report path in a writable directory.", new UncheckedIOException(e));
+    } finally {
+      if (tmp != null) {
+        try {
+          Files.deleteIfExists(tmp);
+        } catch (IOException ignored) {
+          // the move succeeded or the write failed; either way a stray .part is all that can remain
+        }
+      }
+    }
+  }
+}

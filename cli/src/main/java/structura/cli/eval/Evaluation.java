@@ -1,0 +1,298 @@
+package structura.cli.eval;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import structura.algorithms.nn.TokenBatch;
+import structura.api.ErrorCode;
+import structura.api.Matrix;
+import structura.api.StructuraException;
+import structura.formats.LabeledText;
+import structura.formats.ModelFormatException;
+import structura.formats.ModelZoo;
+import structura.formats.TextTokenizer;
+
+/**
+ * Compares a compressed sentence encoder with its reference in ONNX Runtime, on the same
+ * tokenization: embedding fidelity, linear-probe accuracy of both, and latency of both. See
+ * {@code docs/evaluation.md} for the protocol.
+ *
+ * <ol>
+ *   <li>Both models embed every train and test text (mean-pooled or [CLS] as the reference model
+ *       pools, L2-normalised), texts sorted by token count into batches to keep padding small.
+ *       Cost: two forward passes per text.</li>
+ *   <li>Fidelity: the cosine between the two embeddings of each held-out text; mean, minimum and
+ *       5th percentile (nearest rank: the ⌈0.05·n⌉-th smallest).</li>
+ *   <li>Probe: a {@link LogisticRegressionProbe} per model, fit on that model's train embeddings,
+ *       accuracy on its test embeddings.</li>
+ *   <li>Latency: one batch of {@code latencyBatch × latencyLength} tokens (the longest held-out
+ *       texts, cut and padded to exactly that length), one warm-up run per model, then
+ *       {@code latencyIterations} timed runs alternating reference, compressed, reference, …, so
+ *       that drifts in machine load hit both alike.</li>
+ * </ol>
+ */
+public final class Evaluation {
+  /**
+   * @param maxLength tokens per text, special tokens included (texts are truncated)
+   * @param batchSize texts per forward pass while embedding
+   * @param threads ONNX Runtime intra-op threads for both models
+   * @param probeC the probe's inverse regularisation strength
+   * @param latencyBatch sequences in the timed batch
+   * @param latencyLength tokens per sequence in the timed batch
+   * @param latencyIterations timed runs per model; 0 skips latency
+   */
+  public record Settings(int maxLength, int batchSize, int threads, double probeC, int latencyBatch, int latencyLength,
+      int latencyIterations) {
+    /** Validates ranges. */
+    public Settings {
+      check(maxLength >= 2, "--max-length must be at least 2 (room for [CLS] and [SEP]), got " + maxLength);
+      check(batchSize >= 1, "--batch-size must be at least 1, got " + batchSize);
+      check(threads >= 1, "--threads must be at least 1, got " + threads);
+      check(probeC > 0 && Double.isFinite(probeC), "--probe-c must be a positive number, got " + probeC);
+      check(latencyBatch >= 1 && latencyLength >= 2, "--latency-batch must be ≥ 1 and --latency-length ≥ 2, got "
+          + latencyBatch + " and " + latencyLength);
+      check(latencyIterations >= 0, "--latency-iterations must be ≥ 0, got " + latencyIterations);
+    }
+
+    private static void check(boolean ok, String what) {
+      if (!ok) {
+        throw new StructuraException(ErrorCode.INVALID_ARGUMENT, what + ".", "Pass a value in range (see structura eval --help).");
+      }
+    }
+  }
+
+  /** Where a model came from: the name or path given, and the ONNX file run. */
+  public record ModelInfo(String given, String file, int width) {}
+
+  /** Texts and their labels per split. */
+  public record DataInfo(String file, int texts, Map<String, Integer> labels) {}
+
+  /** Cosine statistics over held-out texts. */
+  public record Fidelity(int texts, double mean, double min, double p5) {}
+
+  /** One model's probe. */
+  public record ProbeResult(double accuracy, double trainAccuracy, int iterations, boolean converged) {}
+
+  /** Both probes; {@code differencePoints} = 100·(compressed − reference) accuracy. */
+  public record Probe(double c, List<String> labels, ProbeResult reference, ProbeResult compressed, double differencePoints) {}
+
+  /** Seconds per batch of one model. */
+  public record Timing(double meanSeconds, double bestSeconds, double[] seconds) {}
+
+  /** Latency of both models; speed-ups are reference time / compressed time. */
+  public record Latency(int batch, int length, int threads, int iterations, Timing reference, Timing compressed,
+      double speedupMean, double speedupBest) {}
+
+  /** Everything measured; {@code latency} is null when skipped. */
+  public record Report(ModelInfo reference, ModelInfo compressed, String tokenizer, String pooling, int maxLength,
+      DataInfo train, DataInfo test, Fidelity fidelity, Probe probe, Latency latency, double embedSeconds,
+      double totalSeconds) {}
+
+  private final Settings settings;
+  private final PrintWriter progress;
+
+  /** @param progress where progress lines go (stderr in the CLI) */
+  public Evaluation(Settings settings, PrintWriter progress) {
+    this.settings = settings;
+    this.progress = progress;
+  }
+
+  /**
+   * Runs the evaluation.
+   *
+   * @param model the compressed model: a zoo name or an .onnx file
+   * @param reference the original model: a zoo name or an .onnx file
+   * @param tokenizerFile tokenizer.json, or {@code null} for the reference's
+   * @param dataFile the file {@code data} was read from (for the report)
+   * @param trainFile the train file, or {@code null} when {@code dataFile} was split
+   */
+  public Report run(String model, String reference, Path tokenizerFile, EvalData data, Path dataFile, Path trainFile) {
+    long start = System.nanoTime();
+    ModelZoo.Resolved ref = onnx(ModelZoo.resolve(reference), reference, "--reference");
+    ModelZoo.Resolved comp = onnx(ModelZoo.resolve(model), model, "--model");
+    Path tokFile = tokenizerFile != null ? tokenizerFile : ref.tokenizer().orElseThrow(() -> new ModelFormatException(
+        reference, null, "has no tokenizer.json beside it.", "Pass --tokenizer path/to/tokenizer.json.", null));
+    boolean mean = ref.meanPooling();
+    try (TextTokenizer tok = TextTokenizer.load(tokFile, settings.maxLength());
+        OrtEncoder r = new OrtEncoder(ref.model(), settings.threads(), mean);
+        OrtEncoder c = new OrtEncoder(comp.model(), settings.threads(), mean)) {
+      if (r.declaredWidth() > 0 && c.declaredWidth() > 0 && r.declaredWidth() != c.declaredWidth()) {
+        throw widthMismatch(model, reference, c.declaredWidth(), r.declaredWidth());
+      }
+      long t0 = System.nanoTime();
+      float[][][] test = embed("test", data.test(), tok, r, c, model, reference);
+      float[][][] train = embed("train", data.train(), tok, r, c, model, reference);
+      double embedSeconds = (System.nanoTime() - t0) / 1e9;
+
+      Fidelity fidelity = fidelity(test[0], test[1]);
+      int[] yTrain = data.classes(data.train());
+      int[] yTest = data.classes(data.test());
+      LogisticRegressionProbe.Options opts = LogisticRegressionProbe.Options.defaults().withC(settings.probeC());
+      ProbeResult pr = probe(train[0], yTrain, test[0], yTest, data.labels().size(), opts);
+      ProbeResult pc = probe(train[1], yTrain, test[1], yTest, data.labels().size(), opts);
+      Probe probe = new Probe(settings.probeC(), data.labels(), pr, pc, 100 * (pc.accuracy() - pr.accuracy()));
+
+      Latency latency = settings.latencyIterations() == 0 ? null : latency(tokFile, data.test(), r, c);
+      int width = test[0][0].length;
+      return new Report(new ModelInfo(reference, ref.model().toString(), width), new ModelInfo(model, comp.model().toString(), width),
+          tokFile.toString(), mean ? "mean" : "cls", settings.maxLength(),
+          new DataInfo(String.valueOf(trainFile != null ? trainFile : dataFile) + (trainFile == null ? " (split)" : ""),
+              data.train().size(), EvalData.counts(data.train())),
+          new DataInfo(String.valueOf(dataFile) + (trainFile == null ? " (split, held out)" : ""), data.test().size(),
+              EvalData.counts(data.test())),
+          fidelity, probe, latency, embedSeconds, (System.nanoTime() - start) / 1e9);
+    }
+  }
+
+  private static ModelZoo.Resolved onnx(ModelZoo.Resolved r, String given, String option) {
+    if (r.kind() != ModelZoo.Kind.ONNX) {
+      throw new ModelFormatException(given, null, option + " is a safetensors directory; eval runs models in ONNX Runtime.",
+          "Pass the model as an .onnx file (structura writes ONNX with its ONNX writer) or a zoo name.", null);
+    }
+    return r;
+  }
+
+  private static StructuraException widthMismatch(String model, String reference, long got, long want) {
+    return new StructuraException(ErrorCode.DIMENSION_MISMATCH, "the embeddings of --model " + model + " are " + got
+        + " wide, those of --reference " + reference + " " + want + "; fidelity compares embeddings of equal width.",
+        "Pass as --reference the model that --model was compressed from (compression keeps the output width).");
+  }
+
+  /** Embeddings [model][text][d] of both models, model 0 the reference. */
+  private float[][][] embed(String split, List<LabeledText> texts, TextTokenizer tok, OrtEncoder r, OrtEncoder c,
+      String model, String reference) {
+    int n = texts.size();
+    int[][] ids = new int[n][];
+    for (int i = 0; i < n; i++) {
+      ids[i] = tok.ids(texts.get(i).text());
+    }
+    // batches of similar length pad little: ONNX Runtime computes every padded position
+    Integer[] order = new Integer[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+    }
+    Arrays.sort(order, Comparator.<Integer>comparingInt(i -> -ids[i].length).thenComparingInt(i -> i));
+    float[][][] out = new float[2][n][];
+    long t0 = System.nanoTime();
+    int reported = 0;
+    for (int from = 0; from < n; from += settings.batchSize()) {
+      int to = Math.min(n, from + settings.batchSize());
+      int[][] seqs = new int[to - from][];
+      for (int k = from; k < to; k++) {
+        seqs[k - from] = ids[order[k]];
+      }
+      TokenBatch batch = TokenBatch.pad(seqs, 0, 0);
+      Matrix er;
+      Matrix ec;
+      try (OrtEncoder.Inputs inR = r.inputs(batch); OrtEncoder.Inputs inC = c.inputs(batch)) {
+        er = r.embed(inR);
+        ec = c.embed(inC);
+      }
+      if (er.cols() != ec.cols()) {
+        throw widthMismatch(model, reference, ec.cols(), er.cols());
+      }
+      for (int k = from; k < to; k++) {
+        out[0][order[k]] = row(er, k - from);
+        out[1][order[k]] = row(ec, k - from);
+      }
+      // a line per tenth: readable in logs, where carriage-return progress bars are not
+      if (to == n || to * 10L / n > reported) {
+        reported = (int) (to * 10L / n);
+        progress.printf("eval: %s split: embedded %d/%d texts with both models (%.1f s)%n", split, to, n,
+            (System.nanoTime() - t0) / 1e9);
+        progress.flush();
+      }
+    }
+    return out;
+  }
+
+  private static float[] row(Matrix m, int i) {
+    float[] v = new float[m.cols()];
+    for (int j = 0; j < v.length; j++) {
+      v[j] = (float) m.get(i, j);
+    }
+    return v;
+  }
+
+  /** Cosine statistics of corresponding rows. */
+  static Fidelity fidelity(float[][] reference, float[][] compressed) {
+    int n = reference.length;
+    double[] cos = new double[n];
+    double sum = 0;
+    for (int i = 0; i < n; i++) {
+      double dot = 0;
+      double na = 0;
+      double nb = 0;
+      for (int j = 0; j < reference[i].length; j++) {
+        dot += (double) reference[i][j] * compressed[i][j];
+        na += (double) reference[i][j] * reference[i][j];
+        nb += (double) compressed[i][j] * compressed[i][j];
+      }
+      cos[i] = na == 0 || nb == 0 ? 0 : dot / Math.sqrt(na * nb);
+      sum += cos[i];
+    }
+    double[] sorted = cos.clone();
+    Arrays.sort(sorted);
+    int p5 = Math.max(0, (int) Math.ceil(0.05 * n) - 1);
+    return new Fidelity(n, sum / n, sorted[0], sorted[p5]);
+  }
+
+  private static ProbeResult probe(float[][] train, int[] yTrain, float[][] test, int[] yTest, int classes,
+      LogisticRegressionProbe.Options opts) {
+    double[][] xTrain = toDouble(train);
+    LogisticRegressionProbe p = LogisticRegressionProbe.fit(xTrain, yTrain, classes, opts);
+    return new ProbeResult(p.accuracy(toDouble(test), yTest), p.accuracy(xTrain, yTrain), p.iterations(), p.converged());
+  }
+
+  private static double[][] toDouble(float[][] x) {
+    double[][] out = new double[x.length][];
+    for (int i = 0; i < x.length; i++) {
+      out[i] = new double[x[i].length];
+      for (int j = 0; j < x[i].length; j++) {
+        out[i][j] = x[i][j];
+      }
+    }
+    return out;
+  }
+
+  private Latency latency(Path tokFile, List<LabeledText> texts, OrtEncoder r, OrtEncoder c) {
+    int b = settings.latencyBatch();
+    int len = settings.latencyLength();
+    // the longest held-out texts, so that rows are real tokens rather than padding
+    List<LabeledText> byLength = new ArrayList<>(texts);
+    byLength.sort(Comparator.comparingInt((LabeledText t) -> -t.text().length()));
+    int[][] seqs = new int[b][];
+    try (TextTokenizer tok = TextTokenizer.load(tokFile, len)) {
+      for (int i = 0; i < b; i++) {
+        seqs[i] = tok.ids(byLength.get(i % byLength.size()).text());
+      }
+    }
+    TokenBatch batch = TokenBatch.pad(seqs, 0, len);
+    progress.printf("eval: timing %d × %d tokens, %d threads: 1 warm-up and %d timed runs per model, alternating%n", b, len,
+        settings.threads(), settings.latencyIterations());
+    progress.flush();
+    int n = settings.latencyIterations();
+    double[] tr = new double[n];
+    double[] tc = new double[n];
+    try (OrtEncoder.Inputs inR = r.inputs(batch); OrtEncoder.Inputs inC = c.inputs(batch)) {
+      r.time(inR);
+      c.time(inC);
+      for (int i = 0; i < n; i++) {
+        tr[i] = r.time(inR) / 1e9;
+        tc[i] = c.time(inC) / 1e9;
+      }
+    }
+    Timing ref = timing(tr);
+    Timing comp = timing(tc);
+    return new Latency(b, len, settings.threads(), n, ref, comp, ref.meanSeconds() / comp.meanSeconds(),
+        ref.bestSeconds() / comp.bestSeconds());
+  }
+
+  private static Timing timing(double[] s) {
+    return new Timing(Arrays.stream(s).average().orElse(Double.NaN), Arrays.stream(s).min().orElse(Double.NaN), s);
+  }
+}

@@ -1,0 +1,154 @@
+package structura.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import structura.formats.OnnxWriter;
+import structura.testkit.RandomNetworks;
+
+/**
+ * {@code structura eval} end to end on the committed SpamAssassin subset (40 train, 20 test texts)
+ * with the zoo model all-MiniLM-L6-v2, and its errors.
+ */
+class EvalCommandTest {
+  static final Path SUBSET = Path.of("src/test/resources/spam-assassin-subset");
+
+  @TempDir
+  Path dir;
+
+  private record Run(int exit, String out, String err) {}
+
+  private static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int exit = StructuraCli.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
+    return new Run(exit, out.toString(), err.toString());
+  }
+
+  private static String[] args(String... extra) {
+    List<String> a = new ArrayList<>(List.of("eval", "--threads", "1"));
+    a.addAll(List.of(extra));
+    if (!a.contains("--latency-iterations")) {
+      a.addAll(List.of("--latency-iterations", "0"));   // timing is tested once, in the first test
+    }
+    return a.toArray(String[]::new);
+  }
+
+  @Test
+  void modelAgainstItselfHasPerfectFidelityEqualProbesAndALatencyReport() throws IOException {
+    Path report = dir.resolve("out/eval.json");
+    Run r = run(args("--model", "all-minilm-l6-v2", "--reference", "all-minilm-l6-v2",
+        "--data", SUBSET.resolve("test.jsonl").toString(), "--train", SUBSET.resolve("train.jsonl").toString(),
+        "--latency-iterations", "2", "--latency-batch", "2", "--latency-length", "16", "--report", report.toString()));
+    assertEquals(ExitCodes.OK, r.exit(), r.err());
+    JsonObject j = JsonParser.parseString(Files.readString(report)).getAsJsonObject();
+    JsonObject fid = j.getAsJsonObject("fidelity");
+    assertEquals(20, fid.get("texts").getAsInt());
+    assertEquals(1.0, fid.get("mean").getAsDouble(), 1e-5);
+    assertEquals(1.0, fid.get("min").getAsDouble(), 1e-5);
+    assertEquals(1.0, fid.get("p5").getAsDouble(), 1e-5);
+    JsonObject probe = j.getAsJsonObject("probe");
+    double ref = probe.getAsJsonObject("reference").get("accuracy").getAsDouble();
+    assertEquals(ref, probe.getAsJsonObject("compressed").get("accuracy").getAsDouble());
+    assertEquals(0.0, probe.get("differencePoints").getAsDouble());
+    assertTrue(ref >= 0.8, "MiniLM embeddings separate ham from spam linearly; probe accuracy " + ref);
+    assertTrue(probe.getAsJsonObject("reference").get("converged").getAsBoolean());
+    assertEquals(384, j.getAsJsonObject("reference").get("width").getAsInt());
+    assertEquals(40, j.getAsJsonObject("train").get("texts").getAsInt());
+    JsonObject lat = j.getAsJsonObject("latency");
+    assertEquals(2, lat.get("batch").getAsInt());
+    assertEquals(16, lat.get("length").getAsInt());
+    assertEquals(2, lat.getAsJsonObject("reference").getAsJsonArray("seconds").size());
+    assertTrue(lat.get("speedupMean").getAsDouble() > 0);
+    assertTrue(r.out().contains("mean 1.000000"), r.out());
+    assertTrue(r.out().contains("probe accuracy, test"), r.out());
+    assertTrue(r.err().contains("eval: test split: embedded 20/20 texts"), r.err());
+    try (Stream<Path> files = Files.list(report.getParent())) {
+      assertEquals(List.of(report), files.toList(), "no temporary file is left beside the report");
+    }
+  }
+
+  @Test
+  void oneFileIsSplitByTheHashAndLimitIsStratified() throws IOException {
+    Path all = dir.resolve("all.jsonl");
+    // the subset's train and test texts come from the data script's hash split, so splitting their union gives them back
+    Files.writeString(all, Files.readString(SUBSET.resolve("train.jsonl")) + Files.readString(SUBSET.resolve("test.jsonl")));
+    Path report = dir.resolve("eval.json");
+    Run r = run(args("--model", "all-minilm-l6-v2", "--reference", "all-minilm-l6-v2", "--data", all.toString(),
+        "--limit", "12", "--max-length", "32", "--report", report.toString()));
+    assertEquals(ExitCodes.OK, r.exit(), r.err());
+    JsonObject j = JsonParser.parseString(Files.readString(report)).getAsJsonObject();
+    assertEquals(12, j.getAsJsonObject("train").get("texts").getAsInt());
+    assertEquals(6, j.getAsJsonObject("train").getAsJsonObject("labels").get("spam").getAsInt());
+    assertEquals(12, j.getAsJsonObject("test").get("texts").getAsInt());
+    assertTrue(j.get("latency") == null || j.get("latency").isJsonNull());
+  }
+
+  private void assertFails(Run r, String code, String... fragments) {
+    assertEquals(ExitCodes.FAILURE, r.exit(), r.out() + r.err());
+    assertTrue(r.err().contains(code), r.err());
+    assertTrue(r.err().contains("Fix: "), r.err());
+    assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+    for (String f : fragments) {
+      assertTrue(r.err().contains(f), f + " missing from " + r.err());
+    }
+  }
+
+  @Test
+  void badDataIsACodedError() throws IOException {
+    String train = SUBSET.resolve("train.jsonl").toString();
+    assertFails(run(args("--model", "all-minilm-l6-v2", "--reference", "all-minilm-l6-v2", "--data",
+        dir.resolve("absent.jsonl").toString(), "--train", train)), "STRUCTURA-F002", "no such file");
+    Path unlabeled = Files.writeString(dir.resolve("u.jsonl"), "{\"text\": \"a\"}\n{\"text\": \"b\", \"label\": \"ham\"}\n");
+    assertFails(run(args("--model", "all-minilm-l6-v2", "--reference", "all-minilm-l6-v2", "--data", unlabeled.toString(),
+        "--train", train)), "STRUCTURA-F002", "1 of 2 texts have no label");
+    Path plain = Files.writeString(dir.resolve("p.txt"), "just text\n");
+    assertFails(run(args("--model", "all-minilm-l6-v2", "--reference", "all-minilm-l6-v2", "--data", plain.toString(),
+        "--train", train)), "STRUCTURA-F002", "the file is unlabeled");
+    Path oneClass = Files.writeString(dir.resolve("one.jsonl"), "{\"text\": \"a\", \"label\": \"ham\"}\n{\"text\": \"b\", \"label\": \"ham\"}\n");
+    assertFails(run(args("--model", "all-minilm-l6-v2", "--reference", "all-minilm-l6-v2", "--data",
+        SUBSET.resolve("test.jsonl").toString(), "--train", oneClass.toString())), "STRUCTURA-F002", "single class");
+    Path broken = Files.writeString(dir.resolve("b.jsonl"), "{\"text\": \"a\", \"label\": \"ham\"}\n{\"text\": \n");
+    assertFails(run(args("--model", "all-minilm-l6-v2", "--reference", "all-minilm-l6-v2", "--data", broken.toString(),
+        "--train", train)), "STRUCTURA-F002", "line 2");
+  }
+
+  @Test
+  void badModelsAreCodedErrors() throws IOException {
+    String[] data = {"--data", SUBSET.resolve("test.jsonl").toString(), "--train", SUBSET.resolve("train.jsonl").toString()};
+    Path narrow = dir.resolve("narrow.onnx");
+    OnnxWriter.writeBert(RandomNetworks.bert(5, 30522, 2, 4, 16, 1), narrow);   // 8 wide, 64 positions
+    List<String> a = new ArrayList<>(List.of("--model", narrow.toString(), "--reference", "all-minilm-l6-v2", "--max-length", "32"));
+    a.addAll(List.of(data));
+    assertFails(run(args(a.toArray(String[]::new))), "STRUCTURA-A002", "8 wide", "384");
+    Path garbage = Files.writeString(dir.resolve("garbage.onnx"), "not a model");
+    a.set(1, garbage.toString());
+    assertFails(run(args(a.toArray(String[]::new))), "STRUCTURA-F001", "ONNX Runtime cannot load the model");
+    a.set(1, dir.resolve("absent.onnx").toString());
+    assertFails(run(args(a.toArray(String[]::new))), "STRUCTURA-F001");
+  }
+
+  @Test
+  void badNumbersAreUsageErrorsAndHelpWorks() {
+    String[] common = {"--model", "m", "--reference", "r", "--data", "d.jsonl"};
+    List<String> a = new ArrayList<>(List.of(common));
+    a.addAll(List.of("--limit", "1"));
+    assertEquals(ExitCodes.USAGE, run(args(a.toArray(String[]::new))).exit());
+    Run help = run("eval", "--help");
+    assertEquals(ExitCodes.OK, help.exit());
+    assertTrue(help.out().contains("--latency-batch"), help.out());
+  }
+}
