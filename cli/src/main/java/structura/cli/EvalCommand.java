@@ -106,11 +106,20 @@ final class EvalCommand implements Callable<Integer> {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--threads must be at least 1, got " + global.threads);
     }
     int threads = global.threads != null ? global.threads : Runtime.getRuntime().availableProcessors();
-    Evaluation.Settings settings = new Evaluation.Settings(maxLength, batchSize, threads, probeC, latencyBatch,
-        latencyLength, latencyIterations);
+    Evaluation.Settings settings;
+    try {
+      settings = new Evaluation.Settings(maxLength, batchSize, threads, probeC, latencyBatch, latencyLength, latencyIterations);
+    } catch (StructuraException e) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());   // a bad option value: usage, exit 1
+    }
     PrintWriter err = spec.commandLine().getErr();
     EvalData d = EvalData.load(data, train, limit);
     err.printf("eval: %d train and %d test texts, labels %s%n", d.train().size(), d.test().size(), d.labels());
+    int overlap = d.overlap();
+    if (overlap > 0) {
+      // allowed (the user chose the files), but a probe scored on texts it was fit on reads too high
+      err.printf("eval: note: %d test texts also occur in the train file; probe accuracies include them%n", overlap);
+    }
     err.flush();
     Evaluation.Report r = new Evaluation(settings, err).run(model, reference, tokenizer, d, data, train);
     print(spec.commandLine().getOut(), r);

@@ -85,6 +85,11 @@ public final class StructuraCli implements Runnable {
     return t instanceof BackendUnavailableException ? ExitCodes.BACKEND_UNAVAILABLE : ExitCodes.FAILURE;
   }
 
+  // held here: the log manager keeps loggers only weakly, and a collected logger forgets its level
+  private static final Logger GUICE_LOG = Logger.getLogger("com.google.inject");
+  /** DJL (tokenizers) reports its platform probing, e.g. a failed CUDA probe, which the CPU tokenizer does not need. */
+  private static final Logger DJL_LOG = Logger.getLogger("ai.djl");
+
   /** One line per record on stderr: "INFO structura.backend: message". */
   static void configureLogging(boolean verbose) {
     Logger root = Logger.getLogger("");
@@ -108,9 +113,8 @@ public final class StructuraCli implements Runnable {
     handler.setLevel(level);
     root.setLevel(level);
     root.addHandler(handler);
-    Logger.getLogger("com.google.inject").setLevel(verbose ? Level.INFO : Level.SEVERE);
-    // DJL (tokenizers) reports its platform probing, e.g. a failed CUDA probe, which the CPU tokenizer does not need
-    Logger.getLogger("ai.djl").setLevel(verbose ? Level.FINE : Level.SEVERE);
+    GUICE_LOG.setLevel(verbose ? Level.INFO : Level.SEVERE);
+    DJL_LOG.setLevel(verbose ? Level.FINE : Level.SEVERE);
   }
 
   /** Creates command objects through Guice, falling back to picocli's factory for its own classes. */

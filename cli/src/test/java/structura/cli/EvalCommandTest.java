@@ -147,6 +147,15 @@ class EvalCommandTest {
     List<String> a = new ArrayList<>(List.of(common));
     a.addAll(List.of("--limit", "1"));
     assertEquals(ExitCodes.USAGE, run(args(a.toArray(String[]::new))).exit());
+    for (String[] bad : new String[][] {{"--max-length", "1"}, {"--probe-c", "0"}, {"--latency-batch", "0"},
+        {"--latency-iterations", "-1"}, {"--batch-size", "0"}}) {
+      List<String> b = new ArrayList<>(List.of(common));
+      b.addAll(List.of(bad));
+      Run r = run(args(b.toArray(String[]::new)));
+      assertEquals(ExitCodes.USAGE, r.exit(), String.join(" ", bad));
+      assertTrue(r.err().contains(bad[0]), r.err());
+    }
+    assertEquals(ExitCodes.USAGE, run("--threads", "0", "eval", "--model", "m", "--reference", "r", "--data", "d.jsonl").exit());
     Run help = run("eval", "--help");
     assertEquals(ExitCodes.OK, help.exit());
     assertTrue(help.out().contains("--latency-batch"), help.out());

@@ -180,6 +180,13 @@ public record EvalData(List<LabeledText> train, List<LabeledText> test, List<Str
     return out;
   }
 
+  /** How many test texts also occur, verbatim, among the train texts (0 for a split of one file). */
+  public int overlap() {
+    Set<String> seen = new HashSet<>();
+    train.forEach(t -> seen.add(t.text()));
+    return (int) test.stream().filter(t -> seen.contains(t.text())).count();
+  }
+
   /** Class index of each text, by position of its label in {@link #labels()}. */
   public int[] classes(List<LabeledText> texts) {
     Map<String, Integer> id = new TreeMap<>();

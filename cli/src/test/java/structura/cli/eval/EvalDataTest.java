@@ -1,15 +1,19 @@
 package structura.cli.eval;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import structura.formats.LabeledText;
 import structura.formats.TextCorpus;
 
@@ -25,6 +29,25 @@ class EvalDataTest {
     for (LabeledText t : TextCorpus.read(SUBSET.resolve("train.jsonl"))) {
       assertFalse(EvalData.heldOut(t.text()), t.text());
     }
+  }
+
+  @Test
+  void loadSplitsOneFileWithoutDuplicatesAndCountsOverlapOfTwo(@TempDir Path dir) throws IOException {
+    Path train = SUBSET.resolve("train.jsonl");
+    Path test = SUBSET.resolve("test.jsonl");
+    Path both = dir.resolve("both.jsonl");
+    // the test texts twice: a split keeps each text once
+    Files.writeString(both, Files.readString(train) + Files.readString(test) + Files.readString(test));
+    EvalData split = EvalData.load(both, null, null);
+    assertEquals(TextCorpus.read(train), split.train());
+    assertEquals(TextCorpus.read(test), split.test());
+    assertEquals(List.of("ham", "spam"), split.labels());
+    assertEquals(0, split.overlap());
+    EvalData two = EvalData.load(test, train, null);
+    assertEquals(20, two.test().size());
+    assertEquals(0, two.overlap());
+    assertEquals(40, EvalData.load(train, both, null).overlap(), "the train file holds every text of the test file");
+    assertArrayEquals(new int[] {0, 1}, split.classes(List.of(new LabeledText("x", "ham"), new LabeledText("y", "spam"))));
   }
 
   @Test
