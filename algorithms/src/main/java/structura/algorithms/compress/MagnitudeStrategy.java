@@ -119,8 +119,8 @@ public final class MagnitudeStrategy implements CompressionStrategy {
       int kh = heads(a.heads(), fraction);
       int kn = PruningEngine.roundNeurons((int) Math.ceil(fraction * b.mlp().width() - 1e-9), b.mlp().width(), multiple);
       if (params) {
-        c += b.parameterCount() - (double) (a.heads() - kh) * a.parameterCount() / a.heads()
-            - (double) (b.mlp().width() - kn) * b.mlp().parameterCount() / b.mlp().width();
+        c += b.parameterCount() - (a.heads() - kh) * PruningEngine.parametersPerHead(a)
+            - (b.mlp().width() - kn) * PruningEngine.parametersPerNeuron(b.mlp());
       } else {
         c += macs.block(b) - (a.heads() - kh) * macs.perHead(a) - (b.mlp().width() - kn) * macs.perNeuron(b.mlp());
       }

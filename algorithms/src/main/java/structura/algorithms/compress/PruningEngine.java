@@ -193,8 +193,8 @@ final class PruningEngine {
     for (int i = 0; i < blocks; i++) {
       TransformerBlock b = net.blocks().get(i);
       Attention a = b.attention();
-      headCost[i] = params ? (double) a.parameterCount() / a.heads() : macs.perHead(a);
-      neuronCost[i] = params ? (double) b.mlp().parameterCount() / b.mlp().width() : macs.perNeuron(b.mlp());
+      headCost[i] = params ? parametersPerHead(a) : macs.perHead(a);
+      neuronCost[i] = params ? parametersPerNeuron(b.mlp()) : macs.perNeuron(b.mlp());
       double blockCost = params ? b.parameterCount() : macs.block(b);
       total += blockCost;
       fixed += blockCost - a.heads() * headCost[i] - b.mlp().width() * neuronCost[i];
@@ -210,9 +210,9 @@ final class PruningEngine {
     }
     if (target < minimum - 1e-9 * total) {
       throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT, String.format(java.util.Locale.ROOT,
-          "%s cannot reach %.4f of the %s: keeping one head%s and %s neurons per block still costs %.4f.",
+          "%s cannot reach %.4f of the %s: keeping %s and %s neurons per block still costs %.4f.",
           s.method(), request.budget().globalFraction(), params ? "block parameters" : "block MACs",
-          s.pruneHeads() ? "" : " (heads are not pruned by this method, all kept)",
+          s.pruneHeads() ? "one head" : "every head (this method does not prune heads)",
           s.neuronMultiple() > 1 ? String.valueOf(s.neuronMultiple()) : "1", minimum / total),
           String.format(java.util.Locale.ROOT, "Use --target %.4f or more.", Math.ceil(minimum / total * 1e4) / 1e4));
     }
@@ -277,6 +277,24 @@ final class PruningEngine {
       t += m.get(i, i);
     }
     return Math.max(t, 1e-300);
+  }
+
+  /**
+   * Parameters removed with one attention head: its query, key and value rows with their biases
+   * and its output-projection columns. The output bias stays whatever heads are kept, so it is not
+   * spread over the heads (that would count it as removable and underestimate what is left).
+   */
+  static double parametersPerHead(Attention a) {
+    return (double) (a.parameterCount() - biasCount(a.output())) / a.heads();
+  }
+
+  /** Parameters removed with one FFN neuron: its up (and gate) row with bias and its down column; the down bias stays. */
+  static double parametersPerNeuron(Mlp m) {
+    return (double) (m.parameterCount() - biasCount(m.down())) / m.width();
+  }
+
+  private static long biasCount(Linear l) {
+    return l.bias() == null ? 0 : l.bias().cols();
   }
 
   static int minNeurons(int f, int multiple) {
