@@ -8,10 +8,8 @@ import java.awt.Font;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,7 +18,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import javax.imageio.ImageIO;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -129,13 +126,7 @@ final class ResultsCommand implements Callable<Integer> {
     }
     g.drawString("x: fraction of block MACs kept; dashed: original model", lx + 20, h - 12);
     g.dispose();
-    try {
-      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-      ImageIO.write(img, "png", bytes);
-      CompressCommand.writeAtomically(file, bytes.toByteArray());
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot draw " + file, e);
-    }
+    WidthPlot.writePng(img, file);
   }
 
   private static void panel(Graphics2D g, Map<String, List<Row>> byMethod, Color[] palette, int x0, int y0, int pw, int ph,

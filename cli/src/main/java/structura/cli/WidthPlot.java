@@ -72,6 +72,11 @@ final class WidthPlot {
     g.drawString("attention", w - 214, 41);
     g.drawString("FFN neurons", w - 104, 41);
     g.dispose();
+    writePng(img, file);
+  }
+
+  /** Encodes the image as PNG and writes it atomically. */
+  static void writePng(BufferedImage img, Path file) {
     try {
       ByteArrayOutputStream bytes = new ByteArrayOutputStream();
       ImageIO.write(img, "png", bytes);

@@ -39,11 +39,7 @@ public final class IdPruneStrategy implements CompressionStrategy {
   public Map<String, String> optionHelp() {
     Map<String, String> m = new LinkedHashMap<>();
     m.put("step", "size factor per iteration of the budget rule (default 0.9)");
-    m.put("allocation-samples", "texts in the allocation pass of the original model (default 64)");
-    m.put("intercept", "fold the dropped neurons' mean into the bias (default false, as in the paper)");
-    m.put("neuron-multiple", "keep FFN widths a multiple of this (default 1)");
-    m.put("sketch", "CountSketch rows for the FFN Gram matrices, 0 = exact (default 0)");
-    m.put("seed", "seed of the sketch (default 0)");
+    m.putAll(PruningEngine.options(1, false));
     return m;
   }
 

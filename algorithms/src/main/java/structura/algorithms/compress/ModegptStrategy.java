@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import structura.algorithms.linalg.Cholesky;
+import structura.algorithms.nn.Pruning;
 import structura.algorithms.linalg.CholeskyOptions;
 import structura.algorithms.linalg.SymmetricEigen;
 import structura.algorithms.linalg.TruncatedSvd;
@@ -281,8 +282,8 @@ public final class ModegptStrategy implements CompressionStrategy {
         qkRows[h * kqk + i] = h * dh + top[i];
       }
     }
-    Linear q = rows(a.query(), qkRows);
-    Linear k = rows(a.key(), qkRows);
+    Linear q = Pruning.rowsOf(a.query(), qkRows);
+    Linear k = Pruning.rowsOf(a.key(), qkRows);
     // value-output: S = C_x^{1/2} with a ridge on the eigenvalues, S⁻¹ alike
     var mom = st.attentionInput.moments();
     Matrix cx = mom.gram().copy();
@@ -398,7 +399,7 @@ public final class ModegptStrategy implements CompressionStrategy {
     compute.gemm(Transpose.N, Transpose.T, 1.0, cj, m.down().weight().toDType(DType.F64), 0.0, rhs);
     Matrix x = new Cholesky(compute, CholeskyOptions.defaults()).solve(cjj, rhs); // k × d
     Matrix down = x.transposeCopy().toDType(DType.F32);
-    return new Mlp(rows(m.up(), kept), m.gate() == null ? null : rows(m.gate(), kept),
+    return new Mlp(Pruning.rowsOf(m.up(), kept), m.gate() == null ? null : Pruning.rowsOf(m.gate(), kept),
         new Linear(down, m.down().bias() == null ? null : m.down().bias().copy()), m.activation());
   }
 
@@ -477,15 +478,4 @@ public final class ModegptStrategy implements CompressionStrategy {
     return out;
   }
 
-  private static Linear rows(Linear l, int[] rows) {
-    Matrix w = Matrix.zeros(DType.F32, rows.length, l.in());
-    Matrix bias = l.bias() == null ? null : Matrix.zeros(DType.F32, 1, rows.length);
-    for (int i = 0; i < rows.length; i++) {
-      w.view(i, 0, 1, l.in()).copyFrom(l.weight().view(rows[i], 0, 1, l.in()));
-      if (bias != null) {
-        bias.set(0, i, l.bias().get(0, rows[i]));
-      }
-    }
-    return new Linear(w, bias);
-  }
 }

@@ -50,6 +50,17 @@ final class PruningEngine {
 
   private PruningEngine() {}
 
+  /** Help for the options both STAT and id-prune take, with their defaults. */
+  static Map<String, String> options(int neuronMultiple, boolean intercept) {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("allocation-samples", "texts in the allocation pass of the original model (default 64)");
+    m.put("intercept", "fold the dropped units' mean into the bias (default " + intercept + ")");
+    m.put("neuron-multiple", "keep FFN widths a multiple of this (default " + neuronMultiple + ")");
+    m.put("sketch", "CountSketch rows for the FFN Gram matrices, 0 = exact (default 0)");
+    m.put("seed", "seed of the sketch (default 0)");
+    return m;
+  }
+
   static CompressionResult run(CompressionRequest request, Settings s) {
     Map<String, Double> stages = new LinkedHashMap<>();
     TransformerNetwork original = request.network();

@@ -1,6 +1,5 @@
 package structura.algorithms.compress;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -43,13 +42,7 @@ public final class StatStrategy implements CompressionStrategy {
 
   @Override
   public Map<String, String> optionHelp() {
-    Map<String, String> m = new LinkedHashMap<>();
-    m.put("allocation-samples", "texts in the allocation pass of the original model (default 64)");
-    m.put("intercept", "fold the dropped units' mean into the bias (default true)");
-    m.put("neuron-multiple", "keep FFN widths a multiple of this (default 16)");
-    m.put("sketch", "CountSketch rows for the FFN Gram matrices, 0 = exact (default 0)");
-    m.put("seed", "seed of the sketch (default 0)");
-    return m;
+    return PruningEngine.options(16, true);
   }
 
   @Override

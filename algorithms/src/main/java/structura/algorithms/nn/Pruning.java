@@ -88,7 +88,8 @@ public final class Pruning {
     return rows;
   }
 
-  private static Linear rowsOf(Linear l, int[] rows) {
+  /** A new layer with rows {@code rows} of {@code l}'s weight and bias (output units), in that order. */
+  public static Linear rowsOf(Linear l, int[] rows) {
     Matrix w = Matrix.zeros(DType.F32, rows.length, l.in());
     Matrix bias = l.bias() == null ? null : Matrix.zeros(DType.F32, 1, rows.length);
     for (int i = 0; i < rows.length; i++) {
