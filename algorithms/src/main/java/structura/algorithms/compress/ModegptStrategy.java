@@ -121,6 +121,12 @@ public final class ModegptStrategy implements CompressionStrategy {
 
     long t1 = System.nanoTime();
     double[] keep = allocate(request, stats, smoothing, maxSparsity, multiple);
+    // KeepFractions: heads → query-key and value dims, neurons → FFN neurons (global budgets: one fraction)
+    double[] keepNeurons = keep;
+    if (request.budget() instanceof Budget.KeepFractions k) {
+      keepNeurons = new double[blocks];
+      Arrays.fill(keepNeurons, k.neurons());
+    }
     TransformerNetwork out = net;
     List<CompressionReport.BlockReport> reports = new ArrayList<>();
     request.progress().stage("decomposition");
@@ -129,14 +135,14 @@ public final class ModegptStrategy implements CompressionStrategy {
       Attention a = b.attention();
       int kqk = Math.max(1, (int) Math.floor(a.headDim() * keep[i]));
       int kv = Math.max(1, (int) Math.floor(a.valueDim() * keep[i]));
-      int kf = PruningEngine.roundNeurons((int) Math.floor(b.mlp().width() * keep[i]), b.mlp().width(), multiple);
+      int kf = PruningEngine.roundNeurons((int) Math.floor(b.mlp().width() * keepNeurons[i]), b.mlp().width(), multiple);
       Attention na = attention(request.compute(), a, stats[i], kqk, kv, voRidge);
       Mlp nm = kf < b.mlp().width() ? mlp(request.compute(), b.mlp(), stats[i], kf, nystromRidge) : b.mlp();
       out = PruningEngine.replace(out, i, new TransformerBlock(na, nm, b.attentionNorm(), b.mlpNorm(), b.placement()));
       reports.add(new CompressionReport.BlockReport(i, a.heads(), na.heads(), a.headDim(), na.headDim(), a.valueDim(),
           na.valueDim(), b.mlp().width(), nm.width(), Double.NaN, Double.NaN));
       request.progress().block(i, blocks, String.format(java.util.Locale.ROOT,
-          "keep %.3f: query-key dim %d -> %d, value dim %d -> %d, neurons %d -> %d", keep[i], a.headDim(), kqk,
+          "keep %.3f / %.3f: query-key dim %d -> %d, value dim %d -> %d, neurons %d -> %d", keep[i], keepNeurons[i], a.headDim(), kqk,
           a.valueDim(), kv, b.mlp().width(), nm.width()));
     }
     stages.put("decomposition", PruningEngine.seconds(t1));
@@ -151,7 +157,7 @@ public final class ModegptStrategy implements CompressionStrategy {
     int n = stats.length;
     if (request.budget() instanceof Budget.KeepFractions k) {
       double[] keep = new double[n];
-      Arrays.fill(keep, Math.min(k.heads(), k.neurons()));
+      Arrays.fill(keep, k.heads());
       return keep;
     }
     double[] bi = new double[n];

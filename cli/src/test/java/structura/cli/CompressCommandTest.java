@@ -1,0 +1,187 @@
+package structura.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import structura.api.nn.TransformerBlock;
+import structura.api.nn.TransformerNetwork;
+import structura.formats.ModelZoo;
+import structura.formats.OnnxModels;
+import structura.formats.OnnxWriter;
+import structura.formats.Safetensors;
+import structura.testkit.RandomNetworks;
+
+/**
+ * {@code structura compress} end to end with the zoo model all-MiniLM-L6-v2 and the committed
+ * SpamAssassin subset as calibration texts, and its errors.
+ */
+class CompressCommandTest {
+  static final Path SUBSET = Path.of("src/test/resources/spam-assassin-subset");
+  static final String TRAIN = SUBSET.resolve("train.jsonl").toString();
+  static final String MODEL = "all-minilm-l6-v2";
+
+  @TempDir
+  Path dir;
+
+  private record Run(int exit, String out, String err) {}
+
+  private static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    List<String> a = new ArrayList<>(List.of("--threads", "1", "compress"));
+    a.addAll(List.of(args));
+    int exit = StructuraCli.execute(a.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(err, true));
+    return new Run(exit, out.toString(), err.toString());
+  }
+
+  private static int totalHeads(TransformerNetwork n) {
+    return n.blocks().stream().mapToInt(b -> b.attention().heads()).sum();
+  }
+
+  private static int totalNeurons(TransformerNetwork n) {
+    return n.blocks().stream().mapToInt(b -> b.mlp().width()).sum();
+  }
+
+  private Set<String> files() throws IOException {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.map(p -> p.getFileName().toString()).collect(Collectors.toSet());
+    }
+  }
+
+  private static void assertFails(Run r, String... fragments) {
+    assertEquals(ExitCodes.FAILURE, r.exit(), r.out() + r.err());
+    assertTrue(r.err().contains("STRUCTURA-"), "coded: " + r.err());
+    assertTrue(r.err().contains("Fix: "), r.err());
+    assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+    for (String f : fragments) {
+      assertTrue(r.err().contains(f), f + " missing from " + r.err());
+    }
+  }
+
+  @Test
+  void magnitudeToHalfTheMacsWritesASmallerOnnxAndAReport() throws IOException {
+    Path out = dir.resolve("small.onnx");
+    Path report = dir.resolve("report.json");
+    Run r = run("--model", MODEL, "--method", "magnitude", "--target", "0.5", "--calibration", TRAIN,
+        "--samples", "40", "--max-length", "32", "--out", out.toString(), "--report", report.toString());
+    assertEquals(ExitCodes.OK, r.exit(), r.err());
+    assertTrue(Files.isRegularFile(out));
+    assertTrue(Files.isRegularFile(dir.resolve("tokenizer.json")), "the tokenizer is copied beside the model");
+    TransformerNetwork original = OnnxModels.readBert(ModelZoo.resolve(MODEL).model());
+    TransformerNetwork small = OnnxModels.readBert(out);
+    assertEquals(original.depth(), small.depth());
+    assertTrue(totalHeads(small) + totalNeurons(small) < totalHeads(original) + totalNeurons(original));
+    assertTrue(totalNeurons(small) < totalNeurons(original), totalNeurons(small) + " neurons");
+    JsonObject j = JsonParser.parseString(Files.readString(report)).getAsJsonObject();
+    double fraction = j.get("macsAfter").getAsDouble() / j.get("macsBefore").getAsDouble();
+    assertTrue(fraction <= 0.5 && fraction > 0.3, "MAC fraction " + fraction);
+    assertEquals("magnitude", j.get("method").getAsString());
+    assertEquals(40, j.get("calibrationTexts").getAsInt());
+    assertEquals(original.depth(), j.getAsJsonArray("blocks").size());
+    assertTrue(r.out().contains("Wrote " + out.toAbsolutePath().normalize()), r.out());
+    assertEquals(Set.of("small.onnx", "report.json", "tokenizer.json"), files(), "no temporary files are left");
+  }
+
+  @Test
+  void statOnMiniLmNeedsMoreTokensThanNeurons() {
+    // 40 texts of at most 32 tokens are 1,280 tokens, fewer than MiniLM's 1,536 FFN neurons: a coded error
+    Path out = dir.resolve("stat.onnx");
+    Run r = run("--model", MODEL, "--method", "stat", "--keep-heads", "0.5", "--keep-neurons", "0.5",
+        "--calibration", TRAIN, "--samples", "40", "--max-length", "32", "--out", out.toString());
+    assertFails(r, "STRUCTURA-A006", "1280 tokens", "1536");
+    assertFalse(Files.exists(out));
+  }
+
+  @Test
+  void statWithKeepFractionsOnATinySafetensorsModel() throws IOException {
+    // a random 2-block BERT (4 heads of 8, FFN 64) in safetensors form with MiniLM's tokenizer
+    Path model = dir.resolve("tiny");
+    TransformerNetwork original = RandomNetworks.bert(7, 30522, 4, 8, 64, 2);
+    Safetensors.write(original, model);
+    Files.copy(ModelZoo.resolve(MODEL).tokenizer().orElseThrow(), model.resolve("tokenizer.json"));
+    Path out = dir.resolve("tiny-stat");
+    Path report = dir.resolve("stat.json");
+    Run r = run("--model", model.toString(), "--method", "stat", "--keep-heads", "0.5", "--keep-neurons", "0.5",
+        "--calibration", TRAIN, "--samples", "40", "--max-length", "32", "--out", out.toString(),
+        "--report", report.toString());
+    assertEquals(ExitCodes.OK, r.exit(), r.err());
+    assertTrue(Files.isRegularFile(out.resolve("tokenizer.json")));
+    TransformerNetwork small = Safetensors.read(out);
+    assertEquals(2, small.depth());
+    for (TransformerBlock b : small.blocks()) {
+      assertEquals(2, b.attention().heads());
+      assertEquals(32, b.mlp().width());
+    }
+    JsonObject j = JsonParser.parseString(Files.readString(report)).getAsJsonObject();
+    assertEquals("stat", j.get("method").getAsString());
+    assertEquals(40, j.get("calibrationTexts").getAsInt());
+    assertTrue(j.get("macsAfter").getAsDouble() < j.get("macsBefore").getAsDouble());
+    for (var b : j.getAsJsonArray("blocks")) {
+      double ffnError = b.getAsJsonObject().get("ffnError").getAsDouble();
+      assertTrue(ffnError >= 0 && ffnError < 1, "relative FFN error " + ffnError);
+    }
+    // the input directory is untouched and still loads as the original
+    assertEquals(64, Safetensors.read(model).blocks().get(0).mlp().width());
+  }
+
+  @Test
+  void impossibleTargetFailsBeforeWritingAnything() throws IOException {
+    Path out = dir.resolve("never.onnx");
+    Run r = run("--model", MODEL, "--method", "magnitude", "--target", "0.001", "--calibration", TRAIN,
+        "--samples", "8", "--max-length", "16", "--out", out.toString(), "--report", dir.resolve("r.json").toString());
+    assertFails(r, "Use --target");
+    assertFalse(Files.exists(out));
+    assertEquals(Set.of(), files(), "no model, report, tokenizer or temporary file");
+  }
+
+  @Test
+  void outputEqualToTheInputModelIsRefused() throws IOException {
+    Path model = dir.resolve("m.onnx");
+    OnnxWriter.writeBert(RandomNetworks.bert(3, 30522, 2, 4, 16, 1), model);
+    byte[] before = Files.readAllBytes(model);
+    Run r = run("--model", model.toString(), "--method", "magnitude", "--target", "0.5", "--calibration", TRAIN,
+        "--out", dir.resolve(".").resolve("m.onnx").toString());
+    assertFails(r, "--out is the input model");
+    assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(model)), "the input is untouched");
+  }
+
+  @Test
+  void emptyCalibrationFileIsACodedError() throws IOException {
+    Path empty = Files.writeString(dir.resolve("empty.txt"), "");
+    Run r = run("--model", MODEL, "--method", "magnitude", "--target", "0.5", "--calibration", empty.toString(),
+        "--out", dir.resolve("x.onnx").toString());
+    assertFails(r);
+    assertFalse(Files.exists(dir.resolve("x.onnx")));
+  }
+
+  @Test
+  void unknownMethodListsTheMethods() {
+    Run r = run("--model", MODEL, "--method", "bogus", "--target", "0.5", "--calibration", TRAIN,
+        "--out", dir.resolve("x.onnx").toString());
+    assertFails(r, "bogus", "stat", "id-prune", "modegpt", "magnitude");
+  }
+
+  @Test
+  void listMethodsNamesEveryMethod() {
+    Run r = run("--list-methods");
+    assertEquals(ExitCodes.OK, r.exit(), r.err());
+    for (String m : List.of("stat", "id-prune", "modegpt", "magnitude")) {
+      assertTrue(r.out().lines().anyMatch(l -> l.startsWith(m + " ")), m + " missing from " + r.out());
+    }
+  }
+}
