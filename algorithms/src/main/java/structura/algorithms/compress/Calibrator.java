@@ -31,6 +31,33 @@ final class Calibrator {
     }
   }
 
+  /** Number of batches. */
+  int batches() {
+    return states.size();
+  }
+
+  /** Batch i. */
+  structura.algorithms.nn.TokenBatch batch(int i) {
+    return data.batches().get(i);
+  }
+
+  /** The hidden state of batch i (the input of block {@link #position()}). */
+  Matrix state(int i) {
+    return states.get(i);
+  }
+
+  /** Replaces every batch's state by the output of block {@code block}, computed by the caller. */
+  void advanceTo(int block, List<Matrix> outputs) {
+    checkPosition(block);
+    if (outputs.size() != states.size()) {
+      throw new IllegalStateException("need " + states.size() + " states, got " + outputs.size());
+    }
+    for (int i = 0; i < outputs.size(); i++) {
+      states.set(i, outputs.get(i));
+    }
+    position++;
+  }
+
   /** The block whose input the current states are. */
   int position() {
     return position;
@@ -41,9 +68,6 @@ final class Calibrator {
     checkPosition(block);
     TransformerForward f = new TransformerForward(compute, network);
     for (int i = 0; i < states.size(); i++) {
-      if (hook instanceof StatisticsHook sh) {
-        sh.startBatch(data.batches().get(i));
-      }
       f.observeBlock(block, states.get(i), data.batches().get(i), hook);
     }
   }
@@ -53,31 +77,7 @@ final class Calibrator {
     checkPosition(block);
     TransformerForward f = new TransformerForward(compute, network);
     for (int i = 0; i < states.size(); i++) {
-      if (hook instanceof StatisticsHook sh) {
-        sh.startBatch(data.batches().get(i));
-      }
       states.set(i, f.block(block, states.get(i), data.batches().get(i), hook));
-    }
-    position++;
-  }
-
-  /**
-   * Advances through block {@code block} of {@code network} whose attention keeps the heads
-   * {@code keptHeads} (ascending) of the block observed last, reusing that observation's cached
-   * per-head outputs ({@link TransformerForward#blockFromHeads}): the kept heads' outputs are
-   * unchanged by pruning, so only the output projection and the MLP are recomputed.
-   */
-  void advanceFromHeads(TransformerNetwork network, int block, List<Matrix> cachedHeads, int[] keptHeads, int valueDim) {
-    checkPosition(block);
-    TransformerForward f = new TransformerForward(compute, network);
-    for (int i = 0; i < states.size(); i++) {
-      Matrix all = cachedHeads.get(i);
-      Matrix kept = Matrix.zeros(structura.api.DType.F32, all.rows(), keptHeads.length * valueDim);
-      for (int h = 0; h < keptHeads.length; h++) {
-        kept.view(0, h * valueDim, all.rows(), valueDim).copyFrom(all.view(0, keptHeads[h] * valueDim, all.rows(), valueDim));
-      }
-      cachedHeads.set(i, null); // free as we go
-      states.set(i, f.blockFromHeads(block, states.get(i), kept, data.batches().get(i)));
     }
     position++;
   }

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import structura.algorithms.nn.Pruning;
+import structura.algorithms.nn.TransformerForward;
 import structura.api.DType;
 import structura.api.ErrorCode;
 import structura.api.InvalidArgumentException;
@@ -27,14 +28,19 @@ import structura.api.nn.TransformerNetwork;
  * removes, one at a time, the head or neuron group whose removal costs the least error per MAC
  * (or parameter) saved, until the budget holds. Errors are normalised by the block input's
  * centered energy, so blocks are compared on how much they perturb the residual stream.</li>
- * <li><b>Sequential compression</b>: blocks in order; block i's statistics are taken on the
- * outputs of the already-compressed blocks 0..i−1 (the original block i sees them), its heads and
- * neurons are selected, the output projection and the down projection are corrected by least
- * squares on the kept units, and the compressed block's outputs become the next block's inputs.</li>
+ * <li><b>Sequential compression</b>: blocks in order, on the outputs of the already-compressed
+ * blocks 0..i−1: the original block's per-head outputs are computed and its heads selected and
+ * the output projection refitted; then the FFN activations are computed behind the
+ * <em>pruned</em> attention (the kept heads' outputs are reused, as pruning does not change them)
+ * and the neurons selected and the down projection corrected; the block output comes from the
+ * kept neurons' activations. Each sublayer thus sees the inputs it will see in the compressed
+ * network.</li>
  * </ol>
- * Cost: the allocation pass is one forward pass of the sample; the sequential stage two block
- * evaluations per block (original and compressed) over all calibration batches; plus the
- * selections (pivoted Cholesky f·k², per block) and the Gram matrices N·f² (or the sketch).
+ * Cost: the allocation pass is one forward pass of the sample; the sequential stage about one
+ * block evaluation per block over all calibration batches (attention once, FFN up once, the
+ * pruned down projection once); plus the selections (pivoted Cholesky f·k², per block) and the
+ * Gram matrices N·f² (or the sketch). Memory: the FFN activations of all batches of one block
+ * ({@code B·L·f} floats, about 400 MB for 512 texts of MiniLM).
  */
 final class PruningEngine {
   /** How per-block sizes are chosen for a global budget. */
@@ -93,57 +99,88 @@ final class PruningEngine {
       TransformerBlock b = original.blocks().get(i);
       Attention a = b.attention();
       Mlp m = b.mlp();
-      StatisticsHook hook = new StatisticsHook(request.compute(), i,
-          s.pruneHeads() ? EnumSet.of(StatisticsHook.Kind.HEADS, StatisticsHook.Kind.FFN, StatisticsHook.Kind.CACHE_HEADS)
-              : EnumSet.of(StatisticsHook.Kind.FFN, StatisticsHook.Kind.CACHE_HEADS),
-          a.heads() * a.valueDim(), m.width(), b.width(), a.heads(), a.headDim(), s.sketchRows(), s.seed() + i);
-      long tf = System.nanoTime();
-      cal.observe(current, i, hook);
-      long ts = System.nanoTime();
       boolean centerAttention = s.centered() && a.output().bias() != null;
       boolean centerFfn = s.centered() && m.down().bias() != null;
+      int n = cal.batches();
+      // 1. the original block's heads on the compressed prefix's outputs
+      long t = System.nanoTime();
+      StatisticsHook headStats = new StatisticsHook(request.compute(), i,
+          s.pruneHeads() ? EnumSet.of(StatisticsHook.Kind.HEADS) : EnumSet.noneOf(StatisticsHook.Kind.class),
+          a.heads() * a.valueDim(), m.width(), b.width(), a.heads(), a.headDim(), 0, s.seed() + i);
+      TransformerForward f = new TransformerForward(request.compute(), current);
+      List<Matrix> heads = new ArrayList<>(n);
+      for (int q = 0; q < n; q++) {
+        heads.add(f.attentionHeads(i, cal.state(q), cal.batch(q), headStats));
+      }
+      double attentionSeconds = seconds(t);
+      t = System.nanoTime();
       Attention newAttention = a;
       int[] keptHeads = range(a.heads());
       double attentionError = 0;
       if (s.pruneHeads() && keepHeads[i] < a.heads()) {
-        var mom = hook.heads.moments();
-        HeadSelection hs = HeadSelection.of(request.compute(), centerAttention ? mom.centeredScatter() : mom.gram(), a.output().weight(),
-            a.heads(), a.valueDim());
-        int[] kept = hs.kept(keepHeads[i]);
-        keptHeads = kept;
-        var corr = hs.correction(kept, centerAttention ? mom.mean() : null, a.output().weight());
-        newAttention = Pruning.keepHeads(single(original, b), 0, kept).blocks().get(0).attention();
-        newAttention = new Attention(newAttention.heads(), newAttention.kvHeads(), newAttention.headDim(),
-            newAttention.valueDim(), newAttention.query(), newAttention.key(), newAttention.value(),
-            new Linear(corr.weight(), shifted(a.output().bias(), corr.biasDelta())), newAttention.scale(),
-            newAttention.causal(), newAttention.rotary());
+        var mom = headStats.heads.moments();
+        HeadSelection hs = HeadSelection.of(request.compute(), centerAttention ? mom.centeredScatter() : mom.gram(),
+            a.output().weight(), a.heads(), a.valueDim());
+        keptHeads = hs.kept(keepHeads[i]);
+        var corr = hs.correction(keptHeads, centerAttention ? mom.mean() : null, a.output().weight());
+        Attention sel = Pruning.keepHeads(single(original, b), 0, keptHeads).blocks().get(0).attention();
+        newAttention = new Attention(sel.heads(), sel.kvHeads(), sel.headDim(), sel.valueDim(), sel.query(), sel.key(),
+            sel.value(), new Linear(corr.weight(), shifted(a.output().bias(), corr.biasDelta())), sel.scale(),
+            sel.causal(), sel.rotary());
         attentionError = Math.sqrt(hs.error[keepHeads[i]] / Math.max(hs.error[0], 1e-300));
       }
+      current = replace(current, i, new TransformerBlock(newAttention, m, b.attentionNorm(), b.mlpNorm(), b.placement()));
+      double headSeconds = seconds(t);
+      // 2. the FFN activations behind the pruned attention (kept heads' outputs do not change)
+      t = System.nanoTime();
+      StatisticsHook ffnStats = new StatisticsHook(request.compute(), i, EnumSet.of(StatisticsHook.Kind.FFN),
+          a.heads() * a.valueDim(), m.width(), b.width(), a.heads(), a.headDim(), s.sketchRows(), s.seed() + i);
+      f = new TransformerForward(request.compute(), current);
+      List<TransformerForward.MlpInput> inputs = new ArrayList<>(n);
+      List<Matrix> activations = new ArrayList<>(n);
+      for (int q = 0; q < n; q++) {
+        TransformerForward.MlpInput in = f.mlpInput(i, cal.state(q), columnBlocks(heads.get(q), keptHeads, a.valueDim()));
+        heads.set(q, null);
+        inputs.add(in);
+        activations.add(f.ffnActivations(i, in.input(), cal.batch(q), ffnStats));
+      }
+      double ffnSeconds = seconds(t);
+      t = System.nanoTime();
       Mlp newMlp = m;
+      int[] keptNeurons = range(m.width());
       double ffnError = 0;
       if (keepNeurons[i] < m.width()) {
-        var mom = hook.ffn.moments();
+        var mom = ffnStats.ffn.moments();
         NeuronSelection ns = NeuronSelection.of(request.compute(), centerFfn ? mom.centeredScatter() : mom.gram(),
             m.down().weight(), keepNeurons[i]);
         int k = Math.min(keepNeurons[i], ns.rank());
         var corr = ns.correction(k, centerFfn ? mom.mean() : null, m.down().weight());
-        Mlp sel = Pruning.keepNeurons(single(original, b), 0, corr.kept()).blocks().get(0).mlp();
+        keptNeurons = corr.kept();
+        Mlp sel = Pruning.keepNeurons(single(original, b), 0, keptNeurons).blocks().get(0).mlp();
         newMlp = new Mlp(sel.up(), sel.gate(), new Linear(corr.weight(), shifted(m.down().bias(), corr.biasDelta())),
             sel.activation());
         ffnError = Math.sqrt(ns.error[k] / Math.max(ns.error[0], 1e-300));
       }
-      TransformerBlock nb = new TransformerBlock(newAttention, newMlp, b.attentionNorm(), b.mlpNorm(), b.placement());
-      current = replace(current, i, nb);
-      long ta = System.nanoTime();
-      cal.advanceFromHeads(current, i, hook.cachedHeads, keptHeads, a.valueDim());
-      long te = System.nanoTime();
+      current = replace(current, i, new TransformerBlock(newAttention, newMlp, b.attentionNorm(), b.mlpNorm(),
+          b.placement()));
+      double neuronSeconds = seconds(t);
+      // 3. the compressed block's output from the kept neurons' activations
+      t = System.nanoTime();
+      f = new TransformerForward(request.compute(), current);
+      List<Matrix> outputs = new ArrayList<>(n);
+      for (int q = 0; q < n; q++) {
+        outputs.add(f.finishBlock(i, inputs.get(q), columnBlocks(activations.get(q), keptNeurons, 1)));
+        activations.set(q, null);
+      }
+      cal.advanceTo(i, outputs);
       reports.add(new CompressionReport.BlockReport(i, a.heads(), newAttention.heads(), a.headDim(),
           newAttention.headDim(), a.valueDim(), newAttention.valueDim(), m.width(), newMlp.width(), attentionError,
           ffnError));
       request.progress().block(i, blocks, String.format(java.util.Locale.ROOT,
-          "heads %d -> %d, neurons %d -> %d, rel. error attention %.4f, FFN %.4f (observe %.1f s, select %.1f s, advance %.1f s)",
-          a.heads(), newAttention.heads(), m.width(), newMlp.width(), attentionError, ffnError, (ts - tf) / 1e9,
-          (ta - ts) / 1e9, (te - ta) / 1e9));
+          "heads %d -> %d, neurons %d -> %d, rel. error attention %.4f, FFN %.4f "
+              + "(attention %.1f s, head selection %.1f s, FFN %.1f s, neuron selection %.1f s, output %.1f s)",
+          a.heads(), newAttention.heads(), m.width(), newMlp.width(), attentionError, ffnError, attentionSeconds,
+          headSeconds, ffnSeconds, neuronSeconds, seconds(t)));
     }
     stages.put("sequential compression", seconds(t1));
     return new CompressionResult(current, report(request, s.method(), s.citation(), original, current, reports, stages));
@@ -375,6 +412,25 @@ final class PruningEngine {
       case Budget.ParameterFraction p -> "parameters " + p.fraction();
       case Budget.KeepFractions k -> "keep heads " + k.heads() + ", neurons " + k.neurons();
     };
+  }
+
+  /** The column blocks {@code keep[c]·width .. +width} of m, side by side in a new matrix (m itself when all are kept). */
+  static Matrix columnBlocks(Matrix m, int[] keep, int width) {
+    if (keep.length * width == m.cols()) {
+      return m;
+    }
+    Matrix out = Matrix.zeros(DType.F32, m.rows(), keep.length * width);
+    float[] src = m.f32();
+    float[] dst = out.f32();
+    int cols = out.cols();
+    for (int r = 0; r < m.rows(); r++) {
+      int s = m.index(r, 0);
+      int d = r * cols;
+      for (int c = 0; c < keep.length; c++) {
+        System.arraycopy(src, s + keep[c] * width, dst, d + c * width, width);
+      }
+    }
+    return out;
   }
 
   static int[] range(int n) {

@@ -22,11 +22,6 @@ final class StatisticsHook implements ActivationHook {
   private final boolean influence;
   private double cosineGapSum;
   private long cosineCount;
-  private final boolean cacheHeads;
-  private final int headsWidth;
-  /** Per batch, when caching: all B·L rows of the per-head outputs, for {@link Calibrator#advanceFromHeads}. */
-  final java.util.List<Matrix> cachedHeads = new java.util.ArrayList<>();
-  private structura.algorithms.nn.TokenBatch batch;
   private final java.util.List<Matrix> pendingInputs = new java.util.ArrayList<>();
 
   /**
@@ -54,84 +49,44 @@ final class StatisticsHook implements ActivationHook {
       keys = null;
     }
     this.influence = what.contains(Kind.INFLUENCE);
-    this.cacheHeads = what.contains(Kind.CACHE_HEADS);
-    this.headsWidth = headsWidth;
   }
 
-  /** With head caching every row (padding included) arrives, and statistics filter real tokens themselves. */
-  @Override
-  public boolean realTokensOnly() {
-    return !cacheHeads;
-  }
-
-  /** Called by the calibrator before each batch. */
-  void startBatch(structura.algorithms.nn.TokenBatch b) {
-    this.batch = b;
-    if (cacheHeads) {
-      cachedHeads.add(Matrix.zeros(structura.api.DType.F32, b.batch() * b.length(), headsWidth));
-    }
-  }
-
-  /** The real-token rows of one sequence's rows (all of them when the forward pass already filtered). */
-  private Matrix real(int sequence, Matrix rows) {
-    if (!cacheHeads) {
-      return rows;
-    }
-    int len = batch.length();
-    int[] mask = batch.attentionMask();
-    int count = batch.validTokens(sequence);
-    if (count == len) {
-      return rows;
-    }
-    Matrix g = Matrix.zeros(structura.api.DType.F32, count, rows.cols());
-    int r = 0;
-    for (int t = 0; t < len; t++) {
-      if (mask[sequence * len + t] == 1) {
-        g.view(r++, 0, 1, rows.cols()).copyFrom(rows.view(t, 0, 1, rows.cols()));
-      }
-    }
-    return g;
-  }
 
   /** Statistics a hook can keep. */
-  enum Kind { HEADS, FFN, ATTENTION_INPUT, QUERY_KEY, INFLUENCE, CACHE_HEADS }
+  enum Kind { HEADS, FFN, ATTENTION_INPUT, QUERY_KEY, INFLUENCE }
 
   @Override
   public void attentionHeads(int b, int sequence, Matrix rows) {
-    if (cacheHeads) {
-      int len = batch.length();
-      cachedHeads.get(cachedHeads.size() - 1).view(sequence * len, 0, len, rows.cols()).copyFrom(rows);
-    }
     if (heads != null) {
-      heads.accept(real(sequence, rows));
+      heads.accept(rows);
     }
   }
 
   @Override
   public void ffnIntermediate(int b, int sequence, Matrix rows) {
     if (ffn != null) {
-      ffn.accept(real(sequence, rows));
+      ffn.accept(rows);
     }
   }
 
   @Override
   public void attentionInput(int b, int sequence, Matrix rows) {
     if (attentionInput != null) {
-      attentionInput.accept(real(sequence, rows));
+      attentionInput.accept(rows);
     }
   }
 
   @Override
   public void queries(int b, int sequence, Matrix rows) {
     if (queries != null) {
-      split(queries, real(sequence, rows));
+      split(queries, rows);
     }
   }
 
   @Override
   public void keys(int b, int sequence, Matrix rows) {
     if (keys != null) {
-      split(keys, real(sequence, rows));
+      split(keys, rows);
     }
   }
 
@@ -149,7 +104,7 @@ final class StatisticsHook implements ActivationHook {
       if (sequence == 0) {
         pendingInputs.clear();
       }
-      pendingInputs.add(real(sequence, rows).copy());
+      pendingInputs.add(rows.copy());
     }
   }
 
@@ -159,7 +114,6 @@ final class StatisticsHook implements ActivationHook {
       return;
     }
     Matrix in = pendingInputs.get(sequence);
-    rows = real(sequence, rows);
     for (int i = 0; i < rows.rows(); i++) {
       double dot = 0;
       double nx = 0;

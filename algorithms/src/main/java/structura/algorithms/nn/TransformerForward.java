@@ -118,6 +118,75 @@ public final class TransformerForward {
   }
 
   /**
+   * The per-head attention outputs of block {@code index} on its input rows {@code x}: a new
+   * {@code B·L × heads·valueDim} matrix in the layout of {@link ActivationHook#attentionHeads}
+   * (the input of the output projection). The hook receives the attention input, queries, keys,
+   * values and head outputs. With {@link #mlpInput}, {@link #ffnActivations} and
+   * {@link #finishBlock} this splits {@link #block} into the steps sequential calibration prunes
+   * between. {@code x} is not modified.
+   */
+  public Matrix attentionHeads(int index, Matrix x, TokenBatch batch, ActivationHook hook) {
+    TransformerBlock block = network.blocks().get(index);
+    Matrix attnIn = x;
+    if (block.placement() == TransformerBlock.Placement.PRE) {
+      attnIn = x.copy();
+      norm(block.attentionNorm(), attnIn);
+    }
+    return heads(index, block.attention(), attnIn, batch, hook);
+  }
+
+  /**
+   * The residual stream after the attention sublayer and the MLP's input.
+   *
+   * @param residual {@code x + attention(x)} (normed, for post-norm blocks)
+   * @param input what the MLP reads: the same matrix (post-norm) or its normed copy (pre-norm)
+   */
+  public record MlpInput(Matrix residual, Matrix input) {}
+
+  /**
+   * Applies block {@code index}'s output projection to {@code heads} (the per-head outputs of its
+   * heads), adds the residual {@code x}, and norms as the block's placement says. Nothing passed
+   * in is modified.
+   */
+  public MlpInput mlpInput(int index, Matrix x, Matrix heads) {
+    TransformerBlock block = network.blocks().get(index);
+    Attention a = block.attention();
+    if (heads.rows() != x.rows() || heads.cols() != a.heads() * a.valueDim()) {
+      throw new InvalidArgumentException(ErrorCode.DIMENSION_MISMATCH, "mlpInput: x has " + x.rows() + " rows, heads are "
+          + heads.rows() + "x" + heads.cols() + ", block " + index + " has " + a.heads() + " heads of width "
+          + a.valueDim() + ".", "Pass the per-head outputs of this block's heads for the same rows as x.");
+    }
+    Matrix h = linear(a.output(), heads);
+    compute.axpy(1.0, x, h);
+    if (block.placement() == TransformerBlock.Placement.PRE) {
+      Matrix in = h.copy();
+      norm(block.mlpNorm(), in);
+      return new MlpInput(h, in);
+    }
+    norm(block.attentionNorm(), h);
+    return new MlpInput(h, h);
+  }
+
+  /** Block {@code index}'s FFN intermediate activations on its MLP input (hook: MLP input, FFN intermediate); a new matrix. */
+  public Matrix ffnActivations(int index, Matrix mlpInput, TokenBatch batch, ActivationHook hook) {
+    return mlpActivations(index, network.blocks().get(index).mlp(), mlpInput, batch, hook);
+  }
+
+  /**
+   * The block output from its MLP input and FFN activations: down projection, residual, and the
+   * second norm of a post-norm block; a new matrix. Nothing passed in is modified.
+   */
+  public Matrix finishBlock(int index, MlpInput in, Matrix activations) {
+    TransformerBlock block = network.blocks().get(index);
+    Matrix out = linear(block.mlp().down(), activations);
+    compute.axpy(1.0, in.residual(), out);
+    if (block.placement() == TransformerBlock.Placement.POST) {
+      norm(block.mlpNorm(), out);
+    }
+    return out;
+  }
+
+  /**
    * Runs block {@code index} only as far as its activations need for calibration: the attention
    * (hook: attention input, queries, keys, values, per-head outputs), the residual and norm, and
    * the FFN up to its intermediate activations (hook: MLP input, FFN intermediate). The down
@@ -125,25 +194,13 @@ public final class TransformerForward {
    * about a third of the FFN's cost. {@code x} is not modified.
    */
   public void observeBlock(int index, Matrix x, TokenBatch batch, ActivationHook hook) {
-    TransformerBlock block = network.blocks().get(index);
-    boolean pre = block.placement() == TransformerBlock.Placement.PRE;
     if (hook != null) {
       emit(hook, batch, x, (s, m) -> hook.blockInput(index, s, m));
     }
-    Matrix attnIn = x;
-    if (pre) {
-      attnIn = x.copy();
-      norm(block.attentionNorm(), attnIn);
-    }
-    Matrix h = attention(index, block.attention(), attnIn, batch, hook);
-    compute.axpy(1.0, x, h);
-    if (pre) {
-      norm(block.mlpNorm(), h);
-    } else {
-      norm(block.attentionNorm(), h);
-    }
-    mlpActivations(index, block.mlp(), h, batch, hook);
+    MlpInput in = mlpInput(index, x, attentionHeads(index, x, batch, hook));
+    ffnActivations(index, in.input(), batch, hook);
   }
+
 
   /**
    * Finishes block {@code index} from the per-head attention outputs of a previous run: the output
@@ -155,30 +212,14 @@ public final class TransformerForward {
    * calibration needs to advance through a just-pruned block. Nothing passed in is modified.
    */
   public Matrix blockFromHeads(int index, Matrix x, Matrix heads, TokenBatch batch) {
-    TransformerBlock block = network.blocks().get(index);
-    Attention a = block.attention();
-    if (heads.rows() != x.rows() || heads.cols() != a.heads() * a.valueDim() || x.rows() != batch.batch() * batch.length()) {
-      throw new InvalidArgumentException(ErrorCode.DIMENSION_MISMATCH, "blockFromHeads: x is " + x.rows() + "x" + x.cols()
-          + ", heads " + heads.rows() + "x" + heads.cols() + ", block " + index + " has " + a.heads() + " heads of width "
-          + a.valueDim() + ".", "Pass the per-head outputs of this block's kept heads for the same rows as x.");
+    if (x.rows() != batch.batch() * batch.length()) {
+      throw new InvalidArgumentException(ErrorCode.DIMENSION_MISMATCH, "blockFromHeads: x has " + x.rows()
+          + " rows but the batch " + batch.batch() * batch.length() + ".", "Pass the rows of this batch.");
     }
-    boolean pre = block.placement() == TransformerBlock.Placement.PRE;
-    Matrix h = linear(a.output(), heads);
-    compute.axpy(1.0, x, h);
-    Matrix mlpIn = h;
-    if (pre) {
-      mlpIn = h.copy();
-      norm(block.mlpNorm(), mlpIn);
-    } else {
-      norm(block.attentionNorm(), h);
-    }
-    Matrix out = mlp(index, block.mlp(), mlpIn, batch, null);
-    compute.axpy(1.0, h, out);
-    if (!pre) {
-      norm(block.mlpNorm(), out);
-    }
-    return out;
+    MlpInput in = mlpInput(index, x, heads);
+    return finishBlock(index, in, ffnActivations(index, in.input(), batch, null));
   }
+
 
   // ---- embeddings ----------------------------------------------------------------------------
 
@@ -262,6 +303,11 @@ public final class TransformerForward {
   }
 
   private Matrix attention(int index, Attention a, Matrix x, TokenBatch batch, ActivationHook hook) {
+    return linear(a.output(), heads(index, a, x, batch, hook));
+  }
+
+  /** The per-head outputs (context rows) of attention {@code a} on x, before the output projection. */
+  private Matrix heads(int index, Attention a, Matrix x, TokenBatch batch, ActivationHook hook) {
     int heads = a.heads();
     int kvHeads = a.kvHeads();
     int dh = a.headDim();
@@ -330,7 +376,7 @@ public final class TransformerForward {
     if (hook != null) {
       emit(hook, batch, ctx, (s, m) -> hook.attentionHeads(index, s, m));
     }
-    return linear(a.output(), ctx);
+    return ctx;
   }
 
   private static void fillMask(float[] mask, TokenBatch batch, int b, boolean causal) {
