@@ -63,15 +63,6 @@ final class Calibrator {
     return position;
   }
 
-  /** Runs block {@code block} of {@code network} on the current states as far as its FFN activations ({@link TransformerForward#observeBlock}), passing them to {@code hook}; states unchanged. */
-  void observe(TransformerNetwork network, int block, ActivationHook hook) {
-    checkPosition(block);
-    TransformerForward f = new TransformerForward(compute, network);
-    for (int i = 0; i < states.size(); i++) {
-      f.observeBlock(block, states.get(i), data.batches().get(i), hook);
-    }
-  }
-
   /** Runs block {@code block} of {@code network} (hook may be null) and makes its outputs the new states. */
   void advance(TransformerNetwork network, int block, ActivationHook hook) {
     checkPosition(block);

@@ -163,23 +163,19 @@ final class HeadSelection {
       }
     }
     DMatrixRMaj css = new DMatrixRMaj(m, m);
-    DMatrixRMaj rhs = new DMatrixRMaj(m, wOut.rows());
+    DMatrixRMaj rowsS = new DMatrixRMaj(m, n);
     for (int a = 0; a < m; a++) {
+      for (int b = 0; b < n; b++) {
+        rowsS.set(a, b, scatter.get(cols[a], b));
+      }
       for (int b = 0; b < m; b++) {
-        css.set(a, b, scatter.get(cols[a], cols[b]));
+        css.set(a, b, rowsS.get(a, cols[b]));
       }
     }
     // (W C_:S)ᵀ = C_S: Wᵀ, m × d
     int d = wOut.rows();
-    for (int a = 0; a < m; a++) {
-      for (int i = 0; i < d; i++) {
-        double s = 0;
-        for (int j = 0; j < n; j++) {
-          s += scatter.get(cols[a], j) * wOut.get(i, j);
-        }
-        rhs.set(a, i, s);
-      }
-    }
+    DMatrixRMaj rhs = new DMatrixRMaj(m, d);
+    org.ejml.dense.row.CommonOps_DDRM.multTransB(rowsS, ejml(wOut), rhs);
     double t = 0;
     for (int a = 0; a < m; a++) {
       t += css.get(a, a);

@@ -134,13 +134,13 @@ final class NeuronSelection {
     }
     int r = k;
     // W·L: (d × f)·(f × r), with L stored as r rows of length f, i.e. Lᵀ
+    Matrix w64 = w.toDType(DType.F64);
     Matrix wl = Matrix.zeros(DType.F64, d, r);
     if (r > 0) {
-      compute.gemm(Transpose.N, Transpose.T, 1.0, w.toDType(DType.F64), Matrix.wrap(l, 0, r, f, f), 0.0, wl);
+      compute.gemm(Transpose.N, Transpose.T, 1.0, w64, Matrix.wrap(l, 0, r, f, f), 0.0, wl);
     }
     // total output energy tr(W C Wᵀ) = Σ_ij (W C)_ij W_ij
     Matrix wc = Matrix.zeros(DType.F64, d, f);
-    Matrix w64 = w.toDType(DType.F64);
     compute.gemm(Transpose.N, Transpose.N, 1.0, w64, scatter, 0.0, wc);
     double total = compute.dot(wc, w64);
     double[] error = new double[r + 1];
