@@ -64,6 +64,11 @@ class EvalCommandTest {
     double ref = probe.getAsJsonObject("reference").get("accuracy").getAsDouble();
     assertEquals(ref, probe.getAsJsonObject("compressed").get("accuracy").getAsDouble());
     assertEquals(0.0, probe.get("differencePoints").getAsDouble());
+    // the model against itself: the reference's probe sees identical embeddings
+    assertEquals(ref, probe.get("transferAccuracy").getAsDouble());
+    assertEquals(1.0, probe.get("agreement").getAsDouble());
+    assertEquals(probe.getAsJsonObject("reference").get("c").getAsDouble(),
+        probe.getAsJsonObject("compressed").get("c").getAsDouble(), "same embeddings, same cross-validated C");
     assertTrue(ref >= 0.8, "MiniLM embeddings separate ham from spam linearly; probe accuracy " + ref);
     assertTrue(probe.getAsJsonObject("reference").get("converged").getAsBoolean());
     assertEquals(384, j.getAsJsonObject("reference").get("width").getAsInt());
@@ -147,7 +152,7 @@ class EvalCommandTest {
     List<String> a = new ArrayList<>(List.of(common));
     a.addAll(List.of("--limit", "1"));
     assertEquals(ExitCodes.USAGE, run(args(a.toArray(String[]::new))).exit());
-    for (String[] bad : new String[][] {{"--max-length", "1"}, {"--probe-c", "0"}, {"--latency-batch", "0"},
+    for (String[] bad : new String[][] {{"--max-length", "1"}, {"--probe-c", "0"}, {"--probe-c", "often"}, {"--latency-batch", "0"},
         {"--latency-iterations", "-1"}, {"--batch-size", "0"}}) {
       List<String> b = new ArrayList<>(List.of(common));
       b.addAll(List.of(bad));

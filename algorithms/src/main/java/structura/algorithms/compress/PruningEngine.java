@@ -423,6 +423,17 @@ final class PruningEngine {
     float[] src = m.f32();
     float[] dst = out.f32();
     int cols = out.cols();
+    if (width == 1) {
+      // a gather: one arraycopy call per element (FFN neurons) costs several times the copy itself
+      for (int r = 0; r < m.rows(); r++) {
+        int s = m.index(r, 0);
+        int d = r * cols;
+        for (int c = 0; c < keep.length; c++) {
+          dst[d + c] = src[s + keep[c]];
+        }
+      }
+      return out;
+    }
     for (int r = 0; r < m.rows(); r++) {
       int s = m.index(r, 0);
       int d = r * cols;

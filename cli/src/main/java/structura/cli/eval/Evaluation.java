@@ -27,8 +27,10 @@ import structura.formats.TextTokenizer;
  *       Cost: two forward passes per text.</li>
  *   <li>Fidelity: the cosine between the two embeddings of each held-out text; mean, minimum and
  *       5th percentile (nearest rank: the ⌈0.05·n⌉-th smallest).</li>
- *   <li>Probe: a {@link LogisticRegressionProbe} per model, fit on that model's train embeddings,
- *       accuracy on its test embeddings.</li>
+ *   <li>Probe: a {@link LogisticRegressionProbe} per model, fit on that model's train embeddings
+ *       with C given or chosen by 5-fold cross-validation on them, accuracy on its test
+ *       embeddings; and the reference's probe applied to the compressed model's test embeddings
+ *       (accuracy, and agreement with its predictions from the reference embeddings).</li>
  *   <li>Latency: one batch of {@code latencyBatch × latencyLength} tokens (the longest held-out
  *       texts, cut and padded to exactly that length), one warm-up run per model, then
  *       {@code latencyIterations} timed runs alternating reference, compressed, reference, …, so
@@ -40,19 +42,20 @@ public final class Evaluation {
    * @param maxLength tokens per text, special tokens included (texts are truncated)
    * @param batchSize texts per forward pass while embedding
    * @param threads ONNX Runtime intra-op threads for both models
-   * @param probeC the probe's inverse regularisation strength
+   * @param probeC the probes' inverse regularisation strength, or {@code null} to choose it per model by
+   *     5-fold cross-validation on the train split over {@link LogisticRegressionProbe#DEFAULT_C_GRID}
    * @param latencyBatch sequences in the timed batch
    * @param latencyLength tokens per sequence in the timed batch
    * @param latencyIterations timed runs per model; 0 skips latency
    */
-  public record Settings(int maxLength, int batchSize, int threads, double probeC, int latencyBatch, int latencyLength,
+  public record Settings(int maxLength, int batchSize, int threads, Double probeC, int latencyBatch, int latencyLength,
       int latencyIterations) {
     /** Validates ranges. */
     public Settings {
       check(maxLength >= 2, "--max-length must be at least 2 (room for [CLS] and [SEP]), got " + maxLength);
       check(batchSize >= 1, "--batch-size must be at least 1, got " + batchSize);
       check(threads >= 1, "--threads must be at least 1, got " + threads);
-      check(probeC > 0 && Double.isFinite(probeC), "--probe-c must be a positive number, got " + probeC);
+      check(probeC == null || probeC > 0 && Double.isFinite(probeC), "--probe-c must be a positive number or auto, got " + probeC);
       check(latencyBatch >= 1 && latencyLength >= 2, "--latency-batch must be ≥ 1 and --latency-length ≥ 2, got "
           + latencyBatch + " and " + latencyLength);
       check(latencyIterations >= 0, "--latency-iterations must be ≥ 0, got " + latencyIterations);
@@ -74,11 +77,27 @@ public final class Evaluation {
   /** Cosine statistics over held-out texts. */
   public record Fidelity(int texts, double mean, double min, double p5) {}
 
-  /** One model's probe. */
-  public record ProbeResult(double accuracy, double trainAccuracy, int iterations, boolean converged) {}
+  /**
+   * One model's probe, trained on that model's embeddings.
+   *
+   * @param c the inverse regularisation strength used (given, or chosen by cross-validation)
+   * @param cvAccuracy mean held-out accuracy of each C of {@code cvGrid} in cross-validation, or null when C was given
+   */
+  public record ProbeResult(double accuracy, double trainAccuracy, int iterations, boolean converged, double c,
+      double[] cvGrid, double[] cvAccuracy) {}
 
-  /** Both probes; {@code differencePoints} = 100·(compressed − reference) accuracy. */
-  public record Probe(double c, List<String> labels, ProbeResult reference, ProbeResult compressed, double differencePoints) {}
+  /**
+   * Both probes, and the reference model's probe applied unchanged to the compressed model's
+   * embeddings (the deployment case: a classifier trained on the original encoder keeps running
+   * behind the compressed one).
+   *
+   * @param differencePoints 100·(compressed − reference) accuracy of the retrained probes
+   * @param transferAccuracy test accuracy of the reference's probe on the compressed embeddings
+   * @param agreement fraction of test texts on which the reference's probe predicts the same class
+   *     from the compressed embedding as from the reference embedding
+   */
+  public record Probe(List<String> labels, ProbeResult reference, ProbeResult compressed, double differencePoints,
+      double transferAccuracy, double agreement) {}
 
   /** Seconds per batch of one model. */
   public record Timing(double meanSeconds, double bestSeconds, double[] seconds) {}
@@ -131,10 +150,18 @@ public final class Evaluation {
       Fidelity fidelity = fidelity(test[0], test[1]);
       int[] yTrain = data.classes(data.train());
       int[] yTest = data.classes(data.test());
-      LogisticRegressionProbe.Options opts = LogisticRegressionProbe.Options.defaults().withC(settings.probeC());
-      ProbeResult pr = probe(train[0], yTrain, test[0], yTest, data.labels().size(), opts);
-      ProbeResult pc = probe(train[1], yTrain, test[1], yTest, data.labels().size(), opts);
-      Probe probe = new Probe(settings.probeC(), data.labels(), pr, pc, 100 * (pc.accuracy() - pr.accuracy()));
+      int classes = data.labels().size();
+      Fitted fr = probe("reference", train[0], yTrain, test[0], yTest, classes);
+      Fitted fc = probe("compressed", train[1], yTrain, test[1], yTest, classes);
+      double[][] compressedTest = toDouble(test[1]);
+      int[] fromReference = fr.probe().predict(toDouble(test[0]));
+      int[] fromCompressed = fr.probe().predict(compressedTest);
+      int same = 0;
+      for (int i = 0; i < fromReference.length; i++) {
+        same += fromReference[i] == fromCompressed[i] ? 1 : 0;
+      }
+      Probe probe = new Probe(data.labels(), fr.result(), fc.result(), 100 * (fc.result().accuracy() - fr.result().accuracy()),
+          fr.probe().accuracy(compressedTest, yTest), (double) same / fromReference.length);
 
       Latency latency = settings.latencyIterations() == 0 ? null : latency(tokFile, data.test(), r, c);
       int width = test[0][0].length;
@@ -241,12 +268,31 @@ public final class Evaluation {
     return new Fidelity(n, sum / n, sorted[0], sorted[p5]);
   }
 
-  private static ProbeResult probe(float[][] train, int[] yTrain, float[][] test, int[] yTest, int classes,
-      LogisticRegressionProbe.Options opts) {
+  private record Fitted(LogisticRegressionProbe probe, ProbeResult result) {}
+
+  private Fitted probe(String which, float[][] train, int[] yTrain, float[][] test, int[] yTest, int classes) {
     double[][] xTrain = toDouble(train);
-    LogisticRegressionProbe p = LogisticRegressionProbe.fit(xTrain, yTrain, classes, opts);
-    return new ProbeResult(p.accuracy(toDouble(test), yTest), p.accuracy(xTrain, yTrain), p.iterations(), p.converged());
+    LogisticRegressionProbe.Options opts = LogisticRegressionProbe.Options.defaults();
+    double c;
+    LogisticRegressionProbe.CrossValidation cv = null;
+    if (settings.probeC() != null) {
+      c = settings.probeC();
+    } else {
+      cv = LogisticRegressionProbe.crossValidate(xTrain, yTrain, classes, LogisticRegressionProbe.DEFAULT_C_GRID,
+          CV_FOLDS, CV_SEED, opts);
+      c = cv.best();
+      progress.printf(java.util.Locale.ROOT, "eval: %s probe: C = %s by %d-fold cross-validation (held-out accuracy %s)%n",
+          which, c, CV_FOLDS, Arrays.toString(Arrays.stream(cv.accuracy()).map(a -> Math.round(a * 1e4) / 1e4).toArray()));
+      progress.flush();
+    }
+    LogisticRegressionProbe p = LogisticRegressionProbe.fit(xTrain, yTrain, classes, opts.withC(c));
+    return new Fitted(p, new ProbeResult(p.accuracy(toDouble(test), yTest), p.accuracy(xTrain, yTrain), p.iterations(),
+        p.converged(), c, cv == null ? null : cv.grid(), cv == null ? null : cv.accuracy()));
   }
+
+  /** Folds and seed of the probes' cross-validation (fixed, so that reruns agree). */
+  static final int CV_FOLDS = 5;
+  static final long CV_SEED = 20261122L;
 
   private static double[][] toDouble(float[][] x) {
     double[][] out = new double[x.length][];

@@ -165,6 +165,97 @@ public final class LogisticRegressionProbe {
     return new LogisticRegressionProbe(classes, d, mean, scale, w, b, r.iterations(), r.converged(), r.gradientNorm());
   }
 
+  /** The grid {@link #crossValidate} searches by default: C = 10⁻³, 10⁻², …, 10³. */
+  public static final double[] DEFAULT_C_GRID = {1e-3, 1e-2, 1e-1, 1, 10, 100, 1000};
+
+  /**
+   * The result of a cross-validated choice of C.
+   *
+   * @param grid the C values tried, ascending
+   * @param accuracy mean held-out accuracy of each C over the folds
+   * @param folds number of folds
+   * @param best the C with the highest mean accuracy (the smallest such C on ties: the strongest
+   *     regularization that does as well)
+   */
+  public record CrossValidation(double[] grid, double[] accuracy, int folds, double best) {}
+
+  /**
+   * Chooses C by stratified k-fold cross-validation on the training set: the samples of each
+   * class are shuffled (seeded) and dealt round-robin into {@code folds} folds, each C is fit on
+   * k−1 folds and scored on the held-out one, and the C with the best mean held-out accuracy wins.
+   * Every model under comparison gets its own C this way, so that no model is judged at a
+   * regularization tuned for another (SentEval tunes its probes the same way).
+   *
+   * <p>Cost: {@code grid.length · folds} fits on {@code (k−1)/k} of the data.
+   *
+   * @param x n × d features (not modified)
+   * @param y n labels in {@code [0, classes)}
+   * @param grid C values to try (positive, finite)
+   * @param folds k, 2 ≤ k ≤ the size of the smallest class
+   * @param seed shuffling seed
+   * @param options solver settings (their C is ignored)
+   * @throws StructuraException {@code INVALID_ARGUMENT} for an empty grid or a class smaller than k
+   */
+  public static CrossValidation crossValidate(double[][] x, int[] y, int classes, double[] grid, int folds, long seed,
+      Options options) {
+    int n = x.length;
+    if (grid.length == 0 || folds < 2 || y.length != n) {
+      throw new StructuraException(ErrorCode.INVALID_ARGUMENT, "cross-validation needs a non-empty C grid, at least 2 folds"
+          + " and one label per sample; got " + grid.length + " values, " + folds + " folds, " + n + " samples and "
+          + y.length + " labels.", "Pass a grid such as DEFAULT_C_GRID and 5 folds.");
+    }
+    double[] sorted = grid.clone();
+    Arrays.sort(sorted);
+    int[] fold = new int[n];
+    java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+    for (int c = 0; c < classes; c++) {
+      int cc = c;
+      int[] members = java.util.stream.IntStream.range(0, n).filter(i -> y[i] == cc).toArray();
+      if (members.length > 0 && members.length < folds) {
+        throw new StructuraException(ErrorCode.INVALID_ARGUMENT, "class " + c + " has " + members.length
+            + " training samples, fewer than the " + folds + " cross-validation folds.",
+            "Pass more training texts of every class, or a fixed --probe-c.");
+      }
+      for (int i = members.length - 1; i > 0; i--) {
+        int j = random.nextInt(i + 1);
+        int t = members[i];
+        members[i] = members[j];
+        members[j] = t;
+      }
+      for (int i = 0; i < members.length; i++) {
+        fold[members[i]] = i % folds;
+      }
+    }
+    double[] accuracy = new double[sorted.length];
+    for (int f = 0; f < folds; f++) {
+      int ff = f;
+      int[] trainIdx = java.util.stream.IntStream.range(0, n).filter(i -> fold[i] != ff).toArray();
+      int[] testIdx = java.util.stream.IntStream.range(0, n).filter(i -> fold[i] == ff).toArray();
+      double[][] xTrain = new double[trainIdx.length][];
+      int[] yTrain = new int[trainIdx.length];
+      for (int i = 0; i < trainIdx.length; i++) {
+        xTrain[i] = x[trainIdx[i]];
+        yTrain[i] = y[trainIdx[i]];
+      }
+      double[][] xTest = new double[testIdx.length][];
+      int[] yTest = new int[testIdx.length];
+      for (int i = 0; i < testIdx.length; i++) {
+        xTest[i] = x[testIdx[i]];
+        yTest[i] = y[testIdx[i]];
+      }
+      for (int g = 0; g < sorted.length; g++) {
+        accuracy[g] += fit(xTrain, yTrain, classes, options.withC(sorted[g])).accuracy(xTest, yTest) / folds;
+      }
+    }
+    int best = 0;
+    for (int g = 1; g < sorted.length; g++) {
+      if (accuracy[g] > accuracy[best] + 1e-12) {
+        best = g;
+      }
+    }
+    return new CrossValidation(sorted, accuracy, folds, sorted[best]);
+  }
+
   /** Predicted class of each row of {@code x} (n × d). Cost O(n·d·K). */
   public int[] predict(double[][] x) {
     int[] out = new int[x.length];

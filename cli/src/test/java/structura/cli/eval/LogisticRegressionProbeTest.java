@@ -123,6 +123,48 @@ class LogisticRegressionProbeTest {
     assertEquals(1.0, p.accuracy(fresh, fy));
   }
 
+  /** One informative feature (mean 3·y) among many pure-noise ones: n &lt; 2d, so an unregularized fit separates noise. */
+  private static Data noisy(SplittableRandom rnd, int n, int noise) {
+    double[][] x = new double[n][noise + 1];
+    int[] y = new int[n];
+    for (int i = 0; i < n; i++) {
+      y[i] = i % 2;
+      x[i][0] = 3 * y[i] + rnd.nextGaussian();
+      for (int j = 1; j <= noise; j++) {
+        x[i][j] = rnd.nextGaussian();
+      }
+    }
+    return new Data(x, y);
+  }
+
+  @Test
+  void crossValidationPicksACNearTheBestOnFreshData() {
+    SplittableRandom rnd = new SplittableRandom(11);
+    Data train = noisy(rnd, 120, 100);
+    Data fresh = noisy(rnd, 4000, 100);
+    var opts = LogisticRegressionProbe.Options.defaults();
+    var cv = LogisticRegressionProbe.crossValidate(train.x(), train.y(), 2, LogisticRegressionProbe.DEFAULT_C_GRID, 5, 7, opts);
+    assertEquals(7, cv.accuracy().length);
+    int bestIndex = java.util.Arrays.binarySearch(cv.grid(), cv.best());
+    for (double a : cv.accuracy()) {
+      assertTrue(cv.accuracy()[bestIndex] >= a, "the chosen C has the best held-out accuracy");
+    }
+    double bestFresh = 0;
+    for (double c : cv.grid()) {
+      bestFresh = Math.max(bestFresh, LogisticRegressionProbe.fit(train.x(), train.y(), 2, opts.withC(c)).accuracy(fresh.x(), fresh.y()));
+    }
+    double chosen = LogisticRegressionProbe.fit(train.x(), train.y(), 2, opts.withC(cv.best())).accuracy(fresh.x(), fresh.y());
+    assertTrue(chosen >= bestFresh - 0.02, "fresh-data accuracy at the chosen C " + cv.best() + ": " + chosen
+        + ", best over the grid " + bestFresh);
+    assertTrue(cv.best() < 1000, "the weakest regularization overfits the noise features; chosen " + cv.best());
+    var again = LogisticRegressionProbe.crossValidate(train.x(), train.y(), 2, LogisticRegressionProbe.DEFAULT_C_GRID, 5, 7, opts);
+    assertArrayEquals(cv.accuracy(), again.accuracy(), 0.0, "seeded folds: reruns agree");
+    StructuraException small = assertThrows(StructuraException.class, () -> LogisticRegressionProbe.crossValidate(
+        new double[][] {{0}, {1}, {2}, {3}, {4}}, new int[] {0, 0, 0, 0, 1}, 2, new double[] {1}, 2, 1, opts));
+    assertEquals(ErrorCode.INVALID_ARGUMENT, small.code());
+    assertTrue(small.getMessage().contains("class 1 has 1"), small.getMessage());
+  }
+
   @Test
   void constantFeaturesAndBadInputs() {
     double[][] x = {{1, 5}, {2, 5}, {8, 5}, {9, 5}};
