@@ -1,0 +1,67 @@
+package structura.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code structura results}: the table computed from report pairs, old reports without the transfer metrics, the plot. */
+class ResultsCommandTest {
+  @TempDir
+  Path dir;
+
+  private record Run(int exit, String out, String err) {}
+
+  private static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int exit = StructuraCli.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
+    return new Run(exit, out.toString(), err.toString());
+  }
+
+  private void pair(String name, String method, double macsAfter, double fidelity, double accuracy, double transfer,
+      boolean withTransfer, double refSeconds, double seconds) throws Exception {
+    Files.writeString(dir.resolve(name + ".compress.json"), String.format(Locale.ROOT, """
+        {"method": "%s", "macsBefore": 1000, "macsAfter": %s, "blockParametersBefore": 200, "blockParametersAfter": 100,
+         "stageSeconds": {"total": 12.5}}
+        """, method, macsAfter));
+    String extra = withTransfer ? String.format(Locale.ROOT, ", \"transferAccuracy\": %s, \"agreement\": 0.97", transfer) : "";
+    Files.writeString(dir.resolve(name + ".eval.json"), String.format(Locale.ROOT, """
+        {"fidelity": {"mean": %s},
+         "probe": {"reference": {"accuracy": 0.9}, "compressed": {"accuracy": %s}%s},
+         "latency": {"reference": {"meanSeconds": %s}, "compressed": {"meanSeconds": %s}}}
+        """, fidelity, accuracy, extra, refSeconds, seconds));
+  }
+
+  @Test
+  void tableRowsComeFromTheReportsAndThePlotIsWritten() throws Exception {
+    pair("stat-0.5", "stat", 500, 0.8, 0.93, 0.91, true, 1.6, 0.8);
+    pair("magnitude-0.5", "magnitude", 499, 0.45, 0.95, 0.7, false, 1.5, 0.75);
+    Files.writeString(dir.resolve("orphan-0.3.eval.json"), "{}");   // no .compress.json beside it: skipped
+    Path png = dir.resolve("plot.png");
+    Run r = run("results", "--dir", dir.toString(), "--plot", png.toString());
+    assertEquals(ExitCodes.OK, r.exit(), r.err());
+    assertTrue(r.out().contains("| stat | 0.50 | 0.500 | 0.500 | 0.8000 | 93.00 % | +3.00 | 91.00 % | 97.00 % | 1.600 → 0.800 | 2.00× | 12.5 |"),
+        r.out());
+    assertTrue(r.out().contains("| magnitude | 0.50 | 0.499 | 0.500 | 0.4500 | 95.00 % | +5.00 | NaN % | NaN % | 1.500 → 0.750 | 2.00× | 12.5 |"),
+        r.out());
+    assertTrue(r.out().indexOf("| magnitude") < r.out().indexOf("| stat"), "rows of one target sorted by method");
+    assertTrue(r.out().contains("Original model: probe accuracy 90.00 %"), r.out());
+    var image = ImageIO.read(png.toFile());
+    assertEquals(1460, image.getWidth());
+  }
+
+  @Test
+  void anEmptyDirectoryIsAnInputError() {
+    Run r = run("results", "--dir", dir.toString());
+    assertEquals(ExitCodes.FAILURE, r.exit());
+    assertTrue(r.err().contains("scripts/results.sh"), r.err());
+  }
+}
