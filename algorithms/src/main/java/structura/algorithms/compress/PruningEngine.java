@@ -134,7 +134,7 @@ final class PruningEngine {
       // 2. the FFN activations behind the pruned attention (kept heads' outputs do not change)
       t = System.nanoTime();
       StatisticsHook ffnStats = new StatisticsHook(request.compute(), i, EnumSet.of(StatisticsHook.Kind.FFN),
-          a.heads() * a.valueDim(), m.width(), b.width(), a.heads(), a.headDim(), s.sketchRows(), s.seed() + i);
+          a.heads() * a.valueDim(), m.width(), b.width(), a.heads(), a.headDim(), sketchRows(s, data), s.seed() + i);
       f = new TransformerForward(request.compute(), current);
       List<TransformerForward.MlpInput> inputs = new ArrayList<>(n);
       List<Matrix> activations = new ArrayList<>(n);
@@ -206,7 +206,7 @@ final class PruningEngine {
         kinds.add(StatisticsHook.Kind.HEADS);
       }
       StatisticsHook hook = new StatisticsHook(request.compute(), i, kinds, a.heads() * a.valueDim(), m.width(),
-          b.width(), a.heads(), a.headDim(), s.sketchRows(), s.seed() + 1000 + i);
+          b.width(), a.heads(), a.headDim(), sketchRows(s, sample), s.seed() + 1000 + i);
       long tf = System.nanoTime();
       cal.advance(net, i, hook);
       long ts = System.nanoTime();
@@ -309,6 +309,11 @@ final class PruningEngine {
         keepNeurons[bestBlock] = bestNewNeurons;
       }
     }
+  }
+
+  /** The sketch size, or 0 (exact) when the sketch would not have fewer rows than the data. */
+  private static int sketchRows(Settings s, CalibrationData data) {
+    return s.sketchRows() > 0 && s.sketchRows() < data.tokens() ? s.sketchRows() : 0;
   }
 
   private static double[] scaled(double[] e, double energy) {

@@ -211,4 +211,62 @@ class CovarianceAccumulatorTest {
       assertArrayEquals(first[i], repeat[i], 1e-9 * g[i][i]);
     }
   }
+
+  @Test
+  void sketchLongerThanOneGramChunkCoversEveryBucket() {
+    // Gram blocks of 64 rows, a sketch of 200 buckets: four blocks, the last one partial
+    int n = 16;
+    int rows = 3000;
+    java.util.SplittableRandom rnd = new java.util.SplittableRandom(5);
+    float[] x = new float[rows * n];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) rnd.nextGaussian();
+    }
+    CovarianceAccumulator acc = new CovarianceAccumulator(C, "blocked sketch", n, 200, 3, 64);
+    acc.accept(Matrix.wrap(x, rows, n));
+    Matrix g = acc.moments().gram();
+    // the same sketch in one block: identical up to F32 rounding of the block sums
+    CovarianceAccumulator one = new CovarianceAccumulator(C, "one block", n, 200, 3, 256);
+    one.accept(Matrix.wrap(x, rows, n));
+    Matrix h = one.moments().gram();
+    double trace = 0;
+    for (int i = 0; i < n; i++) {
+      trace += g.get(i, i);
+      for (int j = 0; j < n; j++) {
+        assertEquals(h.get(i, j), g.get(i, j), 1e-4 * rows, "G(" + i + "," + j + ")");
+      }
+    }
+    // E[diag] = rows; a sketch of 200 buckets adds about √(2/200) = 10 % per entry, 2.5 % on the mean of 16
+    assertEquals(rows, trace / n, 0.1 * rows, "mean diagonal: every bucket is in the Gram");
+  }
+
+  @Test
+  void sketchedCenteredScatterErrIsRelativeToTheCenteredEnergy() {
+    // activations with mean 10 and unit spread: a sketch of the uncentered Gram minus Nμμᵀ would
+    // carry an error ~100× the centered scatter; centering the sketch keeps it ~√((tr C)²/(m‖C‖²))
+    int n = 50;
+    int rows = 20000;
+    java.util.SplittableRandom rnd = new java.util.SplittableRandom(9);
+    float[] x = new float[rows * n];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) (10 + rnd.nextGaussian());
+    }
+    CovarianceAccumulator exact = new CovarianceAccumulator(C, "exact", n, 0, 0);
+    CovarianceAccumulator sketched = new CovarianceAccumulator(C, "sketched", n, 2000, 4);
+    exact.accept(Matrix.wrap(x, rows, n));
+    sketched.accept(Matrix.wrap(x, rows, n));
+    Matrix c = exact.moments().centeredScatter();
+    Matrix e = sketched.moments().centeredScatter();
+    double diff = 0;
+    double norm = 0;
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < n; j++) {
+        diff += Math.pow(e.get(i, j) - c.get(i, j), 2);
+        norm += Math.pow(c.get(i, j), 2);
+      }
+    }
+    double rel = Math.sqrt(diff / norm);
+    assertTrue(rel < 0.3, "relative Frobenius error of the sketched centered scatter " + rel);
+    assertTrue(rel > 0.01, "a sketch of 2000 buckets is not exact: " + rel);
+  }
 }
