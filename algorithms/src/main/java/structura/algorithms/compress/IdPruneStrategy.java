@@ -48,7 +48,7 @@ public final class IdPruneStrategy implements CompressionStrategy {
     Options o = new Options(name(), request.options(), optionHelp().keySet());
     return PruningEngine.run(request, new PruningEngine.Settings(name(), citation(), false, o.bool("intercept", false),
         PruningEngine.Allocation.PIVOT_RATIO_PER_COST, o.real("step", 0.9, 0.05, 0.999),
-        o.integer("neuron-multiple", 1, 1), o.integer("allocation-samples", 64, 1), o.integer("sketch", 0, 0),
+        o.integer("neuron-multiple", 1, 1), o.integer("allocation-samples", 64, 1), o.integer("sketch", PruningEngine.DEFAULT_SKETCH_ROWS, 0),
         o.integer("seed", 0, 0)));
   }
 }

@@ -56,13 +56,22 @@ final class PruningEngine {
 
   private PruningEngine() {}
 
+  /**
+   * Default CountSketch rows for the FFN Gram matrices of the sequential pass. On all-MiniLM-L6-v2
+   * with 512 calibration texts (62,541 tokens) a 16,384-row sketch left STAT's fidelity at 50 %
+   * MACs unchanged (0.8067 exact, 0.8067 sketched, 1179 test texts) and takes the FFN Gram from
+   * N·f² to 16384·f² flops. Calibration sets with at most this many tokens are never sketched.
+   */
+  static final int DEFAULT_SKETCH_ROWS = 16384;
+
   /** Help for the options both STAT and id-prune take, with their defaults. */
   static Map<String, String> options(int neuronMultiple, boolean intercept) {
     Map<String, String> m = new LinkedHashMap<>();
     m.put("allocation-samples", "texts in the allocation pass of the original model (default 64)");
     m.put("intercept", "fold the dropped units' mean into the bias (default " + intercept + ")");
     m.put("neuron-multiple", "keep FFN widths a multiple of this (default " + neuronMultiple + ")");
-    m.put("sketch", "CountSketch rows for the FFN Gram matrices, 0 = exact (default 0)");
+    m.put("sketch", "CountSketch rows for the FFN Gram matrices when the calibration set has more tokens, 0 = exact (default "
+        + DEFAULT_SKETCH_ROWS + ")");
     m.put("seed", "seed of the sketch (default 0)");
     return m;
   }

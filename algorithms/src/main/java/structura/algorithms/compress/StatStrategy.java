@@ -21,7 +21,7 @@ import java.util.Map;
  * <p>Options: {@code allocation-samples} (texts in the allocation pass, default 64),
  * {@code intercept} (default true), {@code neuron-multiple} (keep neuron counts a multiple of
  * this, default 16, for GEMM-friendly shapes), {@code sketch} (CountSketch rows for the FFN Gram,
- * default 0 = exact), {@code seed}.
+ * default 16384; 0 = exact), {@code seed}.
  */
 public final class StatStrategy implements CompressionStrategy {
   @Override
@@ -50,6 +50,6 @@ public final class StatStrategy implements CompressionStrategy {
     Options o = new Options(name(), request.options(), optionHelp().keySet());
     return PruningEngine.run(request, new PruningEngine.Settings(name(), citation(), true, o.bool("intercept", true),
         PruningEngine.Allocation.OUTPUT_ERROR_PER_COST, 0.9, o.integer("neuron-multiple", 16, 1),
-        o.integer("allocation-samples", 64, 1), o.integer("sketch", 0, 0), o.integer("seed", 0, 0)));
+        o.integer("allocation-samples", 64, 1), o.integer("sketch", PruningEngine.DEFAULT_SKETCH_ROWS, 0), o.integer("seed", 0, 0)));
   }
 }
