@@ -210,7 +210,7 @@ class FactoredLinearTest {
       texts.add(rnd.ints(8, 1, 50).toArray());
     }
     CalibrationData data = CalibrationData.of(texts, 8, 0);
-    for (String method : List.of("stat", "id-prune", "modegpt", "magnitude")) {
+    for (String method : List.of("stat", "id-prune", "modegpt", "magnitude", "svd")) {
       InvalidArgumentException e = assertThrows(InvalidArgumentException.class, () -> CompressionStrategies.byName(method)
           .compress(new CompressionRequest(f, data, new Budget.MacFraction(0.5), C, Map.of(), null)), method);
       assertEquals(ErrorCode.FACTORED_LAYER, e.code(), method + ": " + e.getMessage());
