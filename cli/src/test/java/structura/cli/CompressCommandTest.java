@@ -152,9 +152,11 @@ class CompressCommandTest {
     Path out = dir.resolve("svd/tiny-svd.onnx");
     Path report = dir.resolve("svd.json");
     Run r = run("--model", model.toString(), "--method", "svd", "--target", "0.6", "--calibration", TRAIN,
-        "--samples", "40", "--max-length", "32", "--out", out.toString(), "--report", report.toString());
+        "--samples", "40", "--max-length", "32", "--out", out.toString(), "--report", report.toString(),
+        "--plot", dir.resolve("svd.png").toString());
     assertEquals(ExitCodes.OK, r.exit(), r.err());
     assertTrue(r.out().contains("low-rank layers"), r.out());
+    assertTrue(Files.size(dir.resolve("svd.png")) > 0);
     assertTrue(r.err().contains("block 2/2: ranks query"), r.err());
     TransformerNetwork small = OnnxModels.readBert(out);
     for (TransformerBlock b : small.blocks()) {
