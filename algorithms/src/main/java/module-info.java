@@ -4,7 +4,8 @@
  * Cholesky and pivoted Cholesky, least squares, randomized SVD, Nystrom, CUR).
  * {@code structura.algorithms.nn}: the transformer forward pass with activation capture, and the
  * forward pass of plain feed-forward/convolutional networks. {@code structura.algorithms.compress}:
- * training-free compression (interpolative-decomposition pruning).
+ * training-free compression (interpolative-decomposition pruning, STAT, MoDeGPT, magnitude, and
+ * whitened-SVD low rank).
  *
  * <p>EJML is used for small dense SVDs and symmetric eigendecompositions. Only {@code ejml-ddense}
  * is required: {@code ejml-ddense} and {@code ejml-fdense} split the packages
@@ -26,5 +27,6 @@ module structura.algorithms {
       structura.algorithms.compress.StatStrategy,
       structura.algorithms.compress.IdPruneStrategy,
       structura.algorithms.compress.MagnitudeStrategy,
-      structura.algorithms.compress.ModegptStrategy;
+      structura.algorithms.compress.ModegptStrategy,
+      structura.algorithms.compress.SvdStrategy;
 }

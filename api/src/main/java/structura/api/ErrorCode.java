@@ -17,6 +17,11 @@ public enum ErrorCode {
   OUT_OF_BOUNDS("STRUCTURA-A005"),
   /** An input holds values the operation cannot accept: NaN or infinite entries, an empty matrix, a rank out of range. */
   INVALID_INPUT("STRUCTURA-A006"),
+  /**
+   * An operation that needs a linear layer's dense weight (head or neuron pruning, magnitude
+   * scores, a compression method that reads W) got a factored low-rank layer {@code W = U·V}.
+   */
+  FACTORED_LAYER("STRUCTURA-A007"),
   /** The requested backend id is not among the discovered providers. */
   BACKEND_UNKNOWN("STRUCTURA-B001"),
   /** The requested backend was found but its probe reports it unavailable. */

@@ -48,7 +48,7 @@ import structura.formats.TextTokenizer;
  */
 @Command(name = "compress", exitCodeOnInvalidInput = ExitCodes.USAGE, sortOptions = false,
     description = {"Compress a transformer without fine-tuning and write it as ONNX or safetensors.",
-        "Methods: stat, id-prune, modegpt, magnitude (see --list-methods)."})
+        "Methods: stat, id-prune, modegpt, magnitude, svd (see --list-methods)."})
 final class CompressCommand implements Callable<Integer> {
   private final Provider<BackendSelection> selection;
 
@@ -309,11 +309,34 @@ final class CompressCommand implements Callable<Integer> {
           b.headsAfter(), b.queryKeyDimBefore(), b.queryKeyDimAfter(), b.valueDimBefore(), b.valueDimAfter(),
           b.neuronsBefore(), b.neuronsAfter(), error(b.attentionError()), error(b.ffnError()));
     }
+    printRanks(out, r);
     out.print("  time (s):");
     r.stageSeconds().forEach((k, v) -> out.printf(Locale.ROOT, "  %s %.1f", k, v));
     out.println();
     out.println("Wrote " + outPath);
     out.flush();
+  }
+
+  /** The ranks of low-rank (svd) layers per block, when the method factored any. */
+  private static void printRanks(PrintWriter out, CompressionReport r) {
+    CompressionReport.BlockReport first = r.blocks().stream().filter(b -> !b.ranks().isEmpty()).findFirst().orElse(null);
+    if (first == null) {
+      return;
+    }
+    out.printf(Locale.ROOT, "  low-rank layers: rank k of min(out, in), and the relative calibration error of the layer output%n");
+    StringBuilder h = new StringBuilder(String.format(Locale.ROOT, "  %5s", "block"));
+    for (CompressionReport.LayerRank l : first.ranks()) {
+      h.append(String.format(Locale.ROOT, " %17s", l.layer()));
+    }
+    out.println(h);
+    for (CompressionReport.BlockReport b : r.blocks()) {
+      StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %5d", b.block()));
+      for (CompressionReport.LayerRank l : b.ranks()) {
+        line.append(String.format(Locale.ROOT, " %17s", l.factored()
+            ? String.format(Locale.ROOT, "%d/%d %.4f", l.rank(), Math.min(l.out(), l.in()), l.error()) : "dense"));
+      }
+      out.println(line);
+    }
   }
 
   private static String error(double e) {

@@ -17,7 +17,8 @@ import structura.algorithms.compress.CompressionReport;
 
 /**
  * Draws the kept fraction of heads and of FFN neurons per block as paired bars (PNG, headless
- * Java 2D), the picture of where a global budget put its cuts.
+ * Java 2D), the picture of where a global budget put its cuts. For low-rank (svd) blocks the bars
+ * are the kept fraction of the attention and FFN weight parameters, {@code Σ k·(m+n) / Σ m·n}.
  */
 final class WidthPlot {
   private WidthPlot() {}
@@ -57,6 +58,10 @@ final class WidthPlot {
       double fh = (double) b.headsAfter() * (b.queryKeyDimAfter() + b.valueDimAfter())
           / (b.headsBefore() * (double) (b.queryKeyDimBefore() + b.valueDimBefore()));
       double fn = (double) b.neuronsAfter() / b.neuronsBefore();
+      if (!b.ranks().isEmpty()) {
+        fh = weightFraction(b.ranks(), List.of("query", "key", "value", "output"));
+        fn = weightFraction(b.ranks(), List.of("up", "gate", "down"));
+      }
       int bx = x0 + 20 + 70 * i;
       bar(g, heads, bx, y0, plotH, fh);
       bar(g, neurons, bx + 24, y0, plotH, fn);
@@ -70,9 +75,23 @@ final class WidthPlot {
     g.fillRect(w - 120, 30, 12, 12);
     g.setColor(Color.BLACK);
     g.drawString("attention", w - 214, 41);
-    g.drawString("FFN neurons", w - 104, 41);
+    g.drawString(blocks.stream().anyMatch(b -> !b.ranks().isEmpty()) ? "FFN" : "FFN neurons", w - 104, 41);
     g.dispose();
     writePng(img, file);
+  }
+
+  /** Low-rank layers: kept weight parameters {@code Σ k·(m+n)} (dense: {@code m·n}) over {@code Σ m·n} of the named layers. */
+  private static double weightFraction(List<CompressionReport.LayerRank> ranks, List<String> names) {
+    double kept = 0;
+    double all = 0;
+    for (CompressionReport.LayerRank r : ranks) {
+      if (names.contains(r.layer())) {
+        double dense = (double) r.out() * r.in();
+        all += dense;
+        kept += r.factored() ? (double) r.rank() * (r.out() + r.in()) : dense;
+      }
+    }
+    return all == 0 ? 1 : kept / all;
   }
 
   /** Encodes the image as PNG and writes it atomically. */

@@ -140,6 +140,65 @@ class CompressCommandTest {
   }
 
   @Test
+  void svdFactorsTheTinyModelAndTheOnnxRunsInEval() throws IOException {
+    // the random 2-block BERT (4 heads of 8, FFN 64) of the stat test, as safetensors and as ONNX (the eval reference)
+    Path model = dir.resolve("tiny");
+    TransformerNetwork original = RandomNetworks.bert(7, 30522, 4, 8, 64, 2);
+    Safetensors.write(original, model);
+    Path tokenizer = ModelZoo.resolve(MODEL).tokenizer().orElseThrow();
+    Files.copy(tokenizer, model.resolve("tokenizer.json"));
+    Path reference = dir.resolve("ref/tiny.onnx");
+    OnnxWriter.writeBert(original, reference);
+    Path out = dir.resolve("svd/tiny-svd.onnx");
+    Path report = dir.resolve("svd.json");
+    Run r = run("--model", model.toString(), "--method", "svd", "--target", "0.6", "--calibration", TRAIN,
+        "--samples", "40", "--max-length", "32", "--out", out.toString(), "--report", report.toString(),
+        "--plot", dir.resolve("svd.png").toString());
+    assertEquals(ExitCodes.OK, r.exit(), r.err());
+    assertTrue(r.out().contains("low-rank layers"), r.out());
+    assertTrue(Files.size(dir.resolve("svd.png")) > 0);
+    assertTrue(r.err().contains("block 2/2: ranks query"), r.err());
+    TransformerNetwork small = OnnxModels.readBert(out);
+    for (TransformerBlock b : small.blocks()) {
+      assertTrue(b.attention().query().isFactored() && b.attention().output().isFactored() && b.mlp().up().isFactored()
+          && b.mlp().down().isFactored());
+      assertEquals(4, b.attention().heads());
+      assertEquals(64, b.mlp().width());
+    }
+    JsonObject j = JsonParser.parseString(Files.readString(report)).getAsJsonObject();
+    assertEquals("svd", j.get("method").getAsString());
+    double fraction = j.get("macsAfter").getAsDouble() / j.get("macsBefore").getAsDouble();
+    assertTrue(fraction <= 0.6 && fraction > 0.4, "MAC fraction " + fraction);
+    var ranks = j.getAsJsonArray("blocks").get(1).getAsJsonObject().getAsJsonArray("ranks");
+    assertEquals(6, ranks.size());
+    JsonObject q = ranks.get(0).getAsJsonObject();
+    assertEquals("query", q.get("layer").getAsString());
+    assertTrue(q.get("factored").getAsBoolean());
+    int k = q.get("rank").getAsInt();
+    assertEquals(k, small.blocks().get(1).attention().query().rank());
+    assertTrue(k >= 1 && k < 16, "rank " + k);
+    double error = q.get("error").getAsDouble();
+    assertTrue(error > 0 && error < 1, "relative layer error " + error);
+    // the written model runs in ONNX Runtime through eval, against the original
+    Path evalReport = dir.resolve("eval.json");
+    StringWriter eo = new StringWriter();
+    StringWriter ee = new StringWriter();
+    int exit = StructuraCli.execute(new String[] {"--threads", "1", "eval", "--model", out.toString(), "--reference",
+        reference.toString(), "--tokenizer", tokenizer.toString(), "--data", SUBSET.resolve("test.jsonl").toString(),
+        "--train", TRAIN, "--max-length", "32", "--latency-iterations", "0", "--report", evalReport.toString()},
+        new PrintWriter(eo, true), new PrintWriter(ee, true));
+    assertEquals(ExitCodes.OK, exit, ee.toString());
+    double fidelity = JsonParser.parseString(Files.readString(evalReport)).getAsJsonObject().getAsJsonObject("fidelity")
+        .get("mean").getAsDouble();
+    assertTrue(fidelity > 0.5 && fidelity < 1, "mean cosine to the original " + fidelity);
+    // per-block head and neuron fractions do not apply to low rank
+    Run keep = run("--model", model.toString(), "--method", "svd", "--keep-heads", "0.5", "--calibration", TRAIN,
+        "--samples", "40", "--max-length", "32", "--out", dir.resolve("never.onnx").toString());
+    assertFails(keep, "STRUCTURA-A001", "--target");
+    assertFalse(Files.exists(dir.resolve("never.onnx")));
+  }
+
+  @Test
   void impossibleTargetFailsBeforeWritingAnything() throws IOException {
     Path out = dir.resolve("never.onnx");
     Run r = run("--model", MODEL, "--method", "magnitude", "--target", "0.001", "--calibration", TRAIN,
@@ -180,7 +239,7 @@ class CompressCommandTest {
   void listMethodsNamesEveryMethod() {
     Run r = run("--list-methods");
     assertEquals(ExitCodes.OK, r.exit(), r.err());
-    for (String m : List.of("stat", "id-prune", "modegpt", "magnitude")) {
+    for (String m : List.of("stat", "id-prune", "modegpt", "magnitude", "svd")) {
       assertTrue(r.out().lines().anyMatch(l -> l.startsWith(m + " ")), m + " missing from " + r.out());
     }
   }

@@ -47,7 +47,9 @@ import structura.formats.internal.onnx.OnnxProto.TensorProto;
  * {@code in × out}), is the second input of the MatMul feeding the Add that consumes the bias (or
  * of a Gemm consuming it); the head count comes from the Reshape of the query projection; the
  * LayerNorm epsilon from the constant added under the square root (or the LayerNormalization
- * attribute); the activation must be the erf form of GELU. Any operator outside the BERT pattern
+ * attribute); a MatMul whose input is itself a MatMul by an initializer is a factored low-rank
+ * layer ({@code MatMul(MatMul(x, Vᵀ), Uᵀ)}, as {@link OnnxWriter} writes {@code svd} output) and
+ * is read back as {@link Linear#factored}; the activation must be the erf form of GELU. Any operator outside the BERT pattern
  * fails with a list of all of them. The file is read whole into memory (about 1.5 times its size
  * at peak).
  */
@@ -315,6 +317,19 @@ public final class OnnxModels {
           String other = n.getInput(0).equals(biasName) ? n.getInput(1) : n.getInput(0);
           NodeProto mm = producer.get(other);
           if (mm != null && mm.getOpType().equals("MatMul") && init.containsKey(mm.getInput(1))) {
+            NodeProto inner = producer.get(mm.getInput(0));
+            if (inner != null && inner.getOpType().equals("MatMul") && init.containsKey(inner.getInput(1))) {
+              // a factored layer as OnnxWriter writes it: MatMul(MatMul(x, Vᵀ), Uᵀ)
+              Matrix vt = floats(init.get(inner.getInput(1)), file); // in x k
+              Matrix ut = floats(init.get(mm.getInput(1)), file); // k x out
+              checkLinear(name, mm.getInput(1), ut.cols(), bias);
+              if (vt.cols() != ut.rows()) {
+                throw new ModelFormatException(file, inner.getInput(1), "the factors of " + name + " disagree on the rank: "
+                    + vt.rows() + "x" + vt.cols() + " then " + ut.rows() + "x" + ut.cols() + ".",
+                    "The file is inconsistent; re-export the model.", null);
+              }
+              return Linear.factored(ut.transposeCopy(), vt.transposeCopy(), bias);
+            }
             Matrix w = floats(init.get(mm.getInput(1)), file); // in x out
             checkLinear(name, mm.getInput(1), w.cols(), bias);
             return new Linear(w.transposeCopy(), bias);

@@ -44,6 +44,12 @@ import structura.formats.internal.onnx.OnnxProto.ValueInfoProto;
  * {@code x·½·(1 + erf(x/√2))}. Initializers keep the HuggingFace names, so
  * {@link OnnxModels#readBert} reads the file back. The file is written to a temporary file and
  * moved into place. Llama-family decoders are written by {@link #writeLlama}.
+ *
+ * <p>A factored projection ({@link Linear#factored}, {@code W = U·V} of rank k) is written as two
+ * MatMuls, {@code MatMul(MatMul(x, Vᵀ), Uᵀ)} (plus the bias Add), with initializers
+ * {@code <layer>.weight_v_t} ({@code in × k}) and {@code <layer>.weight_u_t} ({@code k × out}), so
+ * ONNX Runtime runs it at the reduced cost; {@link OnnxModels#readBert} recognises the pattern and
+ * reads the layer back factored.
  */
 public final class OnnxWriter {
   private static final int FLOAT = TensorProto.DataType.FLOAT_VALUE;
@@ -178,7 +184,7 @@ public final class OnnxWriter {
         .addInput(io("token_type_ids", INT64, "batch_size", "sequence_length", null))
         .addOutput(io("last_hidden_state", FLOAT, "batch_size", "sequence_length", (long) net.width()));
     if (net.lmHead() != null) {
-      String logits = op("MatMul", List.of(x, init("lm_head.weight_t", net.lmHead().weight().transposeCopy())));
+      String logits = linear(x, "lm_head", net.lmHead());
       g.addNode(nodes.get(nodes.size() - 1));
       g.addNode(NodeProto.newBuilder().setOpType("Identity").addInput(logits).addOutput("logits").build());
       g.addOutput(io("logits", FLOAT, "batch_size", "sequence_length", (long) net.lmHead().out()));
@@ -306,8 +312,20 @@ public final class OnnxWriter {
     return layerNorm(out, p + "output.LayerNorm", b.mlpNorm());
   }
 
+  /**
+   * {@code Add(bias, MatMul(x, Wᵀ))}; a factored layer {@code W = U·V} is
+   * {@code Add(bias, MatMul(MatMul(x, Vᵀ), Uᵀ))} with initializers {@code <name>.weight_v_t}
+   * ({@code in × k}) and {@code <name>.weight_u_t} ({@code k × out}), so the runtime does
+   * {@code k·(in + out)} multiply-accumulates per token.
+   */
   private String linear(String x, String name, Linear l) {
-    String mm = op("MatMul", List.of(x, init(name + ".weight_t", l.weight().transposeCopy())));
+    String mm;
+    if (l.isFactored()) {
+      String t = op("MatMul", List.of(x, init(name + ".weight_v_t", l.factors().v().transposeCopy())));
+      mm = op("MatMul", List.of(t, init(name + ".weight_u_t", l.factors().u().transposeCopy())));
+    } else {
+      mm = op("MatMul", List.of(x, init(name + ".weight_t", l.weight().transposeCopy())));
+    }
     return l.bias() == null ? mm : op("Add", List.of(init(name + ".bias", l.bias()), mm));
   }
 

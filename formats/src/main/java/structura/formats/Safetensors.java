@@ -46,6 +46,10 @@ import structura.api.nn.TransformerNetwork;
  * (optionally prefixed {@code bert.}) and {@code LlamaForCausalLM}. Widths are taken from the
  * tensor shapes, so pruned networks (per-layer head counts and FFN widths) round-trip; the head
  * dimension comes from {@code head_dim} in config.json, or hidden_size / num_attention_heads.
+ * A factored (low-rank) projection {@code W = U·V} ({@link Linear#factored}, the output of the
+ * {@code svd} method) is stored as {@code <layer>.weight_u} ({@code out × k}) and
+ * {@code <layer>.weight_v} ({@code k × in}) in place of {@code <layer>.weight}, with the bias
+ * unchanged, and read back factored; HuggingFace's own classes do not load such a file.
  * Writes go to temporary files that are moved into place.
  */
 public final class Safetensors {
@@ -386,6 +390,7 @@ public final class Safetensors {
       }
       boolean tied = config.has("tie_word_embeddings") && config.get("tie_word_embeddings").getAsBoolean();
       Linear head = tensors.containsKey("lm_head.weight") ? new Linear(get("lm_head.weight", -1, d), null)
+          : tensors.containsKey("lm_head.weight_u") ? lin("lm_head", false)
           : tied ? new Linear(embed, null) : null;
       return new TransformerNetwork(TransformerNetwork.Family.LLAMA_DECODER, new Embeddings(embed, null, null, null), blocks,
           rms("model.norm", eps), head, Map.of("source", weights.toString(), "format", "safetensors"));
@@ -415,8 +420,19 @@ public final class Safetensors {
       }
     }
 
+    /** A linear layer: {@code <name>.weight}, or the factors {@code <name>.weight_u} and {@code <name>.weight_v} of W = U·V. */
     Linear lin(String name, boolean bias) {
-      return new Linear(get(name + ".weight"), bias ? get(name + ".bias") : tensors.get(name + ".bias"));
+      Matrix b = bias ? get(name + ".bias") : tensors.get(name + ".bias");
+      if (!tensors.containsKey(name + ".weight") && (tensors.containsKey(name + ".weight_u") || tensors.containsKey(name + ".weight_v"))) {
+        Matrix u = get(name + ".weight_u");
+        Matrix v = get(name + ".weight_v");
+        if (u.cols() != v.rows()) {
+          throw new ModelFormatException(weights, name + ".weight_u", "the factors disagree on the rank: U is " + u.rows() + "x"
+              + u.cols() + ", V is " + v.rows() + "x" + v.cols() + ".", "Write the model again with Safetensors.write.");
+        }
+        return Linear.factored(u, v, b);
+      }
+      return new Linear(get(name + ".weight"), b);
     }
 
     Norm ln(String name, double eps) {
@@ -523,15 +539,21 @@ public final class Safetensors {
       }
       putNorm(t, vectors, "model.norm", net.finalNorm());
       if (net.lmHead() != null) {
-        t.put("lm_head.weight", net.lmHead().weight());
+        putLinear(t, vectors, "lm_head", net.lmHead());
       }
     }
     writeTensors(t, vectors, dir.resolve("model.safetensors"));
     atomicWrite(dir.resolve("config.json"), out -> out.write(GSON.toJson(config).getBytes(StandardCharsets.UTF_8)));
   }
 
+  /** {@code <name>.weight}, or for a factored layer {@code <name>.weight_u} (out × k) and {@code <name>.weight_v} (k × in); {@code <name>.bias}. */
   private static void putLinear(Map<String, Matrix> t, java.util.Set<String> vectors, String name, Linear l) {
-    t.put(name + ".weight", l.weight());
+    if (l.isFactored()) {
+      t.put(name + ".weight_u", l.factors().u());
+      t.put(name + ".weight_v", l.factors().v());
+    } else {
+      t.put(name + ".weight", l.weight());
+    }
     if (l.bias() != null) {
       t.put(name + ".bias", l.bias());
       vectors.add(name + ".bias");

@@ -57,8 +57,36 @@ public record CompressionReport(String method, String citation, String backend, 
    * @param attentionError relative calibration error of the attention output,
    *     {@code ‖Y − Ŷ‖_F / ‖Y − Ȳ‖_F} over the calibration tokens (NaN when not measured)
    * @param ffnError the same for the FFN output
+   * @param ranks the block's linear layers replaced by low-rank factors (svd), in the order query,
+   *     key, value, output, up, gate, down; empty for methods that prune heads or neurons
    */
   public record BlockReport(int block, int headsBefore, int headsAfter, int queryKeyDimBefore, int queryKeyDimAfter,
       int valueDimBefore, int valueDimAfter, int neuronsBefore, int neuronsAfter, double attentionError,
-      double ffnError) {}
+      double ffnError, List<LayerRank> ranks) {
+    /** Copies the ranks ({@code null} means none). */
+    public BlockReport {
+      ranks = ranks == null ? List.of() : List.copyOf(ranks);
+    }
+
+    /** A block without low-rank layers. */
+    public BlockReport(int block, int headsBefore, int headsAfter, int queryKeyDimBefore, int queryKeyDimAfter,
+        int valueDimBefore, int valueDimAfter, int neuronsBefore, int neuronsAfter, double attentionError,
+        double ffnError) {
+      this(block, headsBefore, headsAfter, queryKeyDimBefore, queryKeyDimAfter, valueDimBefore, valueDimAfter,
+          neuronsBefore, neuronsAfter, attentionError, ffnError, List.of());
+    }
+  }
+
+  /**
+   * One linear layer of a block and the rank it was given.
+   *
+   * @param layer {@code query}, {@code key}, {@code value}, {@code output}, {@code up}, {@code gate} or {@code down}
+   * @param out output width of W
+   * @param in input width of W
+   * @param rank k of the factors {@code W ≈ U·V}, or {@code min(out, in)} where the layer stayed dense
+   * @param factored whether the layer was replaced by factors (a layer whose factors would not be smaller stays dense)
+   * @param error relative calibration error of the layer's output, {@code ‖X(W − UV)ᵀ‖_F / ‖XWᵀ‖_F}
+   *     (biases excluded), 0 for a dense layer
+   */
+  public record LayerRank(String layer, int out, int in, int rank, boolean factored, double error) {}
 }

@@ -16,7 +16,10 @@ import structura.api.backend.Transpose;
  * {@link Compute#gram} call, and the blocks' Grams are summed in F64. Within a block the F32 sums
  * run over at most 8192 products (relative rounding about √8192·2⁻²⁴ ≈ 5e-6 typical), and the
  * accumulation over many blocks, where F32 would lose digits, is in double; the F32 routine runs
- * at twice the speed of the mixed F32→F64 one.
+ * at twice the speed of the mixed F32→F64 one. With {@code f64Products} the mixed routine is used
+ * instead ({@code G += BᵀB} with F32 inputs and F64 products and sums, beta = 1): no F32 rounding at
+ * all (the chunk Gram's relative rounding, a few 1e-6 of the largest entries, otherwise bounds how
+ * small an eigenvalue of G is resolved), at about half the speed.
  *
  * <p>With {@code sketchRows > 0} the rows are first compressed by a CountSketch S (each row t is
  * added, with a random sign, to one of {@code sketchRows} buckets): the Gram of the
@@ -38,6 +41,7 @@ public final class CovarianceAccumulator {
   private final double[] sums;
   private final float[] stage;
   private final Matrix chunkGram;
+  private final boolean f64Products;
   private int staged;
   private long count;
   private final float[] sketch;
@@ -54,11 +58,29 @@ public final class CovarianceAccumulator {
    * @param seed CountSketch seed
    */
   public CovarianceAccumulator(Compute compute, String name, int n, int sketchRows, long seed) {
-    this(compute, name, n, sketchRows, seed, Math.max(64, Math.min(8192, (1 << 23) / Math.max(n, 1))));
+    this(compute, name, n, sketchRows, seed, false);
+  }
+
+  /**
+   * @param compute backend for the Gram products
+   * @param name what the rows are, for error messages (e.g. "block 3 FFN intermediate")
+   * @param n row width
+   * @param sketchRows 0 for the exact Gram, else the CountSketch size (at least n is sensible)
+   * @param seed CountSketch seed
+   * @param f64Products accumulate the exact Gram with F64 products (F32 → F64 Gram routine) instead
+   *     of per-chunk F32 Grams summed in F64
+   */
+  public CovarianceAccumulator(Compute compute, String name, int n, int sketchRows, long seed, boolean f64Products) {
+    this(compute, name, n, sketchRows, seed, f64Products, Math.max(64, Math.min(8192, (1 << 23) / Math.max(n, 1))));
   }
 
   /** With an explicit Gram block height (tests use small ones to cover several blocks cheaply). */
   CovarianceAccumulator(Compute compute, String name, int n, int sketchRows, long seed, int chunkRows) {
+    this(compute, name, n, sketchRows, seed, false, chunkRows);
+  }
+
+  private CovarianceAccumulator(Compute compute, String name, int n, int sketchRows, long seed, boolean f64Products,
+      int chunkRows) {
     this.compute = Objects.requireNonNull(compute, "compute");
     this.name = Objects.requireNonNull(name, "name");
     if (n <= 0 || sketchRows < 0) {
@@ -71,7 +93,8 @@ public final class CovarianceAccumulator {
     this.gram = Matrix.zeros(DType.F64, n, n);
     this.sums = new double[n];
     this.stage = sketchRows > 0 ? null : new float[chunkRows * n];
-    this.chunkGram = sketchRows > 0 ? null : Matrix.zeros(DType.F32, n, n);
+    this.f64Products = f64Products;
+    this.chunkGram = sketchRows > 0 || f64Products ? null : Matrix.zeros(DType.F32, n, n);
     this.sketch = sketchRows > 0 ? new float[Math.multiplyExact(sketchRows, n)] : null;
     this.bucketSigns = sketchRows > 0 ? new double[sketchRows] : null;
     this.hashState = seed ^ 0x9E3779B97F4A7C15L;
@@ -151,7 +174,10 @@ public final class CovarianceAccumulator {
   }
 
   private void flush() {
-    if (staged > 0) {
+    if (staged > 0 && f64Products) {
+      compute.gram(Transpose.T, 1.0, Matrix.wrap(stage, 0, staged, n, n), 1.0, gram);
+      staged = 0;
+    } else if (staged > 0) {
       compute.gram(Transpose.T, 1.0, Matrix.wrap(stage, 0, staged, n, n), 0.0, chunkGram);
       float[] c = chunkGram.f32();
       double[] g = gram.f64();

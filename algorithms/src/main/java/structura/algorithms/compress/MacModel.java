@@ -1,6 +1,7 @@
 package structura.algorithms.compress;
 
 import structura.api.nn.Attention;
+import structura.api.nn.Linear;
 import structura.api.nn.Mlp;
 import structura.api.nn.TransformerBlock;
 import structura.api.nn.TransformerNetwork;
@@ -16,23 +17,27 @@ import structura.api.nn.TransformerNetwork;
  * </pre>
  * With {@code d_qk = d_v = d_h} and {@code H_kv = H} a head costs {@code 4·L·d·d_h + 2·L²·d_h}, the
  * paper's {@code 3·L·d·d_h + 2·L²·d_h + L·d_h·d}, and a neuron {@code 2·L·d}. Embeddings, norms,
- * softmax and the LM head are not counted.
+ * softmax and the LM head are not counted. A factored projection ({@code W = U·V}, rank k)
+ * costs {@code L·k·(in + out)} instead of {@code L·in·out}.
  *
  * @param sequenceLength L, usually the mean calibration length
  */
 public record MacModel(double sequenceLength) {
-  /** MACs of one attention sublayer. */
+  /**
+   * MACs of one attention sublayer: {@code L·Σ macsPerRow} of the four projections plus the
+   * scores and values, {@code L²·H·(d_qk + d_v)}. A factored projection counts {@code k·(in + out)}
+   * per token ({@link Linear#macsPerRow}); low rank does not reduce the L² terms.
+   */
   public double attention(Attention a) {
     double l = sequenceLength;
-    double d = a.width();
-    return l * d * ((double) a.heads() * a.headDim() + (double) a.kvHeads() * a.headDim()
-        + (double) a.kvHeads() * a.valueDim() + (double) a.heads() * a.valueDim())
+    return l * ((double) a.query().macsPerRow() + a.key().macsPerRow() + a.value().macsPerRow() + a.output().macsPerRow())
         + l * l * a.heads() * (a.headDim() + a.valueDim());
   }
 
-  /** MACs of one FFN sublayer. */
+  /** MACs of one FFN sublayer: {@code L·Σ macsPerRow} of up, gate (if any) and down. */
   public double mlp(Mlp m) {
-    return sequenceLength * m.up().in() * (double) m.width() * (m.gate() == null ? 2 : 3);
+    return sequenceLength * ((double) m.up().macsPerRow() + m.down().macsPerRow()
+        + (m.gate() == null ? 0 : m.gate().macsPerRow()));
   }
 
   /** MACs of one block. */

@@ -54,6 +54,7 @@ public final class MagnitudeStrategy implements CompressionStrategy {
     Options o = new Options(name(), request.options(), optionHelp().keySet());
     int multiple = o.integer("neuron-multiple", 16, 1);
     TransformerNetwork net = request.network();
+    Pruning.requireDense(net, name());
     double hf;
     double nf;
     if (request.budget() instanceof Budget.KeepFractions k) {

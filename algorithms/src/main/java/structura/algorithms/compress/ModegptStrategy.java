@@ -91,6 +91,7 @@ public final class ModegptStrategy implements CompressionStrategy {
     double voRidge = o.real("vo-ridge", 1e-4, 0, 1e6);
     int multiple = o.integer("neuron-multiple", 16, 1);
     TransformerNetwork net = request.network();
+    Pruning.requireDense(net, name());
     for (TransformerBlock b : net.blocks()) {
       Attention a = b.attention();
       if (a.kvHeads() != a.heads() || a.rotary() != null) {

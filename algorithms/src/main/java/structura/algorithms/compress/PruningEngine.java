@@ -79,6 +79,7 @@ final class PruningEngine {
   static CompressionResult run(CompressionRequest request, Settings s) {
     Map<String, Double> stages = new LinkedHashMap<>();
     TransformerNetwork original = request.network();
+    Pruning.requireDense(original, s.method());
     CalibrationData data = request.calibration();
     checkCalibration(original, data);
     MacModel macs = new MacModel(data.meanLength());

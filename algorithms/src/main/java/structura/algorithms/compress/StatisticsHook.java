@@ -8,7 +8,8 @@ import structura.api.backend.Compute;
  * An {@link ActivationHook} that streams the activations of one block into
  * {@link CovarianceAccumulator}s: the per-head attention outputs (input of the output
  * projection), the FFN intermediate activations (input of the down projection), and optionally
- * the attention input, the per-head queries and keys (MoDeGPT) and the block-influence score
+ * the attention input and the MLP input (the inputs of Q/K/V and of up/gate, for svd), the
+ * per-head queries and keys (MoDeGPT) and the block-influence score
  * (mean of 1 − cos between block input and output rows). Padding rows are never passed
  * ({@link ActivationHook#realTokensOnly()}).
  */
@@ -17,6 +18,7 @@ final class StatisticsHook implements ActivationHook {
   final CovarianceAccumulator heads;
   final CovarianceAccumulator ffn;
   final CovarianceAccumulator attentionInput;
+  final CovarianceAccumulator mlpInput;
   final CovarianceAccumulator[] queries;
   final CovarianceAccumulator[] keys;
   private final boolean influence;
@@ -30,13 +32,20 @@ final class StatisticsHook implements ActivationHook {
    */
   StatisticsHook(Compute compute, int block, java.util.Set<Kind> what, int headsWidth, int ffnWidth, int d, int heads,
       int headDim, int sketchRows, long seed) {
+    this(compute, block, what, headsWidth, ffnWidth, d, heads, headDim, sketchRows, seed, false);
+  }
+
+  /** As above; {@code f64Products} selects F64 products for the exact Gram matrices ({@link CovarianceAccumulator}). */
+  StatisticsHook(Compute compute, int block, java.util.Set<Kind> what, int headsWidth, int ffnWidth, int d, int heads,
+      int headDim, int sketchRows, long seed, boolean f64Products) {
     this.block = block;
     String p = "block " + block + " ";
-    this.heads = what.contains(Kind.HEADS) ? new CovarianceAccumulator(compute, p + "attention heads", headsWidth, 0, seed) : null;
+    this.heads = what.contains(Kind.HEADS) ? new CovarianceAccumulator(compute, p + "attention heads", headsWidth, 0, seed, f64Products) : null;
     this.ffn = what.contains(Kind.FFN)
-        ? new CovarianceAccumulator(compute, p + "FFN intermediate", ffnWidth, sketchRows, seed + 1) : null;
+        ? new CovarianceAccumulator(compute, p + "FFN intermediate", ffnWidth, sketchRows, seed + 1, f64Products) : null;
     this.attentionInput = what.contains(Kind.ATTENTION_INPUT)
-        ? new CovarianceAccumulator(compute, p + "attention input", d, 0, seed + 2) : null;
+        ? new CovarianceAccumulator(compute, p + "attention input", d, 0, seed + 2, f64Products) : null;
+    this.mlpInput = what.contains(Kind.MLP_INPUT) ? new CovarianceAccumulator(compute, p + "MLP input", d, 0, seed + 3, f64Products) : null;
     if (what.contains(Kind.QUERY_KEY)) {
       queries = new CovarianceAccumulator[heads];
       keys = new CovarianceAccumulator[heads];
@@ -53,7 +62,7 @@ final class StatisticsHook implements ActivationHook {
 
 
   /** Statistics a hook can keep. */
-  enum Kind { HEADS, FFN, ATTENTION_INPUT, QUERY_KEY, INFLUENCE }
+  enum Kind { HEADS, FFN, ATTENTION_INPUT, MLP_INPUT, QUERY_KEY, INFLUENCE }
 
   @Override
   public void attentionHeads(int b, int sequence, Matrix rows) {
@@ -73,6 +82,13 @@ final class StatisticsHook implements ActivationHook {
   public void attentionInput(int b, int sequence, Matrix rows) {
     if (attentionInput != null) {
       attentionInput.accept(rows);
+    }
+  }
+
+  @Override
+  public void mlpInput(int b, int sequence, Matrix rows) {
+    if (mlpInput != null) {
+      mlpInput.accept(rows);
     }
   }
 

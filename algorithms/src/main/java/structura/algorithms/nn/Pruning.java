@@ -20,13 +20,43 @@ import structura.api.nn.TransformerNetwork;
  * frequencies; keeping neurons J selects rows J of up and gate and
  * columns J of down. Biases follow their rows; the output bias stays. The result shares nothing
  * with the input (new arrays); the input is not modified. Cost: a copy of the kept weights.
+ * Selection needs dense weights: a block with a factored (low-rank) projection is rejected with
+ * {@code STRUCTURA-A007} ({@link #requireDense}).
  */
 public final class Pruning {
   private Pruning() {}
 
+  /**
+   * Checks that every projection of every block is dense.
+   *
+   * @param operation what needs the dense weights, for the message (e.g. "stat")
+   * @throws InvalidArgumentException ({@code STRUCTURA-A007}) naming the first factored layer
+   */
+  public static void requireDense(TransformerNetwork net, String operation) {
+    for (int i = 0; i < net.depth(); i++) {
+      requireDense(net.blocks().get(i), i, operation);
+    }
+  }
+
+  private static void requireDense(TransformerBlock b, int index, String operation) {
+    Attention a = b.attention();
+    Mlp m = b.mlp();
+    String[] names = {"attention query", "attention key", "attention value", "attention output", "FFN up", "FFN gate", "FFN down"};
+    Linear[] layers = {a.query(), a.key(), a.value(), a.output(), m.up(), m.gate(), m.down()};
+    for (int j = 0; j < layers.length; j++) {
+      if (layers[j] != null && layers[j].isFactored()) {
+        throw new InvalidArgumentException(ErrorCode.FACTORED_LAYER, operation + " needs dense weights, but block " + index
+            + "'s " + names[j] + " projection is factored (W = U·V, " + layers[j].out() + " x " + layers[j].in() + ", rank "
+            + layers[j].rank() + "), as the svd method writes it.",
+            "Compress the original model instead; low-rank layers cannot be pruned by heads or neurons.");
+      }
+    }
+  }
+
   /** The network with block {@code block}'s attention reduced to the heads in {@code keep} (ascending, distinct). */
   public static TransformerNetwork keepHeads(TransformerNetwork net, int block, int[] keep) {
     TransformerBlock b = net.blocks().get(block);
+    requireDense(b, block, "keepHeads");
     Attention a = b.attention();
     check(keep, a.heads(), "head");
     if (a.kvHeads() != a.heads()) {
@@ -53,6 +83,7 @@ public final class Pruning {
   /** The network with block {@code block}'s FFN reduced to the neurons in {@code keep} (ascending, distinct). */
   public static TransformerNetwork keepNeurons(TransformerNetwork net, int block, int[] keep) {
     TransformerBlock b = net.blocks().get(block);
+    requireDense(b, block, "keepNeurons");
     Mlp m = b.mlp();
     check(keep, m.width(), "neuron");
     Mlp pruned = new Mlp(rowsOf(m.up(), keep), m.gate() == null ? null : rowsOf(m.gate(), keep),

@@ -34,6 +34,8 @@ import structura.api.nn.TransformerNetwork;
  * position ids are given. Cost per block about {@code 2n·d·(q + 2kv + q) + 2n·d·f·(2 or 3)} flops for
  * the projections plus {@code 4·B·L²·q} for attention (q = heads·headDim, kv = kvHeads·headDim).
  * Memory: a few {@code n × max(d, q, f)} buffers and one {@code heads × L × L} score block.
+ * Factored (low-rank) projections, {@code W = U·V}, run as two GEMMs through the rank-k
+ * intermediate ({@link Linear#factored}).
  * Thread-safe if the backend is: instances hold no per-call state. Nothing passed in is modified.
  */
 public final class TransformerForward {
@@ -474,10 +476,24 @@ public final class TransformerForward {
     }
   }
 
-  /** {@code Y = X Wᵀ + b}: the bias is written into Y first, then one GEMM with beta = 1. */
+  /**
+   * {@code Y = X Wᵀ + b}: the bias is written into Y first, then one GEMM with beta = 1. A factored
+   * layer ({@code W = U·V}) is two GEMMs, {@code T = X Vᵀ} (n × k) then {@code Y = T Uᵀ + b}, at
+   * {@code n·k·(in + out)} multiply-accumulates; W is never formed.
+   */
   private Matrix linear(Linear l, Matrix x) {
     int n = x.rows();
     int out = l.out();
+    Matrix w;
+    if (l.isFactored()) {
+      Linear.Factors f = l.factors();
+      Matrix t = Matrix.zeros(DType.F32, n, f.rank());
+      compute.gemm(Transpose.N, Transpose.T, 1.0, x, f.v(), 0.0, t);
+      x = t;
+      w = f.u();
+    } else {
+      w = l.weight();
+    }
     float[] y = new float[n * out];
     if (l.bias() != null) {
       float[] bias = l.bias().f32();
@@ -487,7 +503,7 @@ public final class TransformerForward {
       }
     }
     Matrix ym = Matrix.wrap(y, 0, n, out, Math.max(1, out));
-    compute.gemm(Transpose.N, Transpose.T, 1.0, x, l.weight(), l.bias() == null ? 0.0 : 1.0, ym);
+    compute.gemm(Transpose.N, Transpose.T, 1.0, x, w, l.bias() == null ? 0.0 : 1.0, ym);
     return ym;
   }
 

@@ -122,6 +122,32 @@ class CovarianceAccumulatorTest {
   }
 
   @Test
+  void f64ProductsAreExactToDoubleRounding() {
+    int n = 9;
+    int count = 9000;
+    double[][] x = rows(11, count, n, 0.7);
+    CovarianceAccumulator acc = new CovarianceAccumulator(C, "test rows", n, 0, 0, true);
+    CovarianceAccumulator f32 = new CovarianceAccumulator(C, "test rows", n, 0, 0);
+    SplittableRandom rnd = new SplittableRandom(5);
+    feed(acc, x, 0, count, rnd, 1500);
+    feed(f32, x, 0, count, new SplittableRandom(5), 1500);
+    assertMomentsMatch(acc.moments(), x, count);
+    double[][] g = CompressionFixtures.gram(x);
+    double worstF64 = 0;
+    double worstF32 = 0;
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < n; j++) {
+        double scale = Math.sqrt(g[i][i] * g[j][j]);
+        worstF64 = Math.max(worstF64, Math.abs(acc.moments().gram().get(i, j) - g[i][j]) / scale);
+        worstF32 = Math.max(worstF32, Math.abs(f32.moments().gram().get(i, j) - g[i][j]) / scale);
+      }
+    }
+    // products of floats are exact in double; only the double sums round
+    assertTrue(worstF64 < 1e-12, "F64 products: relative error " + worstF64);
+    assertTrue(worstF32 > 1e-9, "the F32 chunk Grams do round: " + worstF32);
+  }
+
+  @Test
   void aSingleRowAtATimeGivesTheSameMoments() {
     double[][] x = rows(12, 300, 5, -1.5);
     CovarianceAccumulator acc = new CovarianceAccumulator(C, "rows", 5, 0, 0);

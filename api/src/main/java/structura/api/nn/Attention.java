@@ -22,6 +22,10 @@ import structura.api.Matrix;
  * 2·d·(kvHeads + heads)·valueDim} flops for the projections plus
  * {@code 2·heads·(headDim + valueDim)·L} for scores and values over L keys.
  *
+ * <p>The projections may be factored low-rank layers ({@link Linear#factored}); the per-head
+ * views ({@link #queryHead} and the like) need dense weights and throw
+ * {@code STRUCTURA-A007} on a factored projection.
+ *
  * @param heads query heads (at least 1)
  * @param kvHeads key/value heads; divides {@code heads}
  * @param headDim per-head width of queries and keys
@@ -50,10 +54,10 @@ public record Attention(int heads, int kvHeads, int headDim, int valueDim, Linea
       throw Shapes.mismatch("attention scale is " + scale + ".", "Use a positive finite scale, 1/sqrt(headDim) by default.");
     }
     int d = query.in();
-    Shapes.require(query.weight(), "attention query weight", heads * headDim, d);
-    Shapes.require(key.weight(), "attention key weight", kvHeads * headDim, d);
-    Shapes.require(value.weight(), "attention value weight", kvHeads * valueDim, d);
-    Shapes.require(output.weight(), "attention output weight", -1, heads * valueDim);
+    Shapes.require(query, "attention query weight", heads * headDim, d);
+    Shapes.require(key, "attention key weight", kvHeads * headDim, d);
+    Shapes.require(value, "attention value weight", kvHeads * valueDim, d);
+    Shapes.require(output, "attention output weight", -1, heads * valueDim);
     if (rotary != null) {
       if (rotary.frequencies() == null && rotary.dims() > headDim) {
         throw Shapes.mismatch("rotary embedding covers " + rotary.dims() + " dims but heads have " + headDim + ".",
@@ -85,7 +89,11 @@ public record Attention(int heads, int kvHeads, int headDim, int valueDim, Linea
     return query.in();
   }
 
-  /** W_q,h: rows of the query weight for head h, a {@code headDim × d} view. */
+  /**
+   * W_q,h: rows of the query weight for head h, a {@code headDim × d} view.
+   *
+   * @throws structura.api.InvalidArgumentException ({@code STRUCTURA-A007}) if the projection is factored
+   */
   public Matrix queryHead(int h) {
     return query.weight().view(h * headDim, 0, headDim, width());
   }

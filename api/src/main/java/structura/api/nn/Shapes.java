@@ -25,6 +25,20 @@ final class Shapes {
     return m;
   }
 
+  /** Checks a linear layer's shape {@code out × in} (of W, dense or factored); -1 accepts any. */
+  static Linear require(Linear l, String name, int out, int in) {
+    if (l == null) {
+      throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT, name + " is missing.", "Pass the layer " + name + ".");
+    }
+    if ((out >= 0 && l.out() != out) || (in >= 0 && l.in() != in)) {
+      throw new InvalidArgumentException(ErrorCode.DIMENSION_MISMATCH,
+          name + " is " + l.out() + "x" + l.in() + (l.isFactored() ? " (factored, rank " + l.rank() + ")" : "")
+              + " but must be " + (out < 0 ? "*" : out) + "x" + (in < 0 ? "*" : in) + ".",
+          "Pass a tensor of the expected shape (PyTorch layout: Linear weights are out x in).");
+    }
+    return l;
+  }
+
   static void positive(int value, String name) {
     if (value <= 0) {
       throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT, name + " is " + value + " but must be positive.",

@@ -6,7 +6,8 @@
  *
  * <p>Every weight is an F32 {@link structura.api.Matrix} in the PyTorch convention: a
  * {@link structura.api.nn.Linear} holds W as {@code out × in} and computes {@code y = x Wᵀ + b}
- * on row vectors. Widths are per block (a block keeps its own head count and FFN width), so a
+ * on row vectors, or, after low-rank compression, W as factors {@code U·V} (out × k and k × in)
+ * applied as two products. Widths are per block (a block keeps its own head count and FFN width), so a
  * pruned network is an ordinary instance. Plain feed-forward and convolutional networks are a
  * {@link structura.api.nn.SequentialNetwork} of {@link structura.api.nn.Layer}s (dense, 2-D
  * convolution, batch norm, ReLU, max-pool, flatten) on NCHW activations. The records validate shapes on construction and
