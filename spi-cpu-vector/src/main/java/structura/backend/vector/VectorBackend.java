@@ -27,7 +27,7 @@ import structura.api.backend.Setting;
 final class VectorBackend implements Backend {
   /** Defaults, see docs/design-notes.md "Vector backend". */
   static final int F32_MC = 144;
-  static final int F32_KC = 256;
+  static final int F32_KC = 384;
   static final int F32_NC = 3072;
   static final int F64_MC = 96;
   static final int F64_KC = 256;
