@@ -38,15 +38,10 @@ class CompressCommandTest {
   @TempDir
   Path dir;
 
-  private record Run(int exit, String out, String err) {}
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
+  private static CliRun run(String... args) {
     List<String> a = new ArrayList<>(List.of("--threads", "1", "compress"));
     a.addAll(List.of(args));
-    int exit = StructuraCli.execute(a.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(err, true));
-    return new Run(exit, out.toString(), err.toString());
+    return CliRun.of(a.toArray(String[]::new));
   }
 
   private static int totalHeads(TransformerNetwork n) {
@@ -63,7 +58,7 @@ class CompressCommandTest {
     }
   }
 
-  private static void assertFails(Run r, String... fragments) {
+  private static void assertFails(CliRun r, String... fragments) {
     assertEquals(ExitCodes.FAILURE, r.exit(), r.out() + r.err());
     assertTrue(r.err().contains("STRUCTURA-"), "coded: " + r.err());
     assertTrue(r.err().contains("Fix: "), r.err());
@@ -77,7 +72,7 @@ class CompressCommandTest {
   void magnitudeToHalfTheMacsWritesASmallerOnnxAndAReport() throws IOException {
     Path out = dir.resolve("small.onnx");
     Path report = dir.resolve("report.json");
-    Run r = run("--model", MODEL, "--method", "magnitude", "--target", "0.5", "--calibration", TRAIN,
+    CliRun r = run("--model", MODEL, "--method", "magnitude", "--target", "0.5", "--calibration", TRAIN,
         "--samples", "40", "--max-length", "32", "--out", out.toString(), "--report", report.toString());
     assertEquals(ExitCodes.OK, r.exit(), r.err());
     assertTrue(Files.isRegularFile(out));
@@ -101,7 +96,7 @@ class CompressCommandTest {
   void statOnMiniLmNeedsMoreTokensThanNeurons() {
     // 40 texts of at most 32 tokens are 1,280 tokens, fewer than MiniLM's 1,536 FFN neurons: a coded error
     Path out = dir.resolve("stat.onnx");
-    Run r = run("--model", MODEL, "--method", "stat", "--keep-heads", "0.5", "--keep-neurons", "0.5",
+    CliRun r = run("--model", MODEL, "--method", "stat", "--keep-heads", "0.5", "--keep-neurons", "0.5",
         "--calibration", TRAIN, "--samples", "40", "--max-length", "32", "--out", out.toString());
     assertFails(r, "STRUCTURA-A006", "1280 tokens", "1536");
     assertFalse(Files.exists(out));
@@ -116,7 +111,7 @@ class CompressCommandTest {
     Files.copy(ModelZoo.resolve(MODEL).tokenizer().orElseThrow(), model.resolve("tokenizer.json"));
     Path out = dir.resolve("tiny-stat");
     Path report = dir.resolve("stat.json");
-    Run r = run("--model", model.toString(), "--method", "stat", "--keep-heads", "0.5", "--keep-neurons", "0.5",
+    CliRun r = run("--model", model.toString(), "--method", "stat", "--keep-heads", "0.5", "--keep-neurons", "0.5",
         "--calibration", TRAIN, "--samples", "40", "--max-length", "32", "--out", out.toString(),
         "--report", report.toString());
     assertEquals(ExitCodes.OK, r.exit(), r.err());
@@ -151,7 +146,7 @@ class CompressCommandTest {
     OnnxWriter.writeBert(original, reference);
     Path out = dir.resolve("svd/tiny-svd.onnx");
     Path report = dir.resolve("svd.json");
-    Run r = run("--model", model.toString(), "--method", "svd", "--target", "0.6", "--calibration", TRAIN,
+    CliRun r = run("--model", model.toString(), "--method", "svd", "--target", "0.6", "--calibration", TRAIN,
         "--samples", "40", "--max-length", "32", "--out", out.toString(), "--report", report.toString(),
         "--plot", dir.resolve("svd.png").toString());
     assertEquals(ExitCodes.OK, r.exit(), r.err());
@@ -192,7 +187,7 @@ class CompressCommandTest {
         .get("mean").getAsDouble();
     assertTrue(fidelity > 0.5 && fidelity < 1, "mean cosine to the original " + fidelity);
     // per-block head and neuron fractions do not apply to low rank
-    Run keep = run("--model", model.toString(), "--method", "svd", "--keep-heads", "0.5", "--calibration", TRAIN,
+    CliRun keep = run("--model", model.toString(), "--method", "svd", "--keep-heads", "0.5", "--calibration", TRAIN,
         "--samples", "40", "--max-length", "32", "--out", dir.resolve("never.onnx").toString());
     assertFails(keep, "STRUCTURA-A001", "--target");
     assertFalse(Files.exists(dir.resolve("never.onnx")));
@@ -201,7 +196,7 @@ class CompressCommandTest {
   @Test
   void impossibleTargetFailsBeforeWritingAnything() throws IOException {
     Path out = dir.resolve("never.onnx");
-    Run r = run("--model", MODEL, "--method", "magnitude", "--target", "0.001", "--calibration", TRAIN,
+    CliRun r = run("--model", MODEL, "--method", "magnitude", "--target", "0.001", "--calibration", TRAIN,
         "--samples", "8", "--max-length", "16", "--out", out.toString(), "--report", dir.resolve("r.json").toString());
     assertFails(r, "Use --target");
     assertFalse(Files.exists(out));
@@ -213,7 +208,7 @@ class CompressCommandTest {
     Path model = dir.resolve("m.onnx");
     OnnxWriter.writeBert(RandomNetworks.bert(3, 30522, 2, 4, 16, 1), model);
     byte[] before = Files.readAllBytes(model);
-    Run r = run("--model", model.toString(), "--method", "magnitude", "--target", "0.5", "--calibration", TRAIN,
+    CliRun r = run("--model", model.toString(), "--method", "magnitude", "--target", "0.5", "--calibration", TRAIN,
         "--out", dir.resolve(".").resolve("m.onnx").toString());
     assertFails(r, "--out is the input model");
     assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(model)), "the input is untouched");
@@ -222,7 +217,7 @@ class CompressCommandTest {
   @Test
   void emptyCalibrationFileIsACodedError() throws IOException {
     Path empty = Files.writeString(dir.resolve("empty.txt"), "");
-    Run r = run("--model", MODEL, "--method", "magnitude", "--target", "0.5", "--calibration", empty.toString(),
+    CliRun r = run("--model", MODEL, "--method", "magnitude", "--target", "0.5", "--calibration", empty.toString(),
         "--out", dir.resolve("x.onnx").toString());
     assertFails(r);
     assertFalse(Files.exists(dir.resolve("x.onnx")));
@@ -230,14 +225,14 @@ class CompressCommandTest {
 
   @Test
   void unknownMethodListsTheMethods() {
-    Run r = run("--model", MODEL, "--method", "bogus", "--target", "0.5", "--calibration", TRAIN,
+    CliRun r = run("--model", MODEL, "--method", "bogus", "--target", "0.5", "--calibration", TRAIN,
         "--out", dir.resolve("x.onnx").toString());
     assertFails(r, "bogus", "stat", "id-prune", "modegpt", "magnitude");
   }
 
   @Test
   void listMethodsNamesEveryMethod() {
-    Run r = run("--list-methods");
+    CliRun r = run("--list-methods");
     assertEquals(ExitCodes.OK, r.exit(), r.err());
     for (String m : List.of("stat", "id-prune", "modegpt", "magnitude", "svd")) {
       assertTrue(r.out().lines().anyMatch(l -> l.startsWith(m + " ")), m + " missing from " + r.out());

@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,13 +27,8 @@ class EvalCommandTest {
   @TempDir
   Path dir;
 
-  private record Run(int exit, String out, String err) {}
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int exit = StructuraCli.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
-    return new Run(exit, out.toString(), err.toString());
+  private static CliRun run(String... args) {
+    return CliRun.of(args);
   }
 
   private static String[] args(String... extra) {
@@ -50,7 +43,7 @@ class EvalCommandTest {
   @Test
   void modelAgainstItselfHasPerfectFidelityEqualProbesAndALatencyReport() throws IOException {
     Path report = dir.resolve("out/eval.json");
-    Run r = run(args("--model", "all-minilm-l6-v2", "--reference", "all-minilm-l6-v2",
+    CliRun r = run(args("--model", "all-minilm-l6-v2", "--reference", "all-minilm-l6-v2",
         "--data", SUBSET.resolve("test.jsonl").toString(), "--train", SUBSET.resolve("train.jsonl").toString(),
         "--latency-iterations", "2", "--latency-batch", "2", "--latency-length", "16", "--report", report.toString()));
     assertEquals(ExitCodes.OK, r.exit(), r.err());
@@ -92,7 +85,7 @@ class EvalCommandTest {
     // the subset's train and test texts come from the data script's hash split, so splitting their union gives them back
     Files.writeString(all, Files.readString(SUBSET.resolve("train.jsonl")) + Files.readString(SUBSET.resolve("test.jsonl")));
     Path report = dir.resolve("eval.json");
-    Run r = run(args("--model", "all-minilm-l6-v2", "--reference", "all-minilm-l6-v2", "--data", all.toString(),
+    CliRun r = run(args("--model", "all-minilm-l6-v2", "--reference", "all-minilm-l6-v2", "--data", all.toString(),
         "--limit", "12", "--max-length", "32", "--report", report.toString()));
     assertEquals(ExitCodes.OK, r.exit(), r.err());
     JsonObject j = JsonParser.parseString(Files.readString(report)).getAsJsonObject();
@@ -102,7 +95,7 @@ class EvalCommandTest {
     assertTrue(j.get("latency") == null || j.get("latency").isJsonNull());
   }
 
-  private void assertFails(Run r, String code, String... fragments) {
+  private void assertFails(CliRun r, String code, String... fragments) {
     assertEquals(ExitCodes.FAILURE, r.exit(), r.out() + r.err());
     assertTrue(r.err().contains(code), r.err());
     assertTrue(r.err().contains("Fix: "), r.err());
@@ -156,12 +149,12 @@ class EvalCommandTest {
         {"--latency-iterations", "-1"}, {"--batch-size", "0"}}) {
       List<String> b = new ArrayList<>(List.of(common));
       b.addAll(List.of(bad));
-      Run r = run(args(b.toArray(String[]::new)));
+      CliRun r = run(args(b.toArray(String[]::new)));
       assertEquals(ExitCodes.USAGE, r.exit(), String.join(" ", bad));
       assertTrue(r.err().contains(bad[0]), r.err());
     }
     assertEquals(ExitCodes.USAGE, run("--threads", "0", "eval", "--model", "m", "--reference", "r", "--data", "d.jsonl").exit());
-    Run help = run("eval", "--help");
+    CliRun help = run("eval", "--help");
     assertEquals(ExitCodes.OK, help.exit());
     assertTrue(help.out().contains("--latency-batch"), help.out());
   }

@@ -3,8 +3,6 @@ package structura.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -17,13 +15,8 @@ class ResultsCommandTest {
   @TempDir
   Path dir;
 
-  private record Run(int exit, String out, String err) {}
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int exit = StructuraCli.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
-    return new Run(exit, out.toString(), err.toString());
+  private static CliRun run(String... args) {
+    return CliRun.of(args);
   }
 
   private void pair(String name, String method, double macsAfter, double fidelity, double accuracy, double transfer,
@@ -46,7 +39,7 @@ class ResultsCommandTest {
     pair("magnitude-0.5", "magnitude", 499, 0.45, 0.95, 0.7, false, 1.5, 0.75);
     Files.writeString(dir.resolve("orphan-0.3.eval.json"), "{}");   // no .compress.json beside it: skipped
     Path png = dir.resolve("plot.png");
-    Run r = run("results", "--dir", dir.toString(), "--plot", png.toString());
+    CliRun r = run("results", "--dir", dir.toString(), "--plot", png.toString());
     assertEquals(ExitCodes.OK, r.exit(), r.err());
     assertTrue(r.out().contains("| stat | 0.50 | 0.500 | 0.500 | 0.8000 | 93.00 % | +3.00 | 91.00 % | 97.00 % | 1.600 → 0.800 | 2.00× | 12.5 |"),
         r.out());
@@ -60,7 +53,7 @@ class ResultsCommandTest {
 
   @Test
   void anEmptyDirectoryIsAnInputError() {
-    Run r = run("results", "--dir", dir.toString());
+    CliRun r = run("results", "--dir", dir.toString());
     assertEquals(ExitCodes.FAILURE, r.exit());
     assertTrue(r.err().contains("scripts/results.sh"), r.err());
   }
