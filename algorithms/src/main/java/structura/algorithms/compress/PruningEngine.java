@@ -6,6 +6,10 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import structura.algorithms.nn.Pruning;
 import structura.algorithms.nn.TransformerForward;
 import structura.api.DType;
@@ -207,42 +211,62 @@ final class PruningEngine {
     double[][] neuronErr = new double[blocks][];
     double[][] ratio = new double[blocks][];
     Calibrator cal = new Calibrator(request.compute(), net, sample);
-    for (int i = 0; i < blocks; i++) {
-      TransformerBlock b = net.blocks().get(i);
-      Attention a = b.attention();
-      Mlp m = b.mlp();
-      EnumSet<StatisticsHook.Kind> kinds = EnumSet.of(StatisticsHook.Kind.FFN, StatisticsHook.Kind.ATTENTION_INPUT);
-      if (s.pruneHeads()) {
-        kinds.add(StatisticsHook.Kind.HEADS);
+    // Block i's selections (much of it single-threaded: pivoting loops, small solves) run on a
+    // second thread while block i+1's forward pass runs; the backend takes concurrent calls.
+    // Every result goes to its own slot, so the outcome does not depend on the overlap.
+    ExecutorService selector = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "structura-allocation-selection");
+      t.setDaemon(true);
+      return t;
+    });
+    List<Future<?>> selections = new ArrayList<>(blocks);
+    try {
+      for (int i = 0; i < blocks; i++) {
+        TransformerBlock b = net.blocks().get(i);
+        Attention a = b.attention();
+        Mlp m = b.mlp();
+        EnumSet<StatisticsHook.Kind> kinds = EnumSet.of(StatisticsHook.Kind.FFN, StatisticsHook.Kind.ATTENTION_INPUT);
+        if (s.pruneHeads()) {
+          kinds.add(StatisticsHook.Kind.HEADS);
+        }
+        StatisticsHook hook = new StatisticsHook(request.compute(), i, kinds, a.heads() * a.valueDim(), m.width(),
+            b.width(), a.heads(), a.headDim(), sketchRows(s, sample), s.seed() + 1000 + i);
+        long tf = System.nanoTime();
+        cal.advance(net, i, hook);
+        double forwardSeconds = seconds(tf);
+        int block = i;
+        selections.add(selector.submit(() -> {
+          long ts = System.nanoTime();
+          double energy = trace(hook.attentionInput.moments().centeredScatter());
+          if (s.pruneHeads()) {
+            var mom = hook.heads.moments();
+            boolean c = s.centered() && a.output().bias() != null;
+            HeadSelection hs = HeadSelection.of(request.compute(), c ? mom.centeredScatter() : mom.gram(),
+                a.output().weight(), a.heads(), a.valueDim());
+            headErr[block] = scaled(hs.error, energy);
+          }
+          var mom = hook.ffn.moments();
+          boolean c = s.centered() && m.down().bias() != null;
+          NeuronSelection ns = NeuronSelection.of(request.compute(), c ? mom.centeredScatter() : mom.gram(),
+              m.down().weight(), m.width());
+          double[] e = new double[m.width() + 1];
+          double[] r = new double[m.width() + 1];
+          for (int k = 0; k <= m.width(); k++) {
+            e[k] = ns.error[Math.min(k, ns.rank())] / energy;
+            r[k] = k < ns.rank() ? ns.ratio[k] : 0;
+          }
+          neuronErr[block] = e;
+          ratio[block] = r;
+          request.progress().block(block, blocks, String.format(java.util.Locale.ROOT,
+              "error curves of heads and neurons (forward and statistics %.1f s, selection %.1f s, beside the next forward)",
+              forwardSeconds, seconds(ts)));
+        }));
       }
-      StatisticsHook hook = new StatisticsHook(request.compute(), i, kinds, a.heads() * a.valueDim(), m.width(),
-          b.width(), a.heads(), a.headDim(), sketchRows(s, sample), s.seed() + 1000 + i);
-      long tf = System.nanoTime();
-      cal.advance(net, i, hook);
-      long ts = System.nanoTime();
-      double energy = trace(hook.attentionInput.moments().centeredScatter());
-      if (s.pruneHeads()) {
-        var mom = hook.heads.moments();
-        boolean c = s.centered() && a.output().bias() != null;
-        HeadSelection hs = HeadSelection.of(request.compute(), c ? mom.centeredScatter() : mom.gram(), a.output().weight(), a.heads(),
-            a.valueDim());
-        headErr[i] = scaled(hs.error, energy);
+      for (Future<?> f : selections) {
+        awaitSelection(f);
       }
-      var mom = hook.ffn.moments();
-      boolean c = s.centered() && m.down().bias() != null;
-      NeuronSelection ns = NeuronSelection.of(request.compute(), c ? mom.centeredScatter() : mom.gram(),
-          m.down().weight(), m.width());
-      double[] e = new double[m.width() + 1];
-      double[] r = new double[m.width() + 1];
-      for (int k = 0; k <= m.width(); k++) {
-        e[k] = ns.error[Math.min(k, ns.rank())] / energy;
-        r[k] = k < ns.rank() ? ns.ratio[k] : 0;
-      }
-      neuronErr[i] = e;
-      ratio[i] = r;
-      request.progress().block(i, blocks, String.format(java.util.Locale.ROOT,
-          "error curves of heads and neurons (forward and statistics %.1f s, selection %.1f s)", (ts - tf) / 1e9,
-          (System.nanoTime() - ts) / 1e9));
+    } finally {
+      selector.shutdownNow();
     }
     double[] headCost = new double[blocks];
     double[] neuronCost = new double[blocks];
@@ -324,6 +348,24 @@ final class PruningEngine {
   /** The sketch size, or 0 (exact) when the sketch would not have fewer rows than the data. */
   private static int sketchRows(Settings s, CalibrationData data) {
     return s.sketchRows() > 0 && s.sketchRows() < data.tokens() ? s.sketchRows() : 0;
+  }
+
+  /** Waits for one block's selections; their exceptions (non-finite statistics, ...) surface unchanged. */
+  private static void awaitSelection(Future<?> f) {
+    try {
+      f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for the allocation pass's selections", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
+      throw new IllegalStateException(e.getCause());
+    }
   }
 
   private static double[] scaled(double[] e, double energy) {
