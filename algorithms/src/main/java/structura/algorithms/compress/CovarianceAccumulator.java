@@ -94,7 +94,8 @@ public final class CovarianceAccumulator {
     this.sums = new double[n];
     this.stage = sketchRows > 0 ? null : new float[chunkRows * n];
     this.f64Products = f64Products;
-    this.chunkGram = sketchRows > 0 || f64Products ? null : Matrix.zeros(DType.F32, n, n);
+    // the F32 block Gram serves the exact rows and the sketch alike; F64 products need none
+    this.chunkGram = f64Products && sketchRows == 0 ? null : Matrix.zeros(DType.F32, n, n);
     this.sketch = sketchRows > 0 ? new float[Math.multiplyExact(sketchRows, n)] : null;
     this.bucketSigns = sketchRows > 0 ? new double[sketchRows] : null;
     this.hashState = seed ^ 0x9E3779B97F4A7C15L;
@@ -176,15 +177,18 @@ public final class CovarianceAccumulator {
   private void flush() {
     if (staged > 0 && f64Products) {
       compute.gram(Transpose.T, 1.0, Matrix.wrap(stage, 0, staged, n, n), 1.0, gram);
-      staged = 0;
     } else if (staged > 0) {
-      compute.gram(Transpose.T, 1.0, Matrix.wrap(stage, 0, staged, n, n), 0.0, chunkGram);
-      float[] c = chunkGram.f32();
-      double[] g = gram.f64();
-      for (int i = 0; i < c.length; i++) {
-        g[i] += c[i];
-      }
-      staged = 0;
+      addChunkGram(stage, 0, staged, gram.f64());
+    }
+    staged = 0;
+  }
+
+  /** {@code into += BᵀB} for the {@code rows × n} block B at {@code data[offset..]}: one F32 Gram, summed in F64. */
+  private void addChunkGram(float[] data, int offset, int rows, double[] into) {
+    compute.gram(Transpose.T, 1.0, Matrix.wrap(data, offset, rows, n, n), 0.0, chunkGram);
+    float[] c = chunkGram.f32();
+    for (int i = 0; i < c.length; i++) {
+      into[i] += c[i];
     }
   }
 
@@ -204,15 +208,8 @@ public final class CovarianceAccumulator {
     if (sketch != null) {
       // F32 Gram blocks summed in F64, as for exact rows: twice the speed of the mixed routine
       g = Matrix.zeros(DType.F64, n, n);
-      double[] gd = g.f64();
-      Matrix block = Matrix.zeros(DType.F32, n, n);
-      float[] bd = block.f32();
       for (int from = 0; from < sketchRows; from += chunkRows) {
-        int rows = Math.min(chunkRows, sketchRows - from);
-        compute.gram(Transpose.T, 1.0, Matrix.wrap(sketch, from * n, rows, n, n), 0.0, block);
-        for (int i = 0; i < bd.length; i++) {
-          gd[i] += bd[i];
-        }
+        addChunkGram(sketch, from * n, Math.min(chunkRows, sketchRows - from), g.f64());
       }
       centered = centeredSketch(g);
     } else {

@@ -83,6 +83,7 @@ final class NeuronSelection {
     int k = 0;
     boolean exhausted = d0 <= 0;
     final int nb = 64;
+    Scratch scratch = null;   // allocated at the first panel update: a rank ≤ nb needs none
     while (k < kmax && !exhausted) {
       int panel = k;
       int end = Math.min(kmax, k + nb);
@@ -127,7 +128,10 @@ final class NeuronSelection {
         k++;
       }
       if (k > panel && !exhausted && k < kmax) {
-        updateUntaken(compute, c, f, l, panel, k, taken);
+        if (scratch == null) {
+          scratch = new Scratch(f, nb);
+        }
+        updateUntaken(compute, c, f, l, panel, k, taken, scratch);
       }
     }
     int r = k;
@@ -162,9 +166,10 @@ final class NeuronSelection {
    * factorization cost about f·r² − r³·2/3 rather than 2·f²·r. A GEMM rather than a Gram call:
    * the Gram routine mirrors the whole triangle each time.
    */
-  private static void updateUntaken(Compute compute, double[] c, int f, double[] l, int from, int to, boolean[] taken) {
+  private static void updateUntaken(Compute compute, double[] c, int f, double[] l, int from, int to, boolean[] taken,
+      Scratch scratch) {
     int u = 0;
-    int[] idx = new int[f];
+    int[] idx = scratch.index;
     for (int j = 0; j < f; j++) {
       if (!taken[j]) {
         idx[u++] = j;
@@ -174,7 +179,7 @@ final class NeuronSelection {
       return;
     }
     int kb = to - from;
-    double[] panel = new double[kb * u];
+    double[] panel = scratch.panel;
     for (int i = 0; i < kb; i++) {
       int src = (from + i) * f;
       int dst = i * u;
@@ -182,7 +187,7 @@ final class NeuronSelection {
         panel[dst + a] = l[src + idx[a]];
       }
     }
-    double[] block = new double[Math.multiplyExact(u, u)];
+    double[] block = scratch.block;
     for (int a = 0; a < u; a++) {
       int src = idx[a] * f;
       int dst = a * u;
@@ -198,6 +203,13 @@ final class NeuronSelection {
       for (int b = 0; b < u; b++) {
         c[dst + idx[b]] = block[src + b];
       }
+    }
+  }
+
+  /** Buffers of {@link #updateUntaken}, sized for the first (largest) panel and reused by the later ones. */
+  private record Scratch(int[] index, double[] panel, double[] block) {
+    Scratch(int f, int nb) {
+      this(new int[f], new double[Math.multiplyExact(nb, f)], new double[Math.multiplyExact(f, f)]);
     }
   }
 

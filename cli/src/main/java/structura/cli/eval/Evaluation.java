@@ -151,10 +151,11 @@ public final class Evaluation {
       int[] yTrain = data.classes(data.train());
       int[] yTest = data.classes(data.test());
       int classes = data.labels().size();
-      Fitted fr = probe("reference", train[0], yTrain, test[0], yTest, classes);
-      Fitted fc = probe("compressed", train[1], yTrain, test[1], yTest, classes);
+      double[][] referenceTest = toDouble(test[0]);
       double[][] compressedTest = toDouble(test[1]);
-      int[] fromReference = fr.probe().predict(toDouble(test[0]));
+      Fitted fr = probe("reference", toDouble(train[0]), yTrain, referenceTest, yTest, classes);
+      Fitted fc = probe("compressed", toDouble(train[1]), yTrain, compressedTest, yTest, classes);
+      int[] fromReference = fr.probe().predict(referenceTest);
       int[] fromCompressed = fr.probe().predict(compressedTest);
       int same = 0;
       for (int i = 0; i < fromReference.length; i++) {
@@ -270,8 +271,7 @@ public final class Evaluation {
 
   private record Fitted(LogisticRegressionProbe probe, ProbeResult result) {}
 
-  private Fitted probe(String which, float[][] train, int[] yTrain, float[][] test, int[] yTest, int classes) {
-    double[][] xTrain = toDouble(train);
+  private Fitted probe(String which, double[][] xTrain, int[] yTrain, double[][] xTest, int[] yTest, int classes) {
     LogisticRegressionProbe.Options opts = LogisticRegressionProbe.Options.defaults();
     double c;
     LogisticRegressionProbe.CrossValidation cv = null;
@@ -286,7 +286,7 @@ public final class Evaluation {
       progress.flush();
     }
     LogisticRegressionProbe p = LogisticRegressionProbe.fit(xTrain, yTrain, classes, opts.withC(c));
-    return new Fitted(p, new ProbeResult(p.accuracy(toDouble(test), yTest), p.accuracy(xTrain, yTrain), p.iterations(),
+    return new Fitted(p, new ProbeResult(p.accuracy(xTest, yTest), p.accuracy(xTrain, yTrain), p.iterations(),
         p.converged(), c, cv == null ? null : cv.grid(), cv == null ? null : cv.accuracy()));
   }
 
