@@ -335,6 +335,21 @@ final class Householder {
     return q;
   }
 
+  /**
+   * B ← Q·B for column-major B (m × nrhs, leading dimension m), Q = H(0)…H(k−1) from k stored
+   * reflectors, blocked backward as LAPACK dormqr (left, no transpose).
+   */
+  static void applyQ(Compute compute, double[] a, int lda, int m, int k, double[] tau, int nb,
+      double[] b, int nrhs) {
+    int last = ((k - 1) / nb) * nb;
+    for (int j = last; j >= 0 && k > 0; j -= nb) {
+      int kb = Math.min(nb, k - j);
+      Matrix vt = explicitVt(a, lda, m, j, kb);
+      Matrix t = larft(compute, vt, tau, j, kb);
+      applyBlock(compute, vt, t, false, b, m, j, 0, nrhs);
+    }
+  }
+
   /** B ← Qᵀ·B for column-major B (m × nrhs, leading dimension m), Q from k stored reflectors. */
   static void applyQt(Compute compute, double[] a, int lda, int m, int k, double[] tau, int nb,
       double[] b, int nrhs) {

@@ -19,6 +19,11 @@ import structura.api.backend.Transpose;
  * matrix. The pivot is the first index of the largest downdated norm (idamax), so the sequence
  * matches LAPACK's wherever the norms are not near ties.
  *
+ * <p>With {@link QrPreprocessing} (by default when A is tall, m ≥ 2n, and the factorization goes
+ * past n/3 columns) A is first reduced to its triangular factor R₁ by {@link HouseholderQr}, and
+ * the pivoting above runs on the min(m, n)×n matrix R₁: same pivots and R in exact arithmetic, but
+ * the memory-bound level-2 half of the work shrinks from m·n to n·n per step.
+ *
  * <p><b>Source.</b> P. Businger and G. H. Golub, "Linear least squares solutions by Householder
  * transformations", Numer. Math. 7, 1965; G. Quintana-Ortí, X. Sun and C. H. Bischof, "A BLAS-3
  * version of the QR factorization with column pivoting", SIAM J. Sci. Comput. 19(5), 1998;
@@ -27,8 +32,9 @@ import structura.api.backend.Transpose;
  *
  * <p><b>Cost.</b> 4mnk − 2k²(m + n) + 4k³/3 flops for k steps: about half in the trailing GEMMs
  * and half in the level-2 F-column products (inherent to dgeqp3), which also go to the backend
- * ({@link Compute#gemv}); Q on demand 2mk² more. Memory: a column-major double copy
- * of A plus an n×blockSize F.
+ * ({@link Compute#gemv}); Q on demand 2mk² more. With the preprocessing: 2mn² − 2n³/3 (level 3)
+ * for A = Q₁R₁ plus the above with m = n. Memory: a column-major double copy of A plus an
+ * n×blockSize F, and an n×n copy of R₁ with the preprocessing.
  *
  * <p><b>Deviations.</b> Stops early at {@code maxRank} or when |R(k,k)| ≤ tol·|R(0,0)| (dgeqp3
  * always completes). The unblocked tail starts when fewer than {@code blockSize} columns remain
@@ -70,6 +76,41 @@ public final class PivotedQr {
 
   /** Pivoted QR of the column-major m×n array {@code w} (overwritten). */
   static PivotedQrFactorization factorColumnMajor(Compute compute, PivotedQrOptions options, double[] w,
+      int m, int n, structura.api.DType dtype) {
+    if (reducesFirst(options, m, n)) {
+      return factorAfterQr(compute, options, w, m, n, dtype);
+    }
+    return factorDirect(compute, options, w, m, n, dtype);
+  }
+
+  /** The {@link QrPreprocessing} decision; AUTO's rule is documented there. */
+  static boolean reducesFirst(PivotedQrOptions options, int m, int n) {
+    return switch (options.preprocessing()) {
+      case ALWAYS -> true;
+      case NEVER -> false;
+      case AUTO -> m >= 2L * n && (options.maxRank() == 0 || 3L * options.maxRank() >= n);
+    };
+  }
+
+  /**
+   * A = Q₁·R₁ by blocked Householder QR in place, then the direct pivoted QR of a copy of the
+   * r×n upper trapezoid R₁ (r = min(m, n)); {@code w} keeps Q₁'s reflectors for Q on demand.
+   */
+  private static PivotedQrFactorization factorAfterQr(Compute compute, PivotedQrOptions options, double[] w,
+      int m, int n, structura.api.DType dtype) {
+    int r = Math.min(m, n);
+    double[] tau1 = new double[r];
+    int nbQr = HouseholderQrOptions.defaults().blockSize();
+    HouseholderQr.factorInPlace(compute, w, m, n, tau1, nbQr);
+    double[] r1 = new double[Math.multiplyExact(r, n)];
+    for (int j = 0; j < n; j++) {
+      System.arraycopy(w, j * m, r1, j * r, Math.min(j + 1, r));
+    }
+    PivotedQrFactorization inner = factorDirect(compute, options, r1, r, n, dtype);
+    return inner.withOuter(w, tau1, nbQr, m);
+  }
+
+  private static PivotedQrFactorization factorDirect(Compute compute, PivotedQrOptions options, double[] w,
       int m, int n, structura.api.DType dtype) {
     int minmn = Math.min(m, n);
     int kmax = options.maxRank() == 0 ? minmn : options.maxRank();

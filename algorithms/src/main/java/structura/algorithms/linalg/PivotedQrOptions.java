@@ -9,16 +9,29 @@ package structura.algorithms.linalg;
  *     stops early except at an exactly zero residual. In [0, 1).
  * @param blockSize panel width of the blocked factorization (dlaqps); default 32. 1 runs the
  *     unblocked dlaqp2 throughout.
+ * @param preprocessing whether to reduce A by unpivoted QR before pivoting; default
+ *     {@link QrPreprocessing#AUTO}
  */
-public record PivotedQrOptions(int maxRank, double relativeTolerance, int blockSize) {
+public record PivotedQrOptions(int maxRank, double relativeTolerance, int blockSize, QrPreprocessing preprocessing) {
   /** Validates. */
   public PivotedQrOptions {
+    java.util.Objects.requireNonNull(preprocessing, "preprocessing");
     if (maxRank < 0) {
       throw new structura.api.InvalidArgumentException(structura.api.ErrorCode.INVALID_INPUT,
           "PivotedQrOptions: maxRank = " + maxRank + " is negative.", "Pass 0 (full) or a positive rank.");
     }
     Checks.tolerance("PivotedQrOptions", "relativeTolerance", relativeTolerance);
     Checks.positive("PivotedQrOptions", "blockSize", blockSize);
+  }
+
+  /** With {@link QrPreprocessing#AUTO}. */
+  public PivotedQrOptions(int maxRank, double relativeTolerance, int blockSize) {
+    this(maxRank, relativeTolerance, blockSize, QrPreprocessing.AUTO);
+  }
+
+  /** The same options with the given preprocessing. */
+  public PivotedQrOptions withPreprocessing(QrPreprocessing preprocessing) {
+    return new PivotedQrOptions(maxRank, relativeTolerance, blockSize, preprocessing);
   }
 
   /** Full factorization, block size 32. */

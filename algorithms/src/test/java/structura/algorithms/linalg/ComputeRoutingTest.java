@@ -131,11 +131,22 @@ class ComputeRoutingTest {
       assertTrue(cb.gemmFlops.get() > 0.6 * total, "QR GEMM flops " + cb.gemmFlops.get() + " of " + total);
 
       cb.gemmFlops.set(0);
-      PivotedQrFactorization f = new PivotedQr(c, new PivotedQrOptions(0, 0, 16)).factor(a);
+      PivotedQrOptions direct = new PivotedQrOptions(0, 0, 16, QrPreprocessing.NEVER);
+      PivotedQrFactorization f = new PivotedQr(c, direct).factor(a);
       // dlaqps: the trailing GEMM is half of the work, the level-2 F-column GEMV the other half.
       assertTrue(cb.gemmFlops.get() > 0.35 * total, "pivoted QR GEMM flops " + cb.gemmFlops.get() + " of " + total);
       assertTrue(cb.gemvFlops.get() > 0.35 * total, "pivoted QR GEMV flops " + cb.gemvFlops.get() + " of " + total);
-      assertArrayEquals(new PivotedQr(Compute.reference(), new PivotedQrOptions(0, 0, 16)).factor(a).pivots(), f.pivots());
+      assertArrayEquals(new PivotedQr(Compute.reference(), direct).factor(a).pivots(), f.pivots());
+
+      // Reduced first (m >= 2n, so AUTO): the m-row work is the QR's, at level 3; the GEMVs run on
+      // the n×n factor only, about (n/m) of the direct path's.
+      cb.gemmFlops.set(0);
+      cb.gemvFlops.set(0);
+      PivotedQrFactorization g = new PivotedQr(c, new PivotedQrOptions(0, 0, 16)).factor(a);
+      assertTrue(g.preprocessed());
+      assertTrue(cb.gemmFlops.get() > 0.6 * total, "preprocessed GEMM flops " + cb.gemmFlops.get() + " of " + total);
+      assertTrue(cb.gemvFlops.get() < 0.2 * total, "preprocessed GEMV flops " + cb.gemvFlops.get() + " of " + total);
+      assertArrayEquals(f.pivots(), g.pivots());
 
       Matrix spd = Norms.times(Norms.transpose(a), a);
       new Cholesky(c, new CholeskyOptions(16)).factor(spd);

@@ -49,14 +49,25 @@ public final class LinalgBenchmark {
     }
   }
 
+  /** Which path {@link QrPreprocessing#AUTO} takes at this shape and rank (0 = full). */
+  private static String pre(int m, int n, int k) {
+    return PivotedQr.reducesFirst(new PivotedQrOptions(k, 0, 32), m, n) ? "QR, then dlaqps on R" : "direct dlaqps";
+  }
+
   private static void run(int m, int n, int k, int reps, LAPACK lapack, Compute c, boolean print) {
     Matrix a = testMatrix(m, n);
     time(print, "ours HouseholderQr (blocked, nb=32)", m, n, reps,
         () -> new HouseholderQr(c, HouseholderQrOptions.defaults()).factor(a));
-    time(print, "ours PivotedQr full (dlaqps, nb=32)", m, n, reps,
+    time(print, "ours PivotedQr full (default: " + pre(m, n, 0) + ")", m, n, reps,
         () -> new PivotedQr(c, PivotedQrOptions.defaults()).factor(a));
-    time(print, "ours PivotedQr rank " + k, m, n, reps,
+    time(print, "ours PivotedQr full, direct dlaqps", m, n, reps,
+        () -> new PivotedQr(c, PivotedQrOptions.defaults().withPreprocessing(QrPreprocessing.NEVER)).factor(a));
+    time(print, "ours PivotedQr rank " + k + " (default: " + pre(m, n, k) + ")", m, n, reps,
         () -> new PivotedQr(c, PivotedQrOptions.ofRank(k)).factor(a));
+    time(print, "ours PivotedQr rank " + k + ", other path", m, n, reps,
+        () -> new PivotedQr(c, PivotedQrOptions.ofRank(k).withPreprocessing(
+            PivotedQr.reducesFirst(PivotedQrOptions.ofRank(k), m, n) ? QrPreprocessing.NEVER : QrPreprocessing.ALWAYS))
+            .factor(a));
     time(print, "ours InterpolativeDecomposition rank " + k, m, n, reps,
         () -> new InterpolativeDecomposition(c, InterpolativeDecompositionOptions.ofRank(k)).columnId(a));
     time(print, "ours RandomizedPivotedQr (HQRRP) full", m, n, reps,
@@ -123,7 +134,7 @@ public final class LinalgBenchmark {
       best = Math.min(best, (System.nanoTime() - t0) / 1e9);
     }
     if (print) {
-      System.out.printf(Locale.ROOT, "%-45s %5dx%-5d %9.3f s%n", label, m, n, best);
+      System.out.printf(Locale.ROOT, "%-52s %5dx%-5d %9.3f s%n", label, m, n, best);
     }
   }
 }

@@ -21,7 +21,9 @@ class PivotedQrTest {
   static final String[] NAMES = {"lowrank_noise_f64", "graded_f64", "rankdef_f64", "wide_f64", "lowrank_noise_f32", "graded_f32"};
 
   static Stream<Arguments> cases() {
-    return Arrays.stream(NAMES).flatMap(name -> Stream.of(1, 3, 32).map(nb -> Arguments.of(name, nb)));
+    // Both paths against the same LAPACK fixtures: pivoting A directly, and after the reduction to R₁.
+    return Arrays.stream(NAMES).flatMap(name -> Stream.of(1, 3, 32).flatMap(nb ->
+        Stream.of(QrPreprocessing.NEVER, QrPreprocessing.ALWAYS).map(pre -> Arguments.of(name, nb, pre))));
   }
 
   static DType dtypeOf(String name) {
@@ -41,11 +43,11 @@ class PivotedQrTest {
 
   @ParameterizedTest
   @MethodSource("cases")
-  void pivotsAndDiagonalMatchLapackDgeqp3(String name, int blockSize) {
+  void pivotsAndDiagonalMatchLapackDgeqp3(String name, int blockSize, QrPreprocessing pre) {
     Fixture fx = Fixture.load(name);
     DType dtype = dtypeOf(name);
     Matrix a = fx.matrix("A", dtype);
-    PivotedQrFactorization f = new PivotedQr(Compute.reference(), new PivotedQrOptions(0, 0, blockSize)).factor(a);
+    PivotedQrFactorization f = new PivotedQr(Compute.reference(), new PivotedQrOptions(0, 0, blockSize, pre)).factor(a);
     int prefix = comparablePrefix(fx);
     // F32 is factored in double here but in single by LAPACK sgeqp3: compare only well separated steps.
     if (dtype == DType.F32) {
@@ -65,10 +67,10 @@ class PivotedQrTest {
 
   @ParameterizedTest
   @MethodSource("cases")
-  void fullFactorizationReconstructsPermutedA(String name, int blockSize) {
+  void fullFactorizationReconstructsPermutedA(String name, int blockSize, QrPreprocessing pre) {
     DType dtype = dtypeOf(name);
     Matrix a = Fixture.load(name).matrix("A", dtype);
-    PivotedQrFactorization f = new PivotedQr(Compute.reference(), new PivotedQrOptions(0, 0, blockSize)).factor(a);
+    PivotedQrFactorization f = new PivotedQr(Compute.reference(), new PivotedQrOptions(0, 0, blockSize, pre)).factor(a);
     int k = f.rank();
     Matrix q = f.q();
     Matrix r = f.r();
@@ -97,13 +99,13 @@ class PivotedQrTest {
 
   @ParameterizedTest
   @MethodSource("cases")
-  void truncatedResidualMatchesLapackR22(String name, int blockSize) {
+  void truncatedResidualMatchesLapackR22(String name, int blockSize, QrPreprocessing pre) {
     Fixture fx = Fixture.load(name);
     DType dtype = dtypeOf(name);
     Matrix a = fx.matrix("A", dtype);
     Matrix rRef = fx.matrix("R", DType.F64);
     int k = Math.max(2, comparablePrefix(fx) / 2);
-    PivotedQrFactorization f = new PivotedQr(Compute.reference(), new PivotedQrOptions(k, 0, blockSize)).factor(a);
+    PivotedQrFactorization f = new PivotedQr(Compute.reference(), new PivotedQrOptions(k, 0, blockSize, pre)).factor(a);
     assertEquals(k, f.rank());
     Matrix ap = Norms.columns(a, f.pivots());
     double res = Norms.spectral(Norms.minus(ap, Norms.times(f.q(), f.r())));
@@ -116,7 +118,7 @@ class PivotedQrTest {
 
   @ParameterizedTest
   @MethodSource("cases")
-  void toleranceStopMatchesRankFromLapackDiagonal(String name, int blockSize) {
+  void toleranceStopMatchesRankFromLapackDiagonal(String name, int blockSize, QrPreprocessing pre) {
     Fixture fx = Fixture.load(name);
     if (dtypeOf(name) == DType.F32) {
       return;
@@ -128,10 +130,24 @@ class PivotedQrTest {
       }
       double tol = fx.scalar(key);
       int want = (int) fx.scalar("tolRank" + t);
-      PivotedQrFactorization f = new PivotedQr(Compute.reference(), new PivotedQrOptions(0, tol, blockSize))
+      PivotedQrFactorization f = new PivotedQr(Compute.reference(), new PivotedQrOptions(0, tol, blockSize, pre))
           .factor(fx.matrix("A", DType.F64));
       assertEquals(want, f.rank(), name + ": rank at relative tolerance " + tol);
     }
+  }
+
+  @Test
+  void autoReducesFirstOnlyForTallMatricesAndLargeRanks() {
+    Matrix tall = Fixture.load("lowrank_noise_f64").matrix("A", DType.F64);  // 120×48
+    Matrix wide = Fixture.load("wide_f64").matrix("A", DType.F64);  // 30×90
+    assertTrue(new PivotedQr().factor(tall).preprocessed());
+    assertTrue(new PivotedQr(Compute.reference(), PivotedQrOptions.ofRank(16)).factor(tall).preprocessed());
+    assertTrue(!new PivotedQr(Compute.reference(), PivotedQrOptions.ofRank(15)).factor(tall).preprocessed());
+    assertTrue(!new PivotedQr().factor(wide).preprocessed());
+    assertTrue(new PivotedQr(Compute.reference(), PivotedQrOptions.defaults().withPreprocessing(QrPreprocessing.ALWAYS))
+        .factor(wide).preprocessed());
+    assertTrue(!new PivotedQr(Compute.reference(), PivotedQrOptions.defaults().withPreprocessing(QrPreprocessing.NEVER))
+        .factor(tall).preprocessed());
   }
 
   @Test
