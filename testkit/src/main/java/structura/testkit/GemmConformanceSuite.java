@@ -37,8 +37,10 @@ public abstract class GemmConformanceSuite extends BackendSuite {
       new Shape(13, 17, 11), new Shape(31, 29, 37), new Shape(33, 17, 65), new Shape(17, 33, 16),
       new Shape(64, 64, 64), new Shape(129, 5, 7), new Shape(5, 129, 9));
 
-  // depths around the SIMD backend's F32 K block (KC = 384): 300 in one block, 400 in two
-  static final List<Shape> LARGE_SHAPES = List.of(new Shape(130, 257, 300), new Shape(261, 67, 129), new Shape(67, 45, 400));
+  // depths around the SIMD backend's F32 K block (KC = 384): 300 in one block, 400 in two; a
+  // small C from a long depth (the SIMD backend splits such products along k, from k = 8·KC)
+  static final List<Shape> LARGE_SHAPES = List.of(new Shape(130, 257, 300), new Shape(261, 67, 129), new Shape(67, 45, 400),
+      new Shape(21, 13, 3500));
 
   static Stream<Arguments> cases() {
     List<Arguments> out = new ArrayList<>();

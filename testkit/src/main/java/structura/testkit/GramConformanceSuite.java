@@ -21,7 +21,9 @@ import structura.testkit.TestData.Layout;
  * backend, and bit-exact symmetry of the result.
  */
 public abstract class GramConformanceSuite extends BackendSuite {
-  static final int[][] SHAPES = {{0, 0}, {0, 3}, {3, 0}, {1, 1}, {1, 7}, {7, 1}, {5, 13}, {17, 16}, {33, 65}, {64, 100}, {130, 47}};
+  // n, k; {19, 3500}: a small Gram from a long depth (the SIMD backend splits it along k)
+  static final int[][] SHAPES = {{0, 0}, {0, 3}, {3, 0}, {1, 1}, {1, 7}, {7, 1}, {5, 13}, {17, 16}, {33, 65}, {64, 100}, {130, 47},
+      {19, 3500}};
 
   /** Input and accumulation precision. */
   public enum Precision {

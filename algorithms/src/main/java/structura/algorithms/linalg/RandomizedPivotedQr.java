@@ -29,7 +29,9 @@ import structura.api.backend.Transpose;
  * <p><b>Deviations.</b> Rank-revealing quality is probabilistic: pivots differ from LAPACK's
  * dgeqp3, and the truncation error is close to (not equal to) that of greedy pivoting. The
  * R11⁻¹R12 solve of the downdate uses the guarded back-substitution. Stops at a rank or tolerance
- * like {@link PivotedQr}; the tolerance is checked on R's diagonal after each panel.
+ * like {@link PivotedQr}; the tolerance is checked on R's diagonal after each panel. With
+ * {@link QrPreprocessing} (by default for tall A, as {@link PivotedQr}) the blocks run on the
+ * triangular factor R₁ of A = Q₁·R₁ rather than on A.
  */
 public final class RandomizedPivotedQr {
   private final Compute compute;
@@ -54,10 +56,28 @@ public final class RandomizedPivotedQr {
     int n = a.cols();
     int minmn = Math.min(m, n);
     Checks.rank("RandomizedPivotedQr.factor", "maxRank", options.maxRank(), minmn, true);
+    double[] w = Householder.toColumnMajor(a);
+    if (PivotedQr.reducesFirst(new PivotedQrOptions(options.maxRank(), 0, 1, options.preprocessing()), m, n)) {
+      // Sketching R₁ instead of A: G·A = (G·Q₁)·R₁ and G·Q₁ is again Gaussian (Q₁ has orthonormal
+      // columns), so the sketch, and with it the pivoting, has the same distribution.
+      int nbQr = HouseholderQrOptions.defaults().blockSize();
+      double[] tau1 = new double[minmn];
+      HouseholderQr.factorInPlace(compute, w, m, n, tau1, nbQr);
+      double[] r1 = new double[Math.multiplyExact(minmn, n)];
+      for (int j = 0; j < n; j++) {
+        System.arraycopy(w, j * m, r1, j * minmn, Math.min(j + 1, minmn));
+      }
+      return factorColumnMajor(r1, minmn, n, a.dtype()).withOuter(w, tau1, nbQr, m);
+    }
+    return factorColumnMajor(w, m, n, a.dtype());
+  }
+
+  /** HQRRP of the column-major m×n array {@code w} (overwritten). */
+  private PivotedQrFactorization factorColumnMajor(double[] w, int m, int n, structura.api.DType dtype) {
+    int minmn = Math.min(m, n);
     int kmax = options.maxRank() == 0 ? minmn : options.maxRank();
     int b = options.blockSize();
     int l = b + options.oversampling();
-    double[] w = Householder.toColumnMajor(a);
     // Sketch Y = G·A, kept column-major (l × n, leading dimension l): Yᵀ = Aᵀ·Gᵀ as a row-major GEMM.
     Matrix g = Sketches.gaussian(structura.api.DType.F64, l, m, new SplittableRandom(options.seed()), 1.0);
     double[] y = new double[l * n];
@@ -125,7 +145,7 @@ public final class RandomizedPivotedQr {
         compute.gemm(Transpose.N, Transpose.N, -1.0, xt, y1t, 1.0, y2t);
       }
     }
-    return new PivotedQrFactorization(compute, w, m, n, tau, jpvt, rank, 32, a.dtype());
+    return new PivotedQrFactorization(compute, w, m, n, tau, jpvt, rank, 32, dtype);
   }
 
   /**

@@ -8,11 +8,24 @@ package structura.algorithms.linalg;
  * @param blockSize columns chosen per sketch pivoting step, b; default 32
  * @param oversampling extra sketch rows p (the sketch has b + p rows); default 10
  * @param seed seed of the Gaussian sketch; default 0
+ * @param preprocessing whether to reduce A to R₁ by unpivoted QR first; default
+ *     {@link QrPreprocessing#AUTO}, the rule of {@link PivotedQr}
  */
 public record RandomizedPivotedQrOptions(int maxRank, double relativeTolerance, int blockSize, int oversampling,
-    long seed) {
+    long seed, QrPreprocessing preprocessing) {
+  /** With {@link QrPreprocessing#AUTO}. */
+  public RandomizedPivotedQrOptions(int maxRank, double relativeTolerance, int blockSize, int oversampling, long seed) {
+    this(maxRank, relativeTolerance, blockSize, oversampling, seed, QrPreprocessing.AUTO);
+  }
+
+  /** The same options with the given preprocessing. */
+  public RandomizedPivotedQrOptions withPreprocessing(QrPreprocessing preprocessing) {
+    return new RandomizedPivotedQrOptions(maxRank, relativeTolerance, blockSize, oversampling, seed, preprocessing);
+  }
+
   /** Validates. */
   public RandomizedPivotedQrOptions {
+    java.util.Objects.requireNonNull(preprocessing, "preprocessing");
     if (maxRank < 0 || oversampling < 0) {
       throw new structura.api.InvalidArgumentException(structura.api.ErrorCode.INVALID_INPUT,
           "RandomizedPivotedQrOptions: maxRank (" + maxRank + ") and oversampling (" + oversampling

@@ -16,12 +16,21 @@ class RandomizedPivotedQrTest {
   @CsvSource({"lowrank_noise_f64,10,4", "graded_f64,8,4", "graded_f64,16,8", "wide_f64,8,3", "rankdef_f64,12,5",
       "lowrank_noise_f32,12,4", "graded_f32,8,4"})
   void truncationErrorIsCloseToGreedyPivoting(String name, int k, int blockSize) {
+    // On A directly, and on the triangular factor R₁ of A = Q₁R₁.
+    for (QrPreprocessing pre : new QrPreprocessing[] {QrPreprocessing.NEVER, QrPreprocessing.ALWAYS}) {
+      truncationErrorIsCloseToGreedyPivoting(name, k, blockSize, pre);
+    }
+  }
+
+  private void truncationErrorIsCloseToGreedyPivoting(String name, int k, int blockSize, QrPreprocessing pre) {
     Fixture fx = Fixture.load(name);
     DType dtype = name.endsWith("f32") ? DType.F32 : DType.F64;
     Matrix a = fx.matrix("A", dtype);
     RandomizedPivotedQr hqrrp = new RandomizedPivotedQr(Compute.reference(),
-        new RandomizedPivotedQrOptions(k, 0, blockSize, 10, 11));
+        new RandomizedPivotedQrOptions(k, 0, blockSize, 10, 11, pre));
     PivotedQrFactorization f = hqrrp.factor(a);
+    assertEquals(pre == QrPreprocessing.ALWAYS, f.preprocessed());
+    name = name + " (" + pre + ")";
     assertEquals(k, f.rank());
     int[] sorted = f.pivots();
     Arrays.sort(sorted);
@@ -53,11 +62,14 @@ class RandomizedPivotedQrTest {
   @CsvSource({"lowrank_noise_f64", "graded_f64", "wide_f64"})
   void fullFactorizationReconstructs(String name) {
     Matrix a = Fixture.load(name).matrix("A", DType.F64);
-    PivotedQrFactorization f = new RandomizedPivotedQr(Compute.reference(),
-        new RandomizedPivotedQrOptions(0, 0, 7, 5, 3)).factor(a);
-    assertEquals(Math.min(a.rows(), a.cols()), f.rank());
-    double res = Norms.frobenius(Norms.minus(Norms.columns(a, f.pivots()), Norms.times(f.q(), f.r())));
-    assertTrue(res < 1e-13 * Norms.frobenius(a), name + ": " + res);
+    for (QrPreprocessing pre : QrPreprocessing.values()) {
+      PivotedQrFactorization f = new RandomizedPivotedQr(Compute.reference(),
+          new RandomizedPivotedQrOptions(0, 0, 7, 5, 3, pre)).factor(a);
+      assertEquals(Math.min(a.rows(), a.cols()), f.rank());
+      double res = Norms.frobenius(Norms.minus(Norms.columns(a, f.pivots()), Norms.times(f.q(), f.r())));
+      assertTrue(res < 1e-13 * Norms.frobenius(a), name + " " + pre + ": " + res);
+      assertTrue(Norms.orthogonalityError(f.q()) < 1e-13 * a.rows(), name + " " + pre + ": Q not orthonormal");
+    }
   }
 
   @org.junit.jupiter.api.Test

@@ -52,6 +52,13 @@ final class Dgemm {
   private final int nc;
   private final ThreadLocal<double[]> aBuffer;
   private final ThreadLocal<double[]> bBuffer;
+  /** The depth-split partial products of the calling thread, grown on demand. */
+  private final ThreadLocal<double[]> partialBuffer = ThreadLocal.withInitial(() -> new double[0]);
+
+  /** Largest C (m·n elements) whose product is split along k; above it the m and n blocks give enough tasks. */
+  static final int SPLIT_MAX_MN = 1 << 16;
+  /** Most depth chunks of one split product (bounds the partial buffers to 16·m·n). */
+  static final int SPLIT_MAX_CHUNKS = 16;
 
   /**
    * @param mc rows of an A block (rounded up to a multiple of MR)
@@ -80,6 +87,74 @@ final class Dgemm {
    * (batched GEMM parallelises over the batch instead).
    */
   void gemm(boolean ta, boolean tb, int m, int n, int k, double alpha, double[] a, int aOff, int lda,
+      double[] b, int bOff, int ldb, double beta, double[] c, int cOff, int ldc, boolean lowerOnly, boolean multithreaded) {
+    int chunks = depthChunks(m, n, k);
+    if (chunks > 1) {
+      gemmSplitDepth(ta, tb, m, n, k, chunks, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, lowerOnly,
+          multithreaded);
+    } else {
+      gemmBlocked(ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, lowerOnly, multithreaded);
+    }
+  }
+
+  /**
+   * Number of depth chunks for a product with a small C and a long k (1: no split). Why: such a
+   * product (the QR panel's W = CᵀV, 64×64 from k = 8192; a Gram of a few columns) has only a
+   * handful of MC×NR tasks per KC block, so the threads meet at a barrier every KC steps and
+   * mostly wait; split along k, each chunk is an independent single-threaded product. The rule
+   * depends on the shape only, never on the thread count, so results stay bit-identical across
+   * thread counts.
+   */
+  int depthChunks(int m, int n, int k) {
+    long chunkK = 4L * kc;
+    if ((long) m * n > SPLIT_MAX_MN || k < 2 * chunkK) {
+      return 1;
+    }
+    return (int) Math.min(SPLIT_MAX_CHUNKS, k / chunkK);
+  }
+
+  /**
+   * C = alpha·Σ_c op(A)(:, K_c)·op(B)(K_c, :) + beta·C over {@code chunks} consecutive depth
+   * ranges K_c (multiples of KC, the last one shorter). Each partial product runs on one thread
+   * into its own m×n buffer; the sum then adds the partials in chunk order, so every element of C
+   * is formed the same way whichever thread computed which chunk. With {@code lowerOnly} only the
+   * elements on and below the diagonal are written (the computed tiles cover them).
+   */
+  private void gemmSplitDepth(boolean ta, boolean tb, int m, int n, int k, int chunks, double alpha, double[] a,
+      int aOff, int lda, double[] b, int bOff, int ldb, double beta, double[] c, int cOff, int ldc, boolean lowerOnly,
+      boolean multithreaded) {
+    int mn = m * n;
+    int len = (k + chunks - 1) / chunks;
+    int chunkK = (len + kc - 1) / kc * kc;
+    int count = (k + chunkK - 1) / chunkK;
+    double[] partial = partialBuffer.get();
+    if (partial.length < count * mn) {
+      partial = new double[count * mn];
+      partialBuffer.set(partial);
+    }
+    double[] parts = partial;
+    parallel.forEach(count, multithreaded, q -> {
+      int p0 = q * chunkK;
+      int kq = Math.min(chunkK, k - p0);
+      int ao = ta ? aOff + p0 * lda : aOff + p0;
+      int bo = tb ? bOff + p0 : bOff + p0 * ldb;
+      gemmBlocked(ta, tb, m, n, kq, 1, a, ao, lda, b, bo, ldb, 0, parts, q * mn, n, lowerOnly, false);
+    });
+    for (int i = 0; i < m; i++) {
+      int jEnd = lowerOnly ? Math.min(n, i + 1) : n;
+      int ci = cOff + i * ldc;
+      for (int j = 0; j < jEnd; j++) {
+        double sum = parts[i * n + j];
+        for (int q = 1; q < count; q++) {
+          sum += parts[q * mn + i * n + j];
+        }
+        c[ci + j] = beta == 0 ? alpha * sum : alpha * sum + beta * c[ci + j];
+      }
+    }
+  }
+
+  /** The blocked product, threads over MC×NR blocks within each KC block. */
+  private void gemmBlocked(boolean ta, boolean tb, int m, int n, int k, double alpha, double[] a, int aOff, int lda,
       double[] b, int bOff, int ldb, double beta, double[] c, int cOff, int ldc, boolean lowerOnly, boolean multithreaded) {
     int threads = multithreaded && (long) m * n * k >= PARALLEL_MIN_WORK ? parallel.threads() : 1;
     double[] bp = bBuffer.get();

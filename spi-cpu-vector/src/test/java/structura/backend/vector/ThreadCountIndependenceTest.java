@@ -80,9 +80,18 @@ class ThreadCountIndependenceTest {
   @ParameterizedTest(name = "{0} {1}{2}")
   @CsvSource({"F32,N,N", "F32,T,N", "F32,N,T", "F32,T,T", "F64,N,N", "F64,T,T"})
   void gemmIsBitIdenticalForOneTwoAndThreeThreads(DType dtype, Transpose ta, Transpose tb) {
-    int m = 131;
-    int n = 157;
-    int k = 97;
+    gemmIsBitIdentical(dtype, ta, tb, 131, 157, 97);
+  }
+
+  /** A small C from a long depth: split along k into chunks (KC = 40 here, so 12 chunks of 160). */
+  @ParameterizedTest(name = "{0} {1}{2}")
+  @CsvSource({"F32,N,N", "F32,T,N", "F32,N,T", "F32,T,T", "F64,N,T", "F64,T,N"})
+  void depthSplitGemmIsBitIdenticalForOneTwoAndThreeThreads(DType dtype, Transpose ta, Transpose tb) {
+    assertTrue(new Sgemm(null, 18, 40, 64).depthChunks(23, 19, 2000) > 1, "the shape must take the split path");
+    gemmIsBitIdentical(dtype, ta, tb, 23, 19, 2000);
+  }
+
+  private void gemmIsBitIdentical(DType dtype, Transpose ta, Transpose tb, int m, int n, int k) {
     Matrix a = ta.transposed() ? random(dtype, k, m, 1) : random(dtype, m, k, 1);
     Matrix b = tb.transposed() ? random(dtype, n, k, 2) : random(dtype, k, n, 2);
     Matrix c0 = random(dtype, m, n, 3);
@@ -102,8 +111,11 @@ class ThreadCountIndependenceTest {
   @ParameterizedTest(name = "{0} -> {1} {2}")
   @CsvSource({"F32,F32,T", "F32,F32,N", "F64,F64,T", "F32,F64,T", "F32,F64,N"})
   void gramIsBitIdenticalForOneTwoAndThreeThreads(DType in, DType out, Transpose t) {
-    int n = 149;
-    int k = 123;
+    gramIsBitIdentical(in, out, t, 149, 123);
+    gramIsBitIdentical(in, out, t, 21, 1900);  // split along k
+  }
+
+  private void gramIsBitIdentical(DType in, DType out, Transpose t, int n, int k) {
     Matrix a = t.transposed() ? random(in, k, n, 4) : random(in, n, k, 4);
     double[] expected = null;
     for (Compute c : new Compute[] {one, two, three}) {
