@@ -21,7 +21,8 @@ import structura.api.backend.Transpose;
  * {@code liblapack.so.3} resolves to it, else the Java F2J port), and EJML's compact SVD. The
  * exact SVDs compute all min(m, n) triplets; that is what a user without a randomized method calls.
  *
- * <p>Not a unit test (no {@code @Test}); run it as a plain main, see docs/performance.md:
+ * <p>Not a unit test (no {@code @Test}); run it as a plain main (class path as in docs/performance.md;
+ * the file holds the last module's class path, algorithms', which has the LAPACK and EJML jars):
  * <pre>
  * source scripts/find-jdk.sh
  * ./mvnw -B -q -pl algorithms,spi-cpu-vector -am test-compile dependency:build-classpath -Dmdep.outputFile=/tmp/cp-svd.txt
@@ -32,10 +33,13 @@ import structura.api.backend.Transpose;
  * Arguments: m, n, rank k, repetitions (default 1) after a warm-up at 1/8 size, backend id
  * (default {@code java}, the reference; {@code vector} needs spi-cpu-vector's classes and
  * {@code --add-modules jdk.incubator.vector}), thread count of that backend (default 2), and the
- * EJML divisor f (default 4): EJML runs on the leading (m/f)×(n/f) block and its time is scaled by
- * f³, the flop ratio of an SVD at a fixed aspect ratio (EJML's full 8192×4096 SVD takes many
- * minutes); 1 runs it at full size, {@code skip} leaves it out. The scaled time is printed apart
- * from the measured one. The backend is opened strict, so a routine it lacks fails instead of
+ * EJML divisor f (default 4). EJML's full 8192×4096 SVD would take about 15 to 50 minutes on the
+ * 2-vCPU VM of docs/performance.md (scaled from sizes up to 1448×724), so by default it
+ * runs on the leading (m/f)×(n/f) and (m/2f)×(n/2f) blocks only, and its full-size time is given
+ * as a range: × f³ (the flop ratio at a fixed aspect ratio) and × f^e with e the growth exponent
+ * measured between the two blocks (larger than 3 while the blocks outgrow the cache; EJML is not
+ * cache-blocked); 1 runs it at full size, {@code skip} leaves it out. Scaled times are printed apart
+ * from the measured ones. The backend is opened strict, so a routine it lacks fails instead of
  * falling back.
  *
  * <p>Test matrix: A = (G₁/√m)·diag(d)·(G₂/√n) + E with G₁ m×r and G₂ r×n standard Gaussian,
@@ -82,22 +86,22 @@ public final class SvdBenchmark {
     double[] colMajor = Householder.toColumnMajor(a);
     Timed<double[]> sdd = time(print, "LAPACK dgesdd (jobz=S, all triplets)", m, n, reps,
         () -> lapackSdd(lapack, m, n, colMajor.clone()));
-    double ejmlSeconds = Double.NaN;
-    if (ejmlDiv > 0) {
-      int me = m / ejmlDiv;
-      int ne = n / ejmlDiv;
-      double[] sub = a.view(0, 0, me, ne).copy().f64();
-      Timed<Boolean> ejml = time(print, "EJML SVD compact (all triplets)", me, ne, reps, () -> {
-        SingularValueDecomposition_F64<DMatrixRMaj> svd = DecompositionFactory_DDRM.svd(me, ne, true, true, true);
-        return svd.decompose(DMatrixRMaj.wrap(me, ne, sub.clone()));
-      });
-      if (!ejml.value()) {
-        throw new IllegalStateException("EJML's SVD did not converge on " + me + "x" + ne);
-      }
-      ejmlSeconds = ejml.seconds() * Math.pow(ejmlDiv, 3);
-      if (print && ejmlDiv > 1) {
-        System.out.printf(Locale.ROOT, "%-45s %5dx%-5d %9.3f s  (measured x %d^3, not run)%n",
-            "EJML SVD compact, scaled", m, n, ejmlSeconds, ejmlDiv);
+    double[] ejml = {Double.NaN, Double.NaN};
+    if (ejmlDiv == 1) {
+      ejml[0] = ejml[1] = timeEjml(a, m, n, reps, print);
+    } else if (ejmlDiv > 1) {
+      // Two sizes a factor 2 apart give the local growth exponent: EJML is not cache-blocked, so
+      // its time per flop rises once the matrix leaves the cache and f³ alone underestimates.
+      double half = timeEjml(a, m / (2 * ejmlDiv), n / (2 * ejmlDiv), reps, print);
+      double t = timeEjml(a, m / ejmlDiv, n / ejmlDiv, reps, print);
+      double e = Math.max(3, Math.log(t / half) / Math.log(2));
+      ejml[0] = t * Math.pow(ejmlDiv, 3);
+      ejml[1] = t * Math.pow(ejmlDiv, e);
+      if (print) {
+        System.out.printf(Locale.ROOT, "%-45s %5dx%-5d %9.3f s  (x %d^3, not run)%n", "EJML SVD compact, scaled by flops",
+            m, n, ejml[0], ejmlDiv);
+        System.out.printf(Locale.ROOT, "%-45s %5dx%-5d %9.3f s  (x %d^%.2f, not run)%n",
+            "EJML SVD compact, scaled by measured growth", m, n, ejml[1], ejmlDiv, e);
       }
     } else if (print) {
       System.out.println("EJML skipped");
@@ -106,11 +110,26 @@ public final class SvdBenchmark {
       return;
     }
     System.out.printf(Locale.ROOT, "ratio LAPACK dgesdd / ours: %.2f%n", sdd.seconds() / ours.seconds());
-    if (ejmlDiv > 0) {
-      System.out.printf(Locale.ROOT, "ratio EJML / ours: %.2f%s%n", ejmlSeconds / ours.seconds(),
-          ejmlDiv > 1 ? " (EJML scaled from " + (m / ejmlDiv) + "x" + (n / ejmlDiv) + ")" : "");
+    if (ejmlDiv == 1) {
+      System.out.printf(Locale.ROOT, "ratio EJML / ours: %.2f%n", ejml[0] / ours.seconds());
+    } else if (ejmlDiv > 1) {
+      System.out.printf(Locale.ROOT, "ratio EJML / ours: %.2f to %.2f (EJML scaled from %dx%d, not run at %dx%d)%n",
+          ejml[0] / ours.seconds(), ejml[1] / ours.seconds(), m / ejmlDiv, n / ejmlDiv, m, n);
     }
     accuracy(a, ours.value(), sdd.value(), k, c);
+  }
+
+  /** Best time of EJML's compact SVD of the leading me×ne block of {@code a}, input copy included. */
+  private static double timeEjml(Matrix a, int me, int ne, int reps, boolean print) {
+    double[] sub = a.view(0, 0, me, ne).copy().f64();
+    Timed<Boolean> t = time(print, "EJML SVD compact (all triplets)", me, ne, reps, () -> {
+      SingularValueDecomposition_F64<DMatrixRMaj> svd = DecompositionFactory_DDRM.svd(me, ne, true, true, true);
+      return svd.decompose(DMatrixRMaj.wrap(me, ne, sub.clone()));
+    });
+    if (!t.value()) {
+      throw new IllegalStateException("EJML's SVD did not converge on " + me + "x" + ne);
+    }
+    return t.seconds();
   }
 
   private static void accuracy(Matrix a, SvdResult ours, double[] sigma, int k, Compute c) {
