@@ -221,28 +221,68 @@ final class Householder {
   /**
    * Householder QR of the column-major panel of columns {@code j0..j0+jb-1}, rows from the
    * diagonal down (requires j0 + jb ≤ m), in place; {@code tau[j0..j0+jb-1]} receives the
-   * reflector scalars. Recursive as Elmroth and Gustavson's RGEQR / LAPACK dgeqrt3: factor the
-   * left half, apply its compact-WY reflector to the right half with {@link #applyBlock}, factor
-   * the right half. Why: the unblocked dgeqr2 loop ({@link #applyLeft}) is scalar,
-   * single-threaded level-2 work of about m·jb² flops per panel, which was a third to two fifths
-   * of the caller's time in the 8192×1024 QRs on the vector backend; recursing moves all but
-   * m·{@value #PANEL_BASE}·jb of it into the backend's (SIMD, multithreaded) GEMMs. The reflectors
-   * are the same as dgeqr2's up to rounding.
+   * reflector scalars. Returns the jb×jb upper triangular T (row-major) of the panel's compact-WY
+   * form H(j0)…H(j0+jb−1) = I − V·T·Vᵀ, as dlarft would compute it.
+   *
+   * <p>Recursive as Elmroth and Gustavson's RGEQR / LAPACK dgeqrt3: factor the left half, apply
+   * its compact-WY reflector to the right half with {@link #applyBlock}, factor the right half,
+   * and join the two T factors, T = [T₁, −T₁·(V₁ᵀV₂)·T₂; 0, T₂], with one GEMM for V₁ᵀV₂. Why:
+   * the unblocked dgeqr2 loop ({@link #applyLeft}) is scalar, single-threaded level-2 work of
+   * about m·jb² flops per panel, which was a third to two fifths of the caller's time in the
+   * 8192×1024 QRs on the vector backend; recursing moves all but m·{@value #PANEL_BASE}·jb of it
+   * into the backend's (SIMD, multithreaded) GEMMs, and joining the T factors replaces a Gram of
+   * the whole panel per recursion level (dlarft). The reflectors are the same as dgeqr2's up to
+   * rounding.
    */
-  static void panelQr(Compute compute, double[] a, int m, int j0, int jb, double[] tau) {
+  static Matrix panelQr(Compute compute, double[] a, int m, int j0, int jb, double[] tau) {
     if (jb <= PANEL_BASE) {
       for (int i = j0; i < j0 + jb; i++) {
         tau[i] = larfg(m - i, a, i * m + i, i * m + i + 1);
         applyLeft(a, m, i, m - i, i, tau[i], i + 1, j0 + jb - i - 1);
       }
-      return;
+      return larft(compute, explicitVt(a, m, m, j0, jb), tau, j0, jb);
     }
     int n1 = jb / 2;
-    panelQr(compute, a, m, j0, n1, tau);
-    Matrix vt = explicitVt(a, m, m, j0, n1);
-    Matrix t = larft(compute, vt, tau, j0, n1);
-    applyBlock(compute, vt, t, true, a, m, j0, j0 + n1, jb - n1);
-    panelQr(compute, a, m, j0 + n1, jb - n1, tau);
+    int n2 = jb - n1;
+    Matrix t1 = panelQr(compute, a, m, j0, n1, tau);
+    Matrix vt1 = explicitVt(a, m, m, j0, n1);
+    applyBlock(compute, vt1, t1, true, a, m, j0, j0 + n1, n2);
+    Matrix t2 = panelQr(compute, a, m, j0 + n1, n2, tau);
+    // V₁ᵀV₂ over rows j0+n1.. (V₂ is zero above them): V₁'s tail is columns n1.. of Vᵀ₁.
+    int len = m - j0;
+    Matrix vt2 = explicitVt(a, m, m, j0 + n1, n2);
+    Matrix v1tail = Matrix.wrap(vt1.f64(), n1, n1, len - n1, len);
+    Matrix g = Matrix.zeros(DType.F64, n1, n2);
+    compute.gemm(Transpose.N, Transpose.T, 1.0, v1tail, vt2, 0.0, g);
+    double[] t = new double[jb * jb];
+    double[] t1d = t1.f64();
+    double[] t2d = t2.f64();
+    double[] gd = g.f64();
+    // T₁₂ = −T₁·(G·T₂), both factors upper triangular: O(n1·n2·(n1 + n2)) scalar flops.
+    double[] gt2 = new double[n1 * n2];
+    for (int i = 0; i < n1; i++) {
+      for (int j = 0; j < n2; j++) {
+        double sum = 0;
+        for (int p = 0; p <= j; p++) {
+          sum += gd[i * n2 + p] * t2d[p * n2 + j];
+        }
+        gt2[i * n2 + j] = sum;
+      }
+    }
+    for (int i = 0; i < n1; i++) {
+      System.arraycopy(t1d, i * n1 + i, t, i * jb + i, n1 - i);
+      for (int j = 0; j < n2; j++) {
+        double sum = 0;
+        for (int p = i; p < n1; p++) {
+          sum += t1d[i * n1 + p] * gt2[p * n2 + j];
+        }
+        t[i * jb + n1 + j] = -sum;
+      }
+    }
+    for (int i = 0; i < n2; i++) {
+      System.arraycopy(t2d, i * n2 + i, t, (n1 + i) * jb + n1 + i, n2 - i);
+    }
+    return Matrix.wrap(t, jb, jb);
   }
 
   /**

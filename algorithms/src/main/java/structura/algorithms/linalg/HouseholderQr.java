@@ -65,10 +65,9 @@ public final class HouseholderQr {
     int k = Math.min(m, n);
     for (int j = 0; j < k; j += nb) {
       int jb = Math.min(nb, k - j);
-      Householder.panelQr(compute, w, m, j, jb, tau);
+      Matrix t = Householder.panelQr(compute, w, m, j, jb, tau);
       if (j + jb < n) {
         Matrix vt = Householder.explicitVt(w, m, m, j, jb);
-        Matrix t = Householder.larft(compute, vt, tau, j, jb);
         Householder.applyBlock(compute, vt, t, true, w, m, j, j + jb, n - j - jb);
       }
     }

@@ -20,7 +20,7 @@ import structura.api.backend.Transpose;
  * matches LAPACK's wherever the norms are not near ties.
  *
  * <p>With {@link QrPreprocessing} (by default when A is tall, m ≥ 2n, and the factorization goes
- * past n/3 columns) A is first reduced to its triangular factor R₁ by {@link HouseholderQr}, and
+ * to at least n/4 columns) A is first reduced to its triangular factor R₁ by {@link HouseholderQr}, and
  * the pivoting above runs on the min(m, n)×n matrix R₁: same pivots and R in exact arithmetic, but
  * the memory-bound level-2 half of the work shrinks from m·n to n·n per step.
  *
@@ -88,7 +88,7 @@ public final class PivotedQr {
     return switch (options.preprocessing()) {
       case ALWAYS -> true;
       case NEVER -> false;
-      case AUTO -> m >= 2L * n && (options.maxRank() == 0 || 3L * options.maxRank() >= n);
+      case AUTO -> m >= 2L * n && (options.maxRank() == 0 || 4L * options.maxRank() >= n);
     };
   }
 

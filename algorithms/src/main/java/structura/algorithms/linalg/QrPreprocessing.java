@@ -15,10 +15,10 @@ package structura.algorithms.linalg;
  */
 public enum QrPreprocessing {
   /**
-   * Reduce first when A is tall (m ≥ 2n) and the factorization goes past a third of its columns
-   * (maxRank 0 or ≥ n/3): there the reduction's 2mn² level-3 flops cost less than dlaqps's
-   * 4mnk − 2k²(m + n) flops of which half are memory-bound (at k = n/4 the direct path was the
-   * faster one on 8192×1024, see docs/performance.md).
+   * Reduce first when A is tall (m ≥ 2n) and the factorization goes to at least a quarter of its
+   * columns (maxRank 0 or ≥ n/4): there the reduction's 2mn² level-3 flops cost less than
+   * dlaqps's 4mnk − 2k²(m + n) flops of which half are memory-bound (at k = n/4 on 8192×1024
+   * the reduction was faster in each of four runs, see docs/performance.md).
    */
   AUTO,
   /** Always reduce first (any shape). */

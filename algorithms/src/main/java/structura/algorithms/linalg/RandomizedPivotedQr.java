@@ -107,10 +107,9 @@ public final class RandomizedPivotedQr {
       }
       System.arraycopy(jp, 0, jpvt, j, nr);
       // 3. Unpivoted Householder QR of the panel, compact-WY update of the trailing columns.
-      Householder.panelQr(compute, w, m, j, bb, tau);
+      Matrix t = Householder.panelQr(compute, w, m, j, bb, tau);
       if (j + bb < n) {
         Matrix vt = Householder.explicitVt(w, m, m, j, bb);
-        Matrix t = Householder.larft(compute, vt, tau, j, bb);
         Householder.applyBlock(compute, vt, t, true, w, m, j, j + bb, n - j - bb);
       }
       if (r00 < 0) {

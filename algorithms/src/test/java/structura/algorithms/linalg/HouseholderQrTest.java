@@ -21,6 +21,31 @@ class HouseholderQrTest {
         .flatMap(name -> Stream.of(1, 5, 32).map(nb -> Arguments.of(name, nb)));
   }
 
+  /**
+   * The recursive panel's joined T factor equals dlarft's T computed from the finished reflectors
+   * (and so I − V·T·Vᵀ = H(0)…H(jb−1)), for panel widths that recurse unevenly.
+   */
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(ints = {1, 8, 9, 23, 32, 48})
+  void recursivePanelTMatchesLarft(int jb) {
+    Matrix a = Fixture.load("lowrank_noise_f64").matrix("A", DType.F64);  // 120×48
+    int m = a.rows();
+    double[] w = Householder.toColumnMajor(a);
+    double[] tau = new double[a.cols()];
+    int j0 = 48 - jb;
+    Matrix t = Householder.panelQr(Compute.reference(), w, m, j0, jb, tau);
+    Matrix ref = Householder.larft(Compute.reference(), Householder.explicitVt(w, m, m, j0, jb), tau, j0, jb);
+    double scale = 0;
+    for (int i = 0; i < jb; i++) {
+      scale = Math.max(scale, Math.abs(ref.get(i, i)));
+    }
+    for (int i = 0; i < jb; i++) {
+      for (int j = 0; j < jb; j++) {
+        assertEquals(ref.get(i, j), t.get(i, j), 1e-13 * scale, "T(" + i + "," + j + ") for jb = " + jb);
+      }
+    }
+  }
+
   @ParameterizedTest
   @MethodSource("cases")
   void factorsReconstructWithOrthonormalQ(String name, int blockSize) {

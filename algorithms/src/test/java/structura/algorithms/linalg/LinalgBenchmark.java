@@ -56,7 +56,7 @@ public final class LinalgBenchmark {
 
   private static void run(int m, int n, int k, int reps, LAPACK lapack, Compute c, boolean print) {
     Matrix a = testMatrix(m, n);
-    time(print, "ours HouseholderQr (blocked, nb=32)", m, n, reps,
+    time(print, "ours HouseholderQr (blocked, nb=" + HouseholderQrOptions.defaults().blockSize() + ")", m, n, reps,
         () -> new HouseholderQr(c, HouseholderQrOptions.defaults()).factor(a));
     time(print, "ours PivotedQr full (default: " + pre(m, n, 0) + ")", m, n, reps,
         () -> new PivotedQr(c, PivotedQrOptions.defaults()).factor(a));
