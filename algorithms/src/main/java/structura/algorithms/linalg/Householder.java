@@ -83,23 +83,43 @@ final class Householder {
     double[] out = new double[Math.multiplyExact(m, n)];
     for (int i = 0; i < m; i++) {
       int base = a.index(i, 0);
-      for (int j = 0; j < n; j++) {
-        out[i * n + j] = a.dtype() == DType.F64 ? a.f64()[base + j] : a.f32()[base + j];
+      if (a.dtype() == DType.F64) {
+        System.arraycopy(a.f64(), base, out, i * n, n);
+      } else {
+        float[] src = a.f32();
+        for (int j = 0; j < n; j++) {
+          out[i * n + j] = src[base + j];
+        }
       }
     }
     return out;
   }
 
-  /** A new row-major {@code rows×cols} matrix of {@code dtype} from the column-major block at (i0, j0). */
+  /**
+   * A new row-major {@code rows×cols} matrix of {@code dtype} from the column-major block at
+   * (i0, j0), copied in {@value #TILE}×{@value #TILE} tiles as {@link #toColumnMajor} (Q of a tall
+   * factorization is m×k; row by row the reads would stride m doubles apart).
+   */
   static Matrix fromColumnMajor(double[] a, int lda, int i0, int j0, int rows, int cols, DType dtype) {
     Matrix out = Matrix.zeros(dtype, rows, cols);
-    for (int j = 0; j < cols; j++) {
-      int base = (j0 + j) * lda + i0;
-      for (int i = 0; i < rows; i++) {
-        if (dtype == DType.F64) {
-          out.f64()[i * cols + j] = a[base + i];
-        } else {
-          out.f32()[i * cols + j] = (float) a[base + i];
+    for (int r0 = 0; r0 < rows; r0 += TILE) {
+      int r1 = Math.min(rows, r0 + TILE);
+      for (int c0 = 0; c0 < cols; c0 += TILE) {
+        int c1 = Math.min(cols, c0 + TILE);
+        for (int i = r0; i < r1; i++) {
+          int src = (j0 + c0) * lda + i0 + i;
+          int dst = i * cols + c0;
+          if (dtype == DType.F64) {
+            double[] o = out.f64();
+            for (int j = c0; j < c1; j++, src += lda) {
+              o[dst++] = a[src];
+            }
+          } else {
+            float[] o = out.f32();
+            for (int j = c0; j < c1; j++, src += lda) {
+              o[dst++] = (float) a[src];
+            }
+          }
         }
       }
     }

@@ -58,7 +58,15 @@ public final class AccuracyReport {
     double[] tau = new double[Math.min(m, n)];
     dev.ludovic.netlib.lapack.LAPACK lapack = dev.ludovic.netlib.lapack.LAPACK.getInstance();
     LinalgBenchmark.lapackQp3(lapack, m, n, w, jpvt, tau);
-    PivotedQrFactorization f = new PivotedQr().factor(a);
+    for (QrPreprocessing pre : new QrPreprocessing[] {QrPreprocessing.NEVER, QrPreprocessing.ALWAYS}) {
+      PivotedQrFactorization f = new PivotedQr(Compute.reference(), PivotedQrOptions.defaults().withPreprocessing(pre))
+          .factor(a);
+      report(m, n, lapack, pre, f, jpvt, w);
+    }
+  }
+
+  private static void report(int m, int n, dev.ludovic.netlib.lapack.LAPACK lapack, QrPreprocessing pre,
+      PivotedQrFactorization f, int[] jpvt, double[] w) {
     int[] ours = f.pivots();
     int same = 0;
     while (same < n && ours[same] == jpvt[same] - 1) {
@@ -73,7 +81,8 @@ public final class AccuracyReport {
     for (int i = 0; i < d.length; i++) {
       worst = Math.max(worst, Math.abs(d[i] - Math.abs(w[i * m + i])) / Math.abs(w[i * m + i]));
     }
-    System.out.printf(Locale.ROOT, "%dx%d (%s): leading pivots equal to dgeqp3: %d of %d (%d positions equal in all);"
-        + " max relative difference of |R(i,i)|: %.3e%n", m, n, lapack.getClass().getSimpleName(), same, n, total, worst);
+    System.out.printf(Locale.ROOT, "%dx%d (%s, preprocessing %s): leading pivots equal to dgeqp3: %d of %d (%d positions"
+        + " equal in all); max relative difference of |R(i,i)|: %.3e%n", m, n, lapack.getClass().getSimpleName(), pre, same,
+        n, total, worst);
   }
 }
