@@ -21,6 +21,25 @@ class HouseholderQrTest {
         .flatMap(name -> Stream.of(1, 5, 32).map(nb -> Arguments.of(name, nb)));
   }
 
+  /** Both paths of norm2 (plain sum of squares, scaled fallback) against a Math.hypot fold. */
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(doubles = {1.0, 1e200, 1e-200, 1e-160, 1e155, 0.0})
+  void norm2IsAccurateAtEveryScale(double scale) {
+    java.util.SplittableRandom rnd = new java.util.SplittableRandom(3);
+    for (int n : new int[] {1, 3, 7, 1000}) {
+      double[] x = new double[n + 2];
+      double ref = 0;
+      for (int i = 1; i <= n; i++) {
+        x[i] = scale * rnd.nextDouble(-1, 1);
+        ref = Math.hypot(ref, x[i]);
+      }
+      x[0] = Double.NaN;  // outside the range: must not be read
+      x[n + 1] = Double.NaN;
+      assertEquals(ref, Householder.norm2(x, 1, n), 4 * n * Math.ulp(ref) + Double.MIN_VALUE,
+          "n = " + n + ", scale " + scale);
+    }
+  }
+
   /**
    * The recursive panel's joined T factor equals dlarft's T computed from the finished reflectors
    * (and so I − V·T·Vᵀ = H(0)…H(jb−1)), for panel widths that recurse unevenly.
