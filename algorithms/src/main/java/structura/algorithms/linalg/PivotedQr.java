@@ -100,14 +100,26 @@ public final class PivotedQr {
       int m, int n, structura.api.DType dtype) {
     int r = Math.min(m, n);
     double[] tau1 = new double[r];
-    int nbQr = HouseholderQrOptions.defaults().blockSize();
-    HouseholderQr.factorInPlace(compute, w, m, n, tau1, nbQr);
+    double[] r1 = reduceToTriangle(compute, w, m, n, tau1);
+    return factorDirect(compute, options, r1, r, n, dtype).withOuter(w, tau1, REDUCTION_BLOCK, m);
+  }
+
+  /** Block size of the {@link QrPreprocessing} reduction: {@link HouseholderQr}'s default. */
+  static final int REDUCTION_BLOCK = HouseholderQrOptions.defaults().blockSize();
+
+  /**
+   * A = Q₁·R₁ in place in the column-major m×n {@code w} (reflectors below the diagonal, scalars
+   * into {@code tau1}, length min(m, n)); returns a column-major copy of the min(m, n)×n upper
+   * trapezoid R₁ with zeros below the diagonal.
+   */
+  static double[] reduceToTriangle(Compute compute, double[] w, int m, int n, double[] tau1) {
+    int r = Math.min(m, n);
+    HouseholderQr.factorInPlace(compute, w, m, n, tau1, REDUCTION_BLOCK);
     double[] r1 = new double[Math.multiplyExact(r, n)];
     for (int j = 0; j < n; j++) {
       System.arraycopy(w, j * m, r1, j * r, Math.min(j + 1, r));
     }
-    PivotedQrFactorization inner = factorDirect(compute, options, r1, r, n, dtype);
-    return inner.withOuter(w, tau1, nbQr, m);
+    return r1;
   }
 
   private static PivotedQrFactorization factorDirect(Compute compute, PivotedQrOptions options, double[] w,

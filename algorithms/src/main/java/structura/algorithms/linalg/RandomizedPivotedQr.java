@@ -60,14 +60,9 @@ public final class RandomizedPivotedQr {
     if (PivotedQr.reducesFirst(new PivotedQrOptions(options.maxRank(), 0, 1, options.preprocessing()), m, n)) {
       // Sketching R₁ instead of A: G·A = (G·Q₁)·R₁ and G·Q₁ is again Gaussian (Q₁ has orthonormal
       // columns), so the sketch, and with it the pivoting, has the same distribution.
-      int nbQr = HouseholderQrOptions.defaults().blockSize();
       double[] tau1 = new double[minmn];
-      HouseholderQr.factorInPlace(compute, w, m, n, tau1, nbQr);
-      double[] r1 = new double[Math.multiplyExact(minmn, n)];
-      for (int j = 0; j < n; j++) {
-        System.arraycopy(w, j * m, r1, j * minmn, Math.min(j + 1, minmn));
-      }
-      return factorColumnMajor(r1, minmn, n, a.dtype()).withOuter(w, tau1, nbQr, m);
+      double[] r1 = PivotedQr.reduceToTriangle(compute, w, m, n, tau1);
+      return factorColumnMajor(r1, minmn, n, a.dtype()).withOuter(w, tau1, PivotedQr.REDUCTION_BLOCK, m);
     }
     return factorColumnMajor(w, m, n, a.dtype());
   }
