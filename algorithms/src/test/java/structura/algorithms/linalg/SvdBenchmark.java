@@ -238,7 +238,14 @@ public final class SvdBenchmark {
     }
   }
 
-  /** Singular values of the column-major rows×cols {@code w} (overwritten), rows ≤ cols; U into {@code u}. */
+  static double[] lapackSdd(LAPACK lapack, int m, int n, double[] w) {
+    return svdInPlace(lapack, w, m, n, new double[m * Math.min(m, n)]);
+  }
+
+  /**
+   * Thin SVD of the column-major rows×cols {@code w} (overwritten) by dgesdd (jobz = "S", with the
+   * workspace query): returns the singular values, U (rows × min(rows, cols)) into {@code u}.
+   */
   private static double[] svdInPlace(LAPACK lapack, double[] w, int rows, int cols, double[] u) {
     int mn = Math.min(rows, cols);
     double[] s = new double[mn];
@@ -255,22 +262,6 @@ public final class SvdBenchmark {
     return s;
   }
 
-  static double[] lapackSdd(LAPACK lapack, int m, int n, double[] w) {
-    int mn = Math.min(m, n);
-    double[] s = new double[mn];
-    double[] u = new double[m * mn];
-    double[] vt = new double[mn * n];
-    int[] iwork = new int[8 * mn];
-    double[] q = new double[1];
-    intW info = new intW(0);
-    lapack.dgesdd("S", m, n, w, m, s, u, m, vt, mn, q, -1, iwork, info);
-    double[] work = new double[(int) q[0]];
-    lapack.dgesdd("S", m, n, w, m, s, u, m, vt, mn, work, work.length, iwork, info);
-    if (info.val != 0) {
-      throw new IllegalStateException("dgesdd failed, info = " + info.val);
-    }
-    return s;
-  }
 
   /** The low-rank-plus-noise matrix of the class comment, seeded; the product runs on {@code c}. */
   static Matrix testMatrix(int m, int n, Compute c) {
