@@ -69,6 +69,48 @@ class SvdTest {
         0.0, "same seed, same result");
   }
 
+  /**
+   * CholeskyQR2 is used only where it certifies itself: on Y = U·diag(σ)·Vᵀ with κ = σ₁/σₗ it
+   * returns orthonormal Q with Q·Qᵀ·Y = Y for moderate κ, and null (Householder fallback) for
+   * κ = 10¹², where one Cholesky pass of YᵀY (κ² = 10²⁴) cannot be trusted.
+   */
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(doubles = {1.0, 1e3, 1e5, 1e12})
+  void choleskyQr2CertifiesItselfOrDeclines(double kappa) {
+    int m = 400;
+    int l = 20;
+    java.util.SplittableRandom rnd = new java.util.SplittableRandom(5);
+    Matrix g1 = Matrix.zeros(DType.F64, m, l);
+    Matrix g2 = Matrix.zeros(DType.F64, l, l);
+    for (int i = 0; i < m * l; i++) {
+      g1.f64()[i] = rnd.nextGaussian();
+    }
+    for (int i = 0; i < l * l; i++) {
+      g2.f64()[i] = rnd.nextGaussian();
+    }
+    Matrix u = new HouseholderQr().factor(g1).q();
+    Matrix v = new HouseholderQr().factor(g2).q();
+    Matrix us = u.copy();
+    for (int i = 0; i < m; i++) {
+      for (int j = 0; j < l; j++) {
+        us.set(i, j, u.get(i, j) * Math.pow(kappa, -(double) j / (l - 1)));
+      }
+    }
+    Matrix y = Norms.times(us, Norms.transpose(v));
+    Matrix q = RandomizedSvd.choleskyQr2(Compute.reference(), y);
+    if (kappa >= 1e12) {
+      assertTrue(q == null, "kappa " + kappa + ": CholeskyQR2 must decline");
+      return;
+    }
+    assertTrue(q != null, "kappa " + kappa + ": CholeskyQR2 declined");
+    double u0 = DType.F64.unitRoundoff();
+    assertTrue(Norms.orthogonalityError(q) < 20 * u0 * m, "kappa " + kappa + ": Q not orthonormal");
+    // Same column space: the part of Y outside span(Q) is rounding (relative to the smallest σ·κ-scaled bound).
+    Matrix residual = Norms.minus(y, Norms.times(q, Norms.times(Norms.transpose(q), y)));
+    assertTrue(Norms.frobenius(residual) < 1e3 * u0 * kappa * Norms.frobenius(y),
+        "kappa " + kappa + ": Y outside span(Q) " + Norms.frobenius(residual));
+  }
+
   @Test
   void symmetricEigenMatchesNumpyEigvalsh() {
     Fixture fx = Fixture.load("psd_kernel_f64");
