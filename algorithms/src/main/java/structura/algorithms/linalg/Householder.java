@@ -19,59 +19,19 @@ final class Householder {
 
   private Householder() {}
 
-  /** Tile edge of {@link #toColumnMajor}'s blocked transpose. */
-  private static final int TILE = 32;
-
   /**
-   * Column-major copy (leading dimension m) of {@code a}, widened to double. Copied in
-   * {@value #TILE}×{@value #TILE} tiles: the plain row-by-row loop writes every element of a row
-   * m doubles apart (64 KiB for m = 8192, a new page and TLB entry per write), which made this
-   * copy about a fifth of the caller's time in the 8192×1024 QR benchmark on the vector backend.
+   * Column-major copy (leading dimension m) of {@code a}, widened to double: the row-major data of
+   * Aᵀ, so {@link Matrix#transposeCopy} (cache-tiled) does the work.
    */
   static double[] toColumnMajor(Matrix a) {
-    int m = a.rows();
-    int n = a.cols();
-    double[] out = new double[Math.multiplyExact(m, n)];
-    if (a.dtype() == DType.F64) {
-      // Within a tile, write along the output column (contiguous) and read down the source
-      // column: the tile's 32 source rows stay in L1, so the strided reads cost nothing extra.
-      double[] src = a.f64();
-      int off = a.offset();
-      int ld = a.ld();
-      for (int i0 = 0; i0 < m; i0 += TILE) {
-        int i1 = Math.min(m, i0 + TILE);
-        for (int j0 = 0; j0 < n; j0 += TILE) {
-          int j1 = Math.min(n, j0 + TILE);
-          for (int j = j0; j < j1; j++) {
-            int o = j * m;
-            int p = off + i0 * ld + j;
-            for (int i = i0; i < i1; i++, p += ld) {
-              out[o + i] = src[p];
-            }
-          }
-        }
-      }
-      return out;
+    Matrix t = a.transposeCopy();
+    if (t.dtype() == DType.F64) {
+      return t.f64();
     }
-    for (int i0 = 0; i0 < m; i0 += TILE) {
-      int i1 = Math.min(m, i0 + TILE);
-      for (int j0 = 0; j0 < n; j0 += TILE) {
-        int j1 = Math.min(n, j0 + TILE);
-        for (int i = i0; i < i1; i++) {
-          int base = a.index(i, 0);
-          if (a.dtype() == DType.F64) {
-            double[] src = a.f64();
-            for (int j = j0; j < j1; j++) {
-              out[j * m + i] = src[base + j];
-            }
-          } else {
-            float[] src = a.f32();
-            for (int j = j0; j < j1; j++) {
-              out[j * m + i] = src[base + j];
-            }
-          }
-        }
-      }
+    float[] src = t.f32();
+    double[] out = new double[src.length];
+    for (int i = 0; i < src.length; i++) {
+      out[i] = src[i];
     }
     return out;
   }
@@ -97,33 +57,14 @@ final class Householder {
 
   /**
    * A new row-major {@code rows×cols} matrix of {@code dtype} from the column-major block at
-   * (i0, j0), copied in {@value #TILE}×{@value #TILE} tiles as {@link #toColumnMajor} (Q of a tall
-   * factorization is m×k; row by row the reads would stride m doubles apart).
+   * (i0, j0): the transpose of {@link #tview}, copied by {@link Matrix#transposeCopy}.
    */
   static Matrix fromColumnMajor(double[] a, int lda, int i0, int j0, int rows, int cols, DType dtype) {
-    Matrix out = Matrix.zeros(dtype, rows, cols);
-    for (int r0 = 0; r0 < rows; r0 += TILE) {
-      int r1 = Math.min(rows, r0 + TILE);
-      for (int c0 = 0; c0 < cols; c0 += TILE) {
-        int c1 = Math.min(cols, c0 + TILE);
-        for (int i = r0; i < r1; i++) {
-          int src = (j0 + c0) * lda + i0 + i;
-          int dst = i * cols + c0;
-          if (dtype == DType.F64) {
-            double[] o = out.f64();
-            for (int j = c0; j < c1; j++, src += lda) {
-              o[dst++] = a[src];
-            }
-          } else {
-            float[] o = out.f32();
-            for (int j = c0; j < c1; j++, src += lda) {
-              o[dst++] = (float) a[src];
-            }
-          }
-        }
-      }
+    if (rows == 0 || cols == 0) {
+      return Matrix.zeros(dtype, rows, cols);
     }
-    return out;
+    Matrix out = tview(a, lda, i0, j0, rows, cols).transposeCopy();
+    return dtype == DType.F64 ? out : out.toDType(dtype);
   }
 
   /** The row-major view of the transpose of the column-major {@code rows×cols} block at (i0, j0). */

@@ -77,18 +77,18 @@ public final class PivotedQr {
   /** Pivoted QR of the column-major m×n array {@code w} (overwritten). */
   static PivotedQrFactorization factorColumnMajor(Compute compute, PivotedQrOptions options, double[] w,
       int m, int n, structura.api.DType dtype) {
-    if (reducesFirst(options, m, n)) {
+    if (reducesFirst(options.preprocessing(), options.maxRank(), m, n)) {
       return factorAfterQr(compute, options, w, m, n, dtype);
     }
     return factorDirect(compute, options, w, m, n, dtype);
   }
 
-  /** The {@link QrPreprocessing} decision; AUTO's rule is documented there. */
-  static boolean reducesFirst(PivotedQrOptions options, int m, int n) {
-    return switch (options.preprocessing()) {
+  /** The {@link QrPreprocessing} decision for an m×n A and a stopping rank (0: full); AUTO's rule is documented there. */
+  static boolean reducesFirst(QrPreprocessing preprocessing, int maxRank, int m, int n) {
+    return switch (preprocessing) {
       case ALWAYS -> true;
       case NEVER -> false;
-      case AUTO -> m >= 2L * n && (options.maxRank() == 0 || 4L * options.maxRank() >= n);
+      case AUTO -> m >= 2L * n && (maxRank == 0 || 4L * maxRank >= n);
     };
   }
 
@@ -101,7 +101,7 @@ public final class PivotedQr {
     int r = Math.min(m, n);
     double[] tau1 = new double[r];
     double[] r1 = reduceToTriangle(compute, w, m, n, tau1);
-    return factorDirect(compute, options, r1, r, n, dtype).withOuter(w, tau1, REDUCTION_BLOCK, m);
+    return factorDirect(compute, options, r1, r, n, dtype).withOuter(w, tau1, m);
   }
 
   /** Block size of the {@link QrPreprocessing} reduction: {@link HouseholderQr}'s default. */

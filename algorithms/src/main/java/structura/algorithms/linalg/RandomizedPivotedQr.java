@@ -57,12 +57,12 @@ public final class RandomizedPivotedQr {
     int minmn = Math.min(m, n);
     Checks.rank("RandomizedPivotedQr.factor", "maxRank", options.maxRank(), minmn, true);
     double[] w = Householder.toColumnMajor(a);
-    if (PivotedQr.reducesFirst(new PivotedQrOptions(options.maxRank(), 0, 1, options.preprocessing()), m, n)) {
+    if (PivotedQr.reducesFirst(options.preprocessing(), options.maxRank(), m, n)) {
       // Sketching R₁ instead of A: G·A = (G·Q₁)·R₁ and G·Q₁ is again Gaussian (Q₁ has orthonormal
       // columns), so the sketch, and with it the pivoting, has the same distribution.
       double[] tau1 = new double[minmn];
       double[] r1 = PivotedQr.reduceToTriangle(compute, w, m, n, tau1);
-      return factorColumnMajor(r1, minmn, n, a.dtype()).withOuter(w, tau1, PivotedQr.REDUCTION_BLOCK, m);
+      return factorColumnMajor(r1, minmn, n, a.dtype()).withOuter(w, tau1, m);
     }
     return factorColumnMajor(w, m, n, a.dtype());
   }

@@ -71,14 +71,14 @@ public final class RandomizedSvd {
       Matrix zt = orthT(compute.multiply(Transpose.N, qt, Transpose.N, a).transposeCopy(), dt);
       qt = orthT(compute.multiply(Transpose.N, a, Transpose.T, zt), dt);
     }
-    Matrix b = compute.multiply(Transpose.N, qt, Transpose.N, a).toDType(DType.F64);
+    Matrix b = asF64(compute.multiply(Transpose.N, qt, Transpose.N, a));
     // SVD of the wide l×n B through its QR: Bᵀ = Q_B·R_B, R_Bᵀ = U·Σ·Wᵀ (l×l, EJML), so
     // B = U·Σ·(Q_B·W)ᵀ. EJML's SVD of the whole 74×4096 B took 0.11–0.15 s; this is one tall QR.
     QrFactorization bqr = new HouseholderQr(compute, HouseholderQrOptions.defaults()).factor(b.transposeCopy());
     SvdResult small = new TruncatedSvd(k).decompose(bqr.r().transposeCopy());
     Matrix vt = compute.multiply(Transpose.N, small.vt(), Transpose.T, bqr.q());
-    Matrix u = compute.multiply(Transpose.T, qt.toDType(DType.F64), Transpose.N, small.u());
-    return new SvdResult(u.toDType(dt), small.singularValues(), vt.toDType(dt));
+    Matrix u = compute.multiply(Transpose.T, asF64(qt), Transpose.N, small.u());
+    return new SvdResult(inDType(u, dt), small.singularValues(), inDType(vt, dt));
   }
 
   /**
@@ -86,12 +86,21 @@ public final class RandomizedSvd {
    * CholeskyQR2 when it certifies itself, else Householder QR.
    */
   private Matrix orthT(Matrix y, DType dt) {
-    Matrix y64 = y.toDType(DType.F64);
+    Matrix y64 = asF64(y);
     Matrix q = choleskyQr2(compute, y64);
     if (q == null) {
       q = new HouseholderQr(compute, HouseholderQrOptions.defaults()).factor(y64).q();
     }
-    return (q.dtype() == dt ? q : q.toDType(dt)).transposeCopy();
+    return inDType(q, dt).transposeCopy();
+  }
+
+  /** {@code x} itself when it already has {@code dt} ({@link Matrix#toDType} always copies). */
+  private static Matrix inDType(Matrix x, DType dt) {
+    return x.dtype() == dt ? x : x.toDType(dt);
+  }
+
+  private static Matrix asF64(Matrix x) {
+    return inDType(x, DType.F64);
   }
 
   /**

@@ -51,7 +51,7 @@ public final class LinalgBenchmark {
 
   /** Which path {@link QrPreprocessing#AUTO} takes at this shape and rank (0 = full). */
   private static String pre(int m, int n, int k) {
-    return PivotedQr.reducesFirst(new PivotedQrOptions(k, 0, 32), m, n) ? "QR, then dlaqps on R" : "direct dlaqps";
+    return PivotedQr.reducesFirst(QrPreprocessing.AUTO, k, m, n) ? "QR, then dlaqps on R" : "direct dlaqps";
   }
 
   private static void run(int m, int n, int k, int reps, LAPACK lapack, Compute c, boolean print) {
@@ -66,7 +66,7 @@ public final class LinalgBenchmark {
         () -> new PivotedQr(c, PivotedQrOptions.ofRank(k)).factor(a));
     time(print, "ours PivotedQr rank " + k + ", other path", m, n, reps,
         () -> new PivotedQr(c, PivotedQrOptions.ofRank(k).withPreprocessing(
-            PivotedQr.reducesFirst(PivotedQrOptions.ofRank(k), m, n) ? QrPreprocessing.NEVER : QrPreprocessing.ALWAYS))
+            PivotedQr.reducesFirst(QrPreprocessing.AUTO, k, m, n) ? QrPreprocessing.NEVER : QrPreprocessing.ALWAYS))
             .factor(a));
     time(print, "ours InterpolativeDecomposition rank " + k, m, n, reps,
         () -> new InterpolativeDecomposition(c, InterpolativeDecompositionOptions.ofRank(k)).columnId(a));
