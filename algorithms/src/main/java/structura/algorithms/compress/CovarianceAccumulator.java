@@ -203,34 +203,16 @@ public final class CovarianceAccumulator {
       throw new InvalidArgumentException(ErrorCode.INVALID_INPUT, name + ": no calibration rows were seen.",
           "Pass calibration texts that contain at least one token each.");
     }
-    Matrix g;
-    Matrix centered = null;
-    if (sketch != null) {
-      // F32 Gram blocks summed in F64, as for exact rows: twice the speed of the mixed routine
-      g = Matrix.zeros(DType.F64, n, n);
-      for (int from = 0; from < sketchRows; from += chunkRows) {
-        addChunkGram(sketch, from * n, Math.min(chunkRows, sketchRows - from), g.f64());
-      }
-      centered = centeredSketch(g);
-    } else {
+    if (sketch == null) {
       flush();
-      g = gram.copy();
+      return new Moments(gram.copy(), sums.clone(), count, null);
     }
-    return new Moments(g, sums.clone(), count, centered);
-  }
-
-  /**
-   * The Gram of the centered sketch {@code S(X − 1μᵀ) = SX − (S1)μᵀ}:
-   * {@code G − qμᵀ − μqᵀ + (sᵀs)μμᵀ} with {@code s = S1}, {@code q = (SX)ᵀs}. Its error is relative
-   * to the centered energy; {@code G − Nμμᵀ} from a sketched G would carry the sketch's error
-   * relative to the uncentered energy, which for activations with a large mean (GELU outputs)
-   * swamps the centered part.
-   */
-  private Matrix centeredSketch(Matrix g) {
-    double[] mu = new double[n];
-    for (int j = 0; j < n; j++) {
-      mu[j] = sums[j] / count;
+    // F32 Gram blocks summed in F64, as for exact rows: twice the speed of the mixed routine
+    Matrix g = Matrix.zeros(DType.F64, n, n);
+    for (int from = 0; from < sketchRows; from += chunkRows) {
+      addChunkGram(sketch, from * n, Math.min(chunkRows, sketchRows - from), g.f64());
     }
+    // s = S1 (the bucket sign sums) and q = (SX)ᵀs, for the centered sketch's Gram
     double[] q = new double[n];
     double ss = 0;
     for (int b = 0; b < sketchRows; b++) {
@@ -243,15 +225,20 @@ public final class CovarianceAccumulator {
         }
       }
     }
-    Matrix c = g.copy();
-    double[] a = c.f64();
-    for (int i = 0; i < n; i++) {
-      for (int j = 0; j < n; j++) {
-        a[c.index(i, j)] += -q[i] * mu[j] - mu[i] * q[j] + ss * mu[i] * mu[j];
-      }
-    }
-    return c;
+    return new Moments(g, sums.clone(), count, new SketchCentering(q, ss));
   }
+
+  /**
+   * What the Gram of the centered sketch {@code S(X − 1μᵀ) = SX − (S1)μᵀ} needs besides the
+   * sketched G: it is {@code G − qμᵀ − μqᵀ + (sᵀs)μμᵀ} with {@code s = S1}, {@code q = (SX)ᵀs}.
+   * Its error is relative to the centered energy; {@code G − Nμμᵀ} from a sketched G would carry
+   * the sketch's error relative to the uncentered energy, which for activations with a large mean
+   * (GELU outputs) swamps the centered part.
+   *
+   * @param q {@code (SX)ᵀs}, length n
+   * @param ss {@code sᵀs}
+   */
+  public record SketchCentering(double[] q, double ss) {}
 
   /**
    * Second moments of N rows.
@@ -259,10 +246,10 @@ public final class CovarianceAccumulator {
    * @param gram {@code Σ x xᵀ}, n × n F64 (estimated when sketched)
    * @param sums {@code Σ x}
    * @param count N
-   * @param sketchedCentered when sketched, the Gram of the centered sketch (the estimate of the
-   *     centered scatter that {@link #centeredScatter} returns), else null
+   * @param sketchCentering when sketched, what turns {@code gram} into the Gram of the centered
+   *     sketch (the estimate of the centered scatter that {@link #centeredScatter} returns), else null
    */
-  public record Moments(Matrix gram, double[] sums, long count, Matrix sketchedCentered) {
+  public record Moments(Matrix gram, double[] sums, long count, SketchCentering sketchCentering) {
     /** The mean row {@code s/N}. */
     public double[] mean() {
       double[] m = sums.clone();
@@ -277,11 +264,20 @@ public final class CovarianceAccumulator {
      * sketched, the Gram of the centered sketch.
      */
     public Matrix centeredScatter() {
-      if (sketchedCentered != null) {
-        return sketchedCentered.copy();
-      }
       int n = sums.length;
       Matrix c = gram.copy();
+      if (sketchCentering != null) {
+        double[] q = sketchCentering.q();
+        double ss = sketchCentering.ss();
+        double[] mu = mean();
+        double[] a = c.f64();
+        for (int i = 0; i < n; i++) {
+          for (int j = 0; j < n; j++) {
+            a[c.index(i, j)] += -q[i] * mu[j] - mu[i] * q[j] + ss * mu[i] * mu[j];
+          }
+        }
+        return c;
+      }
       double[] a = c.f64();
       for (int i = 0; i < n; i++) {
         for (int j = 0; j < n; j++) {

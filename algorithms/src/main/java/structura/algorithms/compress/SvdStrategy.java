@@ -159,18 +159,18 @@ public final class SvdStrategy implements CompressionStrategy {
       String p = "block " + i + " ";
       Compute c = request.compute();
       List<CompressionReport.LayerRank> ranks = new ArrayList<>();
-      int[] fallbacks = {0};
-      Whitening attnIn = whitening(c, stats.attentionInput, shift, p + "attention input", fallbacks);
+      Whitening attnIn = whitening(c, stats.attentionInput, shift, p + "attention input");
       Linear q = factor(c, a.query(), attnIn, ratio, "query", ranks);
       Linear k = factor(c, a.key(), attnIn, ratio, "key", ranks);
       Linear v = factor(c, a.value(), attnIn, ratio, "value", ranks);
-      Linear oProj = factor(c, a.output(), whitening(c, stats.heads, shift, p + "attention heads", fallbacks), ratio,
-          "output", ranks);
-      Whitening mlpIn = whitening(c, stats.mlpInput, shift, p + "MLP input", fallbacks);
+      Whitening heads = whitening(c, stats.heads, shift, p + "attention heads");
+      Linear oProj = factor(c, a.output(), heads, ratio, "output", ranks);
+      Whitening mlpIn = whitening(c, stats.mlpInput, shift, p + "MLP input");
       Linear up = factor(c, m.up(), mlpIn, ratio, "up", ranks);
       Linear gate = m.gate() == null ? null : factor(c, m.gate(), mlpIn, ratio, "gate", ranks);
-      Linear down = factor(c, m.down(), whitening(c, stats.ffn, shift, p + "FFN intermediate", fallbacks), ratio, "down",
-          ranks);
+      Whitening ffn = whitening(c, stats.ffn, shift, p + "FFN intermediate");
+      Linear down = factor(c, m.down(), ffn, ratio, "down", ranks);
+      long fallbacks = java.util.stream.Stream.of(attnIn, heads, mlpIn, ffn).filter(w -> w.shift() > 0).count();
       Attention na = new Attention(a.heads(), a.kvHeads(), a.headDim(), a.valueDim(), q, k, v, oProj, a.scale(), a.causal(),
           a.rotary());
       TransformerBlock nb = new TransformerBlock(na, new Mlp(up, gate, down, m.activation()), b.attentionNorm(), b.mlpNorm(),
@@ -191,8 +191,8 @@ public final class SvdStrategy implements CompressionStrategy {
         }
       }
       detail.append(String.format(Locale.ROOT, "; largest relative layer error %.4f (%s)", worst, worstName));
-      if (fallbacks[0] > 0) {
-        detail.append("; ").append(fallbacks[0]).append(" input second moment(s) shifted to be positive definite");
+      if (fallbacks > 0) {
+        detail.append("; ").append(fallbacks).append(" input second moment(s) shifted to be positive definite");
       }
       detail.append(String.format(Locale.ROOT, " (statistics %.1f s, factorization %.1f s)", st, ft));
       request.progress().block(i, blocks, detail.toString());
@@ -212,20 +212,13 @@ public final class SvdStrategy implements CompressionStrategy {
 
   private static List<CompressionReport.LayerRank> denseRanks(TransformerBlock b) {
     List<CompressionReport.LayerRank> ranks = new ArrayList<>();
-    Linear[] layers = layers(b);
+    Linear[] layers = Pruning.linearLayers(b);  // in the order of LAYERS
     for (int j = 0; j < layers.length; j++) {
       if (layers[j] != null) {
         ranks.add(new CompressionReport.LayerRank(LAYERS.get(j), layers[j].out(), layers[j].in(), layers[j].rank(), false, 0));
       }
     }
     return ranks;
-  }
-
-  /** The block's linear layers in the order of {@link #LAYERS} (gate null when ungated). */
-  static Linear[] layers(TransformerBlock b) {
-    Attention a = b.attention();
-    Mlp m = b.mlp();
-    return new Linear[] {a.query(), a.key(), a.value(), a.output(), m.up(), m.gate(), m.down()};
   }
 
   // ---- ranks and budget ----------------------------------------------------------------------
@@ -248,7 +241,7 @@ public final class SvdStrategy implements CompressionStrategy {
     double total = 0;
     for (TransformerBlock b : net.blocks()) {
       double saved = 0;
-      for (Linear l : layers(b)) {
+      for (Linear l : Pruning.linearLayers(b)) {
         if (l != null && factored(l.out(), l.in(), ratio)) {
           saved += (double) l.out() * l.in() - (double) rank(l.out(), l.in(), ratio) * (l.out() + l.in());
         }
@@ -305,15 +298,11 @@ public final class SvdStrategy implements CompressionStrategy {
    */
   record Whitening(Matrix l, Matrix inverse, double shift) {}
 
-  private static Whitening whitening(Compute compute, CovarianceAccumulator acc, double shift, String what, int[] fallbacks) {
+  private static Whitening whitening(Compute compute, CovarianceAccumulator acc, double shift, String what) {
     CovarianceAccumulator.Moments mom = acc.moments();
-    Matrix c = mom.gram().copy();
+    Matrix c = mom.gram();  // a new matrix per moments() call, scaled in place
     compute.scale(1.0 / mom.count(), c);
-    Whitening w = whitening(compute, c, shift, what);
-    if (w.shift() > 0) {
-      fallbacks[0]++;
-    }
-    return w;
+    return whitening(compute, c, shift, what);
   }
 
   /**

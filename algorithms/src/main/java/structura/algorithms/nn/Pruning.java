@@ -38,11 +38,19 @@ public final class Pruning {
     }
   }
 
-  private static void requireDense(TransformerBlock b, int index, String operation) {
+  /**
+   * The block's seven projections in a fixed order: attention query, key, value, output, FFN up,
+   * gate (null when the FFN is ungated), down.
+   */
+  public static Linear[] linearLayers(TransformerBlock b) {
     Attention a = b.attention();
     Mlp m = b.mlp();
+    return new Linear[] {a.query(), a.key(), a.value(), a.output(), m.up(), m.gate(), m.down()};
+  }
+
+  private static void requireDense(TransformerBlock b, int index, String operation) {
     String[] names = {"attention query", "attention key", "attention value", "attention output", "FFN up", "FFN gate", "FFN down"};
-    Linear[] layers = {a.query(), a.key(), a.value(), a.output(), m.up(), m.gate(), m.down()};
+    Linear[] layers = linearLayers(b);
     for (int j = 0; j < layers.length; j++) {
       if (layers[j] != null && layers[j].isFactored()) {
         throw new InvalidArgumentException(ErrorCode.FACTORED_LAYER, operation + " needs dense weights, but block " + index
