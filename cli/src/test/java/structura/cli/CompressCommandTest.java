@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -176,13 +174,10 @@ class CompressCommandTest {
     assertTrue(error > 0 && error < 1, "relative layer error " + error);
     // the written model runs in ONNX Runtime through eval, against the original
     Path evalReport = dir.resolve("eval.json");
-    StringWriter eo = new StringWriter();
-    StringWriter ee = new StringWriter();
-    int exit = StructuraCli.execute(new String[] {"--threads", "1", "eval", "--model", out.toString(), "--reference",
-        reference.toString(), "--tokenizer", tokenizer.toString(), "--data", SUBSET.resolve("test.jsonl").toString(),
-        "--train", TRAIN, "--max-length", "32", "--latency-iterations", "0", "--report", evalReport.toString()},
-        new PrintWriter(eo, true), new PrintWriter(ee, true));
-    assertEquals(ExitCodes.OK, exit, ee.toString());
+    CliRun ev = CliRun.of("--threads", "1", "eval", "--model", out.toString(), "--reference", reference.toString(),
+        "--tokenizer", tokenizer.toString(), "--data", SUBSET.resolve("test.jsonl").toString(), "--train", TRAIN,
+        "--max-length", "32", "--latency-iterations", "0", "--report", evalReport.toString());
+    assertEquals(ExitCodes.OK, ev.exit(), ev.err());
     double fidelity = JsonParser.parseString(Files.readString(evalReport)).getAsJsonObject().getAsJsonObject("fidelity")
         .get("mean").getAsDouble();
     assertTrue(fidelity > 0.5 && fidelity < 1, "mean cosine to the original " + fidelity);

@@ -133,13 +133,15 @@ class CovarianceAccumulatorTest {
     feed(f32, x, 0, count, new SplittableRandom(5), 1500);
     assertMomentsMatch(acc.moments(), x, count);
     double[][] g = CompressionFixtures.gram(x);
+    Matrix g64 = acc.moments().gram();
+    Matrix g32 = f32.moments().gram();
     double worstF64 = 0;
     double worstF32 = 0;
     for (int i = 0; i < n; i++) {
       for (int j = 0; j < n; j++) {
         double scale = Math.sqrt(g[i][i] * g[j][j]);
-        worstF64 = Math.max(worstF64, Math.abs(acc.moments().gram().get(i, j) - g[i][j]) / scale);
-        worstF32 = Math.max(worstF32, Math.abs(f32.moments().gram().get(i, j) - g[i][j]) / scale);
+        worstF64 = Math.max(worstF64, Math.abs(g64.get(i, j) - g[i][j]) / scale);
+        worstF32 = Math.max(worstF32, Math.abs(g32.get(i, j) - g[i][j]) / scale);
       }
     }
     // products of floats are exact in double; only the double sums round
@@ -243,11 +245,7 @@ class CovarianceAccumulatorTest {
     // Gram blocks of 64 rows, a sketch of 200 buckets: four blocks, the last one partial
     int n = 16;
     int rows = 3000;
-    java.util.SplittableRandom rnd = new java.util.SplittableRandom(5);
-    float[] x = new float[rows * n];
-    for (int i = 0; i < x.length; i++) {
-      x[i] = (float) rnd.nextGaussian();
-    }
+    float[] x = gaussianFloats(5, rows * n, 0);
     CovarianceAccumulator acc = new CovarianceAccumulator(C, "blocked sketch", n, 200, 3, 64);
     acc.accept(Matrix.wrap(x, rows, n));
     Matrix g = acc.moments().gram();
@@ -272,11 +270,7 @@ class CovarianceAccumulatorTest {
     // carry an error ~100× the centered scatter; centering the sketch keeps it ~√((tr C)²/(m‖C‖²))
     int n = 50;
     int rows = 20000;
-    java.util.SplittableRandom rnd = new java.util.SplittableRandom(9);
-    float[] x = new float[rows * n];
-    for (int i = 0; i < x.length; i++) {
-      x[i] = (float) (10 + rnd.nextGaussian());
-    }
+    float[] x = gaussianFloats(9, rows * n, 10);
     CovarianceAccumulator exact = new CovarianceAccumulator(C, "exact", n, 0, 0);
     CovarianceAccumulator sketched = new CovarianceAccumulator(C, "sketched", n, 2000, 4);
     exact.accept(Matrix.wrap(x, rows, n));
@@ -294,5 +288,15 @@ class CovarianceAccumulatorTest {
     double rel = Math.sqrt(diff / norm);
     assertTrue(rel < 0.3, "relative Frobenius error of the sketched centered scatter " + rel);
     assertTrue(rel > 0.01, "a sketch of 2000 buckets is not exact: " + rel);
+  }
+
+  /** {@code length} floats mean + N(0, 1) from SplittableRandom({@code seed}). */
+  private static float[] gaussianFloats(long seed, int length, double mean) {
+    SplittableRandom rnd = new SplittableRandom(seed);
+    float[] x = new float[length];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) (mean + rnd.nextGaussian());
+    }
+    return x;
   }
 }

@@ -95,14 +95,12 @@ class SvdStrategyTest {
     for (double s : sigma) {
       total += s * s;
     }
+    SvdStrategy.Whitening identity = SvdStrategy.whitening(C, Matrix.identity(DType.F64, n), 0, "identity");
     for (int k = 1; k < m; k++) {
       SvdStrategy.Factored f = SvdStrategy.lowRank(C, layer, white, k);
       assertEquals(k, f.layer().rank());
       assertEquals(0.0, CompressionFixtures.maxDiff(bias, f.layer().bias()), "the bias is kept");
-      double[][] approx = CompressionFixtures.multiply(CompressionFixtures.array(f.layer().factors().u()),
-          CompressionFixtures.array(f.layer().factors().v()));
-      double loss = CompressionFixtures.frobenius2(CompressionFixtures.multiplyTransposed(x,
-          CompressionFixtures.subtract(w, approx))) / rows;
+      double loss = outputLoss(x, w, f, rows);
       double tail = 0;
       for (int i = k; i < sigma.length; i++) {
         tail += sigma[i] * sigma[i];
@@ -110,12 +108,7 @@ class SvdStrategyTest {
       assertEquals(tail, loss, 1e-4 * tail + 1e-9 * total, "k = " + k);
       assertEquals(Math.sqrt(tail / total), f.error(), 1e-5 * Math.sqrt(tail / total) + 1e-7, "reported error, k = " + k);
       // plain truncated SVD of W (no whitening) does worse on this data: the whitening is what makes the loss minimal
-      double[][] plain = CompressionFixtures.multiply(CompressionFixtures.array(SvdStrategy.lowRank(C, layer,
-          SvdStrategy.whitening(C, Matrix.identity(DType.F64, n), 0, "identity"), k).layer().factors().u()),
-          CompressionFixtures.array(SvdStrategy.lowRank(C, layer, SvdStrategy.whitening(C, Matrix.identity(DType.F64, n), 0,
-              "identity"), k).layer().factors().v()));
-      double plainLoss = CompressionFixtures.frobenius2(CompressionFixtures.multiplyTransposed(x,
-          CompressionFixtures.subtract(w, plain))) / rows;
+      double plainLoss = outputLoss(x, w, SvdStrategy.lowRank(C, layer, identity, k), rows);
       // Eckart–Young: no rank-k weight does better than the whitened truncation on this data
       assertTrue(plainLoss >= loss * (1 - 1e-4), "k = " + k + ": unwhitened " + plainLoss + " vs whitened " + loss);
       if (k == m / 2) {
@@ -348,5 +341,13 @@ class SvdStrategyTest {
     assertTrue(s instanceof SvdStrategy);
     assertTrue(s.citation().toString().contains("arXiv") || s.citation().url().contains("2403.07378"));
     assertTrue(s.optionHelp().containsKey("shift"));
+  }
+
+  /** ‖X·(W − U·V)ᵀ‖_F² / rows: the layer-output loss of a factored weight on the calibration rows X. */
+  private static double outputLoss(double[][] x, double[][] w, SvdStrategy.Factored f, int rows) {
+    double[][] approx = CompressionFixtures.multiply(CompressionFixtures.array(f.layer().factors().u()),
+        CompressionFixtures.array(f.layer().factors().v()));
+    return CompressionFixtures.frobenius2(CompressionFixtures.multiplyTransposed(x, CompressionFixtures.subtract(w, approx)))
+        / rows;
   }
 }

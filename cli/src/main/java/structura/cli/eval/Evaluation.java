@@ -158,11 +158,13 @@ public final class Evaluation {
       int[] fromReference = fr.probe().predict(referenceTest);
       int[] fromCompressed = fr.probe().predict(compressedTest);
       int same = 0;
+      int transferHits = 0;
       for (int i = 0; i < fromReference.length; i++) {
         same += fromReference[i] == fromCompressed[i] ? 1 : 0;
+        transferHits += fromCompressed[i] == yTest[i] ? 1 : 0;
       }
       Probe probe = new Probe(data.labels(), fr.result(), fc.result(), 100 * (fc.result().accuracy() - fr.result().accuracy()),
-          fr.probe().accuracy(compressedTest, yTest), (double) same / fromReference.length);
+          (double) transferHits / fromCompressed.length, (double) same / fromReference.length);
 
       Latency latency = settings.latencyIterations() == 0 ? null : latency(tokFile, data.test(), r, c);
       int width = test[0][0].length;

@@ -231,18 +231,10 @@ public final class LogisticRegressionProbe {
       int ff = f;
       int[] trainIdx = java.util.stream.IntStream.range(0, n).filter(i -> fold[i] != ff).toArray();
       int[] testIdx = java.util.stream.IntStream.range(0, n).filter(i -> fold[i] == ff).toArray();
-      double[][] xTrain = new double[trainIdx.length][];
-      int[] yTrain = new int[trainIdx.length];
-      for (int i = 0; i < trainIdx.length; i++) {
-        xTrain[i] = x[trainIdx[i]];
-        yTrain[i] = y[trainIdx[i]];
-      }
-      double[][] xTest = new double[testIdx.length][];
-      int[] yTest = new int[testIdx.length];
-      for (int i = 0; i < testIdx.length; i++) {
-        xTest[i] = x[testIdx[i]];
-        yTest[i] = y[testIdx[i]];
-      }
+      double[][] xTrain = rows(x, trainIdx);
+      int[] yTrain = java.util.Arrays.stream(trainIdx).map(i -> y[i]).toArray();
+      double[][] xTest = rows(x, testIdx);
+      int[] yTest = java.util.Arrays.stream(testIdx).map(i -> y[i]).toArray();
       for (int g = 0; g < sorted.length; g++) {
         accuracy[g] += fit(xTrain, yTrain, classes, options.withC(sorted[g])).accuracy(xTest, yTest) / folds;
       }
@@ -275,6 +267,11 @@ public final class LogisticRegressionProbe {
       out[i] = best;
     }
     return out;
+  }
+
+  /** The rows {@code idx} of {@code x} (shared, not copied). */
+  private static double[][] rows(double[][] x, int[] idx) {
+    return java.util.Arrays.stream(idx).mapToObj(i -> x[i]).toArray(double[][]::new);
   }
 
   /** Fraction of rows whose prediction equals {@code y}. */
