@@ -17,7 +17,8 @@ import structura.api.backend.Setting;
  * Provider of the {@code opencl} backend: BLAS-like routines as Aparapi kernels on one OpenCL
  * device (GPU, accelerator, or a CPU through an implementation such as POCL).
  *
- * <p><b>Probe.</b> Loads Aparapi's JNI library and {@code libOpenCL.so.1}, lists every platform
+ * <p><b>Probe.</b> Looks for {@code libOpenCL.so.1} on disk first ({@link OpenClLibraryLookup}: without it
+ * Aparapi is never touched, so start-up stays quiet), then loads Aparapi's JNI library and {@code libOpenCL.so.1}, lists every platform
  * and device with its index, type, OpenCL version and fp64 support, and names the device that
  * {@code structura.opencl.device} (system property or environment; {@code auto} by default)
  * selects. Without an OpenCL runtime, or without a device, the backend is unavailable with the
@@ -75,6 +76,11 @@ public final class OpenClBackendProvider implements BackendProvider {
 
   private Probe runProbe() {
     try {
+      if (OpenClLibraryLookup.find().isEmpty()) {
+        return new Probe(Availability.unavailable("no OpenCL runtime: " + OpenClLibraryLookup.LIBRARY
+            + " (the OpenCL ICD loader) is not in LD_LIBRARY_PATH, /etc/ld.so.conf or the system library directories.",
+            OpenClDevices.REMEDIES), BackendPriority.EXPLICIT_ONLY);
+      }
       if (!OpenClDevices.runtimeLoaded()) {
         return new Probe(Availability.unavailable("no OpenCL runtime: Aparapi could not load its JNI library "
             + "or libOpenCL.so.1 (no OpenCL ICD loader or driver installed).", OpenClDevices.REMEDIES),
@@ -128,6 +134,9 @@ public final class OpenClBackendProvider implements BackendProvider {
     Setting<String> spec = config.property(ConfigKeys.OPENCL_DEVICE).orElse(null);
     String origin = spec == null ? "default" : spec.origin();
     try {
+      if (OpenClLibraryLookup.find().isEmpty()) {
+        throw unavailable("no OpenCL runtime: " + OpenClLibraryLookup.LIBRARY + " (the OpenCL ICD loader) was not found.", null);
+      }
       if (!OpenClDevices.runtimeLoaded()) {
         throw unavailable("no OpenCL runtime: Aparapi could not load its JNI library or libOpenCL.so.1.", null);
       }
