@@ -26,7 +26,6 @@ import structura.api.backend.Setting;
 final class BackendsCommand implements Callable<Integer> {
   private final Provider<BackendRegistry> registry;
   private final Provider<BackendConfig> config;
-  private final Provider<BackendSelection> selection;
   private final GlobalOptions options;
 
   @Spec
@@ -34,10 +33,9 @@ final class BackendsCommand implements Callable<Integer> {
 
   @Inject
   BackendsCommand(Provider<BackendRegistry> registry, Provider<BackendConfig> config,
-      Provider<BackendSelection> selection, GlobalOptions options) {
+      GlobalOptions options) {
     this.registry = registry;
     this.config = config;
-    this.selection = selection;
     this.options = options;
   }
 
@@ -73,7 +71,8 @@ final class BackendsCommand implements Callable<Integer> {
     }
     out.println();
     out.flush();
-    BackendSelection chosen = selection.get();
+    // preview, not select: select also logs the choice, and this command prints it itself.
+    BackendSelection chosen = registry.get().preview(cfg);
     out.println("Selected: " + chosen.explanation());
     return ExitCodes.OK;
   }

@@ -1,8 +1,14 @@
 package structura.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 
 class StructuraCliTest {
@@ -17,12 +23,29 @@ class StructuraCliTest {
 
   @Test
   void backendsListsTheReferenceBackendAndEveryDiscoveredProvider() {
-    CliRun r = run("backends");
+    List<String> logged = new ArrayList<>();
+    Handler capture = new Handler() {
+      @Override public void publish(LogRecord record) { logged.add(record.getMessage()); }
+      @Override public void flush() {}
+      @Override public void close() {}
+    };
+    Logger backendLog = Logger.getLogger("structura.backend");
+    backendLog.addHandler(capture);
+    CliRun r;
+    try {
+      r = run("backends");
+    } finally {
+      backendLog.removeHandler(capture);
+    }
     assertEquals(ExitCodes.OK, r.exit(), r.err());
     assertTrue(r.out().matches("(?s).*\\n  java\\s+available\\s+0 .*"), r.out());
-    for (String id : new String[] {"vector", "opencl", "cuda"}) {
+    for (String id : new String[] {"vector", "opencl"}) {
       assertTrue(r.out().contains("\n  " + id + " "), id + " missing from:\n" + r.out());
     }
+    assertFalse(r.out().contains("\n  cuda "), "the CUDA stub is not bundled:\n" + r.out());
+    long printed = r.out().split("Using backend '", -1).length - 1
+        + logged.stream().filter(m -> m != null && m.contains("Using backend '")).count();
+    assertEquals(1, printed, "the selection is printed once:\n" + r.out() + logged);
     assertTrue(r.out().contains("structura.backend        auto (default)"), r.out());
     assertTrue(r.out().contains("Selected: Using backend '"), r.out());
   }
@@ -37,10 +60,11 @@ class StructuraCliTest {
   }
 
   @Test
-  void unavailableBackendExitsThreeForAnyCommand() {
+  void unbundledBackendExitsThreeForAnyCommandAndNamesItsJar() {
     CliRun r = run("check", "--backend", "cuda", "--size", "8");
     assertEquals(ExitCodes.BACKEND_UNAVAILABLE, r.exit(), r.out() + r.err());
-    assertTrue(r.err().contains("STRUCTURA-B002"), r.err());
+    assertTrue(r.err().contains("STRUCTURA-B001"), r.err());
+    assertTrue(r.err().contains("structura-backend-cuda"), r.err());
   }
 
   @Test

@@ -105,6 +105,20 @@ public final class BackendRegistry {
    *     {@code STRUCTURA-B002} (found but unavailable or broken)
    */
   public BackendSelection select(BackendConfig config) {
+    BackendSelection chosen = decide(config);
+    LOG.log(chosen.automatic() ? System.Logger.Level.INFO : System.Logger.Level.DEBUG, chosen.explanation());
+    return chosen;
+  }
+
+  /**
+   * What {@link #select} would choose, with the same errors, but without its log line: for tools
+   * that print the choice themselves (the CLI's {@code backends} command), so it appears once.
+   */
+  public BackendSelection preview(BackendConfig config) {
+    return decide(config);
+  }
+
+  private BackendSelection decide(BackendConfig config) {
     Setting<String> request = config.backend();
     if (config.automatic()) {
       ProviderReport chosen = reports.stream().filter(ProviderReport::available).findFirst()
@@ -124,7 +138,6 @@ public final class BackendRegistry {
       String why = "Using backend '" + chosen.id() + "' (auto, priority " + chosen.priority() + "): "
           + chosen.availability().summary()
           + (skipped.isEmpty() ? "." : ". Skipped: " + String.join("; ", skipped) + ".");
-      LOG.log(System.Logger.Level.INFO, why);
       return new BackendSelection(chosen, config, true, why);
     }
     String id = request.value();
@@ -146,7 +159,6 @@ public final class BackendRegistry {
     }
     String why = "Using backend '" + id + "' (requested by " + request.source().description() + " " + request.origin() + "): "
         + report.availability().summary() + ".";
-    LOG.log(System.Logger.Level.DEBUG, why);
     return new BackendSelection(report, config, false, why);
   }
 
