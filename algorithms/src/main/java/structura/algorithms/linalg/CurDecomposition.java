@@ -34,10 +34,6 @@ public final class CurDecomposition {
     this.options = Objects.requireNonNull(options, "options");
   }
 
-  /** On the reference backend. */
-  public CurDecomposition(CurOptions options) {
-    this(Compute.reference(), options);
-  }
 
   /**
    * Decomposes {@code a}; C, U, R are in a's dtype.

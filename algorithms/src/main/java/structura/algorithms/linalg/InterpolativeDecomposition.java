@@ -47,10 +47,6 @@ public final class InterpolativeDecomposition {
     this.options = Objects.requireNonNull(options, "options");
   }
 
-  /** With {@link Compute#reference()}. */
-  public InterpolativeDecomposition(InterpolativeDecompositionOptions options) {
-    this(Compute.reference(), options);
-  }
 
   /**
    * Column ID: A ≈ A(:, J)·T.

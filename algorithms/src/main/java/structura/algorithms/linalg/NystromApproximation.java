@@ -45,10 +45,6 @@ public final class NystromApproximation {
     this.options = Objects.requireNonNull(options, "options");
   }
 
-  /** On the reference backend. */
-  public NystromApproximation(NystromOptions options) {
-    this(Compute.reference(), options);
-  }
 
   /**
    * Approximates the symmetric PSD matrix {@code k}.

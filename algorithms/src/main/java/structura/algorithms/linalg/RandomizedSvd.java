@@ -42,10 +42,6 @@ public final class RandomizedSvd {
     this.options = Objects.requireNonNull(options, "options");
   }
 
-  /** On the reference backend. */
-  public RandomizedSvd(RandomizedSvdOptions options) {
-    this(Compute.reference(), options);
-  }
 
   /**
    * Rank-k approximation of {@code a}; results in a's dtype.
