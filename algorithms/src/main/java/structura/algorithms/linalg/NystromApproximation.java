@@ -63,7 +63,7 @@ public final class NystromApproximation {
     int r = options.rank();
     Checks.rank("NystromApproximation.approximate", "rank", r, n, false);
     if (options.selection() == NystromOptions.Selection.PIVOTED_CHOLESKY) {
-      PivotedCholeskyResult pc = new PivotedCholesky(PivotedCholeskyOptions.ofRank(r)).factor(k);
+      PivotedCholeskyResult pc = new PivotedCholesky(compute, PivotedCholeskyOptions.ofRank(r)).factor(k);
       return new NystromResult(pc.pivots(), pc.l());
     }
     int[] j = options.selection() == NystromOptions.Selection.UNIFORM ? uniform(n, r) : ridgeLeverage(k, r);
@@ -102,7 +102,7 @@ public final class NystromApproximation {
       }
       case PIVOTED_CHOLESKY -> {
         double[] diagonal = probeDiagonal(k);
-        PivotedCholeskyResult pc = new PivotedCholesky(PivotedCholeskyOptions.ofRank(r))
+        PivotedCholeskyResult pc = new PivotedCholesky(compute, PivotedCholeskyOptions.ofRank(r))
             .factor(n, p -> k.apply(unitVectors(k.dtype(), n, new int[] {p})).toDType(DType.F64).f64(), diagonal,
                 k.dtype());
         return new NystromResult(pc.pivots(), pc.l());

@@ -196,26 +196,8 @@ public final class RandomizedSvd {
         return null;
       }
       // Q·R⁻¹ = Q·L⁻ᵀ.
-      q = compute.multiply(Transpose.N, q, Transpose.T, lowerInverse(lower));
+      q = compute.multiply(Transpose.N, q, Transpose.T, new TriangularInverse(compute).lower(lower));
     }
     return q;
-  }
-
-  /** L⁻¹ of a lower triangular l×l F64 L by forward substitution (l³/3 flops). */
-  private static Matrix lowerInverse(Matrix lower) {
-    int l = lower.rows();
-    double[] x = new double[l * l];
-    double[] a = lower.toDType(DType.F64).f64();
-    for (int c = 0; c < l; c++) {
-      x[c * l + c] = 1 / a[c * l + c];
-      for (int i = c + 1; i < l; i++) {
-        double sum = 0;
-        for (int p = c; p < i; p++) {
-          sum += a[i * l + p] * x[p * l + c];
-        }
-        x[i * l + c] = -sum / a[i * l + i];
-      }
-    }
-    return Matrix.wrap(x, l, l);
   }
 }
