@@ -96,14 +96,14 @@ public final class NystromApproximation {
     switch (options.selection()) {
       case UNIFORM -> {
         int[] j = uniform(n, r);
-        Matrix c = k.apply(unitVectors(k.dtype(), n, j)).toDType(DType.F64);
+        Matrix c = k.apply(UnitVectors.columns(k.dtype(), n, j)).toDType(DType.F64);
         Checks.finite(method, "k·E_J", c);
         return fromColumns(c, j, k.dtype());
       }
       case PIVOTED_CHOLESKY -> {
         double[] diagonal = probeDiagonal(k);
         PivotedCholeskyResult pc = new PivotedCholesky(compute, PivotedCholeskyOptions.ofRank(r))
-            .factor(n, p -> k.apply(unitVectors(k.dtype(), n, new int[] {p})).toDType(DType.F64).f64(), diagonal,
+            .factor(n, p -> k.apply(UnitVectors.columns(k.dtype(), n, new int[] {p})).toDType(DType.F64).f64(), diagonal,
                 k.dtype());
         return new NystromResult(pc.pivots(), pc.l());
       }
@@ -128,21 +128,12 @@ public final class NystromApproximation {
       for (int q = 0; q < b; q++) {
         idx[q] = from + q;
       }
-      Matrix columns = k.apply(unitVectors(k.dtype(), n, idx));
+      Matrix columns = k.apply(UnitVectors.columns(k.dtype(), n, idx));
       for (int q = 0; q < b; q++) {
         diagonal[from + q] = columns.get(from + q, q);
       }
     }
     return diagonal;
-  }
-
-  /** The n×|j| matrix [e_{j_0}, e_{j_1}, …] in {@code dtype}. */
-  private static Matrix unitVectors(DType dtype, int n, int[] j) {
-    Matrix e = Matrix.zeros(dtype, n, j.length);
-    for (int q = 0; q < j.length; q++) {
-      e.set(j[q], q, 1);
-    }
-    return e;
   }
 
   /** The Nyström factor for given landmarks J. */

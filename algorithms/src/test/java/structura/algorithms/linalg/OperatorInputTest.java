@@ -237,6 +237,38 @@ class OperatorInputTest {
     assertEquals(ErrorCode.INVALID_ARGUMENT, e.code());
   }
 
+  @Test
+  void sketchedCurOfADenseOperatorMatchesTheMatrixPath() {
+    Matrix a = withSingularValues(160, 110, geometric(25, 1, 0.5), 13);
+    CurOptions o = CurOptions.sketched(10, SketchKind.GAUSSIAN, 10, 5);
+    CurResult byMatrix = new CurDecomposition(C, o).decompose(a);
+    CountingOperator op = new CountingOperator(Operators.dense(a, C));
+    CurResult byOperator = new CurDecomposition(C, o).decompose(op);
+    assertArrayEquals(byMatrix.columnIndices(), byOperator.columnIndices());
+    assertArrayEquals(byMatrix.rowIndices(), byOperator.rowIndices());
+    double diff = Norms.maxAbs(Norms.minus(byMatrix.u(), byOperator.u()));
+    assertTrue(diff < 1e-8 * Norms.maxAbs(byMatrix.u()), "U differs by " + diff);
+    // The sketch (20 vectors), then C and R (10 each).
+    assertEquals(3, op.applyCalls + op.applyTransposeCalls);
+    assertEquals(40, op.vectors);
+    assertEquals(ErrorCode.INVALID_ARGUMENT, assertThrows(InvalidArgumentException.class,
+        () -> new CurDecomposition(C, CurOptions.ofRank(10)).decompose(op)).code());
+  }
+
+  @Test
+  void sketchedCurOfALowRankKroneckerOperatorIsExact() {
+    Matrix a = withSingularValues(64, 64, new double[] {3, 2, 1}, 14);
+    Matrix b = withSingularValues(64, 64, new double[] {1, 0.5}, 15);
+    CountingOperator op = new CountingOperator(Operators.kronecker(Operators.dense(a, C), Operators.dense(b, C)));
+    CurResult cur = new CurDecomposition(C, CurOptions.sketched(6, SketchKind.GAUSSIAN, 8, 2)).decompose(op);
+    assertEquals(14 + 6 + 6, op.vectors);
+    Matrix x = Sketches.gaussian(DType.F64, 4096, 3, new SplittableRandom(16), 1);
+    Matrix want = op.apply(x);
+    Matrix got = Norms.times(cur.c(), Norms.times(cur.u(), Norms.times(cur.r(), x)));
+    double rel = Norms.frobenius(Norms.minus(want, got)) / Norms.frobenius(want);
+    assertTrue(rel < 1e-10, "CUR of A⊗B: relative error " + rel);
+  }
+
   private static Matrix unitColumns(int n, int[] j) {
     Matrix e = Matrix.zeros(DType.F64, n, j.length);
     for (int q = 0; q < j.length; q++) {
