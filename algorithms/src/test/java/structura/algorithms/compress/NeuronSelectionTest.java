@@ -1,6 +1,5 @@
 package structura.algorithms.compress;
 
-import structura.algorithms.linalg.PivotedQrOptions;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,6 +19,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import structura.algorithms.linalg.PivotedQr;
 import structura.algorithms.linalg.PivotedQrFactorization;
+import structura.algorithms.linalg.PivotedQrOptions;
 import structura.api.Matrix;
 import structura.api.backend.Compute;
 

@@ -1,6 +1,5 @@
 package structura.algorithms.linalg;
 
-import structura.api.backend.Compute;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -11,6 +10,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import structura.api.DType;
 import structura.api.Matrix;
+import structura.api.backend.Compute;
 
 class NystromCurTest {
   static double traceOf(Matrix a) {
