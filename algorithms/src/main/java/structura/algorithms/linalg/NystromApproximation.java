@@ -184,18 +184,7 @@ public final class NystromApproximation {
   }
 
   private int[] uniform(int n, int r) {
-    SplittableRandom rng = new SplittableRandom(options.seed());
-    int[] idx = new int[n];
-    for (int i = 0; i < n; i++) {
-      idx[i] = i;
-    }
-    for (int i = 0; i < r; i++) {
-      int p = i + rng.nextInt(n - i);
-      int t = idx[i];
-      idx[i] = idx[p];
-      idx[p] = t;
-    }
-    int[] j = Arrays.copyOf(idx, r);
+    int[] j = Arrays.copyOf(Sketches.sampleRows(n, r, new SplittableRandom(options.seed())), r);
     Arrays.sort(j);
     return j;
   }

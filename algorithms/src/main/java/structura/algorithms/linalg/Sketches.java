@@ -102,8 +102,8 @@ final class Sketches {
     return Math.max(p, m);
   }
 
-  /** s distinct indices of [0, p) (partial Fisher–Yates), in draw order. */
-  private static int[] sampleRows(int p, int s, SplittableRandom rng) {
+  /** A permutation of [0, p) whose first s entries are s distinct indices drawn uniformly (partial Fisher–Yates). */
+  static int[] sampleRows(int p, int s, SplittableRandom rng) {
     int[] idx = new int[p];
     for (int i = 0; i < p; i++) {
       idx[i] = i;
