@@ -10,6 +10,7 @@ import structura.algorithms.linalg.Cholesky;
 import structura.algorithms.nn.Pruning;
 import structura.algorithms.linalg.CholeskyOptions;
 import structura.algorithms.linalg.SymmetricEigen;
+import structura.algorithms.linalg.TriangularInverse;
 import structura.algorithms.linalg.TruncatedSvd;
 import structura.algorithms.linalg.SvdResult;
 import structura.api.DType;
@@ -381,7 +382,7 @@ public final class ModegptStrategy implements CompressionStrategy {
       reg.set(i, i, reg.get(i, i) + lambda);
     }
     // ridge leverage score s_i = [C(C+λI)⁻¹]_ii = 1 − λ[(C+λI)⁻¹]_ii: keep the k smallest diag of the inverse
-    Matrix lInv = lowerInverse(compute, new Cholesky(compute, CholeskyOptions.defaults()).factor(reg));
+    Matrix lInv = new TriangularInverse(compute).lower(new Cholesky(compute, CholeskyOptions.defaults()).factor(reg));
     double[] score = new double[f];
     for (int j = 0; j < f; j++) {
       double s = 0;
@@ -439,50 +440,4 @@ public final class ModegptStrategy implements CompressionStrategy {
 
   /** {@code U·diag(s)·Vᵀ} with U m × k and Vᵀ k × n. */
   record Factors(Matrix u, double[] singularValues, Matrix vt) {}
-
-  /** L⁻¹ of a lower-triangular L by recursive 2×2 blocking, {@code L21 ← −L22⁻¹ L21 L11⁻¹} on the backend. */
-  static Matrix lowerInverse(Compute compute, Matrix l) {
-    Matrix a = l.toDType(DType.F64).copy();
-    invert(compute, a, 0, a.rows());
-    return a;
-  }
-
-  private static void invert(Compute compute, Matrix a, int off, int n) {
-    if (n <= 64) {
-      // forward substitution, column by column, in place on the lower triangle
-      for (int j = off; j < off + n; j++) {
-        double djj = 1 / a.get(j, j);
-        a.set(j, j, djj);
-        for (int i = j + 1; i < off + n; i++) {
-          double s = 0;
-          for (int t = j; t < i; t++) {
-            s += a.get(i, t) * a.get(t, j);
-          }
-          a.set(i, j, -s / a.get(i, i));
-        }
-      }
-      return;
-    }
-    int n1 = n / 2;
-    int n2 = n - n1;
-    invert(compute, a, off, n1);
-    invert(compute, a, off + n1, n2);
-    Matrix l21 = a.view(off + n1, off, n2, n1);
-    Matrix tmp = Matrix.zeros(DType.F64, n2, n1);
-    Matrix l11inv = lowerOnly(a.view(off, off, n1, n1));
-    Matrix l22inv = lowerOnly(a.view(off + n1, off + n1, n2, n2));
-    compute.gemm(Transpose.N, Transpose.N, 1.0, l21, l11inv, 0.0, tmp);
-    compute.gemm(Transpose.N, Transpose.N, -1.0, l22inv, tmp, 0.0, l21);
-  }
-
-  private static Matrix lowerOnly(Matrix v) {
-    Matrix out = Matrix.zeros(DType.F64, v.rows(), v.cols());
-    for (int i = 0; i < v.rows(); i++) {
-      for (int j = 0; j <= i && j < v.cols(); j++) {
-        out.set(i, j, v.get(i, j));
-      }
-    }
-    return out;
-  }
-
 }

@@ -1,6 +1,9 @@
 package structura.algorithms.compress;
 
 import java.util.Arrays;
+import structura.algorithms.linalg.PivotedCholesky;
+import structura.algorithms.linalg.PivotedCholeskyOptions;
+import structura.algorithms.linalg.PivotedCholeskyResult;
 import structura.api.DType;
 import structura.api.Matrix;
 import structura.api.backend.Compute;
@@ -11,7 +14,8 @@ import structura.api.backend.Transpose;
  * {@code C = XᵀX} (or the centered {@code (X − 1μᵀ)ᵀ(X − 1μᵀ)}) alone, with the error of every rank
  * measured in the output space of the next layer W (d × f).
  *
- * <p><b>Selection.</b> Complete-pivoting Cholesky of C chooses the columns of column-pivoted QR of
+ * <p><b>Selection.</b> Complete-pivoting Cholesky of C ({@link PivotedCholesky}, blocked as
+ * dpstrf, its panel updates on the backend) chooses the columns of column-pivoted QR of
  * X (Harbrecht, Peters and Schneider 2012): at step k the neuron p with the largest residual
  * diagonal {@code d(p) = ‖(I − P_J) x_p‖²} is kept. {@code |R(k,k)/R(0,0)| = √(d_k/d_0)}, the error
  * proxy of Chee et al. The factorization stops when the residual diagonal falls below
@@ -42,6 +46,12 @@ final class NeuronSelection {
   private final double[] lRows; // row k = column k of L (length f)
   private final Matrix wl; // d × r, W·L
 
+  /**
+   * The factorization stops when the residual diagonal falls to 1e-12·d_0: below it the Gram
+   * route has lost all accuracy, and the remaining neurons are combinations of the kept ones.
+   */
+  static final double STOP = 1e-12;
+
   private NeuronSelection(int f, int d, int[] order, double[] error, double[] ratio, double[] lRows, Matrix wl) {
     this.f = f;
     this.d = d;
@@ -65,76 +75,31 @@ final class NeuronSelection {
   static NeuronSelection of(Compute compute, Matrix scatter, Matrix w, int maxRank) {
     int f = scatter.rows();
     int d = w.rows();
-    // Blocked (as LAPACK's dpstrf): within a panel of nb pivots, the pivot row is updated by the
-    // panel's earlier columns only; after the panel the residual matrix takes the panel's rank-nb
-    // update as one GEMM on the backend, so the O(f·r²) work is level 3.
-    Matrix residual = scatter.toDType(DType.F64).copy();
+    // Centering (G − N·μμᵀ) can leave a constant neuron's diagonal a rounding error below zero;
+    // such a neuron carries nothing and is never chosen, so its diagonal is clamped to zero here
+    // rather than rejected as "not PSD" by the factorization. The copy is also its workspace.
+    Matrix residual = scatter.toDType(DType.F64);
     double[] c = residual.f64();
-    double[] diag = new double[f];
+    double d0 = 0;
     for (int i = 0; i < f; i++) {
-      diag[i] = Math.max(0, c[i * f + i]);
+      c[i * f + i] = Math.max(0, c[i * f + i]);
+      d0 = Math.max(d0, c[i * f + i]);
     }
-    double d0 = Arrays.stream(diag).max().orElse(0);
     int kmax = Math.min(maxRank, f);
-    double[] l = new double[Math.multiplyExact(kmax, f)];
-    int[] piv = new int[kmax];
-    double[] ratio = new double[kmax];
-    boolean[] taken = new boolean[f];
-    int k = 0;
-    boolean exhausted = d0 <= 0;
-    final int nb = 64;
-    Scratch scratch = null;   // allocated at the first panel update: a rank ≤ nb needs none
-    while (k < kmax && !exhausted) {
-      int panel = k;
-      int end = Math.min(kmax, k + nb);
-      while (k < end) {
-        int p = -1;
-        double best = -1;
-        for (int i = 0; i < f; i++) {
-          if (!taken[i] && diag[i] > best) {
-            best = diag[i];
-            p = i;
-          }
-        }
-        if (best <= 1e-12 * d0) {
-          exhausted = true;
-          break;
-        }
-        taken[p] = true;
-        piv[k] = p;
-        ratio[k] = Math.sqrt(best / d0);
-        int row = k * f;
-        System.arraycopy(c, p * f, l, row, f);
-        for (int i = panel; i < k; i++) {
-          double lp = l[i * f + p];
-          if (lp != 0) {
-            int src = i * f;
-            for (int j = 0; j < f; j++) {
-              l[row + j] -= lp * l[src + j];
-            }
-          }
-        }
-        double sc = 1 / Math.sqrt(best);
-        for (int j = 0; j < f; j++) {
-          l[row + j] = taken[j] && j != p ? 0 : l[row + j] * sc;
-        }
-        l[row + p] = Math.sqrt(best);
-        for (int j = 0; j < f; j++) {
-          if (!taken[j]) {
-            diag[j] = Math.max(0, diag[j] - l[row + j] * l[row + j]);
-          }
-        }
-        diag[p] = 0;
-        k++;
+    int[] piv = new int[0];
+    double[] ratio = new double[0];
+    double[] l = new double[0];
+    if (kmax > 0) { // maxRank 0 means "up to f" to PivotedCholeskyOptions
+      PivotedCholeskyResult pc = new PivotedCholesky(compute,
+          new PivotedCholeskyOptions(kmax, 0, STOP, PivotedCholeskyOptions.DEFAULT_BLOCK_SIZE)).factorInPlace(residual);
+      piv = pc.pivots();
+      ratio = pc.pivotDiagonals();
+      for (int j = 0; j < ratio.length; j++) {
+        ratio[j] = Math.sqrt(ratio[j] / d0);
       }
-      if (k > panel && !exhausted && k < kmax) {
-        if (scratch == null) {
-          scratch = new Scratch(f, nb);
-        }
-        updateUntaken(compute, c, f, l, panel, k, taken, scratch);
-      }
+      l = pc.lTransposedF64().f64();
     }
-    int r = k;
+    int r = piv.length;
     // W·L: (d × f)·(f × r), with L stored as r rows of length f, i.e. Lᵀ
     Matrix w64 = w.toDType(DType.F64);
     Matrix wl = Matrix.zeros(DType.F64, d, r);
@@ -155,62 +120,7 @@ final class NeuronSelection {
       }
       error[j + 1] = Math.max(0, error[j] - col);
     }
-    return new NeuronSelection(f, d, Arrays.copyOf(piv, r), error, Arrays.copyOf(ratio, r),
-        Arrays.copyOf(l, r * f), wl);
-  }
-
-  /**
-   * {@code C_UU −= L_pUᵀ L_pU} for the untaken neurons U and the panel rows {@code from..to} of L:
-   * gathered into a compact |U|×|U| block, one backend GEMM, scattered back. Entries of taken
-   * neurons are never read again, so they are left stale; updating only U makes the whole
-   * factorization cost about f·r² − r³·2/3 rather than 2·f²·r. A GEMM rather than a Gram call:
-   * the Gram routine mirrors the whole triangle each time.
-   */
-  private static void updateUntaken(Compute compute, double[] c, int f, double[] l, int from, int to, boolean[] taken,
-      Scratch scratch) {
-    int u = 0;
-    int[] idx = scratch.index;
-    for (int j = 0; j < f; j++) {
-      if (!taken[j]) {
-        idx[u++] = j;
-      }
-    }
-    if (u == 0) {
-      return;
-    }
-    int kb = to - from;
-    double[] panel = scratch.panel;
-    for (int i = 0; i < kb; i++) {
-      int src = (from + i) * f;
-      int dst = i * u;
-      for (int a = 0; a < u; a++) {
-        panel[dst + a] = l[src + idx[a]];
-      }
-    }
-    double[] block = scratch.block;
-    for (int a = 0; a < u; a++) {
-      int src = idx[a] * f;
-      int dst = a * u;
-      for (int b = 0; b < u; b++) {
-        block[dst + b] = c[src + idx[b]];
-      }
-    }
-    Matrix lp = Matrix.wrap(panel, 0, kb, u, u);
-    compute.gemm(Transpose.T, Transpose.N, -1.0, lp, lp, 1.0, Matrix.wrap(block, 0, u, u, u));
-    for (int a = 0; a < u; a++) {
-      int dst = idx[a] * f;
-      int src = a * u;
-      for (int b = 0; b < u; b++) {
-        c[dst + idx[b]] = block[src + b];
-      }
-    }
-  }
-
-  /** Buffers of {@link #updateUntaken}, sized for the first (largest) panel and reused by the later ones. */
-  private record Scratch(int[] index, double[] panel, double[] block) {
-    Scratch(int f, int nb) {
-      this(new int[f], new double[Math.multiplyExact(nb, f)], new double[Math.multiplyExact(f, f)]);
-    }
+    return new NeuronSelection(f, d, piv, error, ratio, l, wl);
   }
 
   /** The kept neurons (ascending) for keeping the first k pivots. */

@@ -11,6 +11,7 @@ import structura.algorithms.linalg.CholeskyOptions;
 import structura.algorithms.linalg.NumericalFailureException;
 import structura.algorithms.linalg.SvdResult;
 import structura.algorithms.linalg.SymmetricEigen;
+import structura.algorithms.linalg.TriangularInverse;
 import structura.algorithms.linalg.TruncatedSvd;
 import structura.algorithms.nn.Pruning;
 import structura.api.DType;
@@ -344,7 +345,7 @@ public final class SvdStrategy implements CompressionStrategy {
             + "diagonal " + mean + ").", "Raise -o shift, e.g. shift=1e-4.");
       }
     }
-    return new Whitening(l, ModegptStrategy.lowerInverse(compute, l), delta / mean);
+    return new Whitening(l, new TriangularInverse(compute).lower(l), delta / mean);
   }
 
   /**

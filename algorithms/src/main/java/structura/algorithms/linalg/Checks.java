@@ -22,6 +22,15 @@ final class Checks {
     return a;
   }
 
+  /** An operator (or implicit matrix) with at least one row and one column. */
+  static void nonEmpty(String method, String name, int rows, int cols) {
+    if (rows == 0 || cols == 0) {
+      throw new InvalidArgumentException(ErrorCode.INVALID_INPUT,
+          method + ": argument '" + name + "' is empty (" + rows + "x" + cols + ").",
+          "Pass an operator with at least one row and one column.");
+    }
+  }
+
   /** Throws {@code STRUCTURA-A006} naming the first NaN or infinite element of {@code a}. */
   static void finite(String method, String name, Matrix a) {
     for (int i = 0; i < a.rows(); i++) {

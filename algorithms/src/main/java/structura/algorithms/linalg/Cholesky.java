@@ -32,10 +32,6 @@ public final class Cholesky {
   private final Compute compute;
   private final int blockSize;
 
-  /** Reference backend, {@link CholeskyOptions#defaults()}. */
-  public Cholesky() {
-    this(Compute.reference(), CholeskyOptions.defaults());
-  }
 
   /**
    * @param compute backend for the trailing Gram updates

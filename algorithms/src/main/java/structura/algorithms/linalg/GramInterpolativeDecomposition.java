@@ -67,7 +67,7 @@ public final class GramInterpolativeDecomposition {
     Checks.square("GramInterpolativeDecomposition.fromGram", "g", g);
     int n = g.rows();
     Checks.rank("GramInterpolativeDecomposition.fromGram", "rank", options.rank(), n, true);
-    PivotedCholeskyResult pc = new PivotedCholesky(new PivotedCholeskyOptions(options.rank(), 0)).factor(g);
+    PivotedCholeskyResult pc = new PivotedCholesky(compute, new PivotedCholeskyOptions(options.rank(), 0)).factor(g);
     double[] l = pc.columnsF64();
     int[] piv = pc.pivots();
     int kc = piv.length;

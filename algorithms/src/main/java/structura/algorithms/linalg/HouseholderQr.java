@@ -30,10 +30,6 @@ public final class HouseholderQr {
   private final Compute compute;
   private final HouseholderQrOptions options;
 
-  /** With {@link Compute#reference()} and {@link HouseholderQrOptions#defaults()}. */
-  public HouseholderQr() {
-    this(Compute.reference(), HouseholderQrOptions.defaults());
-  }
 
   /**
    * @param compute backend for the level-3 updates

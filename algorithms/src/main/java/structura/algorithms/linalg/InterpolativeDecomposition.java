@@ -2,8 +2,11 @@ package structura.algorithms.linalg;
 
 import java.util.Objects;
 import structura.api.DType;
+import structura.api.ErrorCode;
+import structura.api.InvalidArgumentException;
 import structura.api.Matrix;
 import structura.api.backend.Compute;
+import structura.api.operator.LinearOperator;
 
 /**
  * Interpolative decomposition (ID): column ID A ≈ A(:, J)·T and row ID A ≈ X·A(J, :), by rank or
@@ -47,10 +50,6 @@ public final class InterpolativeDecomposition {
     this.options = Objects.requireNonNull(options, "options");
   }
 
-  /** With {@link Compute#reference()}. */
-  public InterpolativeDecomposition(InterpolativeDecompositionOptions options) {
-    this(Compute.reference(), options);
-  }
 
   /**
    * Column ID: A ≈ A(:, J)·T.
@@ -81,6 +80,60 @@ public final class InterpolativeDecomposition {
       f = pivot(a.transposeCopy());
     }
     return fromFactorization(f, Math.max(a.rows(), a.cols()), InterpolativeDecompositionResult.Kind.ROW);
+  }
+
+  /**
+   * Column ID of an operator from products alone: A ≈ A(:, J)·T with J and T read off the pivoted
+   * QR of the sketch Y = S·A (s = k + oversampling rows), formed as one product
+   * (Aᵀ·Sᵀ)ᵀ of s vectors. The operator is never densified; when s ≥ m the "sketch" is
+   * A itself, taken as the m products Aᵀ·I (m×n, small since m ≤ s). The skeleton columns are
+   * {@code a.apply} of the unit vectors e_J. On {@code Operators.dense(m, compute)} the result
+   * equals {@link #columnId(Matrix)}'s up to rounding (same random numbers).
+   *
+   * <p>Cost: one product with Aᵀ on s vectors, the sketch matrix (s·m; SRHT s·m as well, formed
+   * entrywise), a pivoted QR of s×n (about 4snk flops). Memory O(s·(m + n)).
+   *
+   * @throws structura.api.InvalidArgumentException {@code STRUCTURA-A006} for an empty operator or
+   *     a rank above min(m, n), a sketch that is not finite; {@code STRUCTURA-A001} when the
+   *     options have no sketch (a deterministic ID reads every entry: pass {@code a.toDense()} to
+   *     {@link #columnId(Matrix)} if that is meant)
+   */
+  public InterpolativeDecompositionResult columnId(LinearOperator a) {
+    Objects.requireNonNull(a, "a");
+    String method = "InterpolativeDecomposition.columnId";
+    Checks.nonEmpty(method, "a", a.rows(), a.cols());
+    Checks.rank(method, "rank", options.rank(), Math.min(a.rows(), a.cols()), true);
+    if (options.sketch() == SketchKind.NONE) {
+      throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT,
+          method + ": an operator is read through products only, so the ID needs a sketch, but options.sketch()"
+              + " is NONE.",
+          "Use InterpolativeDecompositionOptions.sketched(rank, SketchKind.GAUSSIAN, 10, seed), or pass"
+              + " a.toDense() to columnId(Matrix) for a deterministic ID.");
+    }
+    int m = a.rows();
+    int n = a.cols();
+    int s = options.rank() + options.oversampling();
+    Matrix y = s >= m ? a.applyTranspose(Matrix.identity(a.dtype(), m)).transposeCopy().toDType(DType.F64)
+        : Sketches.apply(options.sketch(), a, s, options.seed());
+    Checks.finite(method, "S·a", y);
+    int rows = Math.min(s, m);
+    double[] w = Householder.toColumnMajor(y);
+    PivotedQrFactorization f = PivotedQr.factorColumnMajor(compute, qrOptions(Math.min(rows, n)), w, rows, n, a.dtype());
+    return fromFactorization(f, Math.max(m, n), InterpolativeDecompositionResult.Kind.COLUMN);
+  }
+
+  /**
+   * Row ID of an operator from products alone: A ≈ X·A(J, :), the column ID of Aᵀ (so the sketch
+   * is one product A·Sᵀ). Same requirements and costs as {@link #columnId(LinearOperator)} with m
+   * and n swapped.
+   *
+   * @throws structura.api.InvalidArgumentException as {@link #columnId(LinearOperator)}
+   */
+  public InterpolativeDecompositionResult rowId(LinearOperator a) {
+    Objects.requireNonNull(a, "a");
+    InterpolativeDecompositionResult transposed = columnId(a.transpose());
+    return new InterpolativeDecompositionResult(InterpolativeDecompositionResult.Kind.ROW, transposed.skeleton(),
+        transposed.interpolation().transposeCopy(), transposed.rDiagonal(), transposed.guardedPivots());
   }
 
   private PivotedQrOptions qrOptions(int minmn) {

@@ -26,10 +26,6 @@ import structura.api.backend.Transpose;
 public final class LeastSquares {
   private final Compute compute;
 
-  /** On the reference backend. */
-  public LeastSquares() {
-    this(Compute.reference());
-  }
 
   /** @param compute backend for the level-3 work */
   public LeastSquares(Compute compute) {

@@ -4,9 +4,12 @@ import java.util.Arrays;
 import java.util.Objects;
 import java.util.SplittableRandom;
 import structura.api.DType;
+import structura.api.ErrorCode;
+import structura.api.InvalidArgumentException;
 import structura.api.Matrix;
 import structura.api.backend.Compute;
 import structura.api.backend.Transpose;
+import structura.api.operator.LinearOperator;
 
 /**
  * Nyström approximation of a symmetric positive semidefinite matrix, K ≈ C·W⁺·Cᵀ with landmark
@@ -45,10 +48,6 @@ public final class NystromApproximation {
     this.options = Objects.requireNonNull(options, "options");
   }
 
-  /** On the reference backend. */
-  public NystromApproximation(NystromOptions options) {
-    this(Compute.reference(), options);
-  }
 
   /**
    * Approximates the symmetric PSD matrix {@code k}.
@@ -64,11 +63,77 @@ public final class NystromApproximation {
     int r = options.rank();
     Checks.rank("NystromApproximation.approximate", "rank", r, n, false);
     if (options.selection() == NystromOptions.Selection.PIVOTED_CHOLESKY) {
-      PivotedCholeskyResult pc = new PivotedCholesky(PivotedCholeskyOptions.ofRank(r)).factor(k);
+      PivotedCholeskyResult pc = new PivotedCholesky(compute, PivotedCholeskyOptions.ofRank(r)).factor(k);
       return new NystromResult(pc.pivots(), pc.l());
     }
     int[] j = options.selection() == NystromOptions.Selection.UNIFORM ? uniform(n, r) : ridgeLeverage(k, r);
     return fromLandmarks(k, j);
+  }
+
+  /**
+   * Approximates the symmetric PSD operator {@code k} from products alone; it is never densified.
+   * {@link NystromOptions.Selection#UNIFORM}: C = K·E_J, one product with r unit vectors.
+   * {@link NystromOptions.Selection#PIVOTED_CHOLESKY}: the diagonal through products with blocks of
+   * {@value #PROBE_BLOCK} unit vectors (n vectors in all: the cost of one product with an n×n
+   * block, but O(n·{@value #PROBE_BLOCK}) memory), then one product per pivot column. Same
+   * landmarks and factor as {@link #approximate(Matrix)} on the dense matrix, up to rounding.
+   *
+   * @throws structura.api.InvalidArgumentException for an empty or non-square operator, a rank
+   *     above n, products that are not finite, or {@link NystromOptions.Selection#RIDGE_LEVERAGE}
+   *     (it factors the whole K + λI, which no product gives)
+   */
+  public NystromResult approximate(LinearOperator k) {
+    Objects.requireNonNull(k, "k");
+    String method = "NystromApproximation.approximate";
+    Checks.nonEmpty(method, "k", k.rows(), k.cols());
+    if (k.rows() != k.cols()) {
+      throw Checks.mismatch(method + ": argument 'k' must be square but is " + k.rows() + "x" + k.cols() + ".",
+          "Pass a square (symmetric PSD) operator.");
+    }
+    int n = k.rows();
+    int r = options.rank();
+    Checks.rank(method, "rank", r, n, false);
+    switch (options.selection()) {
+      case UNIFORM -> {
+        int[] j = uniform(n, r);
+        Matrix c = k.apply(UnitVectors.columns(k.dtype(), n, j)).toDType(DType.F64);
+        Checks.finite(method, "k·E_J", c);
+        return fromColumns(c, j, k.dtype());
+      }
+      case PIVOTED_CHOLESKY -> {
+        double[] diagonal = probeDiagonal(k);
+        PivotedCholeskyResult pc = new PivotedCholesky(compute, PivotedCholeskyOptions.ofRank(r))
+            .factor(n, p -> k.apply(UnitVectors.columns(k.dtype(), n, new int[] {p})).toDType(DType.F64).f64(), diagonal,
+                k.dtype());
+        return new NystromResult(pc.pivots(), pc.l());
+      }
+      case RIDGE_LEVERAGE -> throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT,
+          method + ": ridge leverage scores need a Cholesky factorization of the whole K + λI, which products"
+              + " with an operator do not give.",
+          "Use Selection.UNIFORM or Selection.PIVOTED_CHOLESKY, or pass k.toDense() to approximate(Matrix).");
+      default -> throw new IllegalStateException(options.selection().toString());
+    }
+  }
+
+  /** Unit vectors probed per product when reading an operator's diagonal. */
+  static final int PROBE_BLOCK = 64;
+
+  /** diag(K) through products with blocks of unit vectors; checked finite and non-negative by the caller. */
+  private static double[] probeDiagonal(LinearOperator k) {
+    int n = k.rows();
+    double[] diagonal = new double[n];
+    for (int from = 0; from < n; from += PROBE_BLOCK) {
+      int b = Math.min(PROBE_BLOCK, n - from);
+      int[] idx = new int[b];
+      for (int q = 0; q < b; q++) {
+        idx[q] = from + q;
+      }
+      Matrix columns = k.apply(UnitVectors.columns(k.dtype(), n, idx));
+      for (int q = 0; q < b; q++) {
+        diagonal[from + q] = columns.get(from + q, q);
+      }
+    }
+    return diagonal;
   }
 
   /** The Nyström factor for given landmarks J. */
@@ -81,6 +146,13 @@ public final class NystromApproximation {
         c.set(i, q, k.get(i, j[q]));
       }
     }
+    return fromColumns(c, j, k.dtype());
+  }
+
+  /** The Nyström factor from the landmark columns C = K(:, J) (n×r F64); the result in {@code dtype}. */
+  private NystromResult fromColumns(Matrix c, int[] j, DType dtype) {
+    int n = c.rows();
+    int r = j.length;
     Matrix w = Matrix.zeros(DType.F64, r, r);
     for (int p = 0; p < r; p++) {
       w.row(p).copyFrom(c.row(j[p]));
@@ -108,22 +180,11 @@ public final class NystromApproximation {
       }
     }
     Matrix f = keep == 0 ? Matrix.zeros(DType.F64, n, 0) : compute.multiply(Transpose.N, c, Transpose.N, v);
-    return new NystromResult(j.clone(), f.dtype() == k.dtype() ? f : f.toDType(k.dtype()));
+    return new NystromResult(j.clone(), f.dtype() == dtype ? f : f.toDType(dtype));
   }
 
   private int[] uniform(int n, int r) {
-    SplittableRandom rng = new SplittableRandom(options.seed());
-    int[] idx = new int[n];
-    for (int i = 0; i < n; i++) {
-      idx[i] = i;
-    }
-    for (int i = 0; i < r; i++) {
-      int p = i + rng.nextInt(n - i);
-      int t = idx[i];
-      idx[i] = idx[p];
-      idx[p] = t;
-    }
-    int[] j = Arrays.copyOf(idx, r);
+    int[] j = Arrays.copyOf(Sketches.sampleRows(n, r, new SplittableRandom(options.seed())), r);
     Arrays.sort(j);
     return j;
   }

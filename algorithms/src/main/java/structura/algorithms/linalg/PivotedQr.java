@@ -47,10 +47,6 @@ public final class PivotedQr {
   private final Compute compute;
   private final PivotedQrOptions options;
 
-  /** With {@link Compute#reference()} and {@link PivotedQrOptions#defaults()}. */
-  public PivotedQr() {
-    this(Compute.reference(), PivotedQrOptions.defaults());
-  }
 
   /**
    * @param compute backend for the level-3 trailing updates

@@ -6,6 +6,7 @@ import structura.api.DType;
 import structura.api.Matrix;
 import structura.api.backend.Compute;
 import structura.api.backend.Transpose;
+import structura.api.operator.LinearOperator;
 
 /**
  * Randomized truncated SVD: a Gaussian range finder with oversampling and power (subspace)
@@ -16,7 +17,8 @@ import structura.api.backend.Transpose;
  * product to avoid the loss of accuracy of plain power iteration: CholeskyQR2 where it certifies
  * its own orthogonality, Householder QR otherwise); then B = Qᵀ·A ((k+p)×n), B = Ũ·Σ·Vᵀ through
  * the QR of Bᵀ and {@link TruncatedSvd} (EJML) of the (k+p)×(k+p) triangle, U = Q·Ũ, truncated
- * to k (Alg. 5.1). All products with A go through the {@link Compute} GEMM and read A in place.
+ * to k (Alg. 5.1). All products with a matrix A go through the {@link Compute} GEMM and read A in
+ * place; a {@link LinearOperator} is touched only through its products (A·X and Aᵀ·Y).
  *
  * <p><b>Source.</b> N. Halko, P.-G. Martinsson and J. A. Tropp, "Finding structure with
  * randomness: probabilistic algorithms for constructing approximate matrix decompositions", SIAM
@@ -42,10 +44,6 @@ public final class RandomizedSvd {
     this.options = Objects.requireNonNull(options, "options");
   }
 
-  /** On the reference backend. */
-  public RandomizedSvd(RandomizedSvdOptions options) {
-    this(Compute.reference(), options);
-  }
 
   /**
    * Rank-k approximation of {@code a}; results in a's dtype.
@@ -55,26 +53,80 @@ public final class RandomizedSvd {
    */
   public SvdResult decompose(Matrix a) {
     Checks.input("RandomizedSvd.decompose", "a", a);
-    int m = a.rows();
-    int n = a.cols();
-    int k = options.rank();
-    Checks.rank("RandomizedSvd.decompose", "rank", k, Math.min(m, n), false);
-    int l = Math.min(k + options.oversampling(), Math.min(m, n));
-    DType dt = a.dtype();
     // Every product reads A in place: A·Xᵀ (Xᵀ l×n, stored row-major) and Qᵀ·A (Qᵀ l×m). A
     // transposed copy of A would let the plain-loop reference backend stream along rows, but on
     // the SIMD backend it cost 0.25 s of 2 s at 8192×4096 and the products gain nothing from it.
+    return decompose(new Products() {
+      @Override
+      public Matrix times(Matrix xt) {
+        return compute.multiply(Transpose.N, a, Transpose.T, xt);
+      }
+
+      @Override
+      public Matrix transposeTimes(Matrix qt) {
+        // Aᵀ·Q formed as Qᵀ·A (l×n) and transposed (l·n elements).
+        return compute.multiply(Transpose.N, qt, Transpose.N, a).transposeCopy();
+      }
+    }, a.rows(), a.cols(), a.dtype(), "a");
+  }
+
+  /**
+   * Rank-k approximation of the operator {@code a} from products alone: 2q + 2 blocks of k + p
+   * vectors, q + 1 through {@link LinearOperator#apply} and q + 1 through
+   * {@link LinearOperator#applyTranspose}; {@code a} is never densified, so a Kronecker or
+   * low-rank operator costs what its structure costs per product. Same algorithm, test matrix and
+   * seed as {@link #decompose(Matrix)}: on {@code Operators.dense(m, compute)} it agrees with
+   * {@code decompose(m)} up to rounding. Results in a's dtype.
+   *
+   * <p>Cost: (q + 1)·(k + p) products with A and as many with Aᵀ, plus O((m + n)(k + p)²).
+   * Memory: O((m + n)(k + p)) besides whatever the operator holds.
+   *
+   * @throws structura.api.InvalidArgumentException {@code STRUCTURA-A006} for an empty operator, a
+   *     rank above min(m, n), or an operator whose product with the test matrix is not finite
+   */
+  public SvdResult decompose(LinearOperator a) {
+    Objects.requireNonNull(a, "a");
+    Checks.nonEmpty("RandomizedSvd.decompose", "a", a.rows(), a.cols());
+    return decompose(new Products() {
+      @Override
+      public Matrix times(Matrix xt) {
+        return a.apply(xt.transposeCopy());
+      }
+
+      @Override
+      public Matrix transposeTimes(Matrix qt) {
+        return a.applyTranspose(qt.transposeCopy());
+      }
+    }, a.rows(), a.cols(), a.dtype(), "a");
+  }
+
+  /** The two products with A the method needs, in the layout each kind of input makes cheapest. */
+  private interface Products {
+    /** A·X (m×l) for X given as Xᵀ (l×n, row-major). */
+    Matrix times(Matrix xt);
+
+    /** Aᵀ·Q (n×l) for Q given as Qᵀ (l×m, row-major). */
+    Matrix transposeTimes(Matrix qt);
+  }
+
+  private SvdResult decompose(Products a, int m, int n, DType dt, String name) {
+    int k = options.rank();
+    Checks.rank("RandomizedSvd.decompose", "rank", k, Math.min(m, n), false);
+    int l = Math.min(k + options.oversampling(), Math.min(m, n));
     Matrix omegaT = Sketches.gaussian(dt, l, n, new SplittableRandom(options.seed()), 1.0);
-    Matrix qt = orthT(compute.multiply(Transpose.N, a, Transpose.T, omegaT), dt);
+    Matrix y = a.times(omegaT);
+    // A matrix was checked entry by entry; an operator can only be judged by what it returns.
+    Checks.finite("RandomizedSvd.decompose", name + "·Ω", y);
+    Matrix qt = orthT(y, dt);
     for (int it = 0; it < options.powerIterations(); it++) {
-      // Z = Aᵀ·Q, formed as Zᵀ = Qᵀ·A (l×n) and transposed (l·n elements).
-      Matrix zt = orthT(compute.multiply(Transpose.N, qt, Transpose.N, a).transposeCopy(), dt);
-      qt = orthT(compute.multiply(Transpose.N, a, Transpose.T, zt), dt);
+      Matrix zt = orthT(a.transposeTimes(qt), dt);
+      qt = orthT(a.times(zt), dt);
     }
-    Matrix b = asF64(compute.multiply(Transpose.N, qt, Transpose.N, a));
-    // SVD of the wide l×n B through its QR: Bᵀ = Q_B·R_B, R_Bᵀ = U·Σ·Wᵀ (l×l, EJML), so
-    // B = U·Σ·(Q_B·W)ᵀ. EJML's SVD of the whole 74×4096 B took 0.11–0.15 s; this is one tall QR.
-    QrFactorization bqr = new HouseholderQr(compute, HouseholderQrOptions.defaults()).factor(b.transposeCopy());
+    // SVD of the wide l×n B = Qᵀ·A through the QR of Bᵀ = Aᵀ·Q: Bᵀ = Q_B·R_B, R_Bᵀ = U·Σ·Wᵀ (l×l,
+    // EJML), so B = U·Σ·(Q_B·W)ᵀ. EJML's SVD of the whole 74×4096 B took 0.11–0.15 s; this is one
+    // tall QR.
+    Matrix bt = asF64(a.transposeTimes(qt));
+    QrFactorization bqr = new HouseholderQr(compute, HouseholderQrOptions.defaults()).factor(bt);
     SvdResult small = new TruncatedSvd(k).decompose(bqr.r().transposeCopy());
     Matrix vt = compute.multiply(Transpose.N, small.vt(), Transpose.T, bqr.q());
     Matrix u = compute.multiply(Transpose.T, asF64(qt), Transpose.N, small.u());
@@ -144,26 +196,8 @@ public final class RandomizedSvd {
         return null;
       }
       // Q·R⁻¹ = Q·L⁻ᵀ.
-      q = compute.multiply(Transpose.N, q, Transpose.T, lowerInverse(lower));
+      q = compute.multiply(Transpose.N, q, Transpose.T, new TriangularInverse(compute).lower(lower));
     }
     return q;
-  }
-
-  /** L⁻¹ of a lower triangular l×l F64 L by forward substitution (l³/3 flops). */
-  private static Matrix lowerInverse(Matrix lower) {
-    int l = lower.rows();
-    double[] x = new double[l * l];
-    double[] a = lower.toDType(DType.F64).f64();
-    for (int c = 0; c < l; c++) {
-      x[c * l + c] = 1 / a[c * l + c];
-      for (int i = c + 1; i < l; i++) {
-        double sum = 0;
-        for (int p = c; p < i; p++) {
-          sum += a[i * l + p] * x[p * l + c];
-        }
-        x[i * l + c] = -sum / a[i * l + i];
-      }
-    }
-    return Matrix.wrap(x, l, l);
   }
 }

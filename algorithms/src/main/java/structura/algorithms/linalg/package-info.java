@@ -8,8 +8,9 @@
  *
  * <h2>Conventions</h2>
  * <ul>
- *   <li>Every entry class takes a {@link structura.api.backend.Compute} (default
- *       {@code Compute.reference()}); all level-3 work (trailing updates, products, Gram matrices)
+ *   <li>Every entry class takes a {@link structura.api.backend.Compute}, required: there
+ *       is no constructor that picks the reference backend silently (pass
+ *       {@code Compute.reference()} to choose it); all level-3 work (trailing updates, products, Gram matrices)
  *       goes through it, so a faster backend speeds it up, and so does dgeqp3's large level-2 product
  *       (the F column, through {@code Compute.gemv}). The remaining small level-2 work inside
  *       panels (reflector generation and application within a panel, incremental F and row

@@ -19,7 +19,6 @@ import java.util.SplittableRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.ejml.data.DMatrixRMaj;
-import org.ejml.dense.row.CommonOps_DDRM;
 import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
 import org.ejml.interfaces.decomposition.SingularValueDecomposition_F64;
 import org.junit.jupiter.api.Test;
@@ -44,62 +43,6 @@ class ModegptStrategyTest {
   static final Compute C = Compute.reference();
 
   // ---- kernels -------------------------------------------------------------------------------
-
-  /** Lower Cholesky factor of a random SPD matrix by the textbook loop. */
-  static double[][] randomCholeskyFactor(long seed, int n) {
-    SplittableRandom rnd = new SplittableRandom(seed);
-    double[][] x = CompressionFixtures.gaussian(rnd, 2 * n, n);
-    double[][] a = CompressionFixtures.gram(x);
-    for (int i = 0; i < n; i++) {
-      a[i][i] += 0.1 * n;
-    }
-    double[][] l = new double[n][n];
-    for (int j = 0; j < n; j++) {
-      double s = a[j][j];
-      for (int t = 0; t < j; t++) {
-        s -= l[j][t] * l[j][t];
-      }
-      l[j][j] = Math.sqrt(s);
-      for (int i = j + 1; i < n; i++) {
-        double v = a[i][j];
-        for (int t = 0; t < j; t++) {
-          v -= l[i][t] * l[j][t];
-        }
-        l[i][j] = v / l[j][j];
-      }
-    }
-    return l;
-  }
-
-  @Test
-  void lowerInverseMatchesEjmlAcrossTheRecursionThreshold() {
-    for (int n : new int[] {1, 7, 64, 65, 150}) {
-      double[][] l = randomCholeskyFactor(100 + n, n);
-      Matrix inv = ModegptStrategy.lowerInverse(C, CompressionFixtures.f64(l));
-      DMatrixRMaj ref = new DMatrixRMaj(l);
-      assertTrue(CommonOps_DDRM.invert(ref));
-      double scale = CommonOps_DDRM.elementMaxAbs(ref);
-      double maxErr = 0;
-      for (int i = 0; i < n; i++) {
-        for (int j = 0; j < n; j++) {
-          maxErr = Math.max(maxErr, Math.abs(inv.get(i, j) - ref.get(i, j)));
-        }
-      }
-      assertTrue(maxErr <= 1e-10 * scale, "n=" + n + ": max |L⁻¹ − EJML| = " + maxErr + " (max entry " + scale + ")");
-      // and L·L⁻¹ = I
-      double[][] prod = CompressionFixtures.multiply(l, CompressionFixtures.array(inv));
-      for (int i = 0; i < n; i++) {
-        for (int j = 0; j < n; j++) {
-          assertEquals(i == j ? 1 : 0, prod[i][j], 1e-10, "n=" + n + " (L·L⁻¹)[" + i + "," + j + "]");
-        }
-      }
-    }
-    // the input is not modified
-    double[][] l = randomCholeskyFactor(7, 150);
-    Matrix m = CompressionFixtures.f64(l);
-    ModegptStrategy.lowerInverse(C, m);
-    assertEquals(0.0, CompressionFixtures.maxDiff(m, CompressionFixtures.f64(l)));
-  }
 
   @Test
   void lowRankSvdIsTheTopKSvdOfTheProduct() {

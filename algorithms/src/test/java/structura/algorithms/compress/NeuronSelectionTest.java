@@ -19,6 +19,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import structura.algorithms.linalg.PivotedQr;
 import structura.algorithms.linalg.PivotedQrFactorization;
+import structura.algorithms.linalg.PivotedQrOptions;
 import structura.api.Matrix;
 import structura.api.backend.Compute;
 
@@ -105,7 +106,7 @@ class NeuronSelectionTest {
       scaleColumns(x);
       double[][] w = gaussian(new SplittableRandom(seed + 100), 7, f);
       NeuronSelection ns = NeuronSelection.of(C, f64(gram(x)), f32InPlace(w), f);
-      PivotedQrFactorization qr = new PivotedQr().factor(f64(x));
+      PivotedQrFactorization qr = new PivotedQr(Compute.reference(), PivotedQrOptions.defaults()).factor(f64(x));
       assertEquals(f, ns.rank());
       int[] qrPivots = Arrays.copyOf(qr.pivots(), f);
       assertArrayEquals(qrPivots, ns.order, "seed " + seed);
@@ -116,7 +117,7 @@ class NeuronSelectionTest {
       // and on an exactly rank-deficient X the first r pivots agree too
       double[][] lr = lowRank(seed, n, f, 5);
       NeuronSelection low = NeuronSelection.of(C, f64(gram(lr)), f32InPlace(w), f);
-      PivotedQrFactorization lqr = new PivotedQr().factor(f64(lr));
+      PivotedQrFactorization lqr = new PivotedQr(Compute.reference(), PivotedQrOptions.defaults()).factor(f64(lr));
       assertArrayEquals(Arrays.copyOf(lqr.pivots(), 5), low.order);
     }
   }

@@ -29,12 +29,12 @@ public final class AccuracyReport {
       Matrix a = fx.matrix("A", dt);
       for (String ks : c[1].split(",")) {
         int k = Integer.parseInt(ks);
-        InterpolativeDecompositionResult id = new InterpolativeDecomposition(InterpolativeDecompositionOptions.ofRank(k)).columnId(a);
+        InterpolativeDecompositionResult id = new InterpolativeDecomposition(Compute.reference(), InterpolativeDecompositionOptions.ofRank(k)).columnId(a);
         double ours = err(id, a);
         double scipy = fx.scalar("idErr2_" + k);
         double hq = err(InterpolativeDecomposition.fromPivotedQr(new RandomizedPivotedQr(Compute.reference(),
             new RandomizedPivotedQrOptions(k, 0, 4, 10, 11)).factor(a)), a);
-        double sk = err(new InterpolativeDecomposition(InterpolativeDecompositionOptions.sketched(k, SketchKind.GAUSSIAN, 10, 7))
+        double sk = err(new InterpolativeDecomposition(Compute.reference(), InterpolativeDecompositionOptions.sketched(k, SketchKind.GAUSSIAN, 10, 7))
             .columnId(a), a);
         int[] j1 = id.skeleton();
         int[] j2 = fx.ints("idJ" + k).clone();

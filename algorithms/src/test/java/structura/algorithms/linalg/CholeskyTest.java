@@ -36,7 +36,7 @@ class CholeskyTest {
   @Test
   void indefiniteMatrixIsANumericalFailure() {
     Matrix a = Matrix.of(DType.F64, 2, 2, 1, 2, 2, 1);
-    NumericalFailureException e = assertThrows(NumericalFailureException.class, () -> new Cholesky().factor(a));
+    NumericalFailureException e = assertThrows(NumericalFailureException.class, () -> new Cholesky(Compute.reference(), CholeskyOptions.defaults()).factor(a));
     assertEquals(ErrorCode.NUMERICAL_FAILURE, e.code());
     assertTrue(e.getMessage().contains("pivot 1"), e.getMessage());
   }
@@ -46,7 +46,7 @@ class CholeskyTest {
     Fixture fx = Fixture.load("psd_kernel_f64");
     Matrix k = fx.matrix("K", DType.F64);
     double[] eig = fx.vector("eig");
-    PivotedCholeskyResult r = new PivotedCholesky(PivotedCholeskyOptions.ofTraceTolerance(1e-6)).factor(k);
+    PivotedCholeskyResult r = new PivotedCholesky(Compute.reference(), PivotedCholeskyOptions.ofTraceTolerance(1e-6)).factor(k);
     double trace = 0;
     for (int i = 0; i < k.rows(); i++) {
       trace += k.get(i, i);
@@ -75,21 +75,21 @@ class CholeskyTest {
   @Test
   void pivotedCholeskyRankStop() {
     Matrix k = Fixture.load("psd_kernel_f64").matrix("K", DType.F32);
-    PivotedCholeskyResult r = new PivotedCholesky(PivotedCholeskyOptions.ofRank(5)).factor(k);
+    PivotedCholeskyResult r = new PivotedCholesky(Compute.reference(), PivotedCholeskyOptions.ofRank(5)).factor(k);
     assertEquals(5, r.rank());
     assertEquals(DType.F32, r.l().dtype());
     assertEquals(ErrorCode.INVALID_INPUT, assertThrows(structura.api.InvalidArgumentException.class,
-        () -> new PivotedCholesky(PivotedCholeskyOptions.ofRank(81)).factor(k)).code());
+        () -> new PivotedCholesky(Compute.reference(), PivotedCholeskyOptions.ofRank(81)).factor(k)).code());
   }
 
   @Test
   void ridgeMatchesNumpy() {
     Fixture fx = Fixture.load("lstsq_f64");
-    Matrix x = new LeastSquares().ridge(fx.matrix("A", DType.F64), fx.matrix("B", DType.F64), fx.scalar("lambda"));
+    Matrix x = new LeastSquares(Compute.reference()).ridge(fx.matrix("A", DType.F64), fx.matrix("B", DType.F64), fx.scalar("lambda"));
     Matrix want = fx.matrix("Xridge", DType.F64);
     double err = Norms.maxAbs(Norms.minus(x, want)) / Norms.maxAbs(want);
     assertTrue(err < 1e-12, "relative difference to numpy ridge solve: " + err);
-    Matrix ls = new LeastSquares().solve(fx.matrix("A", DType.F64), fx.matrix("B", DType.F64));
+    Matrix ls = new LeastSquares(Compute.reference()).solve(fx.matrix("A", DType.F64), fx.matrix("B", DType.F64));
     assertTrue(Norms.maxAbs(Norms.minus(ls, fx.matrix("X", DType.F64))) < 1e-12);
   }
 
@@ -102,7 +102,7 @@ class CholeskyTest {
       diag[i] = k.get(i, i);
     }
     java.util.List<Integer> requested = new java.util.ArrayList<>();
-    PivotedCholesky pc = new PivotedCholesky(PivotedCholeskyOptions.ofRank(9));
+    PivotedCholesky pc = new PivotedCholesky(Compute.reference(), PivotedCholeskyOptions.ofRank(9));
     PivotedCholeskyResult implicit = pc.factor(n, j -> {
       requested.add(j);
       double[] c = new double[n];
@@ -118,5 +118,61 @@ class CholeskyTest {
     diag[3] = -1;
     assertEquals(ErrorCode.INVALID_INPUT, assertThrows(structura.api.InvalidArgumentException.class,
         () -> pc.factor(n, j -> new double[n], diag, DType.F64)).code());
+  }
+
+  @Test
+  void blockedPivotedCholeskyMatchesTheUnblockedStepsAcrossPanels() {
+    // Panels of 8 pivots: 5 level-3 updates of the residual before rank 45; the implicit route
+    // (one panel, every column updated by all earlier ones) is the unblocked reference.
+    Matrix k = Fixture.load("psd_kernel_f64").matrix("K", DType.F64);
+    int n = k.rows();
+    int rank = Math.min(45, n);
+    double[] diag = new double[n];
+    for (int i = 0; i < n; i++) {
+      diag[i] = k.get(i, i);
+    }
+    PivotedCholesky blocked = new PivotedCholesky(Compute.reference(), new PivotedCholeskyOptions(rank, 0, 1e-14, 8));
+    PivotedCholeskyResult b = blocked.factor(k);
+    PivotedCholeskyResult u = blocked.factor(n, j -> {
+      double[] c = new double[n];
+      for (int i = 0; i < n; i++) {
+        c[i] = k.get(i, j);
+      }
+      return c;
+    }, diag, DType.F64);
+    assertTrue(b.rank() > 8, "rank " + b.rank() + " does not cross a panel");
+    org.junit.jupiter.api.Assertions.assertArrayEquals(u.pivots(), b.pivots());
+    assertTrue(Norms.maxAbs(Norms.minus(u.l(), b.l())) < 1e-12, "blocked and unblocked L differ");
+    // In place: the same factorization, with the copy serving as the residual's storage.
+    Matrix work = k.copy();
+    PivotedCholeskyResult p = blocked.factorInPlace(work);
+    org.junit.jupiter.api.Assertions.assertArrayEquals(b.pivots(), p.pivots());
+    assertTrue(Norms.maxAbs(Norms.minus(b.l(), p.l())) == 0.0);
+    // Lᵀ and the pivot diagonals describe the same L.
+    Matrix lt = b.lTransposedF64();
+    double[] pd = b.pivotDiagonals();
+    for (int j = 0; j < b.rank(); j++) {
+      assertEquals(b.l().get(b.pivots()[j], j), lt.get(j, b.pivots()[j]));
+      assertEquals(Math.sqrt(pd[j]), lt.get(j, b.pivots()[j]), 1e-15);
+    }
+    double residual = 0;
+    Matrix r = Norms.minus(k, Norms.times(b.l(), Norms.transpose(b.l())));
+    for (int i = 0; i < n; i++) {
+      residual += r.get(i, i);
+    }
+    assertEquals(residual, b.residualTrace(), 1e-10 * b.trace());
+  }
+
+  @Test
+  void pivotToleranceStopsAtTheNumericalRank() {
+    // K = G·Gᵀ of exact rank 6: the residual diagonal after 6 pivots is rounding, far below
+    // 1e-12·max K(i, i), while 1e-12 is above it.
+    java.util.SplittableRandom rnd = new java.util.SplittableRandom(3);
+    Matrix g = Sketches.gaussian(DType.F64, 90, 6, rnd, 1);
+    Matrix k = Norms.times(g, Norms.transpose(g));
+    PivotedCholeskyResult r = new PivotedCholesky(Compute.reference(), new PivotedCholeskyOptions(0, 0, 1e-12, 4)).factor(k);
+    assertEquals(6, r.rank());
+    PivotedCholeskyResult all = new PivotedCholesky(Compute.reference(), new PivotedCholeskyOptions(0, 0, 0, 4)).factor(k);
+    assertTrue(all.rank() > 6, "without a pivot tolerance rounding-level pivots are taken: rank " + all.rank());
   }
 }

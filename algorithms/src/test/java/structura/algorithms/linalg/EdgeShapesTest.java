@@ -40,16 +40,16 @@ class EdgeShapesTest {
       assertTrue(Norms.frobenius(Norms.minus(Norms.columns(a, h.pivots()), Norms.times(h.q(), h.r())))
           <= 1e-14 * (1 + Norms.frobenius(a)));
     }
-    InterpolativeDecompositionResult id = new InterpolativeDecomposition(InterpolativeDecompositionOptions.ofRank(k)).columnId(a);
+    InterpolativeDecompositionResult id = new InterpolativeDecomposition(Compute.reference(), InterpolativeDecompositionOptions.ofRank(k)).columnId(a);
     assertTrue(Norms.maxAbs(Norms.minus(a, id.reconstruct(Compute.reference(), a))) <= 1e-13 * (1 + Norms.maxAbs(a)));
-    InterpolativeDecompositionResult row = new InterpolativeDecomposition(InterpolativeDecompositionOptions.ofRank(k)).rowId(a);
+    InterpolativeDecompositionResult row = new InterpolativeDecomposition(Compute.reference(), InterpolativeDecompositionOptions.ofRank(k)).rowId(a);
     assertTrue(Norms.maxAbs(Norms.minus(a, row.reconstruct(Compute.reference(), a))) <= 1e-13 * (1 + Norms.maxAbs(a)));
     if (scale != 0) {
       SvdResult s = new TruncatedSvd(0).decompose(a);
       assertEquals(k, s.rank());
       assertEquals(Norms.spectral(a), s.singularValues()[0], 1e-13 * Norms.spectral(a));
     }
-    InterpolativeDecompositionResult tol = new InterpolativeDecomposition(InterpolativeDecompositionOptions.ofTolerance(0.5)).columnId(a);
+    InterpolativeDecompositionResult tol = new InterpolativeDecomposition(Compute.reference(), InterpolativeDecompositionOptions.ofTolerance(0.5)).columnId(a);
     assertTrue(tol.rank() >= 1 && tol.rank() <= k);
   }
 }

@@ -39,7 +39,7 @@ class InterpolativeDecompositionTest {
     Fixture fx = Fixture.load(name);
     DType dtype = name.endsWith("f32") ? DType.F32 : DType.F64;
     Matrix a = fx.matrix("A", dtype);
-    InterpolativeDecompositionResult id = new InterpolativeDecomposition(InterpolativeDecompositionOptions.ofRank(k)).columnId(a);
+    InterpolativeDecompositionResult id = new InterpolativeDecomposition(Compute.reference(), InterpolativeDecompositionOptions.ofRank(k)).columnId(a);
     assertEquals(k, id.rank());
     assertEquals(dtype, id.interpolation().dtype());
     double ours = idError(id, a);
@@ -71,7 +71,7 @@ class InterpolativeDecompositionTest {
     if (k > Math.min(a.rows(), a.cols())) {
       return;
     }
-    InterpolativeDecomposition idc = new InterpolativeDecomposition(InterpolativeDecompositionOptions.ofRank(k));
+    InterpolativeDecomposition idc = new InterpolativeDecomposition(Compute.reference(), InterpolativeDecompositionOptions.ofRank(k));
     InterpolativeDecompositionResult row = idc.rowId(a);
     InterpolativeDecompositionResult col = idc.columnId(a.transposeCopy());
     assertEquals(InterpolativeDecompositionResult.Kind.ROW, row.kind());
@@ -89,7 +89,7 @@ class InterpolativeDecompositionTest {
     for (String name : new String[] {"lowrank_noise_f64", "graded_f64", "wide_f64"}) {
       Fixture fx = Fixture.load(name);
       for (int t = 0; t < 2; t++) {
-        InterpolativeDecompositionResult id = new InterpolativeDecomposition(
+        InterpolativeDecompositionResult id = new InterpolativeDecomposition(Compute.reference(), 
             InterpolativeDecompositionOptions.ofTolerance(fx.scalar("tol" + t))).columnId(fx.matrix("A", DType.F64));
         assertEquals((int) fx.scalar("tolRank" + t), id.rank(), name + " tol" + t);
         double[] d = id.rDiagonal();
@@ -101,7 +101,7 @@ class InterpolativeDecompositionTest {
   @Test
   void rankAboveNumericalRankStaysBoundedAndAccurate() {
     Matrix a = Fixture.load("rankdef_f64").matrix("A", DType.F64);  // exactly rank 12
-    InterpolativeDecompositionResult id = new InterpolativeDecomposition(InterpolativeDecompositionOptions.ofRank(24)).columnId(a);
+    InterpolativeDecompositionResult id = new InterpolativeDecomposition(Compute.reference(), InterpolativeDecompositionOptions.ofRank(24)).columnId(a);
     assertTrue(id.guardedPivots() > 0, "R11 beyond the numerical rank should hit the guard");
     double tmax = Norms.maxAbs(id.interpolation());
     assertTrue(Double.isFinite(tmax) && tmax < 1e3, "T stays bounded: max |T| = " + tmax);
@@ -114,12 +114,12 @@ class InterpolativeDecompositionTest {
     Fixture fx = Fixture.load("lowrank_noise_f64");
     Matrix a = fx.matrix("A", DType.F64);
     for (int k : new int[] {10, 15}) {
-      InterpolativeDecompositionResult id = new InterpolativeDecomposition(
+      InterpolativeDecompositionResult id = new InterpolativeDecomposition(Compute.reference(), 
           InterpolativeDecompositionOptions.sketched(k, kind, 10, 7)).columnId(a);
       double err = idError(id, a);
       double ref = fx.scalar("idErr2_" + k);
       assertTrue(err < 10 * ref, kind + " k=" + k + ": sketched ID error " + err + " vs deterministic scipy " + ref);
-      InterpolativeDecompositionResult again = new InterpolativeDecomposition(
+      InterpolativeDecompositionResult again = new InterpolativeDecomposition(Compute.reference(), 
           InterpolativeDecompositionOptions.sketched(k, kind, 10, 7)).columnId(a);
       assertArrayEquals(id.skeleton(), again.skeleton(), "same seed, same skeleton");
     }
@@ -127,7 +127,7 @@ class InterpolativeDecompositionTest {
 
   @Test
   void badInputNamesTheArgument() {
-    InterpolativeDecomposition id = new InterpolativeDecomposition(InterpolativeDecompositionOptions.ofRank(3));
+    InterpolativeDecomposition id = new InterpolativeDecomposition(Compute.reference(), InterpolativeDecompositionOptions.ofRank(3));
     InvalidArgumentException e = assertThrows(InvalidArgumentException.class,
         () -> id.columnId(Matrix.of(DType.F64, 2, 2, 1, 2, 3, 4)));
     assertEquals(ErrorCode.INVALID_INPUT, e.code());
@@ -146,7 +146,7 @@ class InterpolativeDecompositionTest {
   void rowIdByToleranceMatchesRankOfTranspose() {
     Fixture fx = Fixture.load("wide_f64");
     Matrix a = fx.matrix("A", DType.F64);
-    InterpolativeDecompositionResult row = new InterpolativeDecomposition(
+    InterpolativeDecompositionResult row = new InterpolativeDecomposition(Compute.reference(), 
         InterpolativeDecompositionOptions.ofTolerance(1e-3)).rowId(a);
     // wide_f64 is rank 8 plus 1e-4 noise: the relative tolerance 1e-3 keeps exactly the 8 signal directions.
     assertEquals(8, row.rank());
@@ -163,9 +163,9 @@ class InterpolativeDecompositionTest {
       Fixture fx = Fixture.load(name);
       Matrix a = fx.matrix("A", DType.F64);
       double tol = fx.scalar("tol1");
-      InterpolativeDecompositionResult byTol = new InterpolativeDecomposition(
+      InterpolativeDecompositionResult byTol = new InterpolativeDecomposition(Compute.reference(), 
           new InterpolativeDecompositionOptions(0, tol, SketchKind.NONE, 0, 0, blockSize)).columnId(a);
-      InterpolativeDecompositionResult byRank = new InterpolativeDecomposition(
+      InterpolativeDecompositionResult byRank = new InterpolativeDecomposition(Compute.reference(), 
           new InterpolativeDecompositionOptions(byTol.rank(), 0, SketchKind.NONE, 0, 0, blockSize)).columnId(a);
       assertArrayEquals(byRank.skeleton(), byTol.skeleton());
       double diff = Norms.maxAbs(Norms.minus(byRank.interpolation(), byTol.interpolation()));

@@ -10,6 +10,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import structura.api.DType;
 import structura.api.Matrix;
+import structura.api.backend.Compute;
 
 class NystromCurTest {
   static double traceOf(Matrix a) {
@@ -27,7 +28,7 @@ class NystromCurTest {
     Matrix k = fx.matrix("K", DType.F64);
     double[] eig = fx.vector("eig");
     int r = 12;
-    NystromResult res = new NystromApproximation(NystromOptions.of(r, selection)).approximate(k);
+    NystromResult res = new NystromApproximation(Compute.reference(), NystromOptions.of(r, selection)).approximate(k);
     Matrix f = res.factor();
     Matrix resid = Norms.minus(k, Norms.times(f, Norms.transpose(f)));
     double err = traceOf(resid);  // trace norm of the PSD residual
@@ -46,7 +47,7 @@ class NystromCurTest {
   void ridgeLeverageScoresMatchNumpy() {
     Fixture fx = Fixture.load("psd_kernel_f64");
     Matrix k = fx.matrix("K", DType.F64);
-    NystromApproximation ny = new NystromApproximation(NystromOptions.of(10, NystromOptions.Selection.RIDGE_LEVERAGE));
+    NystromApproximation ny = new NystromApproximation(Compute.reference(), NystromOptions.of(10, NystromOptions.Selection.RIDGE_LEVERAGE));
     assertArrayEquals(fx.vector("ridgeScores"), ny.ridgeLeverageScores(k), 1e-10);
     assertArrayEquals(fx.ints("ridgeTop10"), ny.approximate(k).landmarks());
   }
@@ -54,9 +55,9 @@ class NystromCurTest {
   @Test
   void uniformSelectionIsSeeded() {
     Matrix k = Fixture.load("psd_kernel_f64").matrix("K", DType.F64);
-    int[] a = new NystromApproximation(new NystromOptions(10, NystromOptions.Selection.UNIFORM, 1e-2, 5)).approximate(k).landmarks();
-    int[] b = new NystromApproximation(new NystromOptions(10, NystromOptions.Selection.UNIFORM, 1e-2, 5)).approximate(k).landmarks();
-    int[] c = new NystromApproximation(new NystromOptions(10, NystromOptions.Selection.UNIFORM, 1e-2, 6)).approximate(k).landmarks();
+    int[] a = new NystromApproximation(Compute.reference(), new NystromOptions(10, NystromOptions.Selection.UNIFORM, 1e-2, 5)).approximate(k).landmarks();
+    int[] b = new NystromApproximation(Compute.reference(), new NystromOptions(10, NystromOptions.Selection.UNIFORM, 1e-2, 5)).approximate(k).landmarks();
+    int[] c = new NystromApproximation(Compute.reference(), new NystromOptions(10, NystromOptions.Selection.UNIFORM, 1e-2, 6)).approximate(k).landmarks();
     assertArrayEquals(a, b);
     assertTrue(!java.util.Arrays.equals(a, c), "a different seed should give different landmarks");
   }
@@ -67,7 +68,7 @@ class NystromCurTest {
       Fixture fx = Fixture.load(name);
       Matrix a = fx.matrix("A", DType.F64);
       int k = name.startsWith("graded") ? 8 : 8;
-      CurResult cur = new CurDecomposition(CurOptions.ofRank(k)).decompose(a);
+      CurResult cur = new CurDecomposition(Compute.reference(), CurOptions.ofRank(k)).decompose(a);
       Matrix approx = Norms.times(Norms.times(cur.c(), cur.u()), cur.r());
       double err = Norms.spectral(Norms.minus(a, approx));
       double[] sv = fx.vector("sv");
@@ -83,6 +84,6 @@ class NystromCurTest {
   @Test
   void curBeyondNumericalRankIsANumericalFailure() {
     Matrix a = Fixture.load("rankdef_f64").matrix("A", DType.F64);
-    assertThrows(NumericalFailureException.class, () -> new CurDecomposition(CurOptions.ofRank(20)).decompose(a));
+    assertThrows(NumericalFailureException.class, () -> new CurDecomposition(Compute.reference(), CurOptions.ofRank(20)).decompose(a));
   }
 }

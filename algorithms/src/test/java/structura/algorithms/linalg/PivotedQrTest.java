@@ -140,10 +140,10 @@ class PivotedQrTest {
   void autoReducesFirstOnlyForTallMatricesAndLargeRanks() {
     Matrix tall = Fixture.load("lowrank_noise_f64").matrix("A", DType.F64);  // 120×48
     Matrix wide = Fixture.load("wide_f64").matrix("A", DType.F64);  // 30×90
-    assertTrue(new PivotedQr().factor(tall).preprocessed());
+    assertTrue(new PivotedQr(Compute.reference(), PivotedQrOptions.defaults()).factor(tall).preprocessed());
     assertTrue(new PivotedQr(Compute.reference(), PivotedQrOptions.ofRank(12)).factor(tall).preprocessed());
     assertTrue(!new PivotedQr(Compute.reference(), PivotedQrOptions.ofRank(11)).factor(tall).preprocessed());
-    assertTrue(!new PivotedQr().factor(wide).preprocessed());
+    assertTrue(!new PivotedQr(Compute.reference(), PivotedQrOptions.defaults()).factor(wide).preprocessed());
     assertTrue(new PivotedQr(Compute.reference(), PivotedQrOptions.defaults().withPreprocessing(QrPreprocessing.ALWAYS))
         .factor(wide).preprocessed());
     assertTrue(!new PivotedQr(Compute.reference(), PivotedQrOptions.defaults().withPreprocessing(QrPreprocessing.NEVER))

@@ -74,7 +74,7 @@ class StreamingAndGramIdTest {
     // reaches rounding level first, so it also stops below the requested rank.
     Matrix a = Fixture.load("graded_f64").matrix("A", DType.F64);
     int k = 39;
-    double viaQr = err(new InterpolativeDecomposition(InterpolativeDecompositionOptions.ofRank(k)).columnId(a), a);
+    double viaQr = err(new InterpolativeDecomposition(Compute.reference(), InterpolativeDecompositionOptions.ofRank(k)).columnId(a), a);
     InterpolativeDecompositionResult gram = new GramInterpolativeDecomposition(Compute.reference(),
         InterpolativeDecompositionOptions.ofRank(k)).columnId(a);
     double viaGram = err(gram, a);

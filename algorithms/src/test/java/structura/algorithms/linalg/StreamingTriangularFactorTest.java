@@ -39,9 +39,9 @@ class StreamingTriangularFactorTest {
         assertEquals(gx.get(i, j), gr.get(i, j), 1e-10 * (1 + Math.abs(gx.get(i, j))));
       }
     }
-    InterpolativeDecompositionResult direct = new InterpolativeDecomposition(InterpolativeDecompositionOptions.ofRank(5))
+    InterpolativeDecompositionResult direct = new InterpolativeDecomposition(Compute.reference(), InterpolativeDecompositionOptions.ofRank(5))
         .columnId(x);
-    InterpolativeDecompositionResult viaR = new InterpolativeDecomposition(InterpolativeDecompositionOptions.ofRank(5))
+    InterpolativeDecompositionResult viaR = new InterpolativeDecomposition(Compute.reference(), InterpolativeDecompositionOptions.ofRank(5))
         .columnId(r);
     assertArrayEquals(direct.skeleton(), viaR.skeleton());
     assertArrayEquals(direct.skeleton(), s.columnId().skeleton());

@@ -88,8 +88,8 @@ class SvdTest {
     for (int i = 0; i < l * l; i++) {
       g2.f64()[i] = rnd.nextGaussian();
     }
-    Matrix u = new HouseholderQr().factor(g1).q();
-    Matrix v = new HouseholderQr().factor(g2).q();
+    Matrix u = new HouseholderQr(Compute.reference(), HouseholderQrOptions.defaults()).factor(g1).q();
+    Matrix v = new HouseholderQr(Compute.reference(), HouseholderQrOptions.defaults()).factor(g2).q();
     Matrix us = u.copy();
     for (int i = 0; i < m; i++) {
       for (int j = 0; j < l; j++) {
@@ -133,7 +133,7 @@ class SvdTest {
   void rejectsRankAboveMinDimension() {
     Matrix a = Fixture.load("wide_f64").matrix("A", DType.F64);
     assertEquals(ErrorCode.INVALID_INPUT, assertThrows(InvalidArgumentException.class,
-        () -> new RandomizedSvd(RandomizedSvdOptions.ofRank(31)).decompose(a)).code());
+        () -> new RandomizedSvd(Compute.reference(), RandomizedSvdOptions.ofRank(31)).decompose(a)).code());
     assertEquals(ErrorCode.INVALID_INPUT, assertThrows(InvalidArgumentException.class,
         () -> new TruncatedSvd(31).decompose(a)).code());
   }

@@ -8,9 +8,9 @@ import structura.api.Matrix;
  * A linear map from {@code cols()}-vectors to {@code rows()}-vectors, applied to blocks of
  * vectors stored as the columns of a {@link Matrix}.
  *
- * <p>Only {@link #rows()}, {@link #cols()}, {@link #dtype()} and {@link #apply(Matrix)} are
- * required; the rest is derived and may be overridden with something cheaper. The built-in
- * operators (see {@link Operators}) override everything and apply at the cost of their
+ * <p>Only {@link #rows()}, {@link #cols()}, {@link #dtype()}, {@link #apply(Matrix)} and
+ * {@link #applyTranspose(Matrix)} are required; the rest is derived and may be overridden with
+ * something cheaper. The built-in operators (see {@link Operators}) override everything and apply at the cost of their
  * structure: a Kronecker product through its two factors, a low-rank operator through its
  * factors, never through a dense form.
  *
@@ -36,13 +36,16 @@ public interface LinearOperator {
   Matrix apply(Matrix x);
 
   /**
-   * Returns {@code Aᵀ·Y} for Y of shape m×k. The default forms the dense matrix first
-   * (O(mn) memory, O(mn(n + k)) time); every built-in operator overrides it.
+   * Returns {@code Aᵀ·Y} for Y of shape m×k; the result is n×k, new and compact. Not modified: Y.
+   *
+   * <p>Required: there is no default, because any generic one has to form the dense matrix and
+   * pick a backend for the product behind the caller's back. An operator without a cheaper
+   * transpose can say so explicitly with
+   * {@code Operators.dense(toDense(), compute).applyTranspose(y)}.
+   *
+   * @throws structura.api.InvalidArgumentException if Y has the wrong row count or dtype
    */
-  default Matrix applyTranspose(Matrix y) {
-    Operators.requireInput(this, y, rows(), "applyTranspose");
-    return Operators.dense(toDense()).applyTranspose(y);
-  }
+  Matrix applyTranspose(Matrix y);
 
   /** The transpose as an operator, simplified where algebra allows (see {@link Operators#transpose}). */
   default LinearOperator transpose() {

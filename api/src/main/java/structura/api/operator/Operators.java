@@ -28,8 +28,12 @@ import structura.api.backend.Compute;
 public final class Operators {
   private Operators() {}
 
-  /** The matrix as an operator; GEMMs run on the reference backend. The matrix is not copied. */
-  public static LinearOperator dense(Matrix matrix) {
+  /**
+   * The matrix as an operator whose GEMMs run on the plain-Java reference backend
+   * ({@link Compute#reference()}), chosen by name: prefer {@link #dense(Matrix, Compute)} with the
+   * backend in use. The matrix is not copied.
+   */
+  public static LinearOperator denseOnReference(Matrix matrix) {
     return dense(matrix, Compute.reference());
   }
 
@@ -219,8 +223,11 @@ public final class Operators {
     return blocks.length == 1 ? blocks[0] : new BlockDiagonalOperator(List.of(blocks));
   }
 
-  /** U·diag(s)·Vᵀ with GEMMs on the reference backend. */
-  public static LinearOperator lowRank(Matrix u, double[] s, Matrix v) {
+  /**
+   * U·diag(s)·Vᵀ with GEMMs on the plain-Java reference backend ({@link Compute#reference()}),
+   * chosen by name: prefer {@link #lowRank(Matrix, double[], Matrix, Compute)} with the backend in use.
+   */
+  public static LinearOperator lowRankOnReference(Matrix u, double[] s, Matrix v) {
     return lowRank(u, s, v, Compute.reference());
   }
 
