@@ -74,8 +74,8 @@ public final class NystromApproximation {
    * Approximates the symmetric PSD operator {@code k} from products alone; it is never densified.
    * {@link NystromOptions.Selection#UNIFORM}: C = K·E_J, one product with r unit vectors.
    * {@link NystromOptions.Selection#PIVOTED_CHOLESKY}: the diagonal through products with blocks of
-   * {@value #PROBE_BLOCK} unit vectors (n vectors in all: the cost of one product with an n×n
-   * block, but O(n·{@value #PROBE_BLOCK}) memory), then one product per pivot column. Same
+   * 64 unit vectors (n vectors in all: the cost of one product with an n×n
+   * block, but O(n·64) memory), then one product per pivot column. Same
    * landmarks and factor as {@link #approximate(Matrix)} on the dense matrix, up to rounding.
    *
    * @throws structura.api.InvalidArgumentException for an empty or non-square operator, a rank
@@ -116,9 +116,9 @@ public final class NystromApproximation {
   }
 
   /** Unit vectors probed per product when reading an operator's diagonal. */
-  static final int PROBE_BLOCK = 64;
+  private static final int PROBE_BLOCK = 64;
 
-  /** diag(K) through products with blocks of unit vectors; checked finite and non-negative by the caller. */
+  /** diag(K) through products with blocks of unit vectors; PivotedCholesky checks it (finite, non-negative). */
   private static double[] probeDiagonal(LinearOperator k) {
     int n = k.rows();
     double[] diagonal = new double[n];

@@ -102,6 +102,19 @@ class OperatorInputTest {
   }
 
   @Test
+  void randomizedSvdOfAnF32OperatorStaysInF32() {
+    Matrix a = withSingularValues(200, 120, geometric(30, 1, 0.7), 17).toDType(DType.F32);
+    RandomizedSvdOptions o = RandomizedSvdOptions.ofRank(6);
+    SvdResult byMatrix = new RandomizedSvd(C, o).decompose(a);
+    SvdResult byOperator = new RandomizedSvd(C, o).decompose(new CountingOperator(Operators.dense(a, C)));
+    assertEquals(DType.F32, byOperator.u().dtype());
+    assertEquals(DType.F32, byOperator.vt().dtype());
+    double rel = maxRelative(byMatrix.singularValues(), byOperator.singularValues());
+    assertTrue(rel < 1e-5, "F32 singular values differ by " + rel);
+    assertTrue(maxRelative(geometric(6, 1, 0.7), byOperator.singularValues()) < 1e-4);
+  }
+
+  @Test
   void randomizedSvdOfAKroneckerProductStaysStructured() {
     // 4096×4096 from two 64×64 factors; its dense form (128 MiB) is never built.
     // Three leading singular values per factor, then a tail below 2e-3: the nine leading products
