@@ -19,13 +19,33 @@ public final class GlobalOptions {
       description = "Fail when the backend lacks a routine instead of running the reference routine (default false).")
   Boolean strict;
 
+  /**
+   * The most {@code --threads} accepted: {@value}. Far above any useful count (threads beyond the
+   * cores only add contention), and low enough that a typo such as 100000 is a usage error rather
+   * than an {@code OutOfMemoryError} while the pools start.
+   */
+  public static final int MAX_THREADS = BackendConfig.MAX_THREADS;
+
   @Option(names = "--threads", paramLabel = "N", scope = picocli.CommandLine.ScopeType.INHERIT,
-      description = "Worker threads for multithreaded backends (default: available processors).")
+      description = "Worker threads for multithreaded backends and ONNX Runtime, 1 to " + MAX_THREADS
+          + " (default: available processors).")
   Integer threads;
 
   @Option(names = {"-v", "--verbose"}, scope = picocli.CommandLine.ScopeType.INHERIT,
       description = "Log debug detail and print stack traces of failures.")
   boolean verbose;
+
+  /**
+   * Checks the values picocli cannot: {@code --threads} in [1, {@link #MAX_THREADS}].
+   *
+   * @throws picocli.CommandLine.ParameterException a usage error (exit 1) naming the option
+   */
+  void validate(picocli.CommandLine commandLine) {
+    if (threads != null && (threads < 1 || threads > MAX_THREADS)) {
+      throw new picocli.CommandLine.ParameterException(commandLine, "--threads must be from 1 to " + MAX_THREADS + ", got "
+          + threads + " (this machine has " + Runtime.getRuntime().availableProcessors() + " processors).");
+    }
+  }
 
   /** The backend configuration: these flags over system properties over environment over defaults. */
   public BackendConfig toConfig() {

@@ -59,6 +59,7 @@ public final class StructuraCli implements Runnable {
     cli.setErr(err);
     cli.setExecutionStrategy(parseResult -> {
       configureLogging(root.options.verbose());
+      root.options.validate(parseResult.commandSpec().commandLine());
       return new CommandLine.RunLast().execute(parseResult);
     });
     cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> handle(ex, commandLine, root.options.verbose()));
