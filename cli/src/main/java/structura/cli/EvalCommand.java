@@ -103,6 +103,9 @@ final class EvalCommand implements Callable<Integer> {
     if (limit != null && limit < 2) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--limit must be at least 2, got " + limit);
     }
+    if (global.threads != null && global.threads < 1) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--threads must be at least 1, got " + global.threads);
+    }
     int threads = global.threads != null ? global.threads : Runtime.getRuntime().availableProcessors();
     Evaluation.Settings settings;
     try {

@@ -1,6 +1,8 @@
 package structura.cli;
 
 import picocli.CommandLine.Option;
+import structura.api.ErrorCode;
+import structura.api.StructuraException;
 import structura.api.backend.BackendConfig;
 import structura.api.backend.ConfigKeys;
 
@@ -36,14 +38,16 @@ public final class GlobalOptions {
   boolean verbose;
 
   /**
-   * Checks the values picocli cannot: {@code --threads} in [1, {@link #MAX_THREADS}].
+   * Checks what must fail before any command starts: {@code --threads} above {@link #MAX_THREADS}
+   * (values below 1 are reported where they are used, as before).
    *
-   * @throws picocli.CommandLine.ParameterException a usage error (exit 1) naming the option
+   * @throws StructuraException {@code INVALID_CONFIGURATION} naming the option, the bound and why
    */
-  void validate(picocli.CommandLine commandLine) {
-    if (threads != null && (threads < 1 || threads > MAX_THREADS)) {
-      throw new picocli.CommandLine.ParameterException(commandLine, "--threads must be from 1 to " + MAX_THREADS + ", got "
-          + threads + " (this machine has " + Runtime.getRuntime().availableProcessors() + " processors).");
+  void validate() {
+    if (threads != null && threads > MAX_THREADS) {
+      throw new StructuraException(ErrorCode.INVALID_CONFIGURATION, "'" + threads + "' is not a valid value for --threads: "
+          + "at most " + MAX_THREADS + " threads are accepted (this machine has " + Runtime.getRuntime().availableProcessors()
+          + " processors).", "Pass --threads from 1 to " + MAX_THREADS + "; more threads than cores only add contention.");
     }
   }
 

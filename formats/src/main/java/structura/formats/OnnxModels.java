@@ -328,13 +328,16 @@ public final class OnnxModels {
         throw new ModelFormatException(file, prefix + name, "initializer not found.",
             "The graph does not follow the HuggingFace BERT naming; export with optimum or transformers.onnx.", null);
       }
-      return weights(t);
+      return weights(t, null);
     }
 
-    /** An initializer used as a weight: decoded and checked finite. */
-    private Matrix weights(TensorProto t) {
+    /**
+     * An initializer used as a weight: decoded and checked finite. {@code layer} names the linear
+     * layer it belongs to, for the message: exporters often store weights anonymously ({@code onnx::MatMul_787}).
+     */
+    private Matrix weights(TensorProto t, String layer) {
       Matrix m = floats(t, file);
-      WeightChecks.requireFinite(m.f32(), file, t.getName());
+      WeightChecks.requireFinite(m.f32(), file, layer == null ? t.getName() : t.getName() + "' (the weight of '" + prefix + layer);
       return m;
     }
 
@@ -350,8 +353,8 @@ public final class OnnxModels {
             NodeProto inner = producer.get(mm.getInput(0));
             if (inner != null && inner.getOpType().equals("MatMul") && init.containsKey(inner.getInput(1))) {
               // a factored layer as OnnxWriter writes it: MatMul(MatMul(x, Vᵀ), Uᵀ)
-              Matrix vt = weights(init.get(inner.getInput(1))); // in x k
-              Matrix ut = weights(init.get(mm.getInput(1))); // k x out
+              Matrix vt = weights(init.get(inner.getInput(1)), name); // in x k
+              Matrix ut = weights(init.get(mm.getInput(1)), name); // k x out
               checkLinear(name, mm.getInput(1), ut.cols(), bias);
               if (vt.cols() != ut.rows()) {
                 throw new ModelFormatException(file, inner.getInput(1), "the factors of " + name + " disagree on the rank: "
@@ -360,7 +363,7 @@ public final class OnnxModels {
               }
               return Linear.factored(ut.transposeCopy(), vt.transposeCopy(), bias);
             }
-            Matrix w = weights(init.get(mm.getInput(1))); // in x out
+            Matrix w = weights(init.get(mm.getInput(1)), name); // in x out
             checkLinear(name, mm.getInput(1), w.cols(), bias);
             return new Linear(w.transposeCopy(), bias);
           }
@@ -369,7 +372,7 @@ public final class OnnxModels {
           if (wt0 == null) {
             continue; // a Gemm whose weight is computed, not stored: not a linear layer of this pattern
           }
-          Matrix w = weights(wt0);
+          Matrix w = weights(wt0, name);
           boolean transB = attrInt(n, "transB", 0) == 1;
           Matrix wt = transB ? w : w.transposeCopy();
           checkLinear(name, n.getInput(1), wt.rows(), bias);
