@@ -144,14 +144,17 @@ final class CompressCommand implements Callable<Integer> {
     ModelZoo.Resolved resolved = ModelZoo.resolve(model);
     Path outPath = this.out.toAbsolutePath().normalize();
     boolean onnxOut = outPath.getFileName() != null && outPath.getFileName().toString().endsWith(".onnx");
-    Path tokenizerFile = tokenizer != null ? tokenizer : resolved.tokenizer().orElseThrow(() ->
-        new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT, "no tokenizer.json found for " + model + ".",
-            "Pass --tokenizer path/to/tokenizer.json."));
+    Path foundTokenizer = tokenizer != null ? tokenizer : resolved.tokenizer().orElse(null);
     // before any work: a bad output path must not cost minutes of compression, nor touch an input
-    new OutputPlan(force).input("--model", resolved.model()).input("--tokenizer", tokenizerFile)
+    new OutputPlan(force).input("--model", resolved.model()).input("--tokenizer", foundTokenizer)
         .input("--calibration", calibration)
         .output("--out", outPath, onnxOut ? OutputPlan.Shape.FILE : OutputPlan.Shape.DIRECTORY)
         .output("--report", reportFile, OutputPlan.Shape.FILE).output("--plot", plot, OutputPlan.Shape.FILE).check();
+    if (foundTokenizer == null) {
+      throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT, "no tokenizer.json found for " + model + ".",
+          "Pass --tokenizer path/to/tokenizer.json.");
+    }
+    Path tokenizerFile = foundTokenizer;
     long t = System.nanoTime();
     TransformerNetwork network = resolved.kind() == ModelZoo.Kind.ONNX ? OnnxModels.readBert(resolved.model())
         : Safetensors.read(resolved.model());
