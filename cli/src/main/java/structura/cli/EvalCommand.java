@@ -11,7 +11,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import structura.api.ErrorCode;
 import structura.api.StructuraException;
 import structura.cli.eval.EvalData;
 import structura.cli.eval.Evaluation;

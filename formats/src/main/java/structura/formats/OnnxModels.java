@@ -337,7 +337,7 @@ public final class OnnxModels {
      */
     private Matrix weights(TensorProto t, String layer) {
       Matrix m = floats(t, file);
-      WeightChecks.requireFinite(m.f32(), file, layer == null ? t.getName() : t.getName() + "' (the weight of '" + prefix + layer);
+      WeightChecks.requireFinite(m.f32(), file, t.getName(), layer == null ? null : prefix + layer);
       return m;
     }
 

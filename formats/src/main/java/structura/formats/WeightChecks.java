@@ -13,6 +13,11 @@ final class WeightChecks {
    *     index and the count of non-finite values
    */
   static void requireFinite(float[] data, String file, String tensor) {
+    requireFinite(data, file, tensor, null);
+  }
+
+  /** As {@link #requireFinite(float[], String, String)}, naming also the layer an anonymous tensor belongs to (or {@code null}). */
+  static void requireFinite(float[] data, String file, String tensor, String layer) {
     int first = -1;
     int bad = 0;
     for (int i = 0; i < data.length; i++) {
@@ -24,7 +29,8 @@ final class WeightChecks {
       }
     }
     if (first >= 0) {
-      throw new ModelFormatException(file, tensor, bad + " non-finite value" + (bad == 1 ? "" : "s") + " (the first, "
+      String of = layer == null ? "" : "the weight of " + layer + ": ";
+      throw new ModelFormatException(file, tensor, of + bad + " non-finite value" + (bad == 1 ? "" : "s") + " (the first, "
           + data[first] + ", at flat index " + first + ").", "The weights are corrupt or came from a diverged run; use "
           + "an intact checkpoint.", null);
     }
