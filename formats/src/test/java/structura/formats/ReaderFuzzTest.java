@@ -32,7 +32,7 @@ import structura.testkit.RandomNetworks;
  */
 class ReaderFuzzTest {
   static final int CASES = 1500;
-  static final int SECONDS_PER_READER = 5;
+  static final int SECONDS_PER_READER = 4;
   private static final long SEED = 19;
 
   @TempDir
