@@ -13,6 +13,7 @@ module structura.formats {
   requires com.google.gson;
 
   exports structura.formats;
+  exports structura.formats.io;
 
   // generated messages are reached reflectively by protobuf's field accessors (toString, equals)
   opens structura.formats.internal.onnx to com.google.protobuf;

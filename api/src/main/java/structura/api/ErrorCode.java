@@ -51,7 +51,23 @@ public enum ErrorCode {
    * smallest network the method can produce achieves; the message states the smallest reachable
    * value.
    */
-  TARGET_UNREACHABLE("STRUCTURA-P001");
+  TARGET_UNREACHABLE("STRUCTURA-P001"),
+  /**
+   * An output path is an input, lies inside an input directory, contains an input, or equals or
+   * nests with another output of the same run (compared as resolved paths); nothing was written.
+   */
+  OUTPUT_CONFLICT("STRUCTURA-O001"),
+  /**
+   * An output would replace or delete something the tool did not create, or was not allowed to
+   * replace: an existing file without {@code --force}, a non-empty directory that is not a
+   * previous Structura output, a directory where a file goes or the reverse.
+   */
+  OUTPUT_EXISTS("STRUCTURA-O002"),
+  /**
+   * An output cannot be written: its parent is a file, the place is read-only or not a real file
+   * system ({@code /proc}), or an I/O error occurred while writing; no partial output is left.
+   */
+  OUTPUT_UNWRITABLE("STRUCTURA-O003");
 
   private final String code;
 

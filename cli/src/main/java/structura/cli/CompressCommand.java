@@ -5,10 +5,8 @@ import jakarta.inject.Inject;
 import jakarta.inject.Provider;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,6 +28,7 @@ import structura.algorithms.compress.CompressionStrategy;
 import structura.algorithms.compress.ProgressListener;
 import structura.api.ErrorCode;
 import structura.api.InvalidArgumentException;
+import structura.api.StructuraException;
 import structura.api.backend.BackendSelection;
 import structura.api.backend.Compute;
 import structura.api.nn.TransformerNetwork;
@@ -40,11 +39,15 @@ import structura.formats.OnnxWriter;
 import structura.formats.Safetensors;
 import structura.formats.TextCorpus;
 import structura.formats.TextTokenizer;
+import structura.formats.io.OutputPlan;
+import structura.formats.io.OutputTransaction;
 
 /**
  * {@code structura compress}: loads a transformer, tokenizes calibration texts, runs a
  * {@link CompressionStrategy} to a budget, and writes the compressed model (ONNX or safetensors)
- * atomically next to a report. The input model is only read.
+ * next to a report and a plot. The input model is only read. Every output path is checked against
+ * every input and every other output before any work ({@link OutputPlan}), and all outputs are
+ * committed together at the end ({@link OutputTransaction}): a failed run writes nothing.
  */
 @Command(name = "compress", exitCodeOnInvalidInput = ExitCodes.USAGE, sortOptions = false,
     description = {"Compress a transformer without fine-tuning and write it as ONNX or safetensors.",
@@ -104,6 +107,10 @@ final class CompressCommand implements Callable<Integer> {
   @Option(names = "--plot", paramLabel = "FILE.png", description = "Also draw kept heads and neurons per block as a PNG.")
   Path plot;
 
+  @Option(names = "--force", description = "Replace existing output files, and the files of a previous Structura output "
+      + "directory (those its .structura-output lists); never anything else.")
+  boolean force;
+
   @Option(names = "--list-methods", description = "List the compression methods, their options and citations, and exit.")
   boolean listMethods;
 
@@ -136,14 +143,18 @@ final class CompressCommand implements Callable<Integer> {
 
     ModelZoo.Resolved resolved = ModelZoo.resolve(model);
     Path outPath = this.out.toAbsolutePath().normalize();
-    if (outPath.equals(resolved.model().toAbsolutePath().normalize())) {
-      throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT, "--out is the input model " + outPath + ".",
-          "Write the compressed model to another path; the input is never modified.");
+    boolean onnxOut = outPath.getFileName() != null && outPath.getFileName().toString().endsWith(".onnx");
+    Path foundTokenizer = tokenizer != null ? tokenizer : resolved.tokenizer().orElse(null);
+    // before any work: a bad output path must not cost minutes of compression, nor touch an input
+    new OutputPlan(force).input("--model", resolved.model()).input("--tokenizer", foundTokenizer)
+        .input("--calibration", calibration)
+        .output("--out", outPath, onnxOut ? OutputPlan.Shape.FILE : OutputPlan.Shape.DIRECTORY)
+        .output("--report", reportFile, OutputPlan.Shape.FILE).output("--plot", plot, OutputPlan.Shape.FILE).check();
+    if (foundTokenizer == null) {
+      throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT, "no tokenizer.json found for " + model + ".",
+          "Pass --tokenizer path/to/tokenizer.json.");
     }
-    boolean onnxOut = outPath.getFileName().toString().endsWith(".onnx");
-    Path tokenizerFile = tokenizer != null ? tokenizer : resolved.tokenizer().orElseThrow(() ->
-        new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT, "no tokenizer.json found for " + model + ".",
-            "Pass --tokenizer path/to/tokenizer.json."));
+    Path tokenizerFile = foundTokenizer;
     long t = System.nanoTime();
     TransformerNetwork network = resolved.kind() == ModelZoo.Kind.ONNX ? OnnxModels.readBert(resolved.model())
         : Safetensors.read(resolved.model());
@@ -175,28 +186,42 @@ final class CompressCommand implements Callable<Integer> {
       err.flush();
       result = strategy.compress(new CompressionRequest(network, data, budget, compute, options, new Progress(err)));
     }
-    t = System.nanoTime();
-    writeModel(result.network(), outPath, onnxOut, tokenizerFile);
-    stages.put("write", secondsSince(t));
+    try (OutputTransaction outputs = new OutputTransaction(force)) {
+      t = System.nanoTime();
+      stageModel(outputs, result.network(), outPath, onnxOut, tokenizerFile);
+      stages.put("write", secondsSince(t));
+      CompressionReport report = withStages(result, stages, start);
+      if (reportFile != null) {
+        byte[] json = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create().toJson(report)
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        outputs.write(reportFile, o -> o.write(json));
+      }
+      if (plot != null) {
+        byte[] png = WidthPlot.png(report);
+        outputs.write(plot, o -> o.write(png));
+      }
+      outputs.commit();
+      print(out, report, outPath);
+    }
+    if (reportFile != null) {
+      out.println("Report: " + reportFile);
+    }
+    if (plot != null) {
+      out.println("Plot: " + plot);
+    }
+    return ExitCodes.OK;
+  }
+
+  /** The strategy's report with this command's stage times (load, tokenize, write) and the total in front. */
+  private static CompressionReport withStages(CompressionResult result, Map<String, Double> stages, long start) {
     Map<String, Double> allStages = new LinkedHashMap<>(stages);
     allStages.putAll(result.report().stageSeconds());
     allStages.put("total", secondsSince(start));
-    CompressionReport report = new CompressionReport(result.report().method(), result.report().citation(),
+    return new CompressionReport(result.report().method(), result.report().citation(),
         result.report().backend(), result.report().budget(), result.report().parametersBefore(),
         result.report().parametersAfter(), result.report().blockParametersBefore(), result.report().blockParametersAfter(),
         result.report().macsBefore(), result.report().macsAfter(), result.report().sequenceLength(),
         result.report().calibrationTexts(), result.report().calibrationTokens(), result.report().blocks(), allStages);
-    print(out, report, outPath);
-    if (reportFile != null) {
-      writeAtomically(reportFile, new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create()
-          .toJson(report).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      out.println("Report: " + reportFile);
-    }
-    if (plot != null) {
-      WidthPlot.write(report, plot);
-      out.println("Plot: " + plot);
-    }
-    return ExitCodes.OK;
   }
 
   private Budget budget() {
@@ -234,64 +259,30 @@ final class CompressCommand implements Callable<Integer> {
     };
   }
 
-  /** Writes next to the target and moves into place, so a failed run leaves no partial output. */
-  private static void writeModel(TransformerNetwork net, Path target, boolean onnx, Path tokenizerFile) {
+  /**
+   * Stages the model: an ONNX file (and tokenizer.json beside it, when none is there yet), or a
+   * safetensors directory with config.json, model.safetensors and tokenizer.json.
+   */
+  private static void stageModel(OutputTransaction outputs, TransformerNetwork net, Path target, boolean onnx,
+      Path tokenizerFile) {
     try {
-      Path parent = target.getParent();
-      Files.createDirectories(parent);
-      Path tmp = onnx ? Files.createTempFile(parent, target.getFileName().toString(), ".part")
-          : Files.createTempDirectory(parent, target.getFileName().toString() + ".part");
-      try {
-        if (onnx) {
-          OnnxWriter.write(net, tmp);
-        } else {
-          Safetensors.write(net, tmp);
-          Files.copy(tokenizerFile, tmp.resolve("tokenizer.json"), StandardCopyOption.REPLACE_EXISTING);
-          if (Files.isDirectory(target)) {
-            deleteTree(target);
+      if (onnx) {
+        OnnxWriter.write(net, outputs.file(target));
+        Path companion = target.resolveSibling("tokenizer.json");
+        if (!companion.equals(target)) {
+          var tok = outputs.fileIfAbsent(companion);
+          if (tok.isPresent()) {
+            Files.copy(tokenizerFile, tok.get());
           }
         }
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      } finally {
-        if (Files.exists(tmp)) {
-          deleteTree(tmp);
-        }
-      }
-      if (onnx) {
-        Path tok = parent.resolve("tokenizer.json");
-        if (!Files.exists(tok)) {
-          Files.copy(tokenizerFile, tok);
-        }
+      } else {
+        Path dir = outputs.directory(target);
+        Safetensors.write(net, dir);
+        Files.copy(tokenizerFile, dir.resolve("tokenizer.json"));
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
-    }
-  }
-
-  static void writeAtomically(Path file, byte[] bytes) {
-    try {
-      Path abs = file.toAbsolutePath();
-      Files.createDirectories(abs.getParent());
-      Path tmp = Files.createTempFile(abs.getParent(), abs.getFileName().toString(), ".part");
-      try {
-        Files.write(tmp, bytes);
-        Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      } finally {
-        Files.deleteIfExists(tmp);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static void deleteTree(Path p) throws IOException {
-    if (!Files.exists(p)) {
-      return;
-    }
-    try (var walk = Files.walk(p)) {
-      for (Path q : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.delete(q);
-      }
+      throw new StructuraException(ErrorCode.OUTPUT_UNWRITABLE, "cannot write " + target + ": " + e,
+          "Check that the directory is writable and has free space.", e);
     }
   }
 

@@ -1,26 +1,22 @@
 package structura.cli;
 
-import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import jakarta.inject.Inject;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import structura.api.ErrorCode;
 import structura.api.StructuraException;
 import structura.cli.eval.EvalData;
 import structura.cli.eval.Evaluation;
+import structura.formats.ModelZoo;
+import structura.formats.io.OutputPlan;
+import structura.formats.io.OutputTransaction;
 
 /**
  * {@code structura eval}: how much a compressed sentence encoder lost against its original,
@@ -93,6 +89,9 @@ final class EvalCommand implements Callable<Integer> {
   @Option(names = "--report", paramLabel = "FILE", description = "Also write the results as JSON to FILE.")
   Path report;
 
+  @Option(names = "--force", description = "Replace an existing --report file.")
+  boolean force;
+
   @Inject
   EvalCommand(GlobalOptions global) {
     this.global = global;
@@ -114,6 +113,10 @@ final class EvalCommand implements Callable<Integer> {
     } catch (StructuraException e) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());   // a bad option value: usage, exit 1
     }
+    // before any work: the report may not overwrite a model or a data file, nor fail after minutes of embedding
+    new OutputPlan(force).input("--model", ModelZoo.resolve(model).model()).input("--reference", ModelZoo.resolve(reference).model())
+        .input("--data", data).input("--train", train).input("--tokenizer", tokenizer)
+        .output("--report", report, OutputPlan.Shape.FILE).check();
     PrintWriter err = spec.commandLine().getErr();
     EvalData d = EvalData.load(data, train, limit);
     err.printf("eval: %d train and %d test texts, labels %s%n", d.train().size(), d.test().size(), d.labels());
@@ -126,7 +129,12 @@ final class EvalCommand implements Callable<Integer> {
     Evaluation.Report r = new Evaluation(settings, err).run(model, reference, tokenizer, d, data, train);
     print(spec.commandLine().getOut(), r);
     if (report != null) {
-      writeAtomically(report, new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create(), r);
+      byte[] json = (new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create().toJson(r) + "\n")
+          .getBytes(StandardCharsets.UTF_8);
+      try (OutputTransaction outputs = new OutputTransaction(force)) {
+        outputs.write(report, o -> o.write(json));
+        outputs.commit();
+      }
       spec.commandLine().getOut().println("Report written to " + report);
     }
     return ExitCodes.OK;
@@ -179,32 +187,5 @@ final class EvalCommand implements Callable<Integer> {
       }
     }
     out.flush();
-  }
-
-  /** Writes JSON to a temporary file beside {@code target}, then moves it into place. */
-  static void writeAtomically(Path target, Gson gson, Object value) {
-    Path dir = target.toAbsolutePath().getParent();
-    Path tmp = null;
-    try {
-      Files.createDirectories(dir);
-      tmp = Files.createTempFile(dir, target.getFileName().toString(), ".part");
-      Files.writeString(tmp, gson.toJson(value) + "\n", StandardCharsets.UTF_8);
-      try {
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-      }
-    } catch (IOException e) {
-      throw new StructuraException(ErrorCode.INVALID_ARGUMENT, "cannot write the report " + target + ": " + e,
-          "Pass a --report path in a writable directory.", new UncheckedIOException(e));
-    } finally {
-      if (tmp != null) {
-        try {
-          Files.deleteIfExists(tmp);
-        } catch (IOException ignored) {
-          // the move succeeded or the write failed; either way a stray .part is all that can remain
-        }
-      }
-    }
   }
 }

@@ -1,6 +1,8 @@
 package structura.cli;
 
 import picocli.CommandLine.Option;
+import structura.api.ErrorCode;
+import structura.api.StructuraException;
 import structura.api.backend.BackendConfig;
 import structura.api.backend.ConfigKeys;
 
@@ -19,13 +21,35 @@ public final class GlobalOptions {
       description = "Fail when the backend lacks a routine instead of running the reference routine (default false).")
   Boolean strict;
 
+  /**
+   * The most {@code --threads} accepted: {@value}. Far above any useful count (threads beyond the
+   * cores only add contention), and low enough that a typo such as 100000 is a usage error rather
+   * than an {@code OutOfMemoryError} while the pools start.
+   */
+  public static final int MAX_THREADS = BackendConfig.MAX_THREADS;
+
   @Option(names = "--threads", paramLabel = "N", scope = picocli.CommandLine.ScopeType.INHERIT,
-      description = "Worker threads for multithreaded backends (default: available processors).")
+      description = "Worker threads for multithreaded backends and ONNX Runtime, 1 to " + MAX_THREADS
+          + " (default: available processors).")
   Integer threads;
 
   @Option(names = {"-v", "--verbose"}, scope = picocli.CommandLine.ScopeType.INHERIT,
       description = "Log debug detail and print stack traces of failures.")
   boolean verbose;
+
+  /**
+   * Checks what must fail before any command starts: {@code --threads} above {@link #MAX_THREADS}
+   * (values below 1 are reported where they are used, as before).
+   *
+   * @throws StructuraException {@code INVALID_CONFIGURATION} naming the option, the bound and why
+   */
+  void validate() {
+    if (threads != null && threads > MAX_THREADS) {
+      throw new StructuraException(ErrorCode.INVALID_CONFIGURATION, "'" + threads + "' is not a valid value for --threads: "
+          + "at most " + MAX_THREADS + " threads are accepted (this machine has " + Runtime.getRuntime().availableProcessors()
+          + " processors).", "Pass --threads from 1 to " + MAX_THREADS + "; more threads than cores only add contention.");
+    }
+  }
 
   /** The backend configuration: these flags over system properties over environment over defaults. */
   public BackendConfig toConfig() {

@@ -24,6 +24,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import structura.api.ErrorCode;
 import structura.api.InvalidArgumentException;
+import structura.formats.io.OutputPlan;
+import structura.formats.io.OutputTransaction;
 
 /**
  * {@code structura results}: gathers the reports that {@code scripts/results.sh} leaves in a folder
@@ -42,6 +44,9 @@ final class ResultsCommand implements Callable<Integer> {
   @Option(names = "--plot", paramLabel = "FILE.png", description = "Write accuracy and fidelity against MACs as a PNG.")
   Path plot;
 
+  @Option(names = "--force", description = "Replace an existing --plot file.")
+  boolean force;
+
   /**
    * One evaluated model. {@code accuracy}: its own (retrained) probe; {@code transfer}: the original
    * model's probe on its embeddings; {@code agreement}: that probe's predictions equal to those on
@@ -53,31 +58,40 @@ final class ResultsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    List<Row> rows = new ArrayList<>();
+    if (!Files.isDirectory(dir)) {
+      throw new InvalidArgumentException(ErrorCode.INVALID_INPUT, "--dir " + dir + " is not a directory.",
+          "Pass the folder scripts/results.sh wrote (out/results).");
+    }
+    List<Path> reports;
     try (var files = Files.list(dir)) {
-      for (Path e : files.filter(p -> p.getFileName().toString().endsWith(".eval.json")).sorted().toList()) {
-        String base = e.getFileName().toString().replace(".eval.json", "");
-        Path c = dir.resolve(base + ".compress.json");
-        if (!Files.isRegularFile(c)) {
-          continue;
-        }
-        JsonObject cj = JsonParser.parseString(Files.readString(c)).getAsJsonObject();
-        JsonObject ej = JsonParser.parseString(Files.readString(e)).getAsJsonObject();
-        JsonObject probe = ej.getAsJsonObject("probe");
-        JsonObject lat = ej.getAsJsonObject("latency");
-        String target = base.substring(base.lastIndexOf('-') + 1);
-        rows.add(new Row(cj.get("method").getAsString(), Double.parseDouble(target),
-            cj.get("macsAfter").getAsDouble() / cj.get("macsBefore").getAsDouble(),
-            cj.get("blockParametersAfter").getAsDouble() / cj.get("blockParametersBefore").getAsDouble(),
-            ej.getAsJsonObject("fidelity").get("mean").getAsDouble(),
-            probe.getAsJsonObject("compressed").get("accuracy").getAsDouble(),
-            probe.getAsJsonObject("reference").get("accuracy").getAsDouble(),
-            probe.has("transferAccuracy") ? probe.get("transferAccuracy").getAsDouble() : Double.NaN,
-            probe.has("agreement") ? probe.get("agreement").getAsDouble() : Double.NaN,
-            lat.getAsJsonObject("reference").get("meanSeconds").getAsDouble(),
-            lat.getAsJsonObject("compressed").get("meanSeconds").getAsDouble(),
-            cj.getAsJsonObject("stageSeconds").get("total").getAsDouble()));
+      reports = files.filter(p -> p.getFileName().toString().endsWith(".json")).sorted().toList();
+    }
+    OutputPlan plan = new OutputPlan(force);
+    reports.forEach(r -> plan.input("--dir", r));
+    plan.output("--plot", plot, OutputPlan.Shape.FILE).check();
+    List<Row> rows = new ArrayList<>();
+    for (Path e : reports.stream().filter(p -> p.getFileName().toString().endsWith(".eval.json")).toList()) {
+      String base = e.getFileName().toString().replace(".eval.json", "");
+      Path c = dir.resolve(base + ".compress.json");
+      if (!Files.isRegularFile(c)) {
+        continue;
       }
+      JsonObject cj = JsonParser.parseString(Files.readString(c)).getAsJsonObject();
+      JsonObject ej = JsonParser.parseString(Files.readString(e)).getAsJsonObject();
+      JsonObject probe = ej.getAsJsonObject("probe");
+      JsonObject lat = ej.getAsJsonObject("latency");
+      String target = base.substring(base.lastIndexOf('-') + 1);
+      rows.add(new Row(cj.get("method").getAsString(), Double.parseDouble(target),
+          cj.get("macsAfter").getAsDouble() / cj.get("macsBefore").getAsDouble(),
+          cj.get("blockParametersAfter").getAsDouble() / cj.get("blockParametersBefore").getAsDouble(),
+          ej.getAsJsonObject("fidelity").get("mean").getAsDouble(),
+          probe.getAsJsonObject("compressed").get("accuracy").getAsDouble(),
+          probe.getAsJsonObject("reference").get("accuracy").getAsDouble(),
+          probe.has("transferAccuracy") ? probe.get("transferAccuracy").getAsDouble() : Double.NaN,
+          probe.has("agreement") ? probe.get("agreement").getAsDouble() : Double.NaN,
+          lat.getAsJsonObject("reference").get("meanSeconds").getAsDouble(),
+          lat.getAsJsonObject("compressed").get("meanSeconds").getAsDouble(),
+          cj.getAsJsonObject("stageSeconds").get("total").getAsDouble()));
     }
     if (rows.isEmpty()) {
       throw new InvalidArgumentException(ErrorCode.INVALID_INPUT, "no pairs of .compress.json and .eval.json in " + dir + ".",
@@ -96,13 +110,17 @@ final class ResultsCommand implements Callable<Integer> {
     out.printf(Locale.ROOT, "%nOriginal model: probe accuracy %.2f %%.%n", 100 * rows.get(0).referenceAccuracy());
     out.flush();
     if (plot != null) {
-      draw(rows, plot);
+      byte[] png = draw(rows);
+      try (OutputTransaction outputs = new OutputTransaction(force)) {
+        outputs.write(plot, o -> o.write(png));
+        outputs.commit();
+      }
       out.println("Plot: " + plot);
     }
     return ExitCodes.OK;
   }
 
-  private static void draw(List<Row> rows, Path file) {
+  private static byte[] draw(List<Row> rows) {
     System.setProperty("java.awt.headless", "true");
     Map<String, List<Row>> byMethod = new TreeMap<>();
     for (Row r : rows) {
@@ -139,7 +157,7 @@ final class ResultsCommand implements Callable<Integer> {
     }
     g.drawString("x: fraction of block MACs kept; dashed: original model", lx + 20, h - 12);
     g.dispose();
-    WidthPlot.writePng(img, file);
+    return WidthPlot.encode(img);
   }
 
   private static void panel(Graphics2D g, Map<String, List<Row>> byMethod, Color[] palette, int x0, int y0, int pw, int ph,

@@ -59,6 +59,12 @@ public final class StructuraCli implements Runnable {
     cli.setErr(err);
     cli.setExecutionStrategy(parseResult -> {
       configureLogging(root.options.verbose());
+      try {
+        root.options.validate();
+      } catch (StructuraException e) {
+        // reported like a command's own failure: coded message, exit 2
+        throw new CommandLine.ExecutionException(parseResult.commandSpec().commandLine(), e.getMessage(), e);
+      }
       return new CommandLine.RunLast().execute(parseResult);
     });
     cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> handle(ex, commandLine, root.options.verbose()));

@@ -9,7 +9,6 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import javax.imageio.ImageIO;
@@ -23,7 +22,8 @@ import structura.algorithms.compress.CompressionReport;
 final class WidthPlot {
   private WidthPlot() {}
 
-  static void write(CompressionReport r, Path file) {
+  /** The plot as PNG bytes; the caller writes them through its {@code OutputTransaction}. */
+  static byte[] png(CompressionReport r) {
     System.setProperty("java.awt.headless", "true");
     List<CompressionReport.BlockReport> blocks = r.blocks();
     int w = 140 + 70 * blocks.size();
@@ -77,7 +77,7 @@ final class WidthPlot {
     g.drawString("attention", w - 214, 41);
     g.drawString(blocks.stream().anyMatch(b -> !b.ranks().isEmpty()) ? "FFN" : "FFN neurons", w - 104, 41);
     g.dispose();
-    writePng(img, file);
+    return encode(img);
   }
 
   /** Low-rank layers: kept weight parameters {@code Σ k·(m+n)} (dense: {@code m·n}) over {@code Σ m·n} of the named layers. */
@@ -94,14 +94,14 @@ final class WidthPlot {
     return all == 0 ? 1 : kept / all;
   }
 
-  /** Encodes the image as PNG and writes it atomically. */
-  static void writePng(BufferedImage img, Path file) {
+  /** Encodes the image as PNG (in memory: no I/O can fail). */
+  static byte[] encode(BufferedImage img) {
     try {
       ByteArrayOutputStream bytes = new ByteArrayOutputStream();
       ImageIO.write(img, "png", bytes);
-      CompressCommand.writeAtomically(file, bytes.toByteArray());
+      return bytes.toByteArray();
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot draw " + file, e);
+      throw new UncheckedIOException("cannot encode a PNG in memory", e);
     }
   }
 

@@ -6,12 +6,12 @@ import java.io.UncheckedIOException;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.jar.JarFile;
 import java.util.zip.ZipEntry;
+import structura.formats.io.OutputTransaction;
 
 /**
  * Resolves a model name or path to its files. Names are looked up in the langchain4j in-process
@@ -129,14 +129,7 @@ public final class ModelZoo {
     if (Files.isRegularFile(target) && size >= 0 && Files.size(target) == size) {
       return target;
     }
-    Files.createDirectories(target.getParent());
-    Path tmp = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".part");
-    try {
-      Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
-      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    OutputTransaction.writeFile(target, in::transferTo);
     return target;
   }
 }

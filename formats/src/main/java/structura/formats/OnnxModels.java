@@ -5,7 +5,6 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -69,10 +68,20 @@ public final class OnnxModels {
    * @throws ModelFormatException if the file is truncated or not an ONNX protobuf
    */
   static ModelProto parse(Path file) {
+    try {
+      if (Files.isDirectory(file)) {
+        throw new ModelFormatException(file, null, "is a directory, not an .onnx file.", "Pass the .onnx file itself.");
+      }
+      if (Files.size(file) == 0) {
+        throw new ModelFormatException(file, null, "empty file (0 bytes).", "The file is truncated; copy or export it again.");
+      }
+    } catch (IOException e) {
+      throw new ModelFormatException(file.toString(), null, "cannot read: " + e, "Check the path and its permissions.", e);
+    }
     try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
       return parse(in, file.toString());
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file, e);
+      throw new ModelFormatException(file.toString(), null, "cannot read: " + e, "Check the path and its permissions.", e);
     }
   }
 
@@ -90,6 +99,12 @@ public final class OnnxModels {
     } catch (InvalidProtocolBufferException e) {
       throw new ModelFormatException(name, null, "not a valid ONNX protobuf (truncated or corrupt): " + e.getMessage(),
           "Check that the file was copied completely; re-export the model.", e);
+    } catch (ModelFormatException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      // protobuf's parser is robust, but a corrupt length can still surface as another exception
+      throw new ModelFormatException(name, null, "not a valid ONNX protobuf (truncated or corrupt): " + e,
+          "Check that the file was copied completely; re-export the model.", e);
     }
   }
 
@@ -103,7 +118,14 @@ public final class OnnxModels {
   }
 
   static TransformerNetwork readBert(ModelProto model, String file) {
-    return new BertMatcher(model.getGraph(), file).match();
+    try {
+      return new BertMatcher(model.getGraph(), file).match();
+    } catch (structura.api.StructuraException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      // a safety net: a corrupt graph the matcher's checks did not foresee (a node short of inputs, ...) is still reported coded
+      throw new ModelFormatException(file, null, "the graph is malformed: " + e, "Re-export the model.", e);
+    }
   }
 
   /** Decodes an F32 initializer into a compact {@code rows × cols} matrix (1-D tensors become {@code 1 × n}). */
@@ -114,7 +136,7 @@ public final class OnnxModels {
       if (d < 0) {
         throw new ModelFormatException(file, t.getName(), "negative dimension " + dims + ".", "Re-export the model.", null);
       }
-      count *= d;
+      count = count > Integer.MAX_VALUE ? count : count * Math.min(d, Integer.MAX_VALUE);
     }
     if (t.getDataLocation() == TensorProto.DataLocation.EXTERNAL || t.getExternalDataCount() > 0) {
       throw new ModelFormatException(file, t.getName(), "tensor data is stored outside the model file (external data).",
@@ -128,19 +150,20 @@ public final class OnnxModels {
       throw new ModelFormatException(file, t.getName(), "has " + count + " elements, more than a Java array holds.",
           "Split the tensor.", null);
     }
+    // checked before allocating: a corrupt shape must not ask for gigabytes
+    if (t.hasRawData() && t.getRawData().size() != count * 4) {
+      throw new ModelFormatException(file, t.getName(), "raw data has " + t.getRawData().size() + " bytes but shape " + dims
+          + " needs " + count * 4 + ".", "The file is corrupt; re-export the model.", null);
+    }
+    if (!t.hasRawData() && t.getFloatDataCount() != count) {
+      throw new ModelFormatException(file, t.getName(), "holds " + t.getFloatDataCount() + " floats but shape " + dims
+          + " needs " + count + ".", "The file is corrupt; re-export the model.", null);
+    }
     float[] data = new float[(int) count];
     if (t.hasRawData()) {
-      if (t.getRawData().size() != count * 4) {
-        throw new ModelFormatException(file, t.getName(), "raw data has " + t.getRawData().size() + " bytes but shape " + dims
-            + " needs " + count * 4 + ".", "The file is corrupt; re-export the model.", null);
-      }
       ByteBuffer bb = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
       bb.asFloatBuffer().get(data);
     } else {
-      if (t.getFloatDataCount() != count) {
-        throw new ModelFormatException(file, t.getName(), "holds " + t.getFloatDataCount() + " floats but shape " + dims
-            + " needs " + count + ".", "The file is corrupt; re-export the model.", null);
-      }
       for (int i = 0; i < count; i++) {
         data[i] = t.getFloatData(i);
       }
@@ -305,7 +328,17 @@ public final class OnnxModels {
         throw new ModelFormatException(file, prefix + name, "initializer not found.",
             "The graph does not follow the HuggingFace BERT naming; export with optimum or transformers.onnx.", null);
       }
-      return floats(t, file);
+      return weights(t, null);
+    }
+
+    /**
+     * An initializer used as a weight: decoded and checked finite. {@code layer} names the linear
+     * layer it belongs to, for the message: exporters often store weights anonymously ({@code onnx::MatMul_787}).
+     */
+    private Matrix weights(TensorProto t, String layer) {
+      Matrix m = floats(t, file);
+      WeightChecks.requireFinite(m.f32(), file, t.getName(), layer == null ? null : prefix + layer);
+      return m;
     }
 
     /** Finds the weight of linear {@code name} through the Add (or Gemm) that consumes its bias. */
@@ -320,8 +353,8 @@ public final class OnnxModels {
             NodeProto inner = producer.get(mm.getInput(0));
             if (inner != null && inner.getOpType().equals("MatMul") && init.containsKey(inner.getInput(1))) {
               // a factored layer as OnnxWriter writes it: MatMul(MatMul(x, Vᵀ), Uᵀ)
-              Matrix vt = floats(init.get(inner.getInput(1)), file); // in x k
-              Matrix ut = floats(init.get(mm.getInput(1)), file); // k x out
+              Matrix vt = weights(init.get(inner.getInput(1)), name); // in x k
+              Matrix ut = weights(init.get(mm.getInput(1)), name); // k x out
               checkLinear(name, mm.getInput(1), ut.cols(), bias);
               if (vt.cols() != ut.rows()) {
                 throw new ModelFormatException(file, inner.getInput(1), "the factors of " + name + " disagree on the rank: "
@@ -330,12 +363,16 @@ public final class OnnxModels {
               }
               return Linear.factored(ut.transposeCopy(), vt.transposeCopy(), bias);
             }
-            Matrix w = floats(init.get(mm.getInput(1)), file); // in x out
+            Matrix w = weights(init.get(mm.getInput(1)), name); // in x out
             checkLinear(name, mm.getInput(1), w.cols(), bias);
             return new Linear(w.transposeCopy(), bias);
           }
         } else if (n.getOpType().equals("Gemm") && n.getInputCount() == 3 && n.getInput(2).equals(biasName)) {
-          Matrix w = floats(init.get(n.getInput(1)), file);
+          TensorProto wt0 = init.get(n.getInput(1));
+          if (wt0 == null) {
+            continue; // a Gemm whose weight is computed, not stored: not a linear layer of this pattern
+          }
+          Matrix w = weights(wt0, name);
           boolean transB = attrInt(n, "transB", 0) == 1;
           Matrix wt = transB ? w : w.transposeCopy();
           checkLinear(name, n.getInput(1), wt.rows(), bias);

@@ -1,14 +1,9 @@
 package structura.formats;
 
 import com.google.protobuf.ByteString;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import structura.api.ErrorCode;
@@ -21,6 +16,7 @@ import structura.api.nn.Linear;
 import structura.api.nn.Norm;
 import structura.api.nn.TransformerBlock;
 import structura.api.nn.TransformerNetwork;
+import structura.formats.io.OutputTransaction;
 import structura.formats.internal.onnx.OnnxProto.AttributeProto;
 import structura.formats.internal.onnx.OnnxProto.GraphProto;
 import structura.formats.internal.onnx.OnnxProto.ModelProto;
@@ -78,7 +74,7 @@ public final class OnnxWriter {
    * Writes a BERT-family encoder to {@code file}.
    *
    * @throws InvalidArgumentException if the network is not a BERT-family encoder
-   * @throws UncheckedIOException on I/O failure (no partial file is left behind)
+   * @throws structura.api.StructuraException {@code OUTPUT_UNWRITABLE} on I/O failure (no partial file is left behind)
    */
   public static void writeBert(TransformerNetwork network, Path file) {
     save(new OnnxWriter().build(network), file);
@@ -99,22 +95,9 @@ public final class OnnxWriter {
     save(new OnnxWriter().buildLlama(network), file);
   }
 
+  /** Through {@link OutputTransaction#writeFile}: a temporary beside {@code file}, moved into place when complete. */
   private static void save(ModelProto model, Path file) {
-    try {
-      Path dir = file.toAbsolutePath().getParent();
-      Files.createDirectories(dir);
-      Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".part");
-      try {
-        try (OutputStream out = Files.newOutputStream(tmp)) {
-          model.writeTo(out);
-        }
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      } finally {
-        Files.deleteIfExists(tmp);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + file, e);
-    }
+    OutputTransaction.writeFile(file, model::writeTo);
   }
 
   ModelProto build(TransformerNetwork net) {

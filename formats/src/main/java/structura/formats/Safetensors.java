@@ -7,15 +7,12 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -33,6 +30,7 @@ import structura.api.nn.Norm;
 import structura.api.nn.RotaryEmbedding;
 import structura.api.nn.TransformerBlock;
 import structura.api.nn.TransformerNetwork;
+import structura.formats.io.OutputTransaction;
 
 /**
  * HuggingFace safetensors directories ({@code config.json} + {@code model.safetensors}, or shards
@@ -67,8 +65,15 @@ public final class Safetensors {
    *     end of the file, or a dtype or rank is unsupported (the message names the tensor)
    */
   public static Map<String, Matrix> readTensors(Path file) {
+    if (Files.isDirectory(file)) {
+      throw new ModelFormatException(file, null, "is a directory, not a .safetensors file.", "Pass the model's directory, "
+          + "which holds config.json and model.safetensors.");
+    }
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       long size = ch.size();
+      if (size == 0) {
+        throw new ModelFormatException(file, null, "empty file (0 bytes).", "The file is truncated; copy or save it again.");
+      }
       if (size < 8) {
         throw new ModelFormatException(file, null, "file has " + size + " bytes, fewer than the 8-byte header length.",
             "The file is truncated; copy it again.");
@@ -84,10 +89,15 @@ public final class Safetensors {
       readFully(ch, hb, 8);
       JsonObject header;
       try {
-        header = JsonParser.parseString(new String(hb.array(), StandardCharsets.UTF_8)).getAsJsonObject();
-      } catch (JsonParseException | IllegalStateException e) {
-        throw new ModelFormatException(file.toString(), null, "the JSON header does not parse: " + e.getMessage(),
-            "The file is corrupt; re-save it.", e);
+        JsonElement root = JsonParser.parseString(new String(hb.array(), StandardCharsets.UTF_8));
+        if (!root.isJsonObject()) {
+          throw new ModelFormatException(file, null, "the JSON header is not an object of tensors.",
+              "The file is corrupt or not safetensors; re-save it.");
+        }
+        header = root.getAsJsonObject();
+      } catch (JsonParseException e) {
+        throw new ModelFormatException(file.toString(), null, "the JSON header does not parse: " + JsonErrors.describe(e)
+            + ".", "The file is corrupt or not safetensors; re-save it.", e);
       }
       long dataStart = 8 + headerLen;
       Map<String, Matrix> out = new LinkedHashMap<>();
@@ -95,11 +105,15 @@ public final class Safetensors {
         if (en.getKey().equals("__metadata__")) {
           continue;
         }
+        if (!en.getValue().isJsonObject()) {
+          throw new ModelFormatException(file, en.getKey(), "header entry is " + en.getValue() + ", not an object.",
+              "The file is corrupt; re-save it.");
+        }
         out.put(en.getKey(), tensor(ch, file, en.getKey(), en.getValue().getAsJsonObject(), dataStart, size));
       }
       return out;
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file, e);
+      throw new ModelFormatException(file.toString(), null, "cannot read: " + e, "Check the path and its permissions.", e);
     }
   }
 
@@ -113,10 +127,14 @@ public final class Safetensors {
       dtype = info.get("dtype").getAsString();
       shape = GSON.fromJson(info.get("shape"), long[].class);
       long[] off = GSON.fromJson(info.get("data_offsets"), long[].class);
+      if (shape == null || off.length != 2) {
+        throw new IllegalArgumentException("shape and two data_offsets needed");
+      }
       begin = off[0];
       end = off[1];
     } catch (RuntimeException e) {
-      throw new ModelFormatException(file.toString(), name, "malformed header entry " + info + ".", "Re-save the file.", e);
+      throw new ModelFormatException(file.toString(), name, "malformed header entry " + abbreviate(info.toString()) + ".",
+          "The file is corrupt; re-save it.", e);
     }
     int width = switch (dtype) {
       case "F32" -> 4;
@@ -130,9 +148,17 @@ public final class Safetensors {
     }
     long count = 1;
     for (long d : shape) {
-      count *= d;
+      if (d < 0 || d > Integer.MAX_VALUE) {
+        throw new ModelFormatException(file, name, "shape " + java.util.Arrays.toString(shape) + " has a dimension outside "
+            + "[0, 2^31).", "The file is corrupt; re-save it.");
+      }
+      count = count > Integer.MAX_VALUE ? count : count * d;
     }
-    if (end - begin != count * width || begin < 0 || dataStart + end > size) {
+    if (count > Integer.MAX_VALUE - 8) {
+      throw new ModelFormatException(file, name, "shape " + java.util.Arrays.toString(shape) + " has more elements than a "
+          + "Java array holds.", "Split the tensor.");
+    }
+    if (end - begin != count * width || begin < 0 || end < begin || dataStart + end > size) {
       throw new ModelFormatException(file, name, "data_offsets [" + begin + ", " + end + "] for shape "
           + java.util.Arrays.toString(shape) + " of " + dtype + " do not fit (" + count * width + " bytes needed, file has "
           + (size - dataStart) + " data bytes).", "The file is truncated or corrupt; copy it again.");
@@ -148,9 +174,14 @@ public final class Safetensors {
         default -> Float.intBitsToFloat((bb.getShort() & 0xffff) << 16);
       };
     }
+    WeightChecks.requireFinite(data, file.toString(), name);
     int cols = shape.length == 0 ? 1 : (int) shape[shape.length - 1];
     int rows = shape.length == 2 ? (int) shape[0] : 1;
     return Matrix.wrap(data, 0, rows, cols, Math.max(1, cols));
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() <= 120 ? s : s.substring(0, 117) + "...";
   }
 
   private static void readFully(FileChannel ch, ByteBuffer b, long pos) throws IOException {
@@ -183,7 +214,7 @@ public final class Safetensors {
     int pad = (8 - json.length % 8) % 8; // data starts 8-byte aligned, as the reference writer does
     byte[] padded = java.util.Arrays.copyOf(json, json.length + pad);
     java.util.Arrays.fill(padded, json.length, padded.length, (byte) ' ');
-    atomicWrite(file, out -> {
+    OutputTransaction.writeFile(file, out -> {
       out.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded.length).array());
       out.write(padded);
       for (Map.Entry<String, Matrix> e : sorted) {
@@ -200,28 +231,6 @@ public final class Safetensors {
     });
   }
 
-  private interface Writer {
-    void write(OutputStream out) throws IOException;
-  }
-
-  private static void atomicWrite(Path file, Writer w) {
-    try {
-      Path dir = file.toAbsolutePath().getParent();
-      Files.createDirectories(dir);
-      Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".part");
-      try {
-        try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
-          w.write(out);
-        }
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      } finally {
-        Files.deleteIfExists(tmp);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + file, e);
-    }
-  }
-
   // ---- networks ------------------------------------------------------------------------------
 
   /**
@@ -232,14 +241,7 @@ public final class Safetensors {
   public static TransformerNetwork read(Path dir) {
     Path configFile = dir.resolve("config.json");
     Path weights = dir.resolve("model.safetensors");
-    JsonObject config;
-    try {
-      config = JsonParser.parseString(Files.readString(configFile)).getAsJsonObject();
-    } catch (IOException e) {
-      throw new ModelFormatException(configFile.toString(), null, "cannot read: " + e.getMessage(), "Add config.json.", e);
-    } catch (JsonParseException | IllegalStateException e) {
-      throw new ModelFormatException(configFile.toString(), null, "not valid JSON: " + e.getMessage(), "Fix config.json.", e);
-    }
+    ConfigJson config = readConfig(configFile);
     Map<String, Matrix> t;
     Path index = dir.resolve("model.safetensors.index.json");
     if (Files.isRegularFile(weights)) {
@@ -250,7 +252,7 @@ public final class Safetensors {
       throw new ModelFormatException(weights, null, "not found (nor model.safetensors.index.json).",
           "Save the model with safe_serialization=True.");
     }
-    String type = str(config, "model_type", configFile);
+    String type = config.string("model_type");
     Reader r = new Reader(config, configFile, t, weights);
     try {
       return switch (type) {
@@ -262,6 +264,34 @@ public final class Safetensors {
     } catch (InvalidArgumentException e) {
       throw new ModelFormatException(weights.toString(), null, "tensor shapes do not form a network: " + e.getMessage(),
           "Check that config.json belongs to these weights.", e);
+    } catch (ModelFormatException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      // a safety net: whatever a corrupt checkpoint provokes is reported against it, coded
+      throw new ModelFormatException(weights.toString(), null, "the checkpoint does not form a network: " + e,
+          "Check that config.json belongs to these weights; re-save the model.", e);
+    }
+  }
+
+  /** config.json as an object; empty, malformed or non-object files are coded errors naming it. */
+  private static ConfigJson readConfig(Path configFile) {
+    String text;
+    try {
+      text = Files.readString(configFile);
+    } catch (IOException e) {
+      throw new ModelFormatException(configFile.toString(), null, "cannot read: " + e, "Add a readable config.json.", e);
+    }
+    if (text.isBlank()) {
+      throw new ModelFormatException(configFile, null, "empty file.", "Save the model's config.json again.");
+    }
+    try {
+      JsonElement root = JsonParser.parseString(text);
+      if (!root.isJsonObject()) {
+        throw new ModelFormatException(configFile, null, "not a JSON object.", "Save the model's config.json again.");
+      }
+      return new ConfigJson(root.getAsJsonObject(), configFile);
+    } catch (JsonParseException e) {
+      throw new ModelFormatException(configFile.toString(), null, JsonErrors.describe(e) + ".", "Fix config.json.", e);
     }
   }
 
@@ -271,15 +301,26 @@ public final class Safetensors {
     try {
       map = JsonParser.parseString(Files.readString(index)).getAsJsonObject().getAsJsonObject("weight_map");
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + index, e);
+      throw new ModelFormatException(index.toString(), null, "cannot read: " + e, "Check the file's permissions.", e);
+    } catch (JsonParseException e) {
+      throw new ModelFormatException(index.toString(), null, JsonErrors.describe(e) + ".", "Re-save the model.", e);
     } catch (RuntimeException e) {
-      throw new ModelFormatException(index.toString(), "weight_map", "malformed index: " + e.getMessage(), "Re-save the model.", e);
+      throw new ModelFormatException(index.toString(), "weight_map", "malformed index.", "Re-save the model.", e);
     }
     if (map == null) {
       throw new ModelFormatException(index, "weight_map", "missing.", "Re-save the model.");
     }
     Map<String, Matrix> all = new LinkedHashMap<>();
-    for (String shard : new java.util.TreeSet<>(map.asMap().values().stream().map(JsonElement::getAsString).toList())) {
+    java.util.Set<String> shards = new java.util.TreeSet<>();
+    for (Map.Entry<String, JsonElement> e : map.entrySet()) {
+      if (!(e.getValue() instanceof com.google.gson.JsonPrimitive p && p.isString())
+          || Path.of(p.getAsString()).getNameCount() != 1 || p.getAsString().equals("..")) {
+        throw new ModelFormatException(index, "weight_map", "entry " + e.getKey() + " is " + e.getValue()
+            + "; it must name a shard file in the same directory.", "Re-save the model.");
+      }
+      shards.add(e.getValue().getAsString());
+    }
+    for (String shard : shards) {
       Path file = index.resolveSibling(shard);
       if (!Files.isRegularFile(file)) {
         throw new ModelFormatException(file, null, "shard listed in " + index.getFileName() + " not found.", "Copy every shard.");
@@ -289,24 +330,16 @@ public final class Safetensors {
     return all;
   }
 
-  private static String str(JsonObject c, String key, Path file) {
-    JsonElement e = c.get(key);
-    if (e == null || e.isJsonNull()) {
-      throw new ModelFormatException(file, key, "missing key.", "Add " + key + " to config.json.");
-    }
-    return e.getAsString();
-  }
-
   /** Per-layer attention geometry. */
   private record Layer(int heads, int kvHeads, int headDim, int valueDim, double scale, int[][] frequencies) {}
 
   /** Reads tensors by name for one checkpoint. */
-  private record Reader(JsonObject config, Path configFile, Map<String, Matrix> tensors, Path weights) {
+  private record Reader(ConfigJson config, Path configFile, Map<String, Matrix> tensors, Path weights) {
     Matrix get(String name) {
       Matrix m = tensors.get(name);
       if (m == null) {
         throw new ModelFormatException(weights, name, "tensor not found.", "The checkpoint does not follow the "
-            + "HuggingFace names for model_type " + config.get("model_type") + ".");
+            + "HuggingFace names for model_type " + config.string("model_type") + ".");
       }
       return m;
     }
@@ -320,22 +353,14 @@ public final class Safetensors {
       return m;
     }
 
-    int integer(String key) {
-      return Integer.parseInt(str(config, key, configFile));
-    }
-
-    double real(String key, double dflt) {
-      JsonElement e = config.get(key);
-      return e == null || e.isJsonNull() ? dflt : e.getAsDouble();
-    }
 
     TransformerNetwork bert() {
       String p = tensors.containsKey("bert.embeddings.word_embeddings.weight") ? "bert." : "";
-      int d = integer("hidden_size");
-      int heads = integer("num_attention_heads");
-      int dh = config.has("head_dim") ? integer("head_dim") : d / heads;
-      double eps = real("layer_norm_eps", 1e-12);
-      String act = config.has("hidden_act") ? config.get("hidden_act").getAsString() : "gelu";
+      int d = config.integer("hidden_size", 1);
+      int heads = config.integer("num_attention_heads", 1);
+      int dh = config.integer("head_dim", 1, Math.max(1, d / heads));
+      double eps = config.real("layer_norm_eps", 1e-12, true);
+      String act = config.string("hidden_act", "gelu");
       if (!act.equals("gelu")) {
         throw new ModelFormatException(configFile, "hidden_act", "activation '" + act + "' is not supported.", "Use gelu.");
       }
@@ -344,12 +369,12 @@ public final class Safetensors {
           tensors.containsKey(p + "embeddings.token_type_embeddings.weight") ? get(p + "embeddings.token_type_embeddings.weight", -1, d) : null,
           ln(p + "embeddings.LayerNorm", eps));
       List<TransformerBlock> blocks = new ArrayList<>();
-      int layers = integer("num_hidden_layers");
+      int layers = config.integer("num_hidden_layers", 0);
       for (int l = 0; l < layers; l++) {
         String b = p + "encoder.layer." + l + ".";
         Linear q = lin(b + "attention.self.query", true);
         Linear v = lin(b + "attention.self.value", true);
-        Layer spec = layer(l, q.out() / dh, q.out() / dh, dh, v.out() / Math.max(1, q.out() / dh));
+        Layer spec = layer(l, layers, q.out() / dh, q.out() / dh, dh, v.out() / Math.max(1, q.out() / dh));
         Attention a = new Attention(spec.heads(), spec.kvHeads(), spec.headDim(), spec.valueDim(), q,
             lin(b + "attention.self.key", true), v, lin(b + "attention.output.dense", true), spec.scale(), false, null);
         Mlp mlp = new Mlp(lin(b + "intermediate.dense", true), null, lin(b + "output.dense", true), Activation.GELU);
@@ -361,25 +386,25 @@ public final class Safetensors {
     }
 
     TransformerNetwork llama() {
-      int d = integer("hidden_size");
-      int heads = integer("num_attention_heads");
-      int kv = config.has("num_key_value_heads") ? integer("num_key_value_heads") : heads;
-      int dh = config.has("head_dim") ? integer("head_dim") : d / heads;
-      double eps = real("rms_norm_eps", 1e-6);
-      double theta = real("rope_theta", 10000);
-      if (config.has("rope_scaling") && !config.get("rope_scaling").isJsonNull()) {
+      int d = config.integer("hidden_size", 1);
+      int heads = config.integer("num_attention_heads", 1);
+      config.integer("num_key_value_heads", 1, heads); // validated; the tensor shapes give the per-layer counts
+      int dh = config.integer("head_dim", 1, Math.max(1, d / heads));
+      double eps = config.real("rms_norm_eps", 1e-6, true);
+      double theta = config.real("rope_theta", 10000, true);
+      if (config.has("rope_scaling")) {
         throw new ModelFormatException(configFile, "rope_scaling", "rope_scaling is not supported.", "Use an unscaled RoPE model.");
       }
       Matrix embed = get("model.embed_tokens.weight", -1, d);
       List<TransformerBlock> blocks = new ArrayList<>();
-      int layers = integer("num_hidden_layers");
+      int layers = config.integer("num_hidden_layers", 0);
       RotaryEmbedding rope = new RotaryEmbedding(dh, theta);
       for (int l = 0; l < layers; l++) {
         String b = "model.layers." + l + ".";
         Linear q = lin(b + "self_attn.q_proj", false);
         Linear k = lin(b + "self_attn.k_proj", false);
         Linear v = lin(b + "self_attn.v_proj", false);
-        Layer spec = layer(l, q.out() / dh, k.out() / dh, dh, v.out() / Math.max(1, k.out() / dh));
+        Layer spec = layer(l, layers, q.out() / dh, k.out() / dh, dh, v.out() / Math.max(1, k.out() / dh));
         RotaryEmbedding r = spec.frequencies() == null ? rope : new RotaryEmbedding(rope.dims(), theta, spec.frequencies());
         Attention a = new Attention(spec.heads(), spec.kvHeads(), spec.headDim(), spec.valueDim(), q, k, v,
             lin(b + "self_attn.o_proj", false), spec.scale(), true, r);
@@ -388,7 +413,7 @@ public final class Safetensors {
         blocks.add(new TransformerBlock(a, mlp, rms(b + "input_layernorm", eps), rms(b + "post_attention_layernorm", eps),
             TransformerBlock.Placement.PRE));
       }
-      boolean tied = config.has("tie_word_embeddings") && config.get("tie_word_embeddings").getAsBoolean();
+      boolean tied = config.bool("tie_word_embeddings", false);
       Linear head = tensors.containsKey("lm_head.weight") ? new Linear(get("lm_head.weight", -1, d), null)
           : tensors.containsKey("lm_head.weight_u") ? lin("lm_head", false)
           : tied ? new Linear(embed, null) : null;
@@ -400,24 +425,12 @@ public final class Safetensors {
      * Layer l's attention geometry: from {@code structura_layers} in config.json when present (pruned
      * networks), else the values derived from the HuggingFace config and the tensor shapes.
      */
-    Layer layer(int l, int heads, int kvHeads, int headDim, int valueDim) {
-      JsonElement layers = config.get("structura_layers");
-      if (layers == null || !layers.isJsonArray()) {
+    Layer layer(int l, int layers, int heads, int kvHeads, int headDim, int valueDim) {
+      ConfigJson.LayerGeometry g = config.layer(l, layers);
+      if (g == null) {
         return new Layer(heads, kvHeads, headDim, valueDim, 1.0 / Math.sqrt(headDim), null);
       }
-      if (layers.getAsJsonArray().size() <= l) {
-        throw new ModelFormatException(configFile, "structura_layers", "describes " + layers.getAsJsonArray().size()
-            + " layers but layer " + l + " exists.", "Write config.json and weights together with Safetensors.write.");
-      }
-      try {
-        JsonObject o = layers.getAsJsonArray().get(l).getAsJsonObject();
-        int[][] freq = o.has("rotary_frequencies") ? GSON.fromJson(o.get("rotary_frequencies"), int[][].class) : null;
-        return new Layer(o.get("heads").getAsInt(), o.get("kv_heads").getAsInt(), o.get("head_dim").getAsInt(),
-            o.get("value_dim").getAsInt(), o.get("scale").getAsDouble(), freq);
-      } catch (RuntimeException e) {
-        throw new ModelFormatException(configFile.toString(), "structura_layers[" + l + "]", "malformed: " + e.getMessage(),
-            "Write config.json with Safetensors.write.", e);
-      }
+      return new Layer(g.heads(), g.kvHeads(), g.headDim(), g.valueDim(), g.scale(), g.rotaryFrequencies());
     }
 
     /** A linear layer: {@code <name>.weight}, or the factors {@code <name>.weight_u} and {@code <name>.weight_v} of W = U·V. */
@@ -543,7 +556,7 @@ public final class Safetensors {
       }
     }
     writeTensors(t, vectors, dir.resolve("model.safetensors"));
-    atomicWrite(dir.resolve("config.json"), out -> out.write(GSON.toJson(config).getBytes(StandardCharsets.UTF_8)));
+    OutputTransaction.writeFile(dir.resolve("config.json"), out -> out.write(GSON.toJson(config).getBytes(StandardCharsets.UTF_8)));
   }
 
   /** {@code <name>.weight}, or for a factored layer {@code <name>.weight_u} (out × k) and {@code <name>.weight_v} (k × in); {@code <name>.bias}. */

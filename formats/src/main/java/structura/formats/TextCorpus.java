@@ -51,6 +51,10 @@ public final class TextCorpus {
    *     {@code "text"}; the message names the line
    */
   public static List<LabeledText> read(Path file) {
+    if (Files.isDirectory(file)) {
+      throw new DataFormatException(file, "is a directory, not a text file.", "Pass a file in it, e.g. "
+          + file.resolve("calibration.jsonl") + ".");
+    }
     if (!Files.isRegularFile(file)) {
       throw new DataFormatException(file, "no such file.", "Check the path; scripts/fetch-spam-assassin.sh writes "
           + "data/spam-assassin/{train,test,calibration}.jsonl.");
@@ -124,7 +128,7 @@ public final class TextCorpus {
     } catch (JsonIOException e) {
       throw e.getCause() instanceof IOException io ? io : new IOException(e);
     } catch (JsonParseException e) {
-      throw new DataFormatException(file, 0, "not valid JSON: " + e.getMessage(), JSONL_FIX, e);
+      throw new DataFormatException(file, 0, "not valid JSON: " + JsonErrors.describe(e), JSONL_FIX, e);
     }
     if (!root.isJsonArray()) {
       throw new DataFormatException(file, "starts with '[' but is not one JSON array.", JSONL_FIX);
@@ -141,8 +145,7 @@ public final class TextCorpus {
     try {
       return JsonParser.parseString(line);
     } catch (JsonParseException e) {
-      String why = e.getMessage() == null ? "" : ": " + e.getMessage().lines().findFirst().orElse("");
-      throw new DataFormatException(file, lineNo, "not valid JSON" + why, JSONL_FIX, e);
+      throw new DataFormatException(file, lineNo, "not valid JSON: " + JsonErrors.describe(e), JSONL_FIX, e);
     }
   }
 

@@ -19,7 +19,7 @@ import structura.api.StructuraException;
  *
  * @param backend requested backend id or {@code auto}
  * @param strict whether a routine missing from the backend is an error
- * @param threads worker threads for multithreaded backends, ≥ 1
+ * @param threads worker threads for multithreaded backends, from 1 to {@link #MAX_THREADS}
  * @param properties every other {@code structura.*} key resolved by the same precedence
  */
 public record BackendConfig(
@@ -27,6 +27,12 @@ public record BackendConfig(
     Setting<Boolean> strict,
     Setting<Integer> threads,
     Map<String, Setting<String>> properties) {
+
+  /**
+   * The most worker threads a setting may ask for: {@value}. Far above any useful count, low
+   * enough that a typo (100000) is a coded configuration error instead of an OutOfMemoryError.
+   */
+  public static final int MAX_THREADS = 1024;
 
   /** Copies the property map. */
   public BackendConfig {
@@ -150,8 +156,8 @@ public record BackendConfig(
       } catch (NumberFormatException e) {
         throw invalid(threadsRaw, "a positive integer");
       }
-      if (threads < 1) {
-        throw invalid(threadsRaw, "a positive integer");
+      if (threads < 1 || threads > MAX_THREADS) {
+        throw invalid(threadsRaw, "an integer from 1 to " + MAX_THREADS);
       }
       Map<String, Setting<String>> properties = new HashMap<>();
       // the further keys known to every build, plus any key set in code or on the command line

@@ -87,6 +87,12 @@ class BackendSelectionTest {
         () -> isolated().property("x", "y").cli(ConfigKeys.STRICT, "maybe", "--strict").build());
     assertTrue(strict.getMessage().contains("--strict"), strict.getMessage());
     assertThrows(StructuraException.class, () -> isolated().threads(0).build());
+    // issue 19: 100000 threads died with an OutOfMemoryError; above the bound it is a coded error naming the source
+    assertEquals(BackendConfig.MAX_THREADS, isolated().threads(BackendConfig.MAX_THREADS).build().threads().value());
+    StructuraException many = assertThrows(StructuraException.class,
+        () -> BackendConfig.builder().systemProperties(props("structura.threads", "100000")).environment(Map.of()).build());
+    assertEquals(ErrorCode.INVALID_CONFIGURATION, many.code());
+    assertTrue(many.getMessage().contains("-Dstructura.threads") && many.getMessage().contains("1024"), many.getMessage());
   }
 
   @Test

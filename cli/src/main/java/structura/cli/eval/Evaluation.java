@@ -178,6 +178,27 @@ public final class Evaluation {
     }
   }
 
+  /**
+   * A NaN or infinite embedding is the model's fault (its weights or graph), not the data's: the
+   * error names the model that produced it and the text it was fed, before a probe sees it.
+   */
+  private static void requireFinite(Matrix e, String option, String given, String split, List<LabeledText> texts,
+      Integer[] order, int from) {
+    for (int i = 0; i < e.rows(); i++) {
+      for (int j = 0; j < e.cols(); j++) {
+        double v = e.get(i, j);
+        if (!Double.isFinite(v)) {
+          int text = order[from + i];
+          String t = texts.get(text).text();
+          throw new StructuraException(ErrorCode.INVALID_INPUT, option + " " + given + " produced a non-finite embedding ("
+              + v + " at dimension " + j + ") for " + split + " text " + text + " (\"" + (t.length() > 60 ? t.substring(0, 57)
+              + "..." : t) + "\").", "That model is broken (NaN/Inf weights, or a graph that overflows); check it with "
+              + "structura compress's reader or re-export it.");
+        }
+      }
+    }
+  }
+
   private static ModelZoo.Resolved onnx(ModelZoo.Resolved r, String given, String option) {
     if (r.kind() != ModelZoo.Kind.ONNX) {
       throw new ModelFormatException(given, null, option + " is a safetensors directory; eval runs models in ONNX Runtime.",
@@ -225,6 +246,8 @@ public final class Evaluation {
       if (er.cols() != ec.cols()) {
         throw widthMismatch(model, reference, ec.cols(), er.cols());
       }
+      requireFinite(er, "--reference", reference, split, texts, order, from);
+      requireFinite(ec, "--model", model, split, texts, order, from);
       for (int k = from; k < to; k++) {
         out[0][order[k]] = row(er, k - from);
         out[1][order[k]] = row(ec, k - from);
