@@ -185,13 +185,13 @@ public final class BlockTensorTrainOperator implements LinearOperator {
   @Override
   public Matrix apply(Matrix x) {
     Operators.requireInput(this, x, cols(), "apply");
-    return run(StridedViews.compact(x), null, false);
+    return run(x, null, false);
   }
 
   @Override
   public Matrix applyTranspose(Matrix y) {
     Operators.requireInput(this, y, rows(), "applyTranspose");
-    return run(StridedViews.compact(y), null, true);
+    return run(y, null, true);
   }
 
   /**
@@ -214,7 +214,7 @@ public final class BlockTensorTrainOperator implements LinearOperator {
               + " inputs; it needs r_1 = " + (cores.size() < 2 ? "(no rank: one core)" : ranks[1]) + " rows.",
           "Pass an r_1 x B gate for a BTT of at least two cores.");
     }
-    return run(StridedViews.compact(x), gate, false);
+    return run(x, gate, false);
   }
 
   private Matrix run(Matrix x, Matrix gate, boolean transpose) {
@@ -243,29 +243,31 @@ public final class BlockTensorTrainOperator implements LinearOperator {
 
   /**
    * One core on the layout (J, consumed rows, I) → (J, produced rows, I): rows of one block are
-   * |I|·B elements apart; blocks along I are B apart, blocks along J a whole slab apart. The
-   * longer of the two block axes is the GEMM batch, the shorter a loop.
+   * |I| state rows apart; blocks along I are one state row apart, blocks along J a whole slab
+   * apart. The longer of the two block axes is the GEMM batch, the shorter a loop.
    */
   private void applyCore(Matrix g, int gRows, int gCols, int after, int before, Matrix in, int inRows,
       Matrix out, int outRows, boolean transpose) {
     int b = in.cols();
-    int ldIn = before * b;
-    int ldOut = before * b;
+    int pitchIn = in.ld();
+    int pitchOut = out.ld();
+    int ldIn = before * pitchIn;
+    int ldOut = before * pitchOut;
     int blockStride = gRows * g.ld();
     Transpose op = transpose ? Transpose.T : Transpose.N;
     if (before >= after) {
       for (int jBlock = 0; jBlock < after; jBlock++) {
         compute.batchedGemm(op, Transpose.N, before, 1.0,
             StridedViews.of(g, g.offset() + jBlock * before * blockStride, gRows, gCols, g.ld()), blockStride,
-            StridedViews.of(in, jBlock * inRows * ldIn, inRows, b, ldIn), b, 0.0,
-            StridedViews.of(out, jBlock * outRows * ldOut, outRows, b, ldOut), b);
+            StridedViews.of(in, in.offset() + jBlock * inRows * ldIn, inRows, b, ldIn), pitchIn, 0.0,
+            StridedViews.of(out, out.offset() + jBlock * outRows * ldOut, outRows, b, ldOut), pitchOut);
       }
     } else {
       for (int iBlock = 0; iBlock < before; iBlock++) {
         compute.batchedGemm(op, Transpose.N, after, 1.0,
             StridedViews.of(g, g.offset() + iBlock * blockStride, gRows, gCols, g.ld()), before * blockStride,
-            StridedViews.of(in, iBlock * b, inRows, b, ldIn), inRows * ldIn, 0.0,
-            StridedViews.of(out, iBlock * b, outRows, b, ldOut), outRows * ldOut);
+            StridedViews.of(in, in.offset() + iBlock * pitchIn, inRows, b, ldIn), inRows * ldIn, 0.0,
+            StridedViews.of(out, out.offset() + iBlock * pitchOut, outRows, b, ldOut), outRows * ldOut);
       }
     }
   }

@@ -118,14 +118,15 @@ public final class MonarchOperator implements LinearOperator {
     }
     // z_i = R_i·x_i: block i of x is p consecutive rows, block i of z is q consecutive rows
     Matrix z = Matrix.zeros(dtype(), k * q, b);
+    int zl = z.ld();
     compute.batchedGemm(Transpose.N, Transpose.N, k, 1.0,
         StridedViews.of(right, right.offset(), q, p, right.ld()), q * right.ld(),
         StridedViews.of(x, x.offset(), p, b, x.ld()), p * x.ld(), 0.0,
-        StridedViews.of(z, 0, q, b, b), q * b);
+        StridedViews.of(z, 0, q, b, zl), q * zl);
     // y[σ·l + j] = L_j·(z[ρ·l + j])_ρ: L's operand and output are every l-th row, starting at row j
     compute.batchedGemm(Transpose.N, Transpose.N, l, 1.0,
         StridedViews.of(left, left.offset(), s, r, left.ld()), s * left.ld(),
-        StridedViews.of(z, 0, r, b, l * b), b, 0.0,
+        StridedViews.of(z, 0, r, b, l * zl), zl, 0.0,
         StridedViews.of(out, 0, s, b, l * b), b);
     return out;
   }
@@ -146,13 +147,14 @@ public final class MonarchOperator implements LinearOperator {
     }
     // Mᵀ = Rᵀ·Pᵀ·Lᵀ·P_out: the same strided operands, read in reverse with transposed blocks
     Matrix z = Matrix.zeros(dtype(), l * r, b);
+    int zl = z.ld();
     compute.batchedGemm(Transpose.T, Transpose.N, l, 1.0,
         StridedViews.of(left, left.offset(), s, r, left.ld()), s * left.ld(),
         StridedViews.of(y, y.offset(), s, b, l * y.ld()), y.ld(), 0.0,
-        StridedViews.of(z, 0, r, b, l * b), b);
+        StridedViews.of(z, 0, r, b, l * zl), zl);
     compute.batchedGemm(Transpose.T, Transpose.N, k, 1.0,
         StridedViews.of(right, right.offset(), q, p, right.ld()), q * right.ld(),
-        StridedViews.of(z, 0, q, b, b), q * b, 0.0,
+        StridedViews.of(z, 0, q, b, zl), q * zl, 0.0,
         StridedViews.of(out, 0, p, b, b), p * b);
     return out;
   }
