@@ -15,10 +15,11 @@ import structura.api.backend.Compute;
  *
  * <p>Not a unit test; run it as a plain main:
  * <pre>
- * ./mvnw -q -pl api,algorithms test-compile dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt
+ * ./mvnw -q -pl api,testkit,algorithms,spi-cpu-vector test-compile
+ * ./mvnw -q -pl api,testkit,algorithms test-compile dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt
  * java --add-modules jdk.incubator.vector \
- *   -cp algorithms/target/test-classes:algorithms/target/classes:api/target/classes:spi-cpu-vector/target/classes:$(cat /tmp/cp.txt) \
- *   structura.algorithms.structured.StructuredApplyPeerBenchmark 4096 512 3 vector 2 F32
+ *   -cp algorithms/target/test-classes:algorithms/target/classes:spi-cpu-vector/target/classes:$(cat /tmp/cp.txt) \
+ *   structura.algorithms.structured.StructuredApplyPeerBenchmark 4096 512 5 vector 2 F32
  * </pre>
  * Arguments: d (default 4096), batch (512), repetitions (3), backend id ({@code java} = reference,
  * or {@code vector}, opened strict), backend threads (2), dtype (F32 or F64).
