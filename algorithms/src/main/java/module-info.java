@@ -20,6 +20,7 @@ module structura.algorithms {
   exports structura.algorithms.linalg;
   exports structura.algorithms.nn;
   exports structura.algorithms.compress;
+  exports structura.algorithms.structured;
 
   uses structura.algorithms.compress.CompressionStrategy;
 

@@ -6,6 +6,7 @@ import java.util.SplittableRandom;
 import structura.api.DType;
 import structura.api.Matrix;
 import structura.api.backend.Compute;
+import structura.api.operator.EinsumDims;
 import structura.api.operator.LinearOperator;
 import structura.api.operator.Operators;
 import structura.api.operator.Structure;
@@ -109,7 +110,141 @@ public final class OperatorZoo {
     Matrix o2 = random(dtype, 3, 2, rnd);
     out.add(new Entry("opaque kronecker 2x3 (x) 3x2",
         Operators.opaque(Operators.kronecker(Operators.dense(o1, compute), Operators.dense(o2, compute))), kron(f64(o1), f64(o2))));
+    addMonarchBttEinsum(out, dtype, compute, rnd);
     return out;
+  }
+
+  // ---- Monarch, block tensor-train and Einsum (issue 13); dense forms from their entrywise formulas
+
+  private static void addMonarchBttEinsum(List<Entry> out, DType dtype, Compute compute, SplittableRandom rnd) {
+    Matrix r9 = random(dtype, 9, 3, rnd);
+    Matrix l9 = random(dtype, 9, 3, rnd);
+    out.add(new Entry("monarch 9x9 (3 blocks of 3x3 each)", Operators.monarch(r9, 3, l9, 3, compute), monarch(r9, 3, l9, 3)));
+    Matrix r12 = random(dtype, 12, 2, rnd);
+    Matrix l10 = random(dtype, 10, 6, rnd);
+    out.add(new Entry("monarch 10x6 (R 3 blocks 4x2, L 2 blocks 5x6)", Operators.monarch(r12, 3, l10, 2, compute),
+        monarch(r12, 3, l10, 2)));
+
+    int[][] btt2 = {{2, 3}, {3, 2}, {1, 2, 1}};
+    List<Matrix> cores2 = bttCores(dtype, btt2[0], btt2[1], btt2[2], rnd);
+    out.add(new Entry("blockTensorTrain m=(2,3) n=(3,2) r=(1,2,1)",
+        Operators.blockTensorTrain(btt2[0], btt2[1], btt2[2], cores2, compute), btt(btt2[0], btt2[1], btt2[2], cores2)));
+    int[][] btt3 = {{2, 3, 2}, {3, 1, 2}, {1, 2, 3, 1}};
+    List<Matrix> cores3 = bttCores(dtype, btt3[0], btt3[1], btt3[2], rnd);
+    out.add(new Entry("blockTensorTrain m=(2,3,2) n=(3,1,2) r=(1,2,3,1)",
+        Operators.blockTensorTrain(btt3[0], btt3[1], btt3[2], cores3, compute), btt(btt3[0], btt3[1], btt3[2], cores3)));
+
+    for (EinsumDims dims : List.of(new EinsumDims(2, 3, 2, 2, 2, 3, 2), new EinsumDims(3, 2, 1, 2, 1, 2, 1))) {
+      Matrix a = random(dtype, dims.phi() * dims.gamma() * dims.delta() * dims.rho(), dims.alpha(), rnd);
+      Matrix b = random(dtype, dims.phi() * dims.epsilon(), dims.rho() * dims.gamma() * dims.beta(), rnd);
+      out.add(new Entry("einsum " + dims, Operators.einsum(dims, a, b, compute), einsum(dims, a, b)));
+    }
+  }
+
+  /** M[σ·l + j, i·p + a] = Σ_{t: ⌊t/q⌋ = i, t mod l = j} L[j·s + σ, ⌊t/l⌋]·R[i·q + t mod q, a]. */
+  static Matrix monarch(Matrix right, int k, Matrix left, int l) {
+    int q = right.rows() / k;
+    int p = right.cols();
+    int s = left.rows() / l;
+    Matrix m = Matrix.zeros(DType.F64, l * s, k * p);
+    for (int t = 0; t < k * q; t++) {
+      int i = t / q;
+      int j = t % l;
+      for (int sigma = 0; sigma < s; sigma++) {
+        for (int a = 0; a < p; a++) {
+          int row = sigma * l + j;
+          int col = i * p + a;
+          m.set(row, col, m.get(row, col) + left.get(j * s + sigma, t / l) * right.get(i * q + t % q, a));
+        }
+      }
+    }
+    return m;
+  }
+
+  static List<Matrix> bttCores(DType dtype, int[] m, int[] n, int[] r, SplittableRandom rnd) {
+    List<Matrix> cores = new ArrayList<>();
+    for (int t = 0; t < m.length; t++) {
+      int blocks = prod(m, t + 1, m.length) * prod(n, 0, t);
+      cores.add(random(dtype, blocks * r[t + 1] * n[t], m[t] * r[t], rnd));
+    }
+    return cores;
+  }
+
+  /** W[i, j] = Σ_α Π_t G_t[J_t·|I_t| + I_t][α_t·n_t + i_t, j_t·r_{t-1} + α_{t-1}], digits least significant first. */
+  static Matrix btt(int[] m, int[] n, int[] r, List<Matrix> cores) {
+    int c = m.length;
+    int rows = prod(n, 0, c);
+    int cols = prod(m, 0, c);
+    Matrix w = Matrix.zeros(DType.F64, rows, cols);
+    for (int i = 0; i < rows; i++) {
+      int[] id = digits(i, n);
+      for (int j = 0; j < cols; j++) {
+        int[] jd = digits(j, m);
+        double[] v = {1};
+        for (int t = 0; t < c; t++) {
+          int bigJ = 0;
+          for (int u = c - 1; u > t; u--) {
+            bigJ = bigJ * m[u] + jd[u];
+          }
+          int bigI = 0;
+          for (int u = t - 1; u >= 0; u--) {
+            bigI = bigI * n[u] + id[u];
+          }
+          int block = bigJ * prod(n, 0, t) + bigI;
+          int base = block * r[t + 1] * n[t];
+          double[] next = new double[r[t + 1]];
+          for (int a1 = 0; a1 < r[t + 1]; a1++) {
+            for (int a0 = 0; a0 < r[t]; a0++) {
+              next[a1] += cores.get(t).get(base + a1 * n[t] + id[t], jd[t] * r[t] + a0) * v[a0];
+            }
+          }
+          v = next;
+        }
+        w.set(i, j, v[0]);
+      }
+    }
+    return w;
+  }
+
+  /** W[(f·dε + e)·dδ + d, (g·dβ + b)·dα + a] = Σ_r A[((f·dγ + g)·dδ + d)·dρ + r, a]·B[f·dε + e, (r·dγ + g)·dβ + b]. */
+  static Matrix einsum(EinsumDims dims, Matrix a, Matrix b) {
+    Matrix w = Matrix.zeros(DType.F64, dims.out(), dims.in());
+    for (int f = 0; f < dims.phi(); f++) {
+      for (int e = 0; e < dims.epsilon(); e++) {
+        for (int d = 0; d < dims.delta(); d++) {
+          for (int g = 0; g < dims.gamma(); g++) {
+            for (int bb = 0; bb < dims.beta(); bb++) {
+              for (int aa = 0; aa < dims.alpha(); aa++) {
+                double sum = 0;
+                for (int r = 0; r < dims.rho(); r++) {
+                  sum += a.get(((f * dims.gamma() + g) * dims.delta() + d) * dims.rho() + r, aa)
+                      * b.get(f * dims.epsilon() + e, (r * dims.gamma() + g) * dims.beta() + bb);
+                }
+                w.set((f * dims.epsilon() + e) * dims.delta() + d, (g * dims.beta() + bb) * dims.alpha() + aa, sum);
+              }
+            }
+          }
+        }
+      }
+    }
+    return w;
+  }
+
+  private static int prod(int[] v, int from, int to) {
+    int p = 1;
+    for (int i = from; i < to; i++) {
+      p *= v[i];
+    }
+    return p;
+  }
+
+  private static int[] digits(int index, int[] radices) {
+    int[] d = new int[radices.length];
+    for (int t = 0; t < radices.length; t++) {
+      d[t] = index % radices[t];
+      index /= radices[t];
+    }
+    return d;
   }
 
   static Matrix random(DType dtype, int rows, int cols, SplittableRandom rnd) {

@@ -281,6 +281,89 @@ public final class Operators {
     return new OpaqueOperator(Objects.requireNonNull(a, "a"));
   }
 
+  // ---- Monarch, block tensor-train and Einsum (issue 13) -------------------------------------
+
+  /**
+   * The Monarch matrix P_outᵀ·L·P·R with R = diag of {@code rightBlocks} blocks stacked in
+   * {@code right} ((k·q)×p) and L = diag of {@code leftBlocks} blocks stacked in {@code left}
+   * ((l·s)×r), k·q = l·r; (l·s)×(k·p). See {@link MonarchOperator} for the permutations. Applied as
+   * two batched GEMMs on {@code compute}. Factors are not copied.
+   *
+   * @throws InvalidArgumentException (A001) for block counts below 1 or not dividing the stacked
+   *     rows, (A002) when k·q ≠ l·r, (A003) when the factors' dtypes differ
+   */
+  public static LinearOperator monarch(Matrix right, int rightBlocks, Matrix left, int leftBlocks, Compute compute) {
+    Objects.requireNonNull(right, "right");
+    Objects.requireNonNull(left, "left");
+    Objects.requireNonNull(compute, "compute");
+    if (rightBlocks < 1 || leftBlocks < 1 || right.rows() % rightBlocks != 0 || left.rows() % leftBlocks != 0
+        || right.rows() == 0 || left.rows() == 0 || right.cols() == 0 || left.cols() == 0) {
+      throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT,
+          "monarch: right is " + right.rows() + "x" + right.cols() + " in " + rightBlocks + " blocks and left is "
+              + left.rows() + "x" + left.cols() + " in " + leftBlocks + " blocks.",
+          "Pass non-empty factors whose row counts are multiples of their block counts (>= 1).");
+    }
+    if (right.rows() != (long) leftBlocks * left.cols()) {
+      throw new InvalidArgumentException(ErrorCode.DIMENSION_MISMATCH,
+          "monarch: R's output length k·q = " + right.rows() + " differs from L's input length l·r = "
+              + leftBlocks + "·" + left.cols() + ".",
+          "Choose blocks with k·q = l·r (for k = l blocks of b×b each: q = r = b).");
+    }
+    if (right.dtype() != left.dtype()) {
+      throw new InvalidArgumentException(ErrorCode.DTYPE_MISMATCH,
+          "monarch: right is " + right.dtype() + " and left is " + left.dtype() + ".", "Use one dtype for both factors.");
+    }
+    Math.multiplyExact(rightBlocks, right.cols());
+    return new MonarchOperator(right, rightBlocks, left, leftBlocks, compute);
+  }
+
+  /**
+   * A block tensor-train with input dimensions m_1..m_c (first least significant), output
+   * dimensions n_1..n_c, ranks r_0 = 1, r_1..r_{c-1}, r_c = 1 and c cores stacked as documented on
+   * {@link BlockTensorTrainOperator}. Applied core by core as batched GEMMs on {@code compute}.
+   * Cores are not copied.
+   *
+   * @throws InvalidArgumentException naming the argument on a wrong count, size, rank or dtype
+   */
+  public static LinearOperator blockTensorTrain(int[] inDims, int[] outDims, int[] ranks, List<Matrix> cores,
+      Compute compute) {
+    Objects.requireNonNull(compute, "compute");
+    BlockTensorTrainOperator.validate(inDims, outDims, ranks, cores);
+    return new BlockTensorTrainOperator(inDims, outDims, ranks, cores, compute);
+  }
+
+  /**
+   * The Einsum-family operator with sizes {@code dims} and cores A ((dφ·dγ·dδ·dρ)×dα) and B
+   * ((dφ·dε)×(dρ·dγ·dβ)), laid out as documented on {@link EinsumOperator}; GEMMs on
+   * {@code compute}. Cores are not copied. Use {@link EinsumTheta#dims} to get sizes from θ.
+   *
+   * @throws InvalidArgumentException (A002) naming the core whose shape is wrong, (A003) on mixed dtypes
+   */
+  public static LinearOperator einsum(EinsumDims dims, Matrix a, Matrix b, Compute compute) {
+    Objects.requireNonNull(dims, "dims");
+    Objects.requireNonNull(a, "a");
+    Objects.requireNonNull(b, "b");
+    Objects.requireNonNull(compute, "compute");
+    long aRows = (long) dims.phi() * dims.gamma() * dims.delta() * dims.rho();
+    long bRows = (long) dims.phi() * dims.epsilon();
+    long bCols = (long) dims.rho() * dims.gamma() * dims.beta();
+    if (a.rows() != aRows || a.cols() != dims.alpha()) {
+      throw new InvalidArgumentException(ErrorCode.DIMENSION_MISMATCH,
+          "einsum: core a is " + a.rows() + "x" + a.cols() + " but sizes " + dims + " need " + aRows + "x" + dims.alpha() + ".",
+          "Pass A with rows (f, g, d, r) and columns a: (dφ·dγ·dδ·dρ) x dα.");
+    }
+    if (b.rows() != bRows || b.cols() != bCols) {
+      throw new InvalidArgumentException(ErrorCode.DIMENSION_MISMATCH,
+          "einsum: core b is " + b.rows() + "x" + b.cols() + " but sizes " + dims + " need " + bRows + "x" + bCols + ".",
+          "Pass B with rows (f, e) and columns (r, g, b): (dφ·dε) x (dρ·dγ·dβ).");
+    }
+    if (a.dtype() != b.dtype()) {
+      throw new InvalidArgumentException(ErrorCode.DTYPE_MISMATCH,
+          "einsum: core a is " + a.dtype() + " and core b is " + b.dtype() + ".", "Use one dtype for both cores.");
+    }
+    return new EinsumOperator(dims, a, b, compute);
+  }
+
   // ---- helpers shared by the implementations ---------------------------------------------------
 
   static void requireInput(LinearOperator op, Matrix x, int expectedRows, String method) {

@@ -10,7 +10,8 @@ class CompositionRulesTest {
   private static final List<Class<? extends LinearOperator>> CONCRETE = List.of(
       DenseOperator.class, DiagonalOperator.class, IdentityOperator.class, ScaledOperator.class, SumOperator.class,
       ProductOperator.class, TransposedOperator.class, KroneckerOperator.class, BlockDiagonalOperator.class,
-      LowRankOperator.class, SelectionOperator.class, ScatterOperator.class, TaggedOperator.class, OpaqueOperator.class);
+      LowRankOperator.class, SelectionOperator.class, ScatterOperator.class, TaggedOperator.class, OpaqueOperator.class,
+      MonarchOperator.class, BlockTensorTrainOperator.class, EinsumOperator.class);
 
   @Test
   void noTwoRulesThatCanMatchOnePairShareAPrecedence() {
