@@ -24,7 +24,7 @@ class KroneckerProjectionTest {
   void plantedKroneckerProductIsRecovered() {
     Matrix b = ProjectionFixtures.random(DType.F64, 3, 4, rnd);
     Matrix c = ProjectionFixtures.random(DType.F64, 5, 2, rnd);
-    Matrix a = Operators.kronecker(Operators.dense(b), Operators.dense(c)).toDense();
+    Matrix a = Operators.kronecker(Operators.denseOnReference(b), Operators.denseOnReference(c)).toDense();
     StructureProjection p = projection.project(a, 3, 4, 1);
     assertInstanceOf(KroneckerOperator.class, p.operator());
     assertTrue(p.relativeError() < 1e-12, "relative error " + p.relativeError());
@@ -44,10 +44,10 @@ class KroneckerProjectionTest {
   @Test
   void plantedSumOfTwoProductsNeedsTwoTerms() {
     Matrix a = Operators.sum(
-        Operators.kronecker(Operators.dense(ProjectionFixtures.random(DType.F64, 2, 3, rnd)),
-            Operators.dense(ProjectionFixtures.random(DType.F64, 4, 4, rnd))),
-        Operators.kronecker(Operators.dense(ProjectionFixtures.random(DType.F64, 2, 3, rnd)),
-            Operators.dense(ProjectionFixtures.random(DType.F64, 4, 4, rnd)))).toDense();
+        Operators.kronecker(Operators.denseOnReference(ProjectionFixtures.random(DType.F64, 2, 3, rnd)),
+            Operators.denseOnReference(ProjectionFixtures.random(DType.F64, 4, 4, rnd))),
+        Operators.kronecker(Operators.denseOnReference(ProjectionFixtures.random(DType.F64, 2, 3, rnd)),
+            Operators.denseOnReference(ProjectionFixtures.random(DType.F64, 4, 4, rnd)))).toDense();
     assertTrue(projection.project(a, 2, 3, 1).relativeError() > 1e-3);
     assertTrue(projection.project(a, 2, 3, 2).relativeError() < 1e-12);
   }

@@ -54,7 +54,7 @@ class EinsumSpecialCasesTest {
     EinsumDims dims = new EinsumDims(3, 2, 1, 2, 4, 1, 1);
     Matrix a = random(2, 3);
     Matrix b = random(4, 2);
-    assertClose(Operators.kronecker(Operators.dense(b), Operators.dense(a)).toDense(),
+    assertClose(Operators.kronecker(Operators.dense(b, compute), Operators.dense(a, compute)).toDense(),
         Operators.einsum(dims, a, b, compute).toDense());
   }
 
