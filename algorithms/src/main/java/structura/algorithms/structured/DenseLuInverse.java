@@ -28,10 +28,10 @@ final class DenseLuInverse implements LinearOperator {
     this.dtype = dtype;
   }
 
-  /** Factors {@code a} (a dense F64 copy is taken); {@code argument} is named when it is singular. */
-  static DenseLuInverse of(Matrix a, String argument) {
+  /** Factors {@code a} (a dense F64 copy is taken) for inputs of {@code dtype}; {@code argument} is named when it is singular. */
+  static DenseLuInverse of(Matrix a, DType dtype, String argument) {
     DMatrixRMaj m = DMatrixRMaj.wrap(a.rows(), a.cols(), a.toDType(DType.F64).f64());
-    return new DenseLuInverse(factor(m, argument), a.rows(), a.dtype());
+    return new DenseLuInverse(factor(m, argument), a.rows(), dtype);
   }
 
   /** The LU factorization of {@code m} (not modified), after a relative singularity check. */

@@ -60,7 +60,7 @@ final class DenseRoutes {
   }
 
   static LinearOperator luInverse(LinearOperator a) {
-    return DenseLuInverse.of(dense(a), "a");
+    return DenseLuInverse.of(dense(a), a.dtype(), "a");
   }
 
   static LogDeterminant luLogdet(LinearOperator a) {

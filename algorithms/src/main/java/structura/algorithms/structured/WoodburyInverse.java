@@ -29,7 +29,7 @@ final class WoodburyInverse implements LinearOperator {
     this.w = dInverse.apply(lowRank.u()).toDType(DType.F64);
     this.v = lowRank.v().toDType(DType.F64);
     this.s = lowRank.s();
-    this.cInverse = DenseLuInverse.of(capacitance(w, v, s), "the Woodbury capacitance I + S·Vᵀ·D⁻¹·U of argument 'a'");
+    this.cInverse = DenseLuInverse.of(capacitance(w, v, s), DType.F64, "the Woodbury capacitance I + S·Vᵀ·D⁻¹·U of argument 'a'");
   }
 
   /** C = I_r + S·Vᵀ·D⁻¹·U, whose determinant the determinant lemma multiplies det D by. */
