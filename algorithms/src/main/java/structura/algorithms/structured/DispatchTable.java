@@ -113,4 +113,26 @@ public final class DispatchTable {
     }
     return found;
   }
+
+  /**
+   * The table as users read it in {@code docs/structured.md}: one Markdown row per rule, grouped
+   * by function in {@link LinalgFunction#all()} order, highest precedence first. A test checks
+   * that the page holds exactly this text.
+   */
+  public String markdown() {
+    StringBuilder out = new StringBuilder();
+    out.append("| function | operator | algorithm | precedence | condition | rule |\n");
+    out.append("|---|---|---|---|---|---|\n");
+    for (LinalgFunction<?> f : LinalgFunction.all()) {
+      for (Rule<?> r : rules) {
+        if (r.function() == f) {
+          out.append("| ").append(f.name()).append(" | ").append(r.operator().getSimpleName()).append(" | ")
+              .append(r.algorithm() == Algorithm.class ? "any" : r.algorithm().getSimpleName()).append(" | ")
+              .append(r.precedence()).append(" | ").append(r.condition().isEmpty() ? "" : r.condition())
+              .append(" | ").append(r.name().replace("|", "\\|")).append(" |\n");
+        }
+      }
+    }
+    return out.toString();
+  }
 }
