@@ -6,7 +6,7 @@ package structura.algorithms.structured;
  * @param operator the case, e.g. "kronecker 64x64 (x) 64x64 SPD"
  * @param function solve, logdet or eigh
  * @param n operator order
- * @param structuredSeconds best of three runs of the structured route
+ * @param structuredSeconds best of up to ten runs (within about 2 s) of the structured route
  * @param denseSeconds the dense route at order n, measured once, or extrapolated as
  *     t(denseMeasuredN)·(n/denseMeasuredN)³ when {@code denseMeasuredN < n}
  * @param denseMeasuredN the order at which the dense route actually ran

@@ -2,8 +2,6 @@ package structura.algorithms.structured;
 
 import structura.api.DType;
 import structura.api.Matrix;
-import structura.api.backend.Compute;
-import structura.api.backend.Transpose;
 import structura.api.operator.LinearOperator;
 import structura.api.operator.LowRankOperator;
 
@@ -12,7 +10,7 @@ import structura.api.operator.LowRankOperator;
  * triangular, permutation) and U, V n×r, S = diag(s):
  * <pre>  (D + U S Vᵀ)⁻¹ = D⁻¹ − W·C⁻¹·S·Vᵀ·D⁻¹,   W = D⁻¹U,   C = I_r + S·Vᵀ·W.</pre>
  * This form never divides by s, so zero singular values are harmless. Setup: one D⁻¹ apply
- * to U, the r×r capacitance C (2nr² flops) and its LU (2r³/3); each apply then costs one D⁻¹
+ * to U, the r×r capacitance C (2nr² flops, in plain row-streaming loops) and its LU (2r³/3); each apply then costs one D⁻¹
  * apply and 4nrk flops. The determinant lemma gives det A = det D · det C.
  */
 final class WoodburyInverse implements LinearOperator {
@@ -38,7 +36,7 @@ final class WoodburyInverse implements LinearOperator {
   }
 
   private static Matrix capacitance(Matrix w, Matrix v, double[] s) {
-    Matrix vtw = Compute.reference().multiply(Transpose.T, v, Transpose.N, w);
+    Matrix vtw = transposeTimes(v, w);
     int r = s.length;
     Matrix c = Matrix.zeros(DType.F64, r, r);
     for (int i = 0; i < r; i++) {
@@ -67,10 +65,10 @@ final class WoodburyInverse implements LinearOperator {
   @Override
   public Matrix apply(Matrix x) {
     Matrix y = dInverse.apply(x).toDType(DType.F64);
-    Matrix t = Compute.reference().multiply(Transpose.T, v, Transpose.N, y);
+    Matrix t = transposeTimes(v, y);
     scaleRows(t);
     Matrix z = cInverse.apply(t);
-    Matrix wz = Compute.reference().multiply(Transpose.N, w, Transpose.N, z);
+    Matrix wz = times(w, z);
     return subtract(y, wz);
   }
 
@@ -78,11 +76,58 @@ final class WoodburyInverse implements LinearOperator {
   @Override
   public Matrix applyTranspose(Matrix x) {
     Matrix y = dInverse.applyTranspose(x).toDType(DType.F64);
-    Matrix t = Compute.reference().multiply(Transpose.T, w, Transpose.N, x.toDType(DType.F64));
+    Matrix t = transposeTimes(w, x.toDType(DType.F64));
     Matrix z = cInverse.applyTranspose(t);
     scaleRows(z);
-    Matrix vsz = Compute.reference().multiply(Transpose.N, v, Transpose.N, z).toDType(dtype);
+    Matrix vsz = times(v, z).toDType(dtype);
     return subtract(y, dInverse.applyTranspose(vsz).toDType(DType.F64));
+  }
+
+  /**
+   * aᵀ·b for tall F64 views a (n×r) and b (n×k), streaming both by rows (row-major friendly: the
+   * reference GEMM's transposed path is far slower at these shapes).
+   */
+  private static Matrix transposeTimes(Matrix a, Matrix b) {
+    int n = a.rows();
+    int r = a.cols();
+    int k = b.cols();
+    double[] out = new double[r * k];
+    double[] ad = a.f64();
+    double[] bd = b.f64();
+    for (int i = 0; i < n; i++) {
+      int ai = a.index(i, 0);
+      int bi = b.index(i, 0);
+      for (int p = 0; p < r; p++) {
+        double aip = ad[ai + p];
+        if (aip != 0) {
+          for (int c = 0; c < k; c++) {
+            out[p * k + c] += aip * bd[bi + c];
+          }
+        }
+      }
+    }
+    return Matrix.wrap(out, r, k);
+  }
+
+  /** a·b for tall F64 a (n×r) and small b (r×k). */
+  private static Matrix times(Matrix a, Matrix b) {
+    int n = a.rows();
+    int r = a.cols();
+    int k = b.cols();
+    double[] out = new double[n * k];
+    double[] ad = a.f64();
+    double[] bd = b.f64();
+    for (int i = 0; i < n; i++) {
+      int ai = a.index(i, 0);
+      for (int p = 0; p < r; p++) {
+        double aip = ad[ai + p];
+        int bp = b.index(p, 0);
+        for (int c = 0; c < k; c++) {
+          out[i * k + c] += aip * bd[bp + c];
+        }
+      }
+    }
+    return Matrix.wrap(out, n, k);
   }
 
   private void scaleRows(Matrix t) {
