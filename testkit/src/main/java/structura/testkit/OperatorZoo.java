@@ -111,6 +111,34 @@ public final class OperatorZoo {
     out.add(new Entry("opaque kronecker 2x3 (x) 3x2",
         Operators.opaque(Operators.kronecker(Operators.dense(o1, compute), Operators.dense(o2, compute))), kron(f64(o1), f64(o2))));
     addMonarchBttEinsum(out, dtype, compute, rnd);
+
+
+    // permutation, triangular and Kronecker-sum operators (structured facade)
+    int[] perm = {2, 4, 0, 1, 3};
+    out.add(new Entry("permutation [2,4,0,1,3]", Operators.permutation(dtype, perm), selection(perm, perm.length)));
+    Matrix tl = random(dtype, 4, 4, rnd);
+    out.add(new Entry("triangular lower 4", Operators.triangular(tl, true, false), triangle(f64(tl), true, false)));
+    Matrix tu = random(dtype, 4, 4, rnd);
+    out.add(new Entry("triangular upper unit 4", Operators.triangular(tu, false, true), triangle(f64(tu), false, true)));
+    Matrix ks1 = random(dtype, 3, 3, rnd);
+    Matrix ks2 = random(dtype, 2, 2, rnd);
+    out.add(new Entry("kroneckerSum 3 (+) 2",
+        Operators.kroneckerSum(Operators.dense(ks1, compute), Operators.dense(ks2, compute)),
+        add(kron(f64(ks1), Matrix.identity(DType.F64, 2)), kron(Matrix.identity(DType.F64, 3), f64(ks2)))));
+    return out;
+  }
+
+  static Matrix triangle(Matrix a, boolean lower, boolean unit) {
+    Matrix out = Matrix.zeros(DType.F64, a.rows(), a.cols());
+    for (int i = 0; i < a.rows(); i++) {
+      for (int j = 0; j < a.cols(); j++) {
+        if (i == j) {
+          out.set(i, j, unit ? 1 : a.get(i, j));
+        } else if (lower == (j < i)) {
+          out.set(i, j, a.get(i, j));
+        }
+      }
+    }
     return out;
   }
 

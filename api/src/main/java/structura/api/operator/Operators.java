@@ -198,6 +198,9 @@ public final class Operators {
     if (a instanceof ScatterOperator s) {
       return new SelectionOperator(s.indices(), s.rows(), s.dtype());
     }
+    if (a instanceof PermutationOperator || a instanceof TriangularOperator || a instanceof KroneckerSumOperator) {
+      return a.transpose(); // these override transpose(): inverse permutation, opposite triangle, A'⊕B'
+    }
     if (!(a instanceof OpaqueOperator) && a.is(Structure.SYMMETRIC)) {
       return a;
     }
@@ -362,6 +365,77 @@ public final class Operators {
           "einsum: core a is " + a.dtype() + " and core b is " + b.dtype() + ".", "Use one dtype for both cores.");
     }
     return new EinsumOperator(dims, a, b, compute);
+  }
+
+  // ---- permutation, triangular, Kronecker sum (the structured facade's operators) --------------
+
+  /**
+   * The n×n permutation P with {@code (P·x)_i = x_{perm[i]}} (P has a one at (i, perm[i])).
+   *
+   * @throws InvalidArgumentException {@code STRUCTURA-A001} if {@code perm} is not a permutation of 0..n-1
+   */
+  public static LinearOperator permutation(DType dtype, int... perm) {
+    Objects.requireNonNull(dtype, "dtype");
+    Objects.requireNonNull(perm, "perm");
+    boolean[] seen = new boolean[perm.length];
+    for (int i = 0; i < perm.length; i++) {
+      int p = perm[i];
+      if (p < 0 || p >= perm.length || seen[p]) {
+        throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT,
+            "permutation: argument 'perm' is not a permutation of 0.." + (perm.length - 1) + ": entry " + i + " is " + p
+                + (p >= 0 && p < perm.length ? ", which appears twice." : ", which is out of range."),
+            "Pass each index 0..n-1 exactly once.");
+      }
+      seen[p] = true;
+    }
+    return new PermutationOperator(perm, dtype);
+  }
+
+  /**
+   * The lower ({@code lower = true}) or upper triangle of the square {@code matrix} as an
+   * operator; with {@code unitDiagonal} the stored diagonal is ignored and read as ones. The
+   * triangle is copied (O(n²)); the other triangle of {@code matrix} is never read.
+   *
+   * @throws InvalidArgumentException {@code STRUCTURA-A002} if the matrix is not square,
+   *     {@code STRUCTURA-A006} if an entry of the triangle is not finite
+   */
+  public static LinearOperator triangular(Matrix matrix, boolean lower, boolean unitDiagonal) {
+    Objects.requireNonNull(matrix, "matrix");
+    if (matrix.rows() != matrix.cols()) {
+      throw new InvalidArgumentException(ErrorCode.DIMENSION_MISMATCH,
+          "triangular: argument 'matrix' must be square but is " + matrix.rows() + "x" + matrix.cols() + ".",
+          "Pass a square matrix.");
+    }
+    for (int i = 0; i < matrix.rows(); i++) {
+      for (int j = lower ? 0 : i; j <= (lower ? i : matrix.rows() - 1); j++) {
+        if (!Double.isFinite(matrix.get(i, j)) && !(i == j && unitDiagonal)) {
+          throw new InvalidArgumentException(ErrorCode.INVALID_INPUT,
+              "triangular: argument 'matrix' has a non-finite value " + matrix.get(i, j) + " at (" + i + ", " + j + ").",
+              "Pass finite entries.");
+        }
+      }
+    }
+    return new TriangularOperator(matrix, lower, unitDiagonal);
+  }
+
+  /**
+   * The Kronecker sum A ⊕ B = A⊗I + I⊗B of square A and B (see {@link KroneckerSumOperator}).
+   *
+   * @throws InvalidArgumentException {@code STRUCTURA-A002} if A or B is not square
+   */
+  public static LinearOperator kroneckerSum(LinearOperator a, LinearOperator b) {
+    Objects.requireNonNull(a, "a");
+    Objects.requireNonNull(b, "b");
+    sameDType("kroneckerSum", a, b);
+    for (LinearOperator f : new LinearOperator[] {a, b}) {
+      if (f.rows() != f.cols()) {
+        throw new InvalidArgumentException(ErrorCode.DIMENSION_MISMATCH,
+            "kroneckerSum: argument '" + (f == a ? "a" : "b") + "' must be square but is " + f.rows() + "x" + f.cols() + ".",
+            "The Kronecker sum is defined for square summands.");
+      }
+    }
+    Math.multiplyExact(a.rows(), b.rows());
+    return new KroneckerSumOperator(a, b);
   }
 
   // ---- helpers shared by the implementations ---------------------------------------------------

@@ -1,0 +1,32 @@
+package structura.algorithms.structured;
+
+import java.util.function.DoubleUnaryOperator;
+import structura.api.operator.LinearOperator;
+
+/**
+ * One request to the dispatch table: the operator, the algorithm, the scalar function (for
+ * {@link LinalgFunction#MATRIX_FUNCTION}; null otherwise) and the table that answers
+ * sub-problems, so a rule for A⊗B can ask the same table for A's and B's answers.
+ *
+ * @param operator the operator the function is applied to
+ * @param algorithm the algorithm requested by the caller
+ * @param scalarFunction f for matrix functions, else null
+ * @param table the table rules recurse into
+ */
+public record Call(LinearOperator operator, Algorithm algorithm, DoubleUnaryOperator scalarFunction, DispatchTable table) {
+
+  /** The same request on another operator (a factor, a block, a summand). */
+  public Call on(LinearOperator other) {
+    return new Call(other, algorithm, scalarFunction, table);
+  }
+
+  /** {@code function} of {@code other}, answered by the same table with the same algorithm. */
+  public <R> R recurse(LinalgFunction<R> function, LinearOperator other) {
+    return table.run(function, on(other));
+  }
+
+  /** The operator's order n (callers have checked it is square). */
+  public int n() {
+    return operator.rows();
+  }
+}
