@@ -21,7 +21,6 @@ module structura.algorithms {
   exports structura.algorithms.structured;
   exports structura.algorithms.nn;
   exports structura.algorithms.compress;
-  exports structura.algorithms.structured;
 
   uses structura.algorithms.compress.CompressionStrategy;
 

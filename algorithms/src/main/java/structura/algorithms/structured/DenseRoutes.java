@@ -7,12 +7,14 @@ import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
 import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
 import structura.algorithms.linalg.Cholesky;
+import structura.algorithms.linalg.CholeskyOptions;
 import structura.algorithms.linalg.NumericalFailureException;
 import structura.algorithms.linalg.SymmetricEigen;
 import structura.api.DType;
 import structura.api.ErrorCode;
 import structura.api.InvalidArgumentException;
 import structura.api.Matrix;
+import structura.api.backend.Compute;
 import structura.api.operator.LinearOperator;
 import structura.api.operator.Operators;
 import structura.api.operator.Structure;
@@ -33,7 +35,7 @@ final class DenseRoutes {
   /** L with A = L·Lᵀ from our blocked Cholesky; the failure names the pivot and says A was declared PSD when it was. */
   static double[] choleskyFactor(LinearOperator a) {
     try {
-      return new Cholesky().factor(dense(a)).f64();
+      return new Cholesky(Compute.reference(), CholeskyOptions.defaults()).factor(dense(a)).f64();  // small dense route: the facade is static and holds no Compute yet
     } catch (NumericalFailureException e) {
       String tagged = a.is(Structure.PSD) ? " Argument 'a' is tagged PSD but is not positive definite: " : " ";
       throw new NumericalFailureException("Linalg:" + tagged + e.detail(), e.remedy());
@@ -83,7 +85,7 @@ final class DenseRoutes {
         v.set(i, c, vDesc.get(i, n - 1 - c));
       }
     }
-    return new Eigendecomposition(values, Operators.dense(v));
+    return new Eigendecomposition(values, Operators.denseOnReference(v));
   }
 
   /** All eigenvalues of a general square matrix through EJML's Hessenberg QR. */

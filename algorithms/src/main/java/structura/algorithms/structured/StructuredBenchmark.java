@@ -112,7 +112,7 @@ public final class StructuredBenchmark {
 
   /** The operator's dense matrix, tagged PSD so the dense route is Cholesky as Auto would choose. */
   private static LinearOperator densePsd(LinearOperator op) {
-    return Operators.tagged(Operators.dense(op.toDense()), Structure.PSD);
+    return Operators.tagged(Operators.denseOnReference(op.toDense()), Structure.PSD);
   }
 
   /** G·Gᵀ/m + I for uniform G in [−1, 1]: SPD, eigenvalues in [1, about 1 + m/3]. Tagged PSD. */
@@ -124,7 +124,7 @@ public final class StructuredBenchmark {
         a.set(i, j, a.get(i, j) / m + (i == j ? 1 : 0));
       }
     }
-    return Operators.tagged(Operators.dense(a), Structure.PSD);
+    return Operators.tagged(Operators.denseOnReference(a), Structure.PSD);
   }
 
   /** diag(1 + u) + U·diag(s)·Uᵀ with U uniform/√order, s in [1, 2]: SPD. */
@@ -144,7 +144,7 @@ public final class StructuredBenchmark {
     for (int j = 0; j < s.length; j++) {
       s[j] = 1 + rnd.nextDouble();
     }
-    return Operators.sum(Operators.diagonal(DType.F64, d), Operators.lowRank(u, s, u));
+    return Operators.sum(Operators.diagonal(DType.F64, d), Operators.lowRankOnReference(u, s, u));
   }
 
   private static Matrix random(int rows, int cols, SplittableRandom rnd) {

@@ -20,10 +20,10 @@ class ColaReadmeTest {
   // A = Diagonal(arange(5) + .1); B = Dense([[2, 1], [-2, 1.1], [.01, .2]]); C = Bᵀ B; D = C + 0.01 I
   // E = Kronecker(A, Dense(ones(2, 2))); F = BlockDiag(E, D)
   private final LinearOperator a = Operators.diagonal(DType.F64, 0.1, 1.1, 2.1, 3.1, 4.1);
-  private final LinearOperator b = Operators.dense(Matrix.of(DType.F64, 3, 2, 2, 1, -2, 1.1, .01, .2));
+  private final LinearOperator b = Operators.denseOnReference(Matrix.of(DType.F64, 3, 2, 2, 1, -2, 1.1, .01, .2));
   private final LinearOperator c = Operators.product(b.transpose(), b);
   private final LinearOperator d = Operators.sum(c, Operators.scale(0.01, Operators.identity(DType.F64, 2)));
-  private final LinearOperator e = Operators.kronecker(a, Operators.dense(Matrix.of(DType.F64, 2, 2, 1, 1, 1, 1)));
+  private final LinearOperator e = Operators.kronecker(a, Operators.denseOnReference(Matrix.of(DType.F64, 2, 2, 1, 1, 1, 1)));
   private final LinearOperator f = Operators.blockDiagonal(e, d);
 
   @Test
@@ -64,7 +64,7 @@ class ColaReadmeTest {
 
   @Test
   void traceOfKronAA() {
-    LinearOperator m = Operators.dense(Matrix.of(DType.F64, 2, 2, 1, 2, 3, 4));
+    LinearOperator m = Operators.denseOnReference(Matrix.of(DType.F64, 2, 2, 1, 2, 3, 4));
     assertEquals(25, Linalg.trace(Operators.kronecker(m, m)), 1e-12);
   }
 

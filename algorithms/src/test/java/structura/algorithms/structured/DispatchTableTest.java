@@ -54,8 +54,8 @@ class DispatchTableTest {
 
   @Test
   void structuredRulesRunOnStructuredOperatorsAndDenseOnesOnOpaqueTwins() {
-    LinearOperator a = Operators.dense(StructuredZoo.spd(DType.F64, 3, rnd));
-    LinearOperator b = Operators.dense(StructuredZoo.spd(DType.F64, 4, rnd));
+    LinearOperator a = Operators.denseOnReference(StructuredZoo.spd(DType.F64, 3, rnd));
+    LinearOperator b = Operators.denseOnReference(StructuredZoo.spd(DType.F64, 4, rnd));
     LinearOperator k = Operators.kronecker(a, b);
     Algorithm auto = new Algorithm.Auto();
     assertEquals("(A⊗B)⁻¹ = A⁻¹⊗B⁻¹", Linalg.explain(LinalgFunction.INVERSE, k, auto).name());
@@ -65,10 +65,10 @@ class DispatchTableTest {
     assertEquals("dense Cholesky (PSD)",
         Linalg.explain(LinalgFunction.INVERSE, Operators.tagged(Operators.opaque(k), Structure.PSD), auto).name());
     assertEquals("orthogonal: A⁻¹ = Aᵀ", Linalg.explain(LinalgFunction.INVERSE,
-        Operators.tagged(Operators.dense(StructuredZoo.orthogonal(DType.F64, 3, rnd)), Structure.ORTHOGONAL), auto).name());
+        Operators.tagged(Operators.denseOnReference(StructuredZoo.orthogonal(DType.F64, 3, rnd)), Structure.ORTHOGONAL), auto).name());
 
     LinearOperator woodbury = Operators.sum(Operators.diagonal(DType.F64, 1, 2, 3),
-        Operators.lowRank(Matrix.of(DType.F64, 3, 1, 1, 2, 3), new double[] {0.5}, Matrix.of(DType.F64, 3, 1, 1, 0, 1)));
+        Operators.lowRankOnReference(Matrix.of(DType.F64, 3, 1, 1, 2, 3), new double[] {0.5}, Matrix.of(DType.F64, 3, 1, 1, 0, 1)));
     assertTrue(Linalg.explain(LinalgFunction.INVERSE, woodbury, auto).name().startsWith("Woodbury"));
     assertTrue(Linalg.explain(LinalgFunction.LOGDET, woodbury, auto).name().startsWith("determinant lemma"));
     assertTrue(Linalg.inverse(woodbury) instanceof WoodburyInverse);

@@ -18,7 +18,7 @@ import structura.api.operator.Structure;
 /** Bad input gets a coded error that names the argument (issue 13's list, one test each). */
 class LinalgErrorsTest {
   private final SplittableRandom rnd = new SplittableRandom(13);
-  private final LinearOperator spd = Operators.dense(StructuredZoo.spd(DType.F64, 4, rnd));
+  private final LinearOperator spd = Operators.denseOnReference(StructuredZoo.spd(DType.F64, 4, rnd));
 
   private static StructuraException fails(ErrorCode code, String mentions, Executable call) {
     StructuraException e = assertThrows(StructuraException.class, call);
@@ -29,7 +29,7 @@ class LinalgErrorsTest {
 
   @Test
   void nonSquareOperatorsAreRefusedBySolveLogdetAndEig() {
-    LinearOperator wide = Operators.dense(Matrix.zeros(DType.F64, 3, 5));
+    LinearOperator wide = Operators.denseOnReference(Matrix.zeros(DType.F64, 3, 5));
     Matrix b = Matrix.zeros(DType.F64, 3, 1);
     fails(ErrorCode.DIMENSION_MISMATCH, "argument 'a' must be square but is 3x5", () -> Linalg.solve(wide, b));
     fails(ErrorCode.DIMENSION_MISMATCH, "argument 'a' must be square", () -> Linalg.logdet(wide));
@@ -55,7 +55,7 @@ class LinalgErrorsTest {
   @Test
   void anIndefiniteOperatorTaggedPsdSaysWhereCholeskyBrokeDown() {
     // eigenvalues 3 and -1: the second pivot is 1 - 4 = -3
-    LinearOperator indefinite = Operators.tagged(Operators.dense(Matrix.of(DType.F64, 2, 2, 1, 2, 2, 1)), Structure.PSD);
+    LinearOperator indefinite = Operators.tagged(Operators.denseOnReference(Matrix.of(DType.F64, 2, 2, 1, 2, 2, 1)), Structure.PSD);
     StructuraException e = fails(ErrorCode.NUMERICAL_FAILURE, "pivot 1", () -> Linalg.solve(indefinite,
         Matrix.of(DType.F64, 2, 1, 1, 1)));
     assertTrue(e.getMessage().contains("tagged PSD"), e.getMessage());
@@ -64,7 +64,7 @@ class LinalgErrorsTest {
 
   @Test
   void aSingularKroneckerFactorIsNamed() {
-    LinearOperator singular = Operators.dense(Matrix.of(DType.F64, 2, 2, 1, 2, 2, 4));
+    LinearOperator singular = Operators.denseOnReference(Matrix.of(DType.F64, 2, 2, 1, 2, 2, 4));
     LinearOperator k = Operators.kronecker(spd, singular);
     fails(ErrorCode.NUMERICAL_FAILURE, "right factor is singular", () -> Linalg.solve(k, Matrix.zeros(DType.F64, 8, 1)));
     LinearOperator k2 = Operators.kronecker(Operators.diagonal(DType.F64, 1, 0, 2), spd);
@@ -74,9 +74,9 @@ class LinalgErrorsTest {
 
   @Test
   void eighRefusesNonSymmetricOperatorsAndFunctionsOutsideTheirDomain() {
-    LinearOperator general = Operators.dense(Matrix.of(DType.F64, 2, 2, 1, 2, 0, 1));
+    LinearOperator general = Operators.denseOnReference(Matrix.of(DType.F64, 2, 2, 1, 2, 0, 1));
     fails(ErrorCode.INVALID_INPUT, "argument 'a' is not symmetric", () -> Linalg.eigh(general));
-    LinearOperator negative = Operators.dense(Matrix.of(DType.F64, 2, 2, -2, 0, 0, 1));
+    LinearOperator negative = Operators.denseOnReference(Matrix.of(DType.F64, 2, 2, -2, 0, 0, 1));
     fails(ErrorCode.NUMERICAL_FAILURE, "eigenvalue -2", () -> Linalg.sqrt(negative));
   }
 

@@ -180,7 +180,7 @@ public final class StructuredLapackBenchmark {
     for (int j = 0; j < 64; j++) {
       s[j] = 1 + rnd.nextDouble();
     }
-    return Operators.sum(Operators.diagonal(DType.F64, d), Operators.lowRank(u, s, u));
+    return Operators.sum(Operators.diagonal(DType.F64, d), Operators.lowRankOnReference(u, s, u));
   }
 
   private static Matrix random(int rows, int cols, SplittableRandom rnd) {

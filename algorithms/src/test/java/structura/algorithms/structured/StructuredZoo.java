@@ -53,19 +53,19 @@ final class StructuredZoo {
     Matrix u = random(dtype, 6, 2, rnd);
     double[] sym = {0.8, 1.7};
     out.add(entry("diagonal + U S Uᵀ (Woodbury, SPD)", Operators.sum(Operators.diagonal(dtype, dpos),
-        Operators.lowRank(u, sym, u)), plus(diag(dpos), lowRank(u, sym, u))));
+        Operators.lowRankOnReference(u, sym, u)), plus(diag(dpos), lowRank(u, sym, u))));
     Matrix v = random(dtype, 6, 2, rnd);
     double[] sv = {0.6, -0.9};
     Matrix t = lowerWellConditioned(dtype, 6, rnd);
     out.add(entry("triangular + U S Vᵀ (Woodbury)", Operators.sum(Operators.triangular(t, true, false),
-        Operators.lowRank(u, sv, v)), plus(lowerPart(t), lowRank(u, sv, v))));
+        Operators.lowRankOnReference(u, sv, v)), plus(lowerPart(t), lowRank(u, sv, v))));
     int[] perm = {3, 0, 5, 1, 2, 4};
     out.add(entry("permutation + U S Vᵀ (Woodbury)", Operators.sum(Operators.permutation(dtype, perm),
-        Operators.lowRank(u, sv, v)), plus(permutationMatrix(perm), lowRank(u, sv, v))));
+        Operators.lowRankOnReference(u, sv, v)), plus(permutationMatrix(perm), lowRank(u, sv, v))));
     Matrix u1 = random(dtype, 4, 1, rnd);
     Matrix v1 = random(dtype, 4, 1, rnd);
-    out.add(entry("scaled 2.5 * SPD 4 + rank 1 (Woodbury)", Operators.sum(Operators.scale(2.5, Operators.dense(s4)),
-        Operators.lowRank(u1, new double[] {0.5}, v1)), plus(scale(s4, 2.5), lowRank(u1, new double[] {0.5}, v1))));
+    out.add(entry("scaled 2.5 * SPD 4 + rank 1 (Woodbury)", Operators.sum(Operators.scale(2.5, Operators.denseOnReference(s4)),
+        Operators.lowRankOnReference(u1, new double[] {0.5}, v1)), plus(scale(s4, 2.5), lowRank(u1, new double[] {0.5}, v1))));
     out.add(entry("product general 3 * SPD 3", Operators.product(dense(g3), dense(s3)), multiply(g3, s3)));
     out.add(entry("scaled -2 * SPD 4", Operators.scale(-2, dense(s4)), scale(s4, -2)));
     out.add(entry("transpose of general 3", Operators.transpose(dense(g3)), transpose(g3)));
@@ -84,7 +84,7 @@ final class StructuredZoo {
   }
 
   private static LinearOperator dense(Matrix m) {
-    return Operators.dense(m);
+    return Operators.denseOnReference(m);
   }
 
   static Matrix random(DType dtype, int rows, int cols, SplittableRandom rnd) {

@@ -55,11 +55,11 @@ class PermutationTriangularKroneckerSumTest {
 
   @Test
   void kroneckerSumIsAKronIPlusIKronB() {
-    LinearOperator a = Operators.dense(Matrix.of(DType.F64, 2, 2, 1, 2, 3, 4));
-    LinearOperator b = Operators.dense(Matrix.of(DType.F64, 1, 1, 10));
+    LinearOperator a = Operators.denseOnReference(Matrix.of(DType.F64, 2, 2, 1, 2, 3, 4));
+    LinearOperator b = Operators.denseOnReference(Matrix.of(DType.F64, 1, 1, 10));
     // A ⊕ [10] = A + 10 I
     assertArrayEquals(new double[] {11, 2, 3, 14}, Operators.kroneckerSum(a, b).toDense().f64());
     assertThrows(InvalidArgumentException.class,
-        () -> Operators.kroneckerSum(a, Operators.dense(Matrix.zeros(DType.F64, 1, 2))));
+        () -> Operators.kroneckerSum(a, Operators.denseOnReference(Matrix.zeros(DType.F64, 1, 2))));
   }
 }
