@@ -51,7 +51,19 @@ public enum ErrorCode {
    * smallest network the method can produce achieves; the message states the smallest reachable
    * value.
    */
-  TARGET_UNREACHABLE("STRUCTURA-P001");
+  TARGET_UNREACHABLE("STRUCTURA-P001"),
+  /**
+   * An iterative method that needs a symmetric (positive definite) operator found it is not:
+   * negative or zero curvature pᵀAp ≤ 0 in conjugate gradients, or a randomized symmetry test
+   * that fails; the message names the method, the iteration and the value.
+   */
+  NOT_SYMMETRIC_POSITIVE_DEFINITE("STRUCTURA-N002"),
+  /**
+   * A Krylov recurrence broke down: Lanczos or Arnoldi lost its basis (a new vector with no
+   * component left after re-orthogonalization while the space should still grow, a zero start
+   * vector), or a coefficient became non-finite.
+   */
+  ITERATION_BREAKDOWN("STRUCTURA-N003");
 
   private final String code;
 
