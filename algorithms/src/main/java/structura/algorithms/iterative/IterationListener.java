@@ -15,7 +15,8 @@ public interface IterationListener {
    * @param method the method's class name, for example {@code "ConjugateGradient"}
    * @param iteration iterations done so far
    * @param residual the method's progress measure after it (the largest relative residual over the
-   *     columns for solvers; the estimator's relative standard error for estimators)
+   *     columns for solvers; the largest β_j/‖T‖ over the running columns for Lanczos; the
+   *     relative standard error for estimators)
    */
   default void iteration(String method, int iteration, double residual) {}
 }
