@@ -220,4 +220,32 @@ final class Dense {
     }
     return worst;
   }
+
+  /** V·diag(f(λ))·Vᵀ·B for symmetric A by EJML's symmetric eigendecomposition. */
+  static Matrix applyFunction(Matrix a, java.util.function.DoubleUnaryOperator f, Matrix b) {
+    int n = a.rows();
+    EigenDecomposition_F64<DMatrixRMaj> e = DecompositionFactory_DDRM.eig(n, true, true);
+    if (!e.decompose(ejml(a))) {
+      throw new IllegalStateException("eig failed");
+    }
+    DMatrixRMaj v = new DMatrixRMaj(n, n);
+    double[] fl = new double[n];
+    for (int j = 0; j < n; j++) {
+      DMatrixRMaj vj = e.getEigenVector(j);
+      for (int i = 0; i < n; i++) {
+        v.set(i, j, vj.get(i, 0));
+      }
+      fl[j] = f.applyAsDouble(e.getEigenvalue(j).real);
+    }
+    DMatrixRMaj vtb = new DMatrixRMaj(n, b.cols());
+    CommonOps_DDRM.multTransA(v, ejml(b), vtb);
+    for (int j = 0; j < n; j++) {
+      for (int c = 0; c < b.cols(); c++) {
+        vtb.set(j, c, vtb.get(j, c) * fl[j]);
+      }
+    }
+    DMatrixRMaj out = new DMatrixRMaj(n, b.cols());
+    CommonOps_DDRM.mult(v, vtb, out);
+    return matrix(out);
+  }
 }
