@@ -5,7 +5,10 @@
  * {@code structura.algorithms.nn}: the transformer forward pass with activation capture, and the
  * forward pass of plain feed-forward/convolutional networks. {@code structura.algorithms.compress}:
  * training-free compression (interpolative-decomposition pruning, STAT, MoDeGPT, magnitude, and
- * whitened-SVD low rank).
+ * whitened-SVD low rank). {@code structura.algorithms.iterative}: Krylov methods and stochastic
+ * estimators on any operator (preconditioned and low-precision CG, RR-CG, Lanczos and stochastic
+ * Lanczos quadrature, Hutchinson and Hutch++, GMRES and Arnoldi, multi-shift MINRES and CIQ,
+ * subspace iteration with the entrywise stopping rule).
  *
  * <p>EJML is used for small dense SVDs and symmetric eigendecompositions. Only {@code ejml-ddense}
  * is required: {@code ejml-ddense} and {@code ejml-fdense} split the packages
@@ -16,9 +19,9 @@ module structura.algorithms {
   requires transitive structura.api;
   requires ejml.core;
   requires ejml.ddense;
-
   exports structura.algorithms.linalg;
   exports structura.algorithms.structured;
+  exports structura.algorithms.iterative;
   exports structura.algorithms.nn;
   exports structura.algorithms.compress;
 

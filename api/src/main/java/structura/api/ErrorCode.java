@@ -67,7 +67,19 @@ public enum ErrorCode {
    * An output cannot be written: its parent is a file, the place is read-only or not a real file
    * system ({@code /proc}), or an I/O error occurred while writing; no partial output is left.
    */
-  OUTPUT_UNWRITABLE("STRUCTURA-O003");
+  OUTPUT_UNWRITABLE("STRUCTURA-O003"),
+  /**
+   * An iterative method that needs a symmetric (positive definite) operator found it is not:
+   * negative or zero curvature pᵀAp ≤ 0 in conjugate gradients, or a randomized symmetry test
+   * that fails; the message names the method, the iteration and the value.
+   */
+  NOT_SYMMETRIC_POSITIVE_DEFINITE("STRUCTURA-N002"),
+  /**
+   * A Krylov recurrence broke down: Lanczos or Arnoldi lost its basis (a new vector with no
+   * component left after re-orthogonalization while the space should still grow, a zero start
+   * vector), or a coefficient became non-finite.
+   */
+  ITERATION_BREAKDOWN("STRUCTURA-N003");
 
   private final String code;
 

@@ -3,6 +3,7 @@ package structura.cli;
 import com.google.gson.GsonBuilder;
 import jakarta.inject.Inject;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,6 +16,8 @@ import picocli.CommandLine.Spec;
 import structura.algorithms.structured.StructuredBenchmark;
 import structura.algorithms.structured.StructuredBenchmarkOptions;
 import structura.algorithms.structured.StructuredBenchmarkRow;
+import structura.formats.io.OutputPlan;
+import structura.formats.io.OutputTransaction;
 
 /**
  * {@code structura bench structured}: times structured solve, logdet and eigh against the dense
@@ -34,12 +37,16 @@ final class BenchStructuredCommand implements Callable<Integer> {
   @Option(names = "--json", paramLabel = "FILE", description = "Also write the rows as a JSON array to FILE.")
   Path json;
 
+  @Option(names = "--force", description = "Replace an existing --json file.")
+  boolean force;
+
   @Inject
   BenchStructuredCommand() {}
 
   @Override
   public Integer call() {
     StructuredBenchmarkOptions options = StructuredBenchmarkOptions.defaults().withN(size);
+    new OutputPlan(force).output("--json", json, OutputPlan.Shape.FILE).check();  // before minutes of timing
     PrintWriter out = spec.commandLine().getOut();
     out.printf("Structured vs dense (F64; dense above n=%d for factorizations and n=%d for eigh is timed at that order "
         + "and scaled by n^3):%n", options.denseFactorMaxN(), options.denseEigenMaxN());
@@ -55,8 +62,11 @@ final class BenchStructuredCommand implements Callable<Integer> {
     out.flush();
     if (json != null) {
       List<Map<String, Object>> objects = rows.stream().map(BenchStructuredCommand::toJson).toList();
-      EvalCommand.writeAtomically(json, new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create(),
-          objects);
+      byte[] bytes = (new GsonBuilder().setPrettyPrinting().create().toJson(objects) + "\n").getBytes(StandardCharsets.UTF_8);
+      try (OutputTransaction outputs = new OutputTransaction(force)) {
+        outputs.write(json, o -> o.write(bytes));
+        outputs.commit();
+      }
     }
     return ExitCodes.OK;
   }
@@ -66,11 +76,16 @@ final class BenchStructuredCommand implements Callable<Integer> {
     m.put("operator", r.operator());
     m.put("function", r.function());
     m.put("n", r.n());
-    m.put("structured_seconds", r.structuredSeconds());
-    m.put("dense_seconds", r.denseSeconds());
-    m.put("speedup", r.speedup());
-    m.put("relative_error", r.relativeError());
+    m.put("structured_seconds", finiteOrNull(r.structuredSeconds()));
+    m.put("dense_seconds", finiteOrNull(r.denseSeconds()));
+    m.put("speedup", finiteOrNull(r.speedup()));
+    m.put("relative_error", finiteOrNull(r.relativeError()));
     m.put("dense_measured_n", r.denseMeasuredN());
     return m;
+  }
+
+  /** JSON has no NaN or infinity: a value that is not finite is written as null. */
+  private static Double finiteOrNull(double v) {
+    return Double.isFinite(v) ? v : null;
   }
 }
