@@ -5,7 +5,8 @@
  * {@code structura.algorithms.nn}: the transformer forward pass with activation capture, and the
  * forward pass of plain feed-forward/convolutional networks. {@code structura.algorithms.compress}:
  * training-free compression (interpolative-decomposition pruning, STAT, MoDeGPT, magnitude, and
- * whitened-SVD low rank).
+ * whitened-SVD low rank). {@code structura.algorithms.spectral}: one-round distributed PCA
+ * (Procrustes, robust) over a partitioned-data interface with an in-process thread-pool engine.
  *
  * <p>EJML is used for small dense SVDs and symmetric eigendecompositions. Only {@code ejml-ddense}
  * is required: {@code ejml-ddense} and {@code ejml-fdense} split the packages
@@ -20,6 +21,7 @@ module structura.algorithms {
   exports structura.algorithms.linalg;
   exports structura.algorithms.nn;
   exports structura.algorithms.compress;
+  exports structura.algorithms.spectral;
 
   uses structura.algorithms.compress.CompressionStrategy;
 
