@@ -24,6 +24,7 @@ module structura.algorithms {
   exports structura.algorithms.spectral;
 
   uses structura.algorithms.compress.CompressionStrategy;
+  uses structura.algorithms.spectral.PartitionEngineProvider;
 
   provides structura.algorithms.compress.CompressionStrategy with
       structura.algorithms.compress.StatStrategy,
@@ -31,4 +32,6 @@ module structura.algorithms {
       structura.algorithms.compress.MagnitudeStrategy,
       structura.algorithms.compress.ModegptStrategy,
       structura.algorithms.compress.SvdStrategy;
+  provides structura.algorithms.spectral.PartitionEngineProvider with
+      structura.algorithms.spectral.InProcessEngineProvider;
 }

@@ -85,11 +85,11 @@ public final class DistributedPca {
     }
     double[] mean = null;
     if (options.centering() == Centering.GLOBAL) {
-      mean = data.mapReduce((p, rows) -> ColumnMeans.Sums.of(rows), ColumnMeans.Sums::merge).mean();
+      mean = data.mapReduce(RoundFunctions.Sums.INSTANCE, RoundFunctions.Sums.INSTANCE).mean();
     }
     LocalEigenspaceTask task = new LocalEigenspaceTask(k, options.centering(), mean, options.localSolver(),
         options.oversampling(), options.powerIterations(), options.seed(), options.fault());
-    List<LocalEigenspace> answers = data.mapReduce(task, LocalEigenspaces::merge).items();
+    List<LocalEigenspace> answers = data.mapReduce(task, RoundFunctions.MergeEigenspaces.INSTANCE).items();
     long passes = data.passes() - before;
     return combine(answers, passes);
   }
@@ -160,7 +160,7 @@ public final class DistributedPca {
 
   private DistributedPcaResult centralized(PartitionedRows data, long before) {
     boolean centered = options.centering() != Centering.NONE;
-    ScatterSummary summary = data.mapReduce((p, rows) -> ScatterSummary.of(rows, centered), ScatterSummary::merge);
+    ScatterSummary summary = data.mapReduce(new RoundFunctions.Scatter(centered), RoundFunctions.MergeScatter.INSTANCE);
     Matrix cov = summary.covariance();
     SymmetricEigen eig = SymmetricEigen.decompose(cov);
     int d = cov.rows();

@@ -70,9 +70,4 @@ record LocalEigenspaceTask(int rank, Centering centering, double[] globalMean, L
     LocalEigenspace honest = new LocalEigenspace(partition, r, d, rank, basis.f64(), values, frob / r);
     return LocalEigenspaces.of(fault.answer(honest));
   }
-
-  /** Merges partition answers (sorted by partition). */
-  static LocalEigenspaces merge(LocalEigenspaces a, LocalEigenspaces b) {
-    return LocalEigenspaces.merge(a, b);
-  }
 }

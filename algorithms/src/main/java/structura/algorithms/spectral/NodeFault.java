@@ -10,7 +10,7 @@ import java.io.Serializable;
 @FunctionalInterface
 public interface NodeFault extends Serializable {
   /** No fault: every partition answers honestly. */
-  NodeFault NONE = honest -> honest;
+  NodeFault NONE = RoundFunctions.Honest.INSTANCE;
 
   /** What partition {@code honest.partition()} sends instead of {@code honest}. */
   LocalEigenspace answer(LocalEigenspace honest);
