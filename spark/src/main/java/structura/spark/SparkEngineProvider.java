@@ -33,6 +33,14 @@ public final class SparkEngineProvider implements PartitionEngineProvider {
   /** Default master: all local cores, in process. */
   public static final String DEFAULT_MASTER = "local[*]";
 
+  /**
+   * Held so the levels stick (java.util.logging keeps loggers weakly): when SLF4J routes Spark to
+   * java.util.logging (the CLI's module path has slf4j-jdk14), its start-up INFO lines are dropped.
+   */
+  private static final java.util.logging.Logger[] QUIET = {
+      java.util.logging.Logger.getLogger("org.apache.spark"), java.util.logging.Logger.getLogger("org.sparkproject"),
+      java.util.logging.Logger.getLogger("org.apache.hadoop")};
+
   /** Public for {@link java.util.ServiceLoader}. */
   public SparkEngineProvider() {}
 
@@ -46,6 +54,9 @@ public final class SparkEngineProvider implements PartitionEngineProvider {
     String url = master == null || master.isBlank() ? DEFAULT_MASTER : master;
     if (System.getProperty("log4j2.configurationFile") == null) {
       System.setProperty("log4j2.configurationFile", "classpath:structura-spark-log4j2.properties");
+    }
+    for (java.util.logging.Logger l : QUIET) {
+      l.setLevel(java.util.logging.Level.WARNING);
     }
     ExecutorService starter = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "structura-spark-start");

@@ -109,5 +109,7 @@ class SparkPartitionedRowsTest {
     assertEquals("127.0.0.1", SharedSpark.context().getConf().get("spark.driver.host"));
     assertEquals("127.0.0.1", SharedSpark.context().getConf().get("spark.driver.bindAddress"));
     assertEquals("false", SharedSpark.context().getConf().get("spark.ui.enabled"));
+    // The block manager (the only data server besides the RPC endpoint) advertises loopback too.
+    assertEquals("127.0.0.1", org.apache.spark.SparkEnv.get().blockManager().blockManagerId().host());
   }
 }

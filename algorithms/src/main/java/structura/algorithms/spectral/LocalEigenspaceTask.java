@@ -7,7 +7,6 @@ import structura.algorithms.linalg.SymmetricEigen;
 import structura.api.DType;
 import structura.api.ErrorCode;
 import structura.api.Matrix;
-import structura.api.backend.Compute;
 import structura.api.backend.Transpose;
 
 /**
@@ -54,7 +53,8 @@ record LocalEigenspaceTask(int rank, Centering centering, double[] globalMean, L
     double[] values = new double[rank];
     if (solver == LocalSolver.RANDOMIZED_SVD) {
       long localSeed = Seeds.forPartition(seed, partition);
-      SvdResult svd = new RandomizedSvd(new RandomizedSvdOptions(rank, oversampling, powerIterations, localSeed)).decompose(x);
+      SvdResult svd = new RandomizedSvd(Engines.compute(),
+          new RandomizedSvdOptions(rank, oversampling, powerIterations, localSeed)).decompose(x);
       basis = svd.vt().transposeCopy();
       double[] s = svd.singularValues();
       for (int j = 0; j < rank; j++) {
@@ -62,7 +62,7 @@ record LocalEigenspaceTask(int rank, Centering centering, double[] globalMean, L
       }
     } else {
       Matrix cov = Matrix.zeros(DType.F64, d, d);
-      Compute.reference().gram(Transpose.T, 1.0 / r, x, 0.0, cov);
+      Engines.compute().gram(Transpose.N, 1.0 / r, x.transposeCopy(), 0.0, cov);
       SymmetricEigen eig = SymmetricEigen.decompose(cov);
       basis = eig.vectors().view(0, 0, d, rank).copy();
       System.arraycopy(eig.values(), 0, values, 0, rank);

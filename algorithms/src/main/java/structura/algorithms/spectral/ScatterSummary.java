@@ -3,7 +3,6 @@ package structura.algorithms.spectral;
 import java.io.Serializable;
 import structura.api.DType;
 import structura.api.Matrix;
-import structura.api.backend.Compute;
 import structura.api.backend.Transpose;
 
 /**
@@ -33,7 +32,9 @@ record ScatterSummary(long count, double[] mean, double[] scatter, boolean cente
       x = ColumnMeans.subtract(rows, mean);
     }
     Matrix g = Matrix.zeros(DType.F64, d, d);
-    Compute.reference().gram(Transpose.T, 1.0, x, 0.0, g);
+    // XᵀX as (Xᵀ)(Xᵀ)ᵀ: the Gram of the rows of the tiled transpose reads memory contiguously;
+    // the transposed Gram of X strides a whole row per element on the reference backend.
+    Engines.compute().gram(Transpose.N, 1.0, x.transposeCopy(), 0.0, g);
     return new ScatterSummary(r, mean, g.f64(), centered);
   }
 
