@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -237,10 +236,5 @@ final class PcaCommand implements Callable<Integer> {
     } finally {
       Files.deleteIfExists(tmp);
     }
-  }
-
-  /** For the report's explained-variance list in tests. */
-  static List<String> methods() {
-    return List.of("procrustes", "naive", "centralized", "robust");
   }
 }
