@@ -8,7 +8,8 @@
  * whitened-SVD low rank). {@code structura.algorithms.iterative}: Krylov methods and stochastic
  * estimators on any operator (preconditioned and low-precision CG, RR-CG, Lanczos and stochastic
  * Lanczos quadrature, Hutchinson and Hutch++, GMRES and Arnoldi, multi-shift MINRES and CIQ,
- * subspace iteration with the entrywise stopping rule).
+ * subspace iteration with the entrywise stopping rule). {@code structura.algorithms.spectral}: one-round distributed PCA
+ * (Procrustes, robust) over a partitioned-data interface with an in-process thread-pool engine.
  *
  * <p>EJML is used for small dense SVDs and symmetric eigendecompositions. Only {@code ejml-ddense}
  * is required: {@code ejml-ddense} and {@code ejml-fdense} split the packages
@@ -24,8 +25,10 @@ module structura.algorithms {
   exports structura.algorithms.iterative;
   exports structura.algorithms.nn;
   exports structura.algorithms.compress;
+  exports structura.algorithms.spectral;
 
   uses structura.algorithms.compress.CompressionStrategy;
+  uses structura.algorithms.spectral.PartitionEngineProvider;
 
   provides structura.algorithms.compress.CompressionStrategy with
       structura.algorithms.compress.StatStrategy,
@@ -33,4 +36,6 @@ module structura.algorithms {
       structura.algorithms.compress.MagnitudeStrategy,
       structura.algorithms.compress.ModegptStrategy,
       structura.algorithms.compress.SvdStrategy;
+  provides structura.algorithms.spectral.PartitionEngineProvider with
+      structura.algorithms.spectral.InProcessEngineProvider;
 }

@@ -15,6 +15,9 @@ module structura.cli {
   requires jakarta.inject;
   requires java.logging;
 
+  // structura pca --engine: local from structura.algorithms, spark from the class path when present
+  uses structura.algorithms.spectral.PartitionEngineProvider;
+
   opens structura.cli to info.picocli, com.google.guice, com.google.gson;
   // the eval report's records are serialised by Gson through reflection
   opens structura.cli.eval to com.google.gson;

@@ -79,7 +79,22 @@ public enum ErrorCode {
    * component left after re-orthogonalization while the space should still grow, a zero start
    * vector), or a coefficient became non-finite.
    */
-  ITERATION_BREAKDOWN("STRUCTURA-N003");
+  ITERATION_BREAKDOWN("STRUCTURA-N003"),
+  /**
+   * Partitioned data cannot be used as given: a row partition is empty, there are more partitions
+   * than rows, or partitions disagree on the number of columns; the message names the partition.
+   */
+  PARTITION_INVALID("STRUCTURA-D001"),
+  /**
+   * A round over partitioned data failed for good: a task kept failing after the engine's
+   * retries, or a worker was lost; the cause is kept in the chain.
+   */
+  PARTITIONED_JOB_FAILED("STRUCTURA-D002"),
+  /**
+   * The requested execution engine cannot run: the optional Spark module is not on the class
+   * path, or the master URL cannot be reached within the time allowed.
+   */
+  ENGINE_UNAVAILABLE("STRUCTURA-D003");
 
   private final String code;
 

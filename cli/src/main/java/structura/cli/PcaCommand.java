@@ -1,0 +1,240 @@
+package structura.cli;
+
+import com.google.gson.GsonBuilder;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import structura.algorithms.spectral.Centering;
+import structura.algorithms.spectral.DistributedPca;
+import structura.algorithms.spectral.DistributedPcaOptions;
+import structura.algorithms.spectral.DistributedPcaResult;
+import structura.algorithms.spectral.PartitionEngine;
+import structura.algorithms.spectral.PartitionSource;
+import structura.algorithms.spectral.PartitionedRows;
+import structura.algorithms.spectral.PcaMethod;
+import structura.algorithms.spectral.SubspaceDistance;
+import structura.api.ErrorCode;
+import structura.api.InvalidArgumentException;
+import structura.api.Matrix;
+import structura.api.StructuraException;
+import structura.formats.MatrixFiles;
+
+/**
+ * {@code structura pca}: the top-k principal components of a CSV or {@code .npy} data matrix,
+ * computed over row partitions in one pass ({@link DistributedPca}), in process or on Spark.
+ * Thin over the library: reading ({@link MatrixFiles}), partitioning ({@link PartitionSource}),
+ * the engine ({@link PartitionEngines}), the estimate; then one method writes the outputs.
+ */
+@Command(name = "pca", exitCodeOnInvalidInput = ExitCodes.USAGE,
+    description = "Principal components of a data matrix over row partitions in one pass (in process or on Spark).")
+final class PcaCommand implements Callable<Integer> {
+  @Option(names = "--input", paramLabel = "FILE", required = true, description = "Data: .npy (2-D) or CSV (one row per line).")
+  Path input;
+
+  @Option(names = "--rank", paramLabel = "K", required = true, description = "Number of components (below the column count).")
+  int rank;
+
+  @Option(names = "--partitions", paramLabel = "P", description = "Row partitions (default: available processors, at most the rows).")
+  Integer partitions;
+
+  @Option(names = "--engine", paramLabel = "local|spark", defaultValue = "local",
+      description = "Where partitions run (default ${DEFAULT-VALUE}); spark needs the structura-spark module on the class path.")
+  String engine;
+
+  @Option(names = "--master", paramLabel = "URL", description = "Spark master URL (default local[*]; passed through for a cluster).")
+  String master;
+
+  @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "60",
+      description = "How long to wait for the engine to start and run a first job (default ${DEFAULT-VALUE}).")
+  int timeoutSeconds;
+
+  @Option(names = "--method", paramLabel = "NAME", defaultValue = "procrustes",
+      description = "procrustes, naive, centralized or robust (default ${DEFAULT-VALUE}).")
+  String method;
+
+  @Option(names = "--center", description = "Subtract the global mean first (one more pass, except for centralized).")
+  boolean center;
+
+  @Option(names = "--seed", paramLabel = "N", defaultValue = "0", description = "Seed of the local randomized SVDs (default ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--out", paramLabel = "FILE", description = "Write the d x k components: .npy, or CSV for any other extension.")
+  Path out;
+
+  @Option(names = "--json", paramLabel = "FILE", description = "Write seconds, passes, explained variance (and subspace_distance with --check) as JSON.")
+  Path json;
+
+  @Option(names = "--check", description = "Also compute the centralized answer and report the subspace distance to it.")
+  boolean check;
+
+  @Spec
+  CommandSpec spec;
+
+  private final GlobalOptions options;
+
+  @Inject
+  PcaCommand(GlobalOptions options) {
+    this.options = options;
+  }
+
+  @Override
+  public Integer call() {
+    PrintWriter err = spec.commandLine().getErr();
+    PcaMethod pcaMethod = parseMethod(method);
+    checkOutputsAgainstInput();
+    Matrix x = MatrixFiles.read(input);
+    int p = partitions != null ? partitions : Math.min(x.rows(), Runtime.getRuntime().availableProcessors());
+    if (p < 1) {
+      throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT, "--partitions = " + p + " must be at least 1.",
+          "Pass a positive partition count.");
+    }
+    PartitionSource source = PartitionSource.split(x, p);
+    DistributedPcaOptions pcaOptions = DistributedPcaOptions.ofRank(rank).withMethod(pcaMethod)
+        .withCentering(center ? Centering.GLOBAL : Centering.NONE).withSeed(seed);
+    int threads = options.threads == null ? 0 : options.threads;
+    try (PartitionEngine eng = PartitionEngines.open(engine, master, threads, Duration.ofSeconds(timeoutSeconds))) {
+      err.printf(Locale.ROOT, "pca: %s, %d x %d in %d partitions on %s%n", input, x.rows(), x.cols(), p, eng.describe());
+      PartitionedRows rows = eng.distribute(source);
+      long t0 = System.nanoTime();
+      DistributedPcaResult result = new DistributedPca(pcaOptions).estimate(rows);
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      Double distance = null;
+      if (check) {
+        err.println("pca: --check: computing the centralized answer");
+        DistributedPcaResult exact = new DistributedPca(pcaOptions.withMethod(PcaMethod.CENTRALIZED)).estimate(rows);
+        distance = SubspaceDistance.sinTheta(result.components(), exact.components());
+      }
+      Map<String, Object> report = report(result, seconds, p, eng.id(), distance);
+      writeOutputs(result.components(), report);
+      print(report);
+    }
+    return ExitCodes.OK;
+  }
+
+  private static PcaMethod parseMethod(String name) {
+    try {
+      return PcaMethod.valueOf(name.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT, "--method " + name + " is not a PCA method.",
+          "Use procrustes, naive, centralized or robust.");
+    }
+  }
+
+  /** No output may overwrite the input or each other: refused before any work. */
+  private void checkOutputsAgainstInput() {
+    Path in = input.toAbsolutePath().normalize();
+    for (Path o : new Path[] {out, json}) {
+      if (o != null && o.toAbsolutePath().normalize().equals(in)) {
+        throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT, "Output " + o + " is the input file.",
+            "Write the components and the report to other files.");
+      }
+    }
+    if (out != null && json != null && out.toAbsolutePath().normalize().equals(json.toAbsolutePath().normalize())) {
+      throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT, "--out and --json name the same file " + out + ".",
+          "Give them different files.");
+    }
+  }
+
+  private Map<String, Object> report(DistributedPcaResult r, double seconds, int p, String engineId, Double distance) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("input", input.toString());
+    m.put("rows", r.rows());
+    m.put("columns", r.components().rows());
+    m.put("rank", rank);
+    m.put("partitions", p);
+    m.put("engine", engineId);
+    m.put("method", r.method().name().toLowerCase(Locale.ROOT));
+    m.put("seconds", seconds);
+    m.put("rounds", r.passes());
+    m.put("passes", r.passes());
+    m.put("eigenvalues", r.eigenvalues());
+    m.put("explained_variance_ratio", r.explainedVarianceRatio());
+    m.put("total_variance", r.totalVariance());
+    if (r.droppedPartitions().length > 0) {
+      m.put("dropped_partitions", r.droppedPartitions());
+    }
+    if (distance != null) {
+      m.put("subspace_distance", distance);
+    }
+    return m;
+  }
+
+  private void print(Map<String, Object> report) {
+    PrintWriter o = spec.commandLine().getOut();
+    double[] ratio = (double[]) report.get("explained_variance_ratio");
+    double sum = 0;
+    StringBuilder parts = new StringBuilder();
+    for (double v : ratio) {
+      sum += v;
+      parts.append(String.format(Locale.ROOT, " %.4f", v));
+    }
+    o.printf(Locale.ROOT, "%s PCA, rank %d: %.3f s, %d round(s), %d pass(es) over the data%n", report.get("method"), rank,
+        (double) report.get("seconds"), (long) report.get("rounds"), (long) report.get("passes"));
+    o.printf(Locale.ROOT, "explained variance ratio:%s (total %.4f)%n", parts, sum);
+    if (report.containsKey("subspace_distance")) {
+      o.printf(Locale.ROOT, "subspace distance to the centralized answer (sin theta): %.3e%n", (double) report.get("subspace_distance"));
+    }
+    if (out != null) {
+      o.println("components: " + out);
+    }
+  }
+
+  /**
+   * Every file this command writes, each to a temporary file beside it and then moved into place,
+   * so a failure leaves nothing half-written (one place to switch to a shared output helper).
+   */
+  private void writeOutputs(Matrix components, Map<String, Object> report) {
+    try {
+      if (out != null) {
+        commit(out, stream -> {
+          if (MatrixFiles.isNpy(out)) {
+            MatrixFiles.writeNpy(components, stream);
+          } else {
+            Writer w = new java.io.OutputStreamWriter(stream, StandardCharsets.UTF_8);
+            MatrixFiles.writeCsv(components, w);
+            w.flush();
+          }
+        });
+      }
+      if (json != null) {
+        String text = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create().toJson(report);
+        commit(json, stream -> stream.write((text + "\n").getBytes(StandardCharsets.UTF_8)));
+      }
+    } catch (IOException e) {
+      throw new StructuraException(ErrorCode.INVALID_ARGUMENT, "Cannot write the output: " + e.getMessage(),
+          "Check that the output directory exists and is writable.", e);
+    }
+  }
+
+  private interface Body {
+    void write(OutputStream out) throws IOException;
+  }
+
+  private static void commit(Path target, Body body) throws IOException {
+    Path abs = target.toAbsolutePath();
+    Path tmp = Files.createTempFile(abs.getParent(), abs.getFileName().toString(), ".part");
+    try {
+      try (OutputStream s = Files.newOutputStream(tmp)) {
+        body.write(s);
+      }
+      Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+}

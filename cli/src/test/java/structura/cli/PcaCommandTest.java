@@ -1,0 +1,127 @@
+package structura.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import structura.algorithms.spectral.SpikedCovarianceModel;
+import structura.algorithms.spectral.SubspaceDistance;
+import structura.api.DType;
+import structura.api.Matrix;
+import structura.formats.MatrixFiles;
+
+/** {@code structura pca}: results against the planted subspace, outputs, and coded errors that leave nothing written. */
+class PcaCommandTest {
+  @TempDir
+  Path dir;
+
+  /** 4000 x 20 rows with a planted 2-D subspace, as .npy. */
+  private Path spikedNpy(SpikedCovarianceModel model) throws IOException {
+    Matrix all = Matrix.zeros(DType.F64, (int) model.rows(), model.dimension());
+    int row = 0;
+    for (int p = 0; p < model.partitionCount(); p++) {
+      Matrix b = model.partition(p);
+      all.view(row, 0, b.rows(), b.cols()).copyFrom(b);
+      row += b.rows();
+    }
+    Path file = dir.resolve("data.npy");
+    try (OutputStream out = Files.newOutputStream(file)) {
+      MatrixFiles.writeNpy(all, out);
+    }
+    return file;
+  }
+
+  private static SpikedCovarianceModel model() {
+    return new SpikedCovarianceModel(20, new double[] {20, 10}, 1.0, 4000, 1, 0, 5);
+  }
+
+  @Test
+  void writesComponentsAndReportWithCheck() throws IOException {
+    Path input = spikedNpy(model());
+    Path out = dir.resolve("pcs.npy");
+    Path json = dir.resolve("report.json");
+    CliRun run = CliRun.of("pca", "--input", input.toString(), "--rank", "2", "--partitions", "8", "--out", out.toString(),
+        "--json", json.toString(), "--check");
+    assertEquals(0, run.exit(), run.err());
+    assertTrue(run.out().contains("1 pass(es)"), run.out());
+    Matrix pcs = MatrixFiles.read(out);
+    assertEquals(20, pcs.rows());
+    assertEquals(2, pcs.cols());
+    assertTrue(SubspaceDistance.sinTheta(pcs, model().truth()) < 0.05);
+    JsonObject report = JsonParser.parseString(Files.readString(json)).getAsJsonObject();
+    assertEquals(1, report.get("passes").getAsInt());
+    assertTrue(report.get("seconds").getAsDouble() >= 0);
+    assertTrue(report.get("subspace_distance").getAsDouble() < 0.01, report.toString());
+  }
+
+  @Test
+  void csvOutputByExtension() throws IOException {
+    Path input = spikedNpy(model());
+    Path out = dir.resolve("pcs.csv");
+    CliRun run = CliRun.of("pca", "--input", input.toString(), "--rank", "2", "--partitions", "2", "--method", "robust",
+        "--out", out.toString());
+    assertEquals(0, run.exit(), run.err());
+    assertEquals(20, Files.readAllLines(out).size());
+    assertTrue(SubspaceDistance.sinTheta(MatrixFiles.read(out), model().truth()) < 0.05);
+  }
+
+  private CliRun failing(String csv, String... extra) throws IOException {
+    Path input = dir.resolve("in.csv");
+    Files.writeString(input, csv);
+    String[] args = new String[6 + extra.length];
+    System.arraycopy(new String[] {"pca", "--input", input.toString(), "--out", dir.resolve("never.npy").toString(), "--rank"}, 0,
+        args, 0, 6);
+    System.arraycopy(extra, 0, args, 6, extra.length);
+    CliRun run = CliRun.of(args);
+    assertEquals(2, run.exit(), run.err());
+    assertFalse(Files.exists(dir.resolve("never.npy")));
+    try (var files = Files.list(dir)) {
+      assertTrue(files.noneMatch(f -> f.getFileName().toString().endsWith(".part")));
+    }
+    return run;
+  }
+
+  @Test
+  void raggedCsvRowNamesTheLine() throws IOException {
+    CliRun run = failing("a,b,c\n1,2,3\n4,5\n", "1");
+    assertTrue(run.err().contains("STRUCTURA-F002") && run.err().contains("line 3"), run.err());
+  }
+
+  @Test
+  void nanNamesLineAndColumn() throws IOException {
+    CliRun run = failing("1,2,3\n4,NaN,6\n", "1");
+    assertTrue(run.err().contains("STRUCTURA-F002") && run.err().contains("line 2") && run.err().contains("column 2"), run.err());
+  }
+
+  @Test
+  void rankAtColumnsIsRefused() throws IOException {
+    CliRun run = failing("1,2,3\n4,5,6\n7,8,10\n", "3", "--partitions", "1");
+    assertTrue(run.err().contains("STRUCTURA-A006"), run.err());
+  }
+
+  @Test
+  void morePartitionsThanRowsIsRefused() throws IOException {
+    CliRun run = failing("1,2,3\n4,5,6\n", "1", "--partitions", "3");
+    assertTrue(run.err().contains("STRUCTURA-D001"), run.err());
+  }
+
+  @Test
+  void partitionWithFewerRowsThanRankIsRefused() throws IOException {
+    CliRun run = failing("1,2,3\n4,5,6\n7,8,9\n1,1,2\n", "2", "--partitions", "4");
+    assertTrue(run.err().contains("STRUCTURA-D001"), run.err());
+  }
+
+  @Test
+  void sparkEngineWithoutTheModuleSaysHowToAddIt() throws IOException {
+    CliRun run = failing("1,2,3\n4,5,6\n7,8,10\n", "1", "--engine", "spark");
+    assertTrue(run.err().contains("STRUCTURA-D003") && run.err().contains("STRUCTURA_SPARK=1"), run.err());
+  }
+}
