@@ -2,14 +2,11 @@ package structura.cli;
 
 import com.google.gson.GsonBuilder;
 import jakarta.inject.Inject;
-import java.io.IOException;
-import java.io.OutputStream;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -31,8 +28,9 @@ import structura.algorithms.spectral.SubspaceDistance;
 import structura.api.ErrorCode;
 import structura.api.InvalidArgumentException;
 import structura.api.Matrix;
-import structura.api.StructuraException;
 import structura.formats.MatrixFiles;
+import structura.formats.io.OutputPlan;
+import structura.formats.io.OutputTransaction;
 
 /**
  * {@code structura pca}: the top-k principal components of a CSV or {@code .npy} data matrix,
@@ -78,6 +76,9 @@ final class PcaCommand implements Callable<Integer> {
 
   @Option(names = "--json", paramLabel = "FILE", description = "Write seconds, passes, explained variance (and subspace_distance with --check) as JSON.")
   Path json;
+
+  @Option(names = "--force", description = "Replace existing --out and --json files.")
+  boolean force;
 
   @Option(names = "--check", description = "Also compute the centralized answer and report the subspace distance to it.")
   boolean check;
@@ -136,19 +137,12 @@ final class PcaCommand implements Callable<Integer> {
   }
 
   /** No output may overwrite the input or each other: refused before any work. */
+  /** Outputs against the input and each other (resolved paths), and writability, before any work. */
   private void checkOutputsAgainstInput() {
-    Path in = input.toAbsolutePath().normalize();
-    for (Path o : new Path[] {out, json}) {
-      if (o != null && o.toAbsolutePath().normalize().equals(in)) {
-        throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT, "Output " + o + " is the input file.",
-            "Write the components and the report to other files.");
-      }
-    }
-    if (out != null && json != null && out.toAbsolutePath().normalize().equals(json.toAbsolutePath().normalize())) {
-      throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT, "--out and --json name the same file " + out + ".",
-          "Give them different files.");
-    }
+    new OutputPlan(force).input("--input", input)
+        .output("--out", out, OutputPlan.Shape.FILE).output("--json", json, OutputPlan.Shape.FILE).check();
   }
+
 
   private Map<String, Object> report(DistributedPcaResult r, double seconds, int p, String engineId, Double distance) {
     Map<String, Object> m = new LinkedHashMap<>();
@@ -194,47 +188,25 @@ final class PcaCommand implements Callable<Integer> {
     }
   }
 
-  /**
-   * Every file this command writes, each to a temporary file beside it and then moved into place,
-   * so a failure leaves nothing half-written (one place to switch to a shared output helper).
-   */
+  /** Every file this command writes, committed together through the shared output helper. */
   private void writeOutputs(Matrix components, Map<String, Object> report) {
-    try {
+    try (OutputTransaction outputs = new OutputTransaction(force)) {
       if (out != null) {
-        commit(out, stream -> {
+        outputs.write(out, stream -> {
           if (MatrixFiles.isNpy(out)) {
             MatrixFiles.writeNpy(components, stream);
           } else {
-            Writer w = new java.io.OutputStreamWriter(stream, StandardCharsets.UTF_8);
+            Writer w = new OutputStreamWriter(stream, StandardCharsets.UTF_8);
             MatrixFiles.writeCsv(components, w);
             w.flush();
           }
         });
       }
       if (json != null) {
-        String text = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create().toJson(report);
-        commit(json, stream -> stream.write((text + "\n").getBytes(StandardCharsets.UTF_8)));
+        String text = new GsonBuilder().setPrettyPrinting().create().toJson(report);
+        outputs.write(json, stream -> stream.write((text + "\n").getBytes(StandardCharsets.UTF_8)));
       }
-    } catch (IOException e) {
-      throw new StructuraException(ErrorCode.INVALID_ARGUMENT, "Cannot write the output: " + e.getMessage(),
-          "Check that the output directory exists and is writable.", e);
-    }
-  }
-
-  private interface Body {
-    void write(OutputStream out) throws IOException;
-  }
-
-  private static void commit(Path target, Body body) throws IOException {
-    Path abs = target.toAbsolutePath();
-    Path tmp = Files.createTempFile(abs.getParent(), abs.getFileName().toString(), ".part");
-    try {
-      try (OutputStream s = Files.newOutputStream(tmp)) {
-        body.write(s);
-      }
-      Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(tmp);
+      outputs.commit();
     }
   }
 }

@@ -4,7 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import structura.algorithms.linalg.HouseholderQr;
+import structura.algorithms.linalg.HouseholderQrOptions;
 import structura.algorithms.linalg.SymmetricEigen;
+import structura.api.backend.Compute;
 import structura.api.DType;
 import structura.api.ErrorCode;
 import structura.api.InvalidArgumentException;
@@ -153,7 +155,7 @@ public final class DistributedPca {
     for (LocalEigenspace a : answers) {
       trace += (double) a.rows() / rows * a.totalVariance();
     }
-    Matrix components = new HouseholderQr().factor(sum).q();
+    Matrix components = new HouseholderQr(Compute.reference(), HouseholderQrOptions.defaults()).factor(sum).q();
     return new DistributedPcaResult(components, values, trace, rows, passes, options.method(),
         reference < 0 ? -1 : answers.get(reference).partition(), dropped);
   }

@@ -3,6 +3,7 @@ package structura.algorithms.spectral;
 import java.util.Objects;
 import java.util.SplittableRandom;
 import structura.algorithms.linalg.HouseholderQr;
+import structura.algorithms.linalg.HouseholderQrOptions;
 import structura.api.DType;
 import structura.api.ErrorCode;
 import structura.api.InvalidArgumentException;
@@ -68,7 +69,7 @@ public record SpikedCovarianceModel(int dimension, double[] spikes, double noise
   public Matrix truth() {
     SplittableRandom random = new SplittableRandom(seed);
     Matrix g = gaussian(random, dimension, spikes.length);
-    return new HouseholderQr().factor(g).q();
+    return new HouseholderQr(Compute.reference(), HouseholderQrOptions.defaults()).factor(g).q();
   }
 
   /** The mean μ (length d). */

@@ -3,6 +3,7 @@ package structura.algorithms.spectral;
 import java.util.Set;
 import java.util.SplittableRandom;
 import structura.algorithms.linalg.HouseholderQr;
+import structura.algorithms.linalg.HouseholderQrOptions;
 import structura.api.Matrix;
 import structura.api.backend.Compute;
 import structura.api.backend.Transpose;
@@ -85,6 +86,6 @@ final class Attacks {
   }
 
   static Matrix orthonormal(Matrix m) {
-    return new HouseholderQr().factor(m).q();
+    return new HouseholderQr(Compute.reference(), HouseholderQrOptions.defaults()).factor(m).q();
   }
 }
