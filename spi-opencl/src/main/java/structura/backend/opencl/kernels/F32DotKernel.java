@@ -9,37 +9,62 @@ import com.aparapi.device.Device;
  * stages instead of atomics keep the result deterministic for a given launch shape.
  *
  * <p><b>Cost.</b> 2·n flops; G floats come back to the host.
+ *
+ * <p>{@link F64DotKernel} is generated from this file by {@code F64SourceGenerator}.
  */
-public final class SdotKernel extends PinnedKernel {
+public final class F32DotKernel extends PinnedKernel {
   /** Work-group size, a power of two. */
   public final int wg;
   @Local final float[] scratch;
 
   /** Vectors; set per launch. */
-  public float[] x;
+  float[] x;
   /** Vectors; set per launch. */
-  public float[] y;
+  float[] y;
   /** One partial sum per work-group. */
-  public float[] partial;
+  float[] partial;
   /** Length. */
-  public int n;
+  int n;
   /** Layout. */
-  public int xOff;
+  int xOff;
   /** Layout. */
-  public int incX;
+  int incX;
   /** Layout. */
-  public int yOff;
+  int yOff;
   /** Layout. */
-  public int incY;
+  int incY;
 
   /**
    * @param device the pinned OpenCL device
    * @param wg work-group size, a power of two within the device limit
    */
-  public SdotKernel(Device device, int wg) {
+  public F32DotKernel(Device device, int wg) {
     super(device);
     this.wg = wg;
     this.scratch = new float[wg];
+  }
+
+  /**
+   * Binds the operands of one launch: the partial sums of {@code xᵀy} over n elements, one per
+   * work-group, into {@code partial} (at least as long as the launch has groups). The caller
+   * holds this kernel's monitor from here to {@link #unbind()}.
+   */
+  public void bind(int n, float[] x, int xOff, int incX, float[] y, int yOff, int incY, float[] partial) {
+    this.n = n;
+    this.x = x;
+    this.xOff = xOff;
+    this.incX = incX;
+    this.y = y;
+    this.yOff = yOff;
+    this.incY = incY;
+    this.partial = partial;
+  }
+
+  /** Drops the caller's arrays, so that the kernel does not keep them alive between calls. */
+  public void unbind() {
+    x = null;
+    y = null;
+    partial = null;
   }
 
   @Override

@@ -5,28 +5,51 @@ import com.aparapi.device.Device;
 /**
  * Double-precision {@code y ← alpha·x + y}, one element per work-item (range ⌈n/wg⌉·wg).
  * Cost: 2·n flops.
+ *
+ * <p>Generated from {@code F32AxpyKernel.java} by {@code F64SourceGenerator}: do not edit.
  */
-public final class DaxpyKernel extends PinnedKernel {
+public final class F64AxpyKernel extends PinnedKernel {
   /** Input; set per launch. */
-  public double[] x;
+  double[] x;
   /** Input and output; set per launch. */
-  public double[] y;
+  double[] y;
   /** Scalar. */
-  public double alpha;
+  double alpha;
   /** Length. */
-  public int n;
+  int n;
   /** Layout. */
-  public int xOff;
+  int xOff;
   /** Layout. */
-  public int incX;
+  int incX;
   /** Layout. */
-  public int yOff;
+  int yOff;
   /** Layout. */
-  public int incY;
+  int incY;
 
   /** @param device the pinned OpenCL device */
-  public DaxpyKernel(Device device) {
+  public F64AxpyKernel(Device device) {
     super(device);
+  }
+
+  /**
+   * Binds the operands of one launch: {@code y ← alpha·x + y} over n elements. The caller holds
+   * this kernel's monitor from here to {@link #unbind()}.
+   */
+  public void bind(int n, double alpha, double[] x, int xOff, int incX, double[] y, int yOff, int incY) {
+    this.n = n;
+    this.alpha = alpha;
+    this.x = x;
+    this.xOff = xOff;
+    this.incX = incX;
+    this.y = y;
+    this.yOff = yOff;
+    this.incY = incY;
+  }
+
+  /** Drops the caller's arrays, so that the kernel does not keep them alive between calls. */
+  public void unbind() {
+    x = null;
+    y = null;
   }
 
   @Override

@@ -5,22 +5,41 @@ import com.aparapi.device.Device;
 /**
  * Double-precision {@code x ← alpha·x}, one element per work-item (range ⌈n/wg⌉·wg).
  * Cost: n flops.
+ *
+ * <p>Generated from {@code F32ScalKernel.java} by {@code F64SourceGenerator}: do not edit.
  */
-public final class DscalKernel extends PinnedKernel {
+public final class F64ScalKernel extends PinnedKernel {
   /** Input and output; set per launch. */
-  public double[] x;
+  double[] x;
   /** Scalar. */
-  public double alpha;
+  double alpha;
   /** Length. */
-  public int n;
+  int n;
   /** Layout. */
-  public int xOff;
+  int xOff;
   /** Layout. */
-  public int incX;
+  int incX;
 
   /** @param device the pinned OpenCL device */
-  public DscalKernel(Device device) {
+  public F64ScalKernel(Device device) {
     super(device);
+  }
+
+  /**
+   * Binds the operands of one launch: {@code x ← alpha·x} over n elements. The caller holds this
+   * kernel's monitor from here to {@link #unbind()}.
+   */
+  public void bind(int n, double alpha, double[] x, int xOff, int incX) {
+    this.n = n;
+    this.alpha = alpha;
+    this.x = x;
+    this.xOff = xOff;
+    this.incX = incX;
+  }
+
+  /** Drops the caller's array, so that the kernel does not keep it alive between calls. */
+  public void unbind() {
+    x = null;
   }
 
   @Override
