@@ -26,8 +26,8 @@ class F64SourcesAreGeneratedTest {
     assertEquals(2, generated.size());
     for (Map.Entry<String, String> e : generated.entrySet()) {
       String committed = Files.readString(DIR.resolve(e.getKey()), StandardCharsets.UTF_8);
-      assertEquals(e.getValue(), committed, e.getKey() + " is not the generator's output: edit the F32 source and run "
-          + "spi-cpu-vector/generate-f64.sh");
+      assertTrue(e.getValue().equals(committed), () -> e.getKey() + " is not the generator's output ("
+          + firstDifference(e.getValue(), committed) + "): edit the F32 source and run spi-cpu-vector/generate-f64.sh");
     }
   }
 
@@ -54,5 +54,17 @@ class F64SourcesAreGeneratedTest {
   @Test
   void anF32SourceWithoutItsTwinNoteIsRefused() {
     assertThrows(IllegalArgumentException.class, () -> F64SourceGenerator.translate("final class F32Gemm {}", "F32Gemm"));
+  }
+
+  /** Where two texts first differ, by line, so that a failure names the edit instead of printing both files. */
+  private static String firstDifference(String want, String got) {
+    String[] w = want.split("\n", -1);
+    String[] g = got.split("\n", -1);
+    for (int i = 0; i < Math.min(w.length, g.length); i++) {
+      if (!w[i].equals(g[i])) {
+        return "line " + (i + 1) + ": generated \"" + w[i].strip() + "\", committed \"" + g[i].strip() + "\"";
+      }
+    }
+    return "generated " + w.length + " lines, committed " + g.length;
   }
 }
