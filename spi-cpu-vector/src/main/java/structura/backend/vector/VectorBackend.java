@@ -35,17 +35,17 @@ final class VectorBackend implements Backend {
 
   private final Parallel parallel;
   private final VectorRoutines routines;
-  private final Selementwise elementwise;
+  private final F32Elementwise elementwise;
   private final String description;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   VectorBackend(BackendConfig config, String probeDetail) {
     int threads = config.threads().value();
     this.parallel = new Parallel(threads);
-    Sgemm s = new Sgemm(parallel, size(config, "f32.mc", F32_MC), size(config, "f32.kc", F32_KC), size(config, "f32.nc", F32_NC));
-    Dgemm d = new Dgemm(parallel, size(config, "f64.mc", F64_MC), size(config, "f64.kc", F64_KC), size(config, "f64.nc", F64_NC));
+    F32Gemm s = new F32Gemm(parallel, size(config, "f32.mc", F32_MC), size(config, "f32.kc", F32_KC), size(config, "f32.nc", F32_NC));
+    F64Gemm d = new F64Gemm(parallel, size(config, "f64.mc", F64_MC), size(config, "f64.kc", F64_KC), size(config, "f64.nc", F64_NC));
     this.routines = new VectorRoutines(parallel, s, d, size(config, "f64.kc", F64_KC));
-    this.elementwise = new Selementwise(parallel);
+    this.elementwise = new F32Elementwise(parallel);
     this.description = "vector: " + probeDetail + ", " + threads + (threads == 1 ? " thread" : " threads")
         + "; sgemm " + s.blocking() + "; dgemm " + d.blocking();
   }

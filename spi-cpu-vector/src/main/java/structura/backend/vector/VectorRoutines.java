@@ -8,8 +8,9 @@ import structura.api.backend.Level1Routine;
 
 /**
  * Every SPI routine family of the {@code vector} backend, for F32 and F64, delegating to the
- * packed GEMM engines ({@link Sgemm}, {@link Dgemm}) and the vector kernels ({@link Svec},
- * {@link Dvec}). Arguments arrive validated by {@link structura.api.backend.Compute}.
+ * packed GEMM engines ({@link F32Gemm}, {@link F64Gemm}) and the GEMV and level-1 kernels
+ * ({@link F32Vectors}, {@link F64Vectors}). Arguments arrive validated by
+ * {@link structura.api.backend.Compute}.
  *
  * <ul>
  *   <li>Gram / syrk: the GEMM engine restricted to register tiles touching the lower triangle
@@ -24,49 +25,49 @@ import structura.api.backend.Level1Routine;
  */
 final class VectorRoutines implements GemmRoutine, GemvRoutine, BatchedGemmRoutine, GramRoutine, Level1Routine {
   private final Parallel parallel;
-  private final Sgemm sgemm;
-  private final Dgemm dgemm;
-  private final Svec svec;
-  private final Dvec dvec;
+  private final F32Gemm f32Gemm;
+  private final F64Gemm f64Gemm;
+  private final F32Vectors f32Vectors;
+  private final F64Vectors f64Vectors;
   private final int dkc;
 
-  VectorRoutines(Parallel parallel, Sgemm sgemm, Dgemm dgemm, int dkc) {
+  VectorRoutines(Parallel parallel, F32Gemm f32Gemm, F64Gemm f64Gemm, int dkc) {
     this.parallel = parallel;
-    this.sgemm = sgemm;
-    this.dgemm = dgemm;
-    this.svec = new Svec(parallel);
-    this.dvec = new Dvec(parallel);
+    this.f32Gemm = f32Gemm;
+    this.f64Gemm = f64Gemm;
+    this.f32Vectors = new F32Vectors(parallel);
+    this.f64Vectors = new F64Vectors(parallel);
     this.dkc = dkc;
   }
 
   @Override
   public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
       float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
-    sgemm.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, false, true);
+    f32Gemm.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, false, true);
   }
 
   @Override
   public void dgemm(boolean transA, boolean transB, int m, int n, int k, double alpha, double[] a, int aOff, int lda,
       double[] b, int bOff, int ldb, double beta, double[] c, int cOff, int ldc) {
-    dgemm.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, false, true);
+    f64Gemm.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, false, true);
   }
 
   @Override
   public void sgemv(boolean transA, int m, int n, float alpha, float[] a, int aOff, int lda,
       float[] x, int xOff, int incX, float beta, float[] y, int yOff, int incY) {
-    svec.gemv(transA, m, n, alpha, a, aOff, lda, x, xOff, incX, beta, y, yOff, incY);
+    f32Vectors.gemv(transA, m, n, alpha, a, aOff, lda, x, xOff, incX, beta, y, yOff, incY);
   }
 
   @Override
   public void dgemv(boolean transA, int m, int n, double alpha, double[] a, int aOff, int lda,
       double[] x, int xOff, int incX, double beta, double[] y, int yOff, int incY) {
-    dvec.gemv(transA, m, n, alpha, a, aOff, lda, x, xOff, incX, beta, y, yOff, incY);
+    f64Vectors.gemv(transA, m, n, alpha, a, aOff, lda, x, xOff, incX, beta, y, yOff, incY);
   }
 
   /** Whether a batch should be spread over threads item by item rather than item-parallel. */
   private boolean acrossBatch(int batch, int m, int n, int k) {
     // One product per task once there are at least two per thread, or when each is too small
-    // to be worth splitting. Either way each C_p gets the same bits (see Sgemm determinism).
+    // to be worth splitting. Either way each C_p gets the same bits (see F32Gemm determinism).
     return batch >= 2 * parallel.threads() || (long) m * n * k < (1L << 20);
   }
 
@@ -75,11 +76,11 @@ final class VectorRoutines implements GemmRoutine, GemvRoutine, BatchedGemmRouti
       float[] a, int aOff, int lda, int strideA, float[] b, int bOff, int ldb, int strideB,
       float beta, float[] c, int cOff, int ldc, int strideC, int batch) {
     if (acrossBatch(batch, m, n, k)) {
-      parallel.forEach(batch, (long) batch * m * n * k >= (1L << 16), p -> sgemm.gemm(transA, transB, m, n, k, alpha,
+      parallel.forEach(batch, (long) batch * m * n * k >= (1L << 16), p -> f32Gemm.gemm(transA, transB, m, n, k, alpha,
           a, aOff + p * strideA, lda, b, bOff + p * strideB, ldb, beta, c, cOff + p * strideC, ldc, false, false));
     } else {
       for (int p = 0; p < batch; p++) {
-        sgemm.gemm(transA, transB, m, n, k, alpha, a, aOff + p * strideA, lda, b, bOff + p * strideB, ldb,
+        f32Gemm.gemm(transA, transB, m, n, k, alpha, a, aOff + p * strideA, lda, b, bOff + p * strideB, ldb,
             beta, c, cOff + p * strideC, ldc, false, true);
       }
     }
@@ -90,11 +91,11 @@ final class VectorRoutines implements GemmRoutine, GemvRoutine, BatchedGemmRouti
       double[] a, int aOff, int lda, int strideA, double[] b, int bOff, int ldb, int strideB,
       double beta, double[] c, int cOff, int ldc, int strideC, int batch) {
     if (acrossBatch(batch, m, n, k)) {
-      parallel.forEach(batch, (long) batch * m * n * k >= (1L << 16), p -> dgemm.gemm(transA, transB, m, n, k, alpha,
+      parallel.forEach(batch, (long) batch * m * n * k >= (1L << 16), p -> f64Gemm.gemm(transA, transB, m, n, k, alpha,
           a, aOff + p * strideA, lda, b, bOff + p * strideB, ldb, beta, c, cOff + p * strideC, ldc, false, false));
     } else {
       for (int p = 0; p < batch; p++) {
-        dgemm.gemm(transA, transB, m, n, k, alpha, a, aOff + p * strideA, lda, b, bOff + p * strideB, ldb,
+        f64Gemm.gemm(transA, transB, m, n, k, alpha, a, aOff + p * strideA, lda, b, bOff + p * strideB, ldb,
             beta, c, cOff + p * strideC, ldc, false, true);
       }
     }
@@ -104,14 +105,14 @@ final class VectorRoutines implements GemmRoutine, GemvRoutine, BatchedGemmRouti
   public void ssyrk(boolean trans, int n, int k, float alpha, float[] a, int aOff, int lda,
       float beta, float[] c, int cOff, int ldc) {
     // trans: C = AᵀA with A k×n, i.e. op(A) = Aᵀ, op(B) = A; otherwise C = AAᵀ.
-    sgemm.gemm(trans, !trans, n, n, k, alpha, a, aOff, lda, a, aOff, lda, beta, c, cOff, ldc, true, true);
+    f32Gemm.gemm(trans, !trans, n, n, k, alpha, a, aOff, lda, a, aOff, lda, beta, c, cOff, ldc, true, true);
     mirror(n, c, cOff, ldc);
   }
 
   @Override
   public void dsyrk(boolean trans, int n, int k, double alpha, double[] a, int aOff, int lda,
       double beta, double[] c, int cOff, int ldc) {
-    dgemm.gemm(trans, !trans, n, n, k, alpha, a, aOff, lda, a, aOff, lda, beta, c, cOff, ldc, true, true);
+    f64Gemm.gemm(trans, !trans, n, n, k, alpha, a, aOff, lda, a, aOff, lda, beta, c, cOff, ldc, true, true);
     mirror(n, c, cOff, ldc);
   }
 
@@ -131,7 +132,7 @@ final class VectorRoutines implements GemmRoutine, GemvRoutine, BatchedGemmRouti
             wide[dst + j] = a[src + j];
           }
         }
-        dgemm.gemm(true, false, n, n, kb, alpha, wide, 0, n, wide, 0, n, p0 == 0 ? beta : 1.0, c, cOff, ldc, true, true);
+        f64Gemm.gemm(true, false, n, n, kb, alpha, wide, 0, n, wide, 0, n, p0 == 0 ? beta : 1.0, c, cOff, ldc, true, true);
       } else {
         // columns p0..p0+kb of the n×k matrix A, as an n×kb block with ld kb
         for (int i = 0; i < n; i++) {
@@ -141,7 +142,7 @@ final class VectorRoutines implements GemmRoutine, GemvRoutine, BatchedGemmRouti
             wide[dst + p] = a[src + p];
           }
         }
-        dgemm.gemm(false, true, n, n, kb, alpha, wide, 0, kb, wide, 0, kb, p0 == 0 ? beta : 1.0, c, cOff, ldc, true, true);
+        f64Gemm.gemm(false, true, n, n, kb, alpha, wide, 0, kb, wide, 0, kb, p0 == 0 ? beta : 1.0, c, cOff, ldc, true, true);
       }
     }
     mirror(n, c, cOff, ldc);
@@ -166,31 +167,31 @@ final class VectorRoutines implements GemmRoutine, GemvRoutine, BatchedGemmRouti
 
   @Override
   public float sdot(int n, float[] x, int xOff, int incX, float[] y, int yOff, int incY) {
-    return svec.dot(n, x, xOff, incX, y, yOff, incY);
+    return f32Vectors.dot(n, x, xOff, incX, y, yOff, incY);
   }
 
   @Override
   public double ddot(int n, double[] x, int xOff, int incX, double[] y, int yOff, int incY) {
-    return dvec.dot(n, x, xOff, incX, y, yOff, incY);
+    return f64Vectors.dot(n, x, xOff, incX, y, yOff, incY);
   }
 
   @Override
   public void saxpy(int n, float alpha, float[] x, int xOff, int incX, float[] y, int yOff, int incY) {
-    svec.axpy(n, alpha, x, xOff, incX, y, yOff, incY);
+    f32Vectors.axpy(n, alpha, x, xOff, incX, y, yOff, incY);
   }
 
   @Override
   public void daxpy(int n, double alpha, double[] x, int xOff, int incX, double[] y, int yOff, int incY) {
-    dvec.axpy(n, alpha, x, xOff, incX, y, yOff, incY);
+    f64Vectors.axpy(n, alpha, x, xOff, incX, y, yOff, incY);
   }
 
   @Override
   public void sscal(int n, float alpha, float[] x, int xOff, int incX) {
-    svec.scal(n, alpha, x, xOff, incX);
+    f32Vectors.scal(n, alpha, x, xOff, incX);
   }
 
   @Override
   public void dscal(int n, double alpha, double[] x, int xOff, int incX) {
-    dvec.scal(n, alpha, x, xOff, incX);
+    f64Vectors.scal(n, alpha, x, xOff, incX);
   }
 }

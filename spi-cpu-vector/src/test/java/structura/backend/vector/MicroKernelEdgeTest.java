@@ -43,7 +43,7 @@ class MicroKernelEdgeTest {
     for (String p : new String[] {"f32", "f64"}) {
       b.property("structura.vector." + p + ".mc", Integer.toString(MC))
           .property("structura.vector." + p + ".kc", Integer.toString(KC))
-          .property("structura.vector." + p + ".nc", Integer.toString(2 * Sgemm.NR + 1));
+          .property("structura.vector." + p + ".nc", Integer.toString(2 * F32Gemm.NR + 1));
     }
     small = Compute.of(VectorBackendConformanceTest.vector().open(b.build()), true);
     standard = Compute.of(VectorBackendConformanceTest.vector().open(BackendConfig.builder().strict(true).threads(2).build()), true);
@@ -57,12 +57,12 @@ class MicroKernelEdgeTest {
 
   static Stream<Arguments> smallBlockShapes() {
     List<Arguments> out = new ArrayList<>();
-    int mr = Sgemm.MR;
+    int mr = F32Gemm.MR;
     int[] ms = {mr - 1, mr, mr + 1, MC - 1, MC, MC + 1, 2 * MC + mr + 1};
     int[] ks = {1, KC - 1, KC, KC + 1, 3 * KC + 5};
     for (DType d : DType.values()) {
-      int nr = d == DType.F32 ? Sgemm.NR : Dgemm.NR;
-      int nc = (2 * Sgemm.NR + 1 + nr - 1) / nr * nr;  // NC as rounded up by the engine
+      int nr = d == DType.F32 ? F32Gemm.NR : F64Gemm.NR;
+      int nc = (2 * F32Gemm.NR + 1 + nr - 1) / nr * nr;  // NC as rounded up by the engine
       int[] ns = {nr - 1, nr, nr + 1, nc - 1, nc, nc + 1, 2 * nc + nr - 1};
       int i = 0;
       for (int m : ms) {
@@ -80,13 +80,13 @@ class MicroKernelEdgeTest {
   static Stream<Arguments> registerTileShapes() {
     List<Arguments> out = new ArrayList<>();
     for (DType d : DType.values()) {
-      int nr = d == DType.F32 ? Sgemm.NR : Dgemm.NR;
+      int nr = d == DType.F32 ? F32Gemm.NR : F64Gemm.NR;
       int mcDefault = d == DType.F32 ? VectorBackend.F32_MC : VectorBackend.F64_MC;
       int kcDefault = d == DType.F32 ? VectorBackend.F32_KC : VectorBackend.F64_KC;
       for (Transpose ta : Transpose.values()) {
         for (Transpose tb : Transpose.values()) {
-          out.add(Arguments.of(d, ta, tb, Sgemm.MR + 1, nr - 1, 3));
-          out.add(Arguments.of(d, ta, tb, 2 * Sgemm.MR, 2 * nr, kcDefault + 1));
+          out.add(Arguments.of(d, ta, tb, F32Gemm.MR + 1, nr - 1, 3));
+          out.add(Arguments.of(d, ta, tb, 2 * F32Gemm.MR, 2 * nr, kcDefault + 1));
           out.add(Arguments.of(d, ta, tb, mcDefault + 1, nr + 1, 5));
         }
       }

@@ -87,7 +87,7 @@ class ThreadCountIndependenceTest {
   @ParameterizedTest(name = "{0} {1}{2}")
   @CsvSource({"F32,N,N", "F32,T,N", "F32,N,T", "F32,T,T", "F64,N,T", "F64,T,N"})
   void depthSplitGemmIsBitIdenticalForOneTwoAndThreeThreads(DType dtype, Transpose ta, Transpose tb) {
-    assertTrue(new Sgemm(null, 18, 40, 64).depthChunks(23, 19, 2000) > 1, "the shape must take the split path");
+    assertTrue(new F32Gemm(null, 18, 40, 64).depthChunks(23, 19, 2000) > 1, "the shape must take the split path");
     gemmIsBitIdentical(dtype, ta, tb, 23, 19, 2000);
   }
 
@@ -153,7 +153,7 @@ class ThreadCountIndependenceTest {
 
   @Test
   void dotAndAxpyAreBitIdenticalForOneTwoAndThreeThreads() {
-    int n = 9 * Svec.CHUNK + 13;  // several chunks, so the parallel path runs
+    int n = 9 * F32Vectors.CHUNK + 13;  // several chunks, so the parallel path runs
     for (DType dtype : DType.values()) {
       Matrix x = random(dtype, 1, n, 8);
       Matrix y0 = random(dtype, 1, n, 9);
@@ -195,7 +195,7 @@ class ThreadCountIndependenceTest {
   void elementwiseRoutinesAreBitIdenticalForOneTwoAndThreeThreads() {
     int m = 300;
     int n = 257;
-    assertTrue((long) m * n >= Selementwise.PARALLEL_MIN_ELEMENTS, "the shape must take the parallel path");
+    assertTrue((long) m * n >= F32Elementwise.PARALLEL_MIN_ELEMENTS, "the shape must take the parallel path");
     Matrix x = random(DType.F32, m, n, 71);
     Matrix up = random(DType.F32, m, n, 72);
     Matrix mask = random(DType.F32, m, n, 73);

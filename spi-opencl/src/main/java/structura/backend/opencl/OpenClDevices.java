@@ -22,10 +22,10 @@ import structura.backend.opencl.kernels.Fp64ProbeKernel;
 
 /**
  * Enumerates OpenCL devices through Aparapi and chooses one by the {@code structura.opencl.device}
- * setting. This is the only class besides {@link OpenClBackend} and the kernels that touches
- * Aparapi; {@link OpenClBackendProvider} reaches it only from {@code probe()} and {@code open()},
- * inside a {@code catch (Throwable)}, because Aparapi loads its JNI library (and through it
- * {@code libOpenCL.so.1}) in a static initializer.
+ * setting. Besides it only the opened backend ({@link OpenClBackend}, {@link OpenClLauncher}, the
+ * routine families) and the kernels touch Aparapi; {@link OpenClBackendProvider} reaches this
+ * class only from {@code probe()} and {@code open()}, inside a {@code catch (Throwable)}, because
+ * Aparapi loads its JNI library (and through it {@code libOpenCL.so.1}) in a static initializer.
  */
 final class OpenClDevices {
   /** Remedies shown whenever no usable OpenCL device is found. */

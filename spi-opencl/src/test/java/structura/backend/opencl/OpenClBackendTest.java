@@ -109,9 +109,9 @@ class OpenClBackendTest {
       // Aparapi's profiles are per kernel class and process: every device any instance of the
       // class ever ran on. The classes used above must list the pinned device, and no class may
       // list a non-OpenCL device (the Java thread pool).
-      List<String> usedAbove = List.of("SgemmKernel", "SgemvKernel", "SdotKernel", "SaxpyKernel", "SscalKernel",
-          "DgemmKernel", "DgemvKernel", "DdotKernel", "DaxpyKernel", "DscalKernel", "SsoftmaxKernel", "SnormKernel",
-          "SactivationKernel");
+      List<String> usedAbove = List.of("F32GemmKernel", "F32GemvKernel", "F32DotKernel", "F32AxpyKernel", "F32ScalKernel",
+          "F64GemmKernel", "F64GemvKernel", "F64DotKernel", "F64AxpyKernel", "F64ScalKernel", "F32SoftmaxKernel", "F32NormKernel",
+          "F32ActivationKernel");
       for (PinnedKernel k : backend.kernels()) {
         String name = k.getClass().getSimpleName();
         Collection<Device> ran = KernelManager.instance().getProfile(k.getClass()).getDevices();
@@ -337,7 +337,7 @@ class OpenClBackendTest {
       // Through the backend: the compile-only step refuses the kernel up front.
       UntranslatableKernel viaBackend = new UntranslatableKernel(device);
       StructuraException e = assertThrows(StructuraException.class,
-          () -> backend.launch(viaBackend, Range.create(device, 8, 8), "test"));
+          () -> backend.launcher().launch(viaBackend, Range.create(device, 8, 8), "test"));
       assertEquals(ErrorCode.BACKEND_FAILED, e.code());
       assertTrue(e.getMessage().contains("UntranslatableKernel"), e.getMessage());
 
@@ -346,7 +346,7 @@ class OpenClBackendTest {
       UntranslatableKernel direct = new UntranslatableKernel(device);
       direct.execute(Range.create(8, 8));
       assertEquals(8f, direct.out[7], "Aparapi computed the result in Java");
-      StructuraException f = assertThrows(StructuraException.class, () -> backend.verifyRanOnDevice(direct, "test"));
+      StructuraException f = assertThrows(StructuraException.class, () -> backend.launcher().verifyRanOnDevice(direct, "test"));
       assertEquals(ErrorCode.BACKEND_FAILED, f.code());
       assertTrue(f.getMessage().contains("did not run on OpenCL"), f.getMessage());
       direct.dispose();
@@ -421,7 +421,7 @@ class OpenClBackendTest {
     backend.close();
     backend.close();
     float[] x = {1f, 2f};
-    StructuraException e = assertThrows(StructuraException.class, () -> backend.sscal(2, 2f, x, 0, 1));
+    StructuraException e = assertThrows(StructuraException.class, () -> backend.level1().orElseThrow().sscal(2, 2f, x, 0, 1));
     assertEquals(ErrorCode.BACKEND_FAILED, e.code());
   }
 }

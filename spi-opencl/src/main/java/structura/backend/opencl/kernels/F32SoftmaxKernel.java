@@ -20,42 +20,72 @@ import com.aparapi.device.Device;
  * negative logit overflows) at a uniform distribution instead of {@code exp(NaN)}.
  *
  * <p>Barriers are never inside a branch and {@code get_local_id} is re-read after them, the form
- * that works on POCL 3.1 (see {@link SgemvKernel}).
+ * that works on POCL 3.1 (see {@link F32GemvKernel}).
  *
  * <p><b>Cost.</b> 5·m·n flops and m·n exp.
  */
-public final class SsoftmaxKernel extends PinnedKernel {
+public final class F32SoftmaxKernel extends PinnedKernel {
   /** Work-group size, a power of two. */
   public final int wg;
   @Local final float[] scratch;
 
   /** The block, in and out; set per launch. */
-  public float[] x;
+  float[] x;
   /** Additive mask, or a 1-element placeholder when {@code hasMask == 0}; set per launch. */
-  public float[] mask;
+  float[] mask;
   /** 1 when {@link #mask} is an operand. */
-  public int hasMask;
+  int hasMask;
   /** Scale of x. */
-  public float alpha;
+  float alpha;
   /** Columns. */
-  public int n;
+  int n;
   /** Layout of x: first element of this launch's first row. */
-  public int off;
+  int off;
   /** Layout of x. */
-  public int ld;
+  int ld;
   /** Layout of the mask: its element for this launch's first row. */
-  public int maskOff;
+  int maskOff;
   /** Layout of the mask; 0 broadcasts one row. */
-  public int ldMask;
+  int ldMask;
+
+  /**
+   * Stands in for an absent optional operand: Aparapi binds every array field a kernel reads on
+   * each launch, and the kernel reads this one only when its flag says so. Never written.
+   */
+  private final float[] absent = new float[1];
 
   /**
    * @param device the pinned OpenCL device
    * @param wg work-group size, a power of two within the device limit
    */
-  public SsoftmaxKernel(Device device, int wg) {
+  public F32SoftmaxKernel(Device device, int wg) {
     super(device);
     this.wg = wg;
     this.scratch = new float[wg];
+  }
+
+  /**
+   * Binds the operands of one launch: rows of n columns from {@code off} on (one work-group per
+   * row, so the launch's range sets how many), scaled by alpha, plus the mask rows from
+   * {@code maskOff} on when {@code mask} is not null. The caller holds this kernel's monitor
+   * from here to {@link #unbind()}.
+   */
+  public void bind(int n, float alpha, float[] x, int off, int ld, float[] mask, int maskOff, int ldMask) {
+    this.n = n;
+    this.alpha = alpha;
+    this.x = x;
+    this.off = off;
+    this.ld = ld;
+    this.hasMask = mask == null ? 0 : 1;
+    this.mask = mask == null ? absent : mask;
+    this.maskOff = mask == null ? 0 : maskOff;
+    this.ldMask = ldMask;
+  }
+
+  /** Drops the caller's arrays, so that the kernel does not keep them alive between calls. */
+  public void unbind() {
+    x = null;
+    mask = null;
   }
 
   @Override

@@ -23,7 +23,7 @@ import structura.api.backend.ElementwiseRoutine;
  * <p><b>erf.</b> N. Juffa's single-precision erff: an odd degree-13 polynomial for
  * |x| ≤ 0.9277 and {@code 1 − exp(q(|x|))} with a degree-8 polynomial q beyond; both branches
  * are evaluated and blended. Maximum absolute error 5.7e-8 against erf in double on [−6, 6]
- * (checked by {@code SelementwiseAccuracyTest}), well inside the ~1e-7 the GELU needs.
+ * (checked by {@code F32ElementwiseAccuracyTest}), well inside the ~1e-7 the GELU needs.
  *
  * <p>The scalar tails run the same formulas with {@link Math#fma} in the same order, so an
  * element gets the same bits whether it falls in a vector body or in a tail. Rows are
@@ -33,7 +33,7 @@ import structura.api.backend.ElementwiseRoutine;
  * {@code reduceLanes}; the norms use two passes (mean first), so a large common offset does
  * not cancel.
  */
-final class Selementwise implements ElementwiseRoutine {
+final class F32Elementwise implements ElementwiseRoutine {
   private static final VectorSpecies<Float> S = Simd.FLOAT;
   private static final int L = S.length();
   /** Below this many elements a call stays on the calling thread. */
@@ -77,7 +77,7 @@ final class Selementwise implements ElementwiseRoutine {
 
   private final Parallel parallel;
 
-  Selementwise(Parallel parallel) {
+  F32Elementwise(Parallel parallel) {
     this.parallel = parallel;
   }
 

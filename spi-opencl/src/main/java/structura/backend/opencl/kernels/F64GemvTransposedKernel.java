@@ -11,45 +11,75 @@ import com.aparapi.device.Device;
  * (coalesced) and the same {@code x_i} (a broadcast).
  *
  * <p><b>Cost.</b> 2·m·n flops, one read of A.
+ *
+ * <p>Generated from {@code F32GemvTransposedKernel.java} by {@code F64SourceGenerator}: do not edit.
  */
-public final class DgemvtKernel extends PinnedKernel {
+public final class F64GemvTransposedKernel extends PinnedKernel {
   /** Work-group size. */
   public final int wg;
 
   /** Matrix; set per launch. */
-  public double[] a;
+  double[] a;
   /** Input vector; set per launch. */
-  public double[] x;
+  double[] x;
   /** Output vector; set per launch. */
-  public double[] y;
+  double[] y;
   /** Scalar. */
-  public double alpha;
+  double alpha;
   /** Scalar. */
-  public double beta;
+  double beta;
   /** Rows of A. */
-  public int m;
+  int m;
   /** Columns of A. */
-  public int n;
+  int n;
   /** Layout. */
-  public int aOff;
+  int aOff;
   /** Layout. */
-  public int lda;
+  int lda;
   /** Layout. */
-  public int xOff;
+  int xOff;
   /** Layout. */
-  public int incX;
+  int incX;
   /** Layout. */
-  public int yOff;
+  int yOff;
   /** Layout. */
-  public int incY;
+  int incY;
 
   /**
    * @param device the pinned OpenCL device
    * @param wg work-group size within the device limit
    */
-  public DgemvtKernel(Device device, int wg) {
+  public F64GemvTransposedKernel(Device device, int wg) {
     super(device);
     this.wg = wg;
+  }
+
+  /**
+   * Binds the operands of one launch: {@code y = alpha·Aᵀ·x + beta·y}, A m×n row-major. The
+   * caller holds this kernel's monitor from here to {@link #unbind()}.
+   */
+  public void bind(int m, int n, double alpha, double[] a, int aOff, int lda, double[] x, int xOff, int incX,
+      double beta, double[] y, int yOff, int incY) {
+    this.m = m;
+    this.n = n;
+    this.alpha = alpha;
+    this.a = a;
+    this.aOff = aOff;
+    this.lda = lda;
+    this.x = x;
+    this.xOff = xOff;
+    this.incX = incX;
+    this.beta = beta;
+    this.y = y;
+    this.yOff = yOff;
+    this.incY = incY;
+  }
+
+  /** Drops the caller's arrays, so that the kernel does not keep them alive between calls. */
+  public void unbind() {
+    a = null;
+    x = null;
+    y = null;
   }
 
   @Override

@@ -27,63 +27,103 @@ import com.aparapi.device.Device;
  * symmetric.
  *
  * <p><b>Cost.</b> 2·m·n·k flops per product; local memory 2·ts²·4 bytes per group.
+ *
+ * <p>{@link F64GemmKernel} is generated from this file by {@code F64SourceGenerator}.
  */
-public final class SgemmKernel extends PinnedKernel {
+public final class F32GemmKernel extends PinnedKernel {
   /** Tile edge; the work-group is ts×(ts/4). */
   public final int ts;
   @Local final float[] tileA;
   @Local final float[] tileB;
 
   /** Operands; set per launch. */
-  public float[] a;
+  float[] a;
   /** Operands; set per launch. */
-  public float[] b;
+  float[] b;
   /** Output; set per launch. */
-  public float[] c;
+  float[] c;
   /** Scalars, row-major layout as in {@code GemmRoutine}; set per launch. */
-  public float alpha;
+  float alpha;
   /** Scalars; set per launch. */
-  public float beta;
+  float beta;
   /** 1 when A / B is transposed. */
-  public int transA;
+  int transA;
   /** 1 when B is transposed. */
-  public int transB;
+  int transB;
   /** 1 for the Gram mode described above. */
-  public int symmetric;
+  int symmetric;
   /** Shape. */
-  public int m;
+  int m;
   /** Shape. */
-  public int n;
+  int n;
   /** Shape. */
-  public int k;
+  int k;
   /** Layout of A. */
-  public int aOff;
+  int aOff;
   /** Layout of A. */
-  public int lda;
+  int lda;
   /** Layout of A. */
-  public int strideA;
+  int strideA;
   /** Layout of B. */
-  public int bOff;
+  int bOff;
   /** Layout of B. */
-  public int ldb;
+  int ldb;
   /** Layout of B. */
-  public int strideB;
+  int strideB;
   /** Layout of C. */
-  public int cOff;
+  int cOff;
   /** Layout of C. */
-  public int ldc;
+  int ldc;
   /** Layout of C. */
-  public int strideC;
+  int strideC;
 
   /**
    * @param device the pinned OpenCL device
    * @param ts tile edge, a multiple of 4; ts²/4 must not exceed the device's work-group limit
    */
-  public SgemmKernel(Device device, int ts) {
+  public F32GemmKernel(Device device, int ts) {
     super(device);
     this.ts = ts;
     this.tileA = new float[ts * ts];
     this.tileB = new float[ts * ts];
+  }
+
+  /**
+   * Binds the operands of one launch: {@code C_p = alpha·op(A_p)·op(B_p) + beta·C_p} for p below
+   * the launch's batch, op(A) m×k and op(B) k×n, row-major, product p's operands at
+   * {@code off + p·stride}. {@code symmetric} selects the Gram mode (m = n, B = A). The caller
+   * holds this kernel's monitor from here to {@link #unbind()}.
+   */
+  public void bind(boolean transA, boolean transB, boolean symmetric, int m, int n, int k, float alpha,
+      float[] a, int aOff, int lda, int strideA, float[] b, int bOff, int ldb, int strideB,
+      float beta, float[] c, int cOff, int ldc, int strideC) {
+    this.transA = transA ? 1 : 0;
+    this.transB = transB ? 1 : 0;
+    this.symmetric = symmetric ? 1 : 0;
+    this.m = m;
+    this.n = n;
+    this.k = k;
+    this.alpha = alpha;
+    this.a = a;
+    this.aOff = aOff;
+    this.lda = lda;
+    this.strideA = strideA;
+    this.b = b;
+    this.bOff = bOff;
+    this.ldb = ldb;
+    this.strideB = strideB;
+    this.beta = beta;
+    this.c = c;
+    this.cOff = cOff;
+    this.ldc = ldc;
+    this.strideC = strideC;
+  }
+
+  /** Drops the caller's arrays, so that the kernel does not keep them alive between calls. */
+  public void unbind() {
+    a = null;
+    b = null;
+    c = null;
   }
 
   @Override

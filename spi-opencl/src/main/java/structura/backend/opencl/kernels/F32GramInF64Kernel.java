@@ -7,7 +7,7 @@ import com.aparapi.device.Device;
  * {@code C = alpha·AᵀA + beta·C} ({@code trans = 1}, A stored k×n) or
  * {@code C = alpha·AAᵀ + beta·C} ({@code trans = 0}, A stored n×k), C n×n in double.
  *
- * <p>The structure is that of {@link SgemmKernel} in symmetric mode with op(B) = op(A)ᵀ: ts×ts
+ * <p>The structure is that of {@link F32GemmKernel} in symmetric mode with op(B) = op(A)ᵀ: ts×ts
  * work-groups over the upper triangle of C, tiles of A staged in local memory as floats (half
  * the local memory and bandwidth of double tiles), and each product formed in double, where
  * the product of two floats is exact. Work-item (i, j), i ≤ j, writes (i, j) and (j, i), so C
@@ -15,44 +15,70 @@ import com.aparapi.device.Device;
  *
  * <p><b>Cost.</b> n²·k flops in double (half of a full product); local memory 2·ts²·4 bytes.
  */
-public final class SdsyrkKernel extends PinnedKernel {
+public final class F32GramInF64Kernel extends PinnedKernel {
   /** Tile edge; the work-group is ts×ts. */
   public final int ts;
   @Local final float[] tileA;
   @Local final float[] tileB;
 
   /** Data; set per launch. */
-  public float[] a;
+  float[] a;
   /** Output; set per launch. */
-  public double[] c;
+  double[] c;
   /** Scalar. */
-  public double alpha;
+  double alpha;
   /** Scalar. */
-  public double beta;
+  double beta;
   /** 1 for AᵀA (A stored k×n), 0 for AAᵀ (A stored n×k). */
-  public int trans;
+  int trans;
   /** Order of C. */
-  public int n;
+  int n;
   /** Accumulation length. */
-  public int k;
+  int k;
   /** Layout. */
-  public int aOff;
+  int aOff;
   /** Layout. */
-  public int lda;
+  int lda;
   /** Layout. */
-  public int cOff;
+  int cOff;
   /** Layout. */
-  public int ldc;
+  int ldc;
 
   /**
    * @param device the pinned OpenCL device (with fp64)
    * @param ts tile edge; ts² must not exceed the device's work-group limit
    */
-  public SdsyrkKernel(Device device, int ts) {
+  public F32GramInF64Kernel(Device device, int ts) {
     super(device);
     this.ts = ts;
     this.tileA = new float[ts * ts];
     this.tileB = new float[ts * ts];
+  }
+
+  /**
+   * Binds the operands of one launch: {@code C = alpha·AᵀA + beta·C} ({@code trans}, A k×n) or
+   * {@code C = alpha·AAᵀ + beta·C} (A n×k), C n×n. The caller holds this kernel's monitor from
+   * here to {@link #unbind()}.
+   */
+  public void bind(boolean trans, int n, int k, double alpha, float[] a, int aOff, int lda,
+      double beta, double[] c, int cOff, int ldc) {
+    this.trans = trans ? 1 : 0;
+    this.n = n;
+    this.k = k;
+    this.alpha = alpha;
+    this.a = a;
+    this.aOff = aOff;
+    this.lda = lda;
+    this.beta = beta;
+    this.c = c;
+    this.cOff = cOff;
+    this.ldc = ldc;
+  }
+
+  /** Drops the caller's arrays, so that the kernel does not keep them alive between calls. */
+  public void unbind() {
+    a = null;
+    c = null;
   }
 
   @Override

@@ -4,8 +4,8 @@ import com.aparapi.device.Device;
 
 /**
  * Double-precision GEMV {@code y = alpha·A·x + beta·y} on row-major A (m×n); the transposed
- * case is {@link DgemvtKernel}. Two classes rather than a branch on a flag, because the
- * reduction's barriers must not sit inside a branch (see the note in {@code run}).
+ * case is {@link F64GemvTransposedKernel}. Two classes rather than a branch on a flag, because
+ * the reduction's barriers must not sit inside a branch (see the note in {@code run}).
  *
  * <p><b>Layout</b> (row dot products): one work-group of {@code wg} work-items per row of A
  * (range {@code m·wg}, group {@code wg}). The group strides along the row together, so its
@@ -13,47 +13,78 @@ import com.aparapi.device.Device;
  * halving. {@code wg} must be a power of two.
  *
  * <p><b>Cost.</b> 2·m·n flops, one read of A.
+ *
+ * <p>Generated from {@code F32GemvKernel.java} by {@code F64SourceGenerator}: do not edit.
  */
-public final class DgemvKernel extends PinnedKernel {
+public final class F64GemvKernel extends PinnedKernel {
   /** Work-group size, a power of two. */
   public final int wg;
   @Local final double[] partial;
 
   /** Matrix; set per launch. */
-  public double[] a;
+  double[] a;
   /** Input vector; set per launch. */
-  public double[] x;
+  double[] x;
   /** Output vector; set per launch. */
-  public double[] y;
+  double[] y;
   /** Scalar. */
-  public double alpha;
+  double alpha;
   /** Scalar. */
-  public double beta;
+  double beta;
   /** Rows of A. */
-  public int m;
+  int m;
   /** Columns of A. */
-  public int n;
+  int n;
   /** Layout. */
-  public int aOff;
+  int aOff;
   /** Layout. */
-  public int lda;
+  int lda;
   /** Layout. */
-  public int xOff;
+  int xOff;
   /** Layout. */
-  public int incX;
+  int incX;
   /** Layout. */
-  public int yOff;
+  int yOff;
   /** Layout. */
-  public int incY;
+  int incY;
 
   /**
    * @param device the pinned OpenCL device
    * @param wg work-group size, a power of two within the device limit
    */
-  public DgemvKernel(Device device, int wg) {
+  public F64GemvKernel(Device device, int wg) {
     super(device);
     this.wg = wg;
     this.partial = new double[wg];
+  }
+
+  /**
+   * Binds the operands of one launch: {@code y = alpha·A·x + beta·y} for the rows of A starting
+   * at {@code aOff} (one work-group per row, so the launch's range sets how many rows), each of n
+   * columns. The caller holds this kernel's monitor from here to {@link #unbind()}.
+   */
+  public void bind(int m, int n, double alpha, double[] a, int aOff, int lda, double[] x, int xOff, int incX,
+      double beta, double[] y, int yOff, int incY) {
+    this.m = m;
+    this.n = n;
+    this.alpha = alpha;
+    this.a = a;
+    this.aOff = aOff;
+    this.lda = lda;
+    this.x = x;
+    this.xOff = xOff;
+    this.incX = incX;
+    this.beta = beta;
+    this.y = y;
+    this.yOff = yOff;
+    this.incY = incY;
+  }
+
+  /** Drops the caller's arrays, so that the kernel does not keep them alive between calls. */
+  public void unbind() {
+    a = null;
+    x = null;
+    y = null;
   }
 
   @Override

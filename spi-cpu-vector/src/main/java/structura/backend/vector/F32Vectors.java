@@ -19,9 +19,11 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Work is split into pieces whose boundaries depend only on the problem size (rows, strips
  * or chunks of fixed size), never on the thread count, so results are bit-identical for any
- * number of threads. {@link Dvec} is generated from this file by {@code generate-f64.sh}.
+ * number of threads.
+ *
+ * <p>{@link F64Vectors} is generated from this file by {@code F64SourceGenerator}.
  */
-final class Svec {
+final class F32Vectors {
   private static final VectorSpecies<Float> S = Simd.FLOAT;
   private static final int L = S.length();
   /** Elements per dot-product partial sum and per parallel piece of axpy/scal. */
@@ -35,7 +37,7 @@ final class Svec {
 
   private final Parallel parallel;
 
-  Svec(Parallel parallel) {
+  F32Vectors(Parallel parallel) {
     this.parallel = parallel;
   }
 
@@ -135,7 +137,7 @@ final class Svec {
       float[] x, int xo, float beta, float[] y, int yOff, int incY) {
     int strip = STRIP_VECTORS * L;
     // Sums leave registers through this buffer: handing vectors to a helper that C2 may not
-    // inline would box them (see Sgemm.kernel).
+    // inline would box them (see F32Gemm.kernel).
     float[] sums = new float[strip];
     int j = j0;
     for (; j + strip <= j1; j += strip) {

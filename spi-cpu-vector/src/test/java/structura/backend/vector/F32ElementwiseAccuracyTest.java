@@ -13,7 +13,7 @@ import structura.testkit.BackendSuite;
  * and a double-precision erf, and bit-equality of the vector lanes with the scalar tail
  * versions (an element must not change with its position in the row).
  */
-class SelementwiseAccuracyTest {
+class F32ElementwiseAccuracyTest {
   private static final int L = Simd.FLOAT.length();
 
   @BeforeAll
@@ -51,7 +51,7 @@ class SelementwiseAccuracyTest {
   @Test
   void expIsWithinTwoUlpsAndVectorEqualsScalar() {
     float[] xs = grid(-87f, 88f, 400_003);
-    float[] e = both(xs, Selementwise::exp, v -> Selementwise.exp((float) v), "exp");
+    float[] e = both(xs, F32Elementwise::exp, v -> F32Elementwise.exp((float) v), "exp");
     double worst = 0;
     for (int i = 0; i < xs.length; i++) {
       float ref = (float) Math.exp(xs[i]);
@@ -59,7 +59,7 @@ class SelementwiseAccuracyTest {
     }
     assertTrue(worst <= 2, "exp worst error " + worst + " ulp");
     float[] edge = {Float.NEGATIVE_INFINITY, -Float.MAX_VALUE, -1000f, -87.5f, 0f, -0f, Float.NaN, 1, 2, 3, 4, 5, 6, 7, 8, 9};
-    float[] ee = both(edge, Selementwise::exp, v -> Selementwise.exp((float) v), "exp");
+    float[] ee = both(edge, F32Elementwise::exp, v -> F32Elementwise.exp((float) v), "exp");
     assertEquals(0f, ee[0]);
     assertEquals(0f, ee[1]);
     assertEquals(0f, ee[2]);
@@ -72,7 +72,7 @@ class SelementwiseAccuracyTest {
   @Test
   void erfIsWithinOneTenthMicroAbsoluteAndVectorEqualsScalar() {
     float[] xs = grid(-7f, 7f, 400_003);
-    float[] r = both(xs, Selementwise::erf, v -> Selementwise.erf((float) v), "erf");
+    float[] r = both(xs, F32Elementwise::erf, v -> F32Elementwise.erf((float) v), "erf");
     double worst = 0;
     for (int i = 0; i < xs.length; i++) {
       worst = Math.max(worst, Math.abs(r[i] - erf(xs[i])));

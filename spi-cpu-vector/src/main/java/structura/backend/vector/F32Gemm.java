@@ -34,9 +34,11 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Determinism: every element of C is accumulated in the same order (k in KC blocks, each
  * block left to right with FMA) whichever task computes it, so results do not depend on the
- * number of threads. {@link Dgemm} is generated from this file by {@code generate-f64.sh}.
+ * number of threads.
+ *
+ * <p>{@link F64Gemm} is generated from this file by {@code F64SourceGenerator}.
  */
-final class Sgemm {
+final class F32Gemm {
   private static final VectorSpecies<Float> S = Simd.FLOAT;
   private static final int L = S.length();
   /** Rows of the register tile. */
@@ -65,7 +67,7 @@ final class Sgemm {
    * @param kc depth of a block
    * @param nc columns of a B block (rounded up to a multiple of NR)
    */
-  Sgemm(Parallel parallel, int mc, int kc, int nc) {
+  F32Gemm(Parallel parallel, int mc, int kc, int nc) {
     this.parallel = parallel;
     this.mc = roundUp(Math.max(mc, MR), MR);
     this.kc = Math.max(kc, 1);

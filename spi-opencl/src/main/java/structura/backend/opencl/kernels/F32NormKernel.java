@@ -12,44 +12,77 @@ import com.aparapi.device.Device;
  * {@code E[x²] − E[x]²} because the one-pass variance cancels catastrophically for rows with a
  * large mean (a LayerNorm input of 100 ± 3 loses all its digits in float). One kernel for both
  * norms: the flag only selects operands, every work-item runs the same barriers, which must stay
- * outside branches on POCL 3.1 (see {@link SgemvKernel}). {@code wg} must be a power of two.
+ * outside branches on POCL 3.1 (see {@link F32GemvKernel}). {@code wg} must be a power of two.
  *
  * <p><b>Cost.</b> about 6·m·n flops, x read three times and written once.
  */
-public final class SnormKernel extends PinnedKernel {
+public final class F32NormKernel extends PinnedKernel {
   /** Work-group size, a power of two. */
   public final int wg;
   @Local final float[] scratch;
 
   /** The block, in and out; set per launch. */
-  public float[] x;
+  float[] x;
   /** Per-column scale; set per launch. */
-  public float[] gamma;
+  float[] gamma;
   /** Per-column shift, or a 1-element placeholder for RMSNorm; set per launch. */
-  public float[] beta;
+  float[] beta;
   /** 1 for RMSNorm, 0 for LayerNorm. */
-  public int rms;
+  int rms;
   /** Added to the variance (mean square) before the square root. */
-  public float eps;
+  float eps;
   /** Columns. */
-  public int n;
+  int n;
   /** Layout of x: first element of this launch's first row. */
-  public int off;
+  int off;
   /** Layout of x. */
-  public int ld;
+  int ld;
   /** Offset of gamma. */
-  public int gammaOff;
+  int gammaOff;
   /** Offset of beta. */
-  public int betaOff;
+  int betaOff;
+
+  /**
+   * Stands in for an absent optional operand: Aparapi binds every array field a kernel reads on
+   * each launch, and the kernel reads this one only when its flag says so. Never written.
+   */
+  private final float[] absent = new float[1];
 
   /**
    * @param device the pinned OpenCL device
    * @param wg work-group size, a power of two within the device limit
    */
-  public SnormKernel(Device device, int wg) {
+  public F32NormKernel(Device device, int wg) {
     super(device);
     this.wg = wg;
     this.scratch = new float[2 * wg];  // second half: the centred sums of the correction
+  }
+
+  /**
+   * Binds the operands of one launch: rows of n columns from {@code off} on (one work-group per
+   * row, so the launch's range sets how many), normalised with {@code gamma} and, for LayerNorm,
+   * shifted by {@code beta}; {@code beta} is ignored (may be null) when {@code rms}. The caller
+   * holds this kernel's monitor from here to {@link #unbind()}.
+   */
+  public void bind(boolean rms, int n, float[] x, int off, int ld, float[] gamma, int gammaOff, float[] beta,
+      int betaOff, float eps) {
+    this.rms = rms ? 1 : 0;
+    this.n = n;
+    this.x = x;
+    this.off = off;
+    this.ld = ld;
+    this.gamma = gamma;
+    this.gammaOff = gammaOff;
+    this.beta = rms ? absent : beta;
+    this.betaOff = rms ? 0 : betaOff;
+    this.eps = eps;
+  }
+
+  /** Drops the caller's arrays, so that the kernel does not keep them alive between calls. */
+  public void unbind() {
+    x = null;
+    gamma = null;
+    beta = null;
   }
 
   @Override

@@ -3,50 +3,75 @@ package structura.backend.opencl.kernels;
 import com.aparapi.device.Device;
 
 /**
- * Single-precision dot product, first stage: each of G work-groups of {@code wg} work-items
+ * Double-precision dot product, first stage: each of G work-groups of {@code wg} work-items
  * (range G·wg) strides over the vectors with step G·wg, reduces in local memory by halving,
  * and writes one partial sum to {@code partial[group]}; the host adds the G partials. Two
  * stages instead of atomics keep the result deterministic for a given launch shape.
  *
- * <p><b>Cost.</b> 2·n flops; G floats come back to the host.
+ * <p><b>Cost.</b> 2·n flops; G doubles come back to the host.
+ *
+ * <p>Generated from {@code F32DotKernel.java} by {@code F64SourceGenerator}: do not edit.
  */
-public final class SdotKernel extends PinnedKernel {
+public final class F64DotKernel extends PinnedKernel {
   /** Work-group size, a power of two. */
   public final int wg;
-  @Local final float[] scratch;
+  @Local final double[] scratch;
 
   /** Vectors; set per launch. */
-  public float[] x;
+  double[] x;
   /** Vectors; set per launch. */
-  public float[] y;
+  double[] y;
   /** One partial sum per work-group. */
-  public float[] partial;
+  double[] partial;
   /** Length. */
-  public int n;
+  int n;
   /** Layout. */
-  public int xOff;
+  int xOff;
   /** Layout. */
-  public int incX;
+  int incX;
   /** Layout. */
-  public int yOff;
+  int yOff;
   /** Layout. */
-  public int incY;
+  int incY;
 
   /**
    * @param device the pinned OpenCL device
    * @param wg work-group size, a power of two within the device limit
    */
-  public SdotKernel(Device device, int wg) {
+  public F64DotKernel(Device device, int wg) {
     super(device);
     this.wg = wg;
-    this.scratch = new float[wg];
+    this.scratch = new double[wg];
+  }
+
+  /**
+   * Binds the operands of one launch: the partial sums of {@code xᵀy} over n elements, one per
+   * work-group, into {@code partial} (at least as long as the launch has groups). The caller
+   * holds this kernel's monitor from here to {@link #unbind()}.
+   */
+  public void bind(int n, double[] x, int xOff, int incX, double[] y, int yOff, int incY, double[] partial) {
+    this.n = n;
+    this.x = x;
+    this.xOff = xOff;
+    this.incX = incX;
+    this.y = y;
+    this.yOff = yOff;
+    this.incY = incY;
+    this.partial = partial;
+  }
+
+  /** Drops the caller's arrays, so that the kernel does not keep them alive between calls. */
+  public void unbind() {
+    x = null;
+    y = null;
+    partial = null;
   }
 
   @Override
   public void run() {
     int lid = getLocalId(0);
     int step = getGlobalSize(0);
-    float s = 0f;
+    double s = 0.0;
     for (int i = getGlobalId(0); i < n; i += step) {
       s += x[xOff + i * incX] * y[yOff + i * incY];
     }

@@ -34,9 +34,11 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Determinism: every element of C is accumulated in the same order (k in KC blocks, each
  * block left to right with FMA) whichever task computes it, so results do not depend on the
- * number of threads. Generated from {@code Sgemm.java} by {@code generate-f64.sh}: do not edit.
+ * number of threads.
+ *
+ * <p>Generated from {@code F32Gemm.java} by {@code F64SourceGenerator}: do not edit.
  */
-final class Dgemm {
+final class F64Gemm {
   private static final VectorSpecies<Double> S = Simd.DOUBLE;
   private static final int L = S.length();
   /** Rows of the register tile. */
@@ -65,7 +67,7 @@ final class Dgemm {
    * @param kc depth of a block
    * @param nc columns of a B block (rounded up to a multiple of NR)
    */
-  Dgemm(Parallel parallel, int mc, int kc, int nc) {
+  F64Gemm(Parallel parallel, int mc, int kc, int nc) {
     this.parallel = parallel;
     this.mc = roundUp(Math.max(mc, MR), MR);
     this.kc = Math.max(kc, 1);

@@ -19,9 +19,11 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Work is split into pieces whose boundaries depend only on the problem size (rows, strips
  * or chunks of fixed size), never on the thread count, so results are bit-identical for any
- * number of threads. Generated from {@code Svec.java} by {@code generate-f64.sh}: do not edit.
+ * number of threads.
+ *
+ * <p>Generated from {@code F32Vectors.java} by {@code F64SourceGenerator}: do not edit.
  */
-final class Dvec {
+final class F64Vectors {
   private static final VectorSpecies<Double> S = Simd.DOUBLE;
   private static final int L = S.length();
   /** Elements per dot-product partial sum and per parallel piece of axpy/scal. */
@@ -35,7 +37,7 @@ final class Dvec {
 
   private final Parallel parallel;
 
-  Dvec(Parallel parallel) {
+  F64Vectors(Parallel parallel) {
     this.parallel = parallel;
   }
 
@@ -135,7 +137,7 @@ final class Dvec {
       double[] x, int xo, double beta, double[] y, int yOff, int incY) {
     int strip = STRIP_VECTORS * L;
     // Sums leave registers through this buffer: handing vectors to a helper that C2 may not
-    // inline would box them (see Sgemm.kernel).
+    // inline would box them (see F64Gemm.kernel).
     double[] sums = new double[strip];
     int j = j0;
     for (; j + strip <= j1; j += strip) {

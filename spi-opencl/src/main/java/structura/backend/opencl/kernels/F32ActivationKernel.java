@@ -17,7 +17,7 @@ import com.aparapi.device.Device;
  *
  * <p><b>Cost.</b> m·n exp (GELU only above |x| = 0.93·√2).
  */
-public final class SactivationKernel extends PinnedKernel {
+public final class F32ActivationKernel extends PinnedKernel {
   /** Operation code: exact GELU. */
   public static final int GELU = 0;
   /** Operation code: SiLU. */
@@ -26,26 +26,32 @@ public final class SactivationKernel extends PinnedKernel {
   public static final int SWIGLU = 2;
 
   /** The block, in and out (the gate for SwiGLU); set per launch. */
-  public float[] x;
+  float[] x;
   /** The up projection for SwiGLU, a 1-element placeholder otherwise; set per launch. */
-  public float[] up;
+  float[] up;
   /** {@link #GELU}, {@link #SILU} or {@link #SWIGLU}. */
-  public int op;
+  int op;
   /** Rows. */
-  public int m;
+  int m;
   /** Columns. */
-  public int n;
+  int n;
   /** Layout of x. */
-  public int off;
+  int off;
   /** Layout of x. */
-  public int ld;
+  int ld;
   /** Layout of up. */
-  public int upOff;
+  int upOff;
   /** Layout of up. */
-  public int ldUp;
+  int ldUp;
+
+  /**
+   * Stands in for an absent optional operand: Aparapi binds every array field a kernel reads on
+   * each launch, and the kernel reads this one only when its flag says so. Never written.
+   */
+  private final float[] absent = new float[1];
 
   /** @param device the pinned OpenCL device */
-  public SactivationKernel(Device device) {
+  public F32ActivationKernel(Device device) {
     super(device);
   }
 
@@ -76,6 +82,29 @@ public final class SactivationKernel extends PinnedKernel {
       r = r * a + a;
     }
     return r;
+  }
+
+  /**
+   * Binds the operands of one launch: operation {@code op} on the m×n block of x at {@code off};
+   * {@code up} is the SwiGLU up projection and ignored (may be null) for the other operations.
+   * The caller holds this kernel's monitor from here to {@link #unbind()}.
+   */
+  public void bind(int op, int m, int n, float[] x, int off, int ld, float[] up, int upOff, int ldUp) {
+    this.op = op;
+    this.m = m;
+    this.n = n;
+    this.x = x;
+    this.off = off;
+    this.ld = ld;
+    this.up = op == SWIGLU ? up : absent;
+    this.upOff = op == SWIGLU ? upOff : 0;
+    this.ldUp = op == SWIGLU ? ldUp : 0;
+  }
+
+  /** Drops the caller's arrays, so that the kernel does not keep them alive between calls. */
+  public void unbind() {
+    x = null;
+    up = null;
   }
 
   @Override
