@@ -18,6 +18,7 @@ module structura.algorithms {
   requires ejml.ddense;
 
   exports structura.algorithms.linalg;
+  exports structura.algorithms.kernel;
   exports structura.algorithms.nn;
   exports structura.algorithms.compress;
 
