@@ -15,8 +15,9 @@ import structura.api.backend.RadialKernel;
  * task then owns {@value #ROW_BLOCK} targets; for each target and each tile of {@value #TILE}
  * sources it computes the squared distances into an L1-resident buffer (exact differences, no
  * ‖x‖² + ‖y‖² − 2x·y cancellation), maps them through κ/σ² in place, and accumulates one
- * vector of partial sums per right-hand side with FMAs; σ² is applied once per output. The
- * structure is that of {@link Skernel}; exp is the Vector API's.
+ * vector of partial sums per right-hand side with FMAs; σ² is applied once per output. Unlike
+ * {@link Skernel} it takes one target at a time (F64 has no throughput target; the 4-target
+ * register block is the next step if it gets one); exp is the Vector API's.
  *
  * <p>A target's sums run over the sources in one fixed order whatever the thread count, so
  * results are bit-identical for any number of threads.
