@@ -20,7 +20,13 @@ import structura.api.backend.RadialKernel;
  * register block is the next step if it gets one); exp is the Vector API's.
  *
  * <p>A target's sums run over the sources in one fixed order whatever the thread count, so
- * results are bit-identical for any number of threads.
+ * results are bit-identical for any number of threads, with one caveat: the Vector API's
+ * transcendental lanewise operations (EXP, LOG1P; used by every kind but CAUCHY and LAPLACE)
+ * are the SVML intrinsic in C2-compiled code and {@code Math}/{@code StrictMath} per lane before
+ * that, which can differ in the last bit, so a call made while the JIT is still cold can differ
+ * from a warm one by about one ulp per kernel entry (well inside the routine's contract). A
+ * polynomial exp built from FMAs alone would be reproducible across JIT tiers but measured 1.6×
+ * slower.
  */
 final class Dkernel {
   private static final VectorSpecies<Double> S = Simd.DOUBLE;
@@ -84,10 +90,23 @@ final class Dkernel {
       double variance =  kernel.variance();
       int oi = oOff + i * ldo;
       for (int c = 0; c < k; c++) {
-        double sum = variance * DoubleVector.fromArray(S, acc, c * L).reduceLanes(VectorOperators.ADD);
+        double sum = variance * laneSum(acc, c * L);
         o[oi + c] = beta == 0 ? sum : sum + beta * o[oi + c];
       }
     }
+  }
+
+  /**
+   * The L lanes at {@code from} added left to right. Not {@code reduceLanes(ADD)}: its order is
+   * unspecified and differs between the interpreter's fallback and the C2 intrinsic, which would
+   * make results depend on how warm the JIT is.
+   */
+  private static double laneSum(double[] acc, int from) {
+    double s = 0;
+    for (int l = 0; l < L; l++) {
+      s += acc[from + l];
+    }
+    return s;
   }
 
   /** buf[0..len) ← ‖x − y_j‖² for the sources j0..j0+len of the transposed block. */

@@ -20,7 +20,13 @@ import structura.api.backend.RadialKernel;
  * Vector API's (SVML on x86).
  *
  * <p>A target's sums run over the sources in one fixed order whatever the thread count, so
- * results are bit-identical for any number of threads.
+ * results are bit-identical for any number of threads, with one caveat: the Vector API's
+ * transcendental lanewise operations (EXP, LOG1P; used by every kind but CAUCHY and LAPLACE)
+ * are the SVML intrinsic in C2-compiled code and {@code Math}/{@code StrictMath} per lane before
+ * that, which can differ in the last bit, so a call made while the JIT is still cold can differ
+ * from a warm one by about one ulp per kernel entry (well inside the routine's contract). A
+ * polynomial exp built from FMAs alone would be reproducible across JIT tiers but measured 1.6×
+ * slower.
  */
 final class Skernel {
   private static final VectorSpecies<Float> S = Simd.FLOAT;
@@ -86,11 +92,24 @@ final class Skernel {
       for (int q = 0; q < rowsInGroup; q++) {
         int oi = oOff + (g0 + q) * ldo;
         for (int c = 0; c < k; c++) {
-          float sum = variance * FloatVector.fromArray(S, acc, (q * k + c) * L).reduceLanes(VectorOperators.ADD);
+          float sum = variance * laneSum(acc, (q * k + c) * L);
           o[oi + c] = beta == 0 ? sum : sum + beta * o[oi + c];
         }
       }
     }
+  }
+
+  /**
+   * The L lanes at {@code from} added left to right. Not {@code reduceLanes(ADD)}: its order is
+   * unspecified and differs between the interpreter's fallback and the C2 intrinsic, which would
+   * make results depend on how warm the JIT is.
+   */
+  private static float laneSum(float[] acc, int from) {
+    float s = 0;
+    for (int l = 0; l < L; l++) {
+      s += acc[from + l];
+    }
+    return s;
   }
 
   /** acc[q][c] += Σ_j buf[q][j]·vs[c][j0 + j] for the GROUP targets q, one vector load of v per four FMAs. */
