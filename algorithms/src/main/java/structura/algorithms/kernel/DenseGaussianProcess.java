@@ -38,9 +38,11 @@ public final class DenseGaussianProcess {
   private final double[] lower;
   private final Matrix alpha;
   private final Compute compute;
+  private final double logMarginalLikelihood;
 
   private DenseGaussianProcess(KernelFunction kernel, Matrix train, double noise, double mean, double[] lower, Matrix alpha,
-      Compute compute) {
+      Compute compute, double logMarginalLikelihood) {
+    this.logMarginalLikelihood = logMarginalLikelihood;
     this.kernel = kernel;
     this.train = train;
     this.noise = noise;
@@ -104,8 +106,34 @@ public final class DenseGaussianProcess {
     double[] lw = l.f64().clone();
     double[] a = r.f64().clone();
     forward(lw, n, a, 1);
+    double fit = 0;
+    double logDet = 0;
+    for (int i = 0; i < n; i++) {
+      fit += a[i] * a[i];  // (y − μ)ᵀK⁻¹(y − μ) = ‖L⁻¹(y − μ)‖²
+      logDet += 2 * Math.log(lw[i * n + i]);
+    }
     backward(lw, n, a);
-    return new DenseGaussianProcess(kernel, x, noise, mu, lw, Matrix.wrap(a, n, 1), compute);
+    double lml = -0.5 * fit - 0.5 * logDet - 0.5 * n * Math.log(2 * Math.PI);
+    return new DenseGaussianProcess(kernel, x, noise, mu, lw, Matrix.wrap(a, n, 1), compute, lml);
+  }
+
+  /**
+   * log p(y | X) = −½(y − μ)ᵀK⁻¹(y − μ) − ½ log det K − (N/2) log 2π with K = k(X, X) + σ_n²I,
+   * from the Cholesky factor (log det K = 2 Σ log L_ii). The objective for choosing
+   * hyperparameters.
+   */
+  public double logMarginalLikelihood() {
+    return logMarginalLikelihood;
+  }
+
+  /** The kernel. */
+  public KernelFunction kernel() {
+    return kernel;
+  }
+
+  /** σ_n². */
+  public double noise() {
+    return noise;
   }
 
   /** The constant prior mean μ. */

@@ -69,6 +69,21 @@ class DenseGaussianProcessTest {
       double wantVar = 1.2 - quad + noise;
       assertEquals(wantVar, gotVar[i], 1e-8, "variance " + i);
     }
+    // log marginal likelihood from EJML's determinant and the solve above
+    double fit = 0;
+    for (int i = 0; i < n; i++) {
+      fit += r.get(i, 0) * alpha.get(i, 0);
+    }
+    // log det by LU (the determinant itself underflows): Σ log|U_ii|
+    org.ejml.interfaces.decomposition.LUDecomposition_F64<DMatrixRMaj> lu = org.ejml.dense.row.factory.DecompositionFactory_DDRM.lu(n, n);
+    assertTrue(lu.decompose(kk.copy()));
+    DMatrixRMaj u = lu.getUpper(null);
+    double logDet = 0;
+    for (int i = 0; i < n; i++) {
+      logDet += Math.log(Math.abs(u.get(i, i)));
+    }
+    double wantLml = -0.5 * fit - 0.5 * logDet - 0.5 * n * Math.log(2 * Math.PI);
+    assertEquals(wantLml, gp.logMarginalLikelihood(), 1e-8 * Math.abs(wantLml));
     // near a training point with little noise, the mean interpolates the data
     double[] atTrain = gp.predictMean(KernelOperatorTest.points(DType.F64, n, 2, 21));
     double worst = 0;
