@@ -23,6 +23,7 @@ module structura.algorithms {
   exports structura.algorithms.linalg;
   exports structura.algorithms.structured;
   exports structura.algorithms.iterative;
+  exports structura.algorithms.kernel;
   exports structura.algorithms.nn;
   exports structura.algorithms.compress;
   exports structura.algorithms.spectral;

@@ -41,9 +41,10 @@ public enum ErrorCode {
    */
   MODEL_FORMAT("STRUCTURA-F001"),
   /**
-   * A data file (a text corpus: JSON lines or plain text, labeled or not) is missing, empty,
-   * malformed, or lacks what the operation needs (a field, labels, two classes); the message
-   * names the file and, where one is to blame, the line.
+   * A data file (a text corpus: JSON lines or plain text, labeled or not; or a points file:
+   * CSV or .npy, one point per row) is missing, empty, malformed (ragged rows, NaN/Inf, an
+   * unsupported .npy dtype), or lacks what the operation needs (a field, labels, two classes);
+   * the message names the file and, where one is to blame, the line or row.
    */
   DATA_FORMAT("STRUCTURA-F002"),
   /**

@@ -2,6 +2,7 @@ package structura.testkit;
 
 import structura.api.DType;
 import structura.api.Matrix;
+import structura.api.backend.RadialKernel;
 import structura.api.backend.Transpose;
 
 /**
@@ -78,6 +79,59 @@ public final class Oracle {
       }
     }
     return new Expected(m, n, v, bound);
+  }
+
+  /**
+   * {@code K(X, Y)·V + beta·O0} with {@code K_ij = κ(‖x_i − y_j‖)}, the kernel written out here
+   * from its definition (not through {@link RadialKernel#ofSquaredDistance}). The bound is
+   * {@code Σ_j |K_ij|·(1 + r_ij + r_ij²)·|v_jc| + |beta·o0|}: the extra factor is the kernel's
+   * sensitivity to a relative error in r (|r·κ'(r)/κ(r)| ≤ 1 + r + r² for every kind).
+   */
+  public static Expected kernelMultiply(RadialKernel kernel, Matrix x, Matrix y, Matrix v, double beta, Matrix o0) {
+    int m = x.rows();
+    int n = y.rows();
+    int k = v.cols();
+    double[] kij = new double[n];
+    double[] sens = new double[n];
+    double[] out = new double[m * k];
+    double[] bound = new double[m * k];
+    for (int i = 0; i < m; i++) {
+      for (int j = 0; j < n; j++) {
+        Dot2 r2 = new Dot2();
+        for (int t = 0; t < x.cols(); t++) {
+          double diff = x.get(i, t) - y.get(j, t);
+          r2.add(diff, diff);
+        }
+        double r = Math.sqrt(r2.value());
+        kij[j] = radial(kernel, r);
+        sens[j] = Math.abs(kij[j]) * (1 + r + r * r);
+      }
+      for (int c = 0; c < k; c++) {
+        Dot2 acc = new Dot2();
+        double b = 0;
+        for (int j = 0; j < n; j++) {
+          acc.add(kij[j], v.get(j, c));
+          b += sens[j] * Math.abs(v.get(j, c));
+        }
+        double o = beta == 0 ? 0 : beta * o0.get(i, c);
+        out[i * k + c] = acc.value() + o;
+        bound[i * k + c] = b + Math.abs(o);
+      }
+    }
+    return new Expected(m, k, out, bound);
+  }
+
+  private static double radial(RadialKernel kernel, double r) {
+    double s2 = kernel.variance();
+    return switch (kernel.kind()) {
+      case GAUSSIAN -> s2 * Math.exp(-r * r / 2);
+      case EXPONENTIAL, MATERN_12 -> s2 * Math.exp(-r);
+      case MATERN_32 -> s2 * (1 + Math.sqrt(3) * r) * Math.exp(-Math.sqrt(3) * r);
+      case MATERN_52 -> s2 * (1 + Math.sqrt(5) * r + 5 * r * r / 3) * Math.exp(-Math.sqrt(5) * r);
+      case RATIONAL_QUADRATIC -> s2 * Math.exp(-kernel.shape() * Math.log1p(r * r / (2 * kernel.shape())));
+      case CAUCHY -> s2 / (1 + r * r);
+      case LAPLACE -> r == 0 ? 0 : s2 / r;
+    };
   }
 
   /** {@code alpha·op(A)·x + beta·y0} as a column of {@code rows(op(A))} entries; x and y0 are vectors (1×n or n×1). */

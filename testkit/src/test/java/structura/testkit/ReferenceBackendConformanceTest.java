@@ -69,6 +69,14 @@ class ReferenceBackendConformanceTest {
   }
 
   @Nested
+  class PairwiseKernel extends PairwiseKernelConformanceSuite {
+    @Override
+    protected BackendProvider provider() {
+      return java();
+    }
+  }
+
+  @Nested
   class Contract extends ProviderContractSuite {
     @Override
     protected BackendProvider provider() {

@@ -21,6 +21,8 @@ import structura.api.backend.ElementwiseRoutine;
 import structura.api.backend.GemmRoutine;
 import structura.api.backend.GramRoutine;
 import structura.api.backend.Level1Routine;
+import structura.api.backend.PairwiseKernelRoutine;
+import structura.api.backend.RadialKernel;
 
 /**
  * The conformance suites can fail: each deliberately broken backend below must make its suite
@@ -30,7 +32,7 @@ class SuitesCatchBrokenBackendsTest {
 
   @ParameterizedTest
   @ValueSource(classes = {IgnoresBeta.class, WritesPastTheView.class, DropsLastTerm.class, LowerTriangleOnly.class, DotIgnoresStride.class,
-      SoftmaxIgnoresMask.class})
+      SoftmaxIgnoresMask.class, KernelSkipsCoincidentPoints.class, KernelDropsLastSource.class})
   void brokenBackendFailsItsSuite(Class<?> suite) {
     LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request().selectors(selectClass(suite)).build();
     Launcher launcher = LauncherFactory.create();
@@ -48,6 +50,12 @@ class SuitesCatchBrokenBackendsTest {
 
   /** As above, with the given elementwise routines (or the reference ones for null). */
   static BackendProvider provider(GemmRoutine gemm, GramRoutine gram, Level1Routine level1, ElementwiseRoutine elementwise) {
+    return provider(gemm, gram, level1, elementwise, null);
+  }
+
+  /** As above, with the given kernel-product routine (or the reference one for null). */
+  static BackendProvider provider(GemmRoutine gemm, GramRoutine gram, Level1Routine level1, ElementwiseRoutine elementwise,
+      PairwiseKernelRoutine pairwise) {
     Backend ref = Compute.reference().backend();
     return new BackendProvider() {
       @Override
@@ -101,6 +109,11 @@ class SuitesCatchBrokenBackendsTest {
           @Override
           public Optional<ElementwiseRoutine> elementwise() {
             return Optional.of(elementwise != null ? elementwise : ref.elementwise().orElseThrow());
+          }
+
+          @Override
+          public Optional<PairwiseKernelRoutine> pairwiseKernel() {
+            return Optional.of(pairwise != null ? pairwise : ref.pairwiseKernel().orElseThrow());
           }
 
           @Override
@@ -289,6 +302,63 @@ class SuitesCatchBrokenBackendsTest {
         @Override
         public void srmsNorm(int m, int n, float[] x, int off, int ld, float[] gamma, int go, float eps) {
           ref.srmsNorm(m, n, x, off, ld, gamma, go, eps);
+        }
+      });
+    }
+  }
+
+  static final PairwiseKernelRoutine REF_PAIRWISE = Compute.reference().backend().pairwiseKernel().orElseThrow();
+
+  /** Ignores the last source point (an off-by-one in the tile loop). */
+  static class KernelDropsLastSource extends PairwiseKernelConformanceSuite {
+    @Override
+    protected BackendProvider provider() {
+      return SuitesCatchBrokenBackendsTest.provider(null, null, null, null, new PairwiseKernelRoutine() {
+        @Override
+        public void skernelMultiply(RadialKernel kr, int m, int n, int d, int k, float[] x, int xo, int ldx, float[] y, int yo, int ldy,
+            float[] v, int vo, int ldv, float beta, float[] o, int oo, int ldo) {
+          if (n > 1) {
+            REF_PAIRWISE.skernelMultiply(kr, m, n - 1, d, k, x, xo, ldx, y, yo, ldy, v, vo, ldv, beta, o, oo, ldo);
+          } else {
+            REF_PAIRWISE.skernelMultiply(kr, m, n, d, k, x, xo, ldx, y, yo, ldy, v, vo, ldv, beta, o, oo, ldo);
+          }
+        }
+
+        @Override
+        public void dkernelMultiply(RadialKernel kr, int m, int n, int d, int k, double[] x, int xo, int ldx, double[] y, int yo, int ldy,
+            double[] v, int vo, int ldv, double beta, double[] o, int oo, int ldo) {
+          REF_PAIRWISE.dkernelMultiply(kr, m, Math.max(1, n - 1), d, k, x, xo, ldx, y, yo, ldy, v, vo, ldv, beta, o, oo, ldo);
+        }
+      });
+    }
+  }
+
+  /**
+   * Evaluates κ on r² + tiny, so r = 0 is never seen: the Laplace self-interaction becomes huge
+   * instead of 0. Everything else is within rounding.
+   */
+  static class KernelSkipsCoincidentPoints extends PairwiseKernelConformanceSuite {
+    @Override
+    protected BackendProvider provider() {
+      return SuitesCatchBrokenBackendsTest.provider(null, null, null, null, new PairwiseKernelRoutine() {
+        @Override
+        public void skernelMultiply(RadialKernel kr, int m, int n, int d, int k, float[] x, int xo, int ldx, float[] y, int yo, int ldy,
+            float[] v, int vo, int ldv, float beta, float[] o, int oo, int ldo) {
+          float[] shifted = y.clone();
+          for (int j = 0; j < n; j++) {
+            shifted[yo + j * ldy] += 1e-6f;
+          }
+          REF_PAIRWISE.skernelMultiply(kr, m, n, d, k, x, xo, ldx, shifted, yo, ldy, v, vo, ldv, beta, o, oo, ldo);
+        }
+
+        @Override
+        public void dkernelMultiply(RadialKernel kr, int m, int n, int d, int k, double[] x, int xo, int ldx, double[] y, int yo, int ldy,
+            double[] v, int vo, int ldv, double beta, double[] o, int oo, int ldo) {
+          double[] shifted = y.clone();
+          for (int j = 0; j < n; j++) {
+            shifted[yo + j * ldy] += 1e-12;
+          }
+          REF_PAIRWISE.dkernelMultiply(kr, m, n, d, k, x, xo, ldx, shifted, yo, ldy, v, vo, ldv, beta, o, oo, ldo);
         }
       });
     }

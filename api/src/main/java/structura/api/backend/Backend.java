@@ -52,6 +52,16 @@ public interface Backend extends AutoCloseable {
   }
 
   /**
+   * Kernel-matrix products ({@link PairwiseKernelRoutine}), or empty for the reference routine.
+   * Not (yet) a {@link RoutineFamily} constant, so that backends with an exhaustive switch over
+   * the families keep compiling; {@link Compute} applies the same fallback and strict-mode rules
+   * to it, under the name {@code PAIRWISE_KERNEL}, in both F32 and F64 when present.
+   */
+  default Optional<PairwiseKernelRoutine> pairwiseKernel() {
+    return Optional.empty();
+  }
+
+  /**
    * Whether this backend runs {@code family} in {@code dtype}. The default says yes exactly
    * when the family's accessor is present.
    */

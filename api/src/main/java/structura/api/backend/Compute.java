@@ -429,6 +429,54 @@ public final class Compute implements AutoCloseable {
     }
   }
 
+  // ---- kernel matrices ----------------------------------------------------------------------
+
+  /**
+   * Kernel matrix times vectors without forming the matrix:
+   * {@code O = K(X, Y)·V + beta·O} with {@code K_ij = kernel(‖x_i − y_j‖²)}, X m×d targets, Y n×d
+   * sources (points as rows, already divided by the lengthscale), V n×k, O m×k, one dtype.
+   * Cost m·n·(3d + 2k + c_kernel) flops and no m×n storage; see {@link PairwiseKernelRoutine}.
+   * Modifies O only.
+   *
+   * @throws InvalidArgumentException on mismatched shapes or dtypes, d = 0 with points present,
+   *     or if O overlaps X, Y or V
+   */
+  public void kernelMultiply(RadialKernel kernel, Matrix x, Matrix y, Matrix v, double beta, Matrix o) {
+    Objects.requireNonNull(kernel, "kernel");
+    sameDType("kernelMultiply", x, y, v, o);
+    int m = x.rows();
+    int n = y.rows();
+    int d = x.cols();
+    int k = v.cols();
+    if (y.cols() != d || v.rows() != n || o.rows() != m || o.cols() != k) {
+      throw mismatch("kernelMultiply: X is " + m + "x" + d + ", Y is " + n + "x" + y.cols() + ", V is " + v.rows() + "x" + k
+          + " and O is " + o.rows() + "x" + o.cols() + ".",
+          "X must be m x d, Y n x d (same dimension d), V n x k and O m x k.");
+    }
+    if (d == 0 && m > 0 && n > 0) {
+      throw invalid("kernelMultiply: the points have dimension d = 0.", "Pass points with at least one coordinate (d >= 1).");
+    }
+    noOverlap("kernelMultiply", "O", o, "X", x);
+    noOverlap("kernelMultiply", "O", o, "Y", y);
+    noOverlap("kernelMultiply", "O", o, "V", v);
+    if (m == 0 || k == 0) {
+      return;
+    }
+    if (n == 0) {
+      scaleOutput(beta, o);
+      return;
+    }
+    PairwiseKernelRoutine r = routine("PAIRWISE_KERNEL", o.dtype(), backend.pairwiseKernel().isPresent())
+        ? backend.pairwiseKernel().orElseThrow() : reference.pairwiseKernel().orElseThrow();
+    if (o.dtype() == DType.F32) {
+      r.skernelMultiply(kernel, m, n, d, k, x.f32(), x.offset(), x.ld(), y.f32(), y.offset(), y.ld(),
+          v.f32(), v.offset(), v.ld(), (float) beta, o.f32(), o.offset(), o.ld());
+    } else {
+      r.dkernelMultiply(kernel, m, n, d, k, x.f64(), x.offset(), x.ld(), y.f64(), y.offset(), y.ld(),
+          v.f64(), v.offset(), v.ld(), beta, o.f64(), o.offset(), o.ld());
+    }
+  }
+
   private ElementwiseRoutine elementwise() {
     return routine(RoutineFamily.ELEMENTWISE, DType.F32) ? backend.elementwise().orElseThrow() : reference.elementwise().orElseThrow();
   }
@@ -473,7 +521,11 @@ public final class Compute implements AutoCloseable {
 
   /** True to use the backend's routine, false for the reference one (after warning or failing). */
   private boolean routine(RoutineFamily family, DType dtype) {
-    if (backend.supports(family, dtype)) {
+    return routine(family.name(), dtype, backend.supports(family, dtype));
+  }
+
+  private boolean routine(String family, DType dtype, boolean supported) {
+    if (supported) {
       return true;
     }
     if (strict) {

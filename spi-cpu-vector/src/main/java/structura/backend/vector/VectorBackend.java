@@ -12,6 +12,7 @@ import structura.api.backend.GemmRoutine;
 import structura.api.backend.GemvRoutine;
 import structura.api.backend.GramRoutine;
 import structura.api.backend.Level1Routine;
+import structura.api.backend.PairwiseKernelRoutine;
 import structura.api.backend.Setting;
 
 /**
@@ -36,6 +37,7 @@ final class VectorBackend implements Backend {
   private final Parallel parallel;
   private final VectorRoutines routines;
   private final F32Elementwise elementwise;
+  private final VectorPairwiseKernel pairwise;
   private final String description;
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -46,6 +48,7 @@ final class VectorBackend implements Backend {
     F64Gemm d = new F64Gemm(parallel, size(config, "f64.mc", F64_MC), size(config, "f64.kc", F64_KC), size(config, "f64.nc", F64_NC));
     this.routines = new VectorRoutines(parallel, s, d, size(config, "f64.kc", F64_KC));
     this.elementwise = new F32Elementwise(parallel);
+    this.pairwise = new VectorPairwiseKernel(parallel);
     this.description = "vector: " + probeDetail + ", " + threads + (threads == 1 ? " thread" : " threads")
         + "; sgemm " + s.blocking() + "; dgemm " + d.blocking();
   }
@@ -112,6 +115,11 @@ final class VectorBackend implements Backend {
   @Override
   public Optional<ElementwiseRoutine> elementwise() {
     return Optional.of(elementwise);
+  }
+
+  @Override
+  public Optional<PairwiseKernelRoutine> pairwiseKernel() {
+    return Optional.of(pairwise);
   }
 
   @Override

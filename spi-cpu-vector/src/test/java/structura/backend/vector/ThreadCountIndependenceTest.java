@@ -108,6 +108,29 @@ class ThreadCountIndependenceTest {
     }
   }
 
+  @ParameterizedTest(name = "{0} {1}")
+  @CsvSource({"F32,CAUCHY", "F32,LAPLACE", "F64,CAUCHY", "F64,LAPLACE"})
+  // kinds without exp/log1p: those are SVML in C2 code and Math.exp per lane before, so their
+  // last bit depends on the JIT tier, not on the thread count (documented in F32PairwiseKernel)
+  void kernelMultiplyIsBitIdenticalForOneTwoAndThreeThreads(DType dtype, structura.api.backend.RadialKernel.Kind kind) {
+    // 301 targets: row blocks and 4-target groups with ragged ends; 1500 sources: several tiles
+    Matrix x = random(dtype, 301, 3, 5);
+    Matrix y = random(dtype, 1500, 3, 6);
+    Matrix v = random(dtype, 1500, 3, 7);
+    structura.api.backend.RadialKernel kernel = structura.api.backend.RadialKernel.of(kind, 1.5);
+    double[] expected = null;
+    for (Compute c : new Compute[] {one, two, three}) {
+      Matrix o = Matrix.zeros(dtype, 301, 3);
+      c.kernelMultiply(kernel, x, y, v, 0.0, o);
+      double[] got = values(o);
+      if (expected == null) {
+        expected = got;
+      } else {
+        assertArrayEquals(expected, got, 0.0, "kernelMultiply " + dtype + " " + kind + " with " + c.backend().describe());
+      }
+    }
+  }
+
   @ParameterizedTest(name = "{0} -> {1} {2}")
   @CsvSource({"F32,F32,T", "F32,F32,N", "F64,F64,T", "F32,F64,T", "F32,F64,N"})
   void gramIsBitIdenticalForOneTwoAndThreeThreads(DType in, DType out, Transpose t) {

@@ -20,6 +20,7 @@ import structura.testkit.GemmConformanceSuite;
 import structura.testkit.GemvConformanceSuite;
 import structura.testkit.GramConformanceSuite;
 import structura.testkit.Level1ConformanceSuite;
+import structura.testkit.PairwiseKernelConformanceSuite;
 import structura.testkit.ProviderContractSuite;
 
 /**
@@ -104,6 +105,14 @@ class VectorBackendConformanceTest {
 
   @Nested
   class Elementwise extends ElementwiseConformanceSuite {
+    @Override
+    protected BackendProvider provider() {
+      return vector();
+    }
+  }
+
+  @Nested
+  class PairwiseKernel extends PairwiseKernelConformanceSuite {
     @Override
     protected BackendProvider provider() {
       return vector();

@@ -8,6 +8,7 @@ import structura.api.backend.GemmRoutine;
 import structura.api.backend.GemvRoutine;
 import structura.api.backend.GramRoutine;
 import structura.api.backend.Level1Routine;
+import structura.api.backend.PairwiseKernelRoutine;
 
 /** The reference backend: every routine family, as plain single-threaded loops. Stateless. */
 public final class ReferenceBackend implements Backend {
@@ -51,6 +52,11 @@ public final class ReferenceBackend implements Backend {
   @Override
   public Optional<ElementwiseRoutine> elementwise() {
     return Optional.of(ReferenceElementwise.INSTANCE);
+  }
+
+  @Override
+  public Optional<PairwiseKernelRoutine> pairwiseKernel() {
+    return Optional.of(ReferencePairwiseKernel.INSTANCE);
   }
 
   @Override

@@ -1,0 +1,174 @@
+package structura.cli;
+
+import com.google.gson.GsonBuilder;
+import jakarta.inject.Inject;
+import jakarta.inject.Provider;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import structura.algorithms.kernel.KernelFunction;
+import structura.algorithms.kernel.KernelOperator;
+import structura.api.DType;
+import structura.api.Matrix;
+import structura.api.backend.BackendSelection;
+import structura.api.backend.Compute;
+import structura.api.backend.Transpose;
+
+/**
+ * {@code structura kernel mvm}: multiplies the kernel matrix of a point set by seeded random
+ * vectors, with the dense matrix or the lazy tiled operator, and prints the time and the
+ * relative error against exact products (in double, entry by entry) on sampled rows.
+ */
+@Command(name = "mvm", exitCodeOnInvalidInput = ExitCodes.USAGE, mixinStandardHelpOptions = true,
+    description = "Kernel matrix times vectors (dense or lazy); prints the time and the relative error on sampled rows.")
+final class KernelMvmCommand implements Callable<Integer> {
+  /** Methods this build has; fkt and lowrank (issue 15) are not implemented yet. */
+  enum Method { dense, lazy }
+
+  /** Above this many points the dense method would need more than 8N² = 3.2 GB. */
+  static final int DENSE_MAX_POINTS = 20_000;
+
+  private final Provider<BackendSelection> selection;
+
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--points", required = true, paramLabel = "FILE", description = "CSV or .npy file, one point per row.")
+  Path points;
+
+  @Option(names = "--kernel", defaultValue = "rbf", paramLabel = "NAME",
+      description = "rbf, exponential, matern12, matern32, matern52, rq, cauchy or laplace (default ${DEFAULT-VALUE}).")
+  String kernel;
+
+  @Option(names = "--lengthscale", required = true, paramLabel = "L", description = "Lengthscale (> 0).")
+  double lengthscale;
+
+  @Option(names = "--variance", defaultValue = "1", description = "Kernel variance (default ${DEFAULT-VALUE}).")
+  double variance;
+
+  @Option(names = "--method", defaultValue = "lazy", description = "dense or lazy (default ${DEFAULT-VALUE}).")
+  Method method;
+
+  @Option(names = "--vectors", defaultValue = "1", paramLabel = "K", description = "Right-hand sides (default ${DEFAULT-VALUE}).")
+  int vectors;
+
+  @Option(names = "--dtype", defaultValue = "F32", description = "F32 or F64 (default ${DEFAULT-VALUE}).")
+  DType dtype;
+
+  @Option(names = "--sample", defaultValue = "200", paramLabel = "ROWS", description = "Rows checked exactly (default ${DEFAULT-VALUE}).")
+  int sample;
+
+  @Option(names = "--seed", defaultValue = "1", description = "Random seed (default ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON (relative_error, seconds, ...).")
+  Path json;
+
+  @Inject
+  KernelMvmCommand(Provider<BackendSelection> selection) {
+    this.selection = selection;
+  }
+
+  @Override
+  public Integer call() {
+    if (vectors < 1 || sample < 1) {
+      throw new ParameterException(spec.commandLine(), "--vectors and --sample must be at least 1.");
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    KernelFunction k = KernelFunction.isotropic(KernelFunction.kindNamed(kernel), lengthscale, variance);
+    out.println("Reading " + points + " ...");
+    out.flush();
+    Matrix x64 = PointsFile.read(points);
+    int n = x64.rows();
+    if (method == Method.dense && n > DENSE_MAX_POINTS) {
+      throw new ParameterException(spec.commandLine(), "--method dense would store a " + n + "x" + n + " matrix; use --method lazy above "
+          + DENSE_MAX_POINTS + " points.");
+    }
+    Matrix x = x64.toDType(dtype);
+    SplittableRandom rnd = new SplittableRandom(seed);
+    Matrix v = Matrix.zeros(dtype, n, vectors);
+    for (int i = 0; i < n; i++) {
+      for (int c = 0; c < vectors; c++) {
+        v.set(i, c, rnd.nextGaussian());
+      }
+    }
+    out.printf("%d points in %d-D, kernel %s, method %s, %d vector(s), %s%n", n, x.cols(), k, method, vectors, dtype);
+    Matrix result;
+    double seconds;
+    try (Compute compute = selection.get().open()) {
+      out.println("Backend: " + compute);
+      out.flush();
+      long t0 = System.nanoTime();
+      if (method == Method.dense) {
+        Matrix kk = KernelOperator.symmetric(k, x, compute).toDense();
+        result = compute.multiply(Transpose.N, kk, Transpose.N, v);
+      } else {
+        result = KernelOperator.symmetric(k, x, compute).apply(v);
+      }
+      seconds = (System.nanoTime() - t0) * 1e-9;
+    }
+    out.println("Checking " + Math.min(sample, n) + " sampled rows against exact double-precision products ...");
+    out.flush();
+    double error = sampledRelativeError(k, x, v, result, Math.min(sample, n), new SplittableRandom(seed + 1));
+    double entries = (double) n * n;
+    out.printf("time %.3f s (%.3g kernel entries/s), relative error on sampled rows %.3e%n", seconds, entries / seconds, error);
+    if (json != null) {
+      Map<String, Object> report = new LinkedHashMap<>();
+      report.put("points", points.toString());
+      report.put("n", n);
+      report.put("d", x.cols());
+      report.put("kernel", k.toString());
+      report.put("method", method.name());
+      report.put("dtype", dtype.name());
+      report.put("vectors", vectors);
+      report.put("seconds", seconds);
+      report.put("entries_per_second", entries / seconds);
+      report.put("relative_error", error);
+      CompressCommand.writeAtomically(json, new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create()
+          .toJson(report).getBytes(StandardCharsets.UTF_8));
+      out.println("Report: " + json);
+    }
+    return ExitCodes.OK;
+  }
+
+  /** ‖got_S − exact_S‖_F / ‖exact_S‖_F over a random row sample S, exact = Σ_j k(x_i, x_j)·v_j in double. */
+  static double sampledRelativeError(KernelFunction k, Matrix x, Matrix v, Matrix got, int sample, SplittableRandom rnd) {
+    int n = x.rows();
+    int d = x.cols();
+    double num = 0;
+    double den = 0;
+    double[] xi = new double[d];
+    double[] xj = new double[d];
+    for (int s = 0; s < sample; s++) {
+      int i = sample == n ? s : rnd.nextInt(n);
+      for (int t = 0; t < d; t++) {
+        xi[t] = x.get(i, t);
+      }
+      double[] exact = new double[v.cols()];
+      for (int j = 0; j < n; j++) {
+        for (int t = 0; t < d; t++) {
+          xj[t] = x.get(j, t);
+        }
+        double kij = k.value(xi, xj);
+        for (int c = 0; c < v.cols(); c++) {
+          exact[c] += kij * v.get(j, c);
+        }
+      }
+      for (int c = 0; c < v.cols(); c++) {
+        double e = got.get(i, c) - exact[c];
+        num += e * e;
+        den += exact[c] * exact[c];
+      }
+    }
+    return Math.sqrt(num / Math.max(den, Double.MIN_NORMAL));
+  }
+}

@@ -1,0 +1,67 @@
+package structura.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code structura gp} end to end on a smooth synthetic function, and its coded errors. */
+class GpCommandTest {
+  @TempDir
+  Path dir;
+
+  private Path data(String name, int n, long seed, int d) throws IOException {
+    SplittableRandom rnd = new SplittableRandom(seed);
+    StringBuilder sb = new StringBuilder(d == 2 ? "x1,x2,y\n" : "x1,y\n");
+    for (int i = 0; i < n; i++) {
+      double a = rnd.nextDouble(-2, 2);
+      double b = rnd.nextDouble(-2, 2);
+      double y = Math.sin(1.5 * a) + 0.5 * Math.cos(b) + 0.01 * rnd.nextGaussian();
+      sb.append(a).append(',');
+      if (d == 2) {
+        sb.append(b).append(',');
+      }
+      sb.append(y).append('\n');
+    }
+    Path f = dir.resolve(name);
+    Files.writeString(f, sb.toString());
+    return f;
+  }
+
+  @Test
+  void fitsHyperparametersAndPredictsASmoothFunction() throws IOException {
+    Path train = data("train.csv", 300, 1, 2);
+    Path test = data("test.csv", 80, 2, 2);
+    Path json = dir.resolve("gp.json");
+    CliRun r = CliRun.of("--backend", "java", "gp", "--train", train.toString(), "--test", test.toString(), "--kernel", "rbf", "--json",
+        json.toString());
+    assertEquals(0, r.exit(), r.err() + r.out());
+    assertTrue(r.out().contains("fit 24/24"), r.out());
+    JsonObject o = JsonParser.parseString(Files.readString(json)).getAsJsonObject();
+    double rmse = o.get("rmse").getAsDouble();
+    assertTrue(rmse < 0.05, "rmse " + rmse);  // the targets vary by about 1; the noise is 0.01
+    assertTrue(o.get("mean_nlpd").getAsDouble() < 0, o.toString());  // better than a unit Gaussian
+    assertTrue(o.get("seconds").getAsDouble() > 0);
+  }
+
+  @Test
+  void testFileOfAnotherDimensionIsACodedError() throws IOException {
+    Path train = data("train.csv", 30, 1, 2);
+    Path test = data("test1d.csv", 10, 2, 1);
+    CliRun r = CliRun.of("--backend", "java", "gp", "--train", train.toString(), "--test", test.toString());
+    assertEquals(2, r.exit());
+    assertTrue(r.err().contains("STRUCTURA-A002") && r.err().contains("test1d.csv") && r.err().contains("train.csv"), r.err());
+    Path dup = dir.resolve("dup.csv");
+    Files.writeString(dup, "0,0,1\n0,0,2\n1,1,0\n");
+    r = CliRun.of("--backend", "java", "gp", "--train", dup.toString(), "--test", dup.toString(), "--lengthscale", "1", "--noise", "0");
+    assertEquals(2, r.exit());
+    assertTrue(r.err().contains("STRUCTURA-N001") && r.err().contains("noise"), r.err());
+  }
+}

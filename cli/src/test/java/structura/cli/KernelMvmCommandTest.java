@@ -1,0 +1,99 @@
+package structura.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code structura kernel mvm} end to end: both methods, both file formats, and coded errors for bad input. */
+class KernelMvmCommandTest {
+  @TempDir
+  Path dir;
+
+  private Path csv(String name, int n, int d) throws IOException {
+    SplittableRandom rnd = new SplittableRandom(5);
+    StringBuilder sb = new StringBuilder("# points\n");
+    for (int i = 0; i < n; i++) {
+      for (int t = 0; t < d; t++) {
+        sb.append(t == 0 ? "" : ",").append(rnd.nextDouble());
+      }
+      sb.append('\n');
+    }
+    Path f = dir.resolve(name);
+    Files.writeString(f, sb.toString());
+    return f;
+  }
+
+  @Test
+  void lazyAndDenseAgreeWithExactProductsAndWriteJson() throws IOException {
+    Path points = csv("p.csv", 700, 3);
+    for (String method : new String[] {"lazy", "dense"}) {
+      Path json = dir.resolve(method + ".json");
+      CliRun r = CliRun.of("--backend", "java", "kernel", "mvm", "--points", points.toString(), "--kernel", "matern32", "--lengthscale",
+          "0.3", "--method", method, "--dtype", "F64", "--vectors", "2", "--json", json.toString());
+      assertEquals(0, r.exit(), r.err() + r.out());
+      JsonObject o = JsonParser.parseString(Files.readString(json)).getAsJsonObject();
+      assertTrue(o.get("relative_error").getAsDouble() < 1e-12, o.toString());
+      assertTrue(o.get("seconds").getAsDouble() > 0, o.toString());
+      assertEquals(700, o.get("n").getAsInt());
+    }
+    CliRun f32 = CliRun.of("--backend", "java", "kernel", "mvm", "--points", points.toString(), "--lengthscale", "0.3", "--json",
+        dir.resolve("f32.json").toString());
+    assertEquals(0, f32.exit(), f32.err());
+    double e = JsonParser.parseString(Files.readString(dir.resolve("f32.json"))).getAsJsonObject().get("relative_error").getAsDouble();
+    assertTrue(e < 1e-5 && e > 0, "F32 error " + e);
+  }
+
+  @Test
+  void readsNpy() throws IOException {
+    int n = 50;
+    String header = "{'descr': '<f8', 'fortran_order': False, 'shape': (" + n + ", 2), }";
+    int pad = 64 - (10 + header.length() + 1) % 64;
+    header = header + " ".repeat(pad) + "\n";
+    ByteBuffer b = ByteBuffer.allocate(10 + header.length() + n * 2 * 8).order(ByteOrder.LITTLE_ENDIAN);
+    b.put((byte) 0x93).put("NUMPY".getBytes(StandardCharsets.US_ASCII)).put((byte) 1).put((byte) 0).putShort((short) header.length());
+    b.put(header.getBytes(StandardCharsets.US_ASCII));
+    for (int i = 0; i < n * 2; i++) {
+      b.putDouble(i * 0.01);
+    }
+    Path f = dir.resolve("p.npy");
+    Files.write(f, b.array());
+    CliRun r = CliRun.of("--backend", "java", "kernel", "mvm", "--points", f.toString(), "--lengthscale", "1", "--dtype", "F64");
+    assertEquals(0, r.exit(), r.err());
+    assertTrue(r.out().contains("50 points in 2-D"), r.out());
+  }
+
+  @Test
+  void badInputGetsCodedErrorsNamingTheLine() throws IOException {
+    Path nan = dir.resolve("nan.csv");
+    Files.writeString(nan, "1,2\n3,4\n5,NaN\n");
+    CliRun r = CliRun.of("--backend", "java", "kernel", "mvm", "--points", nan.toString(), "--lengthscale", "1");
+    assertEquals(2, r.exit());
+    assertTrue(r.err().contains("STRUCTURA-F002") && r.err().contains("line 3"), r.err());
+    Path ragged = dir.resolve("ragged.csv");
+    Files.writeString(ragged, "1,2\n3,4,5\n");
+    r = CliRun.of("--backend", "java", "kernel", "mvm", "--points", ragged.toString(), "--lengthscale", "1");
+    assertEquals(2, r.exit());
+    assertTrue(r.err().contains("line 2") && r.err().contains("ragged"), r.err());
+    Path ok = csv("ok.csv", 10, 2);
+    r = CliRun.of("--backend", "java", "kernel", "mvm", "--points", ok.toString(), "--lengthscale", "0");
+    assertEquals(2, r.exit());
+    assertTrue(r.err().contains("STRUCTURA-A001") && r.err().contains("lengthscale"), r.err());
+    r = CliRun.of("--backend", "java", "kernel", "mvm", "--points", ok.toString(), "--lengthscale", "1", "--kernel", "sinc");
+    assertEquals(2, r.exit());
+    assertTrue(r.err().contains("Unknown kernel 'sinc'"), r.err());
+    r = CliRun.of("--backend", "java", "kernel", "mvm", "--points", dir.resolve("missing.csv").toString(), "--lengthscale", "1");
+    assertEquals(2, r.exit());
+    assertTrue(r.err().contains("missing.csv"), r.err());
+  }
+}
