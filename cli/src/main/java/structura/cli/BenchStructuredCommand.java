@@ -1,9 +1,7 @@
 package structura.cli;
 
-import com.google.gson.GsonBuilder;
 import jakarta.inject.Inject;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,7 +15,6 @@ import structura.algorithms.structured.StructuredBenchmark;
 import structura.algorithms.structured.StructuredBenchmarkOptions;
 import structura.algorithms.structured.StructuredBenchmarkRow;
 import structura.formats.io.OutputPlan;
-import structura.formats.io.OutputTransaction;
 
 /**
  * {@code structura bench structured}: times structured solve, logdet and eigh against the dense
@@ -62,11 +59,7 @@ final class BenchStructuredCommand implements Callable<Integer> {
     out.flush();
     if (json != null) {
       List<Map<String, Object>> objects = rows.stream().map(BenchStructuredCommand::toJson).toList();
-      byte[] bytes = (new GsonBuilder().setPrettyPrinting().create().toJson(objects) + "\n").getBytes(StandardCharsets.UTF_8);
-      try (OutputTransaction outputs = new OutputTransaction(force)) {
-        outputs.write(json, o -> o.write(bytes));
-        outputs.commit();
-      }
+      JsonReport.write(json, objects, force);
     }
     return ExitCodes.OK;
   }
@@ -76,16 +69,11 @@ final class BenchStructuredCommand implements Callable<Integer> {
     m.put("operator", r.operator());
     m.put("function", r.function());
     m.put("n", r.n());
-    m.put("structured_seconds", finiteOrNull(r.structuredSeconds()));
-    m.put("dense_seconds", finiteOrNull(r.denseSeconds()));
-    m.put("speedup", finiteOrNull(r.speedup()));
-    m.put("relative_error", finiteOrNull(r.relativeError()));
+    m.put("structured_seconds", (r.structuredSeconds()));
+    m.put("dense_seconds", (r.denseSeconds()));
+    m.put("speedup", (r.speedup()));
+    m.put("relative_error", (r.relativeError()));
     m.put("dense_measured_n", r.denseMeasuredN());
     return m;
-  }
-
-  /** JSON has no NaN or infinity: a value that is not finite is written as null. */
-  private static Double finiteOrNull(double v) {
-    return Double.isFinite(v) ? v : null;
   }
 }

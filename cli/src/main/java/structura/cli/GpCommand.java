@@ -1,16 +1,15 @@
 package structura.cli;
 
-import com.google.gson.GsonBuilder;
 import jakarta.inject.Inject;
 import jakarta.inject.Provider;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
+import structura.formats.io.OutputPlan;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -73,6 +72,9 @@ final class GpCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "1", description = "Seed for the subsample (default ${DEFAULT-VALUE}).")
   long seed;
 
+  @Option(names = "--force", description = "Replace an existing --json file.")
+  boolean force;
+
   @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON (rmse, mean_nlpd, seconds, ...).")
   Path json;
 
@@ -83,6 +85,7 @@ final class GpCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    new OutputPlan(force).input("--train", train).input("--test", test).output("--json", json, OutputPlan.Shape.FILE).check();
     if (!method.equals("dense")) {
       throw new ParameterException(spec.commandLine(), "--method " + method + " is not available in this build; use --method dense.");
     }
@@ -160,8 +163,7 @@ final class GpCommand implements Callable<Integer> {
         report.put("rmse", rmse);
         report.put("mean_nlpd", meanNlpd);
         report.put("seconds", seconds);
-        CompressCommand.writeAtomically(json, new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create()
-            .toJson(report).getBytes(StandardCharsets.UTF_8));
+        JsonReport.write(json, report, force);
         out.println("Report: " + json);
       }
     }

@@ -1,15 +1,14 @@
 package structura.cli;
 
-import com.google.gson.GsonBuilder;
 import jakarta.inject.Inject;
 import jakarta.inject.Provider;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
+import structura.formats.io.OutputPlan;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -70,6 +69,9 @@ final class KernelMvmCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "1", description = "Random seed (default ${DEFAULT-VALUE}).")
   long seed;
 
+  @Option(names = "--force", description = "Replace an existing --json file.")
+  boolean force;
+
   @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON (relative_error, seconds, ...).")
   Path json;
 
@@ -80,6 +82,7 @@ final class KernelMvmCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    new OutputPlan(force).input("--points", points).output("--json", json, OutputPlan.Shape.FILE).check();
     if (vectors < 1 || sample < 1) {
       throw new ParameterException(spec.commandLine(), "--vectors and --sample must be at least 1.");
     }
@@ -133,8 +136,7 @@ final class KernelMvmCommand implements Callable<Integer> {
       report.put("seconds", seconds);
       report.put("entries_per_second", entries / seconds);
       report.put("relative_error", error);
-      CompressCommand.writeAtomically(json, new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create()
-          .toJson(report).getBytes(StandardCharsets.UTF_8));
+      JsonReport.write(json, report, force);
       out.println("Report: " + json);
     }
     return ExitCodes.OK;
