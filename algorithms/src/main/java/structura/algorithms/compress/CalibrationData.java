@@ -1,7 +1,5 @@
 package structura.algorithms.compress;
 
-import structura.api.nn.TransformerNetwork;
-import structura.api.nn.TransformerBlock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -9,6 +7,8 @@ import java.util.List;
 import structura.algorithms.nn.TokenBatch;
 import structura.api.ErrorCode;
 import structura.api.InvalidArgumentException;
+import structura.api.nn.TransformerBlock;
+import structura.api.nn.TransformerNetwork;
 
 /**
  * Tokenized calibration texts, grouped into padded batches. Texts are sorted by length before

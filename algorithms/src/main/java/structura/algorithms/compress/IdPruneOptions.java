@@ -11,7 +11,7 @@ import java.util.Map;
  * @param intercept fold the dropped units' mean into the bias (default false, as in the paper)
  * @param neuronMultiple keep FFN widths a multiple of this, ≥ 1 (default 1)
  * @param allocationSamples texts in the allocation pass of the original model, ≥ 1 (default 64)
- * @param sketchRows CountSketch rows for the FFN Gram matrices; 0 = exact (default {@value StatEngine#DEFAULT_SKETCH_ROWS})
+ * @param sketchRows CountSketch rows for the FFN Gram matrices; 0 = exact (default: {@link #DEFAULTS})
  * @param seed seed of the sketch, ≥ 0 (default 0)
  */
 public record IdPruneOptions(double step, boolean intercept, int neuronMultiple, int allocationSamples, int sketchRows,

@@ -13,8 +13,6 @@ import java.util.concurrent.Future;
 import structura.algorithms.nn.Pruning;
 import structura.algorithms.nn.TransformerForward;
 import structura.api.DType;
-import structura.api.ErrorCode;
-import structura.api.InvalidArgumentException;
 import structura.api.Matrix;
 import structura.api.nn.Attention;
 import structura.api.nn.Linear;
@@ -23,7 +21,8 @@ import structura.api.nn.TransformerBlock;
 import structura.api.nn.TransformerNetwork;
 
 /**
- * The calibrate–select–correct loop shared by STAT and ID pruning of transformer blocks.
+ * The STAT engine: the calibrate–select–correct loop of STAT ({@link StatStrategy}), which
+ * id-prune ({@link IdPruneStrategy}) runs with FFN-only selection and its own allocation rule.
  *
  * <ol>
  * <li><b>Allocation</b> (global budgets only): one pass of the <em>original</em> network over a

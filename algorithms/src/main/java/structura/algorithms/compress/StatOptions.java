@@ -11,7 +11,7 @@ import java.util.Map;
  * @param neuronMultiple keep FFN widths a multiple of this, ≥ 1 (default 16, GEMM-friendly shapes)
  * @param allocationSamples texts in the allocation pass of the original model, ≥ 1 (default 64)
  * @param sketchRows CountSketch rows for the FFN Gram matrices when the calibration set has more
- *     tokens; 0 = exact (default {@value StatEngine#DEFAULT_SKETCH_ROWS})
+ *     tokens; 0 = exact (default: {@link #DEFAULTS})
  * @param seed seed of the sketch, ≥ 0 (default 0)
  */
 public record StatOptions(boolean intercept, int neuronMultiple, int allocationSamples, int sketchRows, long seed) {
