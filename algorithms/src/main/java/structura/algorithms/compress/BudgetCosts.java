@@ -23,7 +23,6 @@ import structura.api.nn.TransformerNetwork;
 final class BudgetCosts {
   private final Budget budget;
   private final boolean parameters;
-  private final MacModel macs;
   private final double[] block;
   private final double[] perHead;
   private final double[] perNeuron;
@@ -32,7 +31,7 @@ final class BudgetCosts {
   private BudgetCosts(TransformerNetwork net, Budget budget, double sequenceLength) {
     this.budget = budget;
     this.parameters = budget instanceof Budget.ParameterFraction;
-    this.macs = new MacModel(sequenceLength);
+    MacModel macs = new MacModel(sequenceLength);
     int n = net.depth();
     block = new double[n];
     perHead = new double[n];
@@ -61,16 +60,6 @@ final class BudgetCosts {
     return new BudgetCosts(net, budget, sequenceLength);
   }
 
-  /** Whether costs are parameters (else MACs). */
-  boolean parameters() {
-    return parameters;
-  }
-
-  /** The MAC model (its length is the calibration's mean length). */
-  MacModel macs() {
-    return macs;
-  }
-
   /** Cost of the unpruned network's blocks. */
   double total() {
     return total;
@@ -79,11 +68,6 @@ final class BudgetCosts {
   /** The budget's cost, {@code fraction · total}. */
   double target() {
     return budget.globalFraction() * total;
-  }
-
-  /** Cost of block i, unpruned. */
-  double block(int i) {
-    return block[i];
   }
 
   /** Cost removed with one head of block i. */
