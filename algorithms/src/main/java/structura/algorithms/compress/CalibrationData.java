@@ -7,6 +7,8 @@ import java.util.List;
 import structura.algorithms.nn.TokenBatch;
 import structura.api.ErrorCode;
 import structura.api.InvalidArgumentException;
+import structura.api.nn.TransformerBlock;
+import structura.api.nn.TransformerNetwork;
 
 /**
  * Tokenized calibration texts, grouped into padded batches. Texts are sorted by length before
@@ -86,5 +88,24 @@ public record CalibrationData(List<TokenBatch> batches, int texts, long tokens) 
       }
     }
     return new CalibrationData(picked, count, tok);
+  }
+
+  /**
+   * Checks that there are at least as many real tokens as the widest activation layer of
+   * {@code net} (FFN width or concatenated head outputs): fewer cannot determine the selections.
+   *
+   * @throws InvalidArgumentException {@code INVALID_INPUT} when there are too few
+   */
+  public void requireEnoughTokens(TransformerNetwork net) {
+    int widest = 0;
+    for (TransformerBlock b : net.blocks()) {
+      widest = Math.max(widest, Math.max(b.mlp().width(), b.attention().heads() * b.attention().valueDim()));
+    }
+    if (tokens < widest) {
+      throw new InvalidArgumentException(ErrorCode.INVALID_INPUT, "the calibration set has " + tokens
+          + " tokens in " + texts + " texts, fewer than the " + widest
+          + " activations per layer it has to determine.",
+          "Pass more calibration texts: at least " + widest + " tokens, and preferably 100x that (for example 512 texts).");
+    }
   }
 }

@@ -2,6 +2,7 @@ package structura.algorithms.compress;
 
 import java.util.List;
 import java.util.Map;
+import structura.api.nn.TransformerNetwork;
 
 /**
  * What a compression run did, for printing and for the JSON report.
@@ -30,6 +31,27 @@ public record CompressionReport(String method, String citation, String backend, 
   public CompressionReport {
     blocks = List.copyOf(blocks);
     stageSeconds = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(stageSeconds));
+  }
+
+  /**
+   * The report of a run of {@code method}: sizes and block MACs before and after at the
+   * calibration's mean length, the budget as given, the backend, and the stages' times.
+   */
+  static CompressionReport of(CompressionRequest request, String method, Citation citation, TransformerNetwork before,
+      TransformerNetwork after, List<BlockReport> blocks, Map<String, Double> stages) {
+    MacModel macs = new MacModel(request.calibration().meanLength());
+    return new CompressionReport(method, citation.toString(), request.compute().backendId(), describe(request.budget()),
+        before.parameterCount(), after.parameterCount(), MacModel.blockParameters(before), MacModel.blockParameters(after),
+        macs.network(before), macs.network(after), macs.sequenceLength(), request.calibration().texts(),
+        request.calibration().tokens(), blocks, stages);
+  }
+
+  private static String describe(Budget b) {
+    return switch (b) {
+      case Budget.MacFraction m -> "MACs " + m.fraction();
+      case Budget.ParameterFraction p -> "parameters " + p.fraction();
+      case Budget.KeepFractions k -> "keep heads " + k.heads() + ", neurons " + k.neurons();
+    };
   }
 
   /** MACs after over MACs before. */

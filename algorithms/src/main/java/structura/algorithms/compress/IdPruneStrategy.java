@@ -1,6 +1,5 @@
 package structura.algorithms.compress;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -37,18 +36,18 @@ public final class IdPruneStrategy implements CompressionStrategy {
 
   @Override
   public Map<String, String> optionHelp() {
-    Map<String, String> m = new LinkedHashMap<>();
-    m.put("step", "size factor per iteration of the budget rule (default 0.9)");
-    m.putAll(PruningEngine.options(1, false));
-    return m;
+    return IdPruneOptions.help();
   }
 
   @Override
   public CompressionResult compress(CompressionRequest request) {
-    Options o = new Options(name(), request.options(), optionHelp().keySet());
-    return PruningEngine.run(request, new PruningEngine.Settings(name(), citation(), false, o.bool("intercept", false),
-        PruningEngine.Allocation.PIVOT_RATIO_PER_COST, o.real("step", 0.9, 0.05, 0.999),
-        o.integer("neuron-multiple", 1, 1), o.integer("allocation-samples", 64, 1), o.integer("sketch", PruningEngine.DEFAULT_SKETCH_ROWS, 0),
-        o.integer("seed", 0, 0)));
+    return compress(request, IdPruneOptions.parse(request.options()));
+  }
+
+  /** Compresses with typed options; {@link CompressionRequest#options()} is not read. */
+  public CompressionResult compress(CompressionRequest request, IdPruneOptions o) {
+    return StatEngine.run(request, new StatEngine.Settings(name(), citation(), false, o.intercept(),
+        StatEngine.Allocation.PIVOT_RATIO_PER_COST, o.step(), o.neuronMultiple(), o.allocationSamples(), o.sketchRows(),
+        o.seed()));
   }
 }

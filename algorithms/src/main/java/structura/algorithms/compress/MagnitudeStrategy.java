@@ -2,12 +2,9 @@ package structura.algorithms.compress;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import structura.algorithms.nn.Pruning;
-import structura.api.ErrorCode;
-import structura.api.InvalidArgumentException;
 import structura.api.Matrix;
 import structura.api.nn.Attention;
 import structura.api.nn.Mlp;
@@ -43,16 +40,18 @@ public final class MagnitudeStrategy implements CompressionStrategy {
 
   @Override
   public Map<String, String> optionHelp() {
-    Map<String, String> m = new LinkedHashMap<>();
-    m.put("neuron-multiple", "keep FFN widths a multiple of this (default 16)");
-    return m;
+    return MagnitudeOptions.help();
   }
 
   @Override
   public CompressionResult compress(CompressionRequest request) {
+    return compress(request, MagnitudeOptions.parse(request.options()));
+  }
+
+  /** Compresses with typed options; {@link CompressionRequest#options()} is not read. */
+  public CompressionResult compress(CompressionRequest request, MagnitudeOptions options) {
     long t0 = System.nanoTime();
-    Options o = new Options(name(), request.options(), optionHelp().keySet());
-    int multiple = o.integer("neuron-multiple", 16, 1);
+    int multiple = options.neuronMultiple();
     TransformerNetwork net = request.network();
     Pruning.requireDense(net, name());
     double hf;
@@ -61,28 +60,11 @@ public final class MagnitudeStrategy implements CompressionStrategy {
       hf = k.heads();
       nf = k.neurons();
     } else {
-      boolean params = request.budget() instanceof Budget.ParameterFraction;
-      MacModel macs = new MacModel(request.calibration().meanLength());
-      double total = cost(net, 1, multiple, macs, params);
-      double target = request.budget().globalFraction() * total;
-      double smallest = cost(net, 0, multiple, macs, params);
-      if (smallest > target + 1e-9 * total) {
-        throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT, String.format(java.util.Locale.ROOT,
-            "magnitude cannot reach %.4f: keeping one head and %d neurons per block still costs %.4f.",
-            request.budget().globalFraction(), PruningEngine.minNeurons(net.blocks().get(0).mlp().width(), multiple),
-            smallest / total), String.format(java.util.Locale.ROOT, "Use --target %.4f or more.",
-                Math.ceil(smallest / total * 1e4) / 1e4));
-      }
-      double lo = 0;
-      double hi = 1;
-      for (int it = 0; it < 50; it++) {
-        double mid = (lo + hi) / 2;
-        if (cost(net, mid, multiple, macs, params) <= target) {
-          lo = mid;
-        } else {
-          hi = mid;
-        }
-      }
+      BudgetCosts costs = BudgetCosts.of(net, request.budget(), request.calibration().meanLength());
+      costs.requireReachable(name(), cost(net, 0, multiple, costs), String.format(java.util.Locale.ROOT,
+          "keeping one head and %d neurons per block", Widths.minNeurons(net.blocks().get(0).mlp().width(), multiple)),
+          null);
+      double lo = WidthSearch.boundary(0, 1, x -> cost(net, x, multiple, costs), costs.target());
       hf = lo;
       nf = lo;
     }
@@ -91,8 +73,8 @@ public final class MagnitudeStrategy implements CompressionStrategy {
     for (int i = 0; i < net.depth(); i++) {
       TransformerBlock b = net.blocks().get(i);
       Attention a = b.attention();
-      int kh = heads(a.heads(), hf);
-      int kn = PruningEngine.roundNeurons((int) Math.ceil(nf * b.mlp().width() - 1e-9), b.mlp().width(), multiple);
+      int kh = Widths.heads(a.heads(), hf);
+      int kn = Widths.roundNeurons((int) Math.ceil(nf * b.mlp().width() - 1e-9), b.mlp().width(), multiple);
       if (kh < a.heads()) {
         out = Pruning.keepHeads(out, i, top(headScores(a), kh));
       }
@@ -105,26 +87,17 @@ public final class MagnitudeStrategy implements CompressionStrategy {
           Double.NaN, Double.NaN));
       request.progress().block(i, net.depth(), "heads " + a.heads() + " -> " + kh + ", neurons " + b.mlp().width() + " -> " + kn);
     }
-    return new CompressionResult(out, PruningEngine.report(request, name(), citation(), net, out, reports,
-        Map.of("selection", PruningEngine.seconds(t0))));
+    return new CompressionResult(out, CompressionReport.of(request, name(), citation(), net, out, reports,
+        Map.of("selection", Timing.seconds(t0))));
   }
 
-  private static int heads(int h, double fraction) {
-    return Math.max(1, Math.min(h, (int) Math.ceil(fraction * h - 1e-9)));
-  }
-
-  private static double cost(TransformerNetwork net, double fraction, int multiple, MacModel macs, boolean params) {
+  /** Cost of the network with every block keeping {@code fraction} of its heads and neurons. */
+  private static double cost(TransformerNetwork net, double fraction, int multiple, BudgetCosts costs) {
     double c = 0;
-    for (TransformerBlock b : net.blocks()) {
-      Attention a = b.attention();
-      int kh = heads(a.heads(), fraction);
-      int kn = PruningEngine.roundNeurons((int) Math.ceil(fraction * b.mlp().width() - 1e-9), b.mlp().width(), multiple);
-      if (params) {
-        c += b.parameterCount() - (a.heads() - kh) * PruningEngine.parametersPerHead(a)
-            - (b.mlp().width() - kn) * PruningEngine.parametersPerNeuron(b.mlp());
-      } else {
-        c += macs.block(b) - (a.heads() - kh) * macs.perHead(a) - (b.mlp().width() - kn) * macs.perNeuron(b.mlp());
-      }
+    for (int i = 0; i < net.depth(); i++) {
+      TransformerBlock b = net.blocks().get(i);
+      c += costs.block(net, i, Widths.heads(b.attention().heads(), fraction),
+          Widths.roundNeurons((int) Math.ceil(fraction * b.mlp().width() - 1e-9), b.mlp().width(), multiple));
     }
     return c;
   }

@@ -74,23 +74,21 @@ public final class ModegptStrategy implements CompressionStrategy {
 
   @Override
   public Map<String, String> optionHelp() {
-    Map<String, String> m = new LinkedHashMap<>();
-    m.put("nystrom-ridge", "ridge of the leverage scores, relative to the mean activation second moment (default 1e-2)");
-    m.put("smoothing", "epsilon of the block-influence softmax (default 0.15)");
-    m.put("max-sparsity", "largest fraction removed from any block (default 0.8)");
-    m.put("vo-ridge", "ridge added to the eigenvalues of C_x, relative to their mean (default 1e-4)");
-    m.put("neuron-multiple", "keep FFN widths a multiple of this (default 16)");
-    return m;
+    return ModegptOptions.help();
   }
 
   @Override
   public CompressionResult compress(CompressionRequest request) {
-    Options o = new Options(name(), request.options(), optionHelp().keySet());
-    double nystromRidge = o.real("nystrom-ridge", 1e-2, 0, 1e6);
-    double smoothing = o.real("smoothing", 0.15, 1e-6, 1e6);
-    double maxSparsity = o.real("max-sparsity", 0.8, 0, 0.99);
-    double voRidge = o.real("vo-ridge", 1e-4, 0, 1e6);
-    int multiple = o.integer("neuron-multiple", 16, 1);
+    return compress(request, ModegptOptions.parse(request.options()));
+  }
+
+  /** Compresses with typed options; {@link CompressionRequest#options()} is not read. */
+  public CompressionResult compress(CompressionRequest request, ModegptOptions options) {
+    double nystromRidge = options.nystromRidge();
+    double smoothing = options.smoothing();
+    double maxSparsity = options.maxSparsity();
+    double voRidge = options.voRidge();
+    int multiple = options.neuronMultiple();
     TransformerNetwork net = request.network();
     Pruning.requireDense(net, name());
     for (TransformerBlock b : net.blocks()) {
@@ -102,7 +100,7 @@ public final class ModegptStrategy implements CompressionStrategy {
             "Use stat or id-prune for this model, which handle grouped-query and rotary attention.");
       }
     }
-    PruningEngine.checkCalibration(net, request.calibration());
+    request.calibration().requireEnoughTokens(net);
     Map<String, Double> stages = new LinkedHashMap<>();
     long t0 = System.nanoTime();
     request.progress().stage("calibration pass (" + request.calibration().texts() + " texts, original model)");
@@ -119,7 +117,7 @@ public final class ModegptStrategy implements CompressionStrategy {
       request.progress().block(i, blocks, String.format(java.util.Locale.ROOT, "statistics, block influence %.4f",
           stats[i].influence()));
     }
-    stages.put("calibration", PruningEngine.seconds(t0));
+    stages.put("calibration", Timing.seconds(t0));
 
     long t1 = System.nanoTime();
     double[] keep = allocate(request, stats, smoothing, maxSparsity, multiple);
@@ -137,18 +135,18 @@ public final class ModegptStrategy implements CompressionStrategy {
       Attention a = b.attention();
       int kqk = Math.max(1, (int) Math.floor(a.headDim() * keep[i]));
       int kv = Math.max(1, (int) Math.floor(a.valueDim() * keep[i]));
-      int kf = PruningEngine.roundNeurons((int) Math.floor(b.mlp().width() * keepNeurons[i]), b.mlp().width(), multiple);
+      int kf = Widths.roundNeurons((int) Math.floor(b.mlp().width() * keepNeurons[i]), b.mlp().width(), multiple);
       Attention na = attention(request.compute(), a, stats[i], kqk, kv, voRidge);
       Mlp nm = kf < b.mlp().width() ? mlp(request.compute(), b.mlp(), stats[i], kf, nystromRidge) : b.mlp();
-      out = PruningEngine.replace(out, i, new TransformerBlock(na, nm, b.attentionNorm(), b.mlpNorm(), b.placement()));
+      out = Pruning.replace(out, i, new TransformerBlock(na, nm, b.attentionNorm(), b.mlpNorm(), b.placement()));
       reports.add(new CompressionReport.BlockReport(i, a.heads(), na.heads(), a.headDim(), na.headDim(), a.valueDim(),
           na.valueDim(), b.mlp().width(), nm.width(), Double.NaN, Double.NaN));
       request.progress().block(i, blocks, String.format(java.util.Locale.ROOT,
           "keep %.3f / %.3f: query-key dim %d -> %d, value dim %d -> %d, neurons %d -> %d", keep[i], keepNeurons[i], a.headDim(), kqk,
           a.valueDim(), kv, b.mlp().width(), nm.width()));
     }
-    stages.put("decomposition", PruningEngine.seconds(t1));
-    return new CompressionResult(out, PruningEngine.report(request, name(), citation(), net, out, reports, stages));
+    stages.put("decomposition", Timing.seconds(t1));
+    return new CompressionResult(out, CompressionReport.of(request, name(), citation(), net, out, reports, stages));
   }
 
   // ---- allocation ----------------------------------------------------------------------------
@@ -168,27 +166,15 @@ public final class ModegptStrategy implements CompressionStrategy {
     }
     boolean params = request.budget() instanceof Budget.ParameterFraction;
     MacModel macs = new MacModel(request.calibration().meanLength());
+    // MoDeGPT shrinks head dimensions, not heads: it counts its own configurations against the shared check and search
     double total = cost(net, full(n), macs, params, multiple);
     double target = request.budget().globalFraction() * total;
-    double[] best = sparsity(bi, maxSparsity, eps, maxSparsity);
-    double smallest = cost(net, keepOf(best), macs, params, multiple);
-    if (smallest > target + 1e-9 * total) {
-      throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT, String.format(java.util.Locale.ROOT,
-          "modegpt cannot reach %.4f: with every block at the maximum sparsity %.2f it still costs %.4f.",
-          request.budget().globalFraction(), maxSparsity, smallest / total),
-          String.format(java.util.Locale.ROOT, "Use --target %.4f or more, or raise -o max-sparsity.",
-              Math.ceil(smallest / total * 1e4) / 1e4));
-    }
-    double lo = 0;
-    double hi = maxSparsity;
-    for (int it = 0; it < 60; it++) {
-      double mid = (lo + hi) / 2;
-      if (cost(net, keepOf(sparsity(bi, mid, eps, maxSparsity)), macs, params, multiple) <= target) {
-        hi = mid;
-      } else {
-        lo = mid;
-      }
-    }
+    BudgetCosts.requireReachable(request.budget(), name(),
+        cost(net, keepOf(sparsity(bi, maxSparsity, eps, maxSparsity)), macs, params, multiple), total,
+        String.format(java.util.Locale.ROOT, "every block at the maximum sparsity %.2f", maxSparsity),
+        "raise -o max-sparsity");
+    double hi = WidthSearch.boundary(maxSparsity, 0,
+        x -> cost(net, keepOf(sparsity(bi, x, eps, maxSparsity)), macs, params, multiple), target);
     return keepOf(sparsity(bi, hi, eps, maxSparsity));
   }
 
@@ -253,7 +239,7 @@ public final class ModegptStrategy implements CompressionStrategy {
       Attention a = b.attention();
       int kqk = Math.max(1, (int) Math.floor(a.headDim() * keep[i]));
       int kv = Math.max(1, (int) Math.floor(a.valueDim() * keep[i]));
-      int kf = PruningEngine.roundNeurons((int) Math.floor(b.mlp().width() * keep[i]), b.mlp().width(), multiple);
+      int kf = Widths.roundNeurons((int) Math.floor(b.mlp().width() * keep[i]), b.mlp().width(), multiple);
       double d = b.width();
       double h = a.heads();
       if (params) {

@@ -10,7 +10,7 @@ import java.util.Map;
  * projection refitted by least squares on the kept heads ({@link HeadSelection}); neurons by an
  * interpolative decomposition of the FFN activations with the interpolation matrix folded into
  * the down projection ({@link NeuronSelection}). Per-block sizes for a MAC or parameter budget by
- * the least output error per MAC removed ({@link PruningEngine}).
+ * the least output error per MAC removed ({@link StatEngine}).
  *
  * <p><b>Deviations</b> (STAT's code was not available; see docs/compression.md): statistics are
  * Gram matrices accumulated in F64 (the ID from pivoted Cholesky of XᵀX equals the pivoted QR of X
@@ -42,14 +42,18 @@ public final class StatStrategy implements CompressionStrategy {
 
   @Override
   public Map<String, String> optionHelp() {
-    return PruningEngine.options(16, true);
+    return StatOptions.help();
   }
 
   @Override
   public CompressionResult compress(CompressionRequest request) {
-    Options o = new Options(name(), request.options(), optionHelp().keySet());
-    return PruningEngine.run(request, new PruningEngine.Settings(name(), citation(), true, o.bool("intercept", true),
-        PruningEngine.Allocation.OUTPUT_ERROR_PER_COST, 0.9, o.integer("neuron-multiple", 16, 1),
-        o.integer("allocation-samples", 64, 1), o.integer("sketch", PruningEngine.DEFAULT_SKETCH_ROWS, 0), o.integer("seed", 0, 0)));
+    return compress(request, StatOptions.parse(request.options()));
+  }
+
+  /** Compresses with typed options; {@link CompressionRequest#options()} is not read. */
+  public CompressionResult compress(CompressionRequest request, StatOptions o) {
+    return StatEngine.run(request, new StatEngine.Settings(name(), citation(), true, o.intercept(),
+        StatEngine.Allocation.OUTPUT_ERROR_PER_COST, 0.9, o.neuronMultiple(), o.allocationSamples(), o.sketchRows(),
+        o.seed()));
   }
 }

@@ -101,20 +101,18 @@ public final class SvdStrategy implements CompressionStrategy {
 
   @Override
   public Map<String, String> optionHelp() {
-    Map<String, String> m = new LinkedHashMap<>();
-    m.put("shift", "diagonal shift, relative to the mean of diag(XᵀX/N), added when the Cholesky factorization "
-        + "of a layer's input second moment fails (default 1e-6)");
-    m.put("f64-gram", "accumulate the input second moments with F64 products (default true); false uses per-chunk F32 "
-        + "Gram matrices, about twice as fast, whose rounding (about 1e-6 relative) limits how well weak input "
-        + "directions are resolved");
-    return m;
+    return SvdOptions.help();
   }
 
   @Override
   public CompressionResult compress(CompressionRequest request) {
-    Options o = new Options(name(), request.options(), optionHelp().keySet());
-    double shift = o.real("shift", 1e-6, 0, 1);
-    boolean f64Gram = o.bool("f64-gram", true);
+    return compress(request, SvdOptions.parse(request.options()));
+  }
+
+  /** Compresses with typed options; {@link CompressionRequest#options()} is not read. */
+  public CompressionResult compress(CompressionRequest request, SvdOptions options) {
+    double shift = options.shift();
+    boolean f64Gram = options.f64Gram();
     TransformerNetwork net = request.network();
     Pruning.requireDense(net, name());
     if (request.budget() instanceof Budget.KeepFractions) {
@@ -122,12 +120,12 @@ public final class SvdStrategy implements CompressionStrategy {
           "svd keeps every head and neuron and lowers the rank of each linear layer; per-block head and neuron "
               + "fractions do not apply.", "Give a global budget: --target F (block MACs) or --target F --target-kind params.");
     }
-    PruningEngine.checkCalibration(net, request.calibration());
+    request.calibration().requireEnoughTokens(net);
     Map<String, Double> stages = new LinkedHashMap<>();
     long t0 = System.nanoTime();
     MacModel macs = new MacModel(request.calibration().meanLength());
     double ratio = ratio(net, request.budget(), macs);
-    stages.put("allocation", PruningEngine.seconds(t0));
+    stages.put("allocation", Timing.seconds(t0));
     int blocks = net.depth();
     List<CompressionReport.BlockReport> reports = new ArrayList<>();
     if (ratio >= 1) {
@@ -136,7 +134,7 @@ public final class SvdStrategy implements CompressionStrategy {
         TransformerBlock b = net.blocks().get(i);
         reports.add(report(i, b, b, denseRanks(b)));
       }
-      return new CompressionResult(net, PruningEngine.report(request, name(), citation(), net, net, reports, stages));
+      return new CompressionResult(net, CompressionReport.of(request, name(), citation(), net, net, reports, stages));
     }
     request.progress().stage(String.format(Locale.ROOT, "parameter ratio %.4f for every linear layer (k = floor(m·n·ratio/(m+n)))",
         ratio));
@@ -155,7 +153,7 @@ public final class SvdStrategy implements CompressionStrategy {
           StatisticsHook.Kind.HEADS, StatisticsHook.Kind.MLP_INPUT, StatisticsHook.Kind.FFN), a.heads() * a.valueDim(),
           m.width(), b.width(), a.heads(), a.headDim(), 0, i, f64Gram);
       cal.advance(net, i, stats);
-      double st = PruningEngine.seconds(ts);
+      double st = Timing.seconds(ts);
       long tf = System.nanoTime();
       String p = "block " + i + " ";
       Compute c = request.compute();
@@ -176,8 +174,8 @@ public final class SvdStrategy implements CompressionStrategy {
           a.rotary());
       TransformerBlock nb = new TransformerBlock(na, new Mlp(up, gate, down, m.activation()), b.attentionNorm(), b.mlpNorm(),
           b.placement());
-      out = PruningEngine.replace(out, i, nb);
-      double ft = PruningEngine.seconds(tf);
+      out = Pruning.replace(out, i, nb);
+      double ft = Timing.seconds(tf);
       statisticsSeconds += st;
       factorSeconds += ft;
       reports.add(report(i, b, nb, ranks));
@@ -200,8 +198,8 @@ public final class SvdStrategy implements CompressionStrategy {
     }
     stages.put("statistics", statisticsSeconds);
     stages.put("factorization", factorSeconds);
-    stages.put("calibration and factorization", PruningEngine.seconds(t1));
-    return new CompressionResult(out, PruningEngine.report(request, name(), citation(), net, out, reports, stages));
+    stages.put("calibration and factorization", Timing.seconds(t1));
+    return new CompressionResult(out, CompressionReport.of(request, name(), citation(), net, out, reports, stages));
   }
 
   private static CompressionReport.BlockReport report(int i, TransformerBlock b, TransformerBlock nb,
@@ -253,11 +251,11 @@ public final class SvdStrategy implements CompressionStrategy {
   }
 
   /**
-   * The largest ratio ρ in (0, 1] whose network meets the budget, by bisection on the (monotone,
-   * stepwise) cost; 1 when the budget keeps everything.
+   * The largest ratio ρ in (0, 1] whose network meets the budget ({@link WidthSearch} on the
+   * monotone, stepwise cost); 1 when the budget keeps everything.
    *
-   * @throws InvalidArgumentException if even rank 1 in every layer exceeds the budget; the
-   *     message states the smallest reachable fraction
+   * @throws UnreachableTargetException if even rank 1 in every layer exceeds the budget, carrying
+   *     the smallest reachable fraction
    */
   static double ratio(TransformerNetwork net, Budget budget, MacModel macs) {
     boolean params = budget instanceof Budget.ParameterFraction;
@@ -266,26 +264,11 @@ public final class SvdStrategy implements CompressionStrategy {
     if (total <= target) {
       return 1;
     }
-    double smallest = cost(net, 0, macs, params);
-    if (smallest > target + 1e-9 * total) {
-      throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT, String.format(Locale.ROOT,
-          "svd cannot reach %.4f of the %s: rank 1 in every linear layer still costs %.4f (%s).",
-          budget.globalFraction(), params ? "block parameters" : "block MACs", smallest / total,
-          params ? "biases and norms stay" : "the attention scores and weighted values, L²·H·(d_qk + d_v) per block, "
-              + "do not shrink with the rank"),
-          String.format(Locale.ROOT, "Use --target %.4f or more.", Math.ceil(smallest / total * 1e4) / 1e4));
-    }
-    double lo = 0;
-    double hi = 1;
-    for (int it = 0; it < 60; it++) {
-      double mid = (lo + hi) / 2;
-      if (cost(net, mid, macs, params) <= target) {
-        lo = mid;
-      } else {
-        hi = mid;
-      }
-    }
-    return lo;
+    BudgetCosts.requireReachable(budget, "svd", cost(net, 0, macs, params), total, params
+        ? "rank 1 in every linear layer (biases and norms stay)"
+        : "rank 1 in every linear layer (the attention scores and weighted values, L²·H·(d_qk + d_v) per block, "
+            + "do not shrink with the rank)", null);
+    return WidthSearch.boundary(0, 1, x -> cost(net, x, macs, params), target);
   }
 
   // ---- whitening and factors -----------------------------------------------------------------

@@ -65,7 +65,18 @@ public final class Pruning {
   public static TransformerNetwork keepHeads(TransformerNetwork net, int block, int[] keep) {
     TransformerBlock b = net.blocks().get(block);
     requireDense(b, block, "keepHeads");
-    Attention a = b.attention();
+    return replace(net, block, new TransformerBlock(keepHeads(b.attention(), keep), b.mlp(), b.attentionNorm(),
+        b.mlpNorm(), b.placement()));
+  }
+
+  /**
+   * The attention reduced to the heads in {@code keep} (ascending, distinct): their query, key
+   * and value rows, their output-projection columns, and their rotary frequencies; the output
+   * bias and the score scale stay. {@code a} is not modified.
+   *
+   * @throws InvalidArgumentException for grouped-query attention, or a bad index list
+   */
+  public static Attention keepHeads(Attention a, int[] keep) {
     check(keep, a.heads(), "head");
     if (a.kvHeads() != a.heads()) {
       throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT, "keepHeads on grouped-query attention (" + a.heads()
@@ -82,24 +93,31 @@ public final class Pruning {
       rope = new RotaryEmbedding(rope.dims(), rope.theta(), f);
     }
     // the scale stays that of the original head width: pruning heads does not change any score
-    Attention pruned = new Attention(keep.length, keep.length, a.headDim(), a.valueDim(), rowsOf(a.query(), qk),
+    return new Attention(keep.length, keep.length, a.headDim(), a.valueDim(), rowsOf(a.query(), qk),
         rowsOf(a.key(), qk), rowsOf(a.value(), vo), new Linear(columns(a.output().weight(), vo), a.output().bias()),
         a.scale(), a.causal(), rope);
-    return replace(net, block, new TransformerBlock(pruned, b.mlp(), b.attentionNorm(), b.mlpNorm(), b.placement()));
   }
 
   /** The network with block {@code block}'s FFN reduced to the neurons in {@code keep} (ascending, distinct). */
   public static TransformerNetwork keepNeurons(TransformerNetwork net, int block, int[] keep) {
     TransformerBlock b = net.blocks().get(block);
     requireDense(b, block, "keepNeurons");
-    Mlp m = b.mlp();
-    check(keep, m.width(), "neuron");
-    Mlp pruned = new Mlp(rowsOf(m.up(), keep), m.gate() == null ? null : rowsOf(m.gate(), keep),
-        new Linear(columns(m.down().weight(), keep), m.down().bias()), m.activation());
-    return replace(net, block, new TransformerBlock(b.attention(), pruned, b.attentionNorm(), b.mlpNorm(), b.placement()));
+    return replace(net, block, new TransformerBlock(b.attention(), keepNeurons(b.mlp(), keep), b.attentionNorm(),
+        b.mlpNorm(), b.placement()));
   }
 
-  private static TransformerNetwork replace(TransformerNetwork net, int index, TransformerBlock block) {
+  /**
+   * The FFN reduced to the neurons in {@code keep} (ascending, distinct): their up and gate rows
+   * and down-projection columns; the down bias stays. {@code m} is not modified.
+   */
+  public static Mlp keepNeurons(Mlp m, int[] keep) {
+    check(keep, m.width(), "neuron");
+    return new Mlp(rowsOf(m.up(), keep), m.gate() == null ? null : rowsOf(m.gate(), keep),
+        new Linear(columns(m.down().weight(), keep), m.down().bias()), m.activation());
+  }
+
+  /** The network with block {@code index} replaced by {@code block}; {@code net} is not modified. */
+  public static TransformerNetwork replace(TransformerNetwork net, int index, TransformerBlock block) {
     List<TransformerBlock> blocks = new ArrayList<>(net.blocks());
     blocks.set(index, block);
     return new TransformerNetwork(net.family(), net.embeddings(), blocks, net.finalNorm(), net.lmHead(), net.metadata());

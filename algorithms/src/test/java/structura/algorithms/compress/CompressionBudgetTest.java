@@ -8,8 +8,6 @@ import static structura.algorithms.compress.CompressionFixtures.BLOCKS;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -47,12 +45,6 @@ class CompressionBudgetTest {
     }
     MacModel m = new MacModel(calibration.meanLength());
     return m.network(small) / m.network(net);
-  }
-
-  static double statedTarget(InvalidArgumentException e) {
-    Matcher m = Pattern.compile("--target ([0-9.]+)").matcher(e.remedy());
-    assertTrue(m.find(), "remedy names a target: " + e.getMessage());
-    return Double.parseDouble(m.group(1));
   }
 
   @Test
@@ -116,30 +108,33 @@ class CompressionBudgetTest {
 
   @Test
   void unreachableTargetStatesTheSmallestReachableValue() {
-    InvalidArgumentException stat = assertThrows(InvalidArgumentException.class,
+    UnreachableTargetException stat = assertThrows(UnreachableTargetException.class,
         () -> new StatStrategy().compress(request(net, calibration, new Budget.MacFraction(0.001), Map.of())));
     // stat: one head and 16 neurons (neuron-multiple) per block
     double statMin = smallestFraction(1, 16);
     assertTrue(stat.detail().contains(String.format(Locale.ROOT, "%.4f", statMin)), stat.getMessage());
-    assertEquals(Math.ceil(statMin * 1e4) / 1e4, statedTarget(stat), 1e-12);
-    assertEquals(ErrorCode.INVALID_ARGUMENT, stat.code());
+    assertEquals(statMin, stat.smallestReachable(), 1e-12);
+    assertEquals(ErrorCode.TARGET_UNREACHABLE, stat.code());
 
-    InvalidArgumentException id = assertThrows(InvalidArgumentException.class,
+    UnreachableTargetException id = assertThrows(UnreachableTargetException.class,
         () -> new IdPruneStrategy().compress(request(net, calibration, new Budget.MacFraction(0.001), Map.of())));
     // id-prune does not prune heads: all heads and one neuron per block
     double idMin = smallestFraction(CompressionFixtures.HEADS, 1);
     assertTrue(id.detail().contains(String.format(Locale.ROOT, "%.4f", idMin)), id.getMessage());
-    assertTrue(statedTarget(id) > statedTarget(stat), "id-prune keeps all heads, so its minimum is higher");
+    assertEquals(idMin, id.smallestReachable(), 1e-12);
+    assertTrue(id.smallestReachable() > stat.smallestReachable(), "id-prune keeps all heads, so its minimum is higher");
     assertTrue(id.detail().contains("every head") && !id.detail().contains("one head"), id.getMessage());
     assertTrue(stat.detail().contains("one head"), stat.getMessage());
 
-    InvalidArgumentException mag = assertThrows(InvalidArgumentException.class,
+    UnreachableTargetException mag = assertThrows(UnreachableTargetException.class,
         () -> new MagnitudeStrategy().compress(request(net, calibration, new Budget.MacFraction(0.001), Map.of())));
-    assertEquals(statedTarget(stat), statedTarget(mag), 1e-12);
+    assertEquals(stat.smallestReachable(), mag.smallestReachable(), 1e-12);
 
     // the stated value is reachable, and met
-    CompressionResult r = new StatStrategy().compress(request(net, calibration, new Budget.MacFraction(statedTarget(stat)), Map.of()));
-    assertTrue(r.report().macFraction() <= statedTarget(stat) + 1e-12, "fraction " + r.report().macFraction());
+    double stated = Math.ceil(stat.smallestReachable() * 1e4) / 1e4;
+    assertTrue(stat.remedy().contains(String.format(Locale.ROOT, "--target %.4f", stated)), stat.getMessage());
+    CompressionResult r = new StatStrategy().compress(request(net, calibration, new Budget.MacFraction(stated), Map.of()));
+    assertTrue(r.report().macFraction() <= stated + 1e-12, "fraction " + r.report().macFraction());
   }
 
   @Test

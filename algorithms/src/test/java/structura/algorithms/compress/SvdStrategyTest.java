@@ -200,9 +200,10 @@ class SvdStrategyTest {
     CalibrationData data = CompressionFixtures.calibration(6);
     double l = data.meanLength();
     double smallest = fixtureMacs(l, 1, 1) / fixtureMacs(l, -1, -1);
-    InvalidArgumentException e = assertThrows(InvalidArgumentException.class, () -> new SvdStrategy().compress(
+    UnreachableTargetException e = assertThrows(UnreachableTargetException.class, () -> new SvdStrategy().compress(
         new CompressionRequest(net, data, new Budget.MacFraction(0.01), C, Map.of(), null)));
-    assertEquals(ErrorCode.INVALID_ARGUMENT, e.code());
+    assertEquals(ErrorCode.TARGET_UNREACHABLE, e.code());
+    assertEquals(smallest, e.smallestReachable(), 1e-12);
     String use = String.format(Locale.ROOT, "Use --target %.4f or more.", Math.ceil(smallest * 1e4) / 1e4);
     assertTrue(e.getMessage().contains(use), use + " missing from " + e.getMessage());
     assertTrue(e.getMessage().contains("do not shrink with the rank"), e.getMessage());

@@ -13,8 +13,6 @@ import java.util.concurrent.Future;
 import structura.algorithms.nn.Pruning;
 import structura.algorithms.nn.TransformerForward;
 import structura.api.DType;
-import structura.api.ErrorCode;
-import structura.api.InvalidArgumentException;
 import structura.api.Matrix;
 import structura.api.nn.Attention;
 import structura.api.nn.Linear;
@@ -23,7 +21,8 @@ import structura.api.nn.TransformerBlock;
 import structura.api.nn.TransformerNetwork;
 
 /**
- * The calibrate–select–correct loop shared by STAT and ID pruning of transformer blocks.
+ * The STAT engine: the calibrate–select–correct loop of STAT ({@link StatStrategy}), which
+ * id-prune ({@link IdPruneStrategy}) runs with FFN-only selection and its own allocation rule.
  *
  * <ol>
  * <li><b>Allocation</b> (global budgets only): one pass of the <em>original</em> network over a
@@ -46,7 +45,7 @@ import structura.api.nn.TransformerNetwork;
  * Gram matrices N·f² (or the sketch). Memory: the FFN activations of all batches of one block
  * ({@code B·L·f} floats, about 400 MB for 512 texts of MiniLM).
  */
-final class PruningEngine {
+final class StatEngine {
   /** How per-block sizes are chosen for a global budget. */
   enum Allocation {
     /** Least output error per unit of cost, over heads and neuron groups (STAT). */
@@ -58,7 +57,7 @@ final class PruningEngine {
   record Settings(String method, Citation citation, boolean pruneHeads, boolean centered, Allocation allocation,
       double step, int neuronMultiple, int allocationSamples, int sketchRows, long seed) {}
 
-  private PruningEngine() {}
+  private StatEngine() {}
 
   /**
    * Default CountSketch rows for the FFN Gram matrices of the sequential pass. On all-MiniLM-L6-v2
@@ -68,24 +67,12 @@ final class PruningEngine {
    */
   static final int DEFAULT_SKETCH_ROWS = 16384;
 
-  /** Help for the options both STAT and id-prune take, with their defaults. */
-  static Map<String, String> options(int neuronMultiple, boolean intercept) {
-    Map<String, String> m = new LinkedHashMap<>();
-    m.put("allocation-samples", "texts in the allocation pass of the original model (default 64)");
-    m.put("intercept", "fold the dropped units' mean into the bias (default " + intercept + ")");
-    m.put("neuron-multiple", "keep FFN widths a multiple of this (default " + neuronMultiple + ")");
-    m.put("sketch", "CountSketch rows for the FFN Gram matrices when the calibration set has more tokens, 0 = exact (default "
-        + DEFAULT_SKETCH_ROWS + ")");
-    m.put("seed", "seed of the sketch (default 0)");
-    return m;
-  }
-
   static CompressionResult run(CompressionRequest request, Settings s) {
     Map<String, Double> stages = new LinkedHashMap<>();
     TransformerNetwork original = request.network();
     Pruning.requireDense(original, s.method());
     CalibrationData data = request.calibration();
-    checkCalibration(original, data);
+    data.requireEnoughTokens(original);
     MacModel macs = new MacModel(data.meanLength());
     int blocks = original.depth();
     int[] keepHeads = new int[blocks];
@@ -96,13 +83,13 @@ final class PruningEngine {
         TransformerBlock b = original.blocks().get(i);
         keepHeads[i] = s.pruneHeads() ? Math.max(1, (int) Math.ceil(k.heads() * b.attention().heads() - 1e-9))
             : b.attention().heads();
-        keepNeurons[i] = roundNeurons((int) Math.ceil(k.neurons() * b.mlp().width() - 1e-9), b.mlp().width(),
+        keepNeurons[i] = Widths.roundNeurons((int) Math.ceil(k.neurons() * b.mlp().width() - 1e-9), b.mlp().width(),
             s.neuronMultiple());
       }
     } else {
       request.progress().stage("allocation pass (" + Math.min(data.texts(), s.allocationSamples()) + " texts, original model)");
       allocate(request, s, macs, data.sample(s.allocationSamples()), keepHeads, keepNeurons);
-      stages.put("allocation", seconds(t0));
+      stages.put("allocation", Timing.seconds(t0));
     }
     long t1 = System.nanoTime();
     request.progress().stage("sequential compression (" + data.texts() + " texts, " + data.tokens() + " tokens)");
@@ -126,7 +113,7 @@ final class PruningEngine {
       for (int q = 0; q < n; q++) {
         heads.add(f.attentionHeads(i, cal.state(q), cal.batch(q), headStats));
       }
-      double attentionSeconds = seconds(t);
+      double attentionSeconds = Timing.seconds(t);
       t = System.nanoTime();
       Attention newAttention = a;
       int[] keptHeads = range(a.heads());
@@ -137,14 +124,14 @@ final class PruningEngine {
             a.output().weight(), a.heads(), a.valueDim());
         keptHeads = hs.kept(keepHeads[i]);
         var corr = hs.correction(keptHeads, centerAttention ? mom.mean() : null, a.output().weight());
-        Attention sel = Pruning.keepHeads(single(original, b), 0, keptHeads).blocks().get(0).attention();
+        Attention sel = Pruning.keepHeads(a, keptHeads);
         newAttention = new Attention(sel.heads(), sel.kvHeads(), sel.headDim(), sel.valueDim(), sel.query(), sel.key(),
             sel.value(), new Linear(corr.weight(), shifted(a.output().bias(), corr.biasDelta())), sel.scale(),
             sel.causal(), sel.rotary());
         attentionError = Math.sqrt(hs.error[keepHeads[i]] / Math.max(hs.error[0], 1e-300));
       }
-      current = replace(current, i, new TransformerBlock(newAttention, m, b.attentionNorm(), b.mlpNorm(), b.placement()));
-      double headSeconds = seconds(t);
+      current = Pruning.replace(current, i, new TransformerBlock(newAttention, m, b.attentionNorm(), b.mlpNorm(), b.placement()));
+      double headSeconds = Timing.seconds(t);
       // 2. the FFN activations behind the pruned attention (kept heads' outputs do not change)
       t = System.nanoTime();
       StatisticsHook ffnStats = new StatisticsHook(request.compute(), i, EnumSet.of(StatisticsHook.Kind.FFN),
@@ -158,7 +145,7 @@ final class PruningEngine {
         inputs.add(in);
         activations.add(f.ffnActivations(i, in.input(), cal.batch(q), ffnStats));
       }
-      double ffnSeconds = seconds(t);
+      double ffnSeconds = Timing.seconds(t);
       t = System.nanoTime();
       Mlp newMlp = m;
       int[] keptNeurons = range(m.width());
@@ -170,14 +157,14 @@ final class PruningEngine {
         int k = Math.min(keepNeurons[i], ns.rank());
         var corr = ns.correction(k, centerFfn ? mom.mean() : null, m.down().weight());
         keptNeurons = corr.kept();
-        Mlp sel = Pruning.keepNeurons(single(original, b), 0, keptNeurons).blocks().get(0).mlp();
+        Mlp sel = Pruning.keepNeurons(m, keptNeurons);
         newMlp = new Mlp(sel.up(), sel.gate(), new Linear(corr.weight(), shifted(m.down().bias(), corr.biasDelta())),
             sel.activation());
         ffnError = Math.sqrt(ns.error[k] / Math.max(ns.error[0], 1e-300));
       }
-      current = replace(current, i, new TransformerBlock(newAttention, newMlp, b.attentionNorm(), b.mlpNorm(),
+      current = Pruning.replace(current, i, new TransformerBlock(newAttention, newMlp, b.attentionNorm(), b.mlpNorm(),
           b.placement()));
-      double neuronSeconds = seconds(t);
+      double neuronSeconds = Timing.seconds(t);
       // 3. the compressed block's output from the kept neurons' activations
       t = System.nanoTime();
       f = new TransformerForward(request.compute(), current);
@@ -194,10 +181,10 @@ final class PruningEngine {
           "heads %d -> %d, neurons %d -> %d, rel. error attention %.4f, FFN %.4f "
               + "(attention %.1f s, head selection %.1f s, FFN %.1f s, neuron selection %.1f s, output %.1f s)",
           a.heads(), newAttention.heads(), m.width(), newMlp.width(), attentionError, ffnError, attentionSeconds,
-          headSeconds, ffnSeconds, neuronSeconds, seconds(t)));
+          headSeconds, ffnSeconds, neuronSeconds, Timing.seconds(t)));
     }
-    stages.put("sequential compression", seconds(t1));
-    return new CompressionResult(current, report(request, s.method(), s.citation(), original, current, reports, stages));
+    stages.put("sequential compression", Timing.seconds(t1));
+    return new CompressionResult(current, CompressionReport.of(request, s.method(), s.citation(), original, current, reports, stages));
   }
 
   // ---- allocation ----------------------------------------------------------------------------
@@ -206,7 +193,6 @@ final class PruningEngine {
       int[] keepHeads, int[] keepNeurons) {
     TransformerNetwork net = request.network();
     int blocks = net.depth();
-    boolean params = request.budget() instanceof Budget.ParameterFraction;
     double[][] headErr = new double[blocks][];
     double[][] neuronErr = new double[blocks][];
     double[][] ratio = new double[blocks][];
@@ -233,7 +219,7 @@ final class PruningEngine {
             b.width(), a.heads(), a.headDim(), sketchRows(s, sample), s.seed() + 1000 + i);
         long tf = System.nanoTime();
         cal.advance(net, i, hook);
-        double forwardSeconds = seconds(tf);
+        double forwardSeconds = Timing.seconds(tf);
         int block = i;
         selections.add(selector.submit(() -> {
           long ts = System.nanoTime();
@@ -259,7 +245,7 @@ final class PruningEngine {
           ratio[block] = r;
           request.progress().block(block, blocks, String.format(java.util.Locale.ROOT,
               "error curves of heads and neurons (forward and statistics %.1f s, selection %.1f s, beside the next forward)",
-              forwardSeconds, seconds(ts)));
+              forwardSeconds, Timing.seconds(ts)));
         }));
       }
       for (Future<?> f : selections) {
@@ -268,36 +254,17 @@ final class PruningEngine {
     } finally {
       selector.shutdownNow();
     }
-    double[] headCost = new double[blocks];
-    double[] neuronCost = new double[blocks];
-    double total = 0;
-    double fixed = 0;
+    BudgetCosts costs = BudgetCosts.of(net, request.budget(), macs.sequenceLength());
+    double total = costs.total();
     for (int i = 0; i < blocks; i++) {
-      TransformerBlock b = net.blocks().get(i);
-      Attention a = b.attention();
-      headCost[i] = params ? parametersPerHead(a) : macs.perHead(a);
-      neuronCost[i] = params ? parametersPerNeuron(b.mlp()) : macs.perNeuron(b.mlp());
-      double blockCost = params ? b.parameterCount() : macs.block(b);
-      total += blockCost;
-      fixed += blockCost - a.heads() * headCost[i] - b.mlp().width() * neuronCost[i];
-      keepHeads[i] = a.heads();
-      keepNeurons[i] = b.mlp().width();
+      keepHeads[i] = net.blocks().get(i).attention().heads();
+      keepNeurons[i] = net.blocks().get(i).mlp().width();
     }
-    double target = request.budget().globalFraction() * total;
-    double minimum = fixed;
-    for (int i = 0; i < blocks; i++) {
-      TransformerBlock b = net.blocks().get(i);
-      minimum += (s.pruneHeads() ? 1 : b.attention().heads()) * headCost[i]
-          + minNeurons(b.mlp().width(), s.neuronMultiple()) * neuronCost[i];
-    }
-    if (target < minimum - 1e-9 * total) {
-      throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT, String.format(java.util.Locale.ROOT,
-          "%s cannot reach %.4f of the %s: keeping %s and %s neurons per block still costs %.4f.",
-          s.method(), request.budget().globalFraction(), params ? "block parameters" : "block MACs",
-          s.pruneHeads() ? "one head" : "every head (this method does not prune heads)",
-          s.neuronMultiple() > 1 ? String.valueOf(s.neuronMultiple()) : "1", minimum / total),
-          String.format(java.util.Locale.ROOT, "Use --target %.4f or more.", Math.ceil(minimum / total * 1e4) / 1e4));
-    }
+    double target = costs.target();
+    costs.requireReachable(s.method(), costs.minimum(net, s.pruneHeads(), s.neuronMultiple()), String.format(
+        java.util.Locale.ROOT, "keeping %s and %d neurons per block",
+        s.pruneHeads() ? "one head" : "every head (this method does not prune heads)", Math.max(1, s.neuronMultiple())),
+        null);
     double cost = total;
     while (cost > target) {
       int bestBlock = -1;
@@ -307,7 +274,7 @@ final class PruningEngine {
       for (int i = 0; i < blocks; i++) {
         int f = net.blocks().get(i).mlp().width();
         if (s.pruneHeads() && keepHeads[i] > 1) {
-          double score = (headErr[i][keepHeads[i] - 1] - headErr[i][keepHeads[i]]) / headCost[i];
+          double score = (headErr[i][keepHeads[i] - 1] - headErr[i][keepHeads[i]]) / costs.perHead(i);
           if (score < bestScore) {
             bestScore = score;
             bestBlock = i;
@@ -315,15 +282,15 @@ final class PruningEngine {
           }
         }
         int kn = keepNeurons[i];
-        int min = minNeurons(f, s.neuronMultiple());
+        int min = Widths.minNeurons(f, s.neuronMultiple());
         if (kn > min) {
           int next = s.allocation() == Allocation.PIVOT_RATIO_PER_COST
-              ? roundNeurons((int) Math.floor(s.step() * kn), f, s.neuronMultiple())
+              ? Widths.roundNeurons((int) Math.floor(s.step() * kn), f, s.neuronMultiple())
               : kn - Math.max(1, s.neuronMultiple());
           next = Math.max(min, Math.min(next, kn - 1));
           double score = s.allocation() == Allocation.PIVOT_RATIO_PER_COST
-              ? ratio[i][next] / (kn * neuronCost[i])
-              : (neuronErr[i][next] - neuronErr[i][kn]) / ((kn - next) * neuronCost[i]);
+              ? ratio[i][next] / (kn * costs.perNeuron(i))
+              : (neuronErr[i][next] - neuronErr[i][kn]) / ((kn - next) * costs.perNeuron(i));
           if (score < bestScore) {
             bestScore = score;
             bestBlock = i;
@@ -337,9 +304,9 @@ final class PruningEngine {
       }
       if (bestIsHead) {
         keepHeads[bestBlock]--;
-        cost -= headCost[bestBlock];
+        cost -= costs.perHead(bestBlock);
       } else {
-        cost -= (keepNeurons[bestBlock] - bestNewNeurons) * neuronCost[bestBlock];
+        cost -= (keepNeurons[bestBlock] - bestNewNeurons) * costs.perNeuron(bestBlock);
         keepNeurons[bestBlock] = bestNewNeurons;
       }
     }
@@ -384,61 +351,6 @@ final class PruningEngine {
     return Math.max(t, 1e-300);
   }
 
-  /**
-   * Parameters removed with one attention head: its query, key and value rows with their biases
-   * and its output-projection columns. The output bias stays whatever heads are kept, so it is not
-   * spread over the heads (that would count it as removable and underestimate what is left).
-   */
-  static double parametersPerHead(Attention a) {
-    return (double) (a.parameterCount() - biasCount(a.output())) / a.heads();
-  }
-
-  /** Parameters removed with one FFN neuron: its up (and gate) row with bias and its down column; the down bias stays. */
-  static double parametersPerNeuron(Mlp m) {
-    return (double) (m.parameterCount() - biasCount(m.down())) / m.width();
-  }
-
-  private static long biasCount(Linear l) {
-    return l.bias() == null ? 0 : l.bias().cols();
-  }
-
-  static int minNeurons(int f, int multiple) {
-    return Math.min(f, Math.max(1, multiple));
-  }
-
-  static int roundNeurons(int k, int f, int multiple) {
-    if (multiple <= 1 || k >= f) {
-      return Math.max(1, Math.min(k, f));
-    }
-    int r = (int) Math.round((double) k / multiple) * multiple;
-    return Math.max(minNeurons(f, multiple), Math.min(f, r));
-  }
-
-  // ---- checks, helpers, report ---------------------------------------------------------------
-
-  static void checkCalibration(TransformerNetwork net, CalibrationData data) {
-    int widest = 0;
-    for (TransformerBlock b : net.blocks()) {
-      widest = Math.max(widest, Math.max(b.mlp().width(), b.attention().heads() * b.attention().valueDim()));
-    }
-    if (data.tokens() < widest) {
-      throw new InvalidArgumentException(ErrorCode.INVALID_INPUT, "the calibration set has " + data.tokens()
-          + " tokens in " + data.texts() + " texts, fewer than the " + widest
-          + " activations per layer it has to determine.",
-          "Pass more calibration texts: at least " + widest + " tokens, and preferably 100x that (for example 512 texts).");
-    }
-  }
-
-  static TransformerNetwork single(TransformerNetwork net, TransformerBlock b) {
-    return new TransformerNetwork(net.family(), net.embeddings(), List.of(b), net.finalNorm(), net.lmHead(), Map.of());
-  }
-
-  static TransformerNetwork replace(TransformerNetwork net, int index, TransformerBlock block) {
-    List<TransformerBlock> blocks = new ArrayList<>(net.blocks());
-    blocks.set(index, block);
-    return new TransformerNetwork(net.family(), net.embeddings(), blocks, net.finalNorm(), net.lmHead(), net.metadata());
-  }
-
   static Matrix shifted(Matrix bias, double[] delta) {
     if (bias == null) {
       return null;
@@ -448,27 +360,6 @@ final class PruningEngine {
       out.set(0, j, bias.get(0, j) + delta[j]);
     }
     return out;
-  }
-
-  static double seconds(long start) {
-    return (System.nanoTime() - start) / 1e9;
-  }
-
-  static CompressionReport report(CompressionRequest request, String method, Citation citation, TransformerNetwork before,
-      TransformerNetwork after, List<CompressionReport.BlockReport> blocks, Map<String, Double> stages) {
-    MacModel macs = new MacModel(request.calibration().meanLength());
-    return new CompressionReport(method, citation.toString(), request.compute().backendId(), describe(request.budget()),
-        before.parameterCount(), after.parameterCount(), MacModel.blockParameters(before), MacModel.blockParameters(after),
-        macs.network(before), macs.network(after), macs.sequenceLength(), request.calibration().texts(),
-        request.calibration().tokens(), blocks, stages);
-  }
-
-  static String describe(Budget b) {
-    return switch (b) {
-      case Budget.MacFraction m -> "MACs " + m.fraction();
-      case Budget.ParameterFraction p -> "parameters " + p.fraction();
-      case Budget.KeepFractions k -> "keep heads " + k.heads() + ", neurons " + k.neurons();
-    };
   }
 
   /** The column blocks {@code keep[c]·width .. +width} of m, side by side in a new matrix (m itself when all are kept). */
