@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -322,5 +323,58 @@ class OutputSafetyTest {
       runs++;
     }
     assertTrue(runs >= 50, runs + " refused runs");
+  }
+
+  @Test
+  void pcaKernelGpAndBenchNeverTouchInputsOrSentinels() throws IOException {
+    StringBuilder csv = new StringBuilder();
+    SplittableRandom rnd = new SplittableRandom(7);
+    for (int i = 0; i < 40; i++) {
+      csv.append(rnd.nextDouble()).append(',').append(rnd.nextDouble()).append(',').append(rnd.nextDouble()).append('\n');
+    }
+    Path points = Files.writeString(dir.resolve("data/points.csv"), csv);
+    Path points2 = Files.writeString(dir.resolve("data/points2.csv"), csv);
+    before = FileTreeSnapshot.of(dir);
+    Path fresh = dir.resolve("fresh/out.json");
+    // each command with its own inputs: output option -> the command line without it
+    Map<String, List<String>> pca = Map.of("--out", List.of("pca", "--input", points.toString(), "--rank", "1", "--partitions", "2"),
+        "--json", List.of("pca", "--input", points.toString(), "--rank", "1", "--partitions", "2"));
+    List<List<String>> commands = new ArrayList<>();
+    pca.forEach((option, c) -> commands.add(concat(c, List.of(option))));
+    commands.add(List.of("kernel", "mvm", "--points", points.toString(), "--lengthscale", "0.5", "--json"));
+    commands.add(List.of("gp", "--train", points.toString(), "--test", points2.toString(), "--json"));
+    commands.add(List.of("bench", "structured", "--size", "64", "--json"));
+    int runs = 0;
+    for (List<String> c : commands) {
+      List<Path> targets = new ArrayList<>(List.of(sentinels, sentinels.resolve("a.txt")));
+      for (Path input : List.of(points, points2)) {
+        if (c.contains(input.toString())) {
+          targets.add(input);
+        }
+      }
+      for (Path target : targets) {
+        for (boolean force : new boolean[] {false, true}) {
+          if (force && target.equals(sentinels.resolve("a.txt"))) {
+            continue; // an explicit --force on an existing file output replaces it, as asked
+          }
+          List<String> a = new ArrayList<>(c.subList(1, c.size()));
+          a.add(target.toString());
+          if (force) {
+            a.add("--force");
+          }
+          refused(run(c.get(0), a), "STRUCTURA-O00");
+          runs++;
+        }
+      }
+    }
+    refused(run("pca", List.of("--input", points.toString(), "--rank", "1", "--partitions", "2",
+        "--out", fresh.toString(), "--json", fresh.toString())), "STRUCTURA-O001");
+    assertTrue(runs >= 20, runs + " refused runs");
+  }
+
+  private static List<String> concat(List<String> a, List<String> b) {
+    List<String> out = new ArrayList<>(a);
+    out.addAll(b);
+    return out;
   }
 }
