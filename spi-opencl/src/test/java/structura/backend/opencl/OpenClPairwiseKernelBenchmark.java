@@ -26,7 +26,7 @@ import structura.testkit.BackendSuite;
  * k = 1 and 4, N = m = n points: the {@code opencl} backend on the CPU device (POCL) against the
  * reference backend {@code java} and the SIMD backend {@code vector}, in kernel entries per
  * second (m·n / time). Not part of the normal build; run with
- * <pre>./mvnw -B -pl api,testkit,spi-cpu-vector,spi-opencl -am verify -Dtest=OpenClPairwiseKernelBenchmark \
+ * <pre>./mvnw -B -pl api,testkit,spi-cpu-vector,spi-opencl test -Dtest=OpenClPairwiseKernelBenchmark \
  *     -Dsurefire.failIfNoSpecifiedTests=false -Dstructura.bench=true</pre>
  * ({@code -Dstructura.bench=true} adds the vector backend as a test dependency, see
  * {@link OpenClGemmBenchmark}); {@code -Dstructura.bench.sizes=2000,8000} picks N. It writes a
