@@ -51,12 +51,7 @@ public interface Backend extends AutoCloseable {
     return Optional.empty();
   }
 
-  /**
-   * Kernel-matrix products ({@link PairwiseKernelRoutine}), or empty for the reference routine.
-   * Not (yet) a {@link RoutineFamily} constant, so that backends with an exhaustive switch over
-   * the families keep compiling; {@link Compute} applies the same fallback and strict-mode rules
-   * to it, under the name {@code PAIRWISE_KERNEL}, in both F32 and F64 when present.
-   */
+  /** Kernel-matrix products ({@link PairwiseKernelRoutine}, {@link RoutineFamily#PAIRWISE_KERNEL}), or empty for the reference routine. */
   default Optional<PairwiseKernelRoutine> pairwiseKernel() {
     return Optional.empty();
   }
@@ -73,6 +68,7 @@ public interface Backend extends AutoCloseable {
       case GRAM -> gram().isPresent();
       case LEVEL1 -> level1().isPresent();
       case ELEMENTWISE -> elementwise().isPresent() && dtype == DType.F32;
+      case PAIRWISE_KERNEL -> pairwiseKernel().isPresent();
     };
   }
 

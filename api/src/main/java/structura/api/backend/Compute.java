@@ -466,7 +466,7 @@ public final class Compute implements AutoCloseable {
       scaleOutput(beta, o);
       return;
     }
-    PairwiseKernelRoutine r = routine("PAIRWISE_KERNEL", o.dtype(), backend.pairwiseKernel().isPresent())
+    PairwiseKernelRoutine r = routine(RoutineFamily.PAIRWISE_KERNEL, o.dtype())
         ? backend.pairwiseKernel().orElseThrow() : reference.pairwiseKernel().orElseThrow();
     if (o.dtype() == DType.F32) {
       r.skernelMultiply(kernel, m, n, d, k, x.f32(), x.offset(), x.ld(), y.f32(), y.offset(), y.ld(),
@@ -521,11 +521,7 @@ public final class Compute implements AutoCloseable {
 
   /** True to use the backend's routine, false for the reference one (after warning or failing). */
   private boolean routine(RoutineFamily family, DType dtype) {
-    return routine(family.name(), dtype, backend.supports(family, dtype));
-  }
-
-  private boolean routine(String family, DType dtype, boolean supported) {
-    if (supported) {
+    if (backend.supports(family, dtype)) {
       return true;
     }
     if (strict) {

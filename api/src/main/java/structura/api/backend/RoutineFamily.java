@@ -13,5 +13,7 @@ public enum RoutineFamily {
   /** {@link Level1Routine}: dot, axpy, scal. */
   LEVEL1,
   /** {@link ElementwiseRoutine}: softmax, GELU, SiLU/SwiGLU, LayerNorm, RMSNorm (F32). */
-  ELEMENTWISE
+  ELEMENTWISE,
+  /** {@link PairwiseKernelRoutine}: kernel-matrix products, F32 and F64. */
+  PAIRWISE_KERNEL
 }

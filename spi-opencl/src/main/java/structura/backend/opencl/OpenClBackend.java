@@ -11,6 +11,7 @@ import structura.api.backend.GemmRoutine;
 import structura.api.backend.GemvRoutine;
 import structura.api.backend.GramRoutine;
 import structura.api.backend.Level1Routine;
+import structura.api.backend.PairwiseKernelRoutine;
 import structura.api.backend.RoutineFamily;
 import structura.backend.opencl.kernels.PinnedKernel;
 
@@ -22,7 +23,8 @@ import structura.backend.opencl.kernels.PinnedKernel;
  * {@code Compute} runs the reference routine (or fails in strict mode) instead of pretending.
  *
  * <p><b>Shape.</b> One class per routine family ({@link OpenClGemm} for GEMM and batched GEMM,
- * {@link OpenClGram}, {@link OpenClGemv}, {@link OpenClLevel1}, {@link OpenClElementwise}), each
+ * {@link OpenClGram}, {@link OpenClGemv}, {@link OpenClLevel1}, {@link OpenClElementwise},
+ * {@link OpenClPairwiseKernel}), each
  * binding its operands to its kernels and launching them through the backend's one
  * {@link OpenClLauncher}, which builds, runs and checks every launch. This class sizes the
  * kernels for the device and answers the SPI.
@@ -56,6 +58,7 @@ final class OpenClBackend implements Backend {
   private final OpenClGemv gemv;
   private final OpenClLevel1 level1;
   private final OpenClElementwise elementwise;
+  private final OpenClPairwiseKernel pairwiseKernel;
 
   OpenClBackend(OpenClDevices.Info info) {
     this(info, DEFAULT_TILE, DEFAULT_WORK_GROUP);
@@ -75,6 +78,7 @@ final class OpenClBackend implements Backend {
     this.gemv = new OpenClGemv(launcher, wg);
     this.level1 = new OpenClLevel1(launcher, wg);
     this.elementwise = new OpenClElementwise(launcher, wg);
+    this.pairwiseKernel = new OpenClPairwiseKernel(launcher, wg);
     this.gram = new OpenClGram(launcher, gemm, ts);
   }
 
@@ -140,12 +144,17 @@ final class OpenClBackend implements Backend {
     return Optional.of(elementwise);
   }
 
+  @Override
+  public Optional<PairwiseKernelRoutine> pairwiseKernel() {
+    return Optional.of(pairwiseKernel);
+  }
+
   /** Every family in F32; F64 only on a device with fp64, and never for the F32-only elementwise family. */
   @Override
   public boolean supports(RoutineFamily family, DType dtype) {
     return switch (family) {
       case ELEMENTWISE -> dtype == DType.F32;
-      case GEMM, GEMV, BATCHED_GEMM, GRAM, LEVEL1 -> dtype == DType.F32 || info.fp64();
+      case GEMM, GEMV, BATCHED_GEMM, GRAM, LEVEL1, PAIRWISE_KERNEL -> dtype == DType.F32 || info.fp64();
     };
   }
 

@@ -10,6 +10,7 @@ import structura.testkit.GemmConformanceSuite;
 import structura.testkit.GemvConformanceSuite;
 import structura.testkit.GramConformanceSuite;
 import structura.testkit.Level1ConformanceSuite;
+import structura.testkit.PairwiseKernelConformanceSuite;
 import structura.testkit.ProviderContractSuite;
 
 /**
@@ -96,6 +97,19 @@ class OpenClBackendConformanceTest {
 
   @Nested
   class Elementwise extends ElementwiseConformanceSuite {
+    @Override
+    protected BackendProvider provider() {
+      return opencl();
+    }
+
+    @Override
+    protected BackendConfig config() {
+      return cpuConfig();
+    }
+  }
+
+  @Nested
+  class PairwiseKernel extends PairwiseKernelConformanceSuite {
     @Override
     protected BackendProvider provider() {
       return opencl();

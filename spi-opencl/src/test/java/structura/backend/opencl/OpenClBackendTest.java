@@ -30,6 +30,7 @@ import structura.api.backend.BackendUnavailableException;
 import structura.api.backend.Compute;
 import structura.api.backend.ConfigKeys;
 import structura.api.backend.ProviderReport;
+import structura.api.backend.RadialKernel;
 import structura.api.backend.RoutineFamily;
 import structura.api.backend.Transpose;
 import structura.backend.opencl.kernels.PinnedKernel;
@@ -87,6 +88,15 @@ class OpenClBackendTest {
         compute.dot(x, x);
         compute.axpy(0.5, x, x);
         compute.scale(2.0, x);
+        // kernel products: the 37 rows of a as targets against 23 sources in d = 29
+        Matrix sources = random(dtype, 23, 29, 9);
+        Matrix vectors = random(dtype, 23, 6, 10);
+        RadialKernel matern = RadialKernel.of(RadialKernel.Kind.MATERN_52, 1.5);
+        Matrix products = Matrix.zeros(dtype, 37, 6);
+        compute.kernelMultiply(matern, a, sources, vectors, 0.0, products);
+        Matrix wantProducts = Matrix.zeros(dtype, 37, 6);
+        Compute.reference().kernelMultiply(matern, a, sources, vectors, 0.0, wantProducts);
+        assertClose(wantProducts, products, dtype == DType.F32 ? 1e-5 : 1e-13);
       }
       // the elementwise family (F32 only): each call one launch, each result checked
       Matrix z = random(DType.F32, 7, 90, 4);
@@ -105,13 +115,13 @@ class OpenClBackendTest {
         op.accept(Compute.reference(), want);
         assertClose(want, got, 1e-5);
       }
-      assertEquals(12 + ops.size(), backend.launches(), "every routine call is one verified OpenCL launch");
+      assertEquals(14 + ops.size(), backend.launches(), "every routine call is one verified OpenCL launch");
       // Aparapi's profiles are per kernel class and process: every device any instance of the
       // class ever ran on. The classes used above must list the pinned device, and no class may
       // list a non-OpenCL device (the Java thread pool).
       List<String> usedAbove = List.of("F32GemmKernel", "F32GemvKernel", "F32DotKernel", "F32AxpyKernel", "F32ScalKernel",
           "F64GemmKernel", "F64GemvKernel", "F64DotKernel", "F64AxpyKernel", "F64ScalKernel", "F32SoftmaxKernel", "F32NormKernel",
-          "F32ActivationKernel");
+          "F32ActivationKernel", "F32PairwiseKernel", "F64PairwiseKernel");
       for (PinnedKernel k : backend.kernels()) {
         String name = k.getClass().getSimpleName();
         Collection<Device> ran = KernelManager.instance().getProfile(k.getClass()).getDevices();

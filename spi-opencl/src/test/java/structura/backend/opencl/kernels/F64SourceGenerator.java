@@ -27,7 +27,7 @@ final class F64SourceGenerator {
   /** Folder of the kernels, relative to the module. */
   static final Path SOURCES = Path.of("src", "main", "java", "structura", "backend", "opencl", "kernels");
   /** The F32 kernels that have an F64 twin, by the name they share after the precision. */
-  static final List<String> KERNELS = List.of("Gemm", "Gemv", "GemvTransposed", "Dot", "Axpy", "Scal");
+  static final List<String> KERNELS = List.of("Gemm", "Gemv", "GemvTransposed", "Dot", "Axpy", "Scal", "Pairwise");
 
   /** A float literal zero, {@code 0f}, as a whole token. */
   private static final Pattern FLOAT_ZERO = Pattern.compile("\\b0f\\b");
