@@ -205,7 +205,7 @@ final class CompressCommand implements Callable<Integer> {
       stages.put("write", secondsSince(t));
       CompressionReport report = withStages(result, stages, start);
       if (reportFile != null) {
-        byte[] json = JsonReport.bytes(reportJson(report, strategy, budget, resolved, tokenizerFile, chosen));
+        byte[] json = JsonReport.bytes(reportJson(report, strategy, budget, resolved, tokenizerFile));
         outputs.write(reportFile, o -> o.write(json));
       }
       if (plot != null) {
@@ -230,7 +230,7 @@ final class CompressCommand implements Callable<Integer> {
    * options, the seed, and the budget as a structure.
    */
   private JsonObject reportJson(CompressionReport report, CompressionStrategy strategy, Budget budget,
-      ModelZoo.Resolved resolved, Path tokenizerFile, BackendSelection chosen) {
+      ModelZoo.Resolved resolved, Path tokenizerFile) {
     JsonObject json = JsonReport.tree(report);
     new ReportProvenance().input("--model", model, resolved.model()).input("--tokenizer", String.valueOf(tokenizerFile), tokenizerFile)
         .input("--calibration", String.valueOf(calibration), calibration).addTo(json);
