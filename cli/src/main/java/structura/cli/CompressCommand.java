@@ -1,6 +1,9 @@
 package structura.cli;
 
-import com.google.gson.GsonBuilder;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonNull;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
 import jakarta.inject.Inject;
 import jakarta.inject.Provider;
 import java.io.IOException;
@@ -13,6 +16,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -129,14 +134,21 @@ final class CompressCommand implements Callable<Integer> {
       }
       return ExitCodes.OK;
     }
-    Budget budget = budget();
+    Budget budget;
+    CompressionStrategy strategy;
+    try {
+      budget = budget();
+      strategy = CompressionStrategies.byName(method);
+    } catch (InvalidArgumentException e) {
+      // a bad option value (a fraction out of range, an unknown method) is a usage error: exit 1
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
     require(model != null, "--model is required");
     require(calibration != null, "--calibration is required");
     require(this.out != null, "--out is required");
     require(samples >= 1, "--samples must be at least 1");
     require(maxLength >= 2, "--max-length must be at least 2");
     require(batchSize >= 1, "--batch-size must be at least 1");
-    CompressionStrategy strategy = CompressionStrategies.byName(method);
     PrintWriter err = spec.commandLine().getErr();
     long start = System.nanoTime();
     Map<String, Double> stages = new LinkedHashMap<>();
@@ -149,6 +161,7 @@ final class CompressCommand implements Callable<Integer> {
     new OutputPlan(force).input("--model", resolved.model()).input("--tokenizer", foundTokenizer)
         .input("--calibration", calibration)
         .output("--out", outPath, onnxOut ? OutputPlan.Shape.FILE : OutputPlan.Shape.DIRECTORY)
+        .output("--out's tokenizer", onnxOut ? ModelZoo.companionTokenizer(outPath) : null, OutputPlan.Shape.FILE)
         .output("--report", reportFile, OutputPlan.Shape.FILE).output("--plot", plot, OutputPlan.Shape.FILE).check();
     if (foundTokenizer == null) {
       throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT, "no tokenizer.json found for " + model + ".",
@@ -192,8 +205,7 @@ final class CompressCommand implements Callable<Integer> {
       stages.put("write", secondsSince(t));
       CompressionReport report = withStages(result, stages, start);
       if (reportFile != null) {
-        byte[] json = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create().toJson(report)
-            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] json = JsonReport.bytes(reportJson(report, strategy, budget, resolved, tokenizerFile));
         outputs.write(reportFile, o -> o.write(json));
       }
       if (plot != null) {
@@ -210,6 +222,68 @@ final class CompressCommand implements Callable<Integer> {
       out.println("Plot: " + plot);
     }
     return ExitCodes.OK;
+  }
+
+  /**
+   * The report as JSON: the strategy's fields as before (read by {@code structura results} and the
+   * docs), then what reproduces the run: tool version, timestamp, inputs with SHA-256, the command's
+   * options, the seed, and the budget as a structure.
+   */
+  private JsonObject reportJson(CompressionReport report, CompressionStrategy strategy, Budget budget,
+      ModelZoo.Resolved resolved, Path tokenizerFile) {
+    JsonObject json = JsonReport.tree(report);
+    new ReportProvenance().input("--model", model, resolved.model()).input("--tokenizer", String.valueOf(tokenizerFile), tokenizerFile)
+        .input("--calibration", String.valueOf(calibration), calibration).addTo(json);
+    JsonObject o = new JsonObject();
+    o.addProperty("method", strategy.name());
+    o.addProperty("samples", samples);
+    o.addProperty("maxLength", maxLength);
+    o.addProperty("batchSize", batchSize);
+    o.addProperty("backend", report.backend());
+    o.addProperty("out", this.out.toString());
+    JsonObject methodOptions = new JsonObject();
+    options.forEach(methodOptions::addProperty);
+    o.add("methodOptions", methodOptions);
+    json.add("options", o);
+    json.add("seed", seed(strategy));
+    json.add("budgetSpec", budgetJson(budget));
+    return json;
+  }
+
+  /**
+   * The seed the method ran with: the {@code -o seed=} given, else the default its help states;
+   * JSON null for a method that draws no random numbers (it has no seed option).
+   */
+  private JsonElement seed(CompressionStrategy strategy) {
+    if (options.containsKey("seed")) {
+      return new JsonPrimitive(Long.parseLong(options.get("seed").trim()));
+    }
+    String help = strategy.optionHelp().get("seed");
+    Matcher m = help == null ? null : DEFAULT_IN_HELP.matcher(help);
+    return m != null && m.find() ? new JsonPrimitive(Long.parseLong(m.group(1))) : JsonNull.INSTANCE;
+  }
+
+  private static final Pattern DEFAULT_IN_HELP = Pattern.compile("\\(default (-?\\d+)\\)");
+
+  /** The budget as {@code {"kind": ..., ...fractions}}, mirroring the {@link Budget} record it came from. */
+  static JsonObject budgetJson(Budget budget) {
+    JsonObject b = new JsonObject();
+    switch (budget) {
+      case Budget.MacFraction m -> {
+        b.addProperty("kind", "macs");
+        b.addProperty("fraction", m.fraction());
+      }
+      case Budget.ParameterFraction p -> {
+        b.addProperty("kind", "params");
+        b.addProperty("fraction", p.fraction());
+      }
+      case Budget.KeepFractions k -> {
+        b.addProperty("kind", "keep");
+        b.addProperty("heads", k.heads());
+        b.addProperty("neurons", k.neurons());
+      }
+    }
+    return b;
   }
 
   /** The strategy's report with this command's stage times (load, tokenize, write) and the total in front. */
@@ -260,14 +334,18 @@ final class CompressCommand implements Callable<Integer> {
   }
 
   /**
-   * Stages the model: an ONNX file (and tokenizer.json beside it, when none is there yet), or a
-   * safetensors directory with config.json, model.safetensors and tokenizer.json.
+   * Stages the model: an ONNX file with its own {@code <name>.tokenizer.json} (and a shared
+   * tokenizer.json beside it when none is there yet, for tools that look only for that name), or a
+   * safetensors directory with config.json, model.safetensors and tokenizer.json. The own file is
+   * what {@link ModelZoo#resolve} reads first, so a second model written to the same folder with
+   * another tokenizer is not read with the first one's.
    */
   private static void stageModel(OutputTransaction outputs, TransformerNetwork net, Path target, boolean onnx,
       Path tokenizerFile) {
     try {
       if (onnx) {
         OnnxWriter.write(net, outputs.file(target));
+        Files.copy(tokenizerFile, outputs.file(ModelZoo.companionTokenizer(target)));
         Path companion = target.resolveSibling("tokenizer.json");
         if (!companion.equals(target)) {
           var tok = outputs.fileIfAbsent(companion);

@@ -1,9 +1,10 @@
 package structura.cli;
 
-import com.google.gson.GsonBuilder;
+import com.google.gson.JsonNull;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
 import jakarta.inject.Inject;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -86,6 +87,12 @@ final class EvalCommand implements Callable<Integer> {
       description = "Timed runs per model after one warm-up, alternating the models; 0 skips latency (default ${DEFAULT-VALUE}).")
   int latencyIterations;
 
+  @Option(names = "--pooling", defaultValue = "auto", paramLabel = "mean|cls|auto",
+      description = "How token rows become one embedding, for both models: mean of the rows, the [CLS] row, or auto: "
+          + "the zoo model's own (all-minilm-l6-v2 mean, bge-small-en-v15 cls; mean for a reference given by path) "
+          + "(default ${DEFAULT-VALUE}).")
+  String pooling;
+
   @Option(names = "--report", paramLabel = "FILE", description = "Also write the results as JSON to FILE.")
   Path report;
 
@@ -105,6 +112,13 @@ final class EvalCommand implements Callable<Integer> {
     if (global.threads != null && global.threads < 1) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--threads must be at least 1, got " + global.threads);
     }
+    Boolean meanPooling = switch (pooling.toLowerCase(Locale.ROOT)) {
+      case "mean" -> true;
+      case "cls" -> false;
+      case "auto" -> null;
+      default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "--pooling must be mean, cls or auto, got " + pooling);
+    };
     int threads = global.threads != null ? global.threads : Runtime.getRuntime().availableProcessors();
     Evaluation.Settings settings;
     try {
@@ -126,11 +140,10 @@ final class EvalCommand implements Callable<Integer> {
       err.printf("eval: note: %d test texts also occur in the train file; probe accuracies include them%n", overlap);
     }
     err.flush();
-    Evaluation.Report r = new Evaluation(settings, err).run(model, reference, tokenizer, d, data, train);
+    Evaluation.Report r = new Evaluation(settings, err).run(model, reference, tokenizer, meanPooling, d, data, train);
     print(spec.commandLine().getOut(), r);
     if (report != null) {
-      byte[] json = (new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create().toJson(r) + "\n")
-          .getBytes(StandardCharsets.UTF_8);
+      byte[] json = JsonReport.bytes(reportJson(r));
       try (OutputTransaction outputs = new OutputTransaction(force)) {
         outputs.write(report, o -> o.write(json));
         outputs.commit();
@@ -138,6 +151,30 @@ final class EvalCommand implements Callable<Integer> {
       spec.commandLine().getOut().println("Report written to " + report);
     }
     return ExitCodes.OK;
+  }
+
+  /**
+   * The report as JSON (non-finite numbers as null): the evaluation's fields as before, then the
+   * tool version, timestamp, inputs with SHA-256, the options and the seed.
+   */
+  private JsonObject reportJson(Evaluation.Report r) {
+    JsonObject json = JsonReport.tree(r);
+    new ReportProvenance().input("--model", model, ModelZoo.resolve(model).model())
+        .input("--reference", reference, ModelZoo.resolve(reference).model()).input("--tokenizer", r.tokenizer(), Path.of(r.tokenizer()))
+        .input("--data", String.valueOf(data), data).input("--train", String.valueOf(train), train).addTo(json);
+    JsonObject o = new JsonObject();
+    o.addProperty("limit", limit);
+    o.addProperty("maxLength", maxLength);
+    o.addProperty("batchSize", batchSize);
+    o.addProperty("probeC", probeC);
+    o.addProperty("pooling", pooling);
+    o.addProperty("latencyBatch", latencyBatch);
+    o.addProperty("latencyLength", latencyLength);
+    o.addProperty("latencyIterations", latencyIterations);
+    json.add("options", o);
+    // the split and --limit go by a hash of each text; only the folds of --probe-c auto are shuffled
+    json.add("seed", "auto".equalsIgnoreCase(probeC) ? new JsonPrimitive(Evaluation.CV_SEED) : JsonNull.INSTANCE);
+    return json;
   }
 
   private Double parseC(String text) {

@@ -2,6 +2,7 @@ package structura.cli;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
 import com.google.gson.TypeAdapter;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonWriter;
@@ -11,7 +12,7 @@ import java.nio.file.Path;
 import structura.formats.io.OutputTransaction;
 
 /**
- * The JSON reports of the measuring commands ({@code bench}, {@code kernel mvm}, {@code gp}):
+ * The JSON reports of the commands ({@code compress}, {@code eval}, {@code bench}, {@code kernel mvm}, {@code gp}):
  * written through the shared output helper, with non-finite numbers as {@code null} because JSON
  * has no NaN or infinity. The caller checks the path with an {@code OutputPlan} before its work.
  */
@@ -37,9 +38,19 @@ final class JsonReport {
 
   private JsonReport() {}
 
+  /** {@code value} as a JSON tree, non-finite numbers as null: for reports that add fields to a record's. */
+  static JsonObject tree(Object value) {
+    return GSON.toJsonTree(value).getAsJsonObject();
+  }
+
+  /** {@code value} as pretty JSON in UTF-8 with a final newline, for a caller staging it in its own transaction. */
+  static byte[] bytes(Object value) {
+    return (GSON.toJson(value) + "\n").getBytes(StandardCharsets.UTF_8);
+  }
+
   /** Writes {@code value} as pretty JSON to {@code path}; replaces an existing file only with {@code force}. */
   static void write(Path path, Object value, boolean force) {
-    byte[] bytes = (GSON.toJson(value) + "\n").getBytes(StandardCharsets.UTF_8);
+    byte[] bytes = bytes(value);
     try (OutputTransaction outputs = new OutputTransaction(force)) {
       outputs.write(path, o -> o.write(bytes));
       outputs.commit();

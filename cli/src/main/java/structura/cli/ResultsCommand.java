@@ -56,6 +56,16 @@ final class ResultsCommand implements Callable<Integer> {
       double referenceAccuracy, double transfer, double agreement, double refSeconds, double seconds,
       double compressSeconds) {}
 
+  /** A model's mean seconds per batch; NaN when latency was not measured (eval --latency-iterations 0). */
+  private static double meanSeconds(JsonObject latency, String model) {
+    return latency != null && latency.get(model) instanceof JsonObject m ? number(m, "meanSeconds") : Double.NaN;
+  }
+
+  /** {@code object.key} as a number; NaN when absent (older reports) or null (reports write non-finite numbers so). */
+  private static double number(JsonObject object, String key) {
+    return object.has(key) && !object.get(key).isJsonNull() ? object.get(key).getAsDouble() : Double.NaN;
+  }
+
   @Override
   public Integer call() throws IOException {
     if (!Files.isDirectory(dir)) {
@@ -79,7 +89,7 @@ final class ResultsCommand implements Callable<Integer> {
       JsonObject cj = JsonParser.parseString(Files.readString(c)).getAsJsonObject();
       JsonObject ej = JsonParser.parseString(Files.readString(e)).getAsJsonObject();
       JsonObject probe = ej.getAsJsonObject("probe");
-      JsonObject lat = ej.getAsJsonObject("latency");
+      JsonObject lat = ej.get("latency") instanceof JsonObject o ? o : null; // null or absent: --latency-iterations 0
       String target = base.substring(base.lastIndexOf('-') + 1);
       rows.add(new Row(cj.get("method").getAsString(), Double.parseDouble(target),
           cj.get("macsAfter").getAsDouble() / cj.get("macsBefore").getAsDouble(),
@@ -87,10 +97,8 @@ final class ResultsCommand implements Callable<Integer> {
           ej.getAsJsonObject("fidelity").get("mean").getAsDouble(),
           probe.getAsJsonObject("compressed").get("accuracy").getAsDouble(),
           probe.getAsJsonObject("reference").get("accuracy").getAsDouble(),
-          probe.has("transferAccuracy") ? probe.get("transferAccuracy").getAsDouble() : Double.NaN,
-          probe.has("agreement") ? probe.get("agreement").getAsDouble() : Double.NaN,
-          lat.getAsJsonObject("reference").get("meanSeconds").getAsDouble(),
-          lat.getAsJsonObject("compressed").get("meanSeconds").getAsDouble(),
+          number(probe, "transferAccuracy"), number(probe, "agreement"),
+          meanSeconds(lat, "reference"), meanSeconds(lat, "compressed"),
           cj.getAsJsonObject("stageSeconds").get("total").getAsDouble()));
     }
     if (rows.isEmpty()) {
@@ -102,10 +110,11 @@ final class ResultsCommand implements Callable<Integer> {
     out.println("| method | target MACs | MACs kept | block params kept | fidelity (mean cos) | retrained probe accuracy | Δ vs original (points) | original's probe accuracy | agreement with original | ORT s/batch (orig → compressed) | speed-up | compress time (s) |");
     out.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
     for (Row r : rows) {
-      out.printf(Locale.ROOT, "| %s | %.2f | %.3f | %.3f | %.4f | %.2f %% | %+.2f | %.2f %% | %.2f %% | %.3f → %.3f | %.2f× | %.1f |%n",
+      String latency = Double.isNaN(r.refSeconds()) || Double.isNaN(r.seconds()) ? "not measured | -"
+          : String.format(Locale.ROOT, "%.3f → %.3f | %.2f×", r.refSeconds(), r.seconds(), r.refSeconds() / r.seconds());
+      out.printf(Locale.ROOT, "| %s | %.2f | %.3f | %.3f | %.4f | %.2f %% | %+.2f | %.2f %% | %.2f %% | %s | %.1f |%n",
           r.method(), r.target(), r.macs(), r.params(), r.fidelity(), 100 * r.accuracy(),
-          100 * (r.accuracy() - r.referenceAccuracy()), 100 * r.transfer(), 100 * r.agreement(), r.refSeconds(), r.seconds(),
-          r.refSeconds() / r.seconds(), r.compressSeconds());
+          100 * (r.accuracy() - r.referenceAccuracy()), 100 * r.transfer(), 100 * r.agreement(), latency, r.compressSeconds());
     }
     out.printf(Locale.ROOT, "%nOriginal model: probe accuracy %.2f %%.%n", 100 * rows.get(0).referenceAccuracy());
     out.flush();

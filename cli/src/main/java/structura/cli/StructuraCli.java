@@ -49,12 +49,8 @@ public final class StructuraCli implements Runnable {
 
   /** Runs the command line with the given streams and returns the exit code (for tests and embedding). */
   public static int execute(String[] args, PrintWriter out, PrintWriter err) {
-    // Guice reads our Java 25 class files with its bundled ASM only to put line numbers into
-    // its error messages, and warns that ASM is out of date; we do not need those line numbers.
-    System.setProperty("guice_include_stack_traces", "OFF");
     StructuraCli root = new StructuraCli();
-    Injector injector = Guice.createInjector(new CliModule(root.options));
-    CommandLine cli = new CommandLine(root, new GuiceFactory(injector));
+    CommandLine cli = commandLine(root);
     cli.setOut(out);
     cli.setErr(err);
     cli.setExecutionStrategy(parseResult -> {
@@ -69,6 +65,28 @@ public final class StructuraCli implements Runnable {
     });
     cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> handle(ex, commandLine, root.options.verbose()));
     return cli.execute(args);
+  }
+
+  /** The command tree around {@code root}, commands created by Guice, every one with {@code --help}. */
+  static CommandLine commandLine(StructuraCli root) {
+    // Guice reads our Java 25 class files with its bundled ASM only to put line numbers into
+    // its error messages, and warns that ASM is out of date; we do not need those line numbers.
+    System.setProperty("guice_include_stack_traces", "OFF");
+    Injector injector = Guice.createInjector(new CliModule(root.options));
+    CommandLine cli = new CommandLine(root, new GuiceFactory(injector));
+    addHelpOptions(cli);
+    return cli;
+  }
+
+  /**
+   * Gives every command and subcommand {@code -h/--help} (and {@code -V/--version}), so that a
+   * command added later cannot forget them; picocli's own {@code help} command has its own.
+   */
+  static void addHelpOptions(CommandLine command) {
+    if (command.getCommandSpec().findOption("--help") == null) {
+      command.getCommandSpec().mixinStandardHelpOptions(true);
+    }
+    command.getSubcommands().values().forEach(StructuraCli::addHelpOptions);
   }
 
   private static int handle(Exception ex, CommandLine commandLine, boolean verbose) {
@@ -147,14 +165,21 @@ public final class StructuraCli implements Runnable {
   /** Version from the build. */
   static final class Version implements CommandLine.IVersionProvider {
     @Override
-    public String[] getVersion() throws IOException {
+    public String[] getVersion() {
+      return new String[] {"structura " + number() + " (Java " + Runtime.version() + ")"};
+    }
+
+    /** The project version this build was made from, or {@code unknown} outside a Maven build. */
+    static String number() {
       Properties p = new Properties();
       try (InputStream in = StructuraCli.class.getResourceAsStream("version.properties")) {
         if (in != null) {
           p.load(in);
         }
+      } catch (IOException e) {
+        return "unknown";
       }
-      return new String[] {"structura " + p.getProperty("version", "unknown") + " (Java " + Runtime.version() + ")"};
+      return p.getProperty("version", "unknown");
     }
   }
 }

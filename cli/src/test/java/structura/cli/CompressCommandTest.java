@@ -87,7 +87,8 @@ class CompressCommandTest {
     assertEquals(40, j.get("calibrationTexts").getAsInt());
     assertEquals(original.depth(), j.getAsJsonArray("blocks").size());
     assertTrue(r.out().contains("Wrote " + out.toAbsolutePath().normalize()), r.out());
-    assertEquals(Set.of("small.onnx", "report.json", "tokenizer.json"), files(), "no temporary files are left");
+    assertEquals(Set.of("small.onnx", "small.tokenizer.json", "report.json", "tokenizer.json"), files(),
+        "no temporary files are left");
   }
 
   @Test
@@ -219,10 +220,26 @@ class CompressCommandTest {
   }
 
   @Test
-  void unknownMethodListsTheMethods() {
+  void unknownMethodIsAUsageErrorThatListsTheMethods() {
     CliRun r = run("--model", MODEL, "--method", "bogus", "--target", "0.5", "--calibration", TRAIN,
         "--out", dir.resolve("x.onnx").toString());
-    assertFails(r, "bogus", "stat", "id-prune", "modegpt", "magnitude");
+    assertEquals(ExitCodes.USAGE, r.exit(), r.out() + r.err());
+    for (String f : List.of("STRUCTURA-", "bogus", "stat", "id-prune", "modegpt", "magnitude")) {
+      assertTrue(r.err().contains(f), f + " missing from " + r.err());
+    }
+  }
+
+  @Test
+  void badBudgetValuesAreUsageErrors() {
+    for (List<String> budget : List.of(List.of("--target", "1.5"), List.of("--target", "-0.2"), List.of("--keep-heads", "2"),
+        List.of("--target", "0.5", "--target-kind", "flops"), List.of("--target", "half"))) {
+      List<String> a = new ArrayList<>(List.of("--model", MODEL, "--method", "magnitude", "--calibration", TRAIN,
+          "--out", dir.resolve("x.onnx").toString()));
+      a.addAll(budget);
+      CliRun r = run(a.toArray(String[]::new));
+      assertEquals(ExitCodes.USAGE, r.exit(), budget + ": " + r.err());
+      assertFalse(Files.exists(dir.resolve("x.onnx")));
+    }
   }
 
   @Test

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import structura.formats.ModelZoo;
 import structura.formats.OnnxWriter;
 import structura.testkit.RandomNetworks;
 
@@ -146,7 +147,7 @@ class EvalCommandTest {
     a.addAll(List.of("--limit", "1"));
     assertEquals(ExitCodes.USAGE, run(args(a.toArray(String[]::new))).exit());
     for (String[] bad : new String[][] {{"--max-length", "1"}, {"--probe-c", "0"}, {"--probe-c", "often"}, {"--latency-batch", "0"},
-        {"--latency-iterations", "-1"}, {"--batch-size", "0"}}) {
+        {"--latency-iterations", "-1"}, {"--batch-size", "0"}, {"--pooling", "max"}}) {
       List<String> b = new ArrayList<>(List.of(common));
       b.addAll(List.of(bad));
       CliRun r = run(args(b.toArray(String[]::new)));
@@ -157,5 +158,39 @@ class EvalCommandTest {
     CliRun help = run("eval", "--help");
     assertEquals(ExitCodes.OK, help.exit());
     assertTrue(help.out().contains("--latency-batch"), help.out());
+  }
+
+  @Test
+  void aReferenceGivenByPathIsPooledAsTheUserSaysAndResultsReadsTheReportWithoutLatency() throws Exception {
+    // the zoo's MiniLM by path: a path carries no pooling of its own, so auto would take mean
+    Path reference = ModelZoo.resolve("all-minilm-l6-v2").model();
+    Path tokenizer = ModelZoo.resolve("all-minilm-l6-v2").tokenizer().orElseThrow();
+    Path report = dir.resolve("m-0.5.eval.json");
+    CliRun r = run(args("--model", "all-minilm-l6-v2", "--reference", reference.toString(), "--tokenizer", tokenizer.toString(),
+        "--pooling", "cls", "--data", SUBSET.resolve("test.jsonl").toString(), "--train", SUBSET.resolve("train.jsonl").toString(),
+        "--report", report.toString()));
+    assertEquals(ExitCodes.OK, r.exit(), r.err());
+    assertTrue(r.out().contains("cls pooling"), r.out());
+    String text = Files.readString(report);
+    assertFalse(text.contains("NaN") || text.contains("Infinity"), text);
+    JsonObject j = CompressOutputsTest.strictJson(report);
+    assertEquals("cls", j.get("pooling").getAsString());
+    assertEquals("cls", j.getAsJsonObject("options").get("pooling").getAsString());
+    assertTrue(j.get("latency").isJsonNull(), "--latency-iterations 0: no latency");
+    assertEquals(1.0, j.getAsJsonObject("fidelity").get("mean").getAsDouble(), 1e-5);
+    assertFalse(j.getAsJsonObject("tool").get("version").getAsString().isBlank());
+    JsonObject referenceInput = j.getAsJsonArray("inputs").get(1).getAsJsonObject();
+    assertEquals("--reference", referenceInput.get("option").getAsString());
+    assertEquals(CompressOutputsTest.sha256(reference), referenceInput.get("sha256").getAsString());
+
+    // results tabulates it beside a compress report, the latency column marked as not measured
+    Files.writeString(dir.resolve("m-0.5.compress.json"), """
+        {"method": "m", "macsBefore": 1000, "macsAfter": 500, "blockParametersBefore": 200, "blockParametersAfter": 100,
+         "stageSeconds": {"total": 3.0}}
+        """);
+    CliRun results = run("results", "--dir", dir.toString());
+    assertEquals(ExitCodes.OK, results.exit(), results.err());
+    assertTrue(results.out().contains("| m | 0.50 | 0.500 | 0.500 | 1.0000 |"), results.out());
+    assertTrue(results.out().contains("| not measured | - | 3.0 |"), results.out());
   }
 }

@@ -57,4 +57,31 @@ class ResultsCommandTest {
     assertEquals(ExitCodes.FAILURE, r.exit());
     assertTrue(r.err().contains("scripts/results.sh"), r.err());
   }
+
+  @Test
+  void reportsWithoutLatencyOrWithNullNumbersAreTabulated() throws Exception {
+    Files.writeString(dir.resolve("stat-0.5.compress.json"), """
+        {"method": "stat", "macsBefore": 1000, "macsAfter": 500, "blockParametersBefore": 200, "blockParametersAfter": 100,
+         "stageSeconds": {"total": 12.5}}
+        """);
+    // eval --latency-iterations 0 writes "latency": null; non-finite numbers are written as null
+    Files.writeString(dir.resolve("stat-0.5.eval.json"), """
+        {"fidelity": {"mean": 0.9},
+         "probe": {"reference": {"accuracy": 0.9}, "compressed": {"accuracy": 0.8}, "transferAccuracy": null, "agreement": 0.5},
+         "latency": null}
+        """);
+    Files.writeString(dir.resolve("svd-0.5.compress.json"), Files.readString(dir.resolve("stat-0.5.compress.json"))
+        .replace("stat", "svd"));
+    Files.writeString(dir.resolve("svd-0.5.eval.json"), """
+        {"fidelity": {"mean": 0.9}, "probe": {"reference": {"accuracy": 0.9}, "compressed": {"accuracy": 0.8}}}
+        """);
+    Path png = dir.resolve("plot.png");
+    CliRun r = run("results", "--dir", dir.toString(), "--plot", png.toString());
+    assertEquals(ExitCodes.OK, r.exit(), r.err());
+    assertTrue(r.out().contains("| stat | 0.50 | 0.500 | 0.500 | 0.9000 | 80.00 % | -10.00 | NaN % | 50.00 % | not measured | - | 12.5 |"),
+        r.out());
+    assertTrue(r.out().contains("| svd | 0.50 | 0.500 | 0.500 | 0.9000 | 80.00 % | -10.00 | NaN % | NaN % | not measured | - | 12.5 |"),
+        r.out());
+    assertTrue(Files.size(png) > 0);
+  }
 }

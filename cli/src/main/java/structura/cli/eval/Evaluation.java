@@ -130,12 +130,22 @@ public final class Evaluation {
    * @param trainFile the train file, or {@code null} when {@code dataFile} was split
    */
   public Report run(String model, String reference, Path tokenizerFile, EvalData data, Path dataFile, Path trainFile) {
+    return run(model, reference, tokenizerFile, null, data, dataFile, trainFile);
+  }
+
+  /**
+   * Runs the evaluation with both models pooled as {@code meanPooling} says: mean of the token
+   * rows when true, the [CLS] row when false, and when {@code null} the reference's own (the zoo
+   * records it; a path defaults to mean). Other parameters as in {@link #run(String, String, Path, EvalData, Path, Path)}.
+   */
+  public Report run(String model, String reference, Path tokenizerFile, Boolean meanPooling, EvalData data, Path dataFile,
+      Path trainFile) {
     long start = System.nanoTime();
     ModelZoo.Resolved ref = onnx(ModelZoo.resolve(reference), reference, "--reference");
     ModelZoo.Resolved comp = onnx(ModelZoo.resolve(model), model, "--model");
     Path tokFile = tokenizerFile != null ? tokenizerFile : ref.tokenizer().orElseThrow(() -> new ModelFormatException(
         reference, null, "has no tokenizer.json beside it.", "Pass --tokenizer path/to/tokenizer.json.", null));
-    boolean mean = ref.meanPooling();
+    boolean mean = meanPooling != null ? meanPooling : ref.meanPooling();
     try (TextTokenizer tok = TextTokenizer.load(tokFile, settings.maxLength());
         OrtEncoder r = new OrtEncoder(ref.model(), settings.threads(), mean);
         OrtEncoder c = new OrtEncoder(comp.model(), settings.threads(), mean)) {
@@ -317,7 +327,7 @@ public final class Evaluation {
 
   /** Folds and seed of the probes' cross-validation (fixed, so that reruns agree). */
   static final int CV_FOLDS = 5;
-  static final long CV_SEED = 20261122L;
+  public static final long CV_SEED = 20261122L;
 
   private static double[][] toDouble(float[][] x) {
     double[][] out = new double[x.length][];

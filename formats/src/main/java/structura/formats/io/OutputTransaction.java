@@ -40,7 +40,9 @@ import structura.api.StructuraException;
  *
  * <p>Commit moves files one by one (atomically each, where the file system allows): an
  * interruption during the commit itself can leave some outputs new and others old, never a
- * half-written file. Not thread-safe; one transaction per run.
+ * half-written file. Committed outputs get the user's usual permissions ({@code 0644} files and
+ * {@code 0755} directories under umask 022; see {@link DefaultPermissions}). Not thread-safe; one
+ * transaction per run.
  */
 public final class OutputTransaction implements AutoCloseable {
   /** Writes one output's bytes. */
@@ -148,6 +150,7 @@ public final class OutputTransaction implements AutoCloseable {
     }
     for (Staged s : staged) {
       try {
+        DefaultPermissions.apply(s.temporary()); // not a temporary's 0600: the user's usual file and directory modes
         switch (s.kind()) {
           case FILE -> moveFile(s.temporary(), s.destination(), force);
           case FILE_IF_ABSENT -> {
