@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import structura.algorithms.nn.TokenBatch;
+import structura.api.nn.TokenBatch;
 import structura.algorithms.nn.TransformerForward;
 import structura.api.DType;
 import structura.api.Matrix;

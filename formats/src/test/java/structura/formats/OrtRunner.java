@@ -8,7 +8,7 @@ import java.nio.LongBuffer;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-import structura.algorithms.nn.TokenBatch;
+import structura.api.nn.TokenBatch;
 import structura.api.DType;
 import structura.api.Matrix;
 

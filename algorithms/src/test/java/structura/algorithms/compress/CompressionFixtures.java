@@ -3,7 +3,7 @@ package structura.algorithms.compress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import structura.algorithms.nn.TokenBatch;
+import structura.api.nn.TokenBatch;
 import structura.api.DType;
 import structura.api.Matrix;
 import structura.api.nn.Attention;

@@ -10,7 +10,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import structura.algorithms.nn.ActivationHook;
 import structura.algorithms.nn.Pruning;
-import structura.algorithms.nn.TokenBatch;
+import structura.api.nn.TokenBatch;
 import structura.algorithms.nn.TransformerForward;
 import structura.api.DType;
 import structura.api.ErrorCode;

@@ -20,7 +20,7 @@ import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
 import org.ejml.interfaces.decomposition.SingularValueDecomposition_F64;
 import org.junit.jupiter.api.Test;
-import structura.algorithms.nn.TokenBatch;
+import structura.api.nn.TokenBatch;
 import structura.algorithms.nn.TransformerForward;
 import structura.api.ErrorCode;
 import structura.api.InvalidArgumentException;

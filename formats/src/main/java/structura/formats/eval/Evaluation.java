@@ -1,4 +1,4 @@
-package structura.cli.eval;
+package structura.formats.eval;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -7,10 +7,11 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import structura.algorithms.nn.TokenBatch;
+import structura.algorithms.eval.LogisticRegressionProbe;
 import structura.api.ErrorCode;
 import structura.api.Matrix;
 import structura.api.StructuraException;
+import structura.api.nn.TokenBatch;
 import structura.formats.LabeledText;
 import structura.formats.ModelFormatException;
 import structura.formats.ModelZoo;
