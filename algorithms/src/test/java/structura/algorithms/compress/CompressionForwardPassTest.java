@@ -10,7 +10,6 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import structura.algorithms.nn.ActivationHook;
 import structura.algorithms.nn.Pruning;
-import structura.api.nn.TokenBatch;
 import structura.algorithms.nn.TransformerForward;
 import structura.api.DType;
 import structura.api.ErrorCode;
@@ -18,6 +17,7 @@ import structura.api.InvalidArgumentException;
 import structura.api.Matrix;
 import structura.api.backend.Compute;
 import structura.api.nn.Norm;
+import structura.api.nn.TokenBatch;
 import structura.api.nn.TransformerNetwork;
 import structura.testkit.RandomNetworks;
 
