@@ -27,6 +27,7 @@ module structura.algorithms {
   exports structura.algorithms.nn;
   exports structura.algorithms.compress;
   exports structura.algorithms.spectral;
+  exports structura.algorithms.eval;
 
   uses structura.algorithms.compress.CompressionStrategy;
   uses structura.algorithms.spectral.PartitionEngineProvider;

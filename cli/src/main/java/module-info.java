@@ -18,7 +18,4 @@ module structura.cli {
   // structura pca --engine: local from structura.algorithms, spark from the class path when present
   uses structura.algorithms.spectral.PartitionEngineProvider;
 
-  opens structura.cli to info.picocli, com.google.guice, com.google.gson;
-  // the eval report's records are serialised by Gson through reflection
-  opens structura.cli.eval to com.google.gson;
-}
+  opens structura.cli to info.picocli, com.google.guice, com.google.gson;}

@@ -6,15 +6,23 @@
  */
 module structura.formats {
   requires transitive structura.api;
-  requires transitive structura.algorithms;
+  // formats.eval: the encoder comparison fits its probes with structura.algorithms.eval and pools
+  // with structura.algorithms.nn; nothing of it reaches formats' public signatures
+  requires structura.algorithms;
   requires com.google.protobuf;
   requires ai.djl.tokenizers;
   requires ai.djl.api;
   requires com.google.gson;
+  // only structura.formats.eval runs models in ONNX Runtime: optional, so that readers and writers
+  // of model files do not pull its native libraries; applications that evaluate add it themselves
+  requires static com.microsoft.onnxruntime;
 
   exports structura.formats;
   exports structura.formats.io;
+  exports structura.formats.eval;
 
   // generated messages are reached reflectively by protobuf's field accessors (toString, equals)
   opens structura.formats.internal.onnx to com.google.protobuf;
+  // the evaluation report's records are serialised by Gson through reflection
+  opens structura.formats.eval to com.google.gson;
 }

@@ -13,9 +13,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import structura.api.StructuraException;
-import structura.cli.eval.EvalData;
-import structura.cli.eval.Evaluation;
 import structura.formats.ModelZoo;
+import structura.formats.eval.EvalData;
+import structura.formats.eval.Evaluation;
 import structura.formats.io.OutputPlan;
 import structura.formats.io.OutputTransaction;
 

@@ -7,7 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import structura.algorithms.nn.TokenBatch;
+import structura.api.nn.TokenBatch;
 
 /**
  * A HuggingFace {@code tokenizer.json} tokenizer (through DJL's native HuggingFace tokenizers,

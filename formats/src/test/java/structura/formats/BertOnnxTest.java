@@ -8,10 +8,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import structura.algorithms.nn.SentenceEmbeddings;
-import structura.algorithms.nn.TokenBatch;
 import structura.algorithms.nn.TransformerForward;
 import structura.api.Matrix;
 import structura.api.backend.Compute;
+import structura.api.nn.TokenBatch;
 import structura.api.nn.TransformerNetwork;
 
 /**

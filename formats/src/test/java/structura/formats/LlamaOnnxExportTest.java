@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import structura.algorithms.nn.TokenBatch;
 import structura.algorithms.nn.TransformerForward;
 import structura.api.Matrix;
 import structura.api.backend.Compute;
+import structura.api.nn.TokenBatch;
 import structura.api.nn.TransformerNetwork;
 import structura.testkit.RandomNetworks;
 

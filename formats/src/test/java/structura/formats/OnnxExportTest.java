@@ -14,14 +14,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import structura.algorithms.nn.Pruning;
-import structura.algorithms.nn.TokenBatch;
 import structura.algorithms.nn.TransformerForward;
 import structura.api.DType;
 import structura.api.Matrix;
+import structura.api.backend.Compute;
 import structura.api.nn.Attention;
 import structura.api.nn.Linear;
+import structura.api.nn.TokenBatch;
 import structura.api.nn.TransformerBlock;
-import structura.api.backend.Compute;
 import structura.api.nn.TransformerNetwork;
 import structura.testkit.RandomNetworks;
 

@@ -8,9 +8,9 @@ import java.nio.LongBuffer;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-import structura.algorithms.nn.TokenBatch;
 import structura.api.DType;
 import structura.api.Matrix;
+import structura.api.nn.TokenBatch;
 
 /** Runs an ONNX encoder in ONNX Runtime (the independent reference) on a token batch. */
 final class OrtRunner implements AutoCloseable {

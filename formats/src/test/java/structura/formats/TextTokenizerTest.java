@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import structura.algorithms.nn.TokenBatch;
+import structura.api.nn.TokenBatch;
 
 /** The tokenizer.json of all-MiniLM-L6-v2 (bert-base-uncased WordPiece) through DJL, offline, on the module path. */
 class TextTokenizerTest {

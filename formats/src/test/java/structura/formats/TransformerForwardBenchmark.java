@@ -3,11 +3,11 @@ package structura.formats;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import structura.algorithms.nn.TokenBatch;
 import structura.algorithms.nn.TransformerForward;
 import structura.api.Matrix;
 import structura.api.backend.BackendConfig;
 import structura.api.backend.Compute;
+import structura.api.nn.TokenBatch;
 import structura.api.nn.TransformerNetwork;
 
 /**

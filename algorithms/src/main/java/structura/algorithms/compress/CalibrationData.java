@@ -4,9 +4,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import structura.algorithms.nn.TokenBatch;
 import structura.api.ErrorCode;
 import structura.api.InvalidArgumentException;
+import structura.api.nn.TokenBatch;
 import structura.api.nn.TransformerBlock;
 import structura.api.nn.TransformerNetwork;
 

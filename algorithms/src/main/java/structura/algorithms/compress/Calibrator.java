@@ -37,7 +37,7 @@ final class Calibrator {
   }
 
   /** Batch i. */
-  structura.algorithms.nn.TokenBatch batch(int i) {
+  structura.api.nn.TokenBatch batch(int i) {
     return data.batches().get(i);
   }
 

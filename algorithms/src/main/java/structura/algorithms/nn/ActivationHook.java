@@ -1,6 +1,7 @@
 package structura.algorithms.nn;
 
 import structura.api.Matrix;
+import structura.api.nn.TokenBatch;
 
 /**
  * Receives intermediate activations of a forward pass, for calibration of compression. Each

@@ -2,6 +2,7 @@ package structura.algorithms.nn;
 
 import structura.api.DType;
 import structura.api.Matrix;
+import structura.api.nn.TokenBatch;
 
 /**
  * Sentence embeddings from a last hidden state: mean pooling over the real tokens of each

@@ -13,6 +13,7 @@ import structura.api.nn.Linear;
 import structura.api.nn.Mlp;
 import structura.api.nn.Norm;
 import structura.api.nn.RotaryEmbedding;
+import structura.api.nn.TokenBatch;
 import structura.api.nn.TransformerBlock;
 import structura.api.nn.TransformerNetwork;
 
@@ -187,41 +188,6 @@ public final class TransformerForward {
     }
     return out;
   }
-
-  /**
-   * Runs block {@code index} only as far as its activations need for calibration: the attention
-   * (hook: attention input, queries, keys, values, per-head outputs), the residual and norm, and
-   * the FFN up to its intermediate activations (hook: MLP input, FFN intermediate). The down
-   * projection, the second residual and norm, and {@link ActivationHook#blockOutput} are skipped,
-   * about a third of the FFN's cost. {@code x} is not modified.
-   */
-  public void observeBlock(int index, Matrix x, TokenBatch batch, ActivationHook hook) {
-    if (hook != null) {
-      emit(hook, batch, x, (s, m) -> hook.blockInput(index, s, m));
-    }
-    MlpInput in = mlpInput(index, x, attentionHeads(index, x, batch, hook));
-    ffnActivations(index, in.input(), batch, hook);
-  }
-
-
-  /**
-   * Finishes block {@code index} from the per-head attention outputs of a previous run: the output
-   * projection, residual, norms and MLP of <em>this</em> network's block applied to {@code x} and
-   * {@code heads} ({@code B·L × heads·valueDim} of this block's kept heads, the layout of
-   * {@link ActivationHook#attentionHeads}). A head's output depends only on x and its own
-   * projections, so when heads are pruned without changing the kept ones this equals
-   * {@link #block} while skipping the Q/K/V projections and the scores: what sequential
-   * calibration needs to advance through a just-pruned block. Nothing passed in is modified.
-   */
-  public Matrix blockFromHeads(int index, Matrix x, Matrix heads, TokenBatch batch) {
-    if (x.rows() != batch.batch() * batch.length()) {
-      throw new InvalidArgumentException(ErrorCode.DIMENSION_MISMATCH, "blockFromHeads: x has " + x.rows()
-          + " rows but the batch " + batch.batch() * batch.length() + ".", "Pass the rows of this batch.");
-    }
-    MlpInput in = mlpInput(index, x, heads);
-    return finishBlock(index, in, ffnActivations(index, in.input(), batch, null));
-  }
-
 
   // ---- embeddings ----------------------------------------------------------------------------
 

@@ -15,12 +15,12 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import structura.algorithms.nn.TokenBatch;
 import structura.algorithms.nn.TransformerForward;
 import structura.api.Matrix;
 import structura.api.backend.Compute;
 import structura.api.nn.Attention;
 import structura.api.nn.Mlp;
+import structura.api.nn.TokenBatch;
 import structura.api.nn.TransformerNetwork;
 
 /**

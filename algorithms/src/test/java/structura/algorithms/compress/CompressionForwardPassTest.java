@@ -10,7 +10,6 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import structura.algorithms.nn.ActivationHook;
 import structura.algorithms.nn.Pruning;
-import structura.algorithms.nn.TokenBatch;
 import structura.algorithms.nn.TransformerForward;
 import structura.api.DType;
 import structura.api.ErrorCode;
@@ -18,13 +17,14 @@ import structura.api.InvalidArgumentException;
 import structura.api.Matrix;
 import structura.api.backend.Compute;
 import structura.api.nn.Norm;
+import structura.api.nn.TokenBatch;
 import structura.api.nn.TransformerNetwork;
 import structura.testkit.RandomNetworks;
 
 /**
  * The block-at-a-time forward-pass entry points sequential calibration relies on
  * ({@link TransformerForward#embeddings}, {@link TransformerForward#block},
- * {@link TransformerForward#observeBlock}, {@link TransformerForward#blockFromHeads}), on a
+ * {@link BlockSteps#observeBlock}, {@link BlockSteps#blockFromHeads}), on a
  * post-LN BERT encoder and a pre-norm Llama decoder, with padded batches.
  */
 class CompressionForwardPassTest {
@@ -77,7 +77,7 @@ class CompressionForwardPassTest {
           Recorder observed = new Recorder(realOnly);
           Matrix before = x.copy();
           Matrix next = f.block(i, x, batch, full);
-          f.observeBlock(i, x, batch, observed);
+          BlockSteps.observeBlock(f, i, x, batch, observed);
           assertEquals(0.0, CompressionFixtures.maxDiff(before, x), "observeBlock and block leave x alone");
           for (int s = 0; s < batch.batch(); s++) {
             for (String kind : new String[] {"heads", "ffn"}) {
@@ -137,7 +137,7 @@ class CompressionForwardPassTest {
       for (int i = 0; i < net.depth(); i++) {
         int dv = net.blocks().get(i).attention().valueDim();
         Recorder all = new Recorder(false);
-        f.observeBlock(i, x, batch, all);
+        BlockSteps.observeBlock(f, i, x, batch, all);
         Matrix kept = Matrix.zeros(DType.F32, x.rows(), keep.length * dv);
         for (int s = 0; s < batch.batch(); s++) {
           Matrix h = all.seen.get("heads" + i + "/" + s);
@@ -148,7 +148,7 @@ class CompressionForwardPassTest {
         TransformerNetwork pruned = Pruning.keepHeads(net, i, keep);
         TransformerForward pf = new TransformerForward(C, pruned);
         Matrix want = pf.block(i, x, batch, null);
-        Matrix got = pf.blockFromHeads(i, x, kept, batch);
+        Matrix got = BlockSteps.blockFromHeads(pf, i, x, kept, batch);
         double diff = CompressionFixtures.maxDiff(want, got);
         assertTrue(diff <= 1e-5, "block " + i + ": max |Δ| " + diff);
         // the pruned block really differs from the original one, so the comparison means something
@@ -158,11 +158,11 @@ class CompressionForwardPassTest {
         for (int s = 0; s < batch.batch(); s++) {
           everything.view(s * batch.length(), 0, batch.length(), 4 * dv).copyFrom(all.seen.get("heads" + i + "/" + s));
         }
-        assertTrue(CompressionFixtures.maxDiff(f.block(i, x, batch, null), f.blockFromHeads(i, x, everything, batch)) <= 1e-5);
+        assertTrue(CompressionFixtures.maxDiff(f.block(i, x, batch, null), BlockSteps.blockFromHeads(f, i, x, everything, batch)) <= 1e-5);
         Matrix input = x;
         int block = i;
         InvalidArgumentException e = assertThrows(InvalidArgumentException.class,
-            () -> pf.blockFromHeads(block, input, everything, batch));
+            () -> BlockSteps.blockFromHeads(pf, block, input, everything, batch));
         assertEquals(ErrorCode.DIMENSION_MISMATCH, e.code());
         x = f.block(i, x, batch, null);
       }

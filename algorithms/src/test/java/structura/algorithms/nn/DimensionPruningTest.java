@@ -14,6 +14,7 @@ import structura.api.backend.Compute;
 import structura.api.nn.Attention;
 import structura.api.nn.Linear;
 import structura.api.nn.RotaryEmbedding;
+import structura.api.nn.TokenBatch;
 import structura.api.nn.TransformerBlock;
 import structura.api.nn.TransformerNetwork;
 import structura.testkit.RandomNetworks;

@@ -11,6 +11,7 @@ import structura.api.InvalidArgumentException;
 import structura.api.Matrix;
 import structura.api.backend.Compute;
 import structura.api.nn.Norm;
+import structura.api.nn.TokenBatch;
 import structura.api.nn.TransformerBlock;
 import structura.api.nn.TransformerNetwork;
 import structura.testkit.RandomNetworks;

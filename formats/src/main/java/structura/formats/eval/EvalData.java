@@ -1,4 +1,4 @@
-package structura.cli.eval;
+package structura.formats.eval;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

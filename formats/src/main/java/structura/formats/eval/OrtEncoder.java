@@ -1,4 +1,4 @@
-package structura.cli.eval;
+package structura.formats.eval;
 
 import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxTensor;
@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import structura.algorithms.nn.SentenceEmbeddings;
-import structura.algorithms.nn.TokenBatch;
 import structura.api.Matrix;
+import structura.api.nn.TokenBatch;
 import structura.formats.ModelFormatException;
 
 /**

@@ -1,4 +1,4 @@
-package structura.cli.eval;
+package structura.algorithms.eval;
 
 import java.util.Arrays;
 import structura.api.ErrorCode;

@@ -1,4 +1,4 @@
-package structura.cli.eval;
+package structura.formats.eval;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package structura.algorithms.nn;
+package structura.api.nn;
 
 import java.util.Arrays;
 import structura.api.ErrorCode;

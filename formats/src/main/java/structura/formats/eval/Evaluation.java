@@ -1,4 +1,4 @@
-package structura.cli.eval;
+package structura.formats.eval;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -7,10 +7,11 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import structura.algorithms.nn.TokenBatch;
+import structura.algorithms.eval.LogisticRegressionProbe;
 import structura.api.ErrorCode;
 import structura.api.Matrix;
 import structura.api.StructuraException;
+import structura.api.nn.TokenBatch;
 import structura.formats.LabeledText;
 import structura.formats.ModelFormatException;
 import structura.formats.ModelZoo;
@@ -141,6 +142,7 @@ public final class Evaluation {
   public Report run(String model, String reference, Path tokenizerFile, Boolean meanPooling, EvalData data, Path dataFile,
       Path trainFile) {
     long start = System.nanoTime();
+    requireOnnxRuntime();
     ModelZoo.Resolved ref = onnx(ModelZoo.resolve(reference), reference, "--reference");
     ModelZoo.Resolved comp = onnx(ModelZoo.resolve(model), model, "--model");
     Path tokFile = tokenizerFile != null ? tokenizerFile : ref.tokenizer().orElseThrow(() -> new ModelFormatException(
@@ -206,6 +208,20 @@ public final class Evaluation {
               + "structura compress's reader or re-export it.");
         }
       }
+    }
+  }
+
+  /**
+   * ONNX Runtime is optional for structura.formats ({@code requires static}): without it an
+   * evaluation would die on a NoClassDefFoundError deep inside, so say what to add instead.
+   */
+  private static void requireOnnxRuntime() {
+    try {
+      Class.forName("ai.onnxruntime.OrtEnvironment", false, Evaluation.class.getClassLoader());
+    } catch (ClassNotFoundException | LinkageError e) {
+      throw new StructuraException(ErrorCode.INVALID_CONFIGURATION, "evaluation runs models in ONNX Runtime, which is "
+          + "not on the module or class path.", "Add com.microsoft.onnxruntime:onnxruntime (the version structura-formats "
+          + "names) to the application; on the module path it resolves as com.microsoft.onnxruntime.", e);
     }
   }
 
