@@ -95,7 +95,13 @@ public enum ErrorCode {
    * The requested execution engine cannot run: the optional Spark module is not on the class
    * path, or the master URL cannot be reached within the time allowed.
    */
-  ENGINE_UNAVAILABLE("STRUCTURA-D003");
+  ENGINE_UNAVAILABLE("STRUCTURA-D003"),
+  /**
+   * An iterative method run by a facade that must return an answer (for example
+   * {@code Linalg.solve} above {@code Auto}'s dense limit) did not reach its tolerance within its
+   * iteration cap; the exception carries the partial solution and its residuals.
+   */
+  NOT_CONVERGED("STRUCTURA-N004");
 
   private final String code;
 

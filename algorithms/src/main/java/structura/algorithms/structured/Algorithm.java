@@ -1,5 +1,9 @@
 package structura.algorithms.structured;
 
+import java.util.Objects;
+import structura.algorithms.iterative.ConjugateGradientOptions;
+import structura.algorithms.iterative.GmresOptions;
+
 /**
  * How {@link Linalg} computes a function of an operator. Structural rules (Kronecker, block
  * diagonal, Woodbury, …) apply under every algorithm, as in CoLA: the algorithm chooses what
@@ -8,22 +12,35 @@ package structura.algorithms.structured;
  * {@code Operators.opaque(a)}.
  */
 public sealed interface Algorithm permits Algorithm.Auto, Algorithm.Cholesky, Algorithm.Lu,
-    Algorithm.Eigh, Algorithm.Eig {
+    Algorithm.Eigh, Algorithm.Eig, Algorithm.Cg, Algorithm.Gmres {
 
   /**
-   * Structure first; an unstructured operator (or leaf) goes to a dense method: Cholesky when it
-   * is tagged PSD, LU otherwise, for inverse and logdet; the symmetric eigensolver for eigh and
-   * matrix functions; the general eigensolver for eig.
+   * Structure first; an unstructured operator (or leaf) of order n ≤ {@code denseLimit} then goes
+   * to a dense method: Cholesky when it is tagged PSD, LU otherwise, for inverse, solve and logdet;
+   * the symmetric eigensolver for eigh and matrix functions; the general eigensolver for eig.
    *
-   * <p>{@code denseLimit} is the order n up to which the dense route is the intended one
-   * (CoLA's {@code numel ≤ 1e6}, i.e. n ≤ 1000). Above it CoLA switches to CG, GMRES, Lanczos or
-   * Arnoldi. Those iterative methods are not wired into this facade yet: <b>above the limit an
-   * unstructured operator still takes the dense route</b> (O(n³) time, O(n²) memory). The limit
-   * is recorded now so that results keep their meaning when the iterative rules join the table.
+   * <p>Above {@code denseLimit} (CoLA's {@code numel ≤ 1e6}, i.e. n ≤ 1000), inverse and solve
+   * become iterative, as in CoLA: an operator tagged PSD is solved by {@code ConjugateGradient}
+   * with {@code cg} (plus a Jacobi preconditioner when {@code cg} has none and the operator's
+   * diagonal comes from a structural rule, i.e. without n products), any other by {@code Gmres}
+   * with {@code gmres}. The inverse is then an operator that runs the solver on each apply (k
+   * right-hand sides per apply, one block product per iteration); an apply that misses the
+   * tolerance throws {@code NotConvergedException} ({@code STRUCTURA-N004}) carrying the partial
+   * solution and residuals. Symmetric operators not tagged PSD go to GMRES: CG needs definiteness.
+   *
+   * <p>logdet, eigh, eig, f(A), trace and diagonal stay exact above the limit (dense or
+   * structural, O(n³) time and O(n²) memory for an unstructured operator): the facade returns
+   * exact values, and the stochastic estimators (SLQ, Hutchinson) and partial Lanczos spectra do
+   * not; call {@code StochasticLanczosQuadrature}, {@code Hutchinson} or {@code Lanczos} directly
+   * for those.
    *
    * @param denseLimit largest n for the dense route, at least 1; default 1000
+   * @param cg options of CG above the limit; default {@code ConjugateGradientOptions.defaults()}
+   *     (relative tolerance 1e-6, 1000 iterations)
+   * @param gmres options of GMRES above the limit; default {@code GmresOptions.defaults()}
+   *     (relative tolerance 1e-6, GMRES(50), 1000 steps)
    */
-  record Auto(int denseLimit) implements Algorithm {
+  record Auto(int denseLimit, ConjugateGradientOptions cg, GmresOptions gmres) implements Algorithm {
     /** The default threshold, CoLA's n ≤ 1000. */
     public static final int DEFAULT_DENSE_LIMIT = 1000;
 
@@ -32,6 +49,13 @@ public sealed interface Algorithm permits Algorithm.Auto, Algorithm.Cholesky, Al
         throw new structura.api.InvalidArgumentException(structura.api.ErrorCode.INVALID_ARGUMENT,
             "Auto: denseLimit = " + denseLimit + " must be at least 1.", "Pass a positive size, e.g. 1000.");
       }
+      Objects.requireNonNull(cg, "cg");
+      Objects.requireNonNull(gmres, "gmres");
+    }
+
+    /** {@code Auto(denseLimit)} with the default CG and GMRES options. */
+    public Auto(int denseLimit) {
+      this(denseLimit, ConjugateGradientOptions.defaults(), GmresOptions.defaults());
     }
 
     /** {@code Auto(1000)}. */
@@ -58,4 +82,44 @@ public sealed interface Algorithm permits Algorithm.Auto, Algorithm.Cholesky, Al
 
   /** Dense general eigenvalues (Hessenberg reduction and shifted QR through EJML) for eig. */
   record Eig() implements Algorithm {}
+
+  /**
+   * Preconditioned conjugate gradients ({@code structura.algorithms.iterative.ConjugateGradient})
+   * at the unstructured leaves of inverse and solve, at any size, for symmetric positive definite
+   * operators: per iteration one product with the n×k block of right-hand sides. The inverse is an
+   * operator that solves on each apply; an apply that misses {@code options.tolerance()} within
+   * {@code options.maxIterations()} throws {@code NotConvergedException} ({@code STRUCTURA-N004})
+   * with the partial solution. The options are used as given (no preconditioner is added).
+   *
+   * @param options CG options; default {@code ConjugateGradientOptions.defaults()}
+   */
+  record Cg(ConjugateGradientOptions options) implements Algorithm {
+    public Cg {
+      Objects.requireNonNull(options, "options");
+    }
+
+    /** CG with {@code ConjugateGradientOptions.defaults()}. */
+    public Cg() {
+      this(ConjugateGradientOptions.defaults());
+    }
+  }
+
+  /**
+   * Restarted GMRES ({@code structura.algorithms.iterative.Gmres}) at the unstructured leaves of
+   * inverse and solve, at any size, for any non-singular operator: per Arnoldi step one product and
+   * O(j·n) orthogonalization work. Non-convergence throws {@code NotConvergedException}
+   * ({@code STRUCTURA-N004}) with the partial solution, as for {@link Cg}.
+   *
+   * @param options GMRES options; default {@code GmresOptions.defaults()}
+   */
+  record Gmres(GmresOptions options) implements Algorithm {
+    public Gmres {
+      Objects.requireNonNull(options, "options");
+    }
+
+    /** GMRES with {@code GmresOptions.defaults()}. */
+    public Gmres() {
+      this(GmresOptions.defaults());
+    }
+  }
 }

@@ -47,6 +47,11 @@ final class InverseRules {
             c -> Rules.allSquare(((ProductOperator) c.operator()).factors()), InverseRules::product),
         new Rule<>(INVERSE, "orthogonal: A⁻¹ = Aᵀ", LinearOperator.class, Algorithm.class, Rules.TAG,
             "tagged ORTHOGONAL", c -> c.operator().is(Structure.ORTHOGONAL), c -> c.operator().transpose()),
+        new Rule<>(INVERSE, "CG, Jacobi-preconditioned when the diagonal is structural (PSD, n > denseLimit)",
+            LinearOperator.class, Algorithm.Auto.class, Rules.ITERATIVE, "tagged PSD, n > denseLimit",
+            c -> c.operator().is(Structure.PSD) && IterativeRoutes.aboveDenseLimit(c), IterativeRoutes::autoCg),
+        new Rule<>(INVERSE, "GMRES (n > denseLimit)", LinearOperator.class, Algorithm.Auto.class,
+            Rules.ITERATIVE_FALLBACK, "n > denseLimit", IterativeRoutes::aboveDenseLimit, IterativeRoutes::autoGmres),
         new Rule<>(INVERSE, "dense Cholesky (PSD)", LinearOperator.class, Algorithm.Auto.class, Rules.DENSE,
             "tagged PSD", c -> c.operator().is(Structure.PSD), c -> DenseRoutes.choleskyInverse(c.operator())),
         new Rule<>(INVERSE, "dense LU", LinearOperator.class, Algorithm.Auto.class, Rules.DENSE_FALLBACK,
@@ -54,7 +59,11 @@ final class InverseRules {
         new Rule<>(INVERSE, "dense Cholesky", LinearOperator.class, Algorithm.Cholesky.class, Rules.DENSE,
             "", c -> true, c -> DenseRoutes.choleskyInverse(c.operator())),
         new Rule<>(INVERSE, "dense LU", LinearOperator.class, Algorithm.Lu.class, Rules.DENSE,
-            "", c -> true, c -> DenseRoutes.luInverse(c.operator())));
+            "", c -> true, c -> DenseRoutes.luInverse(c.operator())),
+        new Rule<>(INVERSE, "CG", LinearOperator.class, Algorithm.Cg.class, Rules.DENSE,
+            "", c -> true, c -> IterativeRoutes.cgInverse(c.operator(), ((Algorithm.Cg) c.algorithm()).options())),
+        new Rule<>(INVERSE, "GMRES", LinearOperator.class, Algorithm.Gmres.class, Rules.DENSE,
+            "", c -> true, c -> IterativeRoutes.gmresInverse(c.operator(), ((Algorithm.Gmres) c.algorithm()).options())));
   }
 
   private static boolean square(LinearOperator a) {

@@ -31,10 +31,15 @@ import structura.api.operator.Operators;
  * O(n³) method. Which rule ran can be asked with {@link #explain}.
  *
  * <p><b>Algorithms.</b> Every function has an overload taking an {@link Algorithm}; the default
- * is {@link Algorithm.Auto}: structure first, then dense (Cholesky if tagged PSD, else LU;
- * symmetric or general EJML eigensolvers). Its size threshold (n ≤ 1000, CoLA's) marks where the
- * iterative methods will take over; until they join the table, larger unstructured operators are
- * also solved densely, at O(n³) time and O(n²) memory.
+ * is {@link Algorithm.Auto}: structure first, then, for unstructured leaves of order
+ * n ≤ {@code denseLimit} (1000, CoLA's threshold), dense methods (Cholesky if tagged PSD, else LU;
+ * symmetric or general EJML eigensolvers). Above the threshold, solve and inverse are iterative:
+ * conjugate gradients for leaves tagged PSD (Jacobi-preconditioned when the diagonal is
+ * structural), GMRES for the rest, to a relative residual of 1e-6 by default; the inverse is then
+ * an operator that solves on each apply. logdet, eigh, eig, f(A), trace and diagonal stay exact
+ * (dense, O(n³) time, O(n²) memory, for unstructured leaves above the threshold too): the
+ * stochastic estimators do not give exact values. {@link Algorithm.Cg} and {@link Algorithm.Gmres}
+ * force the iterative solvers at any size.
  *
  * <p><b>Precision.</b> F32 operators are factored in double and results returned in F32.
  *
@@ -43,7 +48,10 @@ import structura.api.operator.Operators;
  * dtypes; {@code STRUCTURA-A006} NaN or Inf in the right-hand side, or a non-symmetric operator
  * given to eigh, sqrt or f(A); {@code STRUCTURA-N001} a singular operator (a zero diagonal
  * entry, a singular factor of a Kronecker product, a vanishing LU pivot) or an operator tagged
- * PSD that is not (the message names the Cholesky pivot that broke down). Nothing is modified.
+ * PSD that is not (the message names the Cholesky pivot that broke down); {@code STRUCTURA-N004}
+ * ({@link structura.algorithms.iterative.NotConvergedException}, carrying the partial solution
+ * and its residuals) when an iterative solve misses its tolerance within its iteration cap: an
+ * unconverged answer is never returned. Nothing is modified.
  *
  * <p><b>Source.</b> Potapczynski, Finzi, Pleiss, Wilson, "CoLA: Exploiting Compositional
  * Structure for Automatic and Efficient Numerical Linear Algebra", NeurIPS 2023, and the
@@ -51,12 +59,23 @@ import structura.api.operator.Operators;
  * eigendecompositions of Kronecker, Kronecker-sum and block-diagonal operators (promised in the
  * paper, absent from the code), Woodbury and the determinant lemma (CoLA's open request #48),
  * log det of a scaled operator multiplies log|α| by n (CoLA's code omits n), the permutation
- * determinant has its parity sign (a TODO in CoLA), and no iterative methods yet.
+ * determinant has its parity sign (a TODO in CoLA). Above the threshold, as in CoLA's
+ * {@code inv}, PSD leaves get CG and others GMRES, each as an operator that solves on apply
+ * (CoLA's {@code IterativeOperatorWInfo}); unlike CoLA, non-convergence throws instead of
+ * returning the last iterate with an info record, a Jacobi preconditioner is added when the
+ * diagonal is structural, and logdet, eigh and the matrix functions stay dense rather than
+ * switching to Lanczos, Arnoldi or stochastic quadrature.
  */
 public final class Linalg {
   private Linalg() {}
 
-  /** X = A⁻¹·B for square A (n×n) and B (n×k), through {@link #inverse}. Not modified: A, B. */
+  /**
+   * X = A⁻¹·B for square A (n×n) and B (n×k), through {@link #inverse}. Not modified: A, B.
+   *
+   * @throws structura.algorithms.iterative.NotConvergedException ({@code STRUCTURA-N004}) when the
+   *     route is iterative (n above {@code Auto}'s dense limit) and misses its tolerance; the
+   *     exception carries the partial solution and its residuals
+   */
   public static Matrix solve(LinearOperator a, Matrix b) {
     return solve(a, b, new Algorithm.Auto());
   }

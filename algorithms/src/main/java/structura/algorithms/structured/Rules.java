@@ -11,6 +11,10 @@ final class Rules {
   static final int STRUCTURAL = 100;
   /** Precedence of rules keyed on a structure tag (orthogonal, PSD) of any operator. */
   static final int TAG = 50;
+  /** Precedence of {@code Auto}'s iterative rule for PSD operators above its dense limit (CG). */
+  static final int ITERATIVE = -5;
+  /** Precedence of {@code Auto}'s iterative rule for other operators above its dense limit (GMRES). */
+  static final int ITERATIVE_FALLBACK = -6;
   /** Precedence of the dense base rules (CoLA's {@code precedence=-1}). */
   static final int DENSE = -10;
   /** Precedence of {@code Auto}'s second dense choice (LU when not PSD). */

@@ -17,6 +17,7 @@ import structura.api.operator.LowRankOperator;
 import structura.api.operator.PermutationOperator;
 import structura.api.operator.ScaledOperator;
 import structura.api.operator.SumOperator;
+import structura.api.operator.TaggedOperator;
 import structura.api.operator.TransposedOperator;
 import structura.api.operator.TriangularOperator;
 
@@ -42,6 +43,9 @@ final class TraceRules {
         }),
         Rules.structural(DIAGONAL, "diag(Aᵀ) = diag(A)", TransposedOperator.class,
             c -> c.recurse(DIAGONAL, ((TransposedOperator) c.operator()).inner())),
+        // a structure tag changes no entry; looking through it keeps a tagged dense operator's diagonal free
+        Rules.structural(DIAGONAL, "diag(tagged A) = diag(A)", TaggedOperator.class,
+            c -> c.recurse(DIAGONAL, ((TaggedOperator) c.operator()).inner())),
         Rules.structural(DIAGONAL, "diag(A) of a dense matrix: its entries", DenseOperator.class, c -> {
           Matrix m = ((DenseOperator) c.operator()).matrix();
           double[] d = new double[c.n()];
