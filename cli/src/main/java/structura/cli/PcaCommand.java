@@ -1,6 +1,5 @@
 package structura.cli;
 
-import com.google.gson.GsonBuilder;
 import jakarta.inject.Inject;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
@@ -203,8 +202,8 @@ final class PcaCommand implements Callable<Integer> {
         });
       }
       if (json != null) {
-        String text = new GsonBuilder().setPrettyPrinting().create().toJson(report);
-        outputs.write(json, stream -> stream.write((text + "\n").getBytes(StandardCharsets.UTF_8)));
+        byte[] bytes = JsonReport.bytes(report);
+        outputs.write(json, stream -> stream.write(bytes));
       }
       outputs.commit();
     }

@@ -66,12 +66,7 @@ public final class ConjugateGradient {
     IterativeChecks.rightHandSide(NAME, "b", a, b);
     int n = a.rows();
     int k = b.cols();
-    Preconditioner pre = options.preconditioner() == null ? Preconditioner.identity(n) : options.preconditioner();
-    if (pre.size() != n) {
-      throw new InvalidArgumentException(ErrorCode.DIMENSION_MISMATCH,
-          NAME + ": the preconditioner has order " + pre.size() + " but the operator has " + n + ".",
-          "Build the preconditioner from the same operator.");
-    }
+    Preconditioner pre = IterativeChecks.preconditioner(NAME, options.preconditioner(), n);
     Products products = new Products(a, options.productPrecision(), NAME);
     if (options.checkSymmetry()) {
       IterativeChecks.symmetric(NAME, a, products, options.seed());

@@ -45,12 +45,7 @@ public final class Gmres {
     IterativeChecks.rightHandSide(NAME, "b", a, b);
     int n = a.rows();
     int k = b.cols();
-    Preconditioner pre = options.preconditioner() == null ? Preconditioner.identity(n) : options.preconditioner();
-    if (pre.size() != n) {
-      throw new InvalidArgumentException(ErrorCode.DIMENSION_MISMATCH,
-          NAME + ": the preconditioner has order " + pre.size() + " but the operator has " + n + ".",
-          "Build the preconditioner for the same operator.");
-    }
+    Preconditioner pre = IterativeChecks.preconditioner(NAME, options.preconditioner(), n);
     Matrix x0 = options.initialGuess();
     if (x0 != null) {
       IterativeChecks.rightHandSide(NAME, "initialGuess", a, x0);

@@ -23,6 +23,17 @@ final class IterativeChecks {
     }
   }
 
+  /** The preconditioner to use: {@code p}, or the identity when null; its order must be n. */
+  static Preconditioner preconditioner(String method, Preconditioner p, int n) {
+    Preconditioner pre = p == null ? Preconditioner.identity(n) : p;
+    if (pre.size() != n) {
+      throw new InvalidArgumentException(ErrorCode.DIMENSION_MISMATCH,
+          method + ": the preconditioner has order " + pre.size() + " but the operator has " + n + ".",
+          "Build the preconditioner from the same operator.");
+    }
+    return pre;
+  }
+
   /** b must be n×k with k ≥ 1 and finite. */
   static void rightHandSide(String method, String name, LinearOperator a, Matrix b) {
     Objects.requireNonNull(b, name);

@@ -128,7 +128,7 @@ public final class StructuredBenchmark {
   }
 
   /** diag(1 + u) + U·diag(s)·Uᵀ with U uniform/√order, s in [1, 2]: SPD. */
-  private static LinearOperator diagonalPlusLowRank(int order, SplittableRandom rnd) {
+  static LinearOperator diagonalPlusLowRank(int order, SplittableRandom rnd) {
     double[] d = new double[order];
     for (int i = 0; i < order; i++) {
       d[i] = 1 + rnd.nextDouble();
@@ -147,7 +147,8 @@ public final class StructuredBenchmark {
     return Operators.sum(Operators.diagonal(DType.F64, d), Operators.lowRankOnReference(u, s, u));
   }
 
-  private static Matrix random(int rows, int cols, SplittableRandom rnd) {
+  /** rows×cols F64 with entries uniform in [−1, 1). */
+  static Matrix random(int rows, int cols, SplittableRandom rnd) {
     Matrix m = Matrix.zeros(DType.F64, rows, cols);
     for (int i = 0; i < rows; i++) {
       for (int j = 0; j < cols; j++) {

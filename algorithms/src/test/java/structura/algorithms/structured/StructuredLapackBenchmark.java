@@ -62,7 +62,7 @@ public final class StructuredLapackBenchmark {
   private static void threeFunctions(String name, LinearOperator op, LAPACK lapack, int ejmlEigMax, SplittableRandom rnd) {
     int n = op.rows();
     double[] a = op.toDense().f64(); // symmetric: row- and column-major agree
-    Matrix b = random(n, 1, rnd);
+    Matrix b = StructuredBenchmark.random(n, 1, rnd);
 
     Timed<Matrix> s = best(() -> Linalg.solve(op, b));
     Timed<double[]> l = once(() -> {
@@ -135,12 +135,12 @@ public final class StructuredLapackBenchmark {
   }
 
   private static void woodbury(int n, int n0, LAPACK lapack, SplittableRandom rnd) {
-    LinearOperator op = diagonalPlusLowRank(n, rnd);
-    Matrix b = random(n, 1, rnd);
+    LinearOperator op = StructuredBenchmark.diagonalPlusLowRank(n, rnd);
+    Matrix b = StructuredBenchmark.random(n, 1, rnd);
     Timed<Matrix> s = best(() -> Linalg.solve(op, b));
-    LinearOperator small = n0 == n ? op : diagonalPlusLowRank(n0, rnd);
+    LinearOperator small = n0 == n ? op : StructuredBenchmark.diagonalPlusLowRank(n0, rnd);
     double[] a = small.toDense().f64();
-    Matrix b0 = n0 == n ? b : random(n0, 1, rnd);
+    Matrix b0 = n0 == n ? b : StructuredBenchmark.random(n0, 1, rnd);
     Timed<double[]> l = once(() -> {
       double[] w = a.clone();
       double[] x = b0.f64().clone();
@@ -163,34 +163,6 @@ public final class StructuredLapackBenchmark {
     double err = n0 == n ? relative(s.value().f64(), l.value()) : Math.sqrt(res / nb);
     print("diagonal + rank 64" + (n0 < n ? " (dense at " + n0 + ", x(n/n0)^3; error = residual)" : ""), "solve", n, s,
         new Timed<>(null, l.seconds() * scale), e.seconds() * scale, err);
-  }
-
-  private static LinearOperator diagonalPlusLowRank(int n, SplittableRandom rnd) {
-    double[] d = new double[n];
-    for (int i = 0; i < n; i++) {
-      d[i] = 1 + rnd.nextDouble();
-    }
-    Matrix u = random(n, 64, rnd);
-    for (int i = 0; i < n; i++) {
-      for (int j = 0; j < 64; j++) {
-        u.set(i, j, u.get(i, j) / Math.sqrt(n));
-      }
-    }
-    double[] s = new double[64];
-    for (int j = 0; j < 64; j++) {
-      s[j] = 1 + rnd.nextDouble();
-    }
-    return Operators.sum(Operators.diagonal(DType.F64, d), Operators.lowRankOnReference(u, s, u));
-  }
-
-  private static Matrix random(int rows, int cols, SplittableRandom rnd) {
-    Matrix m = Matrix.zeros(DType.F64, rows, cols);
-    for (int i = 0; i < rows; i++) {
-      for (int j = 0; j < cols; j++) {
-        m.set(i, j, rnd.nextDouble(-1, 1));
-      }
-    }
-    return m;
   }
 
   private static double relative(double[] a, double[] b) {
