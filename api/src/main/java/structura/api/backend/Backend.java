@@ -57,6 +57,15 @@ public interface Backend extends AutoCloseable {
   }
 
   /**
+   * Device-resident memory and routines on it ({@link ResidentRoutines}), for work that keeps its
+   * matrices on the device between calls; empty for backends whose routines take host arrays
+   * only. The instance lives as long as this backend and is closed with it.
+   */
+  default Optional<ResidentRoutines> resident() {
+    return Optional.empty();
+  }
+
+  /**
    * Whether this backend runs {@code family} in {@code dtype}. The default says yes exactly
    * when the family's accessor is present.
    */
