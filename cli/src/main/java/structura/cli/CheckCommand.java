@@ -3,6 +3,7 @@ package structura.cli;
 import jakarta.inject.Inject;
 import jakarta.inject.Provider;
 import java.io.PrintWriter;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -13,6 +14,10 @@ import structura.api.DType;
 import structura.api.Matrix;
 import structura.api.backend.BackendSelection;
 import structura.api.backend.Compute;
+import structura.api.backend.DeviceBuffer;
+import structura.api.backend.RadialKernel;
+import structura.api.backend.ResidentRoutines;
+import structura.api.backend.RoutineFamily;
 import structura.api.backend.Transpose;
 
 /**
@@ -59,6 +64,16 @@ final class CheckCommand implements Callable<Integer> {
         ok &= report(out, "batchedGemm 8 x " + (size / 4 + 1) + "^3", dtype, batched(compute, dtype));
         ok &= report(out, "gram " + (4 * size) + "x" + size, dtype, gram(compute, dtype));
         ok &= report(out, "dot/axpy/scale " + (64 * size), dtype, level1(compute, dtype));
+        ok &= report(out, "kernelMultiply " + (4 * size) + "x" + (4 * size) + " d=3", dtype, kernel(compute, dtype));
+      }
+      if (compute.backend().supports(RoutineFamily.ELEMENTWISE, DType.F32)) {
+        ok &= report(out, "softmax/gelu/layerNorm " + size + "x" + size, DType.F32, elementwise(compute));
+      }
+      Optional<ResidentRoutines> resident = compute.backend().resident();
+      if (resident.isPresent()) {
+        for (DType dtype : DType.values()) {
+          ok &= report(out, "resident gemm " + size + "^3", dtype, residentGemm(resident.get(), dtype));
+        }
       }
     }
     out.println(ok ? "All routines agree with the reference backend." : "Some routines disagree with the reference backend.");
@@ -173,5 +188,71 @@ final class CheckCommand implements Callable<Integer> {
     Compute.reference().scale(2.0, yRef);
     double dotError = Math.abs(dot - dotRef) / Math.max(Math.sqrt(n), Math.abs(dotRef));
     return new Outcome(Math.max(dotError, relativeError(y, yRef)), tolerance(dtype, n), ms);
+  }
+
+  private Outcome kernel(Compute compute, DType dtype) {
+    SplittableRandom rnd = new SplittableRandom(seed + 5);
+    int n = 4 * size;
+    Matrix x = random(dtype, n, 3, rnd);
+    Matrix v = random(dtype, n, 2, rnd);
+    Matrix o = Matrix.zeros(dtype, n, 2);
+    Matrix want = o.copy();
+    RadialKernel k = RadialKernel.of(RadialKernel.Kind.MATERN_52, 1.0);
+    long t0 = System.nanoTime();
+    compute.kernelMultiply(k, x, x, v, 0.0, o);
+    double ms = (System.nanoTime() - t0) / 1e6;
+    Compute.reference().kernelMultiply(k, x, x, v, 0.0, want);
+    return new Outcome(relativeError(o, want), tolerance(dtype, n), ms);
+  }
+
+  /** Softmax with a padding mask, GELU and LayerNorm in sequence, F32. */
+  private Outcome elementwise(Compute compute) {
+    SplittableRandom rnd = new SplittableRandom(seed + 6);
+    Matrix x = random(DType.F32, size, size, rnd);
+    Matrix mask = Matrix.zeros(DType.F32, 1, size);
+    for (int j = size - size / 4; j < size; j++) {
+      mask.set(0, j, -Float.MAX_VALUE);
+    }
+    Matrix gamma = random(DType.F32, 1, size, rnd);
+    Matrix beta = random(DType.F32, 1, size, rnd);
+    Matrix want = x.copy();
+    long t0 = System.nanoTime();
+    compute.softmaxRows(3.0, x, mask);
+    compute.gelu(x);
+    compute.layerNorm(x, gamma, beta, 1e-5);
+    double ms = (System.nanoTime() - t0) / 1e6;
+    Compute ref = Compute.reference();
+    ref.softmaxRows(3.0, want, mask);
+    ref.gelu(want);
+    ref.layerNorm(want, gamma, beta, 1e-5);
+    return new Outcome(relativeError(x, want), tolerance(DType.F32, size), ms);
+  }
+
+  /** Upload, GEMM on device buffers, download: the resident extension against the reference GEMM. */
+  private Outcome residentGemm(ResidentRoutines r, DType dtype) {
+    SplittableRandom rnd = new SplittableRandom(seed + 7);
+    int n = size;
+    Matrix a = random(dtype, n, n, rnd);
+    Matrix b = random(dtype, n, n, rnd);
+    Matrix want = Matrix.zeros(dtype, n, n);
+    Compute.reference().gemm(Transpose.N, Transpose.T, 1.0, a, b, 0.0, want);
+    Matrix got = Matrix.zeros(dtype, n, n);
+    long t0 = System.nanoTime();
+    try (DeviceBuffer da = r.allocate(dtype, (long) n * n); DeviceBuffer db = r.allocate(dtype, (long) n * n);
+        DeviceBuffer dc = r.allocate(dtype, (long) n * n)) {
+      if (dtype == DType.F32) {
+        r.upload(a.f32(), a.offset(), da, 0, n * n);
+        r.upload(b.f32(), b.offset(), db, 0, n * n);
+        r.gemm(false, true, n, n, n, 1.0, da, 0, n, db, 0, n, 0.0, dc, 0, n);
+        r.download(dc, 0, got.f32(), got.offset(), n * n);
+      } else {
+        r.upload(a.f64(), a.offset(), da, 0, n * n);
+        r.upload(b.f64(), b.offset(), db, 0, n * n);
+        r.gemm(false, true, n, n, n, 1.0, da, 0, n, db, 0, n, 0.0, dc, 0, n);
+        r.download(dc, 0, got.f64(), got.offset(), n * n);
+      }
+    }
+    double ms = (System.nanoTime() - t0) / 1e6;
+    return new Outcome(relativeError(got, want), tolerance(dtype, n), ms);
   }
 }
