@@ -309,14 +309,20 @@ extern "C" __global__ void widen_f32_to_f64(int m, int n, const float* src, int 
 // ---- pairwise kernel product -----------------------------------------------------------------
 //
 // O ← σ²·(K̃(X, Y)·V) + beta·O with K̃_ij = κ(‖x_i − y_j‖²)/σ², X m × d, Y n × d, V n × k,
-// O m × k. Thread (i, column block) owns target row i and KCOLS consecutive columns of O; the
-// block's threads walk the sources together, a tile of Y rows and V columns at a time staged in
-// dynamic shared memory (tile rows × (d + KCOLS) elements; tile == 0 means the tile would not
-// fit and Y, V are read from global memory, where the block's identical addresses broadcast).
-// Targets with d ≤ XREG are held in registers. Sums run in source order in the working
-// precision, from exact differences (no ‖x‖² + ‖y‖² − 2x·y cancellation). Only O is written,
-// and with beta == 0 it is not read.
+// O m × k. A block of blockDim.x = SLICES·T threads serves T target rows and KCOLS consecutive
+// columns of O: thread (slice s, target t) sums the sources j ≡ s (mod SLICES) for row
+// i = rowBase + t, and the SLICES partial sums of a row are added in slice order through shared
+// memory at the end (deterministic). Splitting the sources gives SLICES times more threads than
+// targets, which a GPU needs to hide the latency of exp and the dependent multiply-adds when m is
+// only tens of thousands. The block's threads walk the sources together, a tile of Y rows and V
+// columns at a time staged in dynamic shared memory (tile rows × (d + KCOLS) elements; tile == 0
+// means one row would not fit and Y, V are read from global memory, where the block's identical
+// addresses broadcast); after the tile comes the reduction area, SLICES·T·KCOLS elements.
+// Targets with d ≤ XREG are held in registers. Sums run in the working precision from exact
+// differences (no ‖x‖² + ‖y‖² − 2x·y cancellation). Only O is written, and with beta == 0 it
+// is not read.
 
+#define SLICES 4
 #define KCOLS 4
 #define XREG 16
 
@@ -387,9 +393,13 @@ __device__ void kernel_multiply(int kind, T variance, T shape, int m, int n, int
   extern __shared__ __align__(16) unsigned char shared_bytes[];
   T* ys = reinterpret_cast<T*>(shared_bytes);  // tile × d
   T* vs = ys + (long long)tile * d;            // tile × KCOLS
+  T* partial = vs + (long long)tile * KCOLS;   // SLICES × targets × KCOLS
+  int targets = blockDim.x / SLICES;
+  int target = threadIdx.x % targets;
+  int slice = threadIdx.x / targets;
   bool inRegisters = d <= XREG;
-  for (long long rowBase = (long long)blockIdx.x * blockDim.x; rowBase < m; rowBase += (long long)gridDim.x * blockDim.x) {
-    long long i = rowBase + threadIdx.x;
+  for (long long rowBase = (long long)blockIdx.x * targets; rowBase < m; rowBase += (long long)gridDim.x * targets) {
+    long long i = rowBase + target;
     bool active = i < m;
     const T* xi = x + (active ? i : 0) * (long long)ldx;
     T xr[XREG];
@@ -415,7 +425,7 @@ __device__ void kernel_multiply(int kind, T variance, T shape, int m, int n, int
           }
           __syncthreads();
           if (active) {
-            for (int jj = 0; jj < tn; jj++) {
+            for (int jj = slice; jj < tn; jj += SLICES) {
               T kij = radial<T>(kind, squared_distance<T>(xr, xi, inRegisters, ys + jj * d, d), shape);
 #pragma unroll
               for (int c = 0; c < KCOLS; c++) acc[c] += kij * vs[jj * KCOLS + c];
@@ -423,7 +433,7 @@ __device__ void kernel_multiply(int kind, T variance, T shape, int m, int n, int
           }
         }
       } else if (active) {
-        for (int j = 0; j < n; j++) {
+        for (int j = slice; j < n; j += SLICES) {
           T kij = radial<T>(kind, squared_distance<T>(xr, xi, inRegisters, y + (long long)j * ldy, d), shape);
           const T* vj = v + (long long)j * ldv + c0;
 #pragma unroll
@@ -432,31 +442,38 @@ __device__ void kernel_multiply(int kind, T variance, T shape, int m, int n, int
           }
         }
       }
-      if (active) {
+#pragma unroll
+      for (int c = 0; c < KCOLS; c++) partial[(slice * targets + target) * KCOLS + c] = acc[c];
+      __syncthreads();  // every slice's partial sums are in shared memory
+      if (active && slice == 0) {
         T* oi = o + i * ldo + c0;
 #pragma unroll
         for (int c = 0; c < KCOLS; c++) {
           if (c < nc) {
-            T value = variance * acc[c];
+            T sum = partial[target * KCOLS + c];
+            for (int s = 1; s < SLICES; s++) sum += partial[(s * targets + target) * KCOLS + c];
+            T value = variance * sum;
             if (beta != T(0)) value += beta * oi[c];
             oi[c] = value;
           }
         }
       }
+      __syncthreads();  // the partial sums have been read before the next columns overwrite them
     }
   }
 }
 
-// O ← K(X, Y)·V + beta·O in F32. kind: a KIND_* code; tile: source rows per shared-memory tile
-// (dynamic shared memory tile·(d + 4)·4 bytes), 0 to read Y and V from global memory.
-// Launch: 1-D blocks over the rows of X, gridDim.y over blocks of 4 columns of O.
+// O ← K(X, Y)·V + beta·O in F32. kind: a KIND_* code; tile: source rows per shared-memory tile,
+// 0 to read Y and V from global memory. Launch: 1-D blocks of a multiple of SLICES threads
+// (blockDim.x / SLICES target rows each) along x, gridDim.y over blocks of KCOLS columns of O,
+// dynamic shared memory (tile·(d + KCOLS) + blockDim.x·KCOLS)·4 bytes.
 extern "C" __global__ void kernel_multiply_f32(int kind, float variance, float shape, int m, int n, int d, int k,
                                                const float* x, int ldx, const float* y, int ldy, const float* v,
                                                int ldv, float beta, float* o, int ldo, int tile) {
   kernel_multiply<float>(kind, variance, shape, m, n, d, k, x, ldx, y, ldy, v, ldv, beta, o, ldo, tile);
 }
 
-// O ← K(X, Y)·V + beta·O in F64; as kernel_multiply_f32 with tile·(d + 4)·8 bytes of shared memory.
+// O ← K(X, Y)·V + beta·O in F64; as kernel_multiply_f32 with (tile·(d + KCOLS) + blockDim.x·KCOLS)·8 bytes.
 extern "C" __global__ void kernel_multiply_f64(int kind, double variance, double shape, int m, int n, int d, int k,
                                                const double* x, int ldx, const double* y, int ldy, const double* v,
                                                int ldv, double beta, double* o, int ldo, int tile) {

@@ -10,8 +10,11 @@
 //   ./kernel_check spi-cuda/src/main/resources/structura/backend/cuda/structura_kernels.ptx [all|softmax|elem|pairwise|large]
 //
 // Exit status 0 when every check passes. Run on an H200 (driver 580.159.04) on 2026-12-04:
-// 0 failures (16 attention, 34 softmax, 27 norm, 15 activation, 4 exact, 464 kernel-product
-// cases; worst kernel-product error 0.26 of the tolerance).
+// 0 failures (16 attention, 34 softmax, 27 norm, 15 activation, 5 exact, 466 kernel-product
+// cases; worst kernel-product error 0.31 of the tolerance). Timings there (host-launched loops,
+// so upper bounds): attention softmax 32·12·128×128 31 µs, LayerNorm 4096×384 8.9 µs, GELU
+// 4096×1536 26 µs, Gaussian kernel product m = n = 50,000, d = 3, k = 1: 10.0 ms in F32 (249 G
+// pairs/s), 14.3 ms in F64.
 #include <cuda.h>
 #include <dlfcn.h>
 #include <cmath>
@@ -222,8 +225,10 @@ static double radialRef(int kind, double r2, double var, double shape) {
     default: return r2 == 0 ? 0 : var / sqrt(r2); }
 }
 
-static int pairwiseTile(int n, int d, int es) { long long row = (long long)(d + 4) * es; if (row > 48 * 1024) return 0;
-  long long fit = std::max(1LL, 16 * 1024 / row); return (int)std::min(std::min(fit, 128LL), (long long)n); }
+// PtxKernels: 256 threads = 64 target rows × 4 source slices; tile of Y, V rows then 256·4 partial sums
+static int pairwiseTile(int n, int d, int es) { long long row = (long long)(d + 4) * es; if (row > 48 * 1024 - 256 * 4 * es) return 0;
+  long long fit = std::max(1LL, 16 * 1024 / row); return (int)std::min(std::min(fit, 256LL), (long long)n); }
+static unsigned pairwiseShared(int tile, int d, int es) { return (unsigned)(((long long)tile * (d + 4) + 256 * 4) * es); }
 
 template <typename T> static void pairwiseCase(int kind, double beta, int m, int n, int d, int k, bool pad) {
   int ldx = d + (pad ? 2 : 0), ldy = d + (pad ? 1 : 0), ldv = k + (pad ? 3 : 0), ldo = k + (pad ? 2 : 0);
@@ -237,11 +242,11 @@ template <typename T> static void pairwiseCase(int kind, double beta, int m, int
   double u = sizeof(T) == 4 ? 0x1p-24 : 0x1p-53; double tol = 2.0 * (n + 2 * d + 12) * u;
   CUdeviceptr dx = up(x), dy = up(y), dv = up(v), dout = up(o);
   int tile = pairwiseTile(n, d, sizeof(T));
-  unsigned shared = (unsigned)((long long)tile * (d + 4) * sizeof(T));
+  unsigned shared = pairwiseShared(tile, d, sizeof(T));
   Args a; a.add(kind).add(varT).add(shapeT).add(m).add(n).add(d).add(k).add((unsigned long long)dx).add(ldx).add((unsigned long long)dy).add(ldy)
       .add((unsigned long long)dv).add(ldv).add(betaT).add((unsigned long long)dout).add(ldo).add(tile);
   unsigned gy = (unsigned)std::min((k + 3LL) / 4, 65535LL);
-  launch(sizeof(T) == 4 ? "kernel_multiply_f32" : "kernel_multiply_f64", (m + 127) / 128, gy, 128, shared, a);
+  launch(sizeof(T) == 4 ? "kernel_multiply_f32" : "kernel_multiply_f64", (m + 63) / 64, gy, 256, shared, a);
   std::vector<T> got(o.size()); down(got, dout);
   long bad = 0; double worst = 0;
   for (int i = 0; i < m; i++) {
@@ -270,6 +275,8 @@ static void testPairwise() {
   }
   pairwiseCase<double>(1, 0.5, 9, 5, 7000, 2, true);   // tile 0: Y, V from global memory
   pairwiseCase<float>(0, 0, 2, 3, 2, 300000, false);     // grid.y capped at 65535: column stride
+  pairwiseCase<double>(3, 1, 200, 3, 4500, 9, false);    // tile 1 (36 KB rows), n < slices
+  pairwiseCase<float>(6, 0.5, 1000, 2053, 3, 6, true);   // many row blocks, partial tile
 }
 
 template <typename F> static double timeIt(int reps, F f) {
@@ -325,7 +332,7 @@ static void testLargeAndTime() {
     a.add(m).add(n).add(d).add(k).add((unsigned long long)dx).add(d).add((unsigned long long)dy).add(d).add((unsigned long long)dv).add(k);
     if (f64) a.add(0.0); else a.add(0.0f);
     a.add((unsigned long long)dout).add(k).add(tile);
-    double us = timeIt(5, [&] { ck(p_cuLaunchKernel(fn(f64 ? "kernel_multiply_f64" : "kernel_multiply_f32"), (m + 127) / 128, 1, 1, 128, 1, 1, (unsigned)(tile * (d + 4) * es), 0, a.build(), nullptr), "l"); });
+    double us = timeIt(5, [&] { ck(p_cuLaunchKernel(fn(f64 ? "kernel_multiply_f64" : "kernel_multiply_f32"), (m + 63) / 64, 1, 1, 256, 1, 1, pairwiseShared(tile, d, es), 0, a.build(), nullptr), "l"); });
     printf("time kernel_multiply_f%d gaussian m=n=50000 d=3 k=1: %.1f us (%.1f G pairs/s)\n", f64 ? 64 : 32, us, (double)m * n / us / 1e3);
     p_cuMemFree_v2(dx); p_cuMemFree_v2(dy); p_cuMemFree_v2(dv); p_cuMemFree_v2(dout); }
 }

@@ -21,10 +21,12 @@ import structura.api.backend.RadialKernel;
  * <li>Elementwise operations: one thread per element of the flattened m × n block,
  *     {@value #ELEMENT_BLOCK} threads per block, at most {@value #MAX_BLOCKS} blocks; the kernels
  *     stride over the rest.</li>
- * <li>Kernel products: {@value #PAIRWISE_BLOCK} target rows per block along x, blocks of
+ * <li>Kernel products: blocks of {@value #PAIRWISE_BLOCK} threads along x, each serving
+ *     {@code PAIRWISE_BLOCK / PAIRWISE_SLICES} target rows with {@value #PAIRWISE_SLICES} threads
+ *     per row splitting the sources (their partial sums added in a fixed order), blocks of
  *     {@value #PAIRWISE_COLUMNS} output columns along y (at most {@value #MAX_GRID_Y}, the
- *     hardware limit, striding beyond), and a tile of source rows in dynamic shared memory sized
- *     by {@link #pairwiseTile}.</li>
+ *     hardware limit, striding beyond), and dynamic shared memory for a tile of source rows sized
+ *     by {@link #pairwiseTile} plus the partial sums ({@link #pairwiseSharedBytes}).</li>
  * </ul>
  * Every kernel uses grid-stride loops and 64-bit row offsets, so grids are capped without
  * losing coverage. Launches are asynchronous (see {@link KernelLauncher}); nothing is allocated.
@@ -41,13 +43,17 @@ final class PtxKernels implements DeviceKernels {
   static final int ELEMENT_BLOCK = 256;
   /** Cap on grid.x for the grid-stride kernels (far more than enough to fill any GPU). */
   static final int MAX_BLOCKS = 1 << 16;
-  /** Threads per block of the kernel products, one target row each. */
-  static final int PAIRWISE_BLOCK = 128;
+  /** Threads per block of the kernel products. */
+  static final int PAIRWISE_BLOCK = 256;
+  /** Threads per target row of the kernel products, each summing every SLICES-th source ({@code SLICES} in the .cu). */
+  static final int PAIRWISE_SLICES = 4;
+  /** Target rows per block of the kernel products. */
+  static final int PAIRWISE_TARGETS = PAIRWISE_BLOCK / PAIRWISE_SLICES;
   /** Output columns per thread of the kernel products ({@code KCOLS} in the .cu). */
   static final int PAIRWISE_COLUMNS = 4;
   /** Hardware limit on grid.y and grid.z. */
   static final int MAX_GRID_Y = 65_535;
-  /** Most source rows per shared-memory tile (one per thread of the block). */
+  /** Most source rows per shared-memory tile (one per thread of the block, for the loads). */
   static final int MAX_TILE = PAIRWISE_BLOCK;
   /** Dynamic shared memory a launch may use without an opt-in attribute (48 KiB on every GPU). */
   static final int MAX_SHARED_BYTES = 48 * 1024;
@@ -159,16 +165,21 @@ final class PtxKernels implements DeviceKernels {
   /**
    * Source rows per shared-memory tile of a kernel product in dimension d with elements of
    * {@code elementBytes}: as many as fit {@link #TILE_BUDGET_BYTES} (at most {@link #MAX_TILE},
-   * at most n, at least 1), or 0 when even one row of Y and V exceeds {@link #MAX_SHARED_BYTES}
-   * (the kernel then reads them from global memory).
+   * at most n, at least 1), or 0 when even one row of Y and V does not fit beside the partial
+   * sums in {@link #MAX_SHARED_BYTES} (the kernel then reads them from global memory).
    */
   static int pairwiseTile(int n, int d, int elementBytes) {
     long rowBytes = ((long) d + PAIRWISE_COLUMNS) * elementBytes;
-    if (rowBytes > MAX_SHARED_BYTES) {
+    if (rowBytes > MAX_SHARED_BYTES - (long) PAIRWISE_BLOCK * PAIRWISE_COLUMNS * elementBytes) {
       return 0;
     }
     long fit = Math.max(1, TILE_BUDGET_BYTES / rowBytes);
     return (int) Math.min(Math.min(fit, MAX_TILE), n);
+  }
+
+  /** Dynamic shared memory of a kernel-product launch: the tile of Y and V rows, then the partial sums. */
+  static int pairwiseSharedBytes(int tile, int d, int elementBytes) {
+    return (int) (((long) tile * (d + PAIRWISE_COLUMNS) + (long) PAIRWISE_BLOCK * PAIRWISE_COLUMNS) * elementBytes);
   }
 
   private void launchRows(String function, long rows, Object... args) {
@@ -194,8 +205,8 @@ final class PtxKernels implements DeviceKernels {
     // n == 0 or d == 0 cannot reach here (Compute validates n, d ≥ 1); the kernel would still
     // write beta·O, with an empty sum
     int tile = pairwiseTile(Math.max(n, 1), d, elementBytes);
-    int sharedBytes = (int) ((long) tile * (d + PAIRWISE_COLUMNS) * elementBytes);
-    int blocksX = (int) Math.min(((long) m + PAIRWISE_BLOCK - 1) / PAIRWISE_BLOCK, Integer.MAX_VALUE);
+    int sharedBytes = pairwiseSharedBytes(tile, d, elementBytes);
+    int blocksX = (int) Math.min(((long) m + PAIRWISE_TARGETS - 1) / PAIRWISE_TARGETS, Integer.MAX_VALUE);
     int blocksY = (int) Math.min(((long) k + PAIRWISE_COLUMNS - 1) / PAIRWISE_COLUMNS, MAX_GRID_Y);
     launcher.launch(function, blocksX, blocksY, 1, PAIRWISE_BLOCK, 1, 1, sharedBytes,
         kind, variance, shape, m, n, d, k, x, ldx, y, ldy, v, ldv, beta, o, ldo, tile);

@@ -109,7 +109,9 @@ class PtxKernelsTest {
     int tile = PtxKernels.pairwiseTile(50, 3, Double.BYTES);
     assertEquals(List.<Object>of(4, 1.5, 0.75, 100, 50, 3, 2, 0x10L, 4, 0x20L, 5, 0x30L, 6, 0.25, 0x40L, 7, tile),
         launch.args());
-    assertEquals(tile * (3 + PtxKernels.PAIRWISE_COLUMNS) * Double.BYTES, launch.sharedBytes());
+    assertEquals((tile * (3 + 4) + 256 * 4) * Double.BYTES, launch.sharedBytes());
+    assertEquals((100 + 63) / 64, launch.gridX());  // 64 target rows per block of 256 threads
+    assertEquals(256, launch.blockX());
   }
 
   @Test
@@ -132,11 +134,11 @@ class PtxKernelsTest {
           case "softmax_rows_f32", "layer_norm_f32", "rms_norm_f32", "attention_softmax_f32" ->
               assertTrue(capped || threads / 32 >= s[0], ctx + ": a warp per row");
           case "kernel_multiply_f32", "kernel_multiply_f64" -> {
-            assertTrue(threads >= s[0], ctx + ": a thread per target row");
+            assertTrue(threads / PtxKernels.PAIRWISE_SLICES >= s[0], ctx + ": a group of slices per target row");
             assertTrue(l.gridY() == PtxKernels.MAX_GRID_Y || (long) l.gridY() * PtxKernels.PAIRWISE_COLUMNS >= s[3], ctx);
             int tile = (Integer) l.args().get(l.args().size() - 1);
             int elementBytes = l.function().endsWith("f32") ? Float.BYTES : Double.BYTES;
-            assertEquals((long) tile * (s[2] + PtxKernels.PAIRWISE_COLUMNS) * elementBytes, l.sharedBytes(), ctx);
+            assertEquals(((long) tile * (s[2] + 4) + (long) l.blockX() * 4) * elementBytes, l.sharedBytes(), ctx);
           }
           default -> assertTrue(capped || threads >= (long) s[0] * s[1], ctx + ": a thread per element");
         }
@@ -149,7 +151,7 @@ class PtxKernelsTest {
     assertEquals(1, PtxKernels.pairwiseTile(1, 1, Float.BYTES));
     assertEquals(PtxKernels.MAX_TILE, PtxKernels.pairwiseTile(1_000_000, 3, Float.BYTES));
     assertEquals(PtxKernels.TILE_BUDGET_BYTES / ((20 + 4) * 8), PtxKernels.pairwiseTile(1_000, 20, Double.BYTES));
-    assertEquals(1, PtxKernels.pairwiseTile(1_000, 5_000, Double.BYTES));  // 40 KB: one row still fits
+    assertEquals(1, PtxKernels.pairwiseTile(1_000, 4_000, Double.BYTES));  // 32 KB + 8 KB of partial sums fit
     assertEquals(0, PtxKernels.pairwiseTile(1_000, 13_000, Double.BYTES));  // 104 KB: global memory
   }
 
