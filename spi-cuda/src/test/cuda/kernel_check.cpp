@@ -10,7 +10,7 @@
 //   ./kernel_check spi-cuda/src/main/resources/structura/backend/cuda/structura_kernels.ptx [all|softmax|elem|pairwise|large]
 //
 // Exit status 0 when every check passes. Run on an H200 (driver 580.159.04) on 2026-12-04:
-// 0 failures (16 attention, 34 softmax, 27 norm, 15 activation, 5 exact, 466 kernel-product
+// 0 failures (16 attention, 34 softmax, 27 norm, 15 activation, 5 exact-equality, 466 kernel-product
 // cases; worst kernel-product error 0.31 of the tolerance). Timings there (host-launched loops,
 // so upper bounds): attention softmax 32·12·128×128 31 µs, LayerNorm 4096×384 8.9 µs, GELU
 // 4096×1536 26 µs, Gaussian kernel product m = n = 50,000, d = 3, k = 1: 10.0 ms in F32 (249 G
