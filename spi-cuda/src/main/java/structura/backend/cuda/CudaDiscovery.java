@@ -40,6 +40,15 @@ final class CudaDiscovery {
   }
 
   private static Result run(String driverOverride, String cublasOverride) {
+    Module module = CudaDiscovery.class.getModule();
+    if (!module.isNativeAccessEnabled()) {
+      // Loading a library is a restricted method: without the flag Java prints a warning on the
+      // console, and the probe must print nothing. Say what to add instead.
+      String name = module.isNamed() ? module.getName() : "ALL-UNNAMED";
+      return unavailable("native access is not enabled for " + (module.isNamed() ? "module " + name : "the class path")
+          + ", which the CUDA backend needs to call libcuda and cuBLAS.", null,
+          "Run java with --enable-native-access=" + name + " (the structura launcher does).", FALLBACK_REMEDY);
+    }
     CudaLibraryLookup.Loaded driverLib;
     try {
       driverLib = CudaLibraryLookup.load(CudaLibraryLookup.Library.DRIVER, driverOverride);
