@@ -170,6 +170,9 @@ final class CudaLibraryLookup {
   static Loaded load(Library lib, String override) throws NotFound {
     List<Attempt> attempts = searchOrder(lib, override, System.getenv("CUDA_HOME"), System.getProperty("user.home"));
     List<String> tried = new ArrayList<>();
+    Set<String> absentDirs = new LinkedHashSet<>();
+    List<String> failures = new ArrayList<>();
+    boolean loaderTried = false;
     for (Attempt a : attempts) {
       try {
         SymbolLookup symbols = switch (a) {
@@ -186,13 +189,30 @@ final class CudaLibraryLookup {
         };
         return new Loaded(symbols, a.describe());
       } catch (RuntimeException e) {
-        tried.add(a.describe() + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+        String why = e.getMessage() == null ? e.toString() : e.getMessage();
+        tried.add(a.describe() + ": " + why);
+        // keep the message short: absent files collapse into their directories
+        if (a instanceof BySoname) {
+          loaderTried = true;
+        } else if (a instanceof ByPath p && "no such file".equals(why)) {
+          absentDirs.add(String.valueOf(p.file().getParent()));
+        } else {
+          failures.add(a.describe() + ": " + why);
+        }
       }
     }
     String name = lib.sonames.get(0);
+    List<String> where = new ArrayList<>();
+    if (loaderTried) {
+      where.add("the loader's search path (LD_LIBRARY_PATH, ld.so.cache)");
+    }
+    if (!absentDirs.isEmpty()) {
+      where.add(String.join(", ", absentDirs));
+    }
+    String looked = String.join("; ", where) + (failures.isEmpty() ? "" : "; failed: " + String.join("; ", failures));
     String message = override != null
         ? name + " could not be loaded from " + lib.key + "=" + override + " (" + String.join("; ", tried) + ")"
-        : name + " not found (tried " + String.join("; ", tried) + ")";
+        : name + " not found (looked in " + looked + ")";
     return throwNotFound(message, tried, override != null);
   }
 
