@@ -7,6 +7,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 import structura.api.DType;
 import structura.api.ErrorCode;
 import structura.api.InvalidArgumentException;
@@ -31,7 +32,7 @@ import structura.api.backend.ResidentRoutines;
  * into its own staging before the call returns, so the source may be freed at once while the copy
  * stays ordered on the stream. {@link #gemmBatched} uploads its pointer arrays, and
  * {@link #gatherRows} its indices, into one grown device scratch area; stream order makes reusing
- * it safe. Each call takes the backend's lock (shared with the host routines).
+ * it safe, and pointer arrays equal to the ones already there are not uploaded again. Each call takes the backend's lock (shared with the host routines).
  */
 final class CudaResident implements ResidentRoutines {
   private final CudaContext cx;
@@ -39,6 +40,8 @@ final class CudaResident implements ResidentRoutines {
   private final String kernelsMissing;
   private long scratch;
   private long scratchBytes;
+  /** The pointer arrays the scratch area holds, or null when it holds something else. */
+  private long[] scratchPointers;
 
   CudaResident(CudaContext cx, DeviceKernels kernels, String kernelsMissing) {
     this.cx = cx;
@@ -211,15 +214,22 @@ final class CudaResident implements ResidentRoutines {
       range(bc, cOffsets[i], cSpan, "C[" + i + "]");
     }
     RowMajorToCublas.Gemm g = RowMajorToCublas.gemm(transA, transB, m, n, k);
+    // cuBLAS's first operand is our B: its pointer array goes first
+    long[] pointers = new long[3 * batch];
+    for (int i = 0; i < batch; i++) {
+      pointers[i] = bb.at(bOffsets[i]);
+      pointers[batch + i] = ba.at(aOffsets[i]);
+      pointers[2 * batch + i] = bc.at(cOffsets[i]);
+    }
     cx.lockedRun(() -> {
-      // cuBLAS's first operand is our B: its pointer array goes first
-      long first = uploadScratch(3L * batch * Long.BYTES, host -> {
-        for (int i = 0; i < batch; i++) {
-          host.setAtIndex(JAVA_LONG, i, bb.at(bOffsets[i]));
-          host.setAtIndex(JAVA_LONG, batch + i, ba.at(aOffsets[i]));
-          host.setAtIndex(JAVA_LONG, 2L * batch + i, bc.at(cOffsets[i]));
-        }
-      });
+      long first;
+      if (Arrays.equals(pointers, scratchPointers)) {
+        first = scratch;  // the same head blocks as the last call (every layer of a forward pass): already there
+      } else {
+        first = uploadScratch((long) pointers.length * Long.BYTES,
+            host -> MemorySegment.copy(pointers, 0, host, JAVA_LONG, 0, pointers.length));
+        scratchPointers = pointers;
+      }
       cx.blas.gemmBatched(t == DType.F64, cx.blasHandle, cx.scalars, g.opFirst(), g.opSecond(), g.m(), g.n(), g.k(),
           alpha, first, ldb, first + (long) batch * Long.BYTES, lda, beta, first + 2L * batch * Long.BYTES, ldc, batch);
     });
@@ -412,6 +422,7 @@ final class CudaResident implements ResidentRoutines {
 
   /** Fills {@code bytes} of pageable host memory and copies it to the device scratch area; returns its address. */
   private long uploadScratch(long bytes, java.util.function.Consumer<MemorySegment> fill) {
+    scratchPointers = null;
     if (bytes > scratchBytes) {
       cx.synchronize();  // queued work may still read the old area
       if (scratchBytes > 0) {
@@ -436,6 +447,7 @@ final class CudaResident implements ResidentRoutines {
       cx.synchronize();
       cx.driver.memFree(scratch);
       scratchBytes = 0;
+      scratchPointers = null;
     }
   }
 
