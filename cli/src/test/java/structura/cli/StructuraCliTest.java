@@ -1,7 +1,6 @@
 package structura.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -9,6 +8,7 @@ import java.util.List;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -73,7 +73,7 @@ class StructuraCliTest {
     for (String id : new String[] {"vector", "opencl"}) {
       assertTrue(r.out().contains("\n  " + id + " "), id + " missing from:\n" + r.out());
     }
-    assertFalse(r.out().contains("\n  cuda "), "the CUDA stub is not bundled:\n" + r.out());
+    assertTrue(r.out().contains("\n  cuda "), "the CUDA backend is bundled:\n" + r.out());
     long printed = r.out().split("Using backend '", -1).length - 1
         + logged.stream().filter(m -> m != null && m.contains("Using backend '")).count();
     assertEquals(1, printed, "the selection is printed once:\n" + r.out() + logged);
@@ -92,10 +92,22 @@ class StructuraCliTest {
 
   @Test
   void unbundledBackendExitsThreeForAnyCommandAndNamesItsJar() {
-    CliRun r = run("check", "--backend", "cuda", "--size", "8");
+    CliRun r = run("check", "--backend", "tpu", "--size", "8");
     assertEquals(ExitCodes.BACKEND_UNAVAILABLE, r.exit(), r.out() + r.err());
     assertTrue(r.err().contains("STRUCTURA-B001"), r.err());
-    assertTrue(r.err().contains("structura-backend-cuda"), r.err());
+    assertTrue(r.err().contains("structura-backend-tpu"), r.err());
+  }
+
+  @Test
+  void cudaWithoutGpuExitsThreeWithTheProbesReason() {
+    CliRun backends = run("backends");
+    Assumptions.assumeFalse(backends.out().matches("(?s).*\\n  cuda\\s+available.*"), "a CUDA GPU is present here");
+    CliRun r = run("check", "--backend", "cuda", "--size", "8");
+    assertEquals(ExitCodes.BACKEND_UNAVAILABLE, r.exit(), r.out() + r.err());
+    assertTrue(r.err().contains("STRUCTURA-B002"), r.err());
+    assertTrue(r.err().contains("no NVIDIA driver") || r.err().contains("cuInit failed")
+        || r.err().contains("no CUDA device") || r.err().contains("cuBLAS missing")
+        || r.err().contains("native access is not enabled"), r.err());
   }
 
   @Test
