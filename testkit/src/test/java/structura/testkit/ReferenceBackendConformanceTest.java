@@ -77,6 +77,14 @@ class ReferenceBackendConformanceTest {
   }
 
   @Nested
+  class Resident extends ResidentConformanceSuite {
+    @Override
+    protected BackendProvider provider() {
+      return java();
+    }
+  }
+
+  @Nested
   class Contract extends ProviderContractSuite {
     @Override
     protected BackendProvider provider() {

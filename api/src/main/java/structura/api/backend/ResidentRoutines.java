@@ -18,9 +18,19 @@ import structura.api.DType;
  * for everything queued before them. Results equal the host routines' within the conformance
  * tolerances ({@code ResidentConformanceSuite} in the testkit).
  *
- * <p><b>Errors.</b> Shapes, offsets and dtypes are validated before anything is queued
- * ({@code STRUCTURA-A002}/{@code A003}/{@code A005}); a device failure raises
- * {@code STRUCTURA-B004} with the driver's message. Not thread-safe: one thread drives an
+ * <p><b>Conventions.</b> Sizes may be 0 (nothing happens, except that a GEMM, GEMV or kernel
+ * product with an empty inner dimension or {@code alpha == 0} sets its output to
+ * {@code beta·output}); when {@code beta == 0} the output is never read, so NaN in it does not
+ * propagate. An output may not share elements with an input, except {@code axpy} with x and y the
+ * same range. In {@link #gemmBatched} the C blocks may interleave within rows (the per-head
+ * layout of attention) as long as no element is shared.
+ *
+ * <p><b>Errors.</b> Shapes, offsets and dtypes are validated before anything is queued, with the
+ * shared checks of {@link ResidentChecks} ({@code STRUCTURA-A001} negative size or bad leading
+ * dimension, {@code A002} offset arrays of different lengths, {@code A003} mixed or wrong dtypes
+ * and buffers of another instance, {@code A004} aliasing, {@code A005} a view or an index out of
+ * range); a closed buffer is rejected with {@code A001} and a message saying so; a device failure
+ * raises {@code STRUCTURA-B004} with the driver's message. Not thread-safe: one thread drives an
  * instance (and its buffers) at a time.
  */
 public interface ResidentRoutines {
@@ -109,7 +119,11 @@ public interface ResidentRoutines {
    * The softmax of attention scores, in place: for sequence b, head h and query t, row
    * {@code scores[off + ((b·heads + h)·queries + t)·keys + j]} over j becomes
    * {@code softmax_j(alpha·s_j + mask[maskOff + b·keys + j])}, with keys {@code j > t} excluded
-   * when {@code causal} (weight 0). The mask is additive, {@code batch × keys}, or null.
+   * when {@code causal} (weight 0). The mask is additive, {@code batch × keys}, or null; padded keys
+   * carry {@code −Float.MAX_VALUE} (as HuggingFace masks them) and get weight exactly 0 while one
+   * key of the row is visible. Causal exclusion replaces the key mask by {@code −Float.MAX_VALUE},
+   * as the host pass builds its mask, so causal needs {@code queries ≤ keys}. Scores are
+   * {@code batch·heads·queries} rows of {@code keys} contiguous elements from {@code off}.
    */
   void attentionSoftmax(int batch, int heads, int queries, int keys, double alpha,
       DeviceBuffer scores, long off, DeviceBuffer keyMask, long maskOff, boolean causal);

@@ -9,10 +9,15 @@ import structura.api.backend.GemvRoutine;
 import structura.api.backend.GramRoutine;
 import structura.api.backend.Level1Routine;
 import structura.api.backend.PairwiseKernelRoutine;
+import structura.api.backend.ResidentRoutines;
 
-/** The reference backend: every routine family, as plain single-threaded loops. Stateless. */
+/**
+ * The reference backend: every routine family, as plain single-threaded loops. Stateless apart
+ * from its {@link ReferenceResident} (host arrays standing in for device memory).
+ */
 public final class ReferenceBackend implements Backend {
   private static final ReferenceRoutines ROUTINES = new ReferenceRoutines();
+  private final ReferenceResident resident = new ReferenceResident();
 
   @Override
   public String id() {
@@ -57,6 +62,12 @@ public final class ReferenceBackend implements Backend {
   @Override
   public Optional<PairwiseKernelRoutine> pairwiseKernel() {
     return Optional.of(ReferencePairwiseKernel.INSTANCE);
+  }
+
+  /** Host-memory resident routines, results identical to this backend's host routines. */
+  @Override
+  public Optional<ResidentRoutines> resident() {
+    return Optional.of(resident);
   }
 
   @Override
