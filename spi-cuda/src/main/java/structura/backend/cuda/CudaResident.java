@@ -10,10 +10,10 @@ import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import structura.api.DType;
 import structura.api.ErrorCode;
-import structura.api.InvalidArgumentException;
 import structura.api.StructuraException;
 import structura.api.backend.DeviceBuffer;
 import structura.api.backend.RadialKernel;
+import structura.api.backend.ResidentChecks;
 import structura.api.backend.ResidentRoutines;
 
 /**
@@ -24,9 +24,8 @@ import structura.api.backend.ResidentRoutines;
  * and {@link #synchronize}.
  *
  * <p>Every argument is checked on the host before anything is queued: buffers belong to this
- * instance and are open (A001), dtypes agree (A003), sizes are positive and leading dimensions
- * cover their rows (A002), every view lies in its buffer and every gather index in its table
- * (A005). Device failures are {@code STRUCTURA-B004} with the driver's or cuBLAS's message.
+ * instance and are open, then {@link ResidentChecks} (shared with every implementation) checks
+ * sizes, dtypes, bounds, overlaps and gather indices with their codes. Device failures are {@code STRUCTURA-B004} with the driver's or cuBLAS's message.
  *
  * <p>Host-to-device copies go from short-lived pageable memory: the driver copies pageable memory
  * into its own staging before the call returns, so the source may be freed at once while the copy
@@ -53,11 +52,9 @@ final class CudaResident implements ResidentRoutines {
 
   @Override
   public DeviceBuffer allocate(DType dtype, long length) {
-    if (dtype != DType.F32 && dtype != DType.F64) {
-      throw invalid(ErrorCode.DTYPE_MISMATCH, "a device buffer holds F32 or F64, not " + dtype + ".");
-    }
-    if (length < 1) {
-      throw invalid(ErrorCode.DIMENSION_MISMATCH, "a device buffer needs at least one element, not " + length + ".");
+    ResidentChecks.allocate(dtype, length);
+    if (length == 0) {
+      return new CudaBuffer(this, 0, dtype, 0);  // nothing to allocate; cuMemAlloc refuses 0 bytes
     }
     long bytes = Math.multiplyExact(length, (long) dtype.bytes());
     return cx.locked(() -> {
@@ -69,6 +66,9 @@ final class CudaResident implements ResidentRoutines {
 
   /** Frees a buffer's memory once the stream has finished with it. */
   void free(long pointer) {
+    if (pointer == 0) {
+      return;
+    }
     cx.lockedIfOpen(() -> {
       cx.synchronize();
       cx.driver.memFree(pointer);
@@ -77,10 +77,11 @@ final class CudaResident implements ResidentRoutines {
 
   @Override
   public void upload(float[] src, int srcOff, DeviceBuffer dst, long dstOff, int length) {
-    CudaBuffer d = open(dst, "dst");
-    dtype(DType.F32, d, "dst");
-    hostRange(src.length, srcOff, length, "src");
-    range(d, dstOff, length, "dst");
+    CudaBuffer d = own("upload", dst, "dst");
+    ResidentChecks.transfer("upload", src.length, srcOff, dst, dstOff, length, DType.F32);
+    if (length == 0) {
+      return;
+    }
     cx.lockedRun(() -> {
       try (Arena arena = Arena.ofConfined()) {
         MemorySegment host = arena.allocate(JAVA_FLOAT, Math.max(1, length));
@@ -92,10 +93,11 @@ final class CudaResident implements ResidentRoutines {
 
   @Override
   public void upload(double[] src, int srcOff, DeviceBuffer dst, long dstOff, int length) {
-    CudaBuffer d = open(dst, "dst");
-    dtype(DType.F64, d, "dst");
-    hostRange(src.length, srcOff, length, "src");
-    range(d, dstOff, length, "dst");
+    CudaBuffer d = own("upload", dst, "dst");
+    ResidentChecks.transfer("upload", src.length, srcOff, dst, dstOff, length, DType.F64);
+    if (length == 0) {
+      return;
+    }
     cx.lockedRun(() -> {
       try (Arena arena = Arena.ofConfined()) {
         MemorySegment host = arena.allocate(JAVA_DOUBLE, Math.max(1, length));
@@ -107,10 +109,11 @@ final class CudaResident implements ResidentRoutines {
 
   @Override
   public void download(DeviceBuffer src, long srcOff, float[] dst, int dstOff, int length) {
-    CudaBuffer s = open(src, "src");
-    dtype(DType.F32, s, "src");
-    range(s, srcOff, length, "src");
-    hostRange(dst.length, dstOff, length, "dst");
+    CudaBuffer s = own("download", src, "src");
+    ResidentChecks.transfer("download", dst.length, dstOff, src, srcOff, length, DType.F32);
+    if (length == 0) {
+      return;
+    }
     cx.lockedRun(() -> {
       try (Arena arena = Arena.ofConfined()) {
         MemorySegment host = arena.allocate(JAVA_FLOAT, Math.max(1, length));
@@ -123,10 +126,11 @@ final class CudaResident implements ResidentRoutines {
 
   @Override
   public void download(DeviceBuffer src, long srcOff, double[] dst, int dstOff, int length) {
-    CudaBuffer s = open(src, "src");
-    dtype(DType.F64, s, "src");
-    range(s, srcOff, length, "src");
-    hostRange(dst.length, dstOff, length, "dst");
+    CudaBuffer s = own("download", src, "src");
+    ResidentChecks.transfer("download", dst.length, dstOff, src, srcOff, length, DType.F64);
+    if (length == 0) {
+      return;
+    }
     cx.lockedRun(() -> {
       try (Arena arena = Arena.ofConfined()) {
         MemorySegment host = arena.allocate(JAVA_DOUBLE, Math.max(1, length));
@@ -139,11 +143,12 @@ final class CudaResident implements ResidentRoutines {
 
   @Override
   public void copy(DeviceBuffer src, long srcOff, DeviceBuffer dst, long dstOff, long length) {
-    CudaBuffer s = open(src, "src");
-    CudaBuffer d = open(dst, "dst");
-    dtype(s.dtype(), d, "dst");
-    range(s, srcOff, length, "src");
-    range(d, dstOff, length, "dst");
+    CudaBuffer s = own("copy", src, "src");
+    CudaBuffer d = own("copy", dst, "dst");
+    ResidentChecks.copy(src, srcOff, dst, dstOff, length);
+    if (length == 0) {
+      return;
+    }
     cx.lockedRun(() -> cx.driver.memcpyDtoDAsync(d.at(dstOff), s.at(srcOff), length * s.dtype().bytes(), cx.stream));
   }
 
@@ -157,6 +162,10 @@ final class CudaResident implements ResidentRoutines {
   @Override
   public void gemm(boolean transA, boolean transB, int m, int n, int k, double alpha, DeviceBuffer a, long aOff, int lda,
       DeviceBuffer b, long bOff, int ldb, double beta, DeviceBuffer c, long cOff, int ldc) {
+    own("gemm", a, "A");
+    own("gemm", b, "B");
+    own("gemm", c, "C");
+    ResidentChecks.gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
     gemmStridedBatched(transA, transB, m, n, k, alpha, a, aOff, lda, 0, b, bOff, ldb, 0, beta, c, cOff, ldc, 0, 1);
   }
 
@@ -164,20 +173,14 @@ final class CudaResident implements ResidentRoutines {
   public void gemmStridedBatched(boolean transA, boolean transB, int m, int n, int k, double alpha, DeviceBuffer a,
       long aOff, int lda, long strideA, DeviceBuffer b, long bOff, int ldb, long strideB, double beta, DeviceBuffer c,
       long cOff, int ldc, long strideC, int batch) {
-    positive(m, n, k, batch);
-    CudaBuffer ba = open(a, "A");
-    CudaBuffer bb = open(b, "B");
-    CudaBuffer bc = open(c, "C");
-    DType t = sameDtype(ba, bb, bc);
-    if (strideA < 0 || strideB < 0 || strideC < 0 || (batch > 1 && strideC == 0)) {
-      throw invalid(ErrorCode.INVALID_ARGUMENT, "strides must be ≥ 0, and C's positive for a batch > 1.");
+    CudaBuffer ba = own("gemmStridedBatched", a, "A");
+    CudaBuffer bb = own("gemmStridedBatched", b, "B");
+    CudaBuffer bc = own("gemmStridedBatched", c, "C");
+    DType t = ResidentChecks.gemmStridedBatched(transA, transB, m, n, k, a, aOff, lda, strideA, b, bOff, ldb, strideB,
+        c, cOff, ldc, strideC, batch);
+    if (m == 0 || n == 0 || batch == 0) {
+      return;
     }
-    long aSpan = matrix(transA ? k : m, transA ? m : k, lda, "lda");
-    long bSpan = matrix(transB ? n : k, transB ? k : n, ldb, "ldb");
-    long cSpan = matrix(m, n, ldc, "ldc");
-    range(ba, aOff, (batch - 1) * strideA + aSpan, "A");
-    range(bb, bOff, (batch - 1) * strideB + bSpan, "B");
-    range(bc, cOff, (batch - 1) * strideC + cSpan, "C");
     boolean f64 = t == DType.F64;
     RowMajorToCublas.Gemm g = RowMajorToCublas.gemm(transA, transB, m, n, k);
     cx.lockedRun(() -> {
@@ -195,23 +198,13 @@ final class CudaResident implements ResidentRoutines {
   public void gemmBatched(boolean transA, boolean transB, int m, int n, int k, double alpha, DeviceBuffer a,
       long[] aOffsets, int lda, DeviceBuffer b, long[] bOffsets, int ldb, double beta, DeviceBuffer c, long[] cOffsets,
       int ldc) {
-    int batch = aOffsets.length;
-    if (bOffsets.length != batch || cOffsets.length != batch) {
-      throw invalid(ErrorCode.DIMENSION_MISMATCH, "the offset arrays differ in length: A " + batch + ", B "
-          + bOffsets.length + ", C " + cOffsets.length + ".");
-    }
-    positive(m, n, k, Math.max(batch, 1));
-    CudaBuffer ba = open(a, "A");
-    CudaBuffer bb = open(b, "B");
-    CudaBuffer bc = open(c, "C");
-    DType t = sameDtype(ba, bb, bc);
-    long aSpan = matrix(transA ? k : m, transA ? m : k, lda, "lda");
-    long bSpan = matrix(transB ? n : k, transB ? k : n, ldb, "ldb");
-    long cSpan = matrix(m, n, ldc, "ldc");
-    for (int i = 0; i < batch; i++) {
-      range(ba, aOffsets[i], aSpan, "A[" + i + "]");
-      range(bb, bOffsets[i], bSpan, "B[" + i + "]");
-      range(bc, cOffsets[i], cSpan, "C[" + i + "]");
+    CudaBuffer ba = own("gemmBatched", a, "A");
+    CudaBuffer bb = own("gemmBatched", b, "B");
+    CudaBuffer bc = own("gemmBatched", c, "C");
+    DType t = ResidentChecks.gemmBatched(transA, transB, m, n, k, a, aOffsets, lda, b, bOffsets, ldb, c, cOffsets, ldc);
+    int batch = cOffsets.length;
+    if (m == 0 || n == 0 || batch == 0) {
+      return;
     }
     RowMajorToCublas.Gemm g = RowMajorToCublas.gemm(transA, transB, m, n, k);
     // cuBLAS's first operand is our B: its pointer array goes first
@@ -238,14 +231,13 @@ final class CudaResident implements ResidentRoutines {
   @Override
   public void gemv(boolean transA, int m, int n, double alpha, DeviceBuffer a, long aOff, int lda, DeviceBuffer x,
       long xOff, double beta, DeviceBuffer y, long yOff) {
-    positive(m, n, 1, 1);
-    CudaBuffer ba = open(a, "A");
-    CudaBuffer bx = open(x, "x");
-    CudaBuffer by = open(y, "y");
-    DType t = sameDtype(ba, bx, by);
-    range(ba, aOff, matrix(m, n, lda, "lda"), "A");
-    range(bx, xOff, transA ? m : n, "x");
-    range(by, yOff, transA ? n : m, "y");
+    CudaBuffer ba = own("gemv", a, "A");
+    CudaBuffer bx = own("gemv", x, "x");
+    CudaBuffer by = own("gemv", y, "y");
+    DType t = ResidentChecks.gemv(transA, m, n, a, aOff, lda, x, xOff, y, yOff);
+    if ((transA ? n : m) == 0) {
+      return;
+    }
     RowMajorToCublas.Gemv g = RowMajorToCublas.gemv(transA, m, n);
     cx.lockedRun(() -> cx.blas.gemv(t == DType.F64, cx.blasHandle, cx.scalars, g.op(), g.rows(), g.cols(), alpha,
         ba.at(aOff), lda, bx.at(xOff), 1, beta, by.at(yOff), 1));
@@ -253,31 +245,33 @@ final class CudaResident implements ResidentRoutines {
 
   @Override
   public double dot(int n, DeviceBuffer x, long xOff, DeviceBuffer y, long yOff) {
-    positive(n, 1, 1, 1);
-    CudaBuffer bx = open(x, "x");
-    CudaBuffer by = open(y, "y");
-    DType t = sameDtype(bx, by);
-    range(bx, xOff, n, "x");
-    range(by, yOff, n, "y");
+    CudaBuffer bx = own("dot", x, "x");
+    CudaBuffer by = own("dot", y, "y");
+    DType t = ResidentChecks.vectors("dot", n, x, xOff, y, yOff);
+    if (n == 0) {
+      return 0;
+    }
     return cx.locked(() -> cx.blas.dot(t == DType.F64, cx.blasHandle, cx.scalars, n, bx.at(xOff), 1, by.at(yOff), 1));
   }
 
   @Override
   public void axpy(int n, double alpha, DeviceBuffer x, long xOff, DeviceBuffer y, long yOff) {
-    positive(n, 1, 1, 1);
-    CudaBuffer bx = open(x, "x");
-    CudaBuffer by = open(y, "y");
-    DType t = sameDtype(bx, by);
-    range(bx, xOff, n, "x");
-    range(by, yOff, n, "y");
+    CudaBuffer bx = own("axpy", x, "x");
+    CudaBuffer by = own("axpy", y, "y");
+    DType t = ResidentChecks.vectors("axpy", n, x, xOff, y, yOff);
+    if (n == 0) {
+      return;
+    }
     cx.lockedRun(() -> cx.blas.axpy(t == DType.F64, cx.blasHandle, cx.scalars, n, alpha, bx.at(xOff), 1, by.at(yOff), 1));
   }
 
   @Override
   public void scal(int n, double alpha, DeviceBuffer x, long xOff) {
-    positive(n, 1, 1, 1);
-    CudaBuffer bx = open(x, "x");
-    range(bx, xOff, n, "x");
+    CudaBuffer bx = own("scal", x, "x");
+    ResidentChecks.scal(n, x, xOff);
+    if (n == 0) {
+      return;
+    }
     cx.lockedRun(() -> cx.blas.scal(bx.dtype() == DType.F64, cx.blasHandle, cx.scalars, n, alpha, bx.at(xOff), 1));
   }
 
@@ -287,16 +281,14 @@ final class CudaResident implements ResidentRoutines {
   public void kernelMultiply(RadialKernel kernel, int m, int n, int d, int k, DeviceBuffer x, long xOff, int ldx,
       DeviceBuffer y, long yOff, int ldy, DeviceBuffer v, long vOff, int ldv, double beta, DeviceBuffer o, long oOff,
       int ldo) {
-    positive(m, n, d, k);
-    CudaBuffer bx = open(x, "X");
-    CudaBuffer by = open(y, "Y");
-    CudaBuffer bv = open(v, "V");
-    CudaBuffer bo = open(o, "O");
-    DType t = sameDtype(bx, by, bv, bo);
-    range(bx, xOff, matrix(m, d, ldx, "ldx"), "X");
-    range(by, yOff, matrix(n, d, ldy, "ldy"), "Y");
-    range(bv, vOff, matrix(n, k, ldv, "ldv"), "V");
-    range(bo, oOff, matrix(m, k, ldo, "ldo"), "O");
+    CudaBuffer bx = own("kernelMultiply", x, "X");
+    CudaBuffer by = own("kernelMultiply", y, "Y");
+    CudaBuffer bv = own("kernelMultiply", v, "V");
+    CudaBuffer bo = own("kernelMultiply", o, "O");
+    DType t = ResidentChecks.kernelMultiply(kernel, m, n, d, k, x, xOff, ldx, y, yOff, ldy, v, vOff, ldv, o, oOff, ldo);
+    if (m == 0 || k == 0) {
+      return;
+    }
     DeviceKernels dk = kernels();
     cx.lockedRun(() -> {
       if (t == DType.F64) {
@@ -313,11 +305,12 @@ final class CudaResident implements ResidentRoutines {
 
   @Override
   public void addRowVector(int m, int n, DeviceBuffer v, long vOff, DeviceBuffer x, long xOff, int ld) {
-    positive(m, n, 1, 1);
-    CudaBuffer bv = f32(v, "v");
-    CudaBuffer bx = f32(x, "x");
-    range(bv, vOff, n, "v");
-    range(bx, xOff, matrix(m, n, ld, "ld"), "x");
+    CudaBuffer bv = own("addRowVector", v, "v");
+    CudaBuffer bx = own("addRowVector", x, "x");
+    ResidentChecks.addRowVector(m, n, v, vOff, x, xOff, ld);
+    if (m == 0 || n == 0) {
+      return;
+    }
     DeviceKernels dk = kernels();
     cx.lockedRun(() -> dk.addRowVector(m, n, bv.at(vOff), bx.at(xOff), ld));
   }
@@ -325,20 +318,12 @@ final class CudaResident implements ResidentRoutines {
   @Override
   public void gatherRows(int width, DeviceBuffer table, long tableOff, int ldTable, int tableRows, int[] indices,
       DeviceBuffer out, long outOff, int ldOut, boolean accumulate) {
+    CudaBuffer bt = own("gatherRows", table, "table");
+    CudaBuffer bo = own("gatherRows", out, "out");
+    ResidentChecks.gatherRows(width, table, tableOff, ldTable, tableRows, indices, out, outOff, ldOut);
     int rows = indices.length;
-    positive(width, tableRows, Math.max(rows, 1), 1);
-    CudaBuffer bt = f32(table, "table");
-    CudaBuffer bo = f32(out, "out");
-    range(bt, tableOff, matrix(tableRows, width, ldTable, "ldTable"), "table");
-    if (rows == 0) {
+    if (rows == 0 || width == 0) {
       return;
-    }
-    range(bo, outOff, matrix(rows, width, ldOut, "ldOut"), "out");
-    for (int i = 0; i < rows; i++) {
-      if (indices[i] < 0 || indices[i] >= tableRows) {
-        throw invalid(ErrorCode.OUT_OF_BOUNDS, "gather index " + indices[i] + " at position " + i
-            + " is outside the table's " + tableRows + " rows.");
-      }
     }
     DeviceKernels dk = kernels();
     cx.lockedRun(() -> {
@@ -350,12 +335,11 @@ final class CudaResident implements ResidentRoutines {
   @Override
   public void attentionSoftmax(int batch, int heads, int queries, int keys, double alpha, DeviceBuffer scores, long off,
       DeviceBuffer keyMask, long maskOff, boolean causal) {
-    positive(batch, heads, queries, keys);
-    CudaBuffer bs = f32(scores, "scores");
-    range(bs, off, (long) batch * heads * queries * keys, "scores");
-    CudaBuffer bm = keyMask == null ? null : f32(keyMask, "keyMask");
-    if (bm != null) {
-      range(bm, maskOff, (long) batch * keys, "keyMask");
+    CudaBuffer bs = own("attentionSoftmax", scores, "scores");
+    CudaBuffer bm = keyMask == null ? null : own("attentionSoftmax", keyMask, "keyMask");
+    ResidentChecks.attentionSoftmax(batch, heads, queries, keys, scores, off, keyMask, maskOff, causal);
+    if ((long) batch * heads * queries * keys == 0) {
+      return;
     }
     DeviceKernels dk = kernels();
     cx.lockedRun(() -> dk.attentionSoftmax(batch, heads, queries, keys, (float) alpha, bs.at(off),
@@ -364,29 +348,34 @@ final class CudaResident implements ResidentRoutines {
 
   @Override
   public void gelu(int m, int n, DeviceBuffer x, long off, int ld) {
-    positive(m, n, 1, 1);
-    CudaBuffer bx = f32(x, "x");
-    range(bx, off, matrix(m, n, ld, "ld"), "x");
+    CudaBuffer bx = own("gelu", x, "x");
+    ResidentChecks.rows("gelu", m, n, x, off, ld);
+    if (m == 0 || n == 0) {
+      return;
+    }
     DeviceKernels dk = kernels();
     cx.lockedRun(() -> dk.gelu(m, n, bx.at(off), ld));
   }
 
   @Override
   public void silu(int m, int n, DeviceBuffer x, long off, int ld) {
-    positive(m, n, 1, 1);
-    CudaBuffer bx = f32(x, "x");
-    range(bx, off, matrix(m, n, ld, "ld"), "x");
+    CudaBuffer bx = own("silu", x, "x");
+    ResidentChecks.rows("silu", m, n, x, off, ld);
+    if (m == 0 || n == 0) {
+      return;
+    }
     DeviceKernels dk = kernels();
     cx.lockedRun(() -> dk.silu(m, n, bx.at(off), ld));
   }
 
   @Override
   public void swiglu(int m, int n, DeviceBuffer gate, long gateOff, int ldGate, DeviceBuffer up, long upOff, int ldUp) {
-    positive(m, n, 1, 1);
-    CudaBuffer bg = f32(gate, "gate");
-    CudaBuffer bu = f32(up, "up");
-    range(bg, gateOff, matrix(m, n, ldGate, "ldGate"), "gate");
-    range(bu, upOff, matrix(m, n, ldUp, "ldUp"), "up");
+    CudaBuffer bg = own("swiglu", gate, "gate");
+    CudaBuffer bu = own("swiglu", up, "up");
+    ResidentChecks.swiglu(m, n, gate, gateOff, ldGate, up, upOff, ldUp);
+    if (m == 0 || n == 0) {
+      return;
+    }
     DeviceKernels dk = kernels();
     cx.lockedRun(() -> dk.swiglu(m, n, bg.at(gateOff), ldGate, bu.at(upOff), ldUp));
   }
@@ -394,14 +383,12 @@ final class CudaResident implements ResidentRoutines {
   @Override
   public void layerNorm(int m, int n, DeviceBuffer x, long off, int ld, DeviceBuffer gamma, long gammaOff,
       DeviceBuffer beta, long betaOff, double eps) {
-    positive(m, n, 1, 1);
-    CudaBuffer bx = f32(x, "x");
-    CudaBuffer bg = f32(gamma, "gamma");
-    CudaBuffer bb = beta == null ? null : f32(beta, "beta");
-    range(bx, off, matrix(m, n, ld, "ld"), "x");
-    range(bg, gammaOff, n, "gamma");
-    if (bb != null) {
-      range(bb, betaOff, n, "beta");
+    CudaBuffer bx = own("layerNorm", x, "x");
+    CudaBuffer bg = own("layerNorm", gamma, "gamma");
+    CudaBuffer bb = beta == null ? null : own("layerNorm", beta, "beta");
+    ResidentChecks.norm("layerNorm", m, n, x, off, ld, gamma, gammaOff, beta, betaOff, eps);
+    if (m == 0 || n == 0) {
+      return;
     }
     DeviceKernels dk = kernels();
     cx.lockedRun(() -> dk.layerNorm(m, n, bx.at(off), ld, bg.at(gammaOff), bb == null ? 0 : bb.at(betaOff), (float) eps));
@@ -409,11 +396,12 @@ final class CudaResident implements ResidentRoutines {
 
   @Override
   public void rmsNorm(int m, int n, DeviceBuffer x, long off, int ld, DeviceBuffer gamma, long gammaOff, double eps) {
-    positive(m, n, 1, 1);
-    CudaBuffer bx = f32(x, "x");
-    CudaBuffer bg = f32(gamma, "gamma");
-    range(bx, off, matrix(m, n, ld, "ld"), "x");
-    range(bg, gammaOff, n, "gamma");
+    CudaBuffer bx = own("rmsNorm", x, "x");
+    CudaBuffer bg = own("rmsNorm", gamma, "gamma");
+    ResidentChecks.norm("rmsNorm", m, n, x, off, ld, gamma, gammaOff, null, 0, eps);
+    if (m == 0 || n == 0) {
+      return;
+    }
     DeviceKernels dk = kernels();
     cx.lockedRun(() -> dk.rmsNorm(m, n, bx.at(off), ld, bg.at(gammaOff), (float) eps));
   }
@@ -461,67 +449,17 @@ final class CudaResident implements ResidentRoutines {
     return kernels;
   }
 
-  private CudaBuffer open(DeviceBuffer b, String name) {
+  /** This instance's open buffer; the shape checks are {@link ResidentChecks}'s, shared with every implementation. */
+  private CudaBuffer own(String op, DeviceBuffer b, String name) {
+    if (b == null) {
+      ResidentChecks.buffer(op, name, null, null);
+    }
     if (!(b instanceof CudaBuffer cb) || cb.owner != this) {
-      throw invalid(ErrorCode.INVALID_ARGUMENT, name + " (" + b + ") was not allocated by this CUDA backend's resident routines.");
+      throw ResidentChecks.foreign(op, name);
     }
     if (cb.closed()) {
-      throw invalid(ErrorCode.INVALID_ARGUMENT, name + " is closed.");
+      throw ResidentChecks.closed(op, name);
     }
     return cb;
-  }
-
-  private CudaBuffer f32(DeviceBuffer b, String name) {
-    CudaBuffer cb = open(b, name);
-    dtype(DType.F32, cb, name);
-    return cb;
-  }
-
-  private static void dtype(DType expected, CudaBuffer b, String name) {
-    if (b.dtype() != expected) {
-      throw invalid(ErrorCode.DTYPE_MISMATCH, name + " is " + b.dtype() + ", expected " + expected + ".");
-    }
-  }
-
-  private static DType sameDtype(CudaBuffer... buffers) {
-    DType t = buffers[0].dtype();
-    for (CudaBuffer b : buffers) {
-      if (b.dtype() != t) {
-        throw invalid(ErrorCode.DTYPE_MISMATCH, "operands mix " + t + " and " + b.dtype() + "; one call uses one dtype.");
-      }
-    }
-    return t;
-  }
-
-  private static void positive(int a, int b, int c, int d) {
-    if (a < 1 || b < 1 || c < 1 || d < 1) {
-      throw invalid(ErrorCode.DIMENSION_MISMATCH, "sizes must be ≥ 1, got " + a + ", " + b + ", " + c + ", " + d + ".");
-    }
-  }
-
-  /** The span of a row-major view, checking {@code ld ≥ cols}. */
-  private static long matrix(int rows, int cols, int ld, String name) {
-    if (ld < cols) {
-      throw invalid(ErrorCode.DIMENSION_MISMATCH, name + " = " + ld + " is smaller than the " + cols + " columns it strides over.");
-    }
-    return (long) (rows - 1) * ld + cols;
-  }
-
-  private static void range(CudaBuffer b, long off, long length, String name) {
-    if (off < 0 || length < 0 || off > b.length() - length) {
-      throw invalid(ErrorCode.OUT_OF_BOUNDS, name + ": elements [" + off + ", " + (off + length) + ") lie outside its buffer of "
-          + b.length() + ".");
-    }
-  }
-
-  private static void hostRange(int arrayLength, int off, int length, String name) {
-    if (off < 0 || length < 0 || off > arrayLength - length) {
-      throw invalid(ErrorCode.OUT_OF_BOUNDS, name + ": elements [" + off + ", " + ((long) off + length)
-          + ") lie outside its array of " + arrayLength + ".");
-    }
-  }
-
-  private static InvalidArgumentException invalid(ErrorCode code, String detail) {
-    return new InvalidArgumentException(code, detail, "Check the shapes, offsets and buffers passed to the resident routine.");
   }
 }

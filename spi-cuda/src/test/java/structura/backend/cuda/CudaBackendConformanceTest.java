@@ -11,6 +11,7 @@ import structura.testkit.GramConformanceSuite;
 import structura.testkit.Level1ConformanceSuite;
 import structura.testkit.PairwiseKernelConformanceSuite;
 import structura.testkit.ProviderContractSuite;
+import structura.testkit.ResidentConformanceSuite;
 
 /**
  * The {@code cuda} backend passes every routine conformance suite, in strict mode, in F32 and F64
@@ -110,6 +111,19 @@ class CudaBackendConformanceTest {
 
   @Nested
   class PairwiseKernel extends PairwiseKernelConformanceSuite {
+    @Override
+    protected BackendProvider provider() {
+      return cuda();
+    }
+
+    @Override
+    protected BackendConfig config() {
+      return strictConfig();
+    }
+  }
+
+  @Nested
+  class Resident extends ResidentConformanceSuite {
     @Override
     protected BackendProvider provider() {
       return cuda();
