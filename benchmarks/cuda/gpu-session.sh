@@ -59,13 +59,14 @@ for s in $STEPS; do
       step backends 60 "$java" "${JOPTS[@]}" -cp "$CP" structura.cli.StructuraCli backends
       step check 180 "$java" "${JOPTS[@]}" -cp "$CP" structura.cli.StructuraCli --backend cuda check --size 512 ;;
     conformance)
-      step conformance 240 "$java" "${JOPTS[@]}" -Dstructura.test.requiredBackends=cuda -cp "$CP" \
+      step conformance 200 "$java" "${JOPTS[@]}" -Dstructura.test.requiredBackends=cuda -cp "$CP" \
         org.junit.platform.console.ConsoleLauncher execute --disable-banner --details=summary \
-        --select-class structura.backend.cuda.CudaBackendConformanceTest --reports-dir="$OUT/junit" ;;
+        --select-class structura.backend.cuda.CudaBackendConformanceTest \
+        --select-class structura.backend.cuda.CudaResidentTest ;;
     gemm) step gemm 120 "$java" "${JOPTS[@]}" -cp "$CP" structura.backend.cuda.CudaGemmBenchmark ;;
-    forward) step forward 150 "$java" "${JOPTS[@]}" -Dstructura.backend=cuda -cp "$CP" \
-        structura.algorithms.nn.ResidentForwardBenchmark 50 ;;
-    torch) step torch 150 "${PY:-false}" "$here/torch_minilm_forward.py" 50 ;;
+    forward) step forward 100 "$java" "${JOPTS[@]}" -Dstructura.backend=cuda -cp "$CP" \
+        structura.algorithms.nn.ResidentForwardBenchmark 50 cuda 32 128 10 ;;
+    torch) step torch 100 "${PY:-false}" "$here/torch_minilm_forward.py" 50 32 128 10 ;;
   esac
 done
 echo "===== summary (step exit seconds) ====="

@@ -72,11 +72,29 @@ public abstract class ProviderContractSuite {
           .anyMatch(pr -> pr.service().equals(BackendProvider.class.getName()) && pr.providers().contains(name));
       assertTrue(declared, module.getName() + " must declare 'provides " + BackendProvider.class.getName() + " with " + name + "'");
     }
-    try (InputStream in = module.isNamed() ? module.getResourceAsStream(SERVICE) : type.getClassLoader().getResourceAsStream(SERVICE)) {
+    try (InputStream in = module.isNamed() ? module.getResourceAsStream(SERVICE) : classPathServiceFile(type)) {
       assertNotNull(in, SERVICE + " is missing from the provider's jar (class-path users need it)");
       List<String> lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)).lines()
           .map(l -> l.replaceAll("#.*", "").trim()).filter(l -> !l.isEmpty()).collect(Collectors.toList());
       assertTrue(lines.contains(name), SERVICE + " must list " + name + " but lists " + lines);
     }
+  }
+
+  /**
+   * On the class path several jars carry the service file; the provider's own is the one in the
+   * jar (or folder) its class was loaded from, not whichever the class loader finds first.
+   */
+  private static InputStream classPathServiceFile(Class<?> type) throws IOException {
+    java.security.CodeSource source = type.getProtectionDomain().getCodeSource();
+    String home = source == null ? null : source.getLocation().toString();
+    java.util.Enumeration<java.net.URL> all = type.getClassLoader().getResources(SERVICE);
+    while (all.hasMoreElements()) {
+      java.net.URL url = all.nextElement();
+      String u = url.toString();
+      if (home == null || u.startsWith(home) || u.startsWith("jar:" + home)) {
+        return url.openStream();
+      }
+    }
+    return null;
   }
 }

@@ -2,12 +2,9 @@ package structura.backend.cuda;
 
 import static java.lang.foreign.ValueLayout.JAVA_DOUBLE;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.Arrays;
 import structura.api.DType;
 import structura.api.ErrorCode;
 import structura.api.StructuraException;
@@ -29,23 +26,23 @@ import structura.api.backend.ResidentRoutines;
  *
  * <p>Host-to-device copies go from short-lived pageable memory: the driver copies pageable memory
  * into its own staging before the call returns, so the source may be freed at once while the copy
- * stays ordered on the stream. {@link #gemmBatched} uploads its pointer arrays, and
- * {@link #gatherRows} its indices, into one grown device scratch area; stream order makes reusing
- * it safe, and pointer arrays equal to the ones already there are not uploaded again. Each call takes the backend's lock (shared with the host routines).
+ * stays ordered on the stream. {@link #gemmBatched}'s pointer arrays and {@link #gatherRows}'s
+ * indices come from a {@link DeviceArrayCache} (uploaded once per distinct content); downloads go
+ * through one grown page-locked buffer. Each call takes the backend's lock (shared with the host routines).
  */
 final class CudaResident implements ResidentRoutines {
   private final CudaContext cx;
   private final DeviceKernels kernels;
   private final String kernelsMissing;
-  private long scratch;
-  private long scratchBytes;
-  /** The pointer arrays the scratch area holds, or null when it holds something else. */
-  private long[] scratchPointers;
+  private final DeviceArrayCache arrays;
+  /** Page-locked host memory for downloads (grown, reused): DMA at full speed, no extra allocation. */
+  private MemorySegment pinned;
 
   CudaResident(CudaContext cx, DeviceKernels kernels, String kernelsMissing) {
     this.cx = cx;
     this.kernels = kernels;
     this.kernelsMissing = kernelsMissing;
+    this.arrays = new DeviceArrayCache(cx);
   }
 
   // ---- memory --------------------------------------------------------------------------------
@@ -115,12 +112,10 @@ final class CudaResident implements ResidentRoutines {
       return;
     }
     cx.lockedRun(() -> {
-      try (Arena arena = Arena.ofConfined()) {
-        MemorySegment host = arena.allocate(JAVA_FLOAT, Math.max(1, length));
-        cx.driver.memcpyDtoHAsync(host, s.at(srcOff), (long) length * Float.BYTES, cx.stream);
-        cx.synchronize();
-        MemorySegment.copy(host, JAVA_FLOAT, 0, dst, dstOff, length);
-      }
+      MemorySegment host = pinned((long) length * Float.BYTES);
+      cx.driver.memcpyDtoHAsync(host, s.at(srcOff), (long) length * Float.BYTES, cx.stream);
+      cx.synchronize();
+      MemorySegment.copy(host, JAVA_FLOAT, 0, dst, dstOff, length);
     });
   }
 
@@ -132,12 +127,10 @@ final class CudaResident implements ResidentRoutines {
       return;
     }
     cx.lockedRun(() -> {
-      try (Arena arena = Arena.ofConfined()) {
-        MemorySegment host = arena.allocate(JAVA_DOUBLE, Math.max(1, length));
-        cx.driver.memcpyDtoHAsync(host, s.at(srcOff), (long) length * Double.BYTES, cx.stream);
-        cx.synchronize();
-        MemorySegment.copy(host, JAVA_DOUBLE, 0, dst, dstOff, length);
-      }
+      MemorySegment host = pinned((long) length * Double.BYTES);
+      cx.driver.memcpyDtoHAsync(host, s.at(srcOff), (long) length * Double.BYTES, cx.stream);
+      cx.synchronize();
+      MemorySegment.copy(host, JAVA_DOUBLE, 0, dst, dstOff, length);
     });
   }
 
@@ -215,14 +208,7 @@ final class CudaResident implements ResidentRoutines {
       pointers[2 * batch + i] = bc.at(cOffsets[i]);
     }
     cx.lockedRun(() -> {
-      long first;
-      if (Arrays.equals(pointers, scratchPointers)) {
-        first = scratch;  // the same head blocks as the last call (every layer of a forward pass): already there
-      } else {
-        first = uploadScratch((long) pointers.length * Long.BYTES,
-            host -> MemorySegment.copy(pointers, 0, host, JAVA_LONG, 0, pointers.length));
-        scratchPointers = pointers;
-      }
+      long first = arrays.of(pointers);  // the same head blocks on every layer: uploaded once
       cx.blas.gemmBatched(t == DType.F64, cx.blasHandle, cx.scalars, g.opFirst(), g.opSecond(), g.m(), g.n(), g.k(),
           alpha, first, ldb, first + (long) batch * Long.BYTES, lda, beta, first + 2L * batch * Long.BYTES, ldc, batch);
     });
@@ -327,7 +313,7 @@ final class CudaResident implements ResidentRoutines {
     }
     DeviceKernels dk = kernels();
     cx.lockedRun(() -> {
-      long idx = uploadScratch((long) rows * Integer.BYTES, host -> MemorySegment.copy(indices, 0, host, JAVA_INT, 0, rows));
+      long idx = arrays.of(indices);  // positions and token types repeat on every batch
       dk.gatherRows(rows, width, bt.at(tableOff), ldTable, idx, bo.at(outOff), ldOut, accumulate);
     });
   }
@@ -408,34 +394,25 @@ final class CudaResident implements ResidentRoutines {
 
   // ---- scratch and lifetime ------------------------------------------------------------------
 
-  /** Fills {@code bytes} of pageable host memory and copies it to the device scratch area; returns its address. */
-  private long uploadScratch(long bytes, java.util.function.Consumer<MemorySegment> fill) {
-    scratchPointers = null;
-    if (bytes > scratchBytes) {
-      cx.synchronize();  // queued work may still read the old area
-      if (scratchBytes > 0) {
-        cx.driver.memFree(scratch);
-        scratchBytes = 0;
+  /** The pinned download buffer, grown to at least {@code bytes}; called under the lock after the stream drained. */
+  private MemorySegment pinned(long bytes) {
+    if (pinned == null || pinned.byteSize() < bytes) {
+      if (pinned != null) {
+        cx.driver.memFreeHost(pinned);
+        pinned = null;
       }
-      long size = Math.max(4096, Long.highestOneBit(bytes - 1) << 1);
-      scratch = cx.driver.memAlloc(size);
-      scratchBytes = size;
+      pinned = cx.driver.memAllocHost(Math.max(1L << 20, Long.highestOneBit(Math.max(1, bytes - 1)) << 1));
     }
-    try (Arena arena = Arena.ofConfined()) {
-      MemorySegment host = arena.allocate(bytes, 8);
-      fill.accept(host);
-      cx.driver.memcpyHtoDAsync(scratch, host, bytes, cx.stream);
-    }
-    return scratch;
+    return pinned;
   }
 
-  /** Frees the scratch area; called by the backend's close, with the lock held and the context current. */
+  /** Frees the cached arrays and the pinned buffer; called by the backend's close, with the lock held and the context current. */
   void close() {
-    if (scratchBytes > 0) {
-      cx.synchronize();
-      cx.driver.memFree(scratch);
-      scratchBytes = 0;
-      scratchPointers = null;
+    cx.synchronize();
+    arrays.close();
+    if (pinned != null) {
+      cx.driver.memFreeHost(pinned);
+      pinned = null;
     }
   }
 
