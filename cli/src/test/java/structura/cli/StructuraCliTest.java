@@ -129,6 +129,10 @@ class StructuraCliTest {
     CliRun r = run("--backend", "java", "check", "--size", "24");
     assertEquals(ExitCodes.OK, r.exit(), r.out() + r.err());
     assertTrue(r.out().contains("All routines agree"), r.out());
-    assertEquals(12, r.out().lines().filter(l -> l.endsWith("  ok")).count(), r.out());
+    // 7 families × 2 dtypes, the F32 elementwise chain, and the resident GEMM in both dtypes (the
+    // reference backend offers the resident extension)
+    assertEquals(7 * 2 + 1 + 2, r.out().lines().filter(l -> l.endsWith("  ok")).count(), r.out());
+    assertTrue(r.out().contains("resident gemm"), r.out());
+    assertTrue(r.out().contains("softmax/gelu/layerNorm"), r.out());
   }
 }
