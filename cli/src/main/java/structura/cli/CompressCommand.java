@@ -139,8 +139,10 @@ final class CompressCommand implements Callable<Integer> {
     try {
       budget = budget();
       strategy = CompressionStrategies.byName(method);
+      strategy.checkOptions(options);
     } catch (InvalidArgumentException e) {
-      // a bad option value (a fraction out of range, an unknown method) is a usage error: exit 1
+      // a bad option value (a fraction out of range, an unknown method, an unknown -o key or a
+      // bad -o value) is a usage error: exit 1, before the model is loaded
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }
     require(model != null, "--model is required");

@@ -230,6 +230,27 @@ class CompressCommandTest {
   }
 
   @Test
+  void unknownMethodOptionIsAUsageErrorNamingTheKeyAndTheAllowedKeys() {
+    CliRun r = run("--model", MODEL, "--method", "stat", "--target", "0.5", "--calibration", TRAIN,
+        "-o", "sketch-rowz=64", "--out", dir.resolve("x.onnx").toString());
+    assertEquals(ExitCodes.USAGE, r.exit(), r.out() + r.err());
+    for (String f : List.of("STRUCTURA-A001", "sketch-rowz", "allocation-samples", "intercept", "neuron-multiple", "seed",
+        "sketch")) {
+      assertTrue(r.err().contains(f), f + " missing from " + r.err());
+    }
+    assertFalse(Files.exists(dir.resolve("x.onnx")));
+  }
+
+  @Test
+  void badMethodOptionValueIsAUsageErrorNamingTheKey() {
+    CliRun r = run("--model", MODEL, "--method", "magnitude", "--target", "0.5", "--calibration", TRAIN,
+        "-o", "neuron-multiple=zero", "--out", dir.resolve("x.onnx").toString());
+    assertEquals(ExitCodes.USAGE, r.exit(), r.out() + r.err());
+    assertTrue(r.err().contains("STRUCTURA-A001") && r.err().contains("neuron-multiple=zero"), r.err());
+    assertFalse(Files.exists(dir.resolve("x.onnx")));
+  }
+
+  @Test
   void badBudgetValuesAreUsageErrors() {
     for (List<String> budget : List.of(List.of("--target", "1.5"), List.of("--target", "-0.2"), List.of("--keep-heads", "2"),
         List.of("--target", "0.5", "--target-kind", "flops"), List.of("--target", "half"))) {
