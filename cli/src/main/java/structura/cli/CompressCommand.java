@@ -101,7 +101,7 @@ final class CompressCommand implements Callable<Integer> {
   @Option(names = "--report", paramLabel = "FILE", description = "Also write the report as JSON.")
   Path reportFile;
 
-  @Option(names = "--plot", paramLabel = "FILE.png", description = "Also draw kept heads and neurons per block as a PNG.")
+  @Option(names = "--plot", paramLabel = "FILE.png", description = "Also draw kept heads and neurons per block as a PNG, and as SVG beside it (FILE.svg).")
   Path plot;
 
   @Option(names = "--force", description = "Replace existing output files, and the files of a previous Structura output "
@@ -152,11 +152,12 @@ final class CompressCommand implements Callable<Integer> {
     boolean onnxOut = outPath.getFileName() != null && outPath.getFileName().toString().endsWith(".onnx");
     Path foundTokenizer = tokenizer != null ? tokenizer : resolved.tokenizer().orElse(null);
     // before any work: a bad output path must not cost minutes of compression, nor touch an input
-    new OutputPlan(force).input("--model", resolved.model()).input("--tokenizer", foundTokenizer)
+    OutputPlan plan = new OutputPlan(force).input("--model", resolved.model()).input("--tokenizer", foundTokenizer)
         .input("--calibration", calibration)
         .output("--out", outPath, onnxOut ? OutputPlan.Shape.FILE : OutputPlan.Shape.DIRECTORY)
         .output("--out's tokenizer", onnxOut ? ModelZoo.companionTokenizer(outPath) : null, OutputPlan.Shape.FILE)
-        .output("--report", reportFile, OutputPlan.Shape.FILE).output("--plot", plot, OutputPlan.Shape.FILE).check();
+        .output("--report", reportFile, OutputPlan.Shape.FILE);
+    Charts.plan(plan, "--plot", plot).check();
     if (foundTokenizer == null) {
       throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT, "no tokenizer.json found for " + model + ".",
           "Pass --tokenizer path/to/tokenizer.json.");
@@ -194,8 +195,7 @@ final class CompressCommand implements Callable<Integer> {
         outputs.write(reportFile, o -> o.write(json));
       }
       if (plot != null) {
-        byte[] png = WidthPlot.png(report);
-        outputs.write(plot, o -> o.write(png));
+        WidthPlot.stage(outputs, plot, report);
       }
       outputs.commit();
       print(out, report, outPath);
@@ -204,7 +204,7 @@ final class CompressCommand implements Callable<Integer> {
       out.println("Report: " + reportFile);
     }
     if (plot != null) {
-      out.println("Plot: " + plot);
+      out.println("Plot: " + plot + " (and " + Charts.svgBeside(plot).getFileName() + ")");
     }
     return ExitCodes.OK;
   }
