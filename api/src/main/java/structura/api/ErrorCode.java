@@ -48,6 +48,12 @@ public enum ErrorCode {
    */
   DATA_FORMAT("STRUCTURA-F002"),
   /**
+   * A data set download ({@code structura data fetch}) failed: the registry could not be reached or
+   * answered with an error, the transfer stopped early, or the bytes do not match the pinned
+   * SHA-512 integrity. Nothing was written.
+   */
+  DOWNLOAD_FAILED("STRUCTURA-F003"),
+  /**
    * A compression target cannot be reached by the method: a FLOP or size budget below what the
    * smallest network the method can produce achieves; the message states the smallest reachable
    * value.
