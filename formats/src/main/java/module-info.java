@@ -15,6 +15,8 @@ module structura.formats {
   requires com.google.gson;
   // structura.formats.data downloads pinned npm tarballs
   requires java.net.http;
+  // ModelZoo reads the local repository's location from Maven's settings.xml
+  requires java.xml;
   // only structura.formats.eval runs models in ONNX Runtime: optional, so that readers and writers
   // of model files do not pull its native libraries; applications that evaluate add it themselves
   requires static com.microsoft.onnxruntime;

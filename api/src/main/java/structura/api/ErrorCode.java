@@ -54,6 +54,11 @@ public enum ErrorCode {
    */
   DOWNLOAD_FAILED("STRUCTURA-F003"),
   /**
+   * A zoo model name was given but its optional jar (dev.langchain4j:langchain4j-embeddings-…) is
+   * neither on the class path nor in the local Maven repository the settings point to.
+   */
+  MODEL_UNAVAILABLE("STRUCTURA-F004"),
+  /**
    * A compression target cannot be reached by the method: a FLOP or size budget below what the
    * smallest network the method can produce achieves; the message states the smallest reachable
    * value.
