@@ -7,7 +7,8 @@
 # for `structura kernel mvm --points data/kernel/bunny.csv ...`. Note: issue 15 quotes 35,947
 # points, the full-resolution scan; the npm package holds this decimated mesh only.
 #
-# Needs: bash, curl, tar (with gzip) and Node.js >= 18 (for the conversion and the sha512 check).
+# Needs: a JDK 25 (it runs `structura data fetch bunny`); with STRUCTURA_FETCH_WITH_NODE=1 the
+# original route: bash, curl, tar (with gzip) and Node.js >= 18.
 # Idempotent: the tarball is downloaded only when data/downloads/ lacks a copy with the pinned
 # hash; the CSV is rebuilt from it and moved into place whole.
 set -euo pipefail
@@ -17,6 +18,11 @@ version="1.0.1"
 url="https://registry.npmjs.org/bunny/-/bunny-${version}.tgz"
 # dist.integrity of the package as published (npm view bunny@1.0.1 dist.integrity)
 integrity="sha512-KsMt755E0AVYjeUnQeOPtVNGuDLiWjJ6VIoyywLmVx5R6QliuL5AS0X/gi+ORDDlBZfOaDBAqdqCv5XAlF9tCQ=="
+
+# `structura data fetch bunny` does the same with the JDK alone (the same bytes; DatasetsTest).
+if [ "${STRUCTURA_FETCH_WITH_NODE:-0}" != 1 ]; then
+  exec "$root/structura" data fetch bunny --data-dir "$root/data"
+fi
 
 for tool in curl tar node; do
   if ! command -v "$tool" >/dev/null 2>&1; then

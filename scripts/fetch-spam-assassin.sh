@@ -13,8 +13,8 @@
 # texts are kept once. Everything is deterministic: the same package gives byte-identical files.
 # See docs/evaluation.md.
 #
-# Needs: bash, curl, tar (with gzip) and Node.js >= 18 (for the conversion and the sha512 check).
-# On Debian/Ubuntu: apt-get install curl nodejs. No npm client is needed.
+# Needs: a JDK 25 (it runs `structura data fetch spam-assassin`). Only --test-subset uses the
+# original Node.js converter and needs curl, tar and Node.js >= 18 (apt-get install curl nodejs).
 #
 # Usage: scripts/fetch-spam-assassin.sh [--test-subset DIR]
 #   --test-subset DIR  also write the small committed test subset (train.jsonl, test.jsonl) to DIR
@@ -38,6 +38,13 @@ while [ $# -gt 0 ]; do
     *) echo "fetch-spam-assassin: unknown argument '$1' (try --help)" >&2; exit 1 ;;
   esac
 done
+
+# The download, the sha512 check and the conversion are `structura data fetch spam-assassin`
+# (Java, the JDK alone; the same bytes as the Node converter below, which SpamAssassinSplitsTest
+# checks). The Node path stays for --test-subset, which regenerates the committed test subset.
+if [ -z "$subset" ]; then
+  exec "$root/structura" data fetch spam-assassin --data-dir "$root/data"
+fi
 
 for tool in curl tar node; do
   if ! command -v "$tool" >/dev/null 2>&1; then

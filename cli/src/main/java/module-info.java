@@ -10,6 +10,10 @@ module structura.cli {
   requires com.microsoft.onnxruntime;
   requires com.google.gson;
   requires java.desktop;
+  // automatic modules named after their jars (xchart-4.0.3.jar, VectorGraphics2D-0.13.jar): neither
+  // declares a module name; the charts' PNG and SVG encoders
+  requires xchart;
+  requires VectorGraphics2D;
   requires info.picocli;
   requires com.google.guice;
   requires jakarta.inject;

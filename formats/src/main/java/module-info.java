@@ -13,6 +13,10 @@ module structura.formats {
   requires ai.djl.tokenizers;
   requires ai.djl.api;
   requires com.google.gson;
+  // structura.formats.data downloads pinned npm tarballs
+  requires java.net.http;
+  // ModelZoo reads the local repository's location from Maven's settings.xml
+  requires java.xml;
   // only structura.formats.eval runs models in ONNX Runtime: optional, so that readers and writers
   // of model files do not pull its native libraries; applications that evaluate add it themselves
   requires static com.microsoft.onnxruntime;
@@ -20,6 +24,7 @@ module structura.formats {
   exports structura.formats;
   exports structura.formats.io;
   exports structura.formats.eval;
+  exports structura.formats.data;
 
   // generated messages are reached reflectively by protobuf's field accessors (toString, equals)
   opens structura.formats.internal.onnx to com.google.protobuf;

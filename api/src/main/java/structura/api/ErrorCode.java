@@ -48,6 +48,17 @@ public enum ErrorCode {
    */
   DATA_FORMAT("STRUCTURA-F002"),
   /**
+   * A data set download ({@code structura data fetch}) failed: the registry could not be reached or
+   * answered with an error, the transfer stopped early, or the bytes do not match the pinned
+   * SHA-512 integrity. Nothing was written.
+   */
+  DOWNLOAD_FAILED("STRUCTURA-F003"),
+  /**
+   * A zoo model name was given but its optional jar (dev.langchain4j:langchain4j-embeddings-…) is
+   * neither on the class path nor in the local Maven repository the settings point to.
+   */
+  MODEL_UNAVAILABLE("STRUCTURA-F004"),
+  /**
    * A compression target cannot be reached by the method: a FLOP or size budget below what the
    * smallest network the method can produce achieves; the message states the smallest reachable
    * value.

@@ -6,13 +6,9 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
 import jakarta.inject.Inject;
 import jakarta.inject.Provider;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -33,24 +29,20 @@ import structura.algorithms.compress.CompressionStrategy;
 import structura.algorithms.compress.ProgressListener;
 import structura.api.ErrorCode;
 import structura.api.InvalidArgumentException;
-import structura.api.StructuraException;
 import structura.api.backend.BackendSelection;
 import structura.api.backend.Compute;
 import structura.api.nn.TransformerNetwork;
-import structura.formats.LabeledText;
+import structura.formats.ModelFiles;
 import structura.formats.ModelZoo;
-import structura.formats.OnnxModels;
-import structura.formats.OnnxWriter;
-import structura.formats.Safetensors;
-import structura.formats.TextCorpus;
-import structura.formats.TextTokenizer;
+import structura.formats.TokenizedTexts;
 import structura.formats.io.OutputPlan;
 import structura.formats.io.OutputTransaction;
 
 /**
  * {@code structura compress}: loads a transformer, tokenizes calibration texts, runs a
  * {@link CompressionStrategy} to a budget, and writes the compressed model (ONNX or safetensors)
- * next to a report and a plot. The input model is only read. Every output path is checked against
+ * next to a report and a plot. Reading, tokenizing and writing are the library's
+ * {@link ModelFiles} calls an embedder makes; this class adds the checks, progress and report. The input model is only read. Every output path is checked against
  * every input and every other output before any work ({@link OutputPlan}), and all outputs are
  * committed together at the end ({@link OutputTransaction}): a failed run writes nothing.
  */
@@ -109,7 +101,7 @@ final class CompressCommand implements Callable<Integer> {
   @Option(names = "--report", paramLabel = "FILE", description = "Also write the report as JSON.")
   Path reportFile;
 
-  @Option(names = "--plot", paramLabel = "FILE.png", description = "Also draw kept heads and neurons per block as a PNG.")
+  @Option(names = "--plot", paramLabel = "FILE.png", description = "Also draw kept heads and neurons per block as a PNG, and as SVG beside it (FILE.svg).")
   Path plot;
 
   @Option(names = "--force", description = "Replace existing output files, and the files of a previous Structura output "
@@ -139,8 +131,10 @@ final class CompressCommand implements Callable<Integer> {
     try {
       budget = budget();
       strategy = CompressionStrategies.byName(method);
+      strategy.checkOptions(options);
     } catch (InvalidArgumentException e) {
-      // a bad option value (a fraction out of range, an unknown method) is a usage error: exit 1
+      // a bad option value (a fraction out of range, an unknown method, an unknown -o key or a
+      // bad -o value) is a usage error: exit 1, before the model is loaded
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }
     require(model != null, "--model is required");
@@ -158,36 +152,28 @@ final class CompressCommand implements Callable<Integer> {
     boolean onnxOut = outPath.getFileName() != null && outPath.getFileName().toString().endsWith(".onnx");
     Path foundTokenizer = tokenizer != null ? tokenizer : resolved.tokenizer().orElse(null);
     // before any work: a bad output path must not cost minutes of compression, nor touch an input
-    new OutputPlan(force).input("--model", resolved.model()).input("--tokenizer", foundTokenizer)
+    OutputPlan plan = new OutputPlan(force).input("--model", resolved.model()).input("--tokenizer", foundTokenizer)
         .input("--calibration", calibration)
         .output("--out", outPath, onnxOut ? OutputPlan.Shape.FILE : OutputPlan.Shape.DIRECTORY)
         .output("--out's tokenizer", onnxOut ? ModelZoo.companionTokenizer(outPath) : null, OutputPlan.Shape.FILE)
-        .output("--report", reportFile, OutputPlan.Shape.FILE).output("--plot", plot, OutputPlan.Shape.FILE).check();
+        .output("--report", reportFile, OutputPlan.Shape.FILE);
+    Charts.plan(plan, "--plot", plot).check();
     if (foundTokenizer == null) {
       throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT, "no tokenizer.json found for " + model + ".",
           "Pass --tokenizer path/to/tokenizer.json.");
     }
     Path tokenizerFile = foundTokenizer;
     long t = System.nanoTime();
-    TransformerNetwork network = resolved.kind() == ModelZoo.Kind.ONNX ? OnnxModels.readBert(resolved.model())
-        : Safetensors.read(resolved.model());
+    TransformerNetwork network = ModelFiles.read(resolved);
     stages.put("load model", secondsSince(t));
 
     t = System.nanoTime();
-    List<LabeledText> texts = TextCorpus.read(calibration);
-    List<int[]> ids = new ArrayList<>();
-    int padId;
-    try (TextTokenizer tok = TextTokenizer.load(tokenizerFile, maxLength)) {
-      padId = tok.padId();
-      for (LabeledText lt : texts.subList(0, Math.min(samples, texts.size()))) {
-        ids.add(tok.ids(lt.text()));
-      }
-    }
-    CalibrationData data = CalibrationData.of(ids, batchSize, padId);
+    TokenizedTexts texts = ModelFiles.tokenize(calibration, tokenizerFile, maxLength, samples);
+    CalibrationData data = CalibrationData.of(texts.ids(), batchSize, texts.padId());
     stages.put("tokenize", secondsSince(t));
-    if (texts.size() < samples) {
+    if (texts.ids().size() < samples) {
       err.printf("structura: note: %s has %d texts, fewer than --samples %d; using all of them.%n", calibration,
-          texts.size(), samples);
+          texts.ids().size(), samples);
     }
 
     BackendSelection chosen = selection.get();
@@ -201,7 +187,7 @@ final class CompressCommand implements Callable<Integer> {
     }
     try (OutputTransaction outputs = new OutputTransaction(force)) {
       t = System.nanoTime();
-      stageModel(outputs, result.network(), outPath, onnxOut, tokenizerFile);
+      ModelFiles.stage(outputs, result.network(), outPath, tokenizerFile);
       stages.put("write", secondsSince(t));
       CompressionReport report = withStages(result, stages, start);
       if (reportFile != null) {
@@ -209,8 +195,7 @@ final class CompressCommand implements Callable<Integer> {
         outputs.write(reportFile, o -> o.write(json));
       }
       if (plot != null) {
-        byte[] png = WidthPlot.png(report);
-        outputs.write(plot, o -> o.write(png));
+        WidthPlot.stage(outputs, plot, report);
       }
       outputs.commit();
       print(out, report, outPath);
@@ -219,7 +204,7 @@ final class CompressCommand implements Callable<Integer> {
       out.println("Report: " + reportFile);
     }
     if (plot != null) {
-      out.println("Plot: " + plot);
+      out.println("Plot: " + plot + " (and " + Charts.svgBeside(plot).getFileName() + ")");
     }
     return ExitCodes.OK;
   }
@@ -331,37 +316,6 @@ final class CompressCommand implements Callable<Integer> {
       case Budget.KeepFractions k -> String.format(Locale.ROOT, "keep %.0f%% of heads and %.0f%% of neurons per block",
           100 * k.heads(), 100 * k.neurons());
     };
-  }
-
-  /**
-   * Stages the model: an ONNX file with its own {@code <name>.tokenizer.json} (and a shared
-   * tokenizer.json beside it when none is there yet, for tools that look only for that name), or a
-   * safetensors directory with config.json, model.safetensors and tokenizer.json. The own file is
-   * what {@link ModelZoo#resolve} reads first, so a second model written to the same folder with
-   * another tokenizer is not read with the first one's.
-   */
-  private static void stageModel(OutputTransaction outputs, TransformerNetwork net, Path target, boolean onnx,
-      Path tokenizerFile) {
-    try {
-      if (onnx) {
-        OnnxWriter.write(net, outputs.file(target));
-        Files.copy(tokenizerFile, outputs.file(ModelZoo.companionTokenizer(target)));
-        Path companion = target.resolveSibling("tokenizer.json");
-        if (!companion.equals(target)) {
-          var tok = outputs.fileIfAbsent(companion);
-          if (tok.isPresent()) {
-            Files.copy(tokenizerFile, tok.get());
-          }
-        }
-      } else {
-        Path dir = outputs.directory(target);
-        Safetensors.write(net, dir);
-        Files.copy(tokenizerFile, dir.resolve("tokenizer.json"));
-      }
-    } catch (IOException e) {
-      throw new StructuraException(ErrorCode.OUTPUT_UNWRITABLE, "cannot write " + target + ": " + e,
-          "Check that the directory is writable and has free space.", e);
-    }
   }
 
   private static void print(PrintWriter out, CompressionReport r, Path outPath) {

@@ -8,9 +8,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -76,7 +79,11 @@ final class PcaCommand implements Callable<Integer> {
   @Option(names = "--json", paramLabel = "FILE", description = "Write seconds, passes, explained variance (and subspace_distance with --check) as JSON.")
   Path json;
 
-  @Option(names = "--force", description = "Replace existing --out and --json files.")
+  @Option(names = "--plot", paramLabel = "FILE.png",
+      description = "Also plot the explained variance per component and its running total, as PNG and SVG beside it.")
+  Path plot;
+
+  @Option(names = "--force", description = "Replace existing --out, --json and --plot files.")
   boolean force;
 
   @Option(names = "--check", description = "Also compute the centralized answer and report the subspace distance to it.")
@@ -138,8 +145,8 @@ final class PcaCommand implements Callable<Integer> {
   /** No output may overwrite the input or each other: refused before any work. */
   /** Outputs against the input and each other (resolved paths), and writability, before any work. */
   private void checkOutputsAgainstInput() {
-    new OutputPlan(force).input("--input", input)
-        .output("--out", out, OutputPlan.Shape.FILE).output("--json", json, OutputPlan.Shape.FILE).check();
+    Charts.plan(new OutputPlan(force).input("--input", input)
+        .output("--out", out, OutputPlan.Shape.FILE).output("--json", json, OutputPlan.Shape.FILE), "--plot", plot).check();
   }
 
 
@@ -187,6 +194,25 @@ final class PcaCommand implements Callable<Integer> {
     }
   }
 
+  /** The scree plot: each component's share of the total variance, and the running total. */
+  XYChart spectrum(String methodName, double[] ratio) {
+    XYChart chart = new XYChartBuilder().title(String.format(Locale.ROOT, "%s PCA of %s: explained variance", methodName,
+        input.getFileName())).xAxisTitle("component").yAxisTitle("fraction of the total variance").build();
+    Charts.style(chart.getStyler()).setYAxisMin(0.0).setYAxisMax(1.0).setYAxisDecimalPattern("0.00")
+        .setXAxisDecimalPattern("0");
+    double[] k = new double[ratio.length];
+    double[] cumulative = new double[ratio.length];
+    double sum = 0;
+    for (int i = 0; i < ratio.length; i++) {
+      k[i] = i + 1;
+      sum += ratio[i];
+      cumulative[i] = sum;
+    }
+    chart.addSeries("per component", k, ratio);
+    chart.addSeries("cumulative", k, cumulative);
+    return chart;
+  }
+
   /** Every file this command writes, committed together through the shared output helper. */
   private void writeOutputs(Matrix components, Map<String, Object> report) {
     try (OutputTransaction outputs = new OutputTransaction(force)) {
@@ -204,6 +230,10 @@ final class PcaCommand implements Callable<Integer> {
       if (json != null) {
         byte[] bytes = JsonReport.bytes(report);
         outputs.write(json, stream -> stream.write(bytes));
+      }
+      if (plot != null) {
+        Charts.stage(outputs, plot, 640, 420, List.of(spectrum((String) report.get("method"),
+            (double[]) report.get("explained_variance_ratio"))));
       }
       outputs.commit();
     }

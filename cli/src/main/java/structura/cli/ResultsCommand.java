@@ -2,22 +2,24 @@ package structura.cli;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import java.awt.BasicStroke;
 import java.awt.Color;
-import java.awt.Font;
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.function.ToDoubleFunction;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.lines.SeriesLines;
+import org.knowm.xchart.style.markers.SeriesMarkers;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -41,7 +43,7 @@ final class ResultsCommand implements Callable<Integer> {
   @Option(names = "--dir", paramLabel = "DIR", defaultValue = "out/results", description = "Folder with the reports (default ${DEFAULT-VALUE}).")
   Path dir;
 
-  @Option(names = "--plot", paramLabel = "FILE.png", description = "Write accuracy and fidelity against MACs as a PNG.")
+  @Option(names = "--plot", paramLabel = "FILE.png", description = "Write accuracy and fidelity against MACs as a PNG, and as SVG beside it (FILE.svg).")
   Path plot;
 
   @Option(names = "--force", description = "Replace an existing --plot file.")
@@ -54,7 +56,7 @@ final class ResultsCommand implements Callable<Integer> {
    */
   record Row(String method, double target, double macs, double params, double fidelity, double accuracy,
       double referenceAccuracy, double transfer, double agreement, double refSeconds, double seconds,
-      double compressSeconds) {}
+      double compressSeconds, int testTexts) {}
 
   /** A model's mean seconds per batch; NaN when latency was not measured (eval --latency-iterations 0). */
   private static double meanSeconds(JsonObject latency, String model) {
@@ -64,6 +66,10 @@ final class ResultsCommand implements Callable<Integer> {
   /** {@code object.key} as a number; NaN when absent (older reports) or null (reports write non-finite numbers so). */
   private static double number(JsonObject object, String key) {
     return object.has(key) && !object.get(key).isJsonNull() ? object.get(key).getAsDouble() : Double.NaN;
+  }
+
+  private static double orZero(double x) {
+    return Double.isNaN(x) ? 0 : x;
   }
 
   @Override
@@ -78,7 +84,7 @@ final class ResultsCommand implements Callable<Integer> {
     }
     OutputPlan plan = new OutputPlan(force);
     reports.forEach(r -> plan.input("--dir", r));
-    plan.output("--plot", plot, OutputPlan.Shape.FILE).check();
+    Charts.plan(plan, "--plot", plot).check();
     List<Row> rows = new ArrayList<>();
     for (Path e : reports.stream().filter(p -> p.getFileName().toString().endsWith(".eval.json")).toList()) {
       String base = e.getFileName().toString().replace(".eval.json", "");
@@ -99,7 +105,8 @@ final class ResultsCommand implements Callable<Integer> {
           probe.getAsJsonObject("reference").get("accuracy").getAsDouble(),
           number(probe, "transferAccuracy"), number(probe, "agreement"),
           meanSeconds(lat, "reference"), meanSeconds(lat, "compressed"),
-          cj.getAsJsonObject("stageSeconds").get("total").getAsDouble()));
+          cj.getAsJsonObject("stageSeconds").get("total").getAsDouble(),
+          (int) orZero(number(ej.getAsJsonObject("fidelity"), "texts"))));
     }
     if (rows.isEmpty()) {
       throw new InvalidArgumentException(ErrorCode.INVALID_INPUT, "no pairs of .compress.json and .eval.json in " + dir + ".",
@@ -119,102 +126,65 @@ final class ResultsCommand implements Callable<Integer> {
     out.printf(Locale.ROOT, "%nOriginal model: probe accuracy %.2f %%.%n", 100 * rows.get(0).referenceAccuracy());
     out.flush();
     if (plot != null) {
-      byte[] png = draw(rows);
       try (OutputTransaction outputs = new OutputTransaction(force)) {
-        outputs.write(plot, o -> o.write(png));
+        Charts.stage(outputs, plot, 480, 420, charts(rows));
         outputs.commit();
       }
-      out.println("Plot: " + plot);
+      out.println("Plot: " + plot + " (and " + Charts.svgBeside(plot).getFileName() + ")");
     }
     return ExitCodes.OK;
   }
 
-  private static byte[] draw(List<Row> rows) {
-    System.setProperty("java.awt.headless", "true");
+  /**
+   * Probe accuracy (retrained, and the original model's probe) and embedding fidelity against the
+   * kept MAC fraction, one series per method, the original model as a dashed line. Accuracy points
+   * carry ±1 binomial standard error, {@code sqrt(a(1-a)/n)} over the n held-out texts (about one
+   * point at n = 600, as docs/results.md states), when the report gives n.
+   */
+  static List<XYChart> charts(List<Row> rows) {
     Map<String, List<Row>> byMethod = new TreeMap<>();
     for (Row r : rows) {
       byMethod.computeIfAbsent(r.method(), k -> new ArrayList<>()).add(r);
     }
-    int w = 1460;
-    int h = 420;
-    BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-    Graphics2D g = img.createGraphics();
-    g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-    g.setColor(Color.WHITE);
-    g.fillRect(0, 0, w, h);
-    Color[] palette = {new Color(70, 120, 200), new Color(230, 140, 50), new Color(60, 160, 90), new Color(200, 60, 60),
-        new Color(140, 90, 180)};
+    double reference = rows.get(0).referenceAccuracy();
     double minAcc = Math.min(rows.stream().mapToDouble(r -> Math.min(r.accuracy(), Double.isNaN(r.transfer()) ? 1 : r.transfer()))
-        .min().orElse(0.5), rows.get(0).referenceAccuracy());
+        .min().orElse(0.5), reference);
     double lowAcc = Math.floor(minAcc * 20) / 20;
-    double minFid = rows.stream().mapToDouble(Row::fidelity).min().orElse(0);
-    double lowFid = Math.floor(minFid * 10) / 10;
-    panel(g, byMethod, palette, 60, 40, 400, 320, "accuracy, probe retrained per model", lowAcc, 1.0, Row::accuracy,
-        rows.get(0).referenceAccuracy());
-    panel(g, byMethod, palette, 540, 40, 400, 320, "accuracy, the original model's probe", lowAcc, 1.0, Row::transfer,
-        rows.get(0).referenceAccuracy());
-    panel(g, byMethod, palette, 1020, 40, 400, 320, "embedding fidelity (mean cosine)", lowFid, 1.0, Row::fidelity, 1.0);
-    int lx = 60;
-    int i = 0;
-    g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-    for (String m : byMethod.keySet()) {
-      g.setColor(palette[i++ % palette.length]);
-      g.fillRect(lx, h - 22, 12, 12);
-      g.setColor(Color.BLACK);
-      g.drawString(m, lx + 16, h - 12);
-      lx += 110;
-    }
-    g.drawString("x: fraction of block MACs kept; dashed: original model", lx + 20, h - 12);
-    g.dispose();
-    return WidthPlot.encode(img);
+    double lowFid = Math.floor(rows.stream().mapToDouble(Row::fidelity).min().orElse(0) * 10) / 10;
+    String accuracy = "probe accuracy on held-out texts";
+    return List.of(
+        panel(byMethod, "accuracy, probe retrained per model", accuracy, lowAcc, Row::accuracy, true, reference),
+        panel(byMethod, "accuracy, the original model's probe", accuracy, lowAcc, Row::transfer, true, reference),
+        panel(byMethod, "embedding fidelity", "mean cosine to the original's embeddings", lowFid, Row::fidelity, false, 1.0));
   }
 
-  private static void panel(Graphics2D g, Map<String, List<Row>> byMethod, Color[] palette, int x0, int y0, int pw, int ph,
-      String title, double lo, double hi, java.util.function.ToDoubleFunction<Row> value, double reference) {
-    g.setColor(Color.BLACK);
-    g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
-    g.drawString(title, x0, y0 - 10);
-    g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
-    g.drawRect(x0, y0, pw, ph);
-    for (int t = 0; t <= 5; t++) {
-      double v = lo + (hi - lo) * t / 5;
-      int y = y0 + ph - (int) Math.round(ph * (v - lo) / (hi - lo));
-      g.setColor(new Color(225, 225, 225));
-      g.drawLine(x0 + 1, y, x0 + pw - 1, y);
-      g.setColor(Color.BLACK);
-      g.drawString(String.format(Locale.ROOT, "%.3f", v), x0 - 42, y + 4);
-    }
-    for (int t = 0; t <= 5; t++) {
-      double v = 0.2 * t;
-      int x = x0 + (int) Math.round(pw * v);
-      g.drawString(String.format(Locale.ROOT, "%.1f", v), x - 8, y0 + ph + 16);
-    }
-    int yr = y0 + ph - (int) Math.round(ph * (reference - lo) / (hi - lo));
-    g.setStroke(new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
-    g.drawLine(x0, yr, x0 + pw, yr);
-    g.setStroke(new BasicStroke(2f));
-    int i = 0;
-    for (List<Row> series : byMethod.values()) {
-      g.setColor(palette[i++ % palette.length]);
-      List<Row> s = new ArrayList<>(series);
-      s.sort((a, b) -> Double.compare(a.macs(), b.macs()));
-      int px = -1;
-      int py = -1;
-      for (Row r : s) {
-        double v = value.applyAsDouble(r);
-        if (Double.isNaN(v)) {
-          continue;   // not measured in this report
-        }
-        int x = x0 + (int) Math.round(pw * r.macs());
-        int y = y0 + ph - (int) Math.round(ph * (Math.max(lo, v) - lo) / (hi - lo));
-        g.fillOval(x - 4, y - 4, 8, 8);
-        if (px >= 0) {
-          g.drawLine(px, py, x, y);
-        }
-        px = x;
-        py = y;
+  private static XYChart panel(Map<String, List<Row>> byMethod, String title, String yTitle, double low,
+      ToDoubleFunction<Row> value, boolean errorBars, double reference) {
+    XYChart chart = new XYChartBuilder().title(title).xAxisTitle("fraction of block MACs kept").yAxisTitle(yTitle).build();
+    Charts.style(chart.getStyler()).setXAxisMin(0.0).setXAxisMax(1.0).setYAxisMin(low).setYAxisMax(1.0)
+        .setYAxisDecimalPattern("0.000").setXAxisDecimalPattern("0.0").setErrorBarsColorSeriesColor(true);
+    XYSeries original = chart.addSeries("original model", new double[] {0, 1}, new double[] {reference, reference});
+    original.setMarker(SeriesMarkers.NONE).setLineStyle(SeriesLines.DASH_DASH).setLineColor(Color.GRAY);
+    for (var e : byMethod.entrySet()) {
+      List<Row> points = e.getValue().stream().filter(r -> !Double.isNaN(value.applyAsDouble(r)))   // not measured in this report
+          .sorted(Comparator.comparingDouble(Row::macs)).toList();
+      if (points.isEmpty()) {
+        continue;
+      }
+      double[] x = points.stream().mapToDouble(Row::macs).toArray();
+      double[] y = points.stream().mapToDouble(value).toArray();
+      if (errorBars && points.stream().allMatch(r -> r.testTexts() > 0)) {
+        double[] se = points.stream().mapToDouble(r -> standardError(value.applyAsDouble(r), r.testTexts())).toArray();
+        chart.addSeries(e.getKey() + " (±1 s.e.)", x, y, se);
+      } else {
+        chart.addSeries(e.getKey(), x, y);
       }
     }
-    g.setStroke(new BasicStroke(1f));
+    return chart;
+  }
+
+  /** Binomial standard error of an accuracy {@code a} measured on {@code n} texts. */
+  static double standardError(double a, int n) {
+    return Math.sqrt(a * (1 - a) / n);
   }
 }

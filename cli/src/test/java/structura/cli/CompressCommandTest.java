@@ -150,7 +150,11 @@ class CompressCommandTest {
         "--plot", dir.resolve("svd.png").toString());
     assertEquals(ExitCodes.OK, r.exit(), r.err());
     assertTrue(r.out().contains("low-rank layers"), r.out());
-    assertTrue(Files.size(dir.resolve("svd.png")) > 0);
+    try {
+      ChartFiles.check(dir.resolve("svd.png"), "block", "fraction of weight parameters kept", "attention", "FFN");
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
     assertTrue(r.err().contains("block 2/2: ranks query"), r.err());
     TransformerNetwork small = OnnxModels.readBert(out);
     for (TransformerBlock b : small.blocks()) {
@@ -227,6 +231,27 @@ class CompressCommandTest {
     for (String f : List.of("STRUCTURA-", "bogus", "stat", "id-prune", "modegpt", "magnitude")) {
       assertTrue(r.err().contains(f), f + " missing from " + r.err());
     }
+  }
+
+  @Test
+  void unknownMethodOptionIsAUsageErrorNamingTheKeyAndTheAllowedKeys() {
+    CliRun r = run("--model", MODEL, "--method", "stat", "--target", "0.5", "--calibration", TRAIN,
+        "-o", "sketch-rowz=64", "--out", dir.resolve("x.onnx").toString());
+    assertEquals(ExitCodes.USAGE, r.exit(), r.out() + r.err());
+    for (String f : List.of("STRUCTURA-A001", "sketch-rowz", "allocation-samples", "intercept", "neuron-multiple", "seed",
+        "sketch")) {
+      assertTrue(r.err().contains(f), f + " missing from " + r.err());
+    }
+    assertFalse(Files.exists(dir.resolve("x.onnx")));
+  }
+
+  @Test
+  void badMethodOptionValueIsAUsageErrorNamingTheKey() {
+    CliRun r = run("--model", MODEL, "--method", "magnitude", "--target", "0.5", "--calibration", TRAIN,
+        "-o", "neuron-multiple=zero", "--out", dir.resolve("x.onnx").toString());
+    assertEquals(ExitCodes.USAGE, r.exit(), r.out() + r.err());
+    assertTrue(r.err().contains("STRUCTURA-A001") && r.err().contains("neuron-multiple=zero"), r.err());
+    assertFalse(Files.exists(dir.resolve("x.onnx")));
   }
 
   @Test

@@ -63,6 +63,16 @@ class PcaCommandTest {
   }
 
   @Test
+  void thePlotShowsTheExplainedVariance() throws Exception {
+    Path input = spikedNpy(model());
+    Path png = dir.resolve("spectrum.png");
+    CliRun run = CliRun.of("pca", "--input", input.toString(), "--rank", "3", "--partitions", "2", "--plot", png.toString());
+    assertEquals(0, run.exit(), run.err());
+    ChartFiles.check(png, "procrustes PCA of data.npy: explained variance", "component", "fraction of the total variance",
+        "per component", "cumulative");
+  }
+
+  @Test
   void csvOutputByExtension() throws IOException {
     Path input = spikedNpy(model());
     Path out = dir.resolve("pcs.csv");

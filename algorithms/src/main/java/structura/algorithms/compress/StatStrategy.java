@@ -46,6 +46,11 @@ public final class StatStrategy implements CompressionStrategy {
   }
 
   @Override
+  public void checkOptions(Map<String, String> options) {
+    StatOptions.parse(options);
+  }
+
+  @Override
   public CompressionResult compress(CompressionRequest request) {
     return compress(request, StatOptions.parse(request.options()));
   }

@@ -105,6 +105,11 @@ public final class SvdStrategy implements CompressionStrategy {
   }
 
   @Override
+  public void checkOptions(Map<String, String> options) {
+    SvdOptions.parse(options);
+  }
+
+  @Override
   public CompressionResult compress(CompressionRequest request) {
     return compress(request, SvdOptions.parse(request.options()));
   }

@@ -3,6 +3,7 @@ package structura.algorithms.compress;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.InputStream;
@@ -19,6 +20,7 @@ import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import structura.api.InvalidArgumentException;
 import structura.api.backend.Compute;
 import structura.api.nn.TransformerNetwork;
 import thirdparty.compress.UniformMagnitudeStrategy;
@@ -70,5 +72,22 @@ class ThirdPartyStrategyTest {
       assertEquals(ours.network().blocks().get(b).attention().heads(), theirs.network().blocks().get(b).attention().heads());
     }
     assertEquals(Math.ceil(0.3 * CompressionFixtures.FFN), theirs.network().blocks().get(0).mlp().width());
+
+    // the interface's default option check applies to it too: it takes no -o keys
+    added.checkOptions(Map.of());
+    var e = assertThrows(InvalidArgumentException.class, () -> added.checkOptions(Map.of("ratio", "0.5")));
+    assertTrue(e.getMessage().contains("STRUCTURA-A001") && e.getMessage().contains("'ratio'"), e.getMessage());
+  }
+
+  @Test
+  void builtInStrategiesCheckKeysAndValuesBeforeAnyWork() {
+    for (CompressionStrategy s : CompressionStrategies.all()) {
+      s.checkOptions(Map.of());
+      var e = assertThrows(InvalidArgumentException.class, () -> s.checkOptions(Map.of("no-such-key", "1")), s.name());
+      for (String key : s.optionHelp().keySet()) {
+        assertTrue(e.getMessage().contains(key), s.name() + ": " + key + " missing from " + e.getMessage());
+      }
+    }
+    assertThrows(InvalidArgumentException.class, () -> new StatStrategy().checkOptions(Map.of("seed", "-1")));
   }
 }
