@@ -91,6 +91,15 @@ final class FarFieldExpansion {
     return p;
   }
 
+  /**
+   * Estimated flops to evaluate one point's target features and dot them with one column of
+   * weights: the zonal harmonics, n_dirs·(d + 3p), the radial coefficients, about p³/4, and the
+   * M-term dot product.
+   */
+  double featureFlops() {
+    return harmonics.directionCount() * (d + 3.0 * p) + p * p * p / 4.0 + size;
+  }
+
   /** Per-thread scratch arrays. */
   final class Workspace {
     final double[] unit = new double[d];

@@ -29,8 +29,10 @@ import structura.api.operator.Structure;
  * (distance ≥ radius/θ) for the first time (its far list); each leaf also gets its near list.
  * A product y = K̃·v is then
  * <ol>
- *   <li>for every node whose expansion pays off (M·(#src + #far) &lt; #src·#far, the paper's
- *       {@code compression_is_efficient}): the source moments q = Σ_j s(x′_j)·v_jᵀ (the
+ *   <li>for every node whose expansion pays off: the paper's {@code compression_is_efficient},
+ *       M·(#src + #far) &lt; #src·#far, with M replaced by the cost of evaluating one point's
+ *       features on the fly in units of one direct kernel entry (features are recomputed in each
+ *       product here, not stored); for those nodes the source moments q = Σ_j s(x′_j)·v_jᵀ (the
  *       paper's s2o·v), turned into weights G⁻¹·q;</li>
  *   <li>for every far target of such a node: y_t += o(x_t)·weights (the paper's o2i), with the
  *       expansion of {@link FarFieldExpansion}: hyperspherical harmonics (Gegenbauer
@@ -69,6 +71,8 @@ public final class FastKernelTransform implements LinearOperator {
   /** The largest dimension accepted: beyond it C(p+d, d) outgrows any leaf at useful orders. */
   public static final int MAX_DIMENSION = 8;
   private static final int CHUNK = 2048;
+  /** Flops of one directly evaluated kernel entry: the distance (3d), κ (≈ 15 with an exp), the accumulation. */
+  private static final double DIRECT_ENTRY_FLOPS = 25;
 
   private final KernelFunction kernel;
   private final FktOptions options;
@@ -162,11 +166,11 @@ public final class FastKernelTransform implements LinearOperator {
     }
     List<FktTree.Node> nodes = tree.nodes();
     boolean[] compressed = new boolean[nodes.size()];
-    long m = expansion.size();
+    double featureFlops = expansion.featureFlops();
     for (FktTree.Node node : nodes) {
-      long src = node.size();
-      long far = node.far.length;
-      compressed[node.index] = far > 0 && m * (src + far) < src * far;
+      double src = node.size();
+      double far = node.far.length;
+      compressed[node.index] = far > 0 && featureFlops * (src + far) < DIRECT_ENTRY_FLOPS * src * far;
     }
     double seconds = (System.nanoTime() - start) * 1e-9;
     return new FastKernelTransform(kernel, options, compute, n, d, xs, sorted, tree, expansion, compressed, 0, seconds, pool);

@@ -45,6 +45,9 @@ final class ZonalHarmonics {
   private final int[][] pivots;
   private final double[][] gramInverse;
   private final double[][] monomialToZonal;
+  /** Z_k = A_k·t·Z_(k−1) − B_k·Z_(k−2), precomputed so the hot loop has no division. */
+  private final double[] recurrenceA;
+  private final double[] recurrenceB;
 
   ZonalHarmonics(int d, int p, long seed) {
     this.d = d;
@@ -55,6 +58,12 @@ final class ZonalHarmonics {
       counts[k] = harmonicCount(d, k);
     }
     this.monomialToZonal = monomialToZonal();
+    this.recurrenceA = new double[p + 1];
+    this.recurrenceB = new double[p + 1];
+    for (int k = 2; k <= p; k++) {
+      recurrenceA[k] = d == 2 ? 2 : 2 * (k + alpha - 1) / k;
+      recurrenceB[k] = d == 2 ? 1 : (k + 2 * alpha - 2) / k;
+    }
     double[] candidates = candidateDirections(seed);
     int candidateCount = candidates.length / d;
     LinkedHashSet<Integer> chosen = new LinkedHashSet<>();
@@ -181,7 +190,7 @@ final class ZonalHarmonics {
       double zm2 = 1;
       double zm1 = out[directionCount + a];
       for (int k = 2; k <= p; k++) {
-        double z = d == 2 ? 2 * t * zm1 - zm2 : (2 * t * (k + alpha - 1) * zm1 - (k + 2 * alpha - 2) * zm2) / k;
+        double z = recurrenceA[k] * t * zm1 - recurrenceB[k] * zm2;
         out[k * directionCount + a] = z;
         zm2 = zm1;
         zm1 = z;
@@ -249,7 +258,7 @@ final class ZonalHarmonics {
     for (int k = 0; k <= p; k++) {
       needed = Math.max(needed, counts[k]);
     }
-    int count = Math.max(4 * needed, 16);
+    int count = Math.max(3 * needed, 16);
     if (d == 1) {
       return new double[] {1};
     }
