@@ -121,6 +121,16 @@ public final class FastKernelTransform implements LinearOperator {
    *     kernel of another dimension, or no points
    */
   public static FastKernelTransform factor(KernelFunction kernel, Matrix points, FktOptions options, Compute compute) {
+    return factor(kernel, points, options, compute, false);
+  }
+
+  /**
+   * As {@link #factor(KernelFunction, Matrix, FktOptions, Compute)}; with {@code expandEveryFarList}
+   * every far list goes through its node's expansion even where direct evaluation would be
+   * cheaper, so tests can measure the expansion's accuracy on problems small enough to check.
+   */
+  static FastKernelTransform factor(KernelFunction kernel, Matrix points, FktOptions options, Compute compute,
+      boolean expandEveryFarList) {
     Objects.requireNonNull(kernel, "kernel");
     Objects.requireNonNull(points, "points");
     Objects.requireNonNull(options, "options");
@@ -170,7 +180,7 @@ public final class FastKernelTransform implements LinearOperator {
     for (FktTree.Node node : nodes) {
       double src = node.size();
       double far = node.far.length;
-      compressed[node.index] = far > 0 && featureFlops * (src + far) < DIRECT_ENTRY_FLOPS * src * far;
+      compressed[node.index] = far > 0 && (expandEveryFarList || featureFlops * (src + far) < DIRECT_ENTRY_FLOPS * src * far);
     }
     double seconds = (System.nanoTime() - start) * 1e-9;
     return new FastKernelTransform(kernel, options, compute, n, d, xs, sorted, tree, expansion, compressed, 0, seconds, pool);

@@ -8,17 +8,16 @@ import structura.api.InvalidArgumentException;
  *
  * <p><b>Choosing them for a tolerance.</b> The far field of a node is the degree-p Taylor
  * polynomial of the kernel in the source position, used only for targets at distance ≥
- * radius/θ, so its relative error per pair is about θ^(p+1) (times a kernel-dependent factor that
- * grows slowly with p). Each increase of p by 2 divides the error by about 1/θ² = 4 at θ = 1/2.
- * Measured on N = 5,000–20,000 points (uniform cube and Gaussian mixture, Gaussian and Matérn
- * kernels at lengthscale 1/4 of the data's extent; see FastKernelTransformAccuracyTest and
- * docs/performance.md), the relative error of a product ‖K̃v − Kv‖/‖Kv‖ at θ = 1/2 is about
- * 1e-4 at p = 4, 1e-5 at p = 6 and ≤ 1e-6 at p = 8 in d = 2, 3 and 4. Rules of thumb:
- * tolerance 1e-3 → p = 3 or 4, 1e-4 → p = 4 to 6, 1e-6 → p = 8 to 10. A smaller θ (more
- * separation) gives the same accuracy at lower p but moves more pairs into the direct near field.
- * The number of expansion terms per node is C(p+d, d) (d = 3: 35 at p = 4, 165 at p = 8), so
- * high p is expensive in high d; the leaf size should be a few times that for the expansion to
- * pay off.
+ * radius/θ, so the error of one interaction is about θ^(p+1) (relative to the kernel value, for
+ * nodes about the lengthscale in size; smaller nodes do better), and each increase of p by 2
+ * divides it by about θ⁻². Measured relative errors ‖K̃v − Kv‖/‖Kv‖ of a whole product (Gaussian
+ * kernel at lengthscale 1/4 of the unit cube, N = 5,000, d = 2–4; FastKernelTransformTest and
+ * docs/fkt.md): θ = 0.5 gives about 2e-3 at p = 6 and 7e-5 at p = 10; θ = 0.4 about 6e-5 at
+ * p = 8; θ = 0.3 about 3e-5 at p = 6 and ≤ 1e-6 at p = 10 (tested). Rules of thumb: tolerance
+ * 1e-3 → θ = 0.5, p = 6 (the defaults); 1e-4 → θ = 0.4, p = 8; 1e-6 → θ = 0.3, p = 10. A smaller
+ * θ moves more pairs into the exact near field (slower, exact there); a higher p costs
+ * C(p+d, d) terms per expansion (d = 3: 35 at p = 4, 165 at p = 8, 286 at p = 10), so high p is
+ * expensive in high d. The leaf size trades near-field work (∝ leaf size) against tree depth.
  *
  * @param order truncation order p ≥ 0; default 6
  * @param separation θ in (0, 1): a target uses a node's expansion when its distance to the node

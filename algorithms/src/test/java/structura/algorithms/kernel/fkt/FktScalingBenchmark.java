@@ -75,13 +75,19 @@ public final class FktScalingBenchmark {
           row(n, "lazy", 0, (t1 - t0) * 1e-9, error(exactRows, y, rows), "", "", "", "");
         }
         FastKernelTransform fkt = FastKernelTransform.factor(kernel, x, options, single);
-        fkt.apply(v);  // warm-up: JIT and first-touch of the buffers
+        if (n <= 100_000) {
+          fkt.apply(v);  // warm-up (JIT); larger sizes run after smaller ones have warmed it
+        }
+        long c0 = cpuNanos();
         long t0 = System.nanoTime();
         Matrix y = fkt.apply(v);
         double seconds = (System.nanoTime() - t0) * 1e-9;
+        double cpu = (cpuNanos() - c0) * 1e-9;
         fktTimes.add(new double[] {n, seconds});
         row(n, "fkt", fkt.factorSeconds(), seconds, error(exactRows, y, rows), String.valueOf(fkt.expandedPairs()),
             String.valueOf(fkt.directEntries()), String.valueOf(fkt.nodeCount()), String.valueOf(fkt.depth()));
+        System.out.printf(Locale.ROOT, "  (fkt N = %d: MVM process CPU time %.3f s; load average %.1f)%n", n, cpu,
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
       }
     }
     System.out.printf(Locale.ROOT, "fitted FKT MVM exponent (time ∝ N^a, least squares over %d sizes): a = %.3f%n", fktTimes.size(),
@@ -93,6 +99,12 @@ public final class FktScalingBenchmark {
     System.out.printf(Locale.ROOT, "| %,d | %s | %s | %.3f | %.2e | %s | %s | %s | %s |%n", n, method,
         method.equals("lazy") ? "–" : String.format(Locale.ROOT, "%.3f", factor), mvm, error, pairs, direct, nodes, depth);
     System.out.flush();
+  }
+
+  /** CPU time of this process, all threads (the load on the shared host makes wall time noisy). */
+  private static long cpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   private static String arg(String[] args, int i, String fallback) {
