@@ -149,7 +149,7 @@ class FastKernelTransformTest {
     // Every far list through its expansion, so each kernel's expansion is what is measured.
     FastKernelTransform f = FastKernelTransform.factor(k, x, FktOptions.ofOrder(10).withSeparation(0.3).withLeafSize(64),
         Compute.reference(), true);
-    assertTrue(f.expandedPairs() > 500_000, kind + " expanded pairs " + f.expandedPairs());
+    assertTrue(f.expandedPairs() > 50_000, kind + " expanded pairs " + f.expandedPairs());
     double err = relativeError(exact, f.apply(v));
     assertTrue(err <= 1e-5, kind + " error " + err);
     assertEquals(kind != Kind.LAPLACE, f.is(Structure.PSD));
@@ -158,14 +158,16 @@ class FastKernelTransformTest {
   @Test
   void conjugateGradientOnTheFktMatchesTheLazySolve() {
     KernelFunction k = KernelFunction.isotropic(Kind.MATERN_32, 0.15, 1);
-    int n = 2000;
+    int n = 1500;
     Matrix x = points("uniform", n, 3, 8);
     Matrix b = vectors(n, 1, 9);
     double noise = 1.0;
     LinearOperator lazy = Operators.sum(KernelOperator.symmetric(k, x, Compute.reference()),
         Operators.scale(noise, Operators.identity(DType.F64, n)));
-    FastKernelTransform fkt = FastKernelTransform.factor(k, x, FktOptions.ofOrder(10).withSeparation(0.3).withLeafSize(64))
-        .withNoise(noise);
+    // Every far list through its expansion, so the solve really runs on an approximate operator.
+    FastKernelTransform fkt = FastKernelTransform.factor(k, x, FktOptions.ofOrder(10).withSeparation(0.3).withLeafSize(32),
+        Compute.reference(), true).withNoise(noise);
+    assertTrue(fkt.expandedPairs() > 20_000, "expanded pairs " + fkt.expandedPairs());
     ConjugateGradientOptions options = ConjugateGradientOptions.defaults().withTolerance(1e-8);
     SolveResult exact = ConjugateGradient.solve(Operators.tagged(lazy, Structure.SYMMETRIC, Structure.PSD), b, options);
     SolveResult fast = ConjugateGradient.solve(fkt, b, options);

@@ -49,8 +49,9 @@ public final class FktScalingBenchmark {
     FktOptions options = new FktOptions(p, theta, leaf, threads, 0);
     System.out.printf(Locale.ROOT, "# FKT scaling: %s, d = %d, %s, p = %d, theta = %.2f, leaf %d, %d threads, backend %s, %s%n",
         distribution, d, kernel, p, theta, leaf, threads, backend, Runtime.version());
-    System.out.println("| N | method | factor s | MVM s | rel. error (sampled rows) | expanded pairs | direct entries | nodes | depth |");
-    System.out.println("|---:|---|---:|---:|---:|---:|---:|---:|---:|");
+    System.out.println("| N | method | factor s (wall) | MVM s (wall) | MVM s (process CPU) | rel. error (sampled rows) | expanded pairs "
+        + "| direct entries | nodes | depth | load avg |");
+    System.out.println("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     List<double[]> fktTimes = new ArrayList<>();
     try (Compute single = open(backend, 1); Compute all = open(backend, threads)) {
       for (String s : sizeArgs) {
@@ -62,17 +63,19 @@ public final class FktScalingBenchmark {
         if (n <= denseMax) {
           long t0 = System.nanoTime();
           Matrix kk = KernelOperator.symmetric(kernel, x, all).toDense();
+          long c1 = cpuNanos();
           long t1 = System.nanoTime();
           Matrix y = all.multiply(Transpose.N, kk, Transpose.N, v);
           long t2 = System.nanoTime();
-          row(n, "dense", (t1 - t0) * 1e-9, (t2 - t1) * 1e-9, error(exactRows, y, rows), "", "", "", "");
+          row(n, "dense", (t1 - t0) * 1e-9, (t2 - t1) * 1e-9, (cpuNanos() - c1) * 1e-9, error(exactRows, y, rows), "", "", "", "");
         }
         if (n <= lazyMax) {
           KernelOperator lazy = KernelOperator.symmetric(kernel, x, all);
+          long c0 = cpuNanos();
           long t0 = System.nanoTime();
           Matrix y = lazy.apply(v);
           long t1 = System.nanoTime();
-          row(n, "lazy", 0, (t1 - t0) * 1e-9, error(exactRows, y, rows), "", "", "", "");
+          row(n, "lazy", 0, (t1 - t0) * 1e-9, (cpuNanos() - c0) * 1e-9, error(exactRows, y, rows), "", "", "", "");
         }
         FastKernelTransform fkt = FastKernelTransform.factor(kernel, x, options, single);
         if (n <= 100_000) {
@@ -83,28 +86,35 @@ public final class FktScalingBenchmark {
         Matrix y = fkt.apply(v);
         double seconds = (System.nanoTime() - t0) * 1e-9;
         double cpu = (cpuNanos() - c0) * 1e-9;
-        fktTimes.add(new double[] {n, seconds});
-        row(n, "fkt", fkt.factorSeconds(), seconds, error(exactRows, y, rows), String.valueOf(fkt.expandedPairs()),
+        fktTimes.add(new double[] {n, seconds, cpu});
+        row(n, "fkt", fkt.factorSeconds(), seconds, cpu, error(exactRows, y, rows), String.valueOf(fkt.expandedPairs()),
             String.valueOf(fkt.directEntries()), String.valueOf(fkt.nodeCount()), String.valueOf(fkt.depth()));
-        System.out.printf(Locale.ROOT, "  (fkt N = %d: MVM process CPU time %.3f s; load average %.1f)%n", n, cpu,
-            java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
       }
     }
-    System.out.printf(Locale.ROOT, "fitted FKT MVM exponent (time ∝ N^a, least squares over %d sizes): a = %.3f%n", fktTimes.size(),
-        slope(fktTimes));
+    System.out.printf(Locale.ROOT, "fitted FKT MVM exponent (time ∝ N^a, least squares over %d sizes): a = %.3f (wall), %.3f (CPU)%n",
+        fktTimes.size(), slope(fktTimes, 1), slope(fktTimes, 2));
   }
 
-  private static void row(int n, String method, double factor, double mvm, double error, String pairs, String direct,
+  private static void row(int n, String method, double factor, double mvm, double cpu, double error, String pairs, String direct,
       String nodes, String depth) {
-    System.out.printf(Locale.ROOT, "| %,d | %s | %s | %.3f | %.2e | %s | %s | %s | %s |%n", n, method,
-        method.equals("lazy") ? "–" : String.format(Locale.ROOT, "%.3f", factor), mvm, error, pairs, direct, nodes, depth);
+    System.out.printf(Locale.ROOT, "| %,d | %s | %s | %.3f | %.3f | %.2e | %s | %s | %s | %s | %.1f |%n", n, method,
+        method.equals("lazy") ? "–" : String.format(Locale.ROOT, "%.3f", factor), mvm, cpu, error, pairs, direct, nodes, depth,
+        loadAverage());
     System.out.flush();
   }
 
   /** CPU time of this process, all threads (the load on the shared host makes wall time noisy). */
   private static long cpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
-        .getProcessCpuTime();
+    return ProcessHandle.current().info().totalCpuDuration().orElseThrow().toNanos();
+  }
+
+  /** The 1-minute load average from /proc/loadavg, NaN where there is none. */
+  private static double loadAverage() {
+    try {
+      return Double.parseDouble(java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ")[0]);
+    } catch (java.io.IOException | RuntimeException e) {
+      return Double.NaN;
+    }
   }
 
   private static String arg(String[] args, int i, String fallback) {
@@ -142,7 +152,7 @@ public final class FktScalingBenchmark {
     return Math.sqrt(num / den);
   }
 
-  private static double slope(List<double[]> points) {
+  private static double slope(List<double[]> points, int column) {
     double sx = 0;
     double sy = 0;
     double sxx = 0;
@@ -150,7 +160,7 @@ public final class FktScalingBenchmark {
     int m = points.size();
     for (double[] q : points) {
       double lx = Math.log(q[0]);
-      double ly = Math.log(q[1]);
+      double ly = Math.log(q[column]);
       sx += lx;
       sy += ly;
       sxx += lx * lx;
