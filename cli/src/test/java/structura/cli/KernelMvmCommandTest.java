@@ -64,7 +64,7 @@ class KernelMvmCommandTest {
     assertTrue(r.out().contains("computes in F64") && r.out().contains("factorised in"), r.out());
     JsonObject o = JsonParser.parseString(Files.readString(json)).getAsJsonObject();
     double e = o.get("relative_error").getAsDouble();
-    assertTrue(e < 1e-4 && e > 0, o.toString());
+    assertTrue(e < 5e-4 && e > 0, o.toString());  // θ = 0.4, p = 8: about 1e-4 (docs/fkt.md)
     assertTrue(o.get("factor_seconds").getAsDouble() > 0 && o.get("seconds").getAsDouble() > 0, o.toString());
     assertEquals(8, o.get("fkt_order").getAsInt());
     Path high = csv("high.csv", 20, 9);

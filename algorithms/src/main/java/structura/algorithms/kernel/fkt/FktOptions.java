@@ -12,7 +12,7 @@ import structura.api.InvalidArgumentException;
  * nodes about the lengthscale in size; smaller nodes do better), and each increase of p by 2
  * divides it by about θ⁻². Measured relative errors ‖K̃v − Kv‖/‖Kv‖ of a whole product (Gaussian
  * kernel at lengthscale 1/4 of the unit cube, N = 5,000, d = 2–4; FastKernelTransformTest and
- * docs/fkt.md): θ = 0.5 gives about 2e-3 at p = 6 and 7e-5 at p = 10; θ = 0.4 about 6e-5 at
+ * docs/fkt.md): θ = 0.5 gives about 2e-3 at p = 6 and 7e-5 at p = 10; θ = 0.4 about 1e-4 at
  * p = 8; θ = 0.3 about 3e-5 at p = 6 and ≤ 1e-6 at p = 10 (tested). Rules of thumb: tolerance
  * 1e-3 → θ = 0.5, p = 6 (the defaults); 1e-4 → θ = 0.4, p = 8; 1e-6 → θ = 0.3, p = 10. A smaller
  * θ moves more pairs into the exact near field (slower, exact there); a higher p costs
