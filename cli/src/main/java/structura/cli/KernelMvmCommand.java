@@ -61,7 +61,7 @@ final class KernelMvmCommand implements Callable<Integer> {
   Method method;
 
   @Option(names = "--fkt-order", defaultValue = "" + FktOptions.DEFAULT_ORDER, paramLabel = "P",
-      description = "FKT truncation order p (default ${DEFAULT-VALUE}; 4 for about 1e-4, 8 to 10 for about 1e-6).")
+      description = "FKT truncation order p (default ${DEFAULT-VALUE}; with theta: 6 and 0.5 for about 2e-3, 8 and 0.4 for 1e-4, 10 and 0.3 for 1e-6).")
   int fktOrder;
 
   @Option(names = "--fkt-separation", defaultValue = "" + FktOptions.DEFAULT_SEPARATION, paramLabel = "THETA",

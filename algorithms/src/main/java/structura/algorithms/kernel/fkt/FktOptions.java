@@ -14,7 +14,7 @@ import structura.api.InvalidArgumentException;
  * kernel at lengthscale 1/4 of the unit cube, N = 5,000, d = 2–4; FastKernelTransformTest and
  * docs/fkt.md): θ = 0.5 gives about 2e-3 at p = 6 and 7e-5 at p = 10; θ = 0.4 about 1e-4 at
  * p = 8; θ = 0.3 about 3e-5 at p = 6 and ≤ 1e-6 at p = 10 (tested). Rules of thumb: tolerance
- * 1e-3 → θ = 0.5, p = 6 (the defaults); 1e-4 → θ = 0.4, p = 8; 1e-6 → θ = 0.3, p = 10. A smaller
+ * 2e-3 → θ = 0.5, p = 6 (the defaults); 1e-4 → θ = 0.4, p = 8; 1e-6 → θ = 0.3, p = 10. A smaller
  * θ moves more pairs into the exact near field (slower, exact there); a higher p costs
  * C(p+d, d) terms per expansion (d = 3: 35 at p = 4, 165 at p = 8, 286 at p = 10), so high p is
  * expensive in high d. The leaf size trades near-field work (∝ leaf size) against tree depth.
@@ -44,7 +44,7 @@ public record FktOptions(int order, double separation, int leafSize, int threads
     if (order < 0 || order > MAX_ORDER) {
       throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT,
           "FktOptions: order p = " + order + " is outside [0, " + MAX_ORDER + "].",
-          "Pass p in [0, " + MAX_ORDER + "] (4 for about 1e-4, 8 for about 1e-6 at separation 0.5).");
+          "Pass p in [0, " + MAX_ORDER + "] (8 with separation 0.4 for about 1e-4, 10 with separation 0.3 for about 1e-6).");
     }
     if (!(separation > 0 && separation < 1)) {
       throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT,
