@@ -24,6 +24,7 @@ module structura.algorithms {
   exports structura.algorithms.structured;
   exports structura.algorithms.iterative;
   exports structura.algorithms.kernel;
+  exports structura.algorithms.kernel.fkt;
   exports structura.algorithms.nn;
   exports structura.algorithms.compress;
   exports structura.algorithms.spectral;

@@ -16,6 +16,8 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import structura.algorithms.kernel.KernelFunction;
 import structura.algorithms.kernel.KernelOperator;
+import structura.algorithms.kernel.fkt.FastKernelTransform;
+import structura.algorithms.kernel.fkt.FktOptions;
 import structura.api.DType;
 import structura.api.Matrix;
 import structura.api.backend.BackendSelection;
@@ -24,14 +26,15 @@ import structura.api.backend.Transpose;
 
 /**
  * {@code structura kernel mvm}: multiplies the kernel matrix of a point set by seeded random
- * vectors, with the dense matrix or the lazy tiled operator, and prints the time and the
- * relative error against exact products (in double, entry by entry) on sampled rows.
+ * vectors, with the dense matrix, the lazy tiled operator or the fast kernel transform (F64; its
+ * factorisation timed apart from the product), and prints the time and the relative error against
+ * exact products (in double, entry by entry) on sampled rows.
  */
 @Command(name = "mvm", exitCodeOnInvalidInput = ExitCodes.USAGE, mixinStandardHelpOptions = true,
-    description = "Kernel matrix times vectors (dense or lazy); prints the time and the relative error on sampled rows.")
+    description = "Kernel matrix times vectors (dense, lazy or fkt); prints the time and the relative error on sampled rows.")
 final class KernelMvmCommand implements Callable<Integer> {
-  /** Methods this build has; fkt and lowrank (issue 15) are not implemented yet. */
-  enum Method { dense, lazy }
+  /** Methods this build has; lowrank (issue 15) is on another branch. */
+  enum Method { dense, lazy, fkt }
 
   /** Above this many points the dense method would need more than 8N² = 3.2 GB. */
   static final int DENSE_MAX_POINTS = 20_000;
@@ -54,8 +57,20 @@ final class KernelMvmCommand implements Callable<Integer> {
   @Option(names = "--variance", defaultValue = "1", description = "Kernel variance (default ${DEFAULT-VALUE}).")
   double variance;
 
-  @Option(names = "--method", defaultValue = "lazy", description = "dense or lazy (default ${DEFAULT-VALUE}).")
+  @Option(names = "--method", defaultValue = "lazy", description = "dense, lazy or fkt (default ${DEFAULT-VALUE}).")
   Method method;
+
+  @Option(names = "--fkt-order", defaultValue = "" + FktOptions.DEFAULT_ORDER, paramLabel = "P",
+      description = "FKT truncation order p (default ${DEFAULT-VALUE}; with theta: 6 and 0.5 for about 2e-3, 8 and 0.4 for 1e-4, 10 and 0.3 for 1e-6).")
+  int fktOrder;
+
+  @Option(names = "--fkt-separation", defaultValue = "" + FktOptions.DEFAULT_SEPARATION, paramLabel = "THETA",
+      description = "FKT separation ratio theta in (0, 1) (default ${DEFAULT-VALUE}; smaller is more accurate and slower).")
+  double fktSeparation;
+
+  @Option(names = "--fkt-leaf", defaultValue = "" + FktOptions.DEFAULT_LEAF_SIZE, paramLabel = "SIZE",
+      description = "FKT leaf size (default ${DEFAULT-VALUE}).")
+  int fktLeaf;
 
   @Option(names = "--vectors", defaultValue = "1", paramLabel = "K", description = "Right-hand sides (default ${DEFAULT-VALUE}).")
   int vectors;
@@ -96,6 +111,10 @@ final class KernelMvmCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--method dense would store a " + n + "x" + n + " matrix; use --method lazy above "
           + DENSE_MAX_POINTS + " points.");
     }
+    if (method == Method.fkt && dtype != DType.F64) {
+      out.println("The fast kernel transform computes in F64; using --dtype F64.");
+      dtype = DType.F64;
+    }
     Matrix x = x64.toDType(dtype);
     SplittableRandom rnd = new SplittableRandom(seed);
     Matrix v = Matrix.zeros(dtype, n, vectors);
@@ -107,6 +126,8 @@ final class KernelMvmCommand implements Callable<Integer> {
     out.printf("%d points in %d-D, kernel %s, method %s, %d vector(s), %s%n", n, x.cols(), k, method, vectors, dtype);
     Matrix result;
     double seconds;
+    double factorSeconds = 0;
+    FastKernelTransform fkt = null;
     try (Compute compute = selection.get().open()) {
       out.println("Backend: " + compute);
       out.flush();
@@ -114,6 +135,18 @@ final class KernelMvmCommand implements Callable<Integer> {
       if (method == Method.dense) {
         Matrix kk = KernelOperator.symmetric(k, x, compute).toDense();
         result = compute.multiply(Transpose.N, kk, Transpose.N, v);
+      } else if (method == Method.fkt) {
+        out.println("Factorising (tree and interaction lists) ...");
+        out.flush();
+        FktOptions options = FktOptions.ofOrder(fktOrder).withSeparation(fktSeparation).withLeafSize(fktLeaf);
+        fkt = FastKernelTransform.factor(k, x, options, compute);
+        factorSeconds = fkt.factorSeconds();
+        out.printf("factorised in %.3f s: %d nodes, depth %d, %d expansion terms per node%n", factorSeconds, fkt.nodeCount(),
+            fkt.depth(), fkt.expansionTerms());
+        out.println("Multiplying ...");
+        out.flush();
+        t0 = System.nanoTime();
+        result = fkt.apply(v);
       } else {
         result = KernelOperator.symmetric(k, x, compute).apply(v);
       }
@@ -134,6 +167,12 @@ final class KernelMvmCommand implements Callable<Integer> {
       report.put("dtype", dtype.name());
       report.put("vectors", vectors);
       report.put("seconds", seconds);
+      if (fkt != null) {
+        report.put("factor_seconds", factorSeconds);
+        report.put("fkt_order", fktOrder);
+        report.put("fkt_separation", fktSeparation);
+        report.put("fkt_leaf", fktLeaf);
+      }
       report.put("entries_per_second", entries / seconds);
       report.put("relative_error", error);
       JsonReport.write(json, report, force);

@@ -55,6 +55,25 @@ class KernelMvmCommandTest {
   }
 
   @Test
+  void fktMeetsItsOrderAndReportsTheFactorisationTime() throws IOException {
+    Path points = csv("fkt.csv", 3000, 3);
+    Path json = dir.resolve("fkt.json");
+    CliRun r = CliRun.of("--backend", "java", "kernel", "mvm", "--points", points.toString(), "--kernel", "rbf", "--lengthscale",
+        "0.2", "--method", "fkt", "--fkt-order", "8", "--fkt-separation", "0.4", "--fkt-leaf", "64", "--json", json.toString());
+    assertEquals(0, r.exit(), r.err() + r.out());
+    assertTrue(r.out().contains("computes in F64") && r.out().contains("factorised in"), r.out());
+    JsonObject o = JsonParser.parseString(Files.readString(json)).getAsJsonObject();
+    double e = o.get("relative_error").getAsDouble();
+    assertTrue(e < 5e-4 && e > 0, o.toString());  // θ = 0.4, p = 8: about 1e-4 (docs/fkt.md)
+    assertTrue(o.get("factor_seconds").getAsDouble() > 0 && o.get("seconds").getAsDouble() > 0, o.toString());
+    assertEquals(8, o.get("fkt_order").getAsInt());
+    Path high = csv("high.csv", 20, 9);
+    CliRun bad = CliRun.of("--backend", "java", "kernel", "mvm", "--points", high.toString(), "--lengthscale", "1", "--method", "fkt");
+    assertEquals(2, bad.exit());
+    assertTrue(bad.err().contains("STRUCTURA-A001") && bad.err().contains("d = 9") && bad.err().contains("lazy"), bad.err());
+  }
+
+  @Test
   void readsNpy() throws IOException {
     int n = 50;
     String header = "{'descr': '<f8', 'fortran_order': False, 'shape': (" + n + ", 2), }";

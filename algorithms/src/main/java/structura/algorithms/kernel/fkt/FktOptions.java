@@ -1,0 +1,89 @@
+package structura.algorithms.kernel.fkt;
+
+import structura.api.ErrorCode;
+import structura.api.InvalidArgumentException;
+
+/**
+ * Options of {@link FastKernelTransform}.
+ *
+ * <p><b>Choosing them for a tolerance.</b> The far field of a node is the degree-p Taylor
+ * polynomial of the kernel in the source position, used only for targets at distance ≥
+ * radius/θ, so the error of one interaction is about θ^(p+1) (relative to the kernel value, for
+ * nodes about the lengthscale in size; smaller nodes do better), and each increase of p by 2
+ * divides it by about θ⁻². Measured relative errors ‖K̃v − Kv‖/‖Kv‖ of a whole product (Gaussian
+ * kernel at lengthscale 1/4 of the unit cube, N = 5,000, d = 2–4; FastKernelTransformTest and
+ * docs/fkt.md): θ = 0.5 gives about 2e-3 at p = 6 and 7e-5 at p = 10; θ = 0.4 about 1e-4 at
+ * p = 8; θ = 0.3 about 3e-5 at p = 6 and ≤ 1e-6 at p = 10 (tested). Rules of thumb: tolerance
+ * 2e-3 → θ = 0.5, p = 6 (the defaults); 1e-4 → θ = 0.4, p = 8; 1e-6 → θ = 0.3, p = 10. A smaller
+ * θ moves more pairs into the exact near field (slower, exact there); a higher p costs
+ * C(p+d, d) terms per expansion (d = 3: 35 at p = 4, 165 at p = 8, 286 at p = 10), so high p is
+ * expensive in high d. The leaf size trades near-field work (∝ leaf size) against tree depth.
+ *
+ * @param order truncation order p ≥ 0; default 6
+ * @param separation θ in (0, 1): a target uses a node's expansion when its distance to the node
+ *     center is at least the node radius divided by θ (the paper code's {@code neighbor_scale});
+ *     default 1/2
+ * @param leafSize the largest number of points in a leaf, ≥ 1 (the near-field block size);
+ *     default 256 (the paper code's {@code max_dofs_per_leaf})
+ * @param threads worker threads for factorisation and products, ≥ 1; default the available
+ *     processors
+ * @param seed seed of the random candidate directions the harmonic basis is chosen from; default 0
+ */
+public record FktOptions(int order, double separation, int leafSize, int threads, long seed) {
+  /** The default truncation order. */
+  public static final int DEFAULT_ORDER = 6;
+  /** The default separation ratio. */
+  public static final double DEFAULT_SEPARATION = 0.5;
+  /** The default leaf size. */
+  public static final int DEFAULT_LEAF_SIZE = 256;
+  /** The largest order accepted: C(p+d, d) terms and double-precision radial sums limit it. */
+  public static final int MAX_ORDER = 20;
+
+  /** Validates. */
+  public FktOptions {
+    if (order < 0 || order > MAX_ORDER) {
+      throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT,
+          "FktOptions: order p = " + order + " is outside [0, " + MAX_ORDER + "].",
+          "Pass p in [0, " + MAX_ORDER + "] (8 with separation 0.4 for about 1e-4, 10 with separation 0.3 for about 1e-6).");
+    }
+    if (!(separation > 0 && separation < 1)) {
+      throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT,
+          "FktOptions: separation theta = " + separation + " is not in (0, 1).", "Pass theta in (0, 1); 0.5 is the default.");
+    }
+    if (leafSize < 1 || threads < 1) {
+      throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT,
+          "FktOptions: leafSize (" + leafSize + ") and threads (" + threads + ") must be at least 1.",
+          "Pass leafSize >= 1 (default 256) and threads >= 1.");
+    }
+  }
+
+  /** The defaults: p = 6, θ = 1/2, leaf size 256, all processors, seed 0. */
+  public static FktOptions defaults() {
+    return ofOrder(DEFAULT_ORDER);
+  }
+
+  /** Order p with the other defaults. */
+  public static FktOptions ofOrder(int order) {
+    return new FktOptions(order, DEFAULT_SEPARATION, DEFAULT_LEAF_SIZE, Runtime.getRuntime().availableProcessors(), 0);
+  }
+
+  /** These options with another order. */
+  public FktOptions withOrder(int p) {
+    return new FktOptions(p, separation, leafSize, threads, seed);
+  }
+
+  /** These options with another separation θ. */
+  public FktOptions withSeparation(double theta) {
+    return new FktOptions(order, theta, leafSize, threads, seed);
+  }
+
+  /** These options with another leaf size. */
+  public FktOptions withLeafSize(int size) {
+    return new FktOptions(order, separation, size, threads, seed);
+  }
+
+  /** These options with another thread count. */
+  public FktOptions withThreads(int count) {
+    return new FktOptions(order, separation, leafSize, count, seed);
+  }
+}
