@@ -55,7 +55,26 @@ public final class Lanczos {
     return run(a, start, options, products);
   }
 
+  /**
+   * Asked after each step of column 0 whose β is above the invariance tolerance: stop there
+   * (reason {@link StopReason#CONVERGED}) with the Krylov space built so far? Lets a caller such
+   * as {@link LanczosEigensolver} stop once its Ritz pairs have converged.
+   */
+  interface EarlyStop {
+    /**
+     * @param steps the Krylov dimension j so far
+     * @param alpha α_1..α_j in the first j entries
+     * @param beta β_1..β_{j−1} in the first j − 1 entries
+     * @param nextBeta β_j = ‖w‖, the coupling to the next basis vector
+     */
+    boolean stop(int steps, double[] alpha, double[] beta, double nextBeta);
+  }
+
   static LanczosResult run(LinearOperator a, Matrix start, LanczosOptions o, Products products) {
+    return run(a, start, o, products, null);
+  }
+
+  static LanczosResult run(LinearOperator a, Matrix start, LanczosOptions o, Products products, EarlyStop earlyStop) {
     int n = a.rows();
     int k = start.cols();
     int m = Math.min(o.maxIterations(), n);
@@ -126,6 +145,10 @@ public final class Lanczos {
           activeCount--;
         } else if (step == m - 1) {
           reason[j] = StopReason.MAX_ITERATIONS;
+          active[j] = false;
+          activeCount--;
+        } else if (j == 0 && earlyStop != null && earlyStop.stop(step + 1, alpha[j], beta[j], be[j])) {
+          reason[j] = StopReason.CONVERGED;
           active[j] = false;
           activeCount--;
         } else {

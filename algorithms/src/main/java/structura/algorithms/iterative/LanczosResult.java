@@ -12,7 +12,8 @@ import structura.api.Matrix;
  * @param bases Q_j (n×m_j, orthonormal columns) per column, or an empty list when not kept
  * @param startNorms ‖v_j‖ of the start vectors (q₁ = v/‖v‖), needed by quadrature
  * @param reasons per column: {@link StopReason#INVARIANT_SUBSPACE} when β fell below the
- *     tolerance, {@link StopReason#MAX_ITERATIONS} when the dimension cap was reached
+ *     tolerance, {@link StopReason#MAX_ITERATIONS} when the dimension cap was reached,
+ *     {@link StopReason#CONVERGED} when a caller's stopping test (the eigensolver's) ended it
  * @param matrixVectorProducts products, counted per column, including the symmetry test
  */
 public record LanczosResult(List<Tridiagonal> tridiagonals, List<Matrix> bases, double[] startNorms,

@@ -1,6 +1,7 @@
 package structura.algorithms.iterative;
 
 import java.util.Objects;
+import java.util.function.IntFunction;
 import structura.algorithms.linalg.CholeskyOptions;
 import structura.algorithms.linalg.Cholesky;
 import structura.algorithms.linalg.PivotedCholesky;
@@ -11,7 +12,6 @@ import structura.api.ErrorCode;
 import structura.api.InvalidArgumentException;
 import structura.api.Matrix;
 import structura.api.backend.Compute;
-import structura.api.backend.Transpose;
 import structura.api.operator.LinearOperator;
 import structura.api.operator.Operators;
 
@@ -37,6 +37,7 @@ import structura.api.operator.Operators;
  */
 public final class PivotedCholeskyPreconditioner implements Preconditioner {
   private final Matrix l;
+  private final double[] rows;  // L row-major, n×r
   private final double[] noise;
   private final double[] cFactor;
   private final int rank;
@@ -50,15 +51,26 @@ public final class PivotedCholeskyPreconditioner implements Preconditioner {
     this.rank = l.cols();
     this.setupProducts = setupProducts;
     int n = l.rows();
-    Matrix dInvL = Matrix.zeros(DType.F64, n, rank);
+    this.rows = l.toDType(DType.F64).copy().f64();
+    // C = I + Lᵀ·D⁻¹·L as a sum of row outer products: contiguous rows of L, lower triangle only
+    double[] lower = new double[rank * rank];
     for (int i = 0; i < n; i++) {
-      for (int j = 0; j < rank; j++) {
-        dInvL.set(i, j, l.get(i, j) / noise[i]);
+      int row = i * rank;
+      double invD = 1 / noise[i];
+      for (int a = 0; a < rank; a++) {
+        double w = rows[row + a] * invD;
+        int ca = a * rank;
+        for (int b = 0; b <= a; b++) {
+          lower[ca + b] += w * rows[row + b];
+        }
       }
     }
-    Matrix c = rank == 0 ? Matrix.zeros(DType.F64, 0, 0) : compute.multiply(Transpose.T, l, Transpose.N, dInvL);
-    for (int j = 0; j < rank; j++) {
-      c.set(j, j, c.get(j, j) + 1);
+    Matrix c = Matrix.zeros(DType.F64, rank, rank);
+    for (int a = 0; a < rank; a++) {
+      for (int b = 0; b <= a; b++) {
+        c.set(a, b, lower[a * rank + b] + (a == b ? 1 : 0));
+        c.set(b, a, lower[a * rank + b] + (a == b ? 1 : 0));
+      }
     }
     double logC = 0;
     double[] factor = new double[rank * rank];
@@ -119,24 +131,59 @@ public final class PivotedCholeskyPreconditioner implements Preconditioner {
     }
     long[] products = {OperatorDiagonal.isDirect(kernel) ? 0 : n};
     double[] kDiag = OperatorDiagonal.of(kernel);
-    Matrix l;
-    if (options.maxRank() == 0 && options.traceTolerance() == 0) {
-      l = Matrix.zeros(DType.F64, n, 0);
-    } else {
-      PivotedCholeskyResult f = new PivotedCholesky(Compute.reference(), options).factor(n, j -> {
-        Matrix e = Matrix.zeros(kernel.dtype(), n, 1);
-        e.set(j, 0, 1);
-        products[0]++;
-        Matrix col = kernel.apply(e);
-        double[] c = new double[n];
-        for (int i = 0; i < n; i++) {
-          c[i] = col.get(i, 0);
-        }
-        return c;
-      }, kDiag, DType.F64);
-      l = f.l();
-    }
+    IntFunction<double[]> column = j -> {
+      Matrix e = Matrix.zeros(kernel.dtype(), n, 1);
+      e.set(j, 0, 1);
+      products[0]++;
+      Matrix col = kernel.apply(e);
+      double[] c = new double[n];
+      for (int i = 0; i < n; i++) {
+        c[i] = col.get(i, 0);
+      }
+      return c;
+    };
+    Matrix l = factor(n, column, kDiag, options);
     return new PivotedCholeskyPreconditioner(l, noiseDiagonal.clone(), products[0]);
+  }
+
+  /**
+   * P = L·Lᵀ + D for A = K + D, reading K through its columns instead of products: for an
+   * operator whose entries are cheap to evaluate but whose products are not (a lazy kernel
+   * matrix: a column costs O(n·d), a product O(n²·d)), this builds a rank-r preconditioner in
+   * O(n·r·d + n·r²) instead of r products. {@link #setupProducts()} is then 0.
+   *
+   * @param n the order of K
+   * @param kernelColumn j ↦ column j of K (n entries; called about r times, each array may be kept)
+   * @param kernelDiagonal diag(K), n entries, non-negative (not modified)
+   * @param noiseDiagonal the n entries of D, positive (copied)
+   * @param options rank and trace tolerance of the pivoted Cholesky factorization of K
+   * @throws InvalidArgumentException for a non-positive noise entry or mismatched lengths
+   */
+  public static PivotedCholeskyPreconditioner ofColumns(int n, IntFunction<double[]> kernelColumn,
+      double[] kernelDiagonal, double[] noiseDiagonal, PivotedCholeskyOptions options) {
+    Objects.requireNonNull(kernelColumn, "kernelColumn");
+    Objects.requireNonNull(kernelDiagonal, "kernelDiagonal");
+    Objects.requireNonNull(noiseDiagonal, "noiseDiagonal");
+    Objects.requireNonNull(options, "options");
+    IterativeChecks.atLeast("PivotedCholeskyPreconditioner", "n", n, 1);
+    if (noiseDiagonal.length != n || kernelDiagonal.length != n) {
+      throw new InvalidArgumentException(ErrorCode.DIMENSION_MISMATCH,
+          "PivotedCholeskyPreconditioner: noiseDiagonal has " + noiseDiagonal.length + " and kernelDiagonal "
+              + kernelDiagonal.length + " entries, n = " + n + ".",
+          "Pass n entries for each diagonal.");
+    }
+    for (int i = 0; i < n; i++) {
+      IterativeChecks.positive("PivotedCholeskyPreconditioner", "noiseDiagonal[" + i + "]", noiseDiagonal[i]);
+    }
+    Matrix l = factor(n, kernelColumn, kernelDiagonal.clone(), options);
+    return new PivotedCholeskyPreconditioner(l, noiseDiagonal.clone(), 0);
+  }
+
+  private static Matrix factor(int n, IntFunction<double[]> column, double[] kDiag, PivotedCholeskyOptions options) {
+    if (options.maxRank() == 0 && options.traceTolerance() == 0) {
+      return Matrix.zeros(DType.F64, n, 0);
+    }
+    return new PivotedCholesky(Compute.reference(), options).factor(n, column, kDiag, DType.F64).l();
   }
 
   /** The rank r of the low-rank part. */
@@ -172,13 +219,28 @@ public final class PivotedCholeskyPreconditioner implements Preconditioner {
     if (rank == 0) {
       return w;
     }
-    Matrix t = compute.multiply(Transpose.T, l, Transpose.N, w);
-    double[] s = t.toDType(DType.F64).copy().f64();
-    choleskySolve(s, k);
-    Matrix ls = compute.multiply(Transpose.N, l, Transpose.N, Matrix.wrap(s, rank, k));
+    // s = Lᵀ·w (r×k), by rows of L so every access is contiguous
+    double[] wd = w.f64();
+    double[] s = new double[rank * k];
     for (int i = 0; i < n; i++) {
+      int row = i * rank;
+      for (int a = 0; a < rank; a++) {
+        double la = rows[row + a];
+        for (int j = 0; j < k; j++) {
+          s[a * k + j] += la * wd[i * k + j];
+        }
+      }
+    }
+    choleskySolve(s, k);
+    for (int i = 0; i < n; i++) {
+      int row = i * rank;
+      double invD = 1 / noise[i];
       for (int j = 0; j < k; j++) {
-        w.set(i, j, w.get(i, j) - ls.get(i, j) / noise[i]);
+        double ls = 0;
+        for (int a = 0; a < rank; a++) {
+          ls += rows[row + a] * s[a * k + j];
+        }
+        wd[i * k + j] -= ls * invD;
       }
     }
     return w;

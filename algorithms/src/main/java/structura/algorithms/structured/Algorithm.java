@@ -3,6 +3,7 @@ package structura.algorithms.structured;
 import java.util.Objects;
 import structura.algorithms.iterative.ConjugateGradientOptions;
 import structura.algorithms.iterative.GmresOptions;
+import structura.algorithms.iterative.LanczosEigensolverOptions;
 
 /**
  * How {@link Linalg} computes a function of an operator. Structural rules (Kronecker, block
@@ -12,7 +13,7 @@ import structura.algorithms.iterative.GmresOptions;
  * {@code Operators.opaque(a)}.
  */
 public sealed interface Algorithm permits Algorithm.Auto, Algorithm.Cholesky, Algorithm.Lu,
-    Algorithm.Eigh, Algorithm.Eig, Algorithm.Cg, Algorithm.Gmres {
+    Algorithm.Eigh, Algorithm.Eig, Algorithm.Cg, Algorithm.Gmres, Algorithm.Lanczos {
 
   /**
    * Structure first; an unstructured operator (or leaf) of order n ≤ {@code denseLimit} then goes
@@ -28,19 +29,25 @@ public sealed interface Algorithm permits Algorithm.Auto, Algorithm.Cholesky, Al
    * tolerance throws {@code NotConvergedException} ({@code STRUCTURA-N004}) carrying the partial
    * solution and residuals. Symmetric operators not tagged PSD go to GMRES: CG needs definiteness.
    *
-   * <p>logdet, eigh, eig, f(A), trace and diagonal stay exact above the limit (dense or
+   * <p>The k extreme eigenpairs ({@code Linalg.eigh(a, k, which)}) of an unstructured operator
+   * above the limit come from {@code LanczosEigensolver} with {@code lanczos} (see {@link Lanczos});
+   * a miss throws {@code EigenpairsNotConvergedException} ({@code STRUCTURA-N004}).
+   *
+   * <p>logdet, the full eigh, eig, f(A), trace and diagonal stay exact above the limit (dense or
    * structural, O(n³) time and O(n²) memory for an unstructured operator): the facade returns
-   * exact values, and the stochastic estimators (SLQ, Hutchinson) and partial Lanczos spectra do
-   * not; call {@code StochasticLanczosQuadrature}, {@code Hutchinson} or {@code Lanczos} directly
-   * for those.
+   * exact values, and the stochastic estimators (SLQ, Hutchinson) do not; call
+   * {@code StochasticLanczosQuadrature} or {@code Hutchinson} directly for those.
    *
    * @param denseLimit largest n for the dense route, at least 1; default 1000
    * @param cg options of CG above the limit; default {@code ConjugateGradientOptions.defaults()}
    *     (relative tolerance 1e-6, 1000 iterations)
    * @param gmres options of GMRES above the limit; default {@code GmresOptions.defaults()}
    *     (relative tolerance 1e-6, GMRES(50), 1000 steps)
+   * @param lanczos options of the Lanczos eigensolver above the limit; default
+   *     {@code LanczosEigensolverOptions.defaults()} (residual 1e-8·‖A‖, Krylov dimension ≤ 300)
    */
-  record Auto(int denseLimit, ConjugateGradientOptions cg, GmresOptions gmres) implements Algorithm {
+  record Auto(int denseLimit, ConjugateGradientOptions cg, GmresOptions gmres, LanczosEigensolverOptions lanczos)
+      implements Algorithm {
     /** The default threshold, CoLA's n ≤ 1000. */
     public static final int DEFAULT_DENSE_LIMIT = 1000;
 
@@ -51,6 +58,12 @@ public sealed interface Algorithm permits Algorithm.Auto, Algorithm.Cholesky, Al
       }
       Objects.requireNonNull(cg, "cg");
       Objects.requireNonNull(gmres, "gmres");
+      Objects.requireNonNull(lanczos, "lanczos");
+    }
+
+    /** {@code Auto} with the default Lanczos options. */
+    public Auto(int denseLimit, ConjugateGradientOptions cg, GmresOptions gmres) {
+      this(denseLimit, cg, gmres, LanczosEigensolverOptions.defaults());
     }
 
     /** {@code Auto(denseLimit)} with the default CG and GMRES options. */
@@ -120,6 +133,30 @@ public sealed interface Algorithm permits Algorithm.Auto, Algorithm.Cholesky, Al
     /** GMRES with {@code GmresOptions.defaults()}. */
     public Gmres() {
       this(GmresOptions.defaults());
+    }
+  }
+
+  /**
+   * The Lanczos eigensolver ({@code structura.algorithms.iterative.LanczosEigensolver}: full
+   * re-orthogonalization, a seeded Gaussian start vector, stopped when the k wanted Ritz pairs
+   * have ‖A·v − θ·v‖ ≤ tolerance·‖A‖) for {@code Linalg.eigh(a, k, which)}, at any size and on the
+   * whole operator, structured or not: m products with one vector (m the Krylov dimension
+   * reached), O(m²·n) re-orthogonalization, n·m doubles for the basis. The residuals are returned
+   * in {@link Eigendecomposition#residualNorms()}; a miss within {@code options.maxIterations()}
+   * throws {@code EigenpairsNotConvergedException} ({@code STRUCTURA-N004}) carrying the Ritz pairs
+   * reached. Computes no other function (the full eigh, inverse and the rest need another
+   * algorithm).
+   *
+   * @param options eigensolver options; default {@code LanczosEigensolverOptions.defaults()}
+   */
+  record Lanczos(LanczosEigensolverOptions options) implements Algorithm {
+    public Lanczos {
+      Objects.requireNonNull(options, "options");
+    }
+
+    /** Lanczos with {@code LanczosEigensolverOptions.defaults()}. */
+    public Lanczos() {
+      this(LanczosEigensolverOptions.defaults());
     }
   }
 }

@@ -2,6 +2,7 @@ package structura.algorithms.structured;
 
 import static structura.algorithms.structured.LinalgFunction.EIG;
 import static structura.algorithms.structured.LinalgFunction.EIGH;
+import static structura.algorithms.structured.LinalgFunction.EIGH_PARTIAL;
 
 import java.util.List;
 import structura.api.operator.BlockDiagonalOperator;
@@ -47,6 +48,17 @@ final class EigenRules {
         new Rule<>(EIGH, "dense symmetric eigensolver", LinearOperator.class, Algorithm.Eigh.class, Rules.DENSE,
             "", c -> true, c -> DenseRoutes.symmetricEigen(c.operator())),
 
+        new Rule<>(EIGH_PARTIAL, "all eigenpairs by the structural eigh rule, then the k wanted", LinearOperator.class,
+            Algorithm.class, Rules.STRUCTURAL, "a structural eigh rule applies; algorithm not Lanczos",
+            c -> !(c.algorithm() instanceof Algorithm.Lanczos) && structuralEigh(c), EigenRules::selectFromFull),
+        new Rule<>(EIGH_PARTIAL, "Lanczos, full re-orthogonalization (n > denseLimit)", LinearOperator.class,
+            Algorithm.Auto.class, Rules.ITERATIVE, "n > denseLimit", IterativeRoutes::aboveDenseLimit,
+            c -> IterativeRoutes.lanczosEigh(c, ((Algorithm.Auto) c.algorithm()).lanczos())),
+        new Rule<>(EIGH_PARTIAL, "Lanczos, full re-orthogonalization", LinearOperator.class, Algorithm.Lanczos.class,
+            Rules.DENSE, "", c -> true, c -> IterativeRoutes.lanczosEigh(c, ((Algorithm.Lanczos) c.algorithm()).options())),
+        new Rule<>(EIGH_PARTIAL, "all eigenpairs by eigh, then the k wanted", LinearOperator.class, Algorithm.class,
+            Rules.DENSE_FALLBACK, "", c -> true, EigenRules::selectFromFull),
+
         Rules.structural(EIG, "eig(I) = 1", IdentityOperator.class,
             c -> new Eigenvalues(ones(c.n()), new double[c.n()])),
         Rules.structural(EIG, "eig(αA) = α·eig(A)", ScaledOperator.class, EigenRules::scaledEig),
@@ -72,6 +84,32 @@ final class EigenRules {
             "", c -> true, c -> DenseRoutes.generalEigenvalues(c.operator())),
         new Rule<>(EIG, "dense general eigensolver", LinearOperator.class, Algorithm.Eig.class, Rules.DENSE,
             "", c -> true, c -> DenseRoutes.generalEigenvalues(c.operator())));
+  }
+
+  /** True when the eigh request for the same operator and algorithm starts with a structural rule. */
+  private static boolean structuralEigh(Call c) {
+    for (Rule<?> r : c.table().rules()) {
+      if (r.function() == EIGH && r.matches(c)) {
+        return r.precedence() >= Rules.STRUCTURAL;
+      }
+    }
+    return false;
+  }
+
+  /** eigh of the whole operator with the same table and algorithm, then the k eigenpairs at the wanted end. */
+  private static Eigendecomposition selectFromFull(Call c) {
+    Eigendecomposition all = c.table().run(EIGH, new Call(c.operator(), c.algorithm(), null, c.table()));
+    int n = c.n();
+    int k = c.wanted();
+    int[] idx = new int[k];
+    java.util.Arrays.setAll(idx, j -> c.which() == Which.SMALLEST ? j : n - k + j);
+    double[] v = all.values();
+    double[] values = new double[k];
+    for (int j = 0; j < k; j++) {
+      values[j] = v[idx[j]];
+    }
+    LinearOperator columns = Operators.scatter(c.operator().dtype(), idx, n);
+    return new Eigendecomposition(values, Operators.product(all.vectors(), columns));
   }
 
   private static double[] ones(int n) {

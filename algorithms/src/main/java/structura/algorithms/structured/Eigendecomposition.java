@@ -11,15 +11,29 @@ import structura.api.operator.LinearOperator;
  *
  * @param values eigenvalues, ascending
  * @param vectors V, n×values.length, column j belonging to values[j]
+ * @param residualNorms ‖A·v_j − λ_j·v_j‖ per pair when an iterative route (Lanczos) computed the
+ *     pairs, recomputed from the operator; empty for the exact routes (structural and dense), whose
+ *     residuals are at rounding level and not measured
  */
-public record Eigendecomposition(double[] values, LinearOperator vectors) {
+public record Eigendecomposition(double[] values, LinearOperator vectors, double[] residualNorms) {
   public Eigendecomposition {
     values = values.clone();
+    residualNorms = residualNorms.clone();
+  }
+
+  /** An exact decomposition (no residuals measured). */
+  public Eigendecomposition(double[] values, LinearOperator vectors) {
+    this(values, vectors, new double[0]);
   }
 
   @Override
   public double[] values() {
     return values.clone();
+  }
+
+  @Override
+  public double[] residualNorms() {
+    return residualNorms.clone();
   }
 
   /** V as a dense n×k matrix (O(n²k) through the operator). */

@@ -6,7 +6,13 @@ import structura.algorithms.iterative.ConjugateGradient;
 import structura.algorithms.iterative.ConjugateGradientOptions;
 import structura.algorithms.iterative.Gmres;
 import structura.algorithms.iterative.GmresOptions;
+import structura.algorithms.iterative.EigenpairsNotConvergedException;
 import structura.algorithms.iterative.JacobiPreconditioner;
+import structura.algorithms.iterative.LanczosEigensolver;
+import structura.algorithms.iterative.LanczosEigensolverOptions;
+import structura.algorithms.iterative.LanczosEigensolverResult;
+import structura.api.DType;
+import structura.api.operator.Operators;
 import java.util.ArrayList;
 import java.util.List;
 import structura.api.InvalidArgumentException;
@@ -20,7 +26,28 @@ final class IterativeRoutes {
       + "Algorithm.Auto's gmres options), add a preconditioner, tag a positive definite operator Structure.PSD so CG "
       + "runs, or force the dense route with Algorithm.Lu.";
 
+  private static final String LANCZOS_REMEDY = "Raise maxIterations of Algorithm.Lanczos (or of Algorithm.Auto's "
+      + "lanczos options), loosen its tolerance, ask for fewer eigenpairs, or force the dense route with "
+      + "Algorithm.Eigh (O(n^3)).";
+
   private IterativeRoutes() {}
+
+  /**
+   * The k wanted eigenpairs of {@code c}'s operator by {@link LanczosEigensolver} with
+   * {@code options}; residuals returned with them. A miss throws
+   * {@link EigenpairsNotConvergedException} ({@code STRUCTURA-N004}) with the Ritz pairs reached.
+   */
+  static Eigendecomposition lanczosEigh(Call c, LanczosEigensolverOptions options) {
+    LanczosEigensolverResult r = c.which() == Which.SMALLEST
+        ? LanczosEigensolver.smallest(c.operator(), c.wanted(), options)
+        : LanczosEigensolver.largest(c.operator(), c.wanted(), options);
+    if (!r.converged()) {
+      throw new EigenpairsNotConvergedException("LanczosEigensolver", r, options.tolerance(), LANCZOS_REMEDY);
+    }
+    DType dtype = c.operator().dtype();
+    return new Eigendecomposition(r.values(), Operators.denseOnReference(r.vectors().toDType(dtype)),
+        r.residualNorms());
+  }
 
   /** True when {@code c} is an {@code Auto} request above its dense limit (the rule has matched Auto already). */
   static boolean aboveDenseLimit(Call c) {

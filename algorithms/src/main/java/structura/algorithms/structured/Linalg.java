@@ -36,10 +36,12 @@ import structura.api.operator.Operators;
  * symmetric or general EJML eigensolvers). Above the threshold, solve and inverse are iterative:
  * conjugate gradients for leaves tagged PSD (Jacobi-preconditioned when the diagonal is
  * structural), GMRES for the rest, to a relative residual of 1e-6 by default; the inverse is then
- * an operator that solves on each apply. logdet, eigh, eig, f(A), trace and diagonal stay exact
- * (dense, O(n³) time, O(n²) memory, for unstructured leaves above the threshold too): the
- * stochastic estimators do not give exact values. {@link Algorithm.Cg} and {@link Algorithm.Gmres}
- * force the iterative solvers at any size.
+ * an operator that solves on each apply. The k extreme eigenpairs
+ * ({@link #eigh(LinearOperator, int, Which)}) of an unstructured operator above the threshold come
+ * from the Lanczos eigensolver, with their residuals. logdet, the full eigh, eig, f(A), trace and
+ * diagonal stay exact (dense, O(n³) time, O(n²) memory, for unstructured leaves above the
+ * threshold too): the stochastic estimators do not give exact values. {@link Algorithm.Cg},
+ * {@link Algorithm.Gmres} and {@link Algorithm.Lanczos} force the iterative methods at any size.
  *
  * <p><b>Precision.</b> F32 operators are factored in double and results returned in F32.
  *
@@ -50,8 +52,10 @@ import structura.api.operator.Operators;
  * entry, a singular factor of a Kronecker product, a vanishing LU pivot) or an operator tagged
  * PSD that is not (the message names the Cholesky pivot that broke down); {@code STRUCTURA-N004}
  * ({@link structura.algorithms.iterative.NotConvergedException}, carrying the partial solution
- * and its residuals) when an iterative solve misses its tolerance within its iteration cap: an
- * unconverged answer is never returned. Nothing is modified.
+ * and its residuals) when an iterative solve misses its tolerance within its iteration cap, or
+ * its subclass {@link structura.algorithms.iterative.EigenpairsNotConvergedException} when the
+ * Lanczos eigensolver misses: an unconverged answer is never returned; {@code STRUCTURA-N002}
+ * when the Lanczos route's randomized symmetry test fails. Nothing is modified.
  *
  * <p><b>Source.</b> Potapczynski, Finzi, Pleiss, Wilson, "CoLA: Exploiting Compositional
  * Structure for Automatic and Efficient Numerical Linear Algebra", NeurIPS 2023, and the
@@ -63,8 +67,10 @@ import structura.api.operator.Operators;
  * {@code inv}, PSD leaves get CG and others GMRES, each as an operator that solves on apply
  * (CoLA's {@code IterativeOperatorWInfo}); unlike CoLA, non-convergence throws instead of
  * returning the last iterate with an info record, a Jacobi preconditioner is added when the
- * diagonal is structural, and logdet, eigh and the matrix functions stay dense rather than
- * switching to Lanczos, Arnoldi or stochastic quadrature.
+ * diagonal is structural, and logdet, the full eigh and the matrix functions stay dense rather
+ * than switching to Lanczos, Arnoldi or stochastic quadrature (only the partial eigh switches, to
+ * a Lanczos eigensolver that, unlike CoLA's {@code eigh} with {@code Lanczos}, tests each Ritz
+ * pair's residual and refuses unconverged ones).
  */
 public final class Linalg {
   private Linalg() {}
@@ -146,19 +152,24 @@ public final class Linalg {
   }
 
   /**
-   * {@link #eigh(LinearOperator, int, Which)} with {@code algorithm}. The structured and dense
-   * routes decompose fully and then select, so the cost is that of the full decomposition.
+   * {@link #eigh(LinearOperator, int, Which)} with {@code algorithm}, through the
+   * {@code eigh(k)} rows of the dispatch table: an operator whose eigh starts with a structural
+   * rule (Kronecker, block-diagonal, diagonal, …) is decomposed fully through its structure and
+   * the k pairs selected; under {@link Algorithm.Auto} an unstructured operator of order
+   * n ≤ denseLimit is decomposed densely and selected, one above it goes to the Lanczos
+   * eigensolver (k ≪ n; m products with one vector, not O(n³)); {@link Algorithm.Lanczos} runs the
+   * Lanczos eigensolver on any operator. Iterative results carry ‖A·v − λ·v‖ per pair in
+   * {@link Eigendecomposition#residualNorms()}.
+   *
+   * @throws structura.algorithms.iterative.EigenpairsNotConvergedException ({@code STRUCTURA-N004})
+   *     when the Lanczos route misses its tolerance; it carries the Ritz pairs and their residuals
    */
   public static Eigendecomposition eigh(LinearOperator a, int k, Which which, Algorithm algorithm) {
-    Eigendecomposition all = eigh(a, algorithm);
-    int[] idx = selection("eigh", a.rows(), k, which);
-    double[] v = all.values();
-    double[] values = new double[k];
-    for (int j = 0; j < k; j++) {
-      values[j] = v[idx[j]];
-    }
-    LinearOperator columns = Operators.scatter(a.dtype(), idx, a.rows());
-    return new Eigendecomposition(values, Operators.product(all.vectors(), columns));
+    square("eigh", a);
+    Objects.requireNonNull(algorithm, "algorithm");
+    selection("eigh", a.rows(), k, which);
+    DispatchTable table = DispatchTable.standard();
+    return table.run(LinalgFunction.EIGH_PARTIAL, new Call(a, algorithm, null, table, k, which));
   }
 
   /** All eigenvalues of square A (complex for non-symmetric A), by increasing modulus. */

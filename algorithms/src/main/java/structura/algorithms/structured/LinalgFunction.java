@@ -17,6 +17,11 @@ public final class LinalgFunction<R> {
   public static final LinalgFunction<LogDeterminant> LOGDET = new LinalgFunction<>("logdet");
   /** All eigenpairs of a symmetric A, ascending. */
   public static final LinalgFunction<Eigendecomposition> EIGH = new LinalgFunction<>("eigh");
+  /**
+   * The k algebraically smallest or largest eigenpairs of a symmetric A, ascending (k and the end
+   * travel in the {@link Call}); iterative (Lanczos) for large unstructured operators.
+   */
+  public static final LinalgFunction<Eigendecomposition> EIGH_PARTIAL = new LinalgFunction<>("eigh(k)");
   /** All (complex) eigenvalues of a square A. */
   public static final LinalgFunction<Eigenvalues> EIG = new LinalgFunction<>("eig");
   /** f(A) = V·f(Λ)·Vᵀ for symmetric A, as an operator. */
@@ -34,7 +39,7 @@ public final class LinalgFunction<R> {
 
   /** Every function, in a fixed order (the order of the documentation table). */
   public static List<LinalgFunction<?>> all() {
-    return List.of(INVERSE, LOGDET, EIGH, EIG, MATRIX_FUNCTION, TRACE, DIAGONAL);
+    return List.of(INVERSE, LOGDET, EIGH, EIGH_PARTIAL, EIG, MATRIX_FUNCTION, TRACE, DIAGONAL);
   }
 
   /** The short name used in the dispatch table and in error messages. */
