@@ -95,6 +95,45 @@ public final class PivotedCholeskyPreconditioner implements Preconditioner {
   }
 
   /**
+   * P = L·Lᵀ + D for A = K + D when K's columns and diagonal are cheaper to read directly than
+   * through products (a kernel matrix: one column is N kernel evaluations, while a product with a
+   * unit vector through a lazy operator would cost N²).
+   *
+   * @param n the order of K
+   * @param column returns column j of K (n values; called once per pivot)
+   * @param diagonal diag(K) (n values, finite and non-negative; not modified)
+   * @param noiseDiagonal the n entries of D, positive (copied)
+   * @param options rank and trace tolerance of the pivoted Cholesky factorization of K
+   */
+  public static PivotedCholeskyPreconditioner ofColumns(int n, java.util.function.IntFunction<double[]> column,
+      double[] diagonal, double[] noiseDiagonal, PivotedCholeskyOptions options) {
+    Objects.requireNonNull(column, "column");
+    Objects.requireNonNull(diagonal, "diagonal");
+    Objects.requireNonNull(noiseDiagonal, "noiseDiagonal");
+    Objects.requireNonNull(options, "options");
+    if (noiseDiagonal.length != n || diagonal.length != n) {
+      throw new InvalidArgumentException(ErrorCode.DIMENSION_MISMATCH,
+          "PivotedCholeskyPreconditioner: diagonal has " + diagonal.length + " and noiseDiagonal " + noiseDiagonal.length
+              + " entries, n = " + n + ".",
+          "Pass n diagonal entries.");
+    }
+    for (int i = 0; i < n; i++) {
+      IterativeChecks.positive("PivotedCholeskyPreconditioner", "noiseDiagonal[" + i + "]", noiseDiagonal[i]);
+    }
+    long[] products = {0};
+    Matrix l;
+    if (options.maxRank() == 0 && options.traceTolerance() == 0) {
+      l = Matrix.zeros(DType.F64, n, 0);
+    } else {
+      l = new PivotedCholesky(Compute.reference(), options).factor(n, j -> {
+        products[0]++;
+        return column.apply(j);
+      }, diagonal.clone(), DType.F64).l();
+    }
+    return new PivotedCholeskyPreconditioner(l, noiseDiagonal.clone(), products[0]);
+  }
+
+  /**
    * P = L·Lᵀ + D for A = K + D.
    *
    * @param kernel K, symmetric positive semidefinite; its diagonal is read directly when dense or
