@@ -15,7 +15,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import structura.algorithms.kernel.KernelFunction;
+import structura.algorithms.kernel.HarmonicExpansion;
+import structura.algorithms.kernel.HarmonicLowRank;
+import structura.algorithms.kernel.HarmonicLowRankOptions;
+import structura.algorithms.kernel.KernelNystrom;
+import structura.algorithms.kernel.KernelNystromOptions;
 import structura.algorithms.kernel.KernelOperator;
+import structura.algorithms.kernel.RandomFourierFeatures;
+import structura.api.operator.LinearOperator;
+import structura.api.operator.LowRankOperator;
 import structura.api.DType;
 import structura.api.Matrix;
 import structura.api.backend.BackendSelection;
@@ -30,8 +38,11 @@ import structura.api.backend.Transpose;
 @Command(name = "mvm", exitCodeOnInvalidInput = ExitCodes.USAGE, mixinStandardHelpOptions = true,
     description = "Kernel matrix times vectors (dense or lazy); prints the time and the relative error on sampled rows.")
 final class KernelMvmCommand implements Callable<Integer> {
-  /** Methods this build has; fkt and lowrank (issue 15) are not implemented yet. */
-  enum Method { dense, lazy }
+  /**
+   * Product methods. {@code fkt} (the fast kernel transform, issue 15) is developed in another
+   * branch: this build names it and says so; wire it here when {@code structura.algorithms.kernel.fkt} lands.
+   */
+  enum Method { dense, lazy, lowrank, nystrom, rff, fkt }
 
   /** Above this many points the dense method would need more than 8N² = 3.2 GB. */
   static final int DENSE_MAX_POINTS = 20_000;
@@ -54,8 +65,18 @@ final class KernelMvmCommand implements Callable<Integer> {
   @Option(names = "--variance", defaultValue = "1", description = "Kernel variance (default ${DEFAULT-VALUE}).")
   double variance;
 
-  @Option(names = "--method", defaultValue = "lazy", description = "dense or lazy (default ${DEFAULT-VALUE}).")
+  @Option(names = "--method", defaultValue = "lazy",
+      description = "dense, lazy, lowrank (harmonic, tolerance-driven), nystrom (uniform landmarks), rff (random Fourier features) "
+          + "or fkt (default ${DEFAULT-VALUE}).")
   Method method;
+
+  @Option(names = "--tolerance", defaultValue = "1e-4", paramLabel = "T",
+      description = "Relative tolerance of --method lowrank (default ${DEFAULT-VALUE}).")
+  double tolerance;
+
+  @Option(names = "--rank", defaultValue = "500", paramLabel = "R",
+      description = "Landmarks of --method nystrom, features of --method rff (default ${DEFAULT-VALUE}).")
+  int rank;
 
   @Option(names = "--vectors", defaultValue = "1", paramLabel = "K", description = "Right-hand sides (default ${DEFAULT-VALUE}).")
   int vectors;
@@ -92,6 +113,13 @@ final class KernelMvmCommand implements Callable<Integer> {
     out.flush();
     Matrix x64 = PointsFile.read(points);
     int n = x64.rows();
+    if (method == Method.fkt) {
+      throw new ParameterException(spec.commandLine(), "--method fkt (the fast kernel transform) is not part of this build; "
+          + "use --method lazy for exact products or --method lowrank --tolerance T for a fast approximation.");
+    }
+    if (!(tolerance > 0 && tolerance < 1) || rank < 1) {
+      throw new ParameterException(spec.commandLine(), "--tolerance must be in (0, 1) and --rank at least 1.");
+    }
     if (method == Method.dense && n > DENSE_MAX_POINTS) {
       throw new ParameterException(spec.commandLine(), "--method dense would store a " + n + "x" + n + " matrix; use --method lazy above "
           + DENSE_MAX_POINTS + " points.");
@@ -107,6 +135,8 @@ final class KernelMvmCommand implements Callable<Integer> {
     out.printf("%d points in %d-D, kernel %s, method %s, %d vector(s), %s%n", n, x.cols(), k, method, vectors, dtype);
     Matrix result;
     double seconds;
+    double factorSeconds = 0;
+    int approximationRank = -1;
     try (Compute compute = selection.get().open()) {
       out.println("Backend: " + compute);
       out.flush();
@@ -114,8 +144,28 @@ final class KernelMvmCommand implements Callable<Integer> {
       if (method == Method.dense) {
         Matrix kk = KernelOperator.symmetric(k, x, compute).toDense();
         result = compute.multiply(Transpose.N, kk, Transpose.N, v);
-      } else {
+      } else if (method == Method.lazy) {
         result = KernelOperator.symmetric(k, x, compute).apply(v);
+      } else {
+        out.println("Factorising (" + method + ") ...");
+        out.flush();
+        LinearOperator approx = switch (method) {
+          case lowrank -> {
+            HarmonicExpansion h = new HarmonicLowRank(compute, HarmonicLowRankOptions.ofTolerance(tolerance)).fit(k, x64);
+            out.println("  " + h);
+            yield h.operator();
+          }
+          case nystrom -> new KernelNystrom(compute, new KernelNystromOptions(Math.min(rank, n), KernelNystromOptions.Sampling.UNIFORM,
+              seed)).fit(k, x64).operator();
+          case rff -> RandomFourierFeatures.draw(k, x64.cols(), rank, seed, compute).operator(x64);
+          default -> throw new IllegalStateException(method.name());
+        };
+        approximationRank = approx instanceof LowRankOperator lr ? lr.rank() : -1;
+        factorSeconds = (System.nanoTime() - t0) * 1e-9;
+        out.printf("  rank %d, factorisation %.3f s%n", approximationRank, factorSeconds);
+        out.flush();
+        t0 = System.nanoTime();
+        result = approx.apply(v.toDType(DType.F64));
       }
       seconds = (System.nanoTime() - t0) * 1e-9;
     }
@@ -134,6 +184,13 @@ final class KernelMvmCommand implements Callable<Integer> {
       report.put("dtype", dtype.name());
       report.put("vectors", vectors);
       report.put("seconds", seconds);
+      if (approximationRank >= 0) {
+        report.put("factor_seconds", factorSeconds);
+        report.put("rank", approximationRank);
+        if (method == Method.lowrank) {
+          report.put("tolerance", tolerance);
+        }
+      }
       report.put("entries_per_second", entries / seconds);
       report.put("relative_error", error);
       JsonReport.write(json, report, force);

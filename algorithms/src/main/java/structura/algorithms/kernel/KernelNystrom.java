@@ -44,8 +44,19 @@ public final class KernelNystrom {
    * @param landmarks indices J of the landmark points (ascending)
    * @param factor F (N×r', r' ≤ r after dropping numerically zero eigenvalues of W), K ≈ F·Fᵀ
    * @param operator F·Fᵀ as a symmetric operator
+   * @param landmarkPoints the landmark points X_J (r×d, F64)
+   * @param map M (r×r') with F = k(X, X_J)·M, so that k(x, y) ≈ (k(x, X_J)·M)·(k(y, X_J)·M)ᵀ
+   * @param kernel the kernel
    */
-  public record Result(int[] landmarks, Matrix factor, LinearOperator operator) {}
+  public record Result(int[] landmarks, Matrix factor, LinearOperator operator, Matrix landmarkPoints, Matrix map, KernelFunction kernel,
+      Compute compute) {
+    /** Nyström features k(x, X_J)·M of the rows of {@code points} (M×r'), for held-out points: O(M·r·(d + r')). */
+    public Matrix features(Matrix points) {
+      Matrix c = KernelOperator.cross(kernel, points.toDType(DType.F64), landmarkPoints, compute)
+          .apply(Matrix.identity(DType.F64, landmarkPoints.rows()));
+      return compute.multiply(Transpose.N, c, Transpose.N, map);
+    }
+  }
 
   private final Compute compute;
   private final KernelNystromOptions options;
@@ -84,7 +95,32 @@ public final class KernelNystrom {
     }
     NystromResult result = factor(kernel, x, j);
     Matrix fr = result.factor();
-    return new Result(j, fr, Operators.lowRank(fr, ones(fr.cols()), fr, compute));
+    Matrix xl = landmarkRows(x, j);
+    return new Result(j, fr, Operators.lowRank(fr, ones(fr.cols()), fr, compute), xl, landmarkMap(kernel, xl, j, fr), kernel, compute);
+  }
+
+  /** M = W⁺·F_J (r×r'): F = C·M with M·Mᵀ = W⁺, and F_J = W·M, so M is recovered from the factor's landmark rows. */
+  private Matrix landmarkMap(KernelFunction kernel, Matrix xl, int[] j, Matrix f) {
+    int r = j.length;
+    Matrix w = KernelOperator.symmetric(kernel, xl, compute).toDense();
+    SymmetricEigen e = SymmetricEigen.decompose(w);
+    double[] lambda = e.values();
+    double cut = r * Math.ulp(1.0) * Math.max(lambda[0], 0);
+    Matrix pinv = Matrix.zeros(DType.F64, r, r);
+    for (int q = 0; q < r; q++) {
+      if (lambda[q] > cut) {
+        for (int a = 0; a < r; a++) {
+          for (int b = 0; b < r; b++) {
+            pinv.set(a, b, pinv.get(a, b) + e.vectors().get(a, q) * e.vectors().get(b, q) / lambda[q]);
+          }
+        }
+      }
+    }
+    Matrix fj = Matrix.zeros(DType.F64, r, f.cols());
+    for (int q = 0; q < r; q++) {
+      fj.row(q).copyFrom(f.row(j[q]));
+    }
+    return compute.multiply(Transpose.N, pinv, Transpose.N, fj);
   }
 
   /** The approximate ridge leverage scores ℓ̃_i of the class comment, from the pilot factor f (N×s). */
@@ -129,11 +165,16 @@ public final class KernelNystrom {
     return scores;
   }
 
-  private NystromResult factor(KernelFunction kernel, Matrix x, int[] landmarks) {
+  private static Matrix landmarkRows(Matrix x, int[] landmarks) {
     Matrix xl = Matrix.zeros(DType.F64, landmarks.length, x.cols());
     for (int q = 0; q < landmarks.length; q++) {
       xl.row(q).copyFrom(x.row(landmarks[q]));
     }
+    return xl;
+  }
+
+  private NystromResult factor(KernelFunction kernel, Matrix x, int[] landmarks) {
+    Matrix xl = landmarkRows(x, landmarks);
     // C = k(X, X_J): the cross operator applied to the identity evaluates exactly those N·r entries.
     Matrix c = KernelOperator.cross(kernel, x, xl, compute).apply(Matrix.identity(DType.F64, landmarks.length));
     return new NystromApproximation(compute, NystromOptions.of(landmarks.length, NystromOptions.Selection.UNIFORM))
