@@ -32,11 +32,13 @@ import structura.api.backend.Transpose;
 
 /**
  * {@code structura kernel mvm}: multiplies the kernel matrix of a point set by seeded random
- * vectors, with the dense matrix or the lazy tiled operator, and prints the time and the
- * relative error against exact products (in double, entry by entry) on sampled rows.
+ * vectors, with the dense matrix, the lazy tiled operator, or a low-rank approximation (the
+ * tolerance-driven harmonic expansion, uniform Nyström, random Fourier features; factorisation
+ * time reported separately), and prints the time and the relative error against exact products
+ * (in double, entry by entry) on sampled rows.
  */
 @Command(name = "mvm", exitCodeOnInvalidInput = ExitCodes.USAGE, mixinStandardHelpOptions = true,
-    description = "Kernel matrix times vectors (dense or lazy); prints the time and the relative error on sampled rows.")
+    description = "Kernel matrix times vectors (dense, lazy or low rank); prints the time and the relative error on sampled rows.")
 final class KernelMvmCommand implements Callable<Integer> {
   /**
    * Product methods. {@code fkt} (the fast kernel transform, issue 15) is developed in another

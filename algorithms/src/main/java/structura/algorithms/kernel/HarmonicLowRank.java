@@ -145,11 +145,12 @@ public final class HarmonicLowRank {
     while (k < m && g[k] > GRAM_CUT * g[0]) {
       k++;
     }
+    Matrix gv = ge.vectors();  // vectors() copies: read it once
     Matrix toOrthonormal = Matrix.zeros(DType.F64, m, k);  // V·g^{−1/2}
     Matrix half = Matrix.zeros(DType.F64, k, m);           // g^{1/2}·Vᵀ
     for (int a = 0; a < m; a++) {
       for (int j = 0; j < k; j++) {
-        double v = ge.vectors().get(a, j);
+        double v = gv.get(a, j);
         toOrthonormal.set(a, j, v / Math.sqrt(g[j]));
         half.set(j, a, v * Math.sqrt(g[j]));
       }
@@ -188,12 +189,13 @@ public final class HarmonicLowRank {
         break;
       }
       rank += (int) (keep.size() * harmonics);
+      Matrix sv = se.vectors();
       Matrix w = Matrix.zeros(DType.F64, k, keep.size());
       double[] eig = new double[keep.size()];
       for (int q = 0; q < keep.size(); q++) {
         eig[q] = values[keep.get(q)];
         for (int j = 0; j < k; j++) {
-          w.set(j, q, se.vectors().get(j, keep.get(q)));
+          w.set(j, q, sv.get(j, keep.get(q)));
         }
       }
       Matrix radialCoefficients = compute.multiply(Transpose.N, toOrthonormal, Transpose.N, w);
@@ -287,10 +289,11 @@ public final class HarmonicLowRank {
       if (sigma[harmonics - 1] <= 1e-10 * sigma[0]) {
         continue;  // the random directions did not span the harmonic space well: draw more
       }
+      Matrix ev = e.vectors();
       Matrix map = Matrix.zeros(DType.F64, landmarks, harmonics);
       for (int a = 0; a < landmarks; a++) {
         for (int h = 0; h < harmonics; h++) {
-          map.set(a, h, e.vectors().get(a, h) / Math.sqrt(sigma[h]));
+          map.set(a, h, ev.get(a, h) / Math.sqrt(sigma[h]));
         }
       }
       return new Matrix[] {z, map};

@@ -74,8 +74,9 @@ final class HypersphericalLegendre {
     double[] nodes = e.values();
     double[] weights = new double[q];
     double sum = 0;
+    Matrix vectors = e.vectors();
     for (int k = 0; k < q; k++) {
-      double v = e.vectors().get(0, k);
+      double v = vectors.get(0, k);
       weights[k] = v * v;
       sum += weights[k];
     }

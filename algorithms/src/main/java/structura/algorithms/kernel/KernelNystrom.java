@@ -106,16 +106,16 @@ public final class KernelNystrom {
     SymmetricEigen e = SymmetricEigen.decompose(w);
     double[] lambda = e.values();
     double cut = r * Math.ulp(1.0) * Math.max(lambda[0], 0);
-    Matrix pinv = Matrix.zeros(DType.F64, r, r);
+    Matrix v = e.vectors();
+    Matrix scaled = Matrix.zeros(DType.F64, r, r);  // V·diag(1/λ), zero where λ is numerically 0
     for (int q = 0; q < r; q++) {
       if (lambda[q] > cut) {
         for (int a = 0; a < r; a++) {
-          for (int b = 0; b < r; b++) {
-            pinv.set(a, b, pinv.get(a, b) + e.vectors().get(a, q) * e.vectors().get(b, q) / lambda[q]);
-          }
+          scaled.set(a, q, v.get(a, q) / lambda[q]);
         }
       }
     }
+    Matrix pinv = compute.multiply(Transpose.N, scaled, Transpose.T, v);
     Matrix fj = Matrix.zeros(DType.F64, r, f.cols());
     for (int q = 0; q < r; q++) {
       fj.row(q).copyFrom(f.row(j[q]));
