@@ -15,7 +15,15 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import structura.algorithms.iterative.IterationListener;
+import structura.algorithms.iterative.SolveResult;
 import structura.algorithms.kernel.DenseGaussianProcess;
+import structura.algorithms.kernel.FeatureGaussianProcess;
+import structura.algorithms.kernel.IterativeGaussianProcess;
+import structura.algorithms.kernel.IterativeGaussianProcessOptions;
+import structura.algorithms.kernel.KernelNystrom;
+import structura.algorithms.kernel.KernelNystromOptions;
+import structura.algorithms.kernel.MarginalLikelihoodFit;
 import structura.algorithms.kernel.KernelFunction;
 import structura.api.DType;
 import structura.api.ErrorCode;
@@ -32,9 +40,13 @@ import structura.api.backend.RadialKernel;
  * grid around the median pairwise distance, unless given. Prints the test RMSE, the mean
  * negative log predictive density, the hyperparameters and the time.
  *
- * <p>This build has the dense (Cholesky) GP only, so the training set is subsampled (seeded) to
- * {@code --max-train} points; the CG-on-lazy-operator and FKT methods of issue 15 need the
- * Krylov methods.
+ * <p>{@code --method dense}: the Cholesky GP on a seeded subsample of {@code --max-train} points,
+ * hyperparameters by grid search. {@code --method lazy}: the exact GP on all training points by
+ * preconditioned CG on the lazy kernel operator ({@link IterativeGaussianProcess}); lengthscale,
+ * outputscale and noise by Adam on the stochastic marginal-likelihood gradient
+ * ({@link MarginalLikelihoodFit}) on a seeded subsample of {@code --fit-points}; predictive
+ * variances by LOVE or batched CG; optionally a Nyström-GP baseline with the same
+ * hyperparameters. {@code --method fkt} is named for the fast kernel transform (another branch).
  */
 @Command(name = "gp", exitCodeOnInvalidInput = ExitCodes.USAGE, mixinStandardHelpOptions = true,
     description = "Gaussian-process regression: RMSE, mean NLPD, fitted hyperparameters and time on a test file.")
@@ -56,8 +68,34 @@ final class GpCommand implements Callable<Integer> {
   @Option(names = "--kernel", defaultValue = "matern52", paramLabel = "NAME", description = "Kernel name (default ${DEFAULT-VALUE}).")
   String kernel;
 
-  @Option(names = "--method", defaultValue = "dense", description = "dense (the only method in this build; default ${DEFAULT-VALUE}).")
+  @Option(names = "--method", defaultValue = "dense",
+      description = "dense (Cholesky, subsampled to --max-train), lazy (CG on the lazy kernel operator, all points) or fkt "
+          + "(default ${DEFAULT-VALUE}).")
   String method;
+
+  @Option(names = "--fit-points", defaultValue = "3000", paramLabel = "N",
+      description = "lazy: seeded subsample on which the hyperparameters are fitted (default ${DEFAULT-VALUE}).")
+  int fitPoints;
+
+  @Option(names = "--fit-iterations", defaultValue = "50", paramLabel = "K",
+      description = "lazy: Adam steps on the marginal likelihood (default ${DEFAULT-VALUE}).")
+  int fitIterations;
+
+  @Option(names = "--cg-tolerance", defaultValue = "1e-6", paramLabel = "T",
+      description = "lazy: relative residual of the prediction CG solves; the fit's solves stop at max(T, 1e-2) (default ${DEFAULT-VALUE}).")
+  double cgTolerance;
+
+  @Option(names = "--preconditioner-rank", defaultValue = "100", paramLabel = "R",
+      description = "lazy: pivoted-Cholesky preconditioner rank (default ${DEFAULT-VALUE}).")
+  int preconditionerRank;
+
+  @Option(names = "--variance", defaultValue = "love", paramLabel = "cg|love",
+      description = "lazy: predictive variances by LOVE (Lanczos cache) or batched CG (default ${DEFAULT-VALUE}).")
+  String varianceMethod;
+
+  @Option(names = "--nystrom-baseline", defaultValue = "0", paramLabel = "R",
+      description = "lazy: also report a Nyström-GP baseline with R uniform landmarks and the same hyperparameters (0 = off).")
+  int nystromRank;
 
   @Option(names = "--lengthscale", paramLabel = "L", description = "Fix the lengthscale instead of fitting it.")
   Double lengthscale;
@@ -86,8 +124,15 @@ final class GpCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     new OutputPlan(force).input("--train", train).input("--test", test).output("--json", json, OutputPlan.Shape.FILE).check();
-    if (!method.equals("dense")) {
-      throw new ParameterException(spec.commandLine(), "--method " + method + " is not available in this build; use --method dense.");
+    if (method.equals("fkt")) {
+      throw new ParameterException(spec.commandLine(), "--method fkt (the fast kernel transform) is not part of this build; "
+          + "use --method lazy.");
+    }
+    if (!method.equals("dense") && !method.equals("lazy")) {
+      throw new ParameterException(spec.commandLine(), "--method must be dense, lazy or fkt, not '" + method + "'.");
+    }
+    if (!varianceMethod.equals("cg") && !varianceMethod.equals("love")) {
+      throw new ParameterException(spec.commandLine(), "--variance must be cg or love.");
     }
     if (maxTrain < 2) {
       throw new ParameterException(spec.commandLine(), "--max-train must be at least 2.");
@@ -104,6 +149,9 @@ final class GpCommand implements Callable<Integer> {
       throw new StructuraException(ErrorCode.DIMENSION_MISMATCH, "Test file " + test + " has " + (te.cols() - 1)
           + " coordinates per point but training file " + train + " has " + (tr.cols() - 1) + ".",
           "Pass test points with the same coordinates as the training points, target last.");
+    }
+    if (method.equals("lazy")) {
+      return lazy(out, kind, tr, te);
     }
     long t0 = System.nanoTime();
     int[] rows = subsample(tr.rows(), maxTrain, new SplittableRandom(seed));
@@ -168,6 +216,162 @@ final class GpCommand implements Callable<Integer> {
       }
     }
     return ExitCodes.OK;
+  }
+
+  /** {@code --method lazy}: MLL fit on a subsample, then the CG GP on all training points. */
+  private int lazy(PrintWriter out, RadialKernel.Kind kind, Matrix tr, Matrix te) {
+    long t0 = System.nanoTime();
+    // --max-train subsamples the lazy GP's training set only when given explicitly (to measure a
+    // subsample and extrapolate); by default the lazy method uses every training point.
+    boolean capped = spec.commandLine().getParseResult().hasMatchedOption("--max-train");
+    int[] all = subsample(tr.rows(), capped ? maxTrain : tr.rows(), new SplittableRandom(seed));
+    Matrix x = coordinates(tr, all);
+    double[] y = targets(tr, all);
+    int[] allTest = new int[te.rows()];
+    Arrays.setAll(allTest, i -> i);
+    Matrix xs = coordinates(te, allTest);
+    double[] ys = targets(te, allTest);
+    out.printf("%d training points (of %d) and %d test points in %d-D, kernel %s, method lazy (CG)%n", x.rows(), tr.rows(), xs.rows(),
+        x.cols(), kind);
+    out.flush();
+    IterationListener progress = new IterationListener() {
+      @Override
+      public void iteration(String m, int iteration, double residual) {
+        if (m.equals("MarginalLikelihoodFit") || iteration % 25 == 0) {
+          out.printf("    %s iteration %d: %.3g%n", m, iteration, residual);
+          out.flush();
+        }
+      }
+    };
+    IterativeGaussianProcessOptions options = IterativeGaussianProcessOptions.defaults().withCgTolerance(cgTolerance)
+        .withPreconditionerRank(preconditionerRank).withSeed(seed).withListener(progress)
+        .withVarianceMethod(varianceMethod.equals("cg") ? IterativeGaussianProcessOptions.VarianceMethod.CG
+            : IterativeGaussianProcessOptions.VarianceMethod.LOVE);
+    double variance = Math.max(sampleVariance(y), 1e-12);
+    KernelFunction k = KernelFunction.isotropic(kind, lengthscale != null ? lengthscale
+        : medianDistance(x, new SplittableRandom(seed + 1)), variance);
+    double s2 = noise != null ? noise : variance / 10;
+    Map<String, Object> report = new LinkedHashMap<>();
+    try (Compute compute = selection.get().open()) {
+      if (lengthscale == null || noise == null) {
+        int[] rows = subsample(x.rows(), Math.max(2, fitPoints), new SplittableRandom(seed + 2));
+        out.printf("Stage 1/3: fitting lengthscale, outputscale and noise on %d points (%d Adam steps, %d probes) ...%n", rows.length,
+            fitIterations, options.probes());
+        out.flush();
+        long tf = System.nanoTime();
+        Matrix fx = Matrix.zeros(DType.F64, rows.length, x.cols());
+        double[] fy = new double[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+          fx.row(i).copyFrom(x.row(rows[i]));
+          fy[i] = y[rows[i]];
+        }
+        // The marginal likelihood is multimodal in the lengthscale (a long one explains the data as
+        // trend plus noise, a short one as signal): start Adam from the best point of the dense grid
+        // on at most 1000 of the fit points, as the dense method does.
+        int[] gridRows = subsample(rows.length, 1000, new SplittableRandom(seed + 3));
+        Matrix gx = coordinates(withTargets(fx, fy), gridRows);
+        double[] gy = targets(withTargets(fx, fy), gridRows);
+        double gridBest = Double.NEGATIVE_INFINITY;
+        for (double l : lengthscale != null ? new double[] {lengthscale} : scaled(LENGTHSCALE_FACTORS, k.lengthscales()[0])) {
+          for (double n2 : noise != null ? new double[] {noise} : scaled(NOISE_FACTORS, variance)) {
+            double lml = DenseGaussianProcess.fit(KernelFunction.isotropic(kind, l, variance), gx, gy, n2, true, compute)
+                .logMarginalLikelihood();
+            if (lml > gridBest) {
+              gridBest = lml;
+              k = KernelFunction.isotropic(kind, l, variance);
+              s2 = n2;
+            }
+          }
+        }
+        out.printf("  start from the dense grid's best on %d points: lengthscale %.4g, noise %.4g%n", gridRows.length,
+            k.lengthscales()[0], s2);
+        out.flush();
+        // The gradient only needs rough solves (GPyTorch trains with CG tolerance 1): 1e-2 here.
+        MarginalLikelihoodFit.Result fit = new MarginalLikelihoodFit(compute, options.withCgTolerance(Math.max(cgTolerance, 1e-2)),
+            fitIterations, 0.1).fit(k, s2, fx, fy, true);
+        k = lengthscale != null ? KernelFunction.isotropic(kind, lengthscale, fit.kernel().variance()) : fit.kernel();
+        s2 = noise != null ? noise : fit.noise();
+        report.put("fit_seconds", (System.nanoTime() - tf) * 1e-9);
+        report.put("fit_points", rows.length);
+        report.put("fit_iterations", fitIterations);
+      }
+      out.printf("Stage 2/3: CG solve on all %d points (lengthscale %.4g, outputscale %.4g, noise %.4g) ...%n", x.rows(),
+          k.lengthscales()[0], k.variance(), s2);
+      out.flush();
+      long ts = System.nanoTime();
+      IterativeGaussianProcess gp = IterativeGaussianProcess.fit(k, x, y, s2, true, options, compute);
+      SolveResult solve = gp.meanSolve();
+      out.printf("  CG: %d iterations, relative residual %.3g%s%n", solve.iterations(), solve.maxResidual(),
+          solve.converged() ? "" : " (NOT converged: results are approximate)");
+      out.println("Stage 3/3: predicting " + xs.rows() + " test points (" + varianceMethod + " variances) ...");
+      out.flush();
+      double[] mean = gp.predictMean(xs);
+      double[] var = gp.predictVariance(xs);
+      double gpSeconds = (System.nanoTime() - ts) * 1e-9;
+      double[] scores = scores(ys, mean, var);
+      double seconds = (System.nanoTime() - t0) * 1e-9;
+      out.printf("test RMSE %.6g, mean NLPD %.6g; lengthscale %.4g, outputscale %.4g, noise %.4g; %.2f s (CG GP %.2f s)%n", scores[0],
+          scores[1], k.lengthscales()[0], k.variance(), s2, seconds, gpSeconds);
+      report.put("train", train.toString());
+      report.put("test", test.toString());
+      report.put("n_train", x.rows());
+      report.put("n_test", xs.rows());
+      report.put("kernel", kind.name());
+      report.put("method", method);
+      report.put("lengthscale", k.lengthscales()[0]);
+      report.put("variance", k.variance());
+      report.put("noise", s2);
+      report.put("cg_iterations", solve.iterations());
+      report.put("cg_converged", solve.converged());
+      report.put("variance_method", varianceMethod);
+      report.put("rmse", scores[0]);
+      report.put("mean_nlpd", scores[1]);
+      report.put("gp_seconds", gpSeconds);
+      report.put("seconds", seconds);
+      if (nystromRank > 0) {
+        long tn = System.nanoTime();
+        KernelNystrom.Result ny = new KernelNystrom(compute, new KernelNystromOptions(Math.min(nystromRank, x.rows()),
+            KernelNystromOptions.Sampling.UNIFORM, seed)).fit(k, x);
+        double[][] pred = FeatureGaussianProcess.fit(ny.factor(), y, s2, true, compute).predict(ny.features(xs));
+        double[] ns = scores(ys, pred[0], pred[1]);
+        double nSeconds = (System.nanoTime() - tn) * 1e-9;
+        out.printf("Nyström-GP baseline (%d landmarks, same hyperparameters): test RMSE %.6g, mean NLPD %.6g; %.2f s%n",
+            ny.landmarks().length, ns[0], ns[1], nSeconds);
+        report.put("nystrom_rank", ny.landmarks().length);
+        report.put("nystrom_rmse", ns[0]);
+        report.put("nystrom_mean_nlpd", ns[1]);
+        report.put("nystrom_seconds", nSeconds);
+      }
+    }
+    if (json != null) {
+      JsonReport.write(json, report, force);
+      out.println("Report: " + json);
+    }
+    return ExitCodes.OK;
+  }
+
+  /** Points and targets side by side (targets last), the layout {@link #coordinates} and {@link #targets} read. */
+  private static Matrix withTargets(Matrix x, double[] y) {
+    Matrix m = Matrix.zeros(DType.F64, x.rows(), x.cols() + 1);
+    for (int i = 0; i < x.rows(); i++) {
+      for (int t = 0; t < x.cols(); t++) {
+        m.set(i, t, x.get(i, t));
+      }
+      m.set(i, x.cols(), y[i]);
+    }
+    return m;
+  }
+
+  /** {RMSE, mean negative log predictive density} of Gaussian predictions. */
+  private static double[] scores(double[] ys, double[] mean, double[] var) {
+    double sse = 0;
+    double nlpd = 0;
+    for (int i = 0; i < ys.length; i++) {
+      double e = ys[i] - mean[i];
+      sse += e * e;
+      nlpd += 0.5 * Math.log(2 * Math.PI * var[i]) + e * e / (2 * var[i]);
+    }
+    return new double[] {Math.sqrt(sse / ys.length), nlpd / ys.length};
   }
 
   private static int[] subsample(int n, int max, SplittableRandom rnd) {

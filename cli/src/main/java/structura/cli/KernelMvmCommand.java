@@ -15,9 +15,17 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import structura.algorithms.kernel.KernelFunction;
+import structura.algorithms.kernel.HarmonicExpansion;
+import structura.algorithms.kernel.HarmonicLowRank;
+import structura.algorithms.kernel.HarmonicLowRankOptions;
+import structura.algorithms.kernel.KernelNystrom;
+import structura.algorithms.kernel.KernelNystromOptions;
 import structura.algorithms.kernel.KernelOperator;
+import structura.algorithms.kernel.RandomFourierFeatures;
 import structura.algorithms.kernel.fkt.FastKernelTransform;
 import structura.algorithms.kernel.fkt.FktOptions;
+import structura.api.operator.LinearOperator;
+import structura.api.operator.LowRankOperator;
 import structura.api.DType;
 import structura.api.Matrix;
 import structura.api.backend.BackendSelection;
@@ -26,15 +34,16 @@ import structura.api.backend.Transpose;
 
 /**
  * {@code structura kernel mvm}: multiplies the kernel matrix of a point set by seeded random
- * vectors, with the dense matrix, the lazy tiled operator or the fast kernel transform (F64; its
- * factorisation timed apart from the product), and prints the time and the relative error against
- * exact products (in double, entry by entry) on sampled rows.
+ * vectors, with the dense matrix, the lazy tiled operator, the fast kernel transform (F64), or a
+ * low-rank approximation (the tolerance-driven harmonic expansion, uniform Nyström, random Fourier
+ * features), with the factorisation timed apart from the product, and prints the time and the
+ * relative error against exact products (in double, entry by entry) on sampled rows.
  */
 @Command(name = "mvm", exitCodeOnInvalidInput = ExitCodes.USAGE, mixinStandardHelpOptions = true,
-    description = "Kernel matrix times vectors (dense, lazy or fkt); prints the time and the relative error on sampled rows.")
+    description = "Kernel matrix times vectors (dense, lazy, fkt or low rank); prints the time and the relative error on sampled rows.")
 final class KernelMvmCommand implements Callable<Integer> {
-  /** Methods this build has; lowrank (issue 15) is on another branch. */
-  enum Method { dense, lazy, fkt }
+  /** Product methods: exact (dense, lazy), the fast kernel transform, and three low-rank approximations. */
+  enum Method { dense, lazy, fkt, lowrank, nystrom, rff }
 
   /** Above this many points the dense method would need more than 8N² = 3.2 GB. */
   static final int DENSE_MAX_POINTS = 20_000;
@@ -57,7 +66,9 @@ final class KernelMvmCommand implements Callable<Integer> {
   @Option(names = "--variance", defaultValue = "1", description = "Kernel variance (default ${DEFAULT-VALUE}).")
   double variance;
 
-  @Option(names = "--method", defaultValue = "lazy", description = "dense, lazy or fkt (default ${DEFAULT-VALUE}).")
+  @Option(names = "--method", defaultValue = "lazy",
+      description = "dense, lazy, fkt (fast kernel transform), lowrank (harmonic, tolerance-driven), nystrom (uniform landmarks) "
+          + "or rff (random Fourier features) (default ${DEFAULT-VALUE}).")
   Method method;
 
   @Option(names = "--fkt-order", defaultValue = "" + FktOptions.DEFAULT_ORDER, paramLabel = "P",
@@ -71,6 +82,14 @@ final class KernelMvmCommand implements Callable<Integer> {
   @Option(names = "--fkt-leaf", defaultValue = "" + FktOptions.DEFAULT_LEAF_SIZE, paramLabel = "SIZE",
       description = "FKT leaf size (default ${DEFAULT-VALUE}).")
   int fktLeaf;
+
+  @Option(names = "--tolerance", defaultValue = "1e-4", paramLabel = "T",
+      description = "Relative tolerance of --method lowrank (default ${DEFAULT-VALUE}).")
+  double tolerance;
+
+  @Option(names = "--rank", defaultValue = "500", paramLabel = "R",
+      description = "Landmarks of --method nystrom, features of --method rff (default ${DEFAULT-VALUE}).")
+  int rank;
 
   @Option(names = "--vectors", defaultValue = "1", paramLabel = "K", description = "Right-hand sides (default ${DEFAULT-VALUE}).")
   int vectors;
@@ -107,6 +126,9 @@ final class KernelMvmCommand implements Callable<Integer> {
     out.flush();
     Matrix x64 = PointsFile.read(points);
     int n = x64.rows();
+    if (!(tolerance > 0 && tolerance < 1) || rank < 1) {
+      throw new ParameterException(spec.commandLine(), "--tolerance must be in (0, 1) and --rank at least 1.");
+    }
     if (method == Method.dense && n > DENSE_MAX_POINTS) {
       throw new ParameterException(spec.commandLine(), "--method dense would store a " + n + "x" + n + " matrix; use --method lazy above "
           + DENSE_MAX_POINTS + " points.");
@@ -128,6 +150,7 @@ final class KernelMvmCommand implements Callable<Integer> {
     double seconds;
     double factorSeconds = 0;
     FastKernelTransform fkt = null;
+    int approximationRank = -1;
     try (Compute compute = selection.get().open()) {
       out.println("Backend: " + compute);
       out.flush();
@@ -147,8 +170,28 @@ final class KernelMvmCommand implements Callable<Integer> {
         out.flush();
         t0 = System.nanoTime();
         result = fkt.apply(v);
-      } else {
+      } else if (method == Method.lazy) {
         result = KernelOperator.symmetric(k, x, compute).apply(v);
+      } else {
+        out.println("Factorising (" + method + ") ...");
+        out.flush();
+        LinearOperator approx = switch (method) {
+          case lowrank -> {
+            HarmonicExpansion h = new HarmonicLowRank(compute, HarmonicLowRankOptions.ofTolerance(tolerance)).fit(k, x64);
+            out.println("  " + h);
+            yield h.operator();
+          }
+          case nystrom -> new KernelNystrom(compute, new KernelNystromOptions(Math.min(rank, n), KernelNystromOptions.Sampling.UNIFORM,
+              seed)).fit(k, x64).operator();
+          case rff -> RandomFourierFeatures.draw(k, x64.cols(), rank, seed, compute).operator(x64);
+          default -> throw new IllegalStateException(method.name());
+        };
+        approximationRank = approx instanceof LowRankOperator lr ? lr.rank() : -1;
+        factorSeconds = (System.nanoTime() - t0) * 1e-9;
+        out.printf("  rank %d, factorisation %.3f s%n", approximationRank, factorSeconds);
+        out.flush();
+        t0 = System.nanoTime();
+        result = approx.apply(v.toDType(DType.F64));
       }
       seconds = (System.nanoTime() - t0) * 1e-9;
     }
@@ -172,6 +215,13 @@ final class KernelMvmCommand implements Callable<Integer> {
         report.put("fkt_order", fktOrder);
         report.put("fkt_separation", fktSeparation);
         report.put("fkt_leaf", fktLeaf);
+      }
+      if (approximationRank >= 0) {
+        report.put("factor_seconds", factorSeconds);
+        report.put("rank", approximationRank);
+        if (method == Method.lowrank) {
+          report.put("tolerance", tolerance);
+        }
       }
       report.put("entries_per_second", entries / seconds);
       report.put("relative_error", error);

@@ -64,4 +64,43 @@ class GpCommandTest {
     assertEquals(2, r.exit());
     assertTrue(r.err().contains("STRUCTURA-N001") && r.err().contains("noise"), r.err());
   }
+
+  @Test
+  void lazyMethodFitsByMarginalLikelihoodAndReportsTheNystromBaseline() throws IOException {
+    Path train = data("train.csv", 400, 3, 2);
+    Path test = data("test.csv", 80, 4, 2);
+    Path json = dir.resolve("lazy.json");
+    CliRun r = CliRun.of("--backend", "java", "gp", "--train", train.toString(), "--test", test.toString(), "--kernel", "rbf",
+        "--method", "lazy", "--fit-iterations", "40", "--nystrom-baseline", "100", "--json", json.toString());
+    assertEquals(0, r.exit(), r.err() + r.out());
+    assertTrue(r.out().contains("Stage 1/3") && r.out().contains("MarginalLikelihoodFit iteration 40"), r.out());
+    JsonObject o = JsonParser.parseString(Files.readString(json)).getAsJsonObject();
+    assertTrue(o.get("rmse").getAsDouble() < 0.05, o.toString());
+    assertTrue(o.get("mean_nlpd").getAsDouble() < 0, o.toString());
+    assertTrue(o.get("cg_converged").getAsBoolean(), o.toString());
+    assertTrue(o.get("nystrom_rmse").getAsDouble() > 0 && o.get("noise").getAsDouble() > 0 && o.get("lengthscale").getAsDouble() > 0,
+        o.toString());
+  }
+
+  @Test
+  void lazyMethodBadInputGetsCodedErrors() throws IOException {
+    Path train = data("train.csv", 30, 1, 2);
+    Path test1d = data("test1d.csv", 10, 2, 1);
+    CliRun r = CliRun.of("--backend", "java", "gp", "--method", "lazy", "--train", train.toString(), "--test", test1d.toString());
+    assertEquals(2, r.exit());
+    assertTrue(r.err().contains("STRUCTURA-A002") && r.err().contains("test1d.csv"), r.err());
+    r = CliRun.of("--backend", "java", "gp", "--method", "lazy", "--train", train.toString(), "--test", train.toString(), "--lengthscale",
+        "-1", "--noise", "0.1");
+    assertEquals(2, r.exit());
+    assertTrue(r.err().contains("STRUCTURA-A001") && r.err().contains("lengthscale"), r.err());
+    Path dup = dir.resolve("dup.csv");
+    Files.writeString(dup, "0,0,1\n0,0,2\n1,1,0\n");
+    r = CliRun.of("--backend", "java", "gp", "--method", "lazy", "--train", dup.toString(), "--test", dup.toString(), "--lengthscale", "1",
+        "--noise", "0");
+    assertEquals(2, r.exit());
+    assertTrue(r.err().contains("STRUCTURA-A001") && r.err().contains("noise") && r.err().contains("duplicated"), r.err());
+    r = CliRun.of("--backend", "java", "gp", "--method", "fkt", "--train", train.toString(), "--test", train.toString());
+    assertEquals(1, r.exit());
+    assertTrue(r.err().contains("fkt"), r.err());
+  }
 }

@@ -115,4 +115,19 @@ class KernelMvmCommandTest {
     assertEquals(2, r.exit());
     assertTrue(r.err().contains("missing.csv"), r.err());
   }
+
+  @Test
+  void approximateMethodsReportTheirRankAndError() throws IOException {
+    Path points = csv("approx.csv", 800, 3);
+    for (String[] m : new String[][] {{"lowrank", "1e-4", "1e-3"}, {"nystrom", "300", "1e-2"}, {"rff", "2000", "0.2"}}) {
+      Path json = dir.resolve(m[0] + ".json");
+      CliRun r = CliRun.of("--backend", "java", "kernel", "mvm", "--points", points.toString(), "--kernel", "rbf", "--lengthscale", "0.5",
+          "--method", m[0], m[0].equals("lowrank") ? "--tolerance" : "--rank", m[1], "--dtype", "F64", "--json", json.toString());
+      assertEquals(0, r.exit(), r.err() + r.out());
+      JsonObject o = JsonParser.parseString(Files.readString(json)).getAsJsonObject();
+      double e = o.get("relative_error").getAsDouble();
+      assertTrue(e < Double.parseDouble(m[2]) && e > 0, m[0] + ": " + o);
+      assertTrue(o.get("rank").getAsInt() > 0 && o.get("factor_seconds").getAsDouble() > 0, o.toString());
+    }
+  }
 }

@@ -25,10 +25,8 @@ import structura.api.backend.Compute;
  * (M·N kernel entries, no M×N storage); the variance solves with L column block by column block
  * (M·N² flops, N·64 doubles at a time). Everything in double precision.
  *
- * <p><b>Deviation from issue 15.</b> The issue asks for the posterior by preconditioned CG on a
- * lazy or FKT operator, hyperparameters by marginal likelihood and CIQ samples; those need the
- * Krylov methods (branch {@code krylov}), not available to this branch. This class is the
- * dense baseline only.
+ * <p>The scalable counterpart (PCG on the lazy operator, marginal-likelihood fitting, CIQ samples)
+ * is {@link IterativeGaussianProcess}; this class is its dense oracle.
  */
 public final class DenseGaussianProcess {
   private final KernelFunction kernel;

@@ -149,6 +149,20 @@ public final class NystromApproximation {
     return fromColumns(c, j, k.dtype());
   }
 
+  /**
+   * The Nyström factor from landmark columns already computed, C = K(:, J) (n×r, any dtype; the
+   * rows J of C form W = K(J, J)), for callers that read kernel columns directly instead of
+   * through products. Result in C's dtype; C is not modified.
+   */
+  public NystromResult fromLandmarkColumns(Matrix columns, int[] landmarks) {
+    Checks.input("NystromApproximation.fromLandmarkColumns", "columns", columns);
+    if (landmarks.length != columns.cols()) {
+      throw Checks.mismatch("NystromApproximation.fromLandmarkColumns: " + landmarks.length + " landmarks but "
+          + columns.cols() + " columns.", "Pass one landmark index per column.");
+    }
+    return fromColumns(columns.toDType(DType.F64), landmarks, columns.dtype());
+  }
+
   /** The Nyström factor from the landmark columns C = K(:, J) (n×r F64); the result in {@code dtype}. */
   private NystromResult fromColumns(Matrix c, int[] j, DType dtype) {
     int n = c.rows();
