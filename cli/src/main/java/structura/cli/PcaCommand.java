@@ -35,7 +35,8 @@ import structura.formats.io.OutputPlan;
 import structura.formats.io.OutputTransaction;
 
 /**
- * {@code structura pca}: the top-k principal components of a CSV or {@code .npy} data matrix,
+ * {@code structura pca}: the top-k principal components of a CSV or {@code .npy} data matrix (or,
+ * on Spark, a Parquet file that the engine reads on its workers),
  * computed over row partitions in one pass ({@link DistributedPca}), in process or on Spark.
  * Thin over the library: reading ({@link MatrixFiles}), partitioning ({@link PartitionSource}),
  * the engine ({@link PartitionEngines}), the estimate; then one method writes the outputs.
@@ -43,7 +44,8 @@ import structura.formats.io.OutputTransaction;
 @Command(name = "pca", exitCodeOnInvalidInput = ExitCodes.USAGE,
     description = "Principal components of a data matrix over row partitions in one pass (in process or on Spark).")
 final class PcaCommand implements Callable<Integer> {
-  @Option(names = "--input", paramLabel = "FILE", required = true, description = "Data: .npy (2-D) or CSV (one row per line).")
+  @Option(names = "--input", paramLabel = "FILE", required = true,
+      description = "Data: .npy (2-D) or CSV (one row per line); with --engine spark also Parquet (*.parquet, numeric columns).")
   Path input;
 
   @Option(names = "--rank", paramLabel = "K", required = true, description = "Number of components (below the column count).")
@@ -104,19 +106,35 @@ final class PcaCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     PcaMethod pcaMethod = parseMethod(method);
     checkOutputsAgainstInput();
-    Matrix x = MatrixFiles.read(input);
-    int p = partitions != null ? partitions : Math.min(x.rows(), Runtime.getRuntime().availableProcessors());
-    if (p < 1) {
-      throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT, "--partitions = " + p + " must be at least 1.",
+    if (partitions != null && partitions < 1) {
+      throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT, "--partitions = " + partitions + " must be at least 1.",
           "Pass a positive partition count.");
     }
-    PartitionSource source = PartitionSource.split(x, p);
+    boolean parquet = isParquet(input);
+    if (parquet && !"spark".equals(engine)) {
+      throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT,
+          "--input " + input + " is Parquet, which only --engine spark reads.",
+          "Run with --engine spark (STRUCTURA_SPARK=1 ./structura pca ...), or convert the data to .npy or CSV.");
+    }
+    // Files the driver reads are read before the engine starts, so bad data fails fast.
+    Matrix x = parquet ? null : MatrixFiles.read(input);
     DistributedPcaOptions pcaOptions = DistributedPcaOptions.ofRank(rank).withMethod(pcaMethod)
         .withCentering(center ? Centering.GLOBAL : Centering.NONE).withSeed(seed);
     int threads = options.threads == null ? 0 : options.threads;
     try (PartitionEngine eng = PartitionEngines.open(engine, master, threads, Duration.ofSeconds(timeoutSeconds))) {
-      err.printf(Locale.ROOT, "pca: %s, %d x %d in %d partitions on %s%n", input, x.rows(), x.cols(), p, eng.describe());
-      PartitionedRows rows = eng.distribute(source);
+      PartitionedRows rows;
+      if (x == null) {
+        rows = eng.read(input, partitions == null ? 0 : partitions).orElseThrow(() -> new InvalidArgumentException(
+            ErrorCode.INVALID_ARGUMENT, "--input " + input + ": the " + eng.id() + " engine does not read Parquet.",
+            "Use --engine spark, or convert the data to .npy or CSV."));
+        err.printf(Locale.ROOT, "pca: %s, %d columns in %d partitions on %s%n", input, rows.columns(), rows.partitionCount(),
+            eng.describe());
+      } else {
+        int p = partitions != null ? partitions : Math.min(x.rows(), Runtime.getRuntime().availableProcessors());
+        rows = eng.distribute(PartitionSource.split(x, p));
+        err.printf(Locale.ROOT, "pca: %s, %d x %d in %d partitions on %s%n", input, x.rows(), x.cols(), p, eng.describe());
+      }
+      int p = rows.partitionCount();
       long t0 = System.nanoTime();
       DistributedPcaResult result = new DistributedPca(pcaOptions).estimate(rows);
       double seconds = (System.nanoTime() - t0) / 1e9;
@@ -133,6 +151,11 @@ final class PcaCommand implements Callable<Integer> {
     return ExitCodes.OK;
   }
 
+  private static boolean isParquet(Path file) {
+    Path name = file.getFileName();
+    return name != null && name.toString().toLowerCase(Locale.ROOT).endsWith(".parquet");
+  }
+
   private static PcaMethod parseMethod(String name) {
     try {
       return PcaMethod.valueOf(name.toUpperCase(Locale.ROOT));
@@ -142,7 +165,6 @@ final class PcaCommand implements Callable<Integer> {
     }
   }
 
-  /** No output may overwrite the input or each other: refused before any work. */
   /** Outputs against the input and each other (resolved paths), and writability, before any work. */
   private void checkOutputsAgainstInput() {
     Charts.plan(new OutputPlan(force).input("--input", input)

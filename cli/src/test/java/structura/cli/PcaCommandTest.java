@@ -134,4 +134,14 @@ class PcaCommandTest {
     CliRun run = failing("1,2,3\n4,5,6\n7,8,10\n", "1", "--engine", "spark");
     assertTrue(run.err().contains("STRUCTURA-D003") && run.err().contains("STRUCTURA_SPARK=1"), run.err());
   }
+
+  @Test
+  void parquetNeedsTheSparkEngine() throws IOException {
+    Path input = dir.resolve("data.parquet");
+    Files.writeString(input, "PAR1");
+    CliRun run = CliRun.of("pca", "--input", input.toString(), "--rank", "1", "--out", dir.resolve("never.npy").toString());
+    assertEquals(2, run.exit(), run.err());
+    assertTrue(run.err().contains("STRUCTURA-A") && run.err().contains("--engine spark"), run.err());
+    assertFalse(Files.exists(dir.resolve("never.npy")));
+  }
 }

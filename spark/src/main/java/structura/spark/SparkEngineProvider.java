@@ -1,7 +1,9 @@
 package structura.spark;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -21,11 +23,13 @@ import structura.api.ErrorCode;
 /**
  * The {@code spark} engine, found by {@link java.util.ServiceLoader} when this module is on the
  * class path: starts a SparkContext for a master URL ({@code local[*]} by default; any URL is
- * passed through for a real cluster) and checks within a timeout that it runs a job.
+ * passed through for a real cluster) and checks within a timeout that it runs a job. A SparkContext
+ * already running in the JVM with the same master is used instead (and left running on close).
  *
  * <p>Local masters bind to 127.0.0.1 only (driver host and bind address), never beyond loopback;
  * the web UI is off; the Java serializer is used (Kryo 4 cannot serialize records); logging is
- * quieted to warnings unless {@code log4j2.configurationFile} is already set. The JVM needs Spark's
+ * quieted to warnings unless {@code log4j2.configurationFile} is already set. Besides
+ * {@link PartitionEngine#distribute}, the engine reads Parquet input itself ({@link PartitionEngine#read}). The JVM needs Spark's
  * {@code --add-opens} list and {@code --sun-misc-unsafe-memory-access=allow} (see this module's
  * pom, {@code spark.jvm.args}).
  */
@@ -64,7 +68,11 @@ public final class SparkEngineProvider implements PartitionEngineProvider {
       return t;
     });
     long deadline = System.nanoTime() + timeout.toNanos();
-    Future<JavaSparkContext> started = starter.submit(() -> new JavaSparkContext(conf(url)));
+    long before = System.currentTimeMillis();
+    // getOrCreate: Spark allows one SparkContext per JVM, so a running one (an embedding
+    // application's, a test's) is used, and left running on close.
+    Future<JavaSparkContext> started = starter.submit(
+        () -> JavaSparkContext.fromSparkContext(org.apache.spark.SparkContext.getOrCreate(conf(url))));
     JavaSparkContext context;
     try {
       context = started.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
@@ -79,6 +87,12 @@ public final class SparkEngineProvider implements PartitionEngineProvider {
     } finally {
       starter.shutdown();
     }
+    boolean owned = context.sc().startTime() >= before;
+    if (!owned && !context.master().equals(url)) {
+      throw new PartitionedJobException(ErrorCode.ENGINE_UNAVAILABLE, "Spark master '" + url
+          + "' asked for, but this JVM already runs a SparkContext with master '" + context.master() + "'.",
+          "Spark allows one SparkContext per JVM: ask for master '" + context.master() + "', or stop the other context.", null);
+    }
     // A standalone or cluster master accepts the context before any executor exists: a first job
     // proves that work runs.
     JavaFutureAction<Long> probe = context.parallelize(List.of(1), 1).countAsync();
@@ -86,13 +100,15 @@ public final class SparkEngineProvider implements PartitionEngineProvider {
       probe.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
     } catch (TimeoutException | ExecutionException | InterruptedException e) {
       probe.cancel(true);
-      context.stop();
+      if (owned) {
+        context.stop();
+      }
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();
       }
       throw unreachable(url, timeout, e);
     }
-    return new SparkEngine(context, true);
+    return new SparkEngine(context, owned);
   }
 
   /** The configuration this engine runs with, for {@code master}. */
@@ -132,6 +148,12 @@ public final class SparkEngineProvider implements PartitionEngineProvider {
     @Override
     public PartitionedRows distribute(PartitionSource source) {
       return SparkPartitionedRows.of(context, source);
+    }
+
+    /** Parquet ({@code *.parquet}, a file or a directory of part files), read by Spark SQL on the workers. */
+    @Override
+    public Optional<PartitionedRows> read(Path file, int partitions) {
+      return ParquetRows.isParquet(file) ? Optional.of(ParquetRows.read(context, file, partitions)) : Optional.empty();
     }
 
     @Override

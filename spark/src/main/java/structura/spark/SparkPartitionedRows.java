@@ -44,17 +44,44 @@ public final class SparkPartitionedRows implements PartitionedRows {
   }
 
   /**
-   * The rows of {@code source} generated (or read) on the workers, partition i of the RDD holding
-   * exactly {@code source.partition(i)}: the data never passes through the driver.
+   * The rows of {@code source} on the workers, partition i of the RDD holding exactly
+   * {@code source.partition(i)}. A generator ({@link PartitionSource#freshCopies()}) runs on the
+   * workers, so its data never passes through the driver; stored blocks are shipped one per task
+   * ({@code parallelize}), so a task deserializes its own block, not the whole source.
    */
   public static SparkPartitionedRows of(JavaSparkContext context, PartitionSource source) {
+    int partitions = source.partitionCount();
+    if (!source.freshCopies()) {
+      List<double[]> blocks = new ArrayList<>(partitions);
+      for (int p = 0; p < partitions; p++) {
+        blocks.add(compact(source.partition(p)));
+      }
+      int d = source.columns();
+      // parallelize cuts a list of P elements into P slices of one element each, in order.
+      JavaRDD<double[]> rdd = context.parallelize(blocks, partitions)
+          .mapPartitions(it -> {
+            double[] block = it.hasNext() ? it.next() : new double[0];
+            return rowsOf(Matrix.wrap(block, block.length / d, d));
+          }, true);
+      return new SparkPartitionedRows(rdd, d);
+    }
     List<Integer> indices = new ArrayList<>();
-    for (int p = 0; p < source.partitionCount(); p++) {
+    for (int p = 0; p < partitions; p++) {
       indices.add(p);
     }
-    JavaRDD<double[]> rdd = context.parallelize(indices, source.partitionCount())
+    JavaRDD<double[]> rdd = context.parallelize(indices, partitions)
         .mapPartitionsWithIndex((index, ignored) -> rowsOf(source.partition(index)), true);
     return new SparkPartitionedRows(rdd, source.columns());
+  }
+
+  private static double[] compact(Matrix block) {
+    double[] out = new double[block.rows() * block.cols()];
+    for (int i = 0; i < block.rows(); i++) {
+      for (int j = 0; j < block.cols(); j++) {
+        out[i * block.cols() + j] = block.get(i, j);
+      }
+    }
+    return out;
   }
 
   /** The underlying RDD (for caching, or to hand the same data to MLlib). */

@@ -57,6 +57,29 @@ class SparkPartitionedRowsTest {
     }
   }
 
+  /** Stored blocks (a matrix read on the driver) are shipped one per task and keep their partitioning. */
+  @Test
+  void storedBlocksGiveTheSameAnswerAsInProcess() {
+    structura.api.Matrix all = structura.api.Matrix.zeros(structura.api.DType.F64, (int) MODEL.rows(), MODEL.dimension());
+    int row = 0;
+    for (int p = 0; p < MODEL.partitionCount(); p++) {
+      structura.api.Matrix block = MODEL.partition(p);
+      all.view(row, 0, block.rows(), block.cols()).copyFrom(block);
+      row += block.rows();
+    }
+    structura.algorithms.spectral.PartitionSource stored = structura.algorithms.spectral.PartitionSource.split(all, 5);
+    DistributedPcaOptions options = DistributedPcaOptions.ofRank(K).withCentering(Centering.GLOBAL);
+    SparkPartitionedRows spark = SparkPartitionedRows.of(SharedSpark.context(), stored);
+    assertEquals(5, spark.partitionCount());
+    DistributedPcaResult onSpark = new DistributedPca(options).estimate(spark);
+    DistributedPcaResult local;
+    try (InProcessPartitions rows = new InProcessPartitions(stored, 2)) {
+      local = new DistributedPca(options).estimate(rows);
+    }
+    assertArrayEquals(local.components().f64(), onSpark.components().f64(), 1e-10);
+    assertEquals(MODEL.rows(), onSpark.rows());
+  }
+
   @Test
   void oneRoundIsOneSparkPass() {
     SparkPartitionedRows rows = SparkPartitionedRows.of(SharedSpark.context(), MODEL);
