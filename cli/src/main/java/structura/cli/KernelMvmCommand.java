@@ -120,15 +120,15 @@ final class KernelMvmCommand implements Callable<Integer> {
     if (vectors < 1 || sample < 1) {
       throw new ParameterException(spec.commandLine(), "--vectors and --sample must be at least 1.");
     }
+    if (!(tolerance > 0 && tolerance < 1) || rank < 1) {
+      throw new ParameterException(spec.commandLine(), "--tolerance must be in (0, 1) and --rank at least 1.");
+    }
     PrintWriter out = spec.commandLine().getOut();
     KernelFunction k = KernelFunction.isotropic(KernelFunction.kindNamed(kernel), lengthscale, variance);
     out.println("Reading " + points + " ...");
     out.flush();
     Matrix x64 = PointsFile.read(points);
     int n = x64.rows();
-    if (!(tolerance > 0 && tolerance < 1) || rank < 1) {
-      throw new ParameterException(spec.commandLine(), "--tolerance must be in (0, 1) and --rank at least 1.");
-    }
     if (method == Method.dense && n > DENSE_MAX_POINTS) {
       throw new ParameterException(spec.commandLine(), "--method dense would store a " + n + "x" + n + " matrix; use --method lazy above "
           + DENSE_MAX_POINTS + " points.");
@@ -210,14 +210,15 @@ final class KernelMvmCommand implements Callable<Integer> {
       report.put("dtype", dtype.name());
       report.put("vectors", vectors);
       report.put("seconds", seconds);
-      if (fkt != null) {
+      if (fkt != null || approximationRank >= 0) {
         report.put("factor_seconds", factorSeconds);
+      }
+      if (fkt != null) {
         report.put("fkt_order", fktOrder);
         report.put("fkt_separation", fktSeparation);
         report.put("fkt_leaf", fktLeaf);
       }
       if (approximationRank >= 0) {
-        report.put("factor_seconds", factorSeconds);
         report.put("rank", approximationRank);
         if (method == Method.lowrank) {
           report.put("tolerance", tolerance);
