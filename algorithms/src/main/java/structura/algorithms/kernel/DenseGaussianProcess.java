@@ -63,25 +63,12 @@ public final class DenseGaussianProcess {
   public static DenseGaussianProcess fit(KernelFunction kernel, Matrix points, double[] targets, double noise, boolean centre,
       Compute compute) {
     Objects.requireNonNull(kernel, "kernel");
-    Objects.requireNonNull(targets, "targets");
     Objects.requireNonNull(compute, "compute");
     if (!(noise >= 0) || Double.isInfinite(noise)) {
       throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT, "Gaussian process: noise variance is " + noise + ".",
           "Pass a finite noise variance >= 0 (about the squared measurement error of the targets).");
     }
-    if (targets.length != points.rows()) {
-      throw new InvalidArgumentException(ErrorCode.DIMENSION_MISMATCH,
-          "Gaussian process: " + points.rows() + " training points but " + targets.length + " targets.", "Pass one target per point.");
-    }
-    double mu = 0;
-    for (int i = 0; i < targets.length; i++) {
-      if (!Double.isFinite(targets[i])) {
-        throw new InvalidArgumentException(ErrorCode.INVALID_INPUT, "Gaussian process: target " + i + " is " + targets[i] + ".",
-            "Drop or impute non-finite targets.");
-      }
-      mu += targets[i];
-    }
-    mu = centre && targets.length > 0 ? mu / targets.length : 0;
+    double mu = GaussianProcessChecks.priorMean(points, targets, centre);
     Matrix x = points.toDType(DType.F64);
     KernelOperator k = KernelOperator.symmetric(kernel, x, compute);  // validates the points
     Matrix kk = k.toDense();
@@ -150,7 +137,7 @@ public final class DenseGaussianProcess {
    * @throws InvalidArgumentException if the test dimension differs from the training one
    */
   public double[] predictMean(Matrix test) {
-    Matrix t = checkTest(test);
+    Matrix t = GaussianProcessChecks.testPoints(train, test);
     Matrix m = KernelOperator.cross(kernel, t, train, compute).apply(alpha);
     double[] out = new double[t.rows()];
     for (int i = 0; i < out.length; i++) {
@@ -161,7 +148,7 @@ public final class DenseGaussianProcess {
 
   /** Predictive variance of y* (latent variance plus σ_n²) for each row of {@code test}. */
   public double[] predictVariance(Matrix test) {
-    Matrix t = checkTest(test);
+    Matrix t = GaussianProcessChecks.testPoints(train, test);
     int n = train.rows();
     int block = 64;
     double[] out = new double[t.rows()];
@@ -181,16 +168,6 @@ public final class DenseGaussianProcess {
       }
     }
     return out;
-  }
-
-  private Matrix checkTest(Matrix test) {
-    Objects.requireNonNull(test, "test");
-    if (test.cols() != train.cols()) {
-      throw new InvalidArgumentException(ErrorCode.DIMENSION_MISMATCH,
-          "Gaussian process: the test points have dimension " + test.cols() + " but the training points " + train.cols() + ".",
-          "Pass test points with the same coordinates (columns) as the training points.");
-    }
-    return test.toDType(DType.F64);
   }
 
   private static Matrix rows(Matrix m, int from, int count) {

@@ -44,8 +44,8 @@ public final class FeatureGaussianProcess {
    */
   public static FeatureGaussianProcess fit(Matrix features, double[] targets, double noise, boolean centre, Compute compute) {
     Objects.requireNonNull(compute, "compute");
-    double mu = IterativeGaussianProcess.checkTargets(features, targets, centre);
-    IterativeGaussianProcess.checkNoise(noise);
+    double mu = GaussianProcessChecks.priorMean(features, targets, centre);
+    GaussianProcessChecks.positiveNoise(noise);
     Matrix phi = features.toDType(DType.F64);
     int r = phi.cols();
     Matrix a = compute.multiply(Transpose.T, phi, Transpose.N, phi);

@@ -21,7 +21,6 @@ import structura.algorithms.linalg.CholeskyOptions;
 import structura.algorithms.linalg.PivotedCholeskyOptions;
 import structura.algorithms.linalg.SymmetricEigen;
 import structura.api.DType;
-import structura.api.ErrorCode;
 import structura.api.InvalidArgumentException;
 import structura.api.Matrix;
 import structura.api.backend.Compute;
@@ -99,8 +98,8 @@ public final class IterativeGaussianProcess {
     Objects.requireNonNull(kernel, "kernel");
     Objects.requireNonNull(options, "options");
     Objects.requireNonNull(compute, "compute");
-    double mu = checkTargets(points, targets, centre);
-    checkNoise(noise);
+    double mu = GaussianProcessChecks.priorMean(points, targets, centre);
+    GaussianProcessChecks.positiveNoise(noise);
     Matrix x = points.toDType(DType.F64);
     double[] r = new double[targets.length];
     for (int i = 0; i < r.length; i++) {
@@ -110,33 +109,6 @@ public final class IterativeGaussianProcess {
     PivotedCholeskyPreconditioner pre = preconditioner(kernel, x, noise, options.preconditionerRank(), compute);
     SolveResult solve = ConjugateGradient.solve(a, Matrix.wrap(r.clone(), r.length, 1), cgOptions(options, pre));
     return new IterativeGaussianProcess(kernel, x, r, noise, mu, a, pre, solve, options, compute);
-  }
-
-  static double checkTargets(Matrix points, double[] targets, boolean centre) {
-    Objects.requireNonNull(points, "points");
-    Objects.requireNonNull(targets, "targets");
-    if (targets.length != points.rows()) {
-      throw new InvalidArgumentException(ErrorCode.DIMENSION_MISMATCH,
-          "Gaussian process: " + points.rows() + " training points but " + targets.length + " targets.", "Pass one target per point.");
-    }
-    double mu = 0;
-    for (int i = 0; i < targets.length; i++) {
-      if (!Double.isFinite(targets[i])) {
-        throw new InvalidArgumentException(ErrorCode.INVALID_INPUT, "Gaussian process: target " + i + " is " + targets[i] + ".",
-            "Drop or impute non-finite targets.");
-      }
-      mu += targets[i];
-    }
-    return centre && targets.length > 0 ? mu / targets.length : 0;
-  }
-
-  static void checkNoise(double noise) {
-    if (!(noise > 0) || Double.isInfinite(noise)) {
-      throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT,
-          "Iterative Gaussian process: noise variance is " + noise + "; conjugate gradients need K + σ²I positive definite, and "
-              + "without noise duplicated or nearly coincident points make K singular.",
-          "Pass a noise variance > 0 (e.g. 1e-6 times the kernel variance or more, about the squared measurement error).");
-    }
   }
 
   /** A = K + σ²I, lazy, tagged symmetric positive definite (so CG skips its symmetry test). */
@@ -198,7 +170,7 @@ public final class IterativeGaussianProcess {
    * @throws InvalidArgumentException if the test dimension differs from the training one
    */
   public double[] predictMean(Matrix test) {
-    Matrix t = checkTest(test);
+    Matrix t = GaussianProcessChecks.testPoints(train, test);
     Matrix m = KernelOperator.cross(kernel, t, train, compute).apply(meanSolve.solution());
     double[] out = new double[t.rows()];
     for (int i = 0; i < out.length; i++) {
@@ -209,7 +181,7 @@ public final class IterativeGaussianProcess {
 
   /** Predictive variance of y* (latent variance plus σ_n²) for each row of {@code test}, by the configured method. */
   public double[] predictVariance(Matrix test) {
-    Matrix t = checkTest(test);
+    Matrix t = GaussianProcessChecks.testPoints(train, test);
     return options.varianceMethod() == IterativeGaussianProcessOptions.VarianceMethod.CG ? varianceByCg(t) : varianceByLove(t);
   }
 
@@ -350,7 +322,7 @@ public final class IterativeGaussianProcess {
    * standard normal (seeded) and Σ*^{1/2}·z by CIQ.
    */
   public Matrix predictiveSamples(Matrix test, int count, long seed) {
-    Matrix t = checkTest(test);
+    Matrix t = GaussianProcessChecks.testPoints(train, test);
     SplittableRandom rng = new SplittableRandom(seed);
     Matrix z = Matrix.zeros(DType.F64, t.rows(), count);
     for (int i = 0; i < t.rows(); i++) {
@@ -428,15 +400,5 @@ public final class IterativeGaussianProcess {
       throw new structura.algorithms.iterative.NotConvergedException("IterativeGaussianProcess (" + what + ")", s, Double.NaN,
           "Raise the iteration cap or the preconditioner rank, or loosen the CG tolerance.");
     }
-  }
-
-  private Matrix checkTest(Matrix test) {
-    Objects.requireNonNull(test, "test");
-    if (test.cols() != train.cols()) {
-      throw new InvalidArgumentException(ErrorCode.DIMENSION_MISMATCH,
-          "Gaussian process: the test points have dimension " + test.cols() + " but the training points " + train.cols() + ".",
-          "Pass test points with the same coordinates (columns) as the training points.");
-    }
-    return test.toDType(DType.F64);
   }
 }

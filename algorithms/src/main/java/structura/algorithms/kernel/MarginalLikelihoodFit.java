@@ -80,8 +80,8 @@ public final class MarginalLikelihoodFit {
    */
   public Result fit(KernelFunction kernel, double noise, Matrix points, double[] targets, boolean centre) {
     Objects.requireNonNull(kernel, "kernel");
-    double mu = IterativeGaussianProcess.checkTargets(points, targets, centre);
-    IterativeGaussianProcess.checkNoise(noise);
+    double mu = GaussianProcessChecks.priorMean(points, targets, centre);
+    GaussianProcessChecks.positiveNoise(noise);
     Matrix x = points.toDType(DType.F64);
     int n = x.rows();
     int t = options.probes();
