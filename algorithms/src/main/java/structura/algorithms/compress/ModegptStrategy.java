@@ -11,7 +11,7 @@ import structura.algorithms.nn.Pruning;
 import structura.algorithms.linalg.CholeskyOptions;
 import structura.algorithms.linalg.SymmetricEigen;
 import structura.algorithms.linalg.TriangularInverse;
-import structura.algorithms.linalg.TruncatedSvd;
+import structura.algorithms.linalg.ProductSvd;
 import structura.algorithms.linalg.SvdResult;
 import structura.api.DType;
 import structura.api.ErrorCode;
@@ -330,7 +330,7 @@ public final class ModegptStrategy implements CompressionStrategy {
       // M = Q1·(R1·R2ᵀ)·Q2ᵀ, so its SVD comes from the dv × dv core (d·dv² instead of d³)
       Matrix swv = Matrix.zeros(DType.F64, d, dv);
       compute.gemm(Transpose.N, Transpose.T, 1.0, sHalf, wv, 0.0, swv);
-      Factors core = lowRankSvd(swv, wo, kv);
+      SvdResult core = new ProductSvd(kv).decompose(swv, wo);
       Matrix u = core.u(); // d × kv
       double[] sig = core.singularValues();
       Matrix vt = core.vt(); // kv × d_out
@@ -401,34 +401,4 @@ public final class ModegptStrategy implements CompressionStrategy {
     return new Mlp(Pruning.rowsOf(m.up(), kept), m.gate() == null ? null : Pruning.rowsOf(m.gate(), kept),
         new Linear(down, m.down().bias() == null ? null : m.down().bias().copy()), m.activation());
   }
-
-  /** Rank-k SVD of {@code A·Bᵀ} for tall thin A (m × r) and B (n × r), through thin QRs of both and an r × r SVD. */
-  static Factors lowRankSvd(Matrix a, Matrix b, int k) {
-    var qa = org.ejml.dense.row.factory.DecompositionFactory_DDRM.qr(a.rows(), a.cols());
-    var qb = org.ejml.dense.row.factory.DecompositionFactory_DDRM.qr(b.rows(), b.cols());
-    org.ejml.data.DMatrixRMaj ea = HeadSelection.ejml(a);
-    org.ejml.data.DMatrixRMaj eb = HeadSelection.ejml(b);
-    if (!qa.decompose(ea) || !qb.decompose(eb)) {
-      throw new structura.algorithms.linalg.NumericalFailureException("QR of a value/output head failed.",
-          "Check the model weights for non-finite values.");
-    }
-    org.ejml.data.DMatrixRMaj q1 = qa.getQ(null, true);
-    org.ejml.data.DMatrixRMaj r1 = qa.getR(null, true);
-    org.ejml.data.DMatrixRMaj q2 = qb.getQ(null, true);
-    org.ejml.data.DMatrixRMaj r2 = qb.getR(null, true);
-    org.ejml.data.DMatrixRMaj c = new org.ejml.data.DMatrixRMaj(r1.numRows, r2.numRows);
-    org.ejml.dense.row.CommonOps_DDRM.multTransB(r1, r2, c);
-    SvdResult small = new TruncatedSvd(k).decompose(Matrix.wrap(c.data, c.numRows, c.numCols));
-    org.ejml.data.DMatrixRMaj us = HeadSelection.ejml(small.u());
-    org.ejml.data.DMatrixRMaj vts = HeadSelection.ejml(small.vt());
-    org.ejml.data.DMatrixRMaj u = new org.ejml.data.DMatrixRMaj(q1.numRows, us.numCols);
-    org.ejml.dense.row.CommonOps_DDRM.mult(q1, us, u);
-    org.ejml.data.DMatrixRMaj vt = new org.ejml.data.DMatrixRMaj(vts.numRows, q2.numRows);
-    org.ejml.dense.row.CommonOps_DDRM.multTransB(vts, q2, vt);
-    return new Factors(Matrix.wrap(u.data, u.numRows, u.numCols), small.singularValues(),
-        Matrix.wrap(vt.data, vt.numRows, vt.numCols));
-  }
-
-  /** {@code U·diag(s)·Vᵀ} with U m × k and Vᵀ k × n. */
-  record Factors(Matrix u, double[] singularValues, Matrix vt) {}
 }

@@ -15,10 +15,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.SplittableRandom;
-import org.ejml.data.DMatrixRMaj;
-import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
-import org.ejml.interfaces.decomposition.SingularValueDecomposition_F64;
 import org.junit.jupiter.api.Test;
 import structura.algorithms.nn.TransformerForward;
 import structura.api.ErrorCode;
@@ -35,84 +31,13 @@ import structura.api.nn.TransformerNetwork;
 import structura.testkit.RandomNetworks;
 
 /**
- * MoDeGPT ({@link ModegptStrategy}): its numerical kernels against independent references, the
- * block-influence allocation, and end-to-end properties on the tiny BERT of {@link CompressionFixtures}.
+ * MoDeGPT ({@link ModegptStrategy}): the block-influence allocation and end-to-end properties on the
+ * tiny BERT of {@link CompressionFixtures}; its product SVD is tested in {@code linalg.ProductSvdTest}.
  */
 class ModegptStrategyTest {
   static final Compute C = Compute.reference();
 
-  // ---- kernels -------------------------------------------------------------------------------
-
-  @Test
-  void lowRankSvdIsTheTopKSvdOfTheProduct() {
-    SplittableRandom rnd = new SplittableRandom(5);
-    int m = 40;
-    int n = 30;
-    int r = 8;
-    double[][] a = CompressionFixtures.gaussian(rnd, m, r);
-    double[][] b = CompressionFixtures.gaussian(rnd, n, r);
-    double[][] prod = CompressionFixtures.multiplyTransposed(a, b); // m × n, rank r
-    SingularValueDecomposition_F64<DMatrixRMaj> svd = DecompositionFactory_DDRM.svd(m, n, true, true, false);
-    assertTrue(svd.decompose(new DMatrixRMaj(prod)));
-    double[] sv = svd.getSingularValues().clone();
-    Integer[] order = new Integer[sv.length];
-    Arrays.setAll(order, i -> i);
-    Arrays.sort(order, (x, y) -> Double.compare(sv[y], sv[x]));
-    DMatrixRMaj u = svd.getU(null, false);
-    DMatrixRMaj v = svd.getV(null, false);
-    for (int k : new int[] {1, 3, r}) {
-      ModegptStrategy.Factors f = ModegptStrategy.lowRankSvd(CompressionFixtures.f64(a), CompressionFixtures.f64(b), k);
-      assertEquals(k, f.singularValues().length);
-      assertEquals(m, f.u().rows());
-      assertEquals(k, f.u().cols());
-      assertEquals(k, f.vt().rows());
-      assertEquals(n, f.vt().cols());
-      double top = sv[order[0]];
-      for (int t = 0; t < k; t++) {
-        assertEquals(sv[order[t]], f.singularValues()[t], 1e-10 * top, "σ_" + t + " at k=" + k);
-      }
-      // rank-k reconstruction against EJML's
-      double maxErr = 0;
-      for (int i = 0; i < m; i++) {
-        for (int j = 0; j < n; j++) {
-          double mine = 0;
-          double ref = 0;
-          for (int t = 0; t < k; t++) {
-            mine += f.u().get(i, t) * f.singularValues()[t] * f.vt().get(t, j);
-            ref += u.get(i, order[t]) * sv[order[t]] * v.get(j, order[t]);
-          }
-          maxErr = Math.max(maxErr, Math.abs(mine - ref));
-        }
-      }
-      assertTrue(maxErr <= 1e-10 * top, "k=" + k + ": max |Δ reconstruction| = " + maxErr);
-      // orthonormal factors
-      for (int p = 0; p < k; p++) {
-        for (int q = 0; q < k; q++) {
-          double uu = 0;
-          double vv = 0;
-          for (int i = 0; i < m; i++) {
-            uu += f.u().get(i, p) * f.u().get(i, q);
-          }
-          for (int j = 0; j < n; j++) {
-            vv += f.vt().get(p, j) * f.vt().get(q, j);
-          }
-          assertEquals(p == q ? 1 : 0, uu, 1e-10);
-          assertEquals(p == q ? 1 : 0, vv, 1e-10);
-        }
-      }
-    }
-    // at full rank r the factors reproduce A·Bᵀ itself
-    ModegptStrategy.Factors full = ModegptStrategy.lowRankSvd(CompressionFixtures.f64(a), CompressionFixtures.f64(b), r);
-    for (int i = 0; i < m; i++) {
-      for (int j = 0; j < n; j++) {
-        double s = 0;
-        for (int t = 0; t < r; t++) {
-          s += full.u().get(i, t) * full.singularValues()[t] * full.vt().get(t, j);
-        }
-        assertEquals(prod[i][j], s, 1e-10 * sv[order[0]]);
-      }
-    }
-  }
+  // ---- allocation ----------------------------------------------------------------------------
 
   @Test
   void sparsityAveragesToTheTargetAndFavoursInfluentialBlocks() {
