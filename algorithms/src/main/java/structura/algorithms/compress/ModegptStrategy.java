@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import structura.algorithms.linalg.Cholesky;
 import structura.algorithms.nn.Pruning;
+import structura.algorithms.nn.TransformerForward;
 import structura.algorithms.linalg.CholeskyOptions;
 import structura.algorithms.linalg.SymmetricEigen;
 import structura.algorithms.linalg.TriangularInverse;
@@ -112,12 +113,10 @@ public final class ModegptStrategy implements CompressionStrategy {
     int blocks = net.depth();
     StatisticsHook[] stats = new StatisticsHook[blocks];
     Calibrator cal = new Calibrator(request.compute(), net, request.calibration());
+    // sequential: this pass only scores block influence; the statistics come from the second pass
+    EnumSet<StatisticsHook.Kind> kinds = options.sequential() ? EnumSet.of(StatisticsHook.Kind.INFLUENCE) : ALL_KINDS;
     for (int i = 0; i < blocks; i++) {
-      TransformerBlock b = net.blocks().get(i);
-      Attention a = b.attention();
-      stats[i] = new StatisticsHook(request.compute(), i, EnumSet.of(StatisticsHook.Kind.FFN,
-          StatisticsHook.Kind.QUERY_KEY, StatisticsHook.Kind.ATTENTION_INPUT, StatisticsHook.Kind.INFLUENCE),
-          a.heads() * a.valueDim(), b.mlp().width(), b.width(), a.heads(), a.headDim(), 0, i);
+      stats[i] = hook(request, net, i, kinds);
       cal.advance(net, i, stats[i]);
       request.progress().block(i, blocks, String.format(java.util.Locale.ROOT, "statistics, block influence %.4f",
           stats[i].influence()));
@@ -134,16 +133,29 @@ public final class ModegptStrategy implements CompressionStrategy {
     }
     TransformerNetwork out = net;
     List<CompressionReport.BlockReport> reports = new ArrayList<>();
-    request.progress().stage("decomposition");
+    request.progress().stage(options.sequential() ? "decomposition, statistics from the compressed blocks before each"
+        : "decomposition");
+    Calibrator sequential = options.sequential() ? new Calibrator(request.compute(), net, request.calibration()) : null;
+    TransformerForward original = new TransformerForward(request.compute(), net);
     for (int i = 0; i < blocks; i++) {
       TransformerBlock b = net.blocks().get(i);
       Attention a = b.attention();
+      if (sequential != null) {
+        // the original block i on the outputs of the compressed blocks 0 … i−1: what block i's replacement will see
+        stats[i] = hook(request, net, i, ALL_KINDS);
+        for (int j = 0; j < sequential.batches(); j++) {
+          original.block(i, sequential.state(j), sequential.batch(j), stats[i]);
+        }
+      }
       int kqk = Math.max(1, (int) Math.floor(a.headDim() * keep[i]));
       int kv = Math.max(1, (int) Math.floor(a.valueDim() * keep[i]));
       int kf = Widths.roundNeurons((int) Math.floor(b.mlp().width() * keepNeurons[i]), b.mlp().width(), multiple);
-      Attention na = attention(request.compute(), a, stats[i], kqk, kv, voRidge);
+      Attention na = attention(request.compute(), a, stats[i], kqk, kv, voRidge, options.queryKey().equals("svd"));
       Mlp nm = kf < b.mlp().width() ? mlp(request.compute(), b.mlp(), stats[i], kf, nystromRidge) : b.mlp();
       out = Pruning.replace(out, i, new TransformerBlock(na, nm, b.attentionNorm(), b.mlpNorm(), b.placement()));
+      if (sequential != null && i + 1 < blocks) {
+        sequential.advance(out, i, null);
+      }
       reports.add(new CompressionReport.BlockReport(i, a.heads(), na.heads(), a.headDim(), na.headDim(), a.valueDim(),
           na.valueDim(), b.mlp().width(), nm.width(), Double.NaN, Double.NaN));
       request.progress().block(i, blocks, String.format(java.util.Locale.ROOT,
@@ -152,6 +164,17 @@ public final class ModegptStrategy implements CompressionStrategy {
     }
     stages.put("decomposition", Timing.seconds(t1));
     return new CompressionResult(out, CompressionReport.of(request, name(), citation(), net, out, reports, stages));
+  }
+
+  private static final EnumSet<StatisticsHook.Kind> ALL_KINDS = EnumSet.of(StatisticsHook.Kind.FFN,
+      StatisticsHook.Kind.QUERY_KEY, StatisticsHook.Kind.ATTENTION_INPUT, StatisticsHook.Kind.INFLUENCE);
+
+  private static StatisticsHook hook(CompressionRequest request, TransformerNetwork net, int i,
+      EnumSet<StatisticsHook.Kind> kinds) {
+    TransformerBlock b = net.blocks().get(i);
+    Attention a = b.attention();
+    return new StatisticsHook(request.compute(), i, kinds, a.heads() * a.valueDim(), b.mlp().width(), b.width(),
+        a.heads(), a.headDim(), 0, i);
   }
 
   // ---- allocation ----------------------------------------------------------------------------
@@ -262,7 +285,8 @@ public final class ModegptStrategy implements CompressionStrategy {
 
   // ---- modules -------------------------------------------------------------------------------
 
-  private static Attention attention(Compute compute, Attention a, StatisticsHook st, int kqk, int kv, double voRidge) {
+  private static Attention attention(Compute compute, Attention a, StatisticsHook st, int kqk, int kv, double voRidge,
+      boolean qkSvd) {
     int heads = a.heads();
     int dh = a.headDim();
     int dv = a.valueDim();
@@ -283,31 +307,18 @@ public final class ModegptStrategy implements CompressionStrategy {
     }
     Linear q = Pruning.rowsOf(a.query(), qkRows);
     Linear k = Pruning.rowsOf(a.key(), qkRows);
+    if (qkSvd) {
+      Linear[] qk = queryKeySvd(compute, a, st, kqk);
+      q = qk[0];
+      k = qk[1];
+    }
     // value-output: S = C_x^{1/2} with a ridge on the eigenvalues, S⁻¹ alike
     var mom = st.attentionInput.moments();
     Matrix cx = mom.gram().copy();
     compute.scale(1.0 / mom.count(), cx);
-    SymmetricEigen eig = SymmetricEigen.decompose(cx);
-    double[] ev = eig.values();
-    double mean = Arrays.stream(ev).map(v -> Math.max(v, 0)).average().orElse(1);
-    Matrix vec = eig.vectors();
-    Matrix sHalf = Matrix.zeros(DType.F64, d, d);
-    Matrix sInv = Matrix.zeros(DType.F64, d, d);
-    {
-      Matrix scaledHalf = vec.toDType(DType.F64).copy();
-      Matrix scaledInv = vec.toDType(DType.F64).copy();
-      for (int j = 0; j < d; j++) {
-        double lam = Math.max(ev[j], 0) + voRidge * mean;
-        double r = Math.sqrt(lam);
-        for (int i = 0; i < d; i++) {
-          scaledHalf.set(i, j, scaledHalf.get(i, j) * r);
-          scaledInv.set(i, j, scaledInv.get(i, j) / r);
-        }
-      }
-      Matrix v64 = vec.toDType(DType.F64);
-      compute.gemm(Transpose.N, Transpose.T, 1.0, scaledHalf, v64, 0.0, sHalf);
-      compute.gemm(Transpose.N, Transpose.T, 1.0, scaledInv, v64, 0.0, sInv);
-    }
+    Matrix[] roots = roots(compute, cx, voRidge);
+    Matrix sHalf = roots[0];
+    Matrix sInv = roots[1];
     Matrix vNew = Matrix.zeros(DType.F32, heads * kv, d);
     Matrix oNew = Matrix.zeros(DType.F32, a.output().out(), heads * kv);
     double[] outBias = new double[a.output().out()];
@@ -355,6 +366,106 @@ public final class ModegptStrategy implements CompressionStrategy {
     }
     return new Attention(heads, heads, kqk, kv, q, k, new Linear(vNew, vBias), new Linear(oNew, oBias), a.scale(),
         a.causal(), null);
+  }
+
+  /**
+   * Query-key by whitened SVD: per head the rank-k SVD of {@code S̃·W̃_qᵀ·W̃_k·S̃}, where
+   * {@code W̃ = [W | b]} appends the bias as a column and {@code S̃ = C̃^{1/2}} is the square root of
+   * the second moment of the augmented attention input {@code x̃ = [x, 1]} (ridged like the VO step).
+   * The scores {@code q·k = x̃ W̃_qᵀ W̃_k x̃'ᵀ} are a bilinear form in the inputs, so this is the
+   * best rank-k approximation of the score map in the calibration metric; the factors are split
+   * evenly, {@code W̃_q' = (S̃⁻¹UΣ^{1/2})ᵀ}, {@code W̃_k' = (S̃⁻¹VΣ^{1/2})ᵀ}. Exact for models without
+   * rotary embeddings (which this strategy requires).
+   */
+  private static Linear[] queryKeySvd(Compute compute, Attention a, StatisticsHook st, int kqk) {
+    int heads = a.heads();
+    int dh = a.headDim();
+    int d = a.width();
+    var mom = st.attentionInput.moments();
+    double[] mean = mom.mean();
+    Matrix c = Matrix.zeros(DType.F64, d + 1, d + 1);
+    for (int i = 0; i < d; i++) {
+      for (int j = 0; j < d; j++) {
+        c.set(i, j, mom.gram().get(i, j) / mom.count());
+      }
+      c.set(i, d, mean[i]);
+      c.set(d, i, mean[i]);
+    }
+    c.set(d, d, 1);
+    Matrix[] roots = roots(compute, c, 1e-4);
+    Matrix sHalf = roots[0];
+    Matrix sInv = roots[1];
+    Matrix qw = Matrix.zeros(DType.F32, heads * kqk, d);
+    Matrix kw = Matrix.zeros(DType.F32, heads * kqk, d);
+    Matrix qb = Matrix.zeros(DType.F32, 1, heads * kqk);
+    Matrix kb = Matrix.zeros(DType.F32, 1, heads * kqk);
+    for (int h = 0; h < heads; h++) {
+      Matrix sq = Matrix.zeros(DType.F64, d + 1, dh);
+      Matrix sk = Matrix.zeros(DType.F64, d + 1, dh);
+      compute.gemm(Transpose.N, Transpose.T, 1.0, sHalf, augmented(a.query(), h, dh), 0.0, sq);
+      compute.gemm(Transpose.N, Transpose.T, 1.0, sHalf, augmented(a.key(), h, dh), 0.0, sk);
+      SvdResult svd = new ProductSvd(kqk).decompose(sq, sk);
+      double[] sig = svd.singularValues();
+      Matrix u = svd.u();
+      Matrix v = svd.vt().transposeCopy();
+      for (int t = 0; t < kqk; t++) {
+        double r = Math.sqrt(sig[t]);
+        for (int i = 0; i < d + 1; i++) {
+          u.set(i, t, u.get(i, t) * r);
+          v.set(i, t, v.get(i, t) * r);
+        }
+      }
+      Matrix nq = Matrix.zeros(DType.F64, d + 1, kqk);
+      Matrix nk = Matrix.zeros(DType.F64, d + 1, kqk);
+      compute.gemm(Transpose.N, Transpose.N, 1.0, sInv, u, 0.0, nq);
+      compute.gemm(Transpose.N, Transpose.N, 1.0, sInv, v, 0.0, nk);
+      for (int t = 0; t < kqk; t++) {
+        for (int j = 0; j < d; j++) {
+          qw.set(h * kqk + t, j, nq.get(j, t));
+          kw.set(h * kqk + t, j, nk.get(j, t));
+        }
+        qb.set(0, h * kqk + t, nq.get(d, t));
+        kb.set(0, h * kqk + t, nk.get(d, t));
+      }
+    }
+    return new Linear[] {new Linear(qw, qb), new Linear(kw, kb)};
+  }
+
+  /** Head h's rows of a projection with the bias appended as a last column, F64, dh × (d+1). */
+  private static Matrix augmented(Linear l, int h, int dh) {
+    int d = l.in();
+    Matrix w = Matrix.zeros(DType.F64, dh, d + 1);
+    Matrix weight = l.weight();
+    for (int t = 0; t < dh; t++) {
+      for (int j = 0; j < d; j++) {
+        w.set(t, j, weight.get(h * dh + t, j));
+      }
+      w.set(t, d, l.bias() == null ? 0 : l.bias().get(0, h * dh + t));
+    }
+    return w;
+  }
+
+  /** {C^{1/2}, C^{-1/2}} of a symmetric PSD matrix, with {@code ridge}·(mean eigenvalue) added to the eigenvalues. */
+  private static Matrix[] roots(Compute compute, Matrix c, double ridge) {
+    int n = c.rows();
+    SymmetricEigen eig = SymmetricEigen.decompose(c);
+    double[] ev = eig.values();
+    double mean = Arrays.stream(ev).map(v -> Math.max(v, 0)).average().orElse(1);
+    Matrix v64 = eig.vectors().toDType(DType.F64);
+    Matrix scaledHalf = v64.copy();
+    Matrix scaledInv = v64.copy();
+    for (int j = 0; j < n; j++) {
+      double r = Math.sqrt(Math.max(ev[j], 0) + ridge * mean);
+      for (int i = 0; i < n; i++) {
+        scaledHalf.set(i, j, scaledHalf.get(i, j) * r);
+        scaledInv.set(i, j, scaledInv.get(i, j) / r);
+      }
+    }
+    Matrix half = Matrix.zeros(DType.F64, n, n);
+    Matrix inv = Matrix.zeros(DType.F64, n, n);
+    compute.gemm(Transpose.N, Transpose.T, 1.0, scaledHalf, v64, 0.0, half);
+    compute.gemm(Transpose.N, Transpose.T, 1.0, scaledInv, v64, 0.0, inv);
+    return new Matrix[] {half, inv};
   }
 
   private static Mlp mlp(Compute compute, Mlp m, StatisticsHook st, int k, double ridge) {

@@ -65,6 +65,19 @@ final class Options {
     };
   }
 
+  /** One of {@code allowed} (compared in lower case). */
+  String choice(String name, String fallback, java.util.List<String> allowed) {
+    String v = values.get(name);
+    if (v == null) {
+      return fallback;
+    }
+    String x = v.trim().toLowerCase(java.util.Locale.ROOT);
+    if (!allowed.contains(x)) {
+      throw bad(name, v, "one of " + String.join(", ", allowed));
+    }
+    return x;
+  }
+
   private InvalidArgumentException bad(String name, String v, String want) {
     return new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT, method + " option " + name + "=" + v + ".",
         "Give " + want + ".");

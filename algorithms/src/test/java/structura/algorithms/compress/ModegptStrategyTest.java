@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import structura.algorithms.nn.TransformerForward;
 import structura.api.ErrorCode;
@@ -139,6 +140,71 @@ class ModegptStrategyTest {
     CompressionReport rep = r.report();
     assertEquals("modegpt", rep.method());
     assertEquals(1.0, rep.macFraction(), 1e-12);
+  }
+
+  @Test
+  void svdQueryKeyAndSequentialStatisticsKeepingEverythingLeaveTheOutputUnchanged() {
+    TransformerNetwork net = CompressionFixtures.bert(41);
+    CompressionResult r = compress(net, CompressionFixtures.calibration(42), new Budget.KeepFractions(1, 1),
+        Map.of("query-key", "svd", "sequential", "true"));
+    double change = outputChange(net, r.network());
+    assertTrue(change <= 1e-3, "max |Δ last hidden state| = " + change);
+  }
+
+  /**
+   * Every head's query, key and value rows replaced by {@code R·P·W} (and biases alike), with P
+   * keeping the first half of the rows and R a random rotation: the score map W̃_qᵀW̃_k and the
+   * value-output map have rank d_h/2 in every head, while every query and key dimension stays
+   * active, so no choice of d_h/2 dimensions (the paper's column-row step) reproduces the scores.
+   */
+  static TransformerNetwork halfRankHeads(long seed) {
+    TransformerNetwork net = CompressionFixtures.bert(seed);
+    SplittableRandom rnd = new SplittableRandom(seed + 1);
+    for (TransformerBlock b : net.blocks()) {
+      Attention a = b.attention();
+      for (Linear l : List.of(a.query(), a.key(), a.value())) {
+        for (int h = 0; h < HEADS; h++) {
+          double[][] rot = CompressionFixtures.gaussian(rnd, HEAD_DIM, HEAD_DIM);
+          double[][] rows = new double[HEAD_DIM][l.in() + 1];
+          for (int t = 0; t < HEAD_DIM; t++) {
+            for (int j = 0; j < l.in(); j++) {
+              rows[t][j] = l.weight().get(h * HEAD_DIM + t, j);
+            }
+            rows[t][l.in()] = l.bias().get(0, h * HEAD_DIM + t);
+          }
+          for (int t = 0; t < HEAD_DIM; t++) {
+            for (int j = 0; j <= l.in(); j++) {
+              double v = 0;
+              for (int u = 0; u < HEAD_DIM / 2; u++) {
+                v += rot[t][u] * rows[u][j] / Math.sqrt(HEAD_DIM);
+              }
+              if (j < l.in()) {
+                l.weight().set(h * HEAD_DIM + t, j, (float) v);
+              } else {
+                l.bias().set(0, h * HEAD_DIM + t, (float) v);
+              }
+            }
+          }
+        }
+      }
+    }
+    return net;
+  }
+
+  @Test
+  void svdQueryKeyIsExactOnHalfRankHeadsWhereColumnRowSelectionIsNot() {
+    TransformerNetwork net = halfRankHeads(61);
+    Budget half = new Budget.KeepFractions(0.5, 1);
+    CompressionResult svd = compress(net, CompressionFixtures.calibration(62), half, Map.of("query-key", "svd"));
+    CompressionResult cr = compress(net, CompressionFixtures.calibration(62), half, Map.of());
+    for (TransformerBlock b : svd.network().blocks()) {
+      assertEquals(HEAD_DIM / 2, b.attention().headDim());
+      assertEquals(HEAD_DIM / 2, b.attention().valueDim());
+    }
+    double svdChange = outputChange(net, svd.network());
+    double crChange = outputChange(net, cr.network());
+    assertTrue(svdChange <= 1e-3, "svd query-key: max |Δ last hidden state| = " + svdChange);
+    assertTrue(crChange > 100 * svdChange, "column-row " + crChange + " vs svd " + svdChange);
   }
 
   /**

@@ -22,7 +22,7 @@ class StrategyOptionsTest {
     assertEquals(new StatOptions(true, 16, 64, 16384, 0), StatOptions.DEFAULTS);
     assertEquals(new IdPruneOptions(0.9, false, 1, 64, 16384, 0), IdPruneOptions.DEFAULTS);
     assertEquals(new MagnitudeOptions(16), MagnitudeOptions.DEFAULTS);
-    assertEquals(new ModegptOptions(1e-2, 0.15, 0.8, 1e-4, 16), ModegptOptions.DEFAULTS);
+    assertEquals(new ModegptOptions(1e-2, 0.15, 0.8, 1e-4, 16, "cr", false), ModegptOptions.DEFAULTS);
     assertEquals(new SvdOptions(1e-6, true), SvdOptions.DEFAULTS);
   }
 
