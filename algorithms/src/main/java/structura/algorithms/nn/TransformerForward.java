@@ -23,7 +23,10 @@ import structura.api.nn.TransformerNetwork;
  * {@link Compute} backend. The batch is flattened to {@code n = B·L} rows of width d.
  *
  * <p>Per block: the Q/K/V/O and MLP projections are single GEMMs over all n rows
- * ({@code Y = X Wᵀ} with the bias pre-loaded into Y and {@code beta = 1}); attention runs per
+ * ({@code Y = X Wᵀ} with the bias pre-loaded into Y and {@code beta = 1}); Q, K and V are one
+ * GEMM against their stacked weights ({@link FusedProjection}, built once per block on first use,
+ * when all three are dense, of equal input width and either all with or all without bias;
+ * bit-identical to three products on the vector and reference backends); attention runs per
  * sequence as two strided batched GEMMs over the heads ({@code S_h = Q_h K_gᵀ} into consecutive
  * {@code L × L} blocks, then {@code O_h = P_h V_g} written side by side within the rows of the
  * context matrix, the per-head output layout of {@link Compute#batchedGemm}); grouped-query heads
@@ -35,10 +38,15 @@ import structura.api.nn.TransformerNetwork;
  * <p>Positions are {@code 0 .. L−1} in every sequence (right padding), as HuggingFace does when no
  * position ids are given. Cost per block about {@code 2n·d·(q + 2kv + q) + 2n·d·f·(2 or 3)} flops for
  * the projections plus {@code 4·B·L²·q} for attention (q = heads·headDim, kv = kvHeads·headDim).
- * Memory: a few {@code n × max(d, q, f)} buffers and one {@code heads × L × L} score block.
+ * Memory: a few {@code n × max(d, q, f)} buffers and one {@code heads × L × L} score block; a pass
+ * without a hook allocates them once and reuses them in every block ({@link ForwardWorkspace}),
+ * a pass with a hook (and the per-block methods) allocates them per block. The stacked Q/K/V
+ * weights are a copy ({@code (q + 2kv)·d} floats per block, only when at most
+ * {@link #FUSED_QKV_MAX_ELEMENTS}).
  * Factored (low-rank) projections, {@code W = U·V}, run as two GEMMs through the rank-k
  * intermediate ({@link Linear#factored}).
- * Thread-safe if the backend is: instances hold no per-call state. Nothing passed in is modified.
+ * Thread-safe if the backend is: instances hold no per-call state (the stacked weights are
+ * derived from the network and published atomically). Nothing passed in is modified.
  */
 public final class TransformerForward {
   /**
