@@ -24,7 +24,7 @@ import structura.api.nn.TransformerNetwork;
  *
  * <p>Per block: the Q/K/V/O and MLP projections are single GEMMs over all n rows
  * ({@code Y = X Wᵀ} with the bias pre-loaded into Y and {@code beta = 1}); Q, K and V are one
- * GEMM against their stacked weights ({@link FusedProjection}, built once per block on first use,
+ * GEMM against their stacked weights ({@code FusedProjection}, built once per block on first use,
  * when all three are dense, of equal input width and either all with or all without bias;
  * bit-identical to three products on the vector and reference backends); attention runs per
  * sequence as two strided batched GEMMs over the heads ({@code S_h = Q_h K_gᵀ} into consecutive
@@ -39,10 +39,10 @@ import structura.api.nn.TransformerNetwork;
  * position ids are given. Cost per block about {@code 2n·d·(q + 2kv + q) + 2n·d·f·(2 or 3)} flops for
  * the projections plus {@code 4·B·L²·q} for attention (q = heads·headDim, kv = kvHeads·headDim).
  * Memory: a few {@code n × max(d, q, f)} buffers and one {@code heads × L × L} score block; a pass
- * without a hook allocates them once and reuses them in every block ({@link ForwardWorkspace}),
+ * without a hook allocates them once and reuses them in every block ({@code ForwardWorkspace}),
  * a pass with a hook (and the per-block methods) allocates them per block. The stacked Q/K/V
  * weights are a copy ({@code (q + 2kv)·d} floats per block, only when at most
- * {@link #FUSED_QKV_MAX_ELEMENTS}).
+ * {@code FUSED_QKV_MAX_ELEMENTS} = 2²⁴).
  * Factored (low-rank) projections, {@code W = U·V}, run as two GEMMs through the rank-k
  * intermediate ({@link Linear#factored}).
  * Thread-safe if the backend is: instances hold no per-call state (the stacked weights are
