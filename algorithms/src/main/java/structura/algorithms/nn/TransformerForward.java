@@ -1,6 +1,7 @@
 package structura.algorithms.nn;
 
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import structura.api.DType;
 import structura.api.ErrorCode;
 import structura.api.InvalidArgumentException;
@@ -22,7 +23,10 @@ import structura.api.nn.TransformerNetwork;
  * {@link Compute} backend. The batch is flattened to {@code n = B·L} rows of width d.
  *
  * <p>Per block: the Q/K/V/O and MLP projections are single GEMMs over all n rows
- * ({@code Y = X Wᵀ} with the bias pre-loaded into Y and {@code beta = 1}); attention runs per
+ * ({@code Y = X Wᵀ} with the bias pre-loaded into Y and {@code beta = 1}); Q, K and V are one
+ * GEMM against their stacked weights ({@code FusedProjection}, built once per block on first use,
+ * when all three are dense, of equal input width and either all with or all without bias;
+ * bit-identical to three products on the vector and reference backends); attention runs per
  * sequence as two strided batched GEMMs over the heads ({@code S_h = Q_h K_gᵀ} into consecutive
  * {@code L × L} blocks, then {@code O_h = P_h V_g} written side by side within the rows of the
  * context matrix, the per-head output layout of {@link Compute#batchedGemm}); grouped-query heads
@@ -34,14 +38,27 @@ import structura.api.nn.TransformerNetwork;
  * <p>Positions are {@code 0 .. L−1} in every sequence (right padding), as HuggingFace does when no
  * position ids are given. Cost per block about {@code 2n·d·(q + 2kv + q) + 2n·d·f·(2 or 3)} flops for
  * the projections plus {@code 4·B·L²·q} for attention (q = heads·headDim, kv = kvHeads·headDim).
- * Memory: a few {@code n × max(d, q, f)} buffers and one {@code heads × L × L} score block.
+ * Memory: a few {@code n × max(d, q, f)} buffers and one {@code heads × L × L} score block; a pass
+ * without a hook allocates them once and reuses them in every block ({@code ForwardWorkspace}),
+ * a pass with a hook (and the per-block methods) allocates them per block. The stacked Q/K/V
+ * weights are a copy ({@code (q + 2kv)·d} floats per block, only when at most
+ * {@code FUSED_QKV_MAX_ELEMENTS} = 2²⁴).
  * Factored (low-rank) projections, {@code W = U·V}, run as two GEMMs through the rank-k
  * intermediate ({@link Linear#factored}).
- * Thread-safe if the backend is: instances hold no per-call state. Nothing passed in is modified.
+ * Thread-safe if the backend is: instances hold no per-call state (the stacked weights are
+ * derived from the network and published atomically). Nothing passed in is modified.
  */
 public final class TransformerForward {
+  /**
+   * Largest fused Q/K/V weight (elements) this pass builds per block; above it the three
+   * projections stay separate GEMMs, so a large decoder's attention weights are not duplicated.
+   */
+  static final long FUSED_QKV_MAX_ELEMENTS = 1L << 24;
+
   private final Compute compute;
   private final TransformerNetwork network;
+  /** Per block, the stacked {@code [W_q; W_k; W_v]} weight and bias (built on first use), or null. */
+  private final AtomicReferenceArray<FusedProjection> fusedQkv;
 
   /**
    * @param compute the backend every product and elementwise routine runs on
@@ -50,6 +67,7 @@ public final class TransformerForward {
   public TransformerForward(Compute compute, TransformerNetwork network) {
     this.compute = Objects.requireNonNull(compute, "compute");
     this.network = Objects.requireNonNull(network, "network");
+    this.fusedQkv = new AtomicReferenceArray<>(network.blocks().size());
   }
 
   /** The network this pass runs. */
@@ -71,9 +89,11 @@ public final class TransformerForward {
    */
   public Matrix lastHiddenState(TokenBatch batch, ActivationHook hook) {
     Matrix x = embed(batch);
+    // without a hook nothing outside sees the intermediate matrices: one set of buffers serves every block
+    ForwardWorkspace ws = hook == null ? new ForwardWorkspace() : null;
     int blockIndex = 0;
     for (TransformerBlock block : network.blocks()) {
-      x = block(blockIndex++, block, x, batch, hook);
+      x = block(blockIndex++, block, x, batch, hook, ws);
     }
     if (network.finalNorm() != null) {
       norm(network.finalNorm(), x);
@@ -117,7 +137,7 @@ public final class TransformerForward {
           + " but the batch has " + batch.batch() * batch.length() + " rows of width " + network.width() + ".",
           "Pass the embeddings or the output of the previous block for the same batch.");
     }
-    return block(index, network.blocks().get(index), x, batch, hook);
+    return block(index, network.blocks().get(index), x, batch, hook, null);
   }
 
   /**
@@ -135,7 +155,7 @@ public final class TransformerForward {
       attnIn = x.copy();
       norm(block.attentionNorm(), attnIn);
     }
-    return heads(index, block.attention(), attnIn, batch, hook);
+    return heads(index, block.attention(), attnIn, batch, hook, null);
   }
 
   /**
@@ -172,7 +192,7 @@ public final class TransformerForward {
 
   /** Block {@code index}'s FFN intermediate activations on its MLP input (hook: MLP input, FFN intermediate); a new matrix. */
   public Matrix ffnActivations(int index, Matrix mlpInput, TokenBatch batch, ActivationHook hook) {
-    return mlpActivations(index, network.blocks().get(index).mlp(), mlpInput, batch, hook);
+    return mlpActivations(index, network.blocks().get(index).mlp(), mlpInput, batch, hook, null);
   }
 
   /**
@@ -239,27 +259,34 @@ public final class TransformerForward {
 
   // ---- blocks --------------------------------------------------------------------------------
 
-  private Matrix block(int index, TransformerBlock block, Matrix x, TokenBatch batch, ActivationHook hook) {
+  /**
+   * One block. With a workspace (hook-free passes) every intermediate lives in its buffers and the
+   * output in {@link ForwardWorkspace.Role#BLOCK_OUT}, which may be {@code x} itself: x is last
+   * read by the attention residual, before the MLP writes the output.
+   */
+  private Matrix block(int index, TransformerBlock block, Matrix x, TokenBatch batch, ActivationHook hook,
+      ForwardWorkspace ws) {
     if (hook != null) {
       emit(hook, batch, x, (s, m) -> hook.blockInput(index, s, m));
     }
     boolean pre = block.placement() == TransformerBlock.Placement.PRE;
     Matrix attnIn = x;
     if (pre) {
-      attnIn = x.copy();
-      norm(block.attentionNorm(), attnIn);
+      attnIn = normedCopy(block.attentionNorm(), x, ws);
     }
-    Matrix attn = attention(index, block.attention(), attnIn, batch, hook);
+    Attention a = block.attention();
+    Matrix attn = linear(a.output(), heads(index, a, attnIn, batch, hook, ws),
+        buffer(ws, ForwardWorkspace.Role.ATTENTION_OUT, x.rows(), a.output().out()));
     compute.axpy(1.0, x, attn); // attn ← x + attn (the residual)
     Matrix h = attn;
     Matrix mlpIn = h;
     if (pre) {
-      mlpIn = h.copy();
-      norm(block.mlpNorm(), mlpIn);
+      mlpIn = normedCopy(block.mlpNorm(), h, ws);
     } else {
       norm(block.attentionNorm(), h);
     }
-    Matrix mlp = mlp(index, block.mlp(), mlpIn, batch, hook);
+    Matrix mlp = linear(block.mlp().down(), mlpActivations(index, block.mlp(), mlpIn, batch, hook, ws),
+        buffer(ws, ForwardWorkspace.Role.BLOCK_OUT, x.rows(), block.mlp().down().out()));
     compute.axpy(1.0, h, mlp); // mlp ← h + mlp
     if (!pre) {
       norm(block.mlpNorm(), mlp);
@@ -270,12 +297,42 @@ public final class TransformerForward {
     return mlp;
   }
 
-  private Matrix attention(int index, Attention a, Matrix x, TokenBatch batch, ActivationHook hook) {
-    return linear(a.output(), heads(index, a, x, batch, hook));
+  /** A normed copy of x, in the workspace's NORMED buffer when there is one. */
+  private Matrix normedCopy(Norm n, Matrix x, ForwardWorkspace ws) {
+    Matrix c;
+    if (ws == null) {
+      c = x.copy();
+    } else {
+      c = ws.matrix(ForwardWorkspace.Role.NORMED, x.rows(), x.cols());
+      c.copyFrom(x);
+    }
+    norm(n, c);
+    return c;
   }
 
+  /** The workspace's matrix for {@code role}, or null (the callee allocates) without a workspace. */
+  private static Matrix buffer(ForwardWorkspace ws, ForwardWorkspace.Role role, int rows, int cols) {
+    return ws == null ? null : ws.matrix(role, rows, cols);
+  }
+
+  /** Block {@code index}'s stacked Q/K/V projection, built on first use; null when it cannot be fused. */
+  private FusedProjection fusedQkv(int index, Attention a) {
+    FusedProjection f = fusedQkv.get(index);
+    if (f == null) {
+      f = FusedProjection.of(FUSED_QKV_MAX_ELEMENTS, a.query(), a.key(), a.value());
+      if (f == null) {
+        f = NOT_FUSABLE;
+      }
+      fusedQkv.compareAndSet(index, null, f);
+    }
+    return f == NOT_FUSABLE ? null : f;
+  }
+
+  /** Marks a block whose Q/K/V projections stay separate. */
+  private static final FusedProjection NOT_FUSABLE = new FusedProjection(null, null, new int[0]);
+
   /** The per-head outputs (context rows) of attention {@code a} on x, before the output projection. */
-  private Matrix heads(int index, Attention a, Matrix x, TokenBatch batch, ActivationHook hook) {
+  private Matrix heads(int index, Attention a, Matrix x, TokenBatch batch, ActivationHook hook, ForwardWorkspace ws) {
     int heads = a.heads();
     int kvHeads = a.kvHeads();
     int dh = a.headDim();
@@ -285,9 +342,23 @@ public final class TransformerForward {
     if (hook != null) {
       emit(hook, batch, x, (s, m) -> hook.attentionInput(index, s, m));
     }
-    Matrix q = linear(a.query(), x);
-    Matrix k = linear(a.key(), x);
-    Matrix v = linear(a.value(), x);
+    int n = x.rows();
+    Matrix q;
+    Matrix k;
+    Matrix v;
+    FusedProjection qkv = fusedQkv(index, a);
+    if (qkv != null) {
+      // one GEMM of width q + 2·kv; Q, K and V are its column blocks (views with ld = that width)
+      Matrix all = project(qkv.weight(), qkv.bias(), x,
+          buffer(ws, ForwardWorkspace.Role.QKV, n, qkv.offsets()[3]));
+      q = qkv.part(all, 0);
+      k = qkv.part(all, 1);
+      v = qkv.part(all, 2);
+    } else {
+      q = linear(a.query(), x, buffer(ws, ForwardWorkspace.Role.QUERY, n, a.query().out()));
+      k = linear(a.key(), x, buffer(ws, ForwardWorkspace.Role.KEY, n, a.key().out()));
+      v = linear(a.value(), x, buffer(ws, ForwardWorkspace.Role.VALUE, n, a.value().out()));
+    }
     if (hook != null) {
       emit(hook, batch, q, (s, m) -> hook.queries(index, s, m));
       emit(hook, batch, k, (s, m) -> hook.keys(index, s, m));
@@ -297,9 +368,10 @@ public final class TransformerForward {
       rotate(a.rotary(), q, heads, group, dh, len);
       rotate(a.rotary(), k, kvHeads, 1, dh, len);
     }
-    Matrix ctx = Matrix.zeros(DType.F32, x.rows(), heads * dv);
-    float[] scores = new float[heads * len * len];
-    float[] mask = new float[a.causal() ? len * len : len];
+    // every row of ctx, the used part of scores and the used part of mask are overwritten below
+    Matrix ctx = ws == null ? Matrix.zeros(DType.F32, n, heads * dv) : ws.matrix(ForwardWorkspace.Role.CONTEXT, n, heads * dv);
+    float[] scores = ws == null ? new float[heads * len * len] : ws.scores(heads * len * len);
+    float[] mask = ws == null ? new float[a.causal() ? len * len : len] : ws.mask(a.causal() ? len * len : len);
     for (int b = 0; b < batch.batch() && len > 0; b++) {
       int row0 = b * len;
       fillMask(mask, batch, b, a.causal());
@@ -389,19 +461,15 @@ public final class TransformerForward {
     }
   }
 
-  private Matrix mlp(int index, Mlp mlp, Matrix x, TokenBatch batch, ActivationHook hook) {
-    return linear(mlp.down(), mlpActivations(index, mlp, x, batch, hook));
-  }
-
   /** The FFN's intermediate activations (the input of the down projection). */
-  private Matrix mlpActivations(int index, Mlp mlp, Matrix x, TokenBatch batch, ActivationHook hook) {
+  private Matrix mlpActivations(int index, Mlp mlp, Matrix x, TokenBatch batch, ActivationHook hook, ForwardWorkspace ws) {
     if (hook != null) {
       emit(hook, batch, x, (s, m) -> hook.mlpInput(index, s, m));
     }
-    Matrix up = linear(mlp.up(), x);
+    Matrix up = linear(mlp.up(), x, buffer(ws, ForwardWorkspace.Role.UP, x.rows(), mlp.up().out()));
     Matrix act;
     if (mlp.gate() != null) {
-      act = linear(mlp.gate(), x);
+      act = linear(mlp.gate(), x, buffer(ws, ForwardWorkspace.Role.GATE, x.rows(), mlp.gate().out()));
       switch (mlp.activation()) {
         case SILU -> compute.swiglu(act, up);
         case GELU -> {
@@ -448,28 +516,35 @@ public final class TransformerForward {
    * {@code n·k·(in + out)} multiply-accumulates; W is never formed.
    */
   private Matrix linear(Linear l, Matrix x) {
-    int n = x.rows();
-    int out = l.out();
-    Matrix w;
+    return linear(l, x, null);
+  }
+
+  /** As {@link #linear(Linear, Matrix)}, into {@code y} ({@code n × out}, overwritten) when not null. */
+  private Matrix linear(Linear l, Matrix x, Matrix y) {
     if (l.isFactored()) {
       Linear.Factors f = l.factors();
-      Matrix t = Matrix.zeros(DType.F32, n, f.rank());
+      Matrix t = Matrix.zeros(DType.F32, x.rows(), f.rank());
       compute.gemm(Transpose.N, Transpose.T, 1.0, x, f.v(), 0.0, t);
-      x = t;
-      w = f.u();
-    } else {
-      w = l.weight();
+      return project(f.u(), l.bias(), t, y);
     }
-    float[] y = new float[n * out];
-    if (l.bias() != null) {
-      float[] bias = l.bias().f32();
-      int off = l.bias().offset();
+    return project(l.weight(), l.bias(), x, y);
+  }
+
+  /** {@code Y = X Wᵀ + b} (b may be null) into y, or into a new matrix when y is null. */
+  private Matrix project(Matrix w, Matrix b, Matrix x, Matrix y) {
+    int n = x.rows();
+    int out = w.rows();
+    Matrix ym = y != null ? y : Matrix.wrap(new float[n * out], 0, n, out, Math.max(1, out));
+    if (b != null && out > 0) {
+      float[] bias = b.f32();
+      int off = b.offset();
+      float[] dst = ym.f32();
       for (int r = 0; r < n; r++) {
-        System.arraycopy(bias, off, y, r * out, out);
+        System.arraycopy(bias, off, dst, ym.index(r, 0), out);
       }
     }
-    Matrix ym = Matrix.wrap(y, 0, n, out, Math.max(1, out));
-    compute.gemm(Transpose.N, Transpose.T, 1.0, x, w, l.bias() == null ? 0.0 : 1.0, ym);
+    // beta = 0 overwrites whatever a reused buffer held
+    compute.gemm(Transpose.N, Transpose.T, 1.0, x, w, b == null ? 0.0 : 1.0, ym);
     return ym;
   }
 
