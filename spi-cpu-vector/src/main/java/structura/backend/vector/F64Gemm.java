@@ -185,19 +185,21 @@ final class F64Gemm {
         } else {
           packB(tb, b, bOff, ldb, pc, kcur, jc, ncur, 0, nPanels, bp);
         }
-        // With few row blocks (small m) the blocks shrink (to no less than 8·MR rows) so that the
-        // threads get work without splitting n, which re-packs A. Only KC affects how a sum is
-        // formed, so the row grouping leaves results independent of the thread count.
+        // Enough tasks for dynamic balance: about 8 per thread, so that a thread descheduled by
+        // another process costs at most a small tail. They come from smaller row blocks first
+        // (down to 8·MR rows), and only then from splitting the NC panel along n, because each
+        // part of a split re-packs the A block: at n = 1024 on 2 threads, 64-row blocks instead
+        // of 144-row blocks in two halves halve the A packing. A B micro-panel is still reused
+        // over at least 8 A micro-panels. Only KC affects how a sum is formed, so the row
+        // grouping leaves results independent of the thread count.
+        int tasksWanted = 8 * threads;
         int mcb = mc;
-        if (threads > 1 && (m + mc - 1) / mc < 2 * threads) {
-          mcb = Math.min(mc, Math.max(8 * MR, roundUp((m + 4 * threads - 1) / (4 * threads), MR)));
+        if (threads > 1 && (m + mc - 1) / mc < tasksWanted) {
+          mcb = Math.min(mc, Math.max(8 * MR, roundUp((m + tasksWanted - 1) / tasksWanted, MR)));
         }
         int mcbF = mcb;
         int icBlocks = (m + mcb - 1) / mcb;
-        // Enough tasks for dynamic balance (about 8 per thread, so that a thread descheduled by
-        // another process costs at most a small tail); splitting along n re-packs A, which costs
-        // MC·KC copies against MC·KC·(n/split)·2 flops.
-        int split = threads == 1 ? 1 : Math.min(nPanels, Math.max(1, (8 * threads + icBlocks - 1) / icBlocks));
+        int split = threads == 1 ? 1 : Math.min(nPanels, Math.max(1, (tasksWanted + icBlocks - 1) / icBlocks));
         if (threads == 1) {
           double[] ap = aBuffer.get();
           for (int ic = 0; ic < m; ic += mc) {
