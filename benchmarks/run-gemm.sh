@@ -9,16 +9,20 @@
 #
 # Arguments are passed to structura.benchmarks.SideBySide (see its Javadoc). One JVM per thread
 # count, with OPENBLAS_NUM_THREADS set to match (SideBySide also sets it through
-# openblas_set_num_threads and checks). Needs a JDK 25 (found by scripts/find-jdk.sh) and the
+# openblas_set_num_threads and checks). On an AVX-512 host the JVM runs with
+# OPENBLAS_CORETYPE=SkylakeX and without OPENBLAS_L2_SIZE (benchmarks/openblas-env.sh), so the
+# peer is OpenBLAS's best kernel; the output starts with the kernel in use, the host's vector
+# width, clock, FMA units and peak. Needs a JDK 25 (found by scripts/find-jdk.sh) and the
 # system OpenBLAS: apt-get install -y libopenblas-dev.
 set -e
 cd "$(dirname "$0")/.."
 . scripts/find-jdk.sh
+. benchmarks/openblas-env.sh
 ./mvnw -B -q -pl benchmarks -am package -DskipTests
 CP="benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)"
 header=--header
 for t in ${THREADS:-1 2}; do
-  OPENBLAS_NUM_THREADS=$t java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xmx6g \
+  env $OPENBLAS_ENV OPENBLAS_NUM_THREADS=$t java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xmx6g \
     -cp "$CP" structura.benchmarks.SideBySide --threads "$t" $header "$@"
   header=
 done

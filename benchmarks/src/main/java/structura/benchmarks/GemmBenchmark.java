@@ -21,7 +21,7 @@ import structura.api.backend.Compute;
 /**
  * JMH: C = A·B (row-major, beta = 0) through the {@code vector} backend, OpenBLAS (netlib
  * NativeBLAS on the system libopenblas) and EJML, F32 and F64, square n = 256 … 2048 and the
- * transformer shapes m×k×n = 4096×384×1536 and 4096×1536×384, on 1 and 2 threads. Score is
+ * transformer shapes m×k×n = 4096×384×384, 4096×384×1536 and 4096×1536×384, on 1 and 2 threads. Score is
  * time per call; GFLOP/s = 2mnk / time. See {@code benchmarks/README.md} for the commands.
  */
 @State(Scope.Benchmark)
@@ -32,7 +32,7 @@ import structura.api.backend.Compute;
 @Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-Xmx4g"})
 public class GemmBenchmark {
   /** n for square products, or m×k×n. */
-  @Param({"256", "512", "1024", "2048", "4096x384x1536", "4096x1536x384"})
+  @Param({"256", "512", "1024", "2048", "4096x384x384", "4096x384x1536", "4096x1536x384"})
   public String shape;
 
   @Param({"F32", "F64"})

@@ -78,6 +78,33 @@ final class Peers {
     }
   }
 
+  /**
+   * OpenBLAS's {@code openblas_get_corename()}: the kernel family in use (for example
+   * {@code Zen}, {@code Haswell}, {@code SkylakeX}); with {@code OPENBLAS_CORETYPE} set it names
+   * the forced kernel, so a run states which peer it beat.
+   */
+  static String openBlasCoreName() {
+    return openBlasString("openblas_get_corename");
+  }
+
+  /** OpenBLAS's {@code openblas_get_config()}: version and build options. */
+  static String openBlasConfig() {
+    return openBlasString("openblas_get_config");
+  }
+
+  private static String openBlasString(String function) {
+    openBlas();
+    try {
+      java.lang.foreign.SymbolLookup lib = java.lang.foreign.SymbolLookup.libraryLookup("libopenblas.so.0", java.lang.foreign.Arena.global());
+      java.lang.invoke.MethodHandle get = java.lang.foreign.Linker.nativeLinker().downcallHandle(lib.find(function).orElseThrow(),
+          java.lang.foreign.FunctionDescriptor.of(java.lang.foreign.ValueLayout.ADDRESS));
+      java.lang.foreign.MemorySegment s = (java.lang.foreign.MemorySegment) get.invokeExact();
+      return s.reinterpret(4096).getString(0).trim();
+    } catch (Throwable e) {
+      throw new IllegalStateException("cannot call " + function + " of libopenblas.so.0: " + e, e);
+    }
+  }
+
   /** Operands of C = A·B, F32 or F64, row-major compact. */
   static final class Gemm {
     final int m;
@@ -160,6 +187,31 @@ final class Peers {
           CommonOps_DDRM.mult(a, b, c);
         }
       }
+    }
+
+    /** A copy of C (as doubles), to compare one implementation's result with another's. */
+    double[] copyOfC() {
+      double[] out = new double[m * n];
+      for (int i = 0; i < out.length; i++) {
+        out[i] = f32 ? fc[i] : dc[i];
+      }
+      return out;
+    }
+
+    /**
+     * max_ij |C_ij − other_ij| / max_ij |other_ij|: the difference between the current C and
+     * {@code other} relative to the size of the entries (an entrywise relative difference is
+     * meaningless for the entries of a random product that are near zero).
+     */
+    double maxRelativeDifference(double[] other) {
+      double diff = 0;
+      double scale = 0;
+      for (int i = 0; i < other.length; i++) {
+        double c = f32 ? fc[i] : dc[i];
+        diff = Math.max(diff, Math.abs(c - other[i]));
+        scale = Math.max(scale, Math.abs(other[i]));
+      }
+      return scale == 0 ? diff : diff / scale;
     }
 
     /** A cheap checksum of C so the work cannot be optimised away and results can be compared. */

@@ -17,8 +17,15 @@ import structura.api.backend.Compute;
  * seconds, then called in alternation for about 2 × {@code --measure} seconds (at least three
  * calls each), so that load changes on a shared machine hit both alike; EJML and the reference
  * are timed alone afterwards. The best call is reported, which on a shared machine is the least
- * disturbed one. Checksums of the results of
- * the implementations are compared, to catch a fast wrong answer.
+ * disturbed one. OpenBLAS's whole C is compared with ours (max_ij |Δ| / max_ij |C|, printed per
+ * row, and the run fails above {@code 1e-6·√k} for F32 or {@code 1e-14·√k} for F64), to catch a
+ * fast wrong answer on either side.
+ *
+ * <p>Before the table it prints the host: OpenBLAS's kernel ({@code openblas_get_corename}; the
+ * scripts set {@code OPENBLAS_CORETYPE=SkylakeX} on AVX-512 hosts, see
+ * {@code benchmarks/openblas-env.sh}), the vector width, the measured clock and FMA units and the
+ * theoretical peak ({@link HostPeak}); each row then gives both libraries' rate as a percentage
+ * of that peak.
  *
  * <p>Clock: with one thread, the calling thread's CPU time (all four implementations then run on
  * it), so that other processes on a shared machine do not distort the comparison; with more
@@ -27,14 +34,15 @@ import structura.api.backend.Compute;
  * <p>Arguments: {@code --threads T} {@code --shapes 256,512,4096x384x1536} (n or m×k×n)
  * {@code --dtypes F32,F64} {@code --gram-rows R} (0 for none) {@code --gram-n N}
  * {@code --ejml-gram-rows R} (EJML's Gram on fewer rows, default 16384)
- * {@code --warmup S} {@code --measure S} {@code --header} {@code --no-ejml}.
+ * {@code --warmup S} {@code --measure S} {@code --header} {@code --no-ejml}
+ * {@code --fma-units U} (default: measured, see {@link HostPeak}).
  */
 public final class SideBySide {
   private SideBySide() {}
 
   public static void main(String[] args) {
     int threads = 1;
-    String shapes = "256,512,1024,2048,4096x384x1536,4096x1536x384";
+    String shapes = "256,512,1024,2048,4096x384x384,4096x384x1536,4096x1536x384";
     String dtypes = "F32,F64";
     int gramRows = 65536;
     int gramN = 1536;
@@ -45,6 +53,7 @@ public final class SideBySide {
     boolean ejml = true;
     String clock = "auto";
     int referenceMaxN = 512;
+    int fmaUnits = 0;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--threads" -> threads = Integer.parseInt(args[++i]);
@@ -59,6 +68,7 @@ public final class SideBySide {
         case "--header" -> header = true;
         case "--no-ejml" -> ejml = false;
         case "--clock" -> clock = args[++i];
+        case "--fma-units" -> fmaUnits = Integer.parseInt(args[++i]);
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }
@@ -66,14 +76,22 @@ public final class SideBySide {
     // the time the OS gives to other processes on a shared machine; multithreaded runs need wall
     // time (a pool's CPU time would leave out idle waits and include busy-waits).
     cpuClock = clock.equals("cpu") || (clock.equals("auto") && threads == 1);
-    if (header) {
-      System.out.println("| op | dtype | m×k×n | threads | vector GFLOP/s | OpenBLAS GFLOP/s | EJML GFLOP/s | reference GFLOP/s | vector/OpenBLAS | vector/EJML |");
-      System.out.println("|---|---|---|---|---|---|---|---|---|---|");
-    }
     NativeBLAS blas = Peers.openBlas();
     int blasThreads = Peers.openBlasThreads(threads);
     if (blasThreads != threads) {
       throw new IllegalStateException("OpenBLAS runs " + blasThreads + " threads, not " + threads);
+    }
+    host = HostPeak.measure(fmaUnits);
+    System.out.println();
+    System.out.println("- OpenBLAS kernel (openblas_get_corename): " + Peers.openBlasCoreName() + "; OPENBLAS_CORETYPE="
+        + System.getenv().getOrDefault("OPENBLAS_CORETYPE", "(unset)") + ", OPENBLAS_L2_SIZE="
+        + System.getenv().getOrDefault("OPENBLAS_L2_SIZE", "(unset)") + "; config: " + Peers.openBlasConfig());
+    System.out.println(host.describe(threads));
+    System.out.println("- load average at start: " + loadAverage());
+    System.out.println();
+    if (header) {
+      System.out.println("| op | dtype | m×k×n | threads | vector GFLOP/s | OpenBLAS GFLOP/s | EJML GFLOP/s | reference GFLOP/s | vector/OpenBLAS | vector/EJML | vector % peak | OpenBLAS % peak | max rel. diff |");
+      System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     }
     org.ejml.concurrency.EjmlConcurrency.setMaxThreads(threads);
     int t = threads;
@@ -84,9 +102,9 @@ public final class SideBySide {
           int[] mkn = parse(s.trim());
           Peers.Gemm g = new Peers.Gemm(f32, mkn[0], mkn[1], mkn[2], 42);
           g.structura(vector);
-          double cv = g.checksum();
+          double[] ours = g.copyOfC();
           g.openBlas(blas);
-          double co = g.checksum();
+          double diff = g.maxRelativeDifference(ours);
           double[] vo = interleaved(g.flops(), () -> g.structura(vector), () -> g.openBlas(blas), warmup, measure);
           double v = vo[0];
           double o = vo[1];
@@ -96,8 +114,8 @@ public final class SideBySide {
           if (small && t == 1) {
             r = gflops(g.flops(), () -> g.structura(reference), 0.2, 0.5);
           }
-          check(cv, co, f32, mkn[1], "gemm " + dtype + " " + s);
-          row("gemm", dtype, mkn[0] + "×" + mkn[1] + "×" + mkn[2], threads, v, o, e, r);
+          check(diff, f32, mkn[1], "gemm " + dtype + " " + s);
+          row("gemm", f32, mkn[0] + "×" + mkn[1] + "×" + mkn[2], threads, v, o, e, r, diff);
         }
       }
       if (gramRows > 0) {
@@ -105,7 +123,8 @@ public final class SideBySide {
         g.structura(vector);
         float probe = g.c[(gramN - 1) * gramN + 1];
         g.openBlas(blas);
-        check(probe, g.c[(gramN - 1) * gramN + 1], true, gramRows, "gram");
+        double gramDiff = Math.abs(probe - g.c[(gramN - 1) * gramN + 1]) / Math.max(1, Math.abs(g.c[(gramN - 1) * gramN + 1]));
+        check(gramDiff, true, gramRows, "gram");
         double[] vo = interleaved(g.flops(), () -> g.structura(vector), () -> g.openBlas(blas), Math.min(warmup, 0.5), measure);
         double v = vo[0];
         double o = vo[1];
@@ -117,15 +136,27 @@ public final class SideBySide {
           e = gflops(small.flops(), () -> small.ejml(t), 0, measure);
         }
         String shape = gramRows + "×" + gramN + " (k×n)" + (ejml && ejmlGramRows < gramRows ? ", EJML on " + ejmlGramRows + " rows" : "");
-        row("gram XᵀX", "F32", shape, threads, v, o, e, Double.NaN);
+        row("gram XᵀX", true, shape, threads, v, o, e, Double.NaN, gramDiff);
       }
+    }
+    System.out.println();
+    System.out.println("- load average at end: " + loadAverage());
+  }
+
+  /** Fails when OpenBLAS's C and ours differ by more than rounding can explain. */
+  private static void check(double relativeDifference, boolean f32, int k, String what) {
+    double tol = (f32 ? 1e-6 : 1e-14) * Math.sqrt(k);
+    if (!(relativeDifference <= tol)) {
+      throw new IllegalStateException(what + ": vector and OpenBLAS disagree: max relative difference "
+          + relativeDifference + " > " + tol);
     }
   }
 
-  private static void check(double a, double b, boolean f32, int k, String what) {
-    double tol = (f32 ? 1e-3 : 1e-10) * Math.max(1, Math.abs(b)) * Math.sqrt(k);
-    if (Math.abs(a - b) > tol) {
-      throw new IllegalStateException(what + ": vector and OpenBLAS disagree: " + a + " vs " + b);
+  private static String loadAverage() {
+    try {
+      return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim();
+    } catch (java.io.IOException e) {
+      return "unknown";
     }
   }
 
@@ -139,6 +170,7 @@ public final class SideBySide {
   }
 
   private static boolean cpuClock;
+  private static HostPeak host;
   private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
 
   private static long now() {
@@ -196,9 +228,12 @@ public final class SideBySide {
     return flops / best;
   }
 
-  private static void row(String op, String dtype, String shape, int threads, double v, double o, double e, double r) {
-    System.out.println(String.format(Locale.ROOT, "| %s | %s | %s | %d%s | %.1f | %.1f | %s | %s | %.2f | %s |",
-        op, dtype, shape, threads, cpuClock ? " (cpu)" : "", v, o, fmt(e), fmt(r), v / o, Double.isNaN(e) ? "–" : String.format(Locale.ROOT, "%.1f", v / e)));
+  private static void row(String op, boolean f32, String shape, int threads, double v, double o, double e, double r,
+      double diff) {
+    double peak = host.peakGflops(f32, threads);
+    System.out.println(String.format(Locale.ROOT, "| %s | %s | %s | %d%s | %.1f | %.1f | %s | %s | %.2f | %s | %.0f %% | %.0f %% | %.1e |",
+        op, f32 ? "F32" : "F64", shape, threads, cpuClock ? " (cpu)" : "", v, o, fmt(e), fmt(r), v / o,
+        Double.isNaN(e) ? "–" : String.format(Locale.ROOT, "%.1f", v / e), 100 * v / peak, 100 * o / peak, diff));
   }
 
   private static String fmt(double x) {

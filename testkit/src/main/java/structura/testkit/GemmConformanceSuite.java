@@ -38,7 +38,7 @@ public abstract class GemmConformanceSuite extends BackendSuite {
       new Shape(64, 64, 64), new Shape(129, 5, 7), new Shape(5, 129, 9));
 
   // depths around the SIMD backend's F32 K block (KC = 384): 300 in one block, 400 in two; a
-  // small C from a long depth (the SIMD backend splits such products along k, from k = 8·KC)
+  // small C from a long depth (the SIMD backend splits such products along k, from k = 2048)
   static final List<Shape> LARGE_SHAPES = List.of(new Shape(130, 257, 300), new Shape(261, 67, 129), new Shape(67, 45, 400),
       new Shape(21, 13, 3500));
 

@@ -18,16 +18,26 @@ import jdk.incubator.vector.VectorSpecies;
  *           micro-kernel: MR×NR tile of C += A micro-panel · B micro-panel
  * </pre>
  *
- * <p>The micro-kernel keeps an {@value #MR}×(2 vectors) tile of accumulators in registers as
- * explicit local variables (an array of vectors would live in memory) and updates them with one
- * broadcast and two FMAs per row and step of k. Why 4×2 and not the classic 6×2: with 12
- * accumulators C2 needs more than the 16 AVX2 registers (it keeps up to three broadcasts live)
- * and spills one accumulator to the stack in the loop; 8 accumulators (4×2) still hide the
- * 5-cycle FMA latency and ran at 38 GFLOP/s in L1 against 32 for 6×2 on the Zen machine of
- * docs/design-notes.md. NR = 2 × the preferred species' lane count, so the tile adapts to the
- * machine (for F32 16 columns on AVX2, 32 on AVX-512, 8 on NEON; half that for F64). Panels are
- * zero-padded to whole tiles; edge tiles (fewer than MR rows or NR columns of C) are computed in
- * full and copied out element by element, which is the scalar tail.
+ * <p>The micro-kernel keeps an MR×(2 vectors) tile of accumulators in registers as explicit
+ * local variables (an array of vectors would live in memory) and updates them with one
+ * broadcast and two FMAs per row and step of k. The register block is chosen by species when
+ * the class is initialised:
+ * <ul>
+ *   <li>up to 256-bit vectors (16 registers on AVX2): MR = 4, 8 accumulators. Why not the
+ *       classic 6×2: with 12 accumulators C2 needs more than the 16 AVX2 registers (it keeps up
+ *       to three broadcasts live) and spills one accumulator to the stack in the loop; 8
+ *       accumulators still hide the 5-cycle FMA latency of one 256-bit FMA per cycle and ran at
+ *       38 GFLOP/s in L1 against 32 for 6×2 on the Zen machine of docs/design-notes.md (97 % of
+ *       its measured peak).</li>
+ *   <li>512-bit vectors (32 registers on AVX-512): MR = 8, 16 accumulators, which two FMA
+ *       pipes of 4-cycle latency need (8 in flight), with 2 B vectors and the broadcasts in the
+ *       other 14 registers; per step of k 8 broadcasts and 2 vector loads feed 16 FMAs, within
+ *       two loads per cycle.</li>
+ * </ul>
+ * NR = 2 × the species' lane count (for F32 16 columns on AVX2, 32 on AVX-512, 8 on NEON; half
+ * that for F64). Panels are zero-padded to whole tiles; edge tiles (fewer than MR rows or NR
+ * columns of C) are computed in full and copied out element by element, which is the scalar
+ * tail.
  *
  * <p>Cost: 2mnk flops; packing moves mk·⌈n/NC⌉ + kn elements. Memory: per worker one A block of
  * MC×KC doubles and per call one B block of KC×NC doubles, reused across calls (per thread).
@@ -41,8 +51,8 @@ import jdk.incubator.vector.VectorSpecies;
 final class F64Gemm {
   private static final VectorSpecies<Double> S = Simd.DOUBLE;
   private static final int L = S.length();
-  /** Rows of the register tile. */
-  static final int MR = 4;
+  /** Rows of the register tile: 8 with 512-bit vectors (32 registers), else 4 (see the class notes). */
+  static final int MR = S.vectorBitSize() >= 512 ? 8 : 4;
   /** Columns of the register tile: two vectors. */
   static final int NR = 2 * L;
   /** Below this many multiply-adds a call runs on one thread: hand-off would cost more. */
@@ -61,6 +71,12 @@ final class F64Gemm {
   static final int SPLIT_MAX_MN = 1 << 16;
   /** Most depth chunks of one split product (bounds the partial buffers to 16·m·n). */
   static final int SPLIT_MAX_CHUNKS = 16;
+  /**
+   * Depth per chunk of a split product before rounding up to whole KC blocks: a constant rather
+   * than a multiple of KC, so that the number of chunks (the parallelism) does not change when
+   * KC is tuned. 1024 = 4 × the F64 KC of 256 this rule was measured with.
+   */
+  static final int SPLIT_CHUNK_DEPTH = 1024;
 
   /**
    * @param mc rows of an A block (rounded up to a multiple of MR)
@@ -108,11 +124,10 @@ final class F64Gemm {
    * thread counts.
    */
   int depthChunks(int m, int n, int k) {
-    long chunkK = 4L * kc;
-    if ((long) m * n > SPLIT_MAX_MN || k < 2 * chunkK) {
+    if ((long) m * n > SPLIT_MAX_MN || k < 2 * SPLIT_CHUNK_DEPTH) {
       return 1;
     }
-    return (int) Math.min(SPLIT_MAX_CHUNKS, k / chunkK);
+    return Math.min(SPLIT_MAX_CHUNKS, k / SPLIT_CHUNK_DEPTH);
   }
 
   /**
@@ -175,19 +190,21 @@ final class F64Gemm {
         } else {
           packB(tb, b, bOff, ldb, pc, kcur, jc, ncur, 0, nPanels, bp);
         }
-        // With few row blocks (small m) the blocks shrink (to no less than 8·MR rows) so that the
-        // threads get work without splitting n, which re-packs A. Only KC affects how a sum is
-        // formed, so the row grouping leaves results independent of the thread count.
+        // Enough tasks for dynamic balance: about 8 per thread, so that a thread descheduled by
+        // another process costs at most a small tail. They come from smaller row blocks first
+        // (down to 8·MR rows), and only then from splitting the NC panel along n, because each
+        // part of a split re-packs the A block: at n = 1024 on 2 threads, 64-row blocks instead
+        // of 144-row blocks in two halves halve the A packing. A B micro-panel is still reused
+        // over at least 8 A micro-panels. Only KC affects how a sum is formed, so the row
+        // grouping leaves results independent of the thread count.
+        int tasksWanted = 8 * threads;
         int mcb = mc;
-        if (threads > 1 && (m + mc - 1) / mc < 2 * threads) {
-          mcb = Math.min(mc, Math.max(8 * MR, roundUp((m + 4 * threads - 1) / (4 * threads), MR)));
+        if (threads > 1 && (m + mc - 1) / mc < tasksWanted) {
+          mcb = Math.min(mc, Math.max(8 * MR, roundUp((m + tasksWanted - 1) / tasksWanted, MR)));
         }
         int mcbF = mcb;
         int icBlocks = (m + mcb - 1) / mcb;
-        // Enough tasks for dynamic balance (about 8 per thread, so that a thread descheduled by
-        // another process costs at most a small tail); splitting along n re-packs A, which costs
-        // MC·KC copies against MC·KC·(n/split)·2 flops.
-        int split = threads == 1 ? 1 : Math.min(nPanels, Math.max(1, (8 * threads + icBlocks - 1) / icBlocks));
+        int split = threads == 1 ? 1 : Math.min(nPanels, Math.max(1, (tasksWanted + icBlocks - 1) / icBlocks));
         if (threads == 1) {
           double[] ap = aBuffer.get();
           for (int ic = 0; ic < m; ic += mc) {
@@ -224,7 +241,11 @@ final class F64Gemm {
         if (lowerOnly && j0 > i0 + rows - 1) {
           continue;
         }
-        kernel(kcur, ap, ai, bp, bi, tile);
+        if (MR == 8) {
+          kernel8(kcur, ap, ai, bp, bi, tile);
+        } else {
+          kernel4(kcur, ap, ai, bp, bi, tile);
+        }
         int ci = cOff + i0 * ldc + j0;
         if (rows == MR && cols == NR) {
           writeTile(tile, c, ci, ldc, alpha, beta, first);
@@ -242,13 +263,13 @@ final class F64Gemm {
   }
 
   /**
-   * The register-blocked micro-kernel: tile = A panel (MR×kc) · B panel (kc×NR). The
+   * The register-blocked micro-kernel for MR = 4: tile = A panel (4×kc) · B panel (kc×NR). The
    * accumulators leave registers only once, into {@code tile}: passing vectors to a method that
    * C2 does not inline (it stops inlining past NodeCountInliningCutoff in a method this size)
    * makes it box them, which in the loop costs an allocation per FMA and a 5-fold slowdown
    * (measured, see docs/design-notes.md).
    */
-  private static void kernel(int kc, double[] ap, int ai, double[] bp, int bi, double[] tile) {
+  private static void kernel4(int kc, double[] ap, int ai, double[] bp, int bi, double[] tile) {
     // zero() would yield a cached constant vector object; as a loop-phi input it defeats box
     // elimination, so the accumulators start from a broadcast.
     DoubleVector c00 = DoubleVector.broadcast(S, 0f);
@@ -285,6 +306,75 @@ final class F64Gemm {
     c21.intoArray(tile, 2 * NR + L);
     c30.intoArray(tile, 3 * NR);
     c31.intoArray(tile, 3 * NR + L);
+  }
+
+  /**
+   * The micro-kernel for MR = 8 (512-bit species): tile = A panel (8×kc) · B panel (kc×NR), as
+   * {@link #kernel4} with 16 accumulators, the same order of operations per element.
+   */
+  private static void kernel8(int kc, double[] ap, int ai, double[] bp, int bi, double[] tile) {
+    DoubleVector c00 = DoubleVector.broadcast(S, 0f);
+    DoubleVector c01 = DoubleVector.broadcast(S, 0f);
+    DoubleVector c10 = DoubleVector.broadcast(S, 0f);
+    DoubleVector c11 = DoubleVector.broadcast(S, 0f);
+    DoubleVector c20 = DoubleVector.broadcast(S, 0f);
+    DoubleVector c21 = DoubleVector.broadcast(S, 0f);
+    DoubleVector c30 = DoubleVector.broadcast(S, 0f);
+    DoubleVector c31 = DoubleVector.broadcast(S, 0f);
+    DoubleVector c40 = DoubleVector.broadcast(S, 0f);
+    DoubleVector c41 = DoubleVector.broadcast(S, 0f);
+    DoubleVector c50 = DoubleVector.broadcast(S, 0f);
+    DoubleVector c51 = DoubleVector.broadcast(S, 0f);
+    DoubleVector c60 = DoubleVector.broadcast(S, 0f);
+    DoubleVector c61 = DoubleVector.broadcast(S, 0f);
+    DoubleVector c70 = DoubleVector.broadcast(S, 0f);
+    DoubleVector c71 = DoubleVector.broadcast(S, 0f);
+    for (int p = 0; p < kc; p++) {
+      int ia = ai + p * MR;
+      int ib = bi + p * NR;
+      DoubleVector b0 = DoubleVector.fromArray(S, bp, ib);
+      DoubleVector b1 = DoubleVector.fromArray(S, bp, ib + L);
+      DoubleVector x = DoubleVector.broadcast(S, ap[ia]);
+      c00 = x.fma(b0, c00);
+      c01 = x.fma(b1, c01);
+      x = DoubleVector.broadcast(S, ap[ia + 1]);
+      c10 = x.fma(b0, c10);
+      c11 = x.fma(b1, c11);
+      x = DoubleVector.broadcast(S, ap[ia + 2]);
+      c20 = x.fma(b0, c20);
+      c21 = x.fma(b1, c21);
+      x = DoubleVector.broadcast(S, ap[ia + 3]);
+      c30 = x.fma(b0, c30);
+      c31 = x.fma(b1, c31);
+      x = DoubleVector.broadcast(S, ap[ia + 4]);
+      c40 = x.fma(b0, c40);
+      c41 = x.fma(b1, c41);
+      x = DoubleVector.broadcast(S, ap[ia + 5]);
+      c50 = x.fma(b0, c50);
+      c51 = x.fma(b1, c51);
+      x = DoubleVector.broadcast(S, ap[ia + 6]);
+      c60 = x.fma(b0, c60);
+      c61 = x.fma(b1, c61);
+      x = DoubleVector.broadcast(S, ap[ia + 7]);
+      c70 = x.fma(b0, c70);
+      c71 = x.fma(b1, c71);
+    }
+    c00.intoArray(tile, 0);
+    c01.intoArray(tile, L);
+    c10.intoArray(tile, NR);
+    c11.intoArray(tile, NR + L);
+    c20.intoArray(tile, 2 * NR);
+    c21.intoArray(tile, 2 * NR + L);
+    c30.intoArray(tile, 3 * NR);
+    c31.intoArray(tile, 3 * NR + L);
+    c40.intoArray(tile, 4 * NR);
+    c41.intoArray(tile, 4 * NR + L);
+    c50.intoArray(tile, 5 * NR);
+    c51.intoArray(tile, 5 * NR + L);
+    c60.intoArray(tile, 6 * NR);
+    c61.intoArray(tile, 6 * NR + L);
+    c70.intoArray(tile, 7 * NR);
+    c71.intoArray(tile, 7 * NR + L);
   }
 
   /** A full tile into C: first K block C = alpha·acc + beta·C (C unread if beta = 0), later C += alpha·acc. */
@@ -324,7 +414,7 @@ final class F64Gemm {
             ap[dst + ii] = 0;
           }
         }
-      } else if (rows == MR) {
+      } else if (rows == MR && MR == 4) {
         int s0 = aOff + i0 * lda + pc;
         int s1 = s0 + lda;
         int s2 = s1 + lda;
@@ -334,6 +424,14 @@ final class F64Gemm {
           ap[dst + 1] = a[s1 + p];
           ap[dst + 2] = a[s2 + p];
           ap[dst + 3] = a[s3 + p];
+        }
+      } else if (rows == MR) {
+        // One source row at a time: reads stay sequential, writes stride MR.
+        for (int ii = 0; ii < MR; ii++) {
+          int src = aOff + (i0 + ii) * lda + pc;
+          for (int p = 0, dst = base + ii; p < kcur; p++, dst += MR) {
+            ap[dst] = a[src + p];
+          }
         }
       } else {
         for (int p = 0; p < kcur; p++) {

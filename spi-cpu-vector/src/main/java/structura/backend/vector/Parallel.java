@@ -2,11 +2,11 @@ package structura.backend.vector;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 import structura.api.ErrorCode;
@@ -15,10 +15,11 @@ import structura.api.StructuraException;
 /**
  * The backend's worker pool: {@code threads} daemon threads (named
  * {@code structura-vector-<pool id>-<n>}).
- * Work is split into independent tasks numbered {@code 0..count-1} that workers claim from a
- * shared counter, so an unevenly loaded machine (other processes on the same cores) balances by
- * itself. The caller blocks until all tasks are done; tasks never wait on each other, so
- * concurrent calls from several user threads cannot deadlock the pool.
+ * Work is split into independent tasks numbered {@code 0..count-1} that the caller and up to
+ * {@code threads − 1} workers claim from a shared counter, so an unevenly loaded machine (other
+ * processes on the same cores) balances by itself. The call returns when all tasks are done;
+ * tasks never wait on each other, so concurrent calls from several user threads cannot
+ * deadlock the pool.
  *
  * <p>Every kernel partitions its work so that the value of each output element does not depend
  * on which worker computed it: results are bit-identical for any thread count.
@@ -37,7 +38,10 @@ final class Parallel implements AutoCloseable {
         t.setDaemon(true);  // a forgotten close() must not keep the JVM alive
         return t;
       };
-      pool = Executors.newFixedThreadPool(threads, factory);
+      ThreadPoolExecutor executor = (ThreadPoolExecutor) Executors.newFixedThreadPool(threads, factory);
+      // All workers up front: a call uses threads − 1 of them, concurrent calls the rest.
+      executor.prestartAllCoreThreads();
+      pool = executor;
     } else {
       pool = null;  // one thread: run on the caller, no hand-off cost
     }
@@ -53,8 +57,8 @@ final class Parallel implements AutoCloseable {
   }
 
   /**
-   * Runs {@code body.accept(t)} for every {@code t < count}, on up to {@code threads} workers.
-   * Runs inline when there is one thread or one task.
+   * Runs {@code body.accept(t)} for every {@code t < count}, on the calling thread and up to
+   * {@code threads − 1} workers. Runs inline when there is one thread or one task.
    */
   void forEach(int count, IntConsumer body) {
     forEach(count, true, body);
@@ -71,31 +75,41 @@ final class Parallel implements AutoCloseable {
       }
       return;
     }
+    // The caller claims tasks too, so a call hands work to threads − 1 helpers: one wake-up
+    // fewer per call, and on a loaded machine the work starts without waiting for a worker to
+    // be scheduled. A helper that has not started when the caller runs out of tasks is skipped
+    // instead of awaited. Who runs a task never changes its result.
     AtomicInteger next = new AtomicInteger();
-    int workers = Math.min(threads, count);
-    List<Future<?>> futures = new ArrayList<>(workers);
+    Runnable claim = () -> {
+      for (int t = next.getAndIncrement(); t < count; t = next.getAndIncrement()) {
+        body.accept(t);
+      }
+    };
+    int helperCount = Math.min(threads, count) - 1;
+    List<Helper> helpers = new ArrayList<>(helperCount);
+    Throwable failure = null;
     try {
-      for (int w = 0; w < workers; w++) {
-        futures.add(pool.submit(() -> {
-          for (int t = next.getAndIncrement(); t < count; t = next.getAndIncrement()) {
-            body.accept(t);
-          }
-        }));
+      for (int w = 0; w < helperCount; w++) {
+        Helper h = new Helper(claim, next, count);
+        pool.execute(h);
+        helpers.add(h);
       }
     } catch (java.util.concurrent.RejectedExecutionException e) {
-      throw new StructuraException(ErrorCode.BACKEND_FAILED, "the vector backend is closed.",
+      failure = new StructuraException(ErrorCode.BACKEND_FAILED, "the vector backend is closed.",
           "Open a new backend; a closed one cannot run routines.", e);
+      next.set(count);
     }
-    Throwable failure = null;
-    for (Future<?> f : futures) {
+    if (failure == null) {
       try {
-        f.get();
-      } catch (ExecutionException e) {
-        failure = failure == null ? e.getCause() : failure;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        failure = failure == null ? e : failure;
+        claim.run();
+      } catch (RuntimeException | Error e) {
+        next.set(count);  // stop the helpers claiming more; they finish the task they hold
+        failure = e;
       }
+    }
+    for (Helper h : helpers) {
+      Throwable f = h.awaitOrSkip();
+      failure = failure == null ? f : failure;
     }
     if (failure instanceof RuntimeException re) {
       throw re;
@@ -105,6 +119,68 @@ final class Parallel implements AutoCloseable {
     }
     if (failure != null) {
       throw new StructuraException(ErrorCode.BACKEND_FAILED, "a vector backend task failed: " + failure, "Report this as a bug.", failure);
+    }
+  }
+
+  /**
+   * One worker's share of a call: claims tasks until none are left, unless the caller skipped
+   * it before it started (state NEW → SKIPPED), in which case it returns at once.
+   */
+  private static final class Helper implements Runnable {
+    private static final int NEW = 0;
+    private static final int RUNNING = 1;
+    private static final int SKIPPED = 2;
+    private final AtomicInteger state = new AtomicInteger(NEW);
+    private final CountDownLatch done = new CountDownLatch(1);
+    private final Runnable claim;
+    private final AtomicInteger next;
+    private final int count;
+    private volatile Throwable failure;
+
+    Helper(Runnable claim, AtomicInteger next, int count) {
+      this.claim = claim;
+      this.next = next;
+      this.count = count;
+    }
+
+    @Override
+    public void run() {
+      if (!state.compareAndSet(NEW, RUNNING)) {
+        return;
+      }
+      try {
+        claim.run();
+      } catch (Throwable e) {
+        next.set(count);
+        failure = e;
+      } finally {
+        done.countDown();
+      }
+    }
+
+    /**
+     * Skips this helper if it has not started, else waits until it has finished (through
+     * interrupts: returning while it still runs the body would race with the caller).
+     *
+     * @return its failure, or null
+     */
+    Throwable awaitOrSkip() {
+      if (state.compareAndSet(NEW, SKIPPED)) {
+        return null;
+      }
+      boolean interrupted = false;
+      while (true) {
+        try {
+          done.await();
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+      return failure;
     }
   }
 

@@ -83,12 +83,15 @@ class ThreadCountIndependenceTest {
     gemmIsBitIdentical(dtype, ta, tb, 131, 157, 97);
   }
 
-  /** A small C from a long depth: split along k into chunks (KC = 40 here, so 12 chunks of 160). */
+  /**
+   * A small C from a long depth: split along k into chunks (4 here: depth 1025 each rounded up to
+   * whole KC = 40 blocks, 1040, the last one 980).
+   */
   @ParameterizedTest(name = "{0} {1}{2}")
   @CsvSource({"F32,N,N", "F32,T,N", "F32,N,T", "F32,T,T", "F64,N,T", "F64,T,N"})
   void depthSplitGemmIsBitIdenticalForOneTwoAndThreeThreads(DType dtype, Transpose ta, Transpose tb) {
-    assertTrue(new F32Gemm(null, 18, 40, 64).depthChunks(23, 19, 2000) > 1, "the shape must take the split path");
-    gemmIsBitIdentical(dtype, ta, tb, 23, 19, 2000);
+    assertEquals(4, new F32Gemm(null, 18, 40, 64).depthChunks(23, 19, 4100), "the shape must take the split path");
+    gemmIsBitIdentical(dtype, ta, tb, 23, 19, 4100);
   }
 
   private void gemmIsBitIdentical(DType dtype, Transpose ta, Transpose tb, int m, int n, int k) {
@@ -135,7 +138,7 @@ class ThreadCountIndependenceTest {
   @CsvSource({"F32,F32,T", "F32,F32,N", "F64,F64,T", "F32,F64,T", "F32,F64,N"})
   void gramIsBitIdenticalForOneTwoAndThreeThreads(DType in, DType out, Transpose t) {
     gramIsBitIdentical(in, out, t, 149, 123);
-    gramIsBitIdentical(in, out, t, 21, 1900);  // split along k
+    gramIsBitIdentical(in, out, t, 21, 4100);  // split along k (from k = 2048)
   }
 
   private void gramIsBitIdentical(DType in, DType out, Transpose t, int n, int k) {
