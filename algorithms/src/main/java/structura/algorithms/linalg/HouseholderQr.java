@@ -23,7 +23,8 @@ import structura.api.backend.Compute;
  * column-major double copy of A plus O((m + n)·blockSize) workspace.
  *
  * <p><b>Deviations.</b> The input is copied to a column-major double array (our {@link Matrix} is
- * row-major); F32 inputs are factored in double and results are rounded back to F32. The explicit
+ * row-major), whose leading dimension is padded by a cache line when m is a multiple of 64
+ * ({@link Householder#paddedLeadingDimension}); F32 inputs are factored in double and results are rounded back to F32. The explicit
  * V panel is copied before each update (our GEMM forbids aliased operands).
  */
 public final class HouseholderQr {
@@ -50,21 +51,30 @@ public final class HouseholderQr {
     Checks.input("HouseholderQr.factor", "a", a);
     int m = a.rows();
     int n = a.cols();
-    double[] w = Householder.toColumnMajor(a);
+    int lda = Householder.paddedLeadingDimension(m);
+    double[] w = Householder.toColumnMajor(a, lda);
     double[] tau = new double[Math.min(m, n)];
-    factorInPlace(compute, w, m, n, tau, options.blockSize());
-    return new QrFactorization(compute, w, m, n, tau, options.blockSize(), a.dtype());
+    factorInPlace(compute, w, lda, m, n, tau, options.blockSize());
+    return new QrFactorization(compute, w, lda, m, n, tau, options.blockSize(), a.dtype());
   }
 
   /** Blocked QR of the column-major m×n array {@code w} (leading dimension m) in place. */
   static void factorInPlace(Compute compute, double[] w, int m, int n, double[] tau, int nb) {
+    factorInPlace(compute, w, m, m, n, tau, nb);
+  }
+
+  /**
+   * Blocked QR of the column-major m×n array {@code w} with leading dimension {@code lda} ≥ m in
+   * place: R on and above the diagonal, the reflectors below it, their scalars in {@code tau}.
+   */
+  static void factorInPlace(Compute compute, double[] w, int lda, int m, int n, double[] tau, int nb) {
     int k = Math.min(m, n);
     for (int j = 0; j < k; j += nb) {
       int jb = Math.min(nb, k - j);
-      Matrix t = Householder.panelQr(compute, w, m, j, jb, tau);
+      Matrix t = Householder.panelQr(compute, w, lda, m, j, jb, tau);
       if (j + jb < n) {
-        Matrix vt = Householder.explicitVt(w, m, m, j, jb);
-        Householder.applyBlock(compute, vt, t, true, w, m, j, j + jb, n - j - jb);
+        Matrix vt = Householder.explicitVt(w, lda, m, j, jb);
+        Householder.applyBlock(compute, vt, t, true, w, lda, j, j + jb, n - j - jb);
       }
     }
   }

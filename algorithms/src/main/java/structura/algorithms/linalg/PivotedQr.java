@@ -66,15 +66,21 @@ public final class PivotedQr {
   public PivotedQrFactorization factor(Matrix a) {
     Checks.input("PivotedQr.factor", "a", a);
     Checks.rank("PivotedQr.factor", "maxRank", options.maxRank(), Math.min(a.rows(), a.cols()), true);
-    double[] w = Householder.toColumnMajor(a);
-    return factorColumnMajor(compute, options, w, a.rows(), a.cols(), a.dtype());
+    int m = a.rows();
+    int n = a.cols();
+    if (reducesFirst(options.preprocessing(), options.maxRank(), m, n)) {
+      // Only the unpivoted reduction walks the full m rows, so only it gets the padded layout.
+      int lda = Householder.paddedLeadingDimension(m);
+      return factorAfterQr(compute, options, Householder.toColumnMajor(a, lda), lda, m, n, a.dtype());
+    }
+    return factorDirect(compute, options, Householder.toColumnMajor(a), m, n, a.dtype());
   }
 
   /** Pivoted QR of the column-major m×n array {@code w} (overwritten). */
   static PivotedQrFactorization factorColumnMajor(Compute compute, PivotedQrOptions options, double[] w,
       int m, int n, structura.api.DType dtype) {
     if (reducesFirst(options.preprocessing(), options.maxRank(), m, n)) {
-      return factorAfterQr(compute, options, w, m, n, dtype);
+      return factorAfterQr(compute, options, w, m, m, n, dtype);
     }
     return factorDirect(compute, options, w, m, n, dtype);
   }
@@ -93,27 +99,27 @@ public final class PivotedQr {
    * r×n upper trapezoid R₁ (r = min(m, n)); {@code w} keeps Q₁'s reflectors for Q on demand.
    */
   private static PivotedQrFactorization factorAfterQr(Compute compute, PivotedQrOptions options, double[] w,
-      int m, int n, structura.api.DType dtype) {
+      int lda, int m, int n, structura.api.DType dtype) {
     int r = Math.min(m, n);
     double[] tau1 = new double[r];
-    double[] r1 = reduceToTriangle(compute, w, m, n, tau1);
-    return factorDirect(compute, options, r1, r, n, dtype).withOuter(w, tau1, m);
+    double[] r1 = reduceToTriangle(compute, w, lda, m, n, tau1);
+    return factorDirect(compute, options, r1, r, n, dtype).withOuter(w, lda, tau1, m);
   }
 
   /** Block size of the {@link QrPreprocessing} reduction: {@link HouseholderQr}'s default. */
   static final int REDUCTION_BLOCK = HouseholderQrOptions.defaults().blockSize();
 
   /**
-   * A = Q₁·R₁ in place in the column-major m×n {@code w} (reflectors below the diagonal, scalars
-   * into {@code tau1}, length min(m, n)); returns a column-major copy of the min(m, n)×n upper
-   * trapezoid R₁ with zeros below the diagonal.
+   * A = Q₁·R₁ in place in the column-major m×n {@code w} of leading dimension {@code lda} ≥ m
+   * (reflectors below the diagonal, scalars into {@code tau1}, length min(m, n)); returns a compact
+   * column-major copy of the min(m, n)×n upper trapezoid R₁ with zeros below the diagonal.
    */
-  static double[] reduceToTriangle(Compute compute, double[] w, int m, int n, double[] tau1) {
+  static double[] reduceToTriangle(Compute compute, double[] w, int lda, int m, int n, double[] tau1) {
     int r = Math.min(m, n);
-    HouseholderQr.factorInPlace(compute, w, m, n, tau1, REDUCTION_BLOCK);
+    HouseholderQr.factorInPlace(compute, w, lda, m, n, tau1, REDUCTION_BLOCK);
     double[] r1 = new double[Math.multiplyExact(r, n)];
     for (int j = 0; j < n; j++) {
-      System.arraycopy(w, j * m, r1, j * r, Math.min(j + 1, r));
+      System.arraycopy(w, j * lda, r1, j * r, Math.min(j + 1, r));
     }
     return r1;
   }
