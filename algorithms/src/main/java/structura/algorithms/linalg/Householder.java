@@ -121,6 +121,11 @@ final class Householder {
     return Matrix.wrap(a, j0 * lda + i0, cols, rows, lda);
   }
 
+  /** {@link #tview(double[], int, int, int, int, int)} over float storage. */
+  static Matrix tview(float[] a, int lda, int i0, int j0, int rows, int cols) {
+    return Matrix.wrap(a, j0 * lda + i0, cols, rows, lda);
+  }
+
   /**
    * Euclidean norm of {@code n} entries from {@code off} with stride 1, safe against overflow and
    * underflow. Fast path: the plain sum of squares in four partial sums, accepted when it lies in
@@ -388,10 +393,24 @@ final class Householder {
     if (nc == 0 || kb == 0 || len == 0) {
       return;
     }
-    Matrix ct = tview(c, ldc, r0, c0, len, nc);
-    Matrix w = Matrix.zeros(DType.F64, nc, kb);
+    applyBlock(compute, vt, t, transposeH, tview(c, ldc, r0, c0, len, nc));
+  }
+
+  /**
+   * {@link #applyBlock(Compute, Matrix, Matrix, boolean, double[], int, int, int, int)} on the
+   * row-major view Cᵀ ({@code nc × len}) of the block, in the dtype of {@code vt}, {@code t} and
+   * {@code ct} (all three the same): the F32 trailing update of {@link HouseholderQr} runs here
+   * on float storage.
+   */
+  static void applyBlock(Compute compute, Matrix vt, Matrix t, boolean transposeH, Matrix ct) {
+    int kb = vt.rows();
+    int nc = ct.rows();
+    if (nc == 0 || kb == 0 || vt.cols() == 0) {
+      return;
+    }
+    Matrix w = Matrix.zeros(vt.dtype(), nc, kb);
     compute.gemm(Transpose.N, Transpose.T, 1.0, ct, vt, 0.0, w);
-    Matrix w2 = Matrix.zeros(DType.F64, nc, kb);
+    Matrix w2 = Matrix.zeros(vt.dtype(), nc, kb);
     // (Hᵀ C)ᵀ = Cᵀ − Cᵀ V T Vᵀ; (H C)ᵀ = Cᵀ − Cᵀ V Tᵀ Vᵀ.
     compute.gemm(Transpose.N, transposeH ? Transpose.N : Transpose.T, 1.0, w, t, 0.0, w2);
     // V (len×kb) as well as Vᵀ: with both operands read along rows (transB = T) the product streams

@@ -24,8 +24,10 @@ import structura.api.backend.Compute;
  *
  * <p><b>Deviations.</b> The input is copied to a column-major double array (our {@link Matrix} is
  * row-major), whose leading dimension is padded by a cache line when m is a multiple of 64
- * ({@link Householder#paddedLeadingDimension}); F32 inputs are factored in double and results are rounded back to F32. The explicit
- * V panel is copied before each update (our GEMM forbids aliased operands).
+ * ({@link Householder#paddedLeadingDimension}). F32 inputs are stored in float and their trailing
+ * updates are F32 GEMMs, while each panel is factored in double ({@code SinglePrecisionQr}); Q and
+ * the solves then work in double on the float-rounded reflectors and are rounded back to F32. The
+ * explicit V panel is copied before each update (our GEMM forbids aliased operands).
  */
 public final class HouseholderQr {
   private final Compute compute;
@@ -52,9 +54,14 @@ public final class HouseholderQr {
     int m = a.rows();
     int n = a.cols();
     int lda = Householder.paddedLeadingDimension(m);
-    double[] w = Householder.toColumnMajor(a, lda);
     double[] tau = new double[Math.min(m, n)];
-    factorInPlace(compute, w, lda, m, n, tau, options.blockSize());
+    double[] w;
+    if (a.dtype() == structura.api.DType.F32) {
+      w = SinglePrecisionQr.factor(compute, a, lda, tau, options.blockSize());
+    } else {
+      w = Householder.toColumnMajor(a, lda);
+      factorInPlace(compute, w, lda, m, n, tau, options.blockSize());
+    }
     return new QrFactorization(compute, w, lda, m, n, tau, options.blockSize(), a.dtype());
   }
 

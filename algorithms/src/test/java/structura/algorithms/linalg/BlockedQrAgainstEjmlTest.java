@@ -92,6 +92,36 @@ class BlockedQrAgainstEjmlTest {
     assertTrue(Norms.orthogonalityError(q) < 20 * u * m, "||QᵀQ - I||");
   }
 
+  /**
+   * The F32 path (float storage, F32 trailing updates, double panels) against EJML's double QR of
+   * the same float-rounded input: R row-signed within F32 rounding, and A = QR to F32 accuracy.
+   */
+  @ParameterizedTest
+  @MethodSource("shapes")
+  void singlePrecisionPathMatchesEjmlToF32Accuracy(int m, int n, int rank, int blockSize) {
+    Matrix a = lowRank(m, n, rank, 7L * m + n).toDType(DType.F32);
+    QrFactorization f = new HouseholderQr(Compute.reference(), new HouseholderQrOptions(blockSize)).factor(a);
+    Matrix r = f.r();
+    Matrix q = f.q();
+    assertEquals(DType.F32, r.dtype());
+    QRDecomposition<DMatrixRMaj> ejml = DecompositionFactory_DDRM.qr(m, n);
+    assertTrue(ejml.decompose(new DMatrixRMaj(Norms.toArray(a))));
+    DMatrixRMaj re = ejml.getR(null, true);
+    double norm = Norms.frobenius(a);
+    double u = DType.F32.unitRoundoff();
+    double tol = 10 * u * Math.max(m, n) * norm;
+    for (int i = 0; i < Math.min(m, n); i++) {
+      double want = re.get(i, i);
+      double s = Math.abs(want) > 1e-3 * norm ? Math.signum(want) * Math.signum(r.get(i, i)) : 0;
+      for (int j = 0; j < n && s != 0; j++) {
+        assertEquals(re.get(i, j), s * r.get(i, j), tol, "R(" + i + "," + j + ") at " + m + "x" + n);
+      }
+    }
+    double rel = Norms.frobenius(Norms.minus(a, Norms.times(q, r))) / norm;
+    assertTrue(rel < 20 * u * Math.max(m, n), "||A - QR||/||A|| = " + rel);
+    assertTrue(Norms.orthogonalityError(q) < 20 * u * m, "||QᵀQ - I||");
+  }
+
   /** Qᵀ·A = R and the least-squares solve go through the padded packed storage too. */
   @Test
   void applyQtAndSolveReadThePaddedStorage() {
