@@ -38,8 +38,10 @@ import structura.api.backend.Transpose;
  *
  * <p><b>Deviations.</b> Stops early at {@code maxRank} or when |R(k,k)| ≤ tol·|R(0,0)| (dgeqp3
  * always completes). The unblocked tail starts when fewer than {@code blockSize} columns remain
- * (dgeqp3 uses a crossover of 128). No fixed (pre-pivoted) columns. F32 inputs are factored in
- * double and the results rounded to F32, so F32 pivots can differ from sgeqp3 at near ties.
+ * (dgeqp3 uses a crossover of 128). No fixed (pre-pivoted) columns. F32 inputs are pivoted in
+ * double and the results rounded to F32, so F32 pivots can differ from sgeqp3 at near ties; with
+ * the preprocessing their reduction A = Q₁R₁ runs in F32 as {@link HouseholderQr}'s does (float
+ * storage, SGEMM updates), the pivoting on R₁ in double.
  */
 public final class PivotedQr {
   private static final double TOL3Z = Math.sqrt(Math.ulp(1.0));
@@ -69,9 +71,11 @@ public final class PivotedQr {
     int m = a.rows();
     int n = a.cols();
     if (reducesFirst(options.preprocessing(), options.maxRank(), m, n)) {
-      // Only the unpivoted reduction walks the full m rows, so only it gets the padded layout.
+      int r = Math.min(m, n);
       int lda = Householder.paddedLeadingDimension(m);
-      return factorAfterQr(compute, options, Householder.toColumnMajor(a, lda), lda, m, n, a.dtype());
+      double[] tau1 = new double[r];
+      double[] w = reduce(compute, a, lda, tau1);
+      return factorDirect(compute, options, upperTrapezoid(w, lda, m, n), r, n, a.dtype()).withOuter(w, lda, tau1, m);
     }
     return factorDirect(compute, options, Householder.toColumnMajor(a), m, n, a.dtype());
   }
@@ -115,8 +119,30 @@ public final class PivotedQr {
    * column-major copy of the min(m, n)×n upper trapezoid R₁ with zeros below the diagonal.
    */
   static double[] reduceToTriangle(Compute compute, double[] w, int lda, int m, int n, double[] tau1) {
-    int r = Math.min(m, n);
     HouseholderQr.factorInPlace(compute, w, lda, m, n, tau1, REDUCTION_BLOCK);
+    return upperTrapezoid(w, lda, m, n);
+  }
+
+  /**
+   * The {@link QrPreprocessing} reduction A = Q₁·R₁ of the row-major {@code a} as
+   * {@link HouseholderQr} computes it: a new column-major array of leading dimension {@code lda}
+   * (padded, {@link Householder#paddedLeadingDimension}; only this reduction walks all m rows)
+   * holding R₁ and the reflectors, scalars into {@code tau1}. F32 inputs take the F32 path
+   * (float storage and SGEMM updates, {@code SinglePrecisionQr}), so R₁ carries F32 rounding, as
+   * the rest of an F32 factorization does.
+   */
+  static double[] reduce(Compute compute, Matrix a, int lda, double[] tau1) {
+    if (a.dtype() == structura.api.DType.F32) {
+      return SinglePrecisionQr.factor(compute, a, lda, tau1, REDUCTION_BLOCK);
+    }
+    double[] w = Householder.toColumnMajor(a, lda);
+    HouseholderQr.factorInPlace(compute, w, lda, a.rows(), a.cols(), tau1, REDUCTION_BLOCK);
+    return w;
+  }
+
+  /** Compact column-major copy of the min(m, n)×n upper trapezoid of {@code w} (leading dimension lda), zeros below the diagonal. */
+  static double[] upperTrapezoid(double[] w, int lda, int m, int n) {
+    int r = Math.min(m, n);
     double[] r1 = new double[Math.multiplyExact(r, n)];
     for (int j = 0; j < n; j++) {
       System.arraycopy(w, j * lda, r1, j * r, Math.min(j + 1, r));

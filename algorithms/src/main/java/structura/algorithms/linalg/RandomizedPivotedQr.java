@@ -60,10 +60,9 @@ public final class RandomizedPivotedQr {
       // Sketching R₁ instead of A: G·A = (G·Q₁)·R₁ and G·Q₁ is again Gaussian (Q₁ has orthonormal
       // columns), so the sketch, and with it the pivoting, has the same distribution.
       int lda = Householder.paddedLeadingDimension(m);
-      double[] w = Householder.toColumnMajor(a, lda);
       double[] tau1 = new double[minmn];
-      double[] r1 = PivotedQr.reduceToTriangle(compute, w, lda, m, n, tau1);
-      return factorColumnMajor(r1, minmn, n, a.dtype()).withOuter(w, lda, tau1, m);
+      double[] w = PivotedQr.reduce(compute, a, lda, tau1);
+      return factorColumnMajor(PivotedQr.upperTrapezoid(w, lda, m, n), minmn, n, a.dtype()).withOuter(w, lda, tau1, m);
     }
     return factorColumnMajor(Householder.toColumnMajor(a), m, n, a.dtype());
   }
