@@ -20,7 +20,8 @@ import structura.api.backend.Compute;
  * Stat. Comput. 10(1), 1989 (compact WY); LAPACK 3.12 dgeqrf/dlarft/dlarfb.
  *
  * <p><b>Cost.</b> 2mn² − 2n³/3 flops for m ≥ n; Q on demand another 2mk² − 2k³/3. Memory: one
- * column-major double copy of A plus O((m + n)·blockSize) workspace.
+ * column-major double copy of A plus O((m + n)·blockSize) workspace (F32: a float copy during
+ * the factorization, widened to double at the end).
  *
  * <p><b>Deviations.</b> The input is copied to a column-major double array (our {@link Matrix} is
  * row-major), whose leading dimension is padded by a cache line when m is a multiple of 64
