@@ -20,11 +20,15 @@ import structura.api.backend.Compute;
  * Stat. Comput. 10(1), 1989 (compact WY); LAPACK 3.12 dgeqrf/dlarft/dlarfb.
  *
  * <p><b>Cost.</b> 2mn² − 2n³/3 flops for m ≥ n; Q on demand another 2mk² − 2k³/3. Memory: one
- * column-major double copy of A plus O((m + n)·blockSize) workspace.
+ * column-major double copy of A plus O((m + n)·blockSize) workspace (F32: a float copy during
+ * the factorization, widened to double at the end).
  *
  * <p><b>Deviations.</b> The input is copied to a column-major double array (our {@link Matrix} is
- * row-major); F32 inputs are factored in double and results are rounded back to F32. The explicit
- * V panel is copied before each update (our GEMM forbids aliased operands).
+ * row-major), whose leading dimension is padded by a cache line when m is a multiple of 64
+ * ({@link Householder#paddedLeadingDimension}). F32 inputs are stored in float and their trailing
+ * updates are F32 GEMMs, while each panel is factored in double ({@code SinglePrecisionQr}); Q and
+ * the solves then work in double on the float-rounded reflectors and are rounded back to F32. The
+ * explicit V panel is copied before each update (our GEMM forbids aliased operands).
  */
 public final class HouseholderQr {
   private final Compute compute;
@@ -50,21 +54,35 @@ public final class HouseholderQr {
     Checks.input("HouseholderQr.factor", "a", a);
     int m = a.rows();
     int n = a.cols();
-    double[] w = Householder.toColumnMajor(a);
+    int lda = Householder.paddedLeadingDimension(m);
     double[] tau = new double[Math.min(m, n)];
-    factorInPlace(compute, w, m, n, tau, options.blockSize());
-    return new QrFactorization(compute, w, m, n, tau, options.blockSize(), a.dtype());
+    double[] w;
+    if (a.dtype() == structura.api.DType.F32) {
+      w = SinglePrecisionQr.factor(compute, a, lda, tau, options.blockSize());
+    } else {
+      w = Householder.toColumnMajor(a, lda);
+      factorInPlace(compute, w, lda, m, n, tau, options.blockSize());
+    }
+    return new QrFactorization(compute, w, lda, m, n, tau, options.blockSize(), a.dtype());
   }
 
   /** Blocked QR of the column-major m×n array {@code w} (leading dimension m) in place. */
   static void factorInPlace(Compute compute, double[] w, int m, int n, double[] tau, int nb) {
+    factorInPlace(compute, w, m, m, n, tau, nb);
+  }
+
+  /**
+   * Blocked QR of the column-major m×n array {@code w} with leading dimension {@code lda} ≥ m in
+   * place: R on and above the diagonal, the reflectors below it, their scalars in {@code tau}.
+   */
+  static void factorInPlace(Compute compute, double[] w, int lda, int m, int n, double[] tau, int nb) {
     int k = Math.min(m, n);
     for (int j = 0; j < k; j += nb) {
       int jb = Math.min(nb, k - j);
-      Matrix t = Householder.panelQr(compute, w, m, j, jb, tau);
+      Matrix t = Householder.panelQr(compute, w, lda, m, j, jb, tau);
       if (j + jb < n) {
-        Matrix vt = Householder.explicitVt(w, m, m, j, jb);
-        Householder.applyBlock(compute, vt, t, true, w, m, j, j + jb, n - j - jb);
+        Matrix vt = Householder.explicitVt(w, lda, m, j, jb);
+        Householder.applyBlock(compute, vt, t, true, w, lda, j, j + jb, n - j - jb);
       }
     }
   }

@@ -38,8 +38,10 @@ import structura.api.backend.Transpose;
  *
  * <p><b>Deviations.</b> Stops early at {@code maxRank} or when |R(k,k)| ≤ tol·|R(0,0)| (dgeqp3
  * always completes). The unblocked tail starts when fewer than {@code blockSize} columns remain
- * (dgeqp3 uses a crossover of 128). No fixed (pre-pivoted) columns. F32 inputs are factored in
- * double and the results rounded to F32, so F32 pivots can differ from sgeqp3 at near ties.
+ * (dgeqp3 uses a crossover of 128). No fixed (pre-pivoted) columns. F32 inputs are pivoted in
+ * double and the results rounded to F32, so F32 pivots can differ from sgeqp3 at near ties; with
+ * the preprocessing their reduction A = Q₁R₁ runs in F32 as {@link HouseholderQr}'s does (float
+ * storage, SGEMM updates), the pivoting on R₁ in double.
  */
 public final class PivotedQr {
   private static final double TOL3Z = Math.sqrt(Math.ulp(1.0));
@@ -66,15 +68,23 @@ public final class PivotedQr {
   public PivotedQrFactorization factor(Matrix a) {
     Checks.input("PivotedQr.factor", "a", a);
     Checks.rank("PivotedQr.factor", "maxRank", options.maxRank(), Math.min(a.rows(), a.cols()), true);
-    double[] w = Householder.toColumnMajor(a);
-    return factorColumnMajor(compute, options, w, a.rows(), a.cols(), a.dtype());
+    int m = a.rows();
+    int n = a.cols();
+    if (reducesFirst(options.preprocessing(), options.maxRank(), m, n)) {
+      int r = Math.min(m, n);
+      int lda = Householder.paddedLeadingDimension(m);
+      double[] tau1 = new double[r];
+      double[] w = reduce(compute, a, lda, tau1);
+      return factorDirect(compute, options, upperTrapezoid(w, lda, m, n), r, n, a.dtype()).withOuter(w, lda, tau1, m);
+    }
+    return factorDirect(compute, options, Householder.toColumnMajor(a), m, n, a.dtype());
   }
 
   /** Pivoted QR of the column-major m×n array {@code w} (overwritten). */
   static PivotedQrFactorization factorColumnMajor(Compute compute, PivotedQrOptions options, double[] w,
       int m, int n, structura.api.DType dtype) {
     if (reducesFirst(options.preprocessing(), options.maxRank(), m, n)) {
-      return factorAfterQr(compute, options, w, m, n, dtype);
+      return factorAfterQr(compute, options, w, m, m, n, dtype);
     }
     return factorDirect(compute, options, w, m, n, dtype);
   }
@@ -93,27 +103,49 @@ public final class PivotedQr {
    * r×n upper trapezoid R₁ (r = min(m, n)); {@code w} keeps Q₁'s reflectors for Q on demand.
    */
   private static PivotedQrFactorization factorAfterQr(Compute compute, PivotedQrOptions options, double[] w,
-      int m, int n, structura.api.DType dtype) {
+      int lda, int m, int n, structura.api.DType dtype) {
     int r = Math.min(m, n);
     double[] tau1 = new double[r];
-    double[] r1 = reduceToTriangle(compute, w, m, n, tau1);
-    return factorDirect(compute, options, r1, r, n, dtype).withOuter(w, tau1, m);
+    double[] r1 = reduceToTriangle(compute, w, lda, m, n, tau1);
+    return factorDirect(compute, options, r1, r, n, dtype).withOuter(w, lda, tau1, m);
   }
 
   /** Block size of the {@link QrPreprocessing} reduction: {@link HouseholderQr}'s default. */
   static final int REDUCTION_BLOCK = HouseholderQrOptions.defaults().blockSize();
 
   /**
-   * A = Q₁·R₁ in place in the column-major m×n {@code w} (reflectors below the diagonal, scalars
-   * into {@code tau1}, length min(m, n)); returns a column-major copy of the min(m, n)×n upper
-   * trapezoid R₁ with zeros below the diagonal.
+   * A = Q₁·R₁ in place in the column-major m×n {@code w} of leading dimension {@code lda} ≥ m
+   * (reflectors below the diagonal, scalars into {@code tau1}, length min(m, n)); returns a compact
+   * column-major copy of the min(m, n)×n upper trapezoid R₁ with zeros below the diagonal.
    */
-  static double[] reduceToTriangle(Compute compute, double[] w, int m, int n, double[] tau1) {
+  static double[] reduceToTriangle(Compute compute, double[] w, int lda, int m, int n, double[] tau1) {
+    HouseholderQr.factorInPlace(compute, w, lda, m, n, tau1, REDUCTION_BLOCK);
+    return upperTrapezoid(w, lda, m, n);
+  }
+
+  /**
+   * The {@link QrPreprocessing} reduction A = Q₁·R₁ of the row-major {@code a} as
+   * {@link HouseholderQr} computes it: a new column-major array of leading dimension {@code lda}
+   * (padded, {@link Householder#paddedLeadingDimension}; only this reduction walks all m rows)
+   * holding R₁ and the reflectors, scalars into {@code tau1}. F32 inputs take the F32 path
+   * (float storage and SGEMM updates, {@code SinglePrecisionQr}), so R₁ carries F32 rounding, as
+   * the rest of an F32 factorization does.
+   */
+  static double[] reduce(Compute compute, Matrix a, int lda, double[] tau1) {
+    if (a.dtype() == structura.api.DType.F32) {
+      return SinglePrecisionQr.factor(compute, a, lda, tau1, REDUCTION_BLOCK);
+    }
+    double[] w = Householder.toColumnMajor(a, lda);
+    HouseholderQr.factorInPlace(compute, w, lda, a.rows(), a.cols(), tau1, REDUCTION_BLOCK);
+    return w;
+  }
+
+  /** Compact column-major copy of the min(m, n)×n upper trapezoid of {@code w} (leading dimension lda), zeros below the diagonal. */
+  static double[] upperTrapezoid(double[] w, int lda, int m, int n) {
     int r = Math.min(m, n);
-    HouseholderQr.factorInPlace(compute, w, m, n, tau1, REDUCTION_BLOCK);
     double[] r1 = new double[Math.multiplyExact(r, n)];
     for (int j = 0; j < n; j++) {
-      System.arraycopy(w, j * m, r1, j * r, Math.min(j + 1, r));
+      System.arraycopy(w, j * lda, r1, j * r, Math.min(j + 1, r));
     }
     return r1;
   }

@@ -19,6 +19,8 @@ public final class PivotedQrFactorization {
   private final double[] packed;
   private final int ldr;
   private final double[] outer;
+  /** Leading dimension of {@code outer} (≥ m: the reduction's array may be padded). */
+  private final int outerLd;
   private final double[] outerTau;
   private final int m;
   private final int n;
@@ -30,20 +32,21 @@ public final class PivotedQrFactorization {
 
   PivotedQrFactorization(Compute compute, double[] packed, int m, int n, double[] tau, int[] pivots, int rank,
       int nb, DType dtype) {
-    this(compute, packed, m, null, null, m, n, tau, pivots, rank, nb, dtype);
+    this(compute, packed, m, null, 0, null, m, n, tau, pivots, rank, nb, dtype);
   }
 
   /**
    * After the QR preprocessing: {@code packed} (leading dimension {@code ldr} = min(m, n)) holds the
-   * pivoted factorization of R₁, {@code outer} (leading dimension m) the reflectors of A = Q₁·R₁,
-   * blocked by {@link PivotedQr#REDUCTION_BLOCK}.
+   * pivoted factorization of R₁, {@code outer} (leading dimension {@code outerLd} ≥ m) the
+   * reflectors of A = Q₁·R₁, blocked by {@link PivotedQr#REDUCTION_BLOCK}.
    */
-  PivotedQrFactorization(Compute compute, double[] packed, int ldr, double[] outer, double[] outerTau,
+  PivotedQrFactorization(Compute compute, double[] packed, int ldr, double[] outer, int outerLd, double[] outerTau,
       int m, int n, double[] tau, int[] pivots, int rank, int nb, DType dtype) {
     this.compute = compute;
     this.packed = packed;
     this.ldr = ldr;
     this.outer = outer;
+    this.outerLd = outerLd;
     this.outerTau = outerTau;
     this.m = m;
     this.n = n;
@@ -112,13 +115,17 @@ public final class PivotedQrFactorization {
     for (int j = 0; j < rank; j++) {
       System.arraycopy(q2, j * ldr, q, j * m, ldr);
     }
-    Householder.applyQ(compute, outer, m, m, Math.min(m, n), outerTau, PivotedQr.REDUCTION_BLOCK, q, rank);
+    Householder.applyQ(compute, outer, outerLd, m, Math.min(m, n), outerTau, PivotedQr.REDUCTION_BLOCK, q, rank);
     return Householder.fromColumnMajor(q, m, 0, 0, m, rank, dtype);
   }
 
-  /** This factorization of R₁ as one of A = Q₁·R₁ (m rows), Q₁ from the packed reflectors {@code outer}. */
-  PivotedQrFactorization withOuter(double[] outer, double[] outerTau, int rowsOfA) {
-    return new PivotedQrFactorization(compute, packed, ldr, outer, outerTau, rowsOfA, n, tau, pivots, rank, nb, dtype);
+  /**
+   * This factorization of R₁ as one of A = Q₁·R₁ (m rows), Q₁ from the packed reflectors
+   * {@code outer} of leading dimension {@code outerLd}.
+   */
+  PivotedQrFactorization withOuter(double[] outer, int outerLd, double[] outerTau, int rowsOfA) {
+    return new PivotedQrFactorization(compute, packed, ldr, outer, outerLd, outerTau, rowsOfA, n, tau, pivots, rank,
+        nb, dtype);
   }
 
   /** Whether A was reduced by unpivoted QR before pivoting ({@link QrPreprocessing}). */

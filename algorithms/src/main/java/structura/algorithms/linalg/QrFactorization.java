@@ -12,15 +12,18 @@ import structura.api.backend.Compute;
 public final class QrFactorization {
   private final Compute compute;
   private final double[] packed;
+  /** Leading dimension of {@code packed}, ≥ m (padded, see Householder.paddedLeadingDimension). */
+  private final int lda;
   private final int m;
   private final int n;
   private final double[] tau;
   private final int nb;
   private final DType dtype;
 
-  QrFactorization(Compute compute, double[] packed, int m, int n, double[] tau, int nb, DType dtype) {
+  QrFactorization(Compute compute, double[] packed, int lda, int m, int n, double[] tau, int nb, DType dtype) {
     this.compute = compute;
     this.packed = packed;
+    this.lda = lda;
     this.m = m;
     this.n = n;
     this.tau = tau;
@@ -41,7 +44,7 @@ public final class QrFactorization {
   /** The k×n upper triangular factor (zeros below the diagonal), in the input dtype. */
   public Matrix r() {
     int k = Math.min(m, n);
-    Matrix r = Householder.fromColumnMajor(packed, m, 0, 0, k, n, dtype);
+    Matrix r = Householder.fromColumnMajor(packed, lda, 0, 0, k, n, dtype);
     for (int i = 1; i < k; i++) {
       for (int j = 0; j < Math.min(i, n); j++) {
         r.set(i, j, 0);
@@ -53,7 +56,7 @@ public final class QrFactorization {
   /** The thin m×k factor Q with orthonormal columns, formed now (2mk² − 2k³/3 flops). */
   public Matrix q() {
     int k = Math.min(m, n);
-    double[] q = Householder.formQ(compute, packed, m, m, k, tau, nb);
+    double[] q = Householder.formQ(compute, packed, lda, m, k, tau, nb);
     return Householder.fromColumnMajor(q, m, 0, 0, m, k, dtype);
   }
 
@@ -64,7 +67,7 @@ public final class QrFactorization {
           "Pass B with as many rows as A.");
     }
     double[] w = Householder.toColumnMajor(b);
-    Householder.applyQt(compute, packed, m, m, Math.min(m, n), tau, nb, w, b.cols());
+    Householder.applyQt(compute, packed, lda, m, Math.min(m, n), tau, nb, w, b.cols());
     return Householder.fromColumnMajor(w, m, 0, 0, m, b.cols(), b.dtype());
   }
 
@@ -84,13 +87,13 @@ public final class QrFactorization {
           "Pass B with as many rows as A.");
     }
     double[] w = Householder.toColumnMajor(b);
-    Householder.applyQt(compute, packed, m, m, n, tau, nb, w, b.cols());
+    Householder.applyQt(compute, packed, lda, m, n, tau, nb, w, b.cols());
     double rmax = 0;
     for (int i = 0; i < n; i++) {
-      rmax = Math.max(rmax, Math.abs(packed[i * m + i]));
+      rmax = Math.max(rmax, Math.abs(packed[i * lda + i]));
     }
     double guard = rmax * Math.max(m, n) * Math.ulp(1.0);
-    int bad = Householder.upperSolve(packed, m, n, w, 0, m, b.cols(), guard);
+    int bad = Householder.upperSolve(packed, lda, n, w, 0, m, b.cols(), guard);
     if (bad > 0) {
       throw new NumericalFailureException("QrFactorization.solve: R has " + bad
           + " diagonal entries below " + guard + " (A is numerically rank deficient).",
@@ -104,7 +107,7 @@ public final class QrFactorization {
     int k = Math.min(m, n);
     double[] d = new double[k];
     for (int i = 0; i < k; i++) {
-      d[i] = packed[i * m + i];
+      d[i] = packed[i * lda + i];
     }
     return d;
   }

@@ -56,15 +56,15 @@ public final class RandomizedPivotedQr {
     int n = a.cols();
     int minmn = Math.min(m, n);
     Checks.rank("RandomizedPivotedQr.factor", "maxRank", options.maxRank(), minmn, true);
-    double[] w = Householder.toColumnMajor(a);
     if (PivotedQr.reducesFirst(options.preprocessing(), options.maxRank(), m, n)) {
       // Sketching R₁ instead of A: G·A = (G·Q₁)·R₁ and G·Q₁ is again Gaussian (Q₁ has orthonormal
       // columns), so the sketch, and with it the pivoting, has the same distribution.
+      int lda = Householder.paddedLeadingDimension(m);
       double[] tau1 = new double[minmn];
-      double[] r1 = PivotedQr.reduceToTriangle(compute, w, m, n, tau1);
-      return factorColumnMajor(r1, minmn, n, a.dtype()).withOuter(w, tau1, m);
+      double[] w = PivotedQr.reduce(compute, a, lda, tau1);
+      return factorColumnMajor(PivotedQr.upperTrapezoid(w, lda, m, n), minmn, n, a.dtype()).withOuter(w, lda, tau1, m);
     }
-    return factorColumnMajor(w, m, n, a.dtype());
+    return factorColumnMajor(Householder.toColumnMajor(a), m, n, a.dtype());
   }
 
   /** HQRRP of the column-major m×n array {@code w} (overwritten). */

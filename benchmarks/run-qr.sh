@@ -1,0 +1,26 @@
+#!/bin/sh
+# Side-by-side dense QR: ours (HouseholderQr, PivotedQr, HQRRP on the "vector" backend) against
+# LAPACK dgeqrf/dgeqp3 (sgeqrf/sgeqp3 for F32) over the system OpenBLAS, interleaved, on 1 and 2
+# threads; then the trailing-update GEMMs of the QR, ours against OpenBLAS dgemm. Prints the
+# OpenBLAS core in use and the load average.
+#
+#   benchmarks/run-qr.sh                          # 8192x1024, 7 repetitions, threads 1,2, F64 and F32
+#   benchmarks/run-qr.sh 4096 512 5 2 F64         # m n repetitions threads dtypes
+#
+# OpenBLAS picks its kernel from the CPU unless OPENBLAS_CORETYPE says otherwise. On an AVX-512
+# host this script asks for the AVX-512 kernel (SkylakeX) and unsets OPENBLAS_L2_SIZE, for the
+# benchmark process only, so that the peer is the strongest OpenBLAS for the machine (never set
+# these in tests or CI). Needs a JDK 25 and the system OpenBLAS (apt-get install -y libopenblas-dev).
+set -e
+cd "$(dirname "$0")/.."
+. scripts/find-jdk.sh
+./mvnw -B -q -pl algorithms,spi-cpu-vector -am test-compile dependency:build-classpath \
+  -Dmdep.outputFile=algorithms/target/qr-classpath.txt -DskipTests
+CP="algorithms/target/test-classes:algorithms/target/classes:spi-cpu-vector/target/classes:api/target/classes"
+CP="$CP:$(cat algorithms/target/qr-classpath.txt)"
+if grep -q -m1 avx512f /proc/cpuinfo 2>/dev/null; then
+  unset OPENBLAS_L2_SIZE
+  export OPENBLAS_CORETYPE=SkylakeX
+fi
+exec java --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -Xmx12g -cp "$CP" \
+  structura.algorithms.linalg.QrBenchmark "$@"
