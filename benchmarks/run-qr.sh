@@ -7,10 +7,9 @@
 #   benchmarks/run-qr.sh                          # 8192x1024, 7 repetitions, threads 1,2, F64 and F32
 #   benchmarks/run-qr.sh 4096 512 5 2 F64         # m n repetitions threads dtypes
 #
-# OpenBLAS picks its kernel from the CPU unless OPENBLAS_CORETYPE says otherwise. On an AVX-512
-# host this script asks for the AVX-512 kernel (SkylakeX) and unsets OPENBLAS_L2_SIZE, for the
-# benchmark process only, so that the peer is the strongest OpenBLAS for the machine (never set
-# these in tests or CI). Needs a JDK 25 and the system OpenBLAS (apt-get install -y libopenblas-dev).
+# On an AVX-512 host benchmarks/openblas-env.sh asks OpenBLAS for its AVX-512 kernel (SkylakeX)
+# and unsets OPENBLAS_L2_SIZE, for the benchmark process only, so that the peer is the strongest
+# OpenBLAS for the machine (never in tests or CI). Needs a JDK 25 and the system OpenBLAS (apt-get install -y libopenblas-dev).
 set -e
 cd "$(dirname "$0")/.."
 . scripts/find-jdk.sh
@@ -18,9 +17,7 @@ cd "$(dirname "$0")/.."
   -Dmdep.outputFile=algorithms/target/qr-classpath.txt -DskipTests
 CP="algorithms/target/test-classes:algorithms/target/classes:spi-cpu-vector/target/classes:api/target/classes"
 CP="$CP:$(cat algorithms/target/qr-classpath.txt)"
-if grep -q -m1 avx512f /proc/cpuinfo 2>/dev/null; then
-  unset OPENBLAS_L2_SIZE
-  export OPENBLAS_CORETYPE=SkylakeX
-fi
-exec java --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -Xmx12g -cp "$CP" \
+. benchmarks/openblas-env.sh
+# shellcheck disable=SC2086  # OPENBLAS_ENV is a list of env(1) arguments
+exec env $OPENBLAS_ENV java --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -Xmx12g -cp "$CP" \
   structura.algorithms.linalg.QrBenchmark "$@"
