@@ -25,6 +25,8 @@ import structura.algorithms.kernel.KernelNystrom;
 import structura.algorithms.kernel.KernelNystromOptions;
 import structura.algorithms.kernel.MarginalLikelihoodFit;
 import structura.algorithms.kernel.KernelFunction;
+import structura.algorithms.kernel.fkt.FastKernelTransform;
+import structura.algorithms.kernel.fkt.FktOptions;
 import structura.api.DType;
 import structura.api.ErrorCode;
 import structura.api.Matrix;
@@ -46,7 +48,9 @@ import structura.api.backend.RadialKernel;
  * outputscale and noise by Adam on the stochastic marginal-likelihood gradient
  * ({@link MarginalLikelihoodFit}) on a seeded subsample of {@code --fit-points}; predictive
  * variances by LOVE or batched CG; optionally a Nyström-GP baseline with the same
- * hyperparameters. {@code --method fkt} is named for the fast kernel transform (another branch).
+ * hyperparameters. {@code --method fkt}: the same, with the CG GP's products with K + σ_n²I by the
+ * fast kernel transform ({@code --fkt-order}, {@code --fkt-separation}, {@code --fkt-leaf}); the
+ * hyperparameter fit on the subsample still uses the lazy exact products.
  */
 @Command(name = "gp", exitCodeOnInvalidInput = ExitCodes.USAGE, mixinStandardHelpOptions = true,
     description = "Gaussian-process regression: RMSE, mean NLPD, fitted hyperparameters and time on a test file.")
@@ -70,7 +74,7 @@ final class GpCommand implements Callable<Integer> {
 
   @Option(names = "--method", defaultValue = "dense",
       description = "dense (Cholesky, subsampled to --max-train), lazy (CG on the lazy kernel operator, all points) or fkt "
-          + "(default ${DEFAULT-VALUE}).")
+          + "(CG on the fast kernel transform, all points) (default ${DEFAULT-VALUE}).")
   String method;
 
   @Option(names = "--fit-points", defaultValue = "3000", paramLabel = "N",
@@ -88,6 +92,22 @@ final class GpCommand implements Callable<Integer> {
   @Option(names = "--preconditioner-rank", defaultValue = "100", paramLabel = "R",
       description = "lazy: pivoted-Cholesky preconditioner rank (default ${DEFAULT-VALUE}).")
   int preconditionerRank;
+
+  @Option(names = "--love-rank", defaultValue = "100", paramLabel = "K",
+      description = "lazy, fkt: Lanczos steps of the LOVE variance cache, one product each (default ${DEFAULT-VALUE}).")
+  int loveRank;
+
+  @Option(names = "--fkt-order", defaultValue = "8", paramLabel = "P",
+      description = "fkt: truncation order p (default ${DEFAULT-VALUE}; with separation 0.4 about 1e-4, docs/fkt.md).")
+  int fktOrder;
+
+  @Option(names = "--fkt-separation", defaultValue = "0.4", paramLabel = "THETA",
+      description = "fkt: separation ratio theta (default ${DEFAULT-VALUE}).")
+  double fktSeparation;
+
+  @Option(names = "--fkt-leaf", defaultValue = "" + FktOptions.DEFAULT_LEAF_SIZE, paramLabel = "SIZE",
+      description = "fkt: leaf size of the tree (default ${DEFAULT-VALUE}).")
+  int fktLeaf;
 
   @Option(names = "--variance", defaultValue = "love", paramLabel = "cg|love",
       description = "lazy: predictive variances by LOVE (Lanczos cache) or batched CG (default ${DEFAULT-VALUE}).")
@@ -124,11 +144,7 @@ final class GpCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     new OutputPlan(force).input("--train", train).input("--test", test).output("--json", json, OutputPlan.Shape.FILE).check();
-    if (method.equals("fkt")) {
-      throw new ParameterException(spec.commandLine(), "--method fkt (the fast kernel transform) is not part of this build; "
-          + "use --method lazy.");
-    }
-    if (!method.equals("dense") && !method.equals("lazy")) {
+    if (!method.equals("dense") && !method.equals("lazy") && !method.equals("fkt")) {
       throw new ParameterException(spec.commandLine(), "--method must be dense, lazy or fkt, not '" + method + "'.");
     }
     if (!varianceMethod.equals("cg") && !varianceMethod.equals("love")) {
@@ -150,8 +166,8 @@ final class GpCommand implements Callable<Integer> {
           + " coordinates per point but training file " + train + " has " + (tr.cols() - 1) + ".",
           "Pass test points with the same coordinates as the training points, target last.");
     }
-    if (method.equals("lazy")) {
-      return lazy(out, kind, tr, te);
+    if (method.equals("lazy") || method.equals("fkt")) {
+      return iterative(out, kind, tr, te);
     }
     long t0 = System.nanoTime();
     int[] rows = subsample(tr.rows(), maxTrain, new SplittableRandom(seed));
@@ -218,8 +234,11 @@ final class GpCommand implements Callable<Integer> {
     return ExitCodes.OK;
   }
 
-  /** {@code --method lazy}: MLL fit on a subsample, then the CG GP on all training points. */
-  private int lazy(PrintWriter out, RadialKernel.Kind kind, Matrix tr, Matrix te) {
+  /**
+   * {@code --method lazy} and {@code fkt}: MLL fit on a subsample (lazy exact products), then the
+   * CG GP on all training points, its products by the lazy operator or by the FKT with the noise.
+   */
+  private int iterative(PrintWriter out, RadialKernel.Kind kind, Matrix tr, Matrix te) {
     long t0 = System.nanoTime();
     // --max-train subsamples the lazy GP's training set only when given explicitly (to measure a
     // subsample and extrapolate); by default the lazy method uses every training point.
@@ -231,8 +250,8 @@ final class GpCommand implements Callable<Integer> {
     Arrays.setAll(allTest, i -> i);
     Matrix xs = coordinates(te, allTest);
     double[] ys = targets(te, allTest);
-    out.printf("%d training points (of %d) and %d test points in %d-D, kernel %s, method lazy (CG)%n", x.rows(), tr.rows(), xs.rows(),
-        x.cols(), kind);
+    out.printf("%d training points (of %d) and %d test points in %d-D, kernel %s, method %s (CG)%n", x.rows(), tr.rows(), xs.rows(),
+        x.cols(), kind, method);
     out.flush();
     IterationListener progress = new IterationListener() {
       @Override
@@ -244,7 +263,7 @@ final class GpCommand implements Callable<Integer> {
       }
     };
     IterativeGaussianProcessOptions options = IterativeGaussianProcessOptions.defaults().withCgTolerance(cgTolerance)
-        .withPreconditionerRank(preconditionerRank).withSeed(seed).withListener(progress)
+        .withPreconditionerRank(preconditionerRank).withLoveRank(loveRank).withSeed(seed).withListener(progress)
         .withVarianceMethod(varianceMethod.equals("cg") ? IterativeGaussianProcessOptions.VarianceMethod.CG
             : IterativeGaussianProcessOptions.VarianceMethod.LOVE);
     double variance = Math.max(sampleVariance(y), 1e-12);
@@ -299,10 +318,25 @@ final class GpCommand implements Callable<Integer> {
           k.lengthscales()[0], k.variance(), s2);
       out.flush();
       long ts = System.nanoTime();
-      IterativeGaussianProcess gp = IterativeGaussianProcess.fit(k, x, y, s2, true, options, compute);
+      IterativeGaussianProcess gp;
+      if (method.equals("fkt")) {
+        FktOptions fo = FktOptions.ofOrder(fktOrder).withSeparation(fktSeparation).withLeafSize(fktLeaf);
+        FastKernelTransform fkt = FastKernelTransform.factor(k, x, fo, compute);
+        out.printf("  FKT factorised in %.3f s (order %d, separation %.3g, leaf %d): %d nodes, depth %d%n", fkt.factorSeconds(),
+            fktOrder, fktSeparation, fktLeaf, fkt.nodeCount(), fkt.depth());
+        out.flush();
+        report.put("fkt_order", fktOrder);
+        report.put("fkt_separation", fktSeparation);
+        report.put("fkt_leaf", fktLeaf);
+        report.put("fkt_factor_seconds", fkt.factorSeconds());
+        gp = IterativeGaussianProcess.fit(k, x, y, s2, true, fkt.withNoise(s2), options, compute);
+      } else {
+        gp = IterativeGaussianProcess.fit(k, x, y, s2, true, options, compute);
+      }
       SolveResult solve = gp.meanSolve();
-      out.printf("  CG: %d iterations, relative residual %.3g%s%n", solve.iterations(), solve.maxResidual(),
-          solve.converged() ? "" : " (NOT converged: results are approximate)");
+      double solveSeconds = (System.nanoTime() - ts) * 1e-9;
+      out.printf("  CG: %d iterations, relative residual %.3g%s; %.2f s with the preconditioner and factorisation%n", solve.iterations(),
+          solve.maxResidual(), solve.converged() ? "" : " (NOT converged: results are approximate)", solveSeconds);
       out.println("Stage 3/3: predicting " + xs.rows() + " test points (" + varianceMethod + " variances) ...");
       out.flush();
       double[] mean = gp.predictMean(xs);
@@ -323,6 +357,9 @@ final class GpCommand implements Callable<Integer> {
       report.put("noise", s2);
       report.put("cg_iterations", solve.iterations());
       report.put("cg_converged", solve.converged());
+      report.put("cg_relative_residual", solve.maxResidual());
+      report.put("solve_seconds", solveSeconds);
+      report.put("preconditioner_rank", preconditionerRank);
       report.put("variance_method", varianceMethod);
       report.put("rmse", scores[0]);
       report.put("mean_nlpd", scores[1]);

@@ -15,9 +15,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import structura.algorithms.kernel.KernelFunction;
-import structura.algorithms.kernel.HarmonicExpansion;
 import structura.algorithms.kernel.HarmonicLowRank;
 import structura.algorithms.kernel.HarmonicLowRankOptions;
+import structura.algorithms.kernel.HarmonicSkeleton;
 import structura.algorithms.kernel.KernelNystrom;
 import structura.algorithms.kernel.KernelNystromOptions;
 import structura.algorithms.kernel.KernelOperator;
@@ -90,6 +90,10 @@ final class KernelMvmCommand implements Callable<Integer> {
   @Option(names = "--rank", defaultValue = "500", paramLabel = "R",
       description = "Landmarks of --method nystrom, features of --method rff (default ${DEFAULT-VALUE}).")
   int rank;
+
+  @Option(names = "--sampling", defaultValue = "UNIFORM", paramLabel = "UNIFORM|RIDGE_LEVERAGE",
+      description = "Landmark sampling of --method nystrom (default ${DEFAULT-VALUE}).")
+  KernelNystromOptions.Sampling sampling;
 
   @Option(names = "--vectors", defaultValue = "1", paramLabel = "K", description = "Right-hand sides (default ${DEFAULT-VALUE}).")
   int vectors;
@@ -177,12 +181,11 @@ final class KernelMvmCommand implements Callable<Integer> {
         out.flush();
         LinearOperator approx = switch (method) {
           case lowrank -> {
-            HarmonicExpansion h = new HarmonicLowRank(compute, HarmonicLowRankOptions.ofTolerance(tolerance)).fit(k, x64);
+            HarmonicSkeleton h = new HarmonicLowRank(compute, HarmonicLowRankOptions.ofTolerance(tolerance)).approximate(k, x64);
             out.println("  " + h);
             yield h.operator();
           }
-          case nystrom -> new KernelNystrom(compute, new KernelNystromOptions(Math.min(rank, n), KernelNystromOptions.Sampling.UNIFORM,
-              seed)).fit(k, x64).operator();
+          case nystrom -> new KernelNystrom(compute, new KernelNystromOptions(Math.min(rank, n), sampling, seed)).fit(k, x64).operator();
           case rff -> RandomFourierFeatures.draw(k, x64.cols(), rank, seed, compute).operator(x64);
           default -> throw new IllegalStateException(method.name());
         };
@@ -222,6 +225,9 @@ final class KernelMvmCommand implements Callable<Integer> {
         report.put("rank", approximationRank);
         if (method == Method.lowrank) {
           report.put("tolerance", tolerance);
+        }
+        if (method == Method.nystrom) {
+          report.put("sampling", sampling.name());
         }
       }
       report.put("entries_per_second", entries / seconds);

@@ -99,8 +99,36 @@ class GpCommandTest {
         "--noise", "0");
     assertEquals(2, r.exit());
     assertTrue(r.err().contains("STRUCTURA-A001") && r.err().contains("noise") && r.err().contains("duplicated"), r.err());
-    r = CliRun.of("--backend", "java", "gp", "--method", "fkt", "--train", train.toString(), "--test", train.toString());
+    r = CliRun.of("--backend", "java", "gp", "--method", "bogus", "--train", train.toString(), "--test", train.toString());
     assertEquals(1, r.exit());
-    assertTrue(r.err().contains("fkt"), r.err());
+    assertTrue(r.err().contains("dense, lazy or fkt"), r.err());
+  }
+
+  /**
+   * {@code --method fkt}: the CG GP with its products by the fast kernel transform gives the lazy
+   * method's predictions (same fixed hyperparameters; p = 10, θ = 0.3 is about 1e-6 per product)
+   * and reports the factorisation.
+   */
+  @Test
+  void fktMethodMatchesTheLazyMethod() throws IOException {
+    Path train = data("train.csv", 1500, 5, 2);
+    Path test = data("test.csv", 80, 6, 2);
+    double[] rmse = new double[2];
+    String[] methods = {"lazy", "fkt"};
+    for (int m = 0; m < 2; m++) {
+      Path json = dir.resolve(methods[m] + ".json");
+      CliRun r = CliRun.of("--backend", "java", "gp", "--train", train.toString(), "--test", test.toString(), "--kernel", "rbf",
+          "--method", methods[m], "--lengthscale", "0.8", "--noise", "1e-3", "--fkt-order", "10", "--fkt-separation", "0.3",
+          "--fkt-leaf", "64", "--cg-tolerance", "1e-8", "--json", json.toString());
+      assertEquals(0, r.exit(), r.err() + r.out());
+      JsonObject o = JsonParser.parseString(Files.readString(json)).getAsJsonObject();
+      assertTrue(o.get("cg_converged").getAsBoolean(), o.toString());
+      rmse[m] = o.get("rmse").getAsDouble();
+      if (m == 1) {
+        assertTrue(r.out().contains("FKT factorised") && o.get("fkt_order").getAsInt() == 10, r.out());
+      }
+    }
+    assertTrue(rmse[0] < 0.05, "lazy rmse " + rmse[0]);
+    assertEquals(rmse[0], rmse[1], 1e-4 * rmse[0] + 1e-6, "fkt against lazy");
   }
 }

@@ -96,16 +96,42 @@ public final class IterativeGaussianProcess {
   public static IterativeGaussianProcess fit(KernelFunction kernel, Matrix points, double[] targets, double noise, boolean centre,
       IterativeGaussianProcessOptions options, Compute compute) {
     Objects.requireNonNull(kernel, "kernel");
+    Objects.requireNonNull(compute, "compute");
+    return fit(kernel, points, targets, noise, centre, noisyKernel(kernel, points.toDType(DType.F64), noise, compute), options, compute);
+  }
+
+  /**
+   * As {@link #fit(KernelFunction, Matrix, double[], double, boolean, IterativeGaussianProcessOptions, Compute)},
+   * with every product by A = K + σ_n²I through {@code noisyKernel} instead of the lazy exact
+   * operator: for example a fast kernel transform with the noise added
+   * ({@code FastKernelTransform.factor(kernel, points, …).withNoise(noise)}), whose products cost
+   * O(N log N). The CG solves (mean, CG variances, CIQ samples), LOVE's Lanczos run and the SLQ
+   * log-determinant then see that operator's approximation of K; the preconditioner's kernel
+   * columns and the test cross-covariances k(x*, X) are still evaluated exactly.
+   *
+   * @param noisyKernel an N×N symmetric positive definite operator approximating K + σ_n²I for the
+   *     rows of {@code points}, F64 products (not modified)
+   * @throws InvalidArgumentException as the lazy variant, and if the operator is not N×N
+   */
+  public static IterativeGaussianProcess fit(KernelFunction kernel, Matrix points, double[] targets, double noise, boolean centre,
+      LinearOperator noisyKernel, IterativeGaussianProcessOptions options, Compute compute) {
+    Objects.requireNonNull(kernel, "kernel");
+    Objects.requireNonNull(noisyKernel, "noisyKernel");
     Objects.requireNonNull(options, "options");
     Objects.requireNonNull(compute, "compute");
     double mu = GaussianProcessChecks.priorMean(points, targets, centre);
     GaussianProcessChecks.positiveNoise(noise);
     Matrix x = points.toDType(DType.F64);
+    if (noisyKernel.rows() != x.rows() || noisyKernel.cols() != x.rows()) {
+      throw new InvalidArgumentException(structura.api.ErrorCode.DIMENSION_MISMATCH,
+          "IterativeGaussianProcess.fit: the kernel operator is " + noisyKernel.rows() + "×" + noisyKernel.cols() + " but there are "
+              + x.rows() + " training points.", "Build the operator on the same training points.");
+    }
     double[] r = new double[targets.length];
     for (int i = 0; i < r.length; i++) {
       r[i] = targets[i] - mu;
     }
-    LinearOperator a = noisyKernel(kernel, x, noise, compute);
+    LinearOperator a = Operators.tagged(noisyKernel, Structure.SYMMETRIC, Structure.PSD);
     PivotedCholeskyPreconditioner pre = preconditioner(kernel, x, noise, options.preconditionerRank(), compute);
     SolveResult solve = ConjugateGradient.solve(a, Matrix.wrap(r.clone(), r.length, 1), cgOptions(options, pre));
     return new IterativeGaussianProcess(kernel, x, r, noise, mu, a, pre, solve, options, compute);

@@ -93,6 +93,45 @@ public final class KernelNystrom {
     if (options.sampling() == KernelNystromOptions.Sampling.RIDGE_LEVERAGE) {
       j = weightedSample(ridgeLeverageScores(f, kernel.variance()), r, rng);
     }
+    return nystrom(kernel, x, j);
+  }
+
+  /**
+   * The Nyström approximation k(X, X) ≈ C·W⁺·Cᵀ on given landmark rows J of {@code points}
+   * (N×d, not modified), chosen by the caller (for example the skeleton points of
+   * {@link HarmonicLowRank#approximate}); the options' rank, sampling and seed are not used.
+   * Costs N·|J| kernel evaluations and O(N·|J|²) flops.
+   *
+   * @param landmarks distinct row indices in [0, N), at least one (not modified)
+   * @throws InvalidArgumentException for an empty, repeated or out-of-range landmark, non-finite
+   *     points or a kernel that is not positive semidefinite
+   */
+  public Result onLandmarks(KernelFunction kernel, Matrix points, int[] landmarks) {
+    Objects.requireNonNull(kernel, "kernel");
+    Objects.requireNonNull(landmarks, "landmarks");
+    if (!kernel.radial().positiveDefinite()) {
+      throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT,
+          "KernelNystrom: the " + kernel.radial().kind() + " kernel is not positive semidefinite.",
+          "Use a positive definite kernel (rbf, matern, rq, cauchy, exponential).");
+    }
+    int n = points.rows();
+    int[] j = landmarks.clone();
+    Arrays.sort(j);
+    for (int q = 0; q < j.length; q++) {
+      if (j[q] < 0 || j[q] >= n || (q > 0 && j[q] == j[q - 1])) {
+        throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT,
+            "KernelNystrom.onLandmarks: landmark " + j[q] + " is out of range [0, " + n + ") or repeated.",
+            "Pass distinct row indices of the points.");
+      }
+    }
+    if (j.length == 0) {
+      throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT, "KernelNystrom.onLandmarks: no landmarks.",
+          "Pass at least one landmark index.");
+    }
+    return nystrom(kernel, points.toDType(DType.F64), j);
+  }
+
+  private Result nystrom(KernelFunction kernel, Matrix x, int[] j) {
     NystromResult result = factor(kernel, x, j);
     Matrix fr = result.factor();
     Matrix xl = landmarkRows(x, j);
