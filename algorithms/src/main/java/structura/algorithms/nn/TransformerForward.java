@@ -445,11 +445,26 @@ public final class TransformerForward {
   /**
    * {@code Y = X Wᵀ + b}: the bias is written into Y first, then one GEMM with beta = 1. A factored
    * layer ({@code W = U·V}) is two GEMMs, {@code T = X Vᵀ} (n × k) then {@code Y = T Uᵀ + b}, at
-   * {@code n·k·(in + out)} multiply-accumulates; W is never formed.
+   * {@code n·k·(in + out)} multiply-accumulates; W is never formed. A block tensor-train layer goes
+   * through {@link BlockTensorTrainRows}, then the bias is added.
    */
   private Matrix linear(Linear l, Matrix x) {
     int n = x.rows();
     int out = l.out();
+    if (l.btt() != null) {
+      Matrix y = BlockTensorTrainRows.apply(compute, l.btt(), x);
+      if (l.bias() != null) {
+        float[] ys = y.f32();
+        float[] bias = l.bias().f32();
+        int off = l.bias().offset();
+        for (int r = 0; r < n; r++) {
+          for (int c = 0; c < out; c++) {
+            ys[r * out + c] += bias[off + c];
+          }
+        }
+      }
+      return y;
+    }
     Matrix w;
     if (l.isFactored()) {
       Linear.Factors f = l.factors();
