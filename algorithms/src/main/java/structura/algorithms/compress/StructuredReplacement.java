@@ -45,9 +45,6 @@ import structura.api.nn.TransformerNetwork;
 final class StructuredReplacement {
   private StructuredReplacement() {}
 
-  /** Names of the layers the strategies may replace, in {@link Pruning#linearLayers} order. */
-  private static final List<String> LAYERS = SvdStrategy.LAYERS;
-
   static CompressionResult compress(CompressionRequest request, StructuredOptions options, BlockTensorTrainFamily family,
       String method, Citation citation) {
     TransformerNetwork net = request.network();
