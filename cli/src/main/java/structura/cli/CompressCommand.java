@@ -48,7 +48,7 @@ import structura.formats.io.OutputTransaction;
  */
 @Command(name = "compress", exitCodeOnInvalidInput = ExitCodes.USAGE, sortOptions = false,
     description = {"Compress a transformer without fine-tuning and write it as ONNX or safetensors.",
-        "Methods: stat, id-prune, modegpt, magnitude, svd (see --list-methods)."})
+        "Methods: stat, id-prune, modegpt, magnitude, svd, monarch, btt (see --list-methods)."})
 final class CompressCommand implements Callable<Integer> {
   private final Provider<BackendSelection> selection;
 
@@ -158,6 +158,12 @@ final class CompressCommand implements Callable<Integer> {
         .output("--out's tokenizer", onnxOut ? ModelZoo.companionTokenizer(outPath) : null, OutputPlan.Shape.FILE)
         .output("--report", reportFile, OutputPlan.Shape.FILE);
     Charts.plan(plan, "--plot", plot).check();
+    if (!onnxOut && (method.equals("monarch") || method.equals("btt"))) {
+      // safetensors has no names for block tensor-train cores; say so before minutes of work
+      throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT, method + " writes Monarch/BTT layers, which the "
+          + "safetensors layout has no names for; --out " + this.out + " is a directory.",
+          "Write ONNX: --out model.onnx (OnnxModels reads the cores back).");
+    }
     if (foundTokenizer == null) {
       throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT, "no tokenizer.json found for " + model + ".",
           "Pass --tokenizer path/to/tokenizer.json.");
@@ -340,13 +346,16 @@ final class CompressCommand implements Callable<Integer> {
     out.flush();
   }
 
-  /** The ranks of low-rank (svd) layers per block, when the method factored any. */
+  /** The ranks of low-rank (svd) or Monarch/BTT layers per block, when the method replaced any. */
   private static void printRanks(PrintWriter out, CompressionReport r) {
     CompressionReport.BlockReport first = r.blocks().stream().filter(b -> !b.ranks().isEmpty()).findFirst().orElse(null);
     if (first == null) {
       return;
     }
-    out.printf(Locale.ROOT, "  low-rank layers: rank k of min(out, in), and the relative calibration error of the layer output%n");
+    boolean structured = r.method().equals("monarch") || r.method().equals("btt");
+    out.printf(Locale.ROOT, structured
+        ? "  Monarch/BTT layers: rank r of each block (1 for Monarch; block counts in the log), and the relative calibration error of the layer output%n"
+        : "  low-rank layers: rank k of min(out, in), and the relative calibration error of the layer output%n");
     StringBuilder h = new StringBuilder(String.format(Locale.ROOT, "  %5s", "block"));
     for (CompressionReport.LayerRank l : first.ranks()) {
       h.append(String.format(Locale.ROOT, " %17s", l.layer()));
@@ -356,7 +365,8 @@ final class CompressCommand implements Callable<Integer> {
       StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %5d", b.block()));
       for (CompressionReport.LayerRank l : b.ranks()) {
         line.append(String.format(Locale.ROOT, " %17s", l.factored()
-            ? String.format(Locale.ROOT, "%d/%d %.4f", l.rank(), Math.min(l.out(), l.in()), l.error()) : "dense"));
+            ? structured ? String.format(Locale.ROOT, "r%d %.4f", l.rank(), l.error())
+                : String.format(Locale.ROOT, "%d/%d %.4f", l.rank(), Math.min(l.out(), l.in()), l.error()) : "dense"));
       }
       out.println(line);
     }

@@ -345,6 +345,9 @@ public final class OnnxModels {
     private Linear linear(String name) {
       String biasName = prefix + name + ".bias";
       Matrix bias = tensor(name + ".bias");
+      if (init.containsKey(prefix + name + ".btt_first")) {
+        return blockTensorTrain(name, bias);
+      }
       for (NodeProto n : consumers.getOrDefault(biasName, List.of())) {
         if (n.getOpType().equals("Add")) {
           String other = n.getInput(0).equals(biasName) ? n.getInput(1) : n.getInput(0);
@@ -386,6 +389,45 @@ public final class OnnxModels {
       }
       throw new ModelFormatException(file, biasName, "no Add(MatMul(x, W), bias) or Gemm(x, W, bias) pattern consumes this bias.",
           "Use an unoptimized HuggingFace export.", null);
+    }
+
+    /**
+     * A Monarch/BTT layer as {@link OnnxWriter} writes it: {@code <name>.btt_first}
+     * {@code [m₂, m₁, r·n₁]} (block j₂ = A[j₂]ᵀ) and {@code <name>.btt_second} {@code [n₁, m₂·r, n₂]}
+     * (block i₁ = B[i₁]ᵀ).
+     */
+    private Linear blockTensorTrain(String name, Matrix bias) {
+      TensorProto first = init.get(prefix + name + ".btt_first");
+      TensorProto second = init.get(prefix + name + ".btt_second");
+      if (second == null || first.getDimsCount() != 3 || second.getDimsCount() != 3) {
+        throw new ModelFormatException(file, prefix + name + ".btt_first", "a Monarch/BTT layer needs the 3-D initializers "
+            + name + ".btt_first and " + name + ".btt_second.", "The file is inconsistent; re-export the model.", null);
+      }
+      long m2 = first.getDims(0);
+      long m1 = first.getDims(1);
+      long rn1 = first.getDims(2);
+      long n1 = second.getDims(0);
+      long m2r = second.getDims(1);
+      long n2 = second.getDims(2);
+      if (n1 < 1 || m2 < 1 || rn1 % n1 != 0 || m2r % m2 != 0 || rn1 / n1 != m2r / m2 || rn1 / n1 < 1) {
+        throw new ModelFormatException(file, prefix + name + ".btt_second", "the BTT cores of " + name + " disagree: "
+            + first.getDimsList() + " and " + second.getDimsList() + ".", "The file is inconsistent; re-export the model.", null);
+      }
+      int r = (int) (rn1 / n1);
+      Matrix a = weights(first.toBuilder().clearDims().addDims(m2 * m1).addDims(rn1).build(), name);
+      Matrix b = weights(second.toBuilder().clearDims().addDims(n1 * m2r).addDims(n2).build(), name);
+      Matrix firstCore = Matrix.zeros(structura.api.DType.F32, (int) (m2 * rn1), (int) m1);
+      for (int j2 = 0; j2 < m2; j2++) {
+        firstCore.view((int) (j2 * rn1), 0, (int) rn1, (int) m1).copyFrom(a.view((int) (j2 * m1), 0, (int) m1, (int) rn1)
+            .transposeCopy());
+      }
+      Matrix secondCore = Matrix.zeros(structura.api.DType.F32, (int) (n1 * n2), (int) m2r);
+      for (int i1 = 0; i1 < n1; i1++) {
+        secondCore.view((int) (i1 * n2), 0, (int) n2, (int) m2r).copyFrom(b.view((int) (i1 * m2r), 0, (int) m2r, (int) n2)
+            .transposeCopy());
+      }
+      checkLinear(name, prefix + name + ".btt_second", (int) (n1 * n2), bias);
+      return Linear.blockTensorTrain(new Linear.Btt((int) m1, (int) m2, (int) n1, (int) n2, r, firstCore, secondCore), bias);
     }
 
     private void checkLinear(String name, String weightName, int out, Matrix bias) {

@@ -45,7 +45,8 @@ import structura.formats.internal.onnx.OnnxProto.ValueInfoProto;
  * MatMuls, {@code MatMul(MatMul(x, Vᵀ), Uᵀ)} (plus the bias Add), with initializers
  * {@code <layer>.weight_v_t} ({@code in × k}) and {@code <layer>.weight_u_t} ({@code k × out}), so
  * ONNX Runtime runs it at the reduced cost; {@link OnnxModels#readBert} recognises the pattern and
- * reads the layer back factored.
+ * reads the layer back factored. A Monarch/BTT layer ({@link Linear#blockTensorTrain}) is written
+ * as Reshape/Transpose/3-D MatMul sequences (see {@code blockTensorTrain}) and read back likewise.
  */
 public final class OnnxWriter {
   private static final int FLOAT = TensorProto.DataType.FLOAT_VALUE;
@@ -303,13 +304,55 @@ public final class OnnxWriter {
    */
   private String linear(String x, String name, Linear l) {
     String mm;
-    if (l.isFactored()) {
+    if (l.btt() != null) {
+      mm = blockTensorTrain(x, name, l.btt());
+    } else if (l.isFactored()) {
       String t = op("MatMul", List.of(x, init(name + ".weight_v_t", l.factors().v().transposeCopy())));
       mm = op("MatMul", List.of(t, init(name + ".weight_u_t", l.factors().u().transposeCopy())));
     } else {
       mm = op("MatMul", List.of(x, init(name + ".weight_t", l.weight().transposeCopy())));
     }
     return l.bias() == null ? mm : op("Add", List.of(init(name + ".bias", l.bias()), mm));
+  }
+
+  /**
+   * {@code x·Wᵀ} for a two-core block tensor-train layer ({@link Linear.Btt}: in = m₁·m₂,
+   * out = n₁·n₂, rank r) on x {@code [B, L, in]}, as batched block-diagonal 3-D MatMuls:
+   * <pre>
+   *   Reshape [−1, m₂, m₁] → Transpose [1, 0, 2] → MatMul A  ([m₂, m₁, r·n₁])  → [m₂, N, r·n₁]
+   *   Reshape [m₂, −1, r, n₁] → Transpose [3, 1, 0, 2] → Reshape [n₁, −1, m₂·r]  (the permutation)
+   *   MatMul B ([n₁, m₂·r, n₂]) → [n₁, N, n₂] → Transpose [1, 2, 0] → Reshape [B, L, n₂·n₁]
+   * </pre>
+   * with initializers {@code <name>.btt_first} (A, block j₂ = A[j₂]ᵀ) and {@code <name>.btt_second}
+   * (B, block i₁ = B[i₁]ᵀ); the final Transpose puts output i₁ + n₁·i₂ in place. The runtime does
+   * {@link Linear.Btt#macsPerRow()} multiply-accumulates per token, plus three transposes of the
+   * intermediates. {@link OnnxModels#readBert} reads the layer back from the two initializers.
+   */
+  private String blockTensorTrain(String x, String name, Linear.Btt w) {
+    int m1 = w.m1();
+    int m2 = w.m2();
+    int n1 = w.n1();
+    int n2 = w.n2();
+    int r = w.rank();
+    Matrix a = Matrix.zeros(structura.api.DType.F32, m2 * m1, r * n1);
+    for (int j2 = 0; j2 < m2; j2++) {
+      a.view(j2 * m1, 0, m1, r * n1).copyFrom(w.first().view(j2 * r * n1, 0, r * n1, m1).transposeCopy());
+    }
+    Matrix b = Matrix.zeros(structura.api.DType.F32, n1 * m2 * r, n2);
+    for (int i1 = 0; i1 < n1; i1++) {
+      b.view(i1 * m2 * r, 0, m2 * r, n2).copyFrom(w.second().view(i1 * n2, 0, n2, m2 * r).transposeCopy());
+    }
+    String leading = op("Shape", List.of(x), attrInt("end", 2));
+    String blocks = op("Transpose", List.of(op("Reshape", List.of(x, ints(name + ".btt_split_in", new long[] {-1, m2, m1},
+        false)))), attrInts("perm", 1, 0, 2));
+    String z = op("MatMul", List.of(blocks, init3(name + ".btt_first", a, m2, m1, (long) r * n1)));
+    String split = op("Reshape", List.of(z, ints(name + ".btt_split_mid", new long[] {m2, -1, r, n1}, false)));
+    String grouped = op("Reshape", List.of(op("Transpose", List.of(split), attrInts("perm", 3, 1, 0, 2)),
+        ints(name + ".btt_group_mid", new long[] {n1, -1, (long) m2 * r}, false)));
+    String y = op("MatMul", List.of(grouped, init3(name + ".btt_second", b, n1, (long) m2 * r, n2)));
+    String shape = op("Concat", List.of(leading, ints(name + ".btt_out_width", new long[] {(long) n1 * n2}, false)),
+        attrInt("axis", 0));
+    return op("Reshape", List.of(op("Transpose", List.of(y), attrInts("perm", 1, 2, 0)), shape));
   }
 
   private String layerNorm(String x, String name, Norm n) {

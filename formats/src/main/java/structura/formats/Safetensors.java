@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import structura.api.ErrorCode;
 import structura.api.InvalidArgumentException;
 import structura.api.Matrix;
 import structura.api.nn.Activation;
@@ -561,6 +562,11 @@ public final class Safetensors {
 
   /** {@code <name>.weight}, or for a factored layer {@code <name>.weight_u} (out × k) and {@code <name>.weight_v} (k × in); {@code <name>.bias}. */
   private static void putLinear(Map<String, Matrix> t, java.util.Set<String> vectors, String name, Linear l) {
+    if (l.btt() != null) {
+      throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT, name + " is a Monarch/BTT (block tensor-train) layer, "
+          + "which the safetensors layout has no names for.", "Write the model as ONNX (--out model.onnx); "
+          + "OnnxWriter stores the cores and OnnxModels reads them back.");
+    }
     if (l.isFactored()) {
       t.put(name + ".weight_u", l.factors().u());
       t.put(name + ".weight_v", l.factors().v());

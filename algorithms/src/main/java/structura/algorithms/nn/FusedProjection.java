@@ -22,7 +22,8 @@ import structura.api.nn.Linear;
 record FusedProjection(Matrix weight, Matrix bias, int[] offsets) {
 
   /**
-   * Stacks {@code parts}, or returns null when they cannot be one GEMM: a factored part, parts of
+   * Stacks {@code parts}, or returns null when they cannot be one GEMM: a part that is not dense
+   * (factored or block tensor-train), parts of
    * different input widths, some with and some without a bias, a non-F32 weight, or a stacked
    * weight of more than {@code maxElements} elements.
    */
@@ -31,7 +32,7 @@ record FusedProjection(Matrix weight, Matrix bias, int[] offsets) {
     boolean bias = parts[0].bias() != null;
     long total = 0;
     for (Linear p : parts) {
-      if (p.isFactored() || p.in() != in || (p.bias() != null) != bias || p.weight().dtype() != DType.F32) {
+      if (!p.isDense() || p.in() != in || (p.bias() != null) != bias || p.weight().dtype() != DType.F32) {
         return null;
       }
       total += p.out();

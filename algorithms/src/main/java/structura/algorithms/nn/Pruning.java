@@ -52,11 +52,12 @@ public final class Pruning {
     String[] names = {"attention query", "attention key", "attention value", "attention output", "FFN up", "FFN gate", "FFN down"};
     Linear[] layers = linearLayers(b);
     for (int j = 0; j < layers.length; j++) {
-      if (layers[j] != null && layers[j].isFactored()) {
+      if (layers[j] != null && !layers[j].isDense()) {
         throw new InvalidArgumentException(ErrorCode.FACTORED_LAYER, operation + " needs dense weights, but block " + index
-            + "'s " + names[j] + " projection is factored (W = U·V, " + layers[j].out() + " x " + layers[j].in() + ", rank "
-            + layers[j].rank() + "), as the svd method writes it.",
-            "Compress the original model instead; low-rank layers cannot be pruned by heads or neurons.");
+            + "'s " + names[j] + " projection is " + (layers[j].isFactored() ? "factored (W = U·V, " : "a block tensor train (")
+            + layers[j].out() + " x " + layers[j].in() + ", rank " + layers[j].rank() + "), as the "
+            + (layers[j].isFactored() ? "svd" : "monarch and btt") + " methods write it.",
+            "Compress the original model instead; low-rank and Monarch/BTT layers cannot be pruned by heads or neurons.");
       }
     }
   }

@@ -44,7 +44,8 @@ import structura.api.nn.TransformerNetwork;
  *
  * <p>Supported: BERT-style post-norm encoders (GELU MLP, LayerNorm) and pre-norm decoders
  * (RMSNorm, SwiGLU, causal, grouped-query heads) without rotary embeddings; dense and factored
- * linears. Rotary embeddings, ReLU and gated GELU/ReLU MLPs have no resident operation: the
+ * linears. Rotary embeddings, ReLU, gated GELU/ReLU MLPs and block tensor-train (Monarch/BTT)
+ * linears have no resident operation: the
  * constructor rejects them with {@code STRUCTURA-A001}, naming {@link TransformerForward} as the
  * pass that runs them. Not thread-safe (one thread drives the device queue). Close it to free the
  * device memory; the network is not modified.
@@ -129,6 +130,11 @@ public final class ResidentTransformerForward implements AutoCloseable {
     Mlp m = b.mlp();
     if (m.activation() == Activation.RELU || (m.gate() != null && m.activation() != Activation.SILU)) {
       throw unsupported("block " + index + "'s MLP uses " + (m.gate() == null ? "" : "gated ") + m.activation());
+    }
+    for (Linear l : Pruning.linearLayers(b)) {
+      if (l != null && l.btt() != null) {
+        throw unsupported("block " + index + " has a Monarch/BTT (block tensor-train) projection");
+      }
     }
   }
 

@@ -513,7 +513,8 @@ public final class TransformerForward {
   /**
    * {@code Y = X Wᵀ + b}: the bias is written into Y first, then one GEMM with beta = 1. A factored
    * layer ({@code W = U·V}) is two GEMMs, {@code T = X Vᵀ} (n × k) then {@code Y = T Uᵀ + b}, at
-   * {@code n·k·(in + out)} multiply-accumulates; W is never formed.
+   * {@code n·k·(in + out)} multiply-accumulates; W is never formed. A block tensor-train layer goes
+   * through {@link BlockTensorTrainRows}, then the bias is added.
    */
   private Matrix linear(Linear l, Matrix x) {
     return linear(l, x, null);
@@ -521,6 +522,26 @@ public final class TransformerForward {
 
   /** As {@link #linear(Linear, Matrix)}, into {@code y} ({@code n × out}, overwritten) when not null. */
   private Matrix linear(Linear l, Matrix x, Matrix y) {
+    if (l.btt() != null) {
+      int n = x.rows();
+      int out = l.out();
+      Matrix t = BlockTensorTrainRows.apply(compute, l.btt(), x);
+      if (l.bias() != null) {
+        float[] ts = t.f32();
+        float[] bias = l.bias().f32();
+        int off = l.bias().offset();
+        for (int r = 0; r < n; r++) {
+          for (int c = 0; c < out; c++) {
+            ts[r * out + c] += bias[off + c];
+          }
+        }
+      }
+      if (y == null) {
+        return t;
+      }
+      y.copyFrom(t);
+      return y;
+    }
     if (l.isFactored()) {
       Linear.Factors f = l.factors();
       Matrix t = Matrix.zeros(DType.F32, x.rows(), f.rank());

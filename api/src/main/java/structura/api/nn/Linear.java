@@ -15,9 +15,14 @@ import structura.api.Matrix;
  * {@code k × in} (F32), applied as two products {@code y = (x Vᵀ) Uᵀ + b}, never formed densely.
  * Cost per row {@code k·(in + out)} multiply-accumulates; {@code k·(in + out)} parameters. This
  * is what low-rank compression (the {@code svd} strategy, SVD-LLM) produces.</li>
+ * <li><b>Two-core block tensor train</b> ({@link #blockTensorTrain}, {@link Btt}): W is a
+ * Monarch matrix (rank 1) or a BTT of rank r, applied as two batched block-diagonal products with
+ * a permutation between them, never formed densely. Cost per row and parameters
+ * {@link Btt#macsPerRow()} = {@code r·(n₁·in + m₂·out)}. This is what the {@code monarch} and
+ * {@code btt} strategies produce.</li>
  * </ul>
- * Both add {@code out} parameters for a bias. Exactly one of {@code weight} and {@code factors}
- * is present. Code that needs the dense W (head and neuron pruning, magnitude scores, the
+ * All add {@code out} parameters for a bias. Exactly one of {@code weight}, {@code factors} and
+ * {@code btt} is present. Code that needs the dense W (head and neuron pruning, magnitude scores, the
  * compression methods that read W) calls {@link #weight()}, which on a factored layer throws
  * {@link InvalidArgumentException} with {@link ErrorCode#FACTORED_LAYER} rather than returning
  * null; check {@link #isFactored()} first where both forms are handled.
@@ -25,8 +30,9 @@ import structura.api.Matrix;
  * @param weight W, {@code out × in}, F32, or {@code null} when factored (read it with {@link #weight()})
  * @param bias b as a {@code 1 × out} row, or {@code null} for none (Llama projections)
  * @param factors U and V of a factored layer, or {@code null} when dense
+ * @param btt the cores of a two-core block tensor-train layer, or {@code null}
  */
-public record Linear(Matrix weight, Matrix bias, Factors factors) {
+public record Linear(Matrix weight, Matrix bias, Factors factors, Btt btt) {
   /**
    * The factors of {@code W = U·V}.
    *
@@ -47,19 +53,69 @@ public record Linear(Matrix weight, Matrix bias, Factors factors) {
     }
   }
 
-  /** Validates that exactly one of weight and factors is given and that the bias is a {@code 1 × out} F32 row. */
+  /**
+   * A two-core block tensor-train matrix W ({@code out × in}, {@code in = m₁·m₂},
+   * {@code out = n₁·n₂}): the c = 2 case of {@code structura.api.operator.BlockTensorTrainOperator},
+   * in its storage layout. Input index {@code j = j₁ + m₁·j₂} (the input is m₂ contiguous blocks of
+   * width m₁), output index {@code i = i₁ + n₁·i₂} (n₁ interleaved classes of n₂ rows), and
+   * <pre>W[i₁ + n₁·i₂, j₁ + m₁·j₂] = Σ_{α&lt;r} B[i₁][i₂, j₂·r + α] · A[j₂][α·n₁ + i₁, j₁].</pre>
+   * So the n₂ × m₁ submatrix of W with rows of class i₁ and columns of block j₂ has rank ≤ r.
+   * With r = 1 this is a Monarch matrix (Dao et al., ICML 2022) with m₂ blocks in its right
+   * factor and n₁ in its left; with n₁ = m₂ = b and r = in/b² (square blocks), Monarch with b blocks.
+   *
+   * @param m1 input block width m₁
+   * @param m2 number of input blocks m₂
+   * @param n1 number of output classes n₁
+   * @param n2 rows per output class n₂
+   * @param rank r ≥ 1
+   * @param first A: m₂ blocks of {@code (r·n₁) × m₁} stacked, {@code (m₂·r·n₁) × m₁}, F32; rows α·n₁ + i₁
+   * @param second B: n₁ blocks of {@code n₂ × (m₂·r)} stacked, {@code (n₁·n₂) × (m₂·r)}, F32; columns j₂·r + α
+   */
+  public record Btt(int m1, int m2, int n1, int n2, int rank, Matrix first, Matrix second) {
+    /** Validates the dimensions against the cores. */
+    public Btt {
+      Shapes.positive(m1, "input block width m1");
+      Shapes.positive(m2, "input block count m2");
+      Shapes.positive(n1, "output class count n1");
+      Shapes.positive(n2, "output class size n2");
+      Shapes.positive(rank, "rank of a block tensor-train layer");
+      Shapes.require(first, "first BTT core", m2 * rank * n1, m1);
+      Shapes.require(second, "second BTT core", n1 * n2, m2 * rank);
+    }
+
+    /** Input width m₁·m₂. */
+    public int in() {
+      return m1 * m2;
+    }
+
+    /** Output width n₁·n₂. */
+    public int out() {
+      return n1 * n2;
+    }
+
+    /** Multiply-accumulates per input row, equal to the number of core entries: {@code r·(n₁·in + m₂·out)}. */
+    public long macsPerRow() {
+      return (long) first.rows() * first.cols() + (long) second.rows() * second.cols();
+    }
+  }
+
+  /** Validates that exactly one of weight, factors and btt is given and that the bias is a {@code 1 × out} F32 row. */
   public Linear {
-    if ((weight == null) == (factors == null)) {
-      throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT, weight == null
-          ? "a linear layer needs a weight or factors." : "a linear layer has both a dense weight and factors.",
-          "Use new Linear(weight, bias) for a dense layer or Linear.factored(u, v, bias) for W = U·V.");
+    int forms = (weight != null ? 1 : 0) + (factors != null ? 1 : 0) + (btt != null ? 1 : 0);
+    if (forms != 1) {
+      throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT, forms == 0
+          ? "a linear layer needs a weight or factors." : "a linear layer has more than one of a dense weight, factors and BTT cores.",
+          "Use new Linear(weight, bias) for a dense layer, Linear.factored(u, v, bias) for W = U·V or "
+              + "Linear.blockTensorTrain(btt, bias) for a Monarch/BTT layer.");
     }
     int out;
     if (weight != null) {
       Shapes.require(weight, "weight", -1, -1);
       out = weight.rows();
-    } else {
+    } else if (factors != null) {
       out = factors.u().rows();
+    } else {
+      out = btt.out();
     }
     if (bias != null) {
       Shapes.require(bias, "bias", 1, out);
@@ -68,7 +124,21 @@ public record Linear(Matrix weight, Matrix bias, Factors factors) {
 
   /** A dense layer {@code y = x Wᵀ + b}. */
   public Linear(Matrix weight, Matrix bias) {
-    this(weight, bias, null);
+    this(weight, bias, null, null);
+  }
+
+  /** A dense ({@code factors == null}) or factored layer. */
+  public Linear(Matrix weight, Matrix bias, Factors factors) {
+    this(weight, bias, factors, null);
+  }
+
+  /**
+   * A two-core block tensor-train (Monarch or BTT) layer {@code y = x Wᵀ + b}, W given by its cores.
+   *
+   * @param bias {@code 1 × out}, or {@code null}
+   */
+  public static Linear blockTensorTrain(Btt btt, Matrix bias) {
+    return new Linear(null, bias, null, java.util.Objects.requireNonNull(btt, "btt"));
   }
 
   /**
@@ -90,6 +160,12 @@ public record Linear(Matrix weight, Matrix bias, Factors factors) {
    */
   @Override
   public Matrix weight() {
+    if (btt != null) {
+      throw new InvalidArgumentException(ErrorCode.FACTORED_LAYER, "this operation needs the dense weight of a linear layer, "
+          + "but the layer is a block tensor train (" + out() + " x " + in() + ", rank " + btt.rank() + ", "
+          + btt.m2() + " input blocks, " + btt.n1() + " output classes).",
+          "Apply it to the uncompressed model; Monarch/BTT layers cannot be pruned by heads or neurons.");
+    }
     if (factors != null) {
       throw new InvalidArgumentException(ErrorCode.FACTORED_LAYER, "this operation needs the dense weight of a linear layer, "
           + "but the layer is factored (W = U·V, " + out() + " x " + in() + ", rank " + factors.rank() + ").",
@@ -98,32 +174,37 @@ public record Linear(Matrix weight, Matrix bias, Factors factors) {
     return weight;
   }
 
-  /** Whether W is stored as factors U·V rather than densely. */
+  /** Whether W is stored as factors U·V (low rank); false for dense and block tensor-train layers. */
   public boolean isFactored() {
     return factors != null;
   }
 
-  /** The rank k of a factored layer, or {@code min(out, in)} for a dense one. */
+  /** Whether W is stored densely; false for factored and block tensor-train layers. */
+  public boolean isDense() {
+    return weight != null;
+  }
+
+  /** The rank k of a factored layer, the BTT rank of a block tensor-train layer, or {@code min(out, in)} for a dense one. */
   public int rank() {
-    return factors != null ? factors.rank() : Math.min(out(), in());
+    return factors != null ? factors.rank() : btt != null ? btt.rank() : Math.min(out(), in());
   }
 
-  /** Input width (columns of W, or of V). */
+  /** Input width (columns of W, of V, or of the BTT). */
   public int in() {
-    return weight != null ? weight.cols() : factors.v().cols();
+    return weight != null ? weight.cols() : factors != null ? factors.v().cols() : btt.in();
   }
 
-  /** Output width (rows of W, or of U). */
+  /** Output width (rows of W, of U, or of the BTT). */
   public int out() {
-    return weight != null ? weight.rows() : factors.u().rows();
+    return weight != null ? weight.rows() : factors != null ? factors.u().rows() : btt.out();
   }
 
   /**
-   * Multiply-accumulates per input row: {@code out·in} dense, {@code k·(in + out)} factored
-   * (bias additions not counted).
+   * Multiply-accumulates per input row: {@code out·in} dense, {@code k·(in + out)} factored,
+   * {@link Btt#macsPerRow()} for a block tensor train (bias additions not counted).
    */
   public long macsPerRow() {
-    return factors != null ? (long) factors.rank() * (in() + out()) : (long) out() * in();
+    return factors != null ? (long) factors.rank() * (in() + out()) : btt != null ? btt.macsPerRow() : (long) out() * in();
   }
 
   /** Number of parameters: {@link #macsPerRow()} (the weight or its factors) plus {@code out} with a bias. */

@@ -32,7 +32,7 @@ final class Shapes {
     }
     if ((out >= 0 && l.out() != out) || (in >= 0 && l.in() != in)) {
       throw new InvalidArgumentException(ErrorCode.DIMENSION_MISMATCH,
-          name + " is " + l.out() + "x" + l.in() + (l.isFactored() ? " (factored, rank " + l.rank() + ")" : "")
+          name + " is " + l.out() + "x" + l.in() + (l.isDense() ? "" : l.isFactored() ? " (factored, rank " + l.rank() + ")" : " (block tensor train, rank " + l.rank() + ")")
               + " but must be " + (out < 0 ? "*" : out) + "x" + (in < 0 ? "*" : in) + ".",
           "Pass a tensor of the expected shape (PyTorch layout: Linear weights are out x in).");
     }
