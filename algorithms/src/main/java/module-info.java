@@ -38,7 +38,8 @@ module structura.algorithms {
       structura.algorithms.compress.IdPruneStrategy,
       structura.algorithms.compress.MagnitudeStrategy,
       structura.algorithms.compress.ModegptStrategy,
-      structura.algorithms.compress.SvdStrategy;
+      structura.algorithms.compress.SvdStrategy,
+      structura.algorithms.compress.DispStrategy;
   provides structura.algorithms.spectral.PartitionEngineProvider with
       structura.algorithms.spectral.InProcessEngineProvider;
 }

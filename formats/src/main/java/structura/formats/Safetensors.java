@@ -561,6 +561,11 @@ public final class Safetensors {
 
   /** {@code <name>.weight}, or for a factored layer {@code <name>.weight_u} (out × k) and {@code <name>.weight_v} (k × in); {@code <name>.bias}. */
   private static void putLinear(Map<String, Matrix> t, java.util.Set<String> vectors, String name, Linear l) {
+    if (l.isSelected()) {
+      throw new structura.api.InvalidArgumentException(structura.api.ErrorCode.FACTORED_LAYER, name
+          + " reads a subset of the residual stream (disp), which the safetensors layout cannot hold.",
+          "Write the model as ONNX (--out model.onnx): it carries the Gather and ScatterElements of each block.");
+    }
     if (l.isFactored()) {
       t.put(name + ".weight_u", l.factors().u());
       t.put(name + ".weight_v", l.factors().v());

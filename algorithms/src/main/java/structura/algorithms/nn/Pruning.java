@@ -20,7 +20,7 @@ import structura.api.nn.TransformerNetwork;
  * frequencies; keeping neurons J selects rows J of up and gate and
  * columns J of down. Biases follow their rows; the output bias stays. The result shares nothing
  * with the input (new arrays); the input is not modified. Cost: a copy of the kept weights.
- * Selection needs dense weights: a block with a factored (low-rank) projection is rejected with
+ * Selection needs dense weights: a block with a factored (low-rank) or residual-selected (disp) projection is rejected with
  * {@code STRUCTURA-A007} ({@link #requireDense}).
  */
 public final class Pruning {
@@ -30,7 +30,7 @@ public final class Pruning {
    * Checks that every projection of every block is dense.
    *
    * @param operation what needs the dense weights, for the message (e.g. "stat")
-   * @throws InvalidArgumentException ({@code STRUCTURA-A007}) naming the first factored layer
+   * @throws InvalidArgumentException ({@code STRUCTURA-A007}) naming the first factored or selected layer
    */
   public static void requireDense(TransformerNetwork net, String operation) {
     for (int i = 0; i < net.depth(); i++) {
@@ -57,6 +57,12 @@ public final class Pruning {
             + "'s " + names[j] + " projection is factored (W = U·V, " + layers[j].out() + " x " + layers[j].in() + ", rank "
             + layers[j].rank() + "), as the svd method writes it.",
             "Compress the original model instead; low-rank layers cannot be pruned by heads or neurons.");
+      }
+      if (layers[j] != null && layers[j].isSelected()) {
+        throw new InvalidArgumentException(ErrorCode.FACTORED_LAYER, operation + " needs dense weights, but block " + index
+            + "'s " + names[j] + " projection reads a subset of the residual stream (" + layers[j].selection().inputCount()
+            + " of " + layers[j].in() + " inputs, " + layers[j].selection().outputCount() + " of " + layers[j].out()
+            + " outputs), as the disp method writes it.", "Compress the original model instead.");
       }
     }
   }
