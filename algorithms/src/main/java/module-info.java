@@ -39,7 +39,8 @@ module structura.algorithms {
       structura.algorithms.compress.MagnitudeStrategy,
       structura.algorithms.compress.ModegptStrategy,
       structura.algorithms.compress.SvdStrategy,
-      structura.algorithms.compress.DispStrategy;
+      structura.algorithms.compress.DispStrategy,
+      structura.algorithms.compress.CuringStrategy;
   provides structura.algorithms.spectral.PartitionEngineProvider with
       structura.algorithms.spectral.InProcessEngineProvider;
 }

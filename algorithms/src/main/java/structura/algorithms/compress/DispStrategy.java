@@ -140,9 +140,9 @@ public final class DispStrategy implements CompressionStrategy {
       StatisticsHook attnStats = hook(c, i, EnumSet.of(StatisticsHook.Kind.ATTENTION_INPUT, StatisticsHook.Kind.HEADS), b, options);
       observe(c, out, cal, i, attnStats);
       Selection in1 = inputSelection(c, attnStats.attentionInput, k, options.intercept(), "block " + i + " attention input");
-      Linear q = in1.fold(a.query());
-      Linear key = in1.fold(a.key());
-      Linear v = in1.fold(a.value());
+      Linear q = in1.fold(c, a.query());
+      Linear key = in1.fold(c, a.key());
+      Linear v = in1.fold(c, a.value());
       Written o = outputSelection(c, a.output(), attnStats.heads, k, options.intercept());
       Attention na = new Attention(a.heads(), a.kvHeads(), a.headDim(), a.valueDim(), q, key, v, o.layer(), a.scale(),
           a.causal(), a.rotary());
@@ -151,7 +151,7 @@ public final class DispStrategy implements CompressionStrategy {
       observe(c, out, cal, i, mlpStats);
       Selection in3 = inputSelection(c, mlpStats.mlpInput, k, options.intercept(), "block " + i + " MLP input");
       Written down = outputSelection(c, m.down(), mlpStats.ffn, k, options.intercept());
-      Mlp nm = new Mlp(in3.fold(m.up()), m.gate() == null ? null : in3.fold(m.gate()), down.layer(), m.activation());
+      Mlp nm = new Mlp(in3.fold(c, m.up()), m.gate() == null ? null : in3.fold(c, m.gate()), down.layer(), m.activation());
       TransformerBlock nb = new TransformerBlock(na, nm, b.attentionNorm(), b.mlpNorm(), b.placement());
       out = Pruning.replace(out, i, nb);
       cal.advance(out, i, null);
@@ -257,32 +257,25 @@ public final class DispStrategy implements CompressionStrategy {
      * The layer reading x through the selection: {@code W' = W·Tᵀ} ({@code out × |S|}),
      * {@code b' = b + W·c}. W must be dense and read the full width d.
      */
-    Linear fold(Linear layer) {
-      Matrix w = layer.weight();
+    Linear fold(Compute c, Linear layer) {
+      Matrix w = layer.weight().toDType(DType.F64);
       int out = w.rows();
       int d = w.cols();
       Matrix folded = Matrix.zeros(DType.F64, out, kept.length);
-      double[] wd = new double[d];
-      double[] bias = new double[out];
-      for (int r = 0; r < out; r++) {
-        for (int j = 0; j < d; j++) {
-          wd[j] = w.get(r, j);
-        }
-        for (int p = 0; p < kept.length; p++) {
-          double s = 0;
-          for (int j = 0; j < d; j++) {
-            s += wd[j] * t.get(p, j);
-          }
-          folded.set(r, p, s);
-        }
-        double s = layer.bias() == null ? 0 : layer.bias().get(0, r);
-        for (int j = 0; j < d; j++) {
-          s += wd[j] * intercept[j];
-        }
-        bias[r] = s;
-      }
+      c.gemm(Transpose.N, Transpose.T, 1.0, w, t, 0.0, folded);
       boolean hasIntercept = Arrays.stream(intercept).anyMatch(x -> x != 0);
-      Matrix b = layer.bias() == null && !hasIntercept ? null : row(bias);
+      Matrix b = null;
+      if (layer.bias() != null || hasIntercept) {
+        double[] bias = new double[out];
+        for (int r = 0; r < out; r++) {
+          double s = layer.bias() == null ? 0 : layer.bias().get(0, r);
+          for (int j = 0; j < d; j++) {
+            s += w.get(r, j) * intercept[j];
+          }
+          bias[r] = s;
+        }
+        b = row(bias);
+      }
       return Linear.selected(folded.toDType(DType.F32), b, new Linear.Selection(d, kept, out, null));
     }
   }
