@@ -179,21 +179,12 @@ public final class DispStrategy implements CompressionStrategy {
     }
   }
 
+  /** Heads and neurons are unchanged; the errors are the relative ID errors of the attention and FFN inputs. */
   private static CompressionReport.BlockReport report(int i, TransformerBlock b, TransformerBlock nb, double attnError,
       double ffnError) {
     Attention a = b.attention();
-    List<CompressionReport.LayerRank> ranks = new ArrayList<>();
-    Linear[] before = Pruning.linearLayers(b);
-    Linear[] after = Pruning.linearLayers(nb);
-    for (int j = 0; j < before.length; j++) {
-      if (after[j] != null) {
-        Matrix w = after[j].storedWeight();
-        ranks.add(new CompressionReport.LayerRank(SvdStrategy.LAYERS.get(j), w.rows(), w.cols(),
-            Math.min(w.rows(), w.cols()), false, 0));
-      }
-    }
     return new CompressionReport.BlockReport(i, a.heads(), nb.attention().heads(), a.headDim(), nb.attention().headDim(),
-        a.valueDim(), nb.attention().valueDim(), b.mlp().width(), nb.mlp().width(), attnError, ffnError, ranks);
+        a.valueDim(), nb.attention().valueDim(), b.mlp().width(), nb.mlp().width(), attnError, ffnError);
   }
 
   // ---- widths and budget ---------------------------------------------------------------------
