@@ -61,9 +61,27 @@ public final class OnnxWriter {
   private final List<TensorProto> inits = new ArrayList<>();
   private final java.util.Set<String> constants = new java.util.HashSet<>();
   private final java.util.Map<String, String> gathers = new java.util.HashMap<>();
+  /** Write a selected layer's outputs with a zero-padded MatMul instead of ScatterElements (the benchmark's alternative). */
+  private final boolean paddedOutputs;
   private int counter;
 
-  private OnnxWriter() {}
+  private OnnxWriter() {
+    this(false);
+  }
+
+  private OnnxWriter(boolean paddedOutputs) {
+    this.paddedOutputs = paddedOutputs;
+  }
+
+  /**
+   * {@link #writeBert} with each residual-selected output projection written as one MatMul with
+   * its weight zero-padded to all d outputs plus an Add, instead of ScatterElements: the same
+   * function at the output projection's dense cost. Only for measuring which form ONNX Runtime runs
+   * faster ({@code DispScatterBenchmark}, docs/performance.md).
+   */
+  static void writeBertPaddedOutputs(TransformerNetwork network, Path file) {
+    save(new OnnxWriter(true).build(network), file);
+  }
 
   /**
    * Writes {@code network}, encoder or decoder, to {@code file}; see {@link #writeBert} and
@@ -343,11 +361,22 @@ public final class OnnxWriter {
       return op("Add", List.of(linear(x, name, l), residual));
     }
     Linear.Selection sel = l.selection();
-    String part = op("MatMul", List.of(gathered(x, name, sel), init(name + ".weight_t", l.storedWeight().transposeCopy())));
     String base = l.bias() == null ? residual : op("Add", List.of(residual, init(name + ".bias", l.bias())));
     if (sel.outputs() == null) {
-      return op("Add", List.of(base, part));
+      return op("Add", List.of(base, op("MatMul", List.of(gathered(x, name, sel), init(name + ".weight_t",
+          l.storedWeight().transposeCopy())))));
     }
+    if (paddedOutputs) {
+      int[] outputs = sel.outputs();
+      Matrix w = l.storedWeight();
+      Matrix full = Matrix.zeros(structura.api.DType.F32, l.out(), w.cols());
+      for (int p = 0; p < outputs.length; p++) {
+        full.row(outputs[p]).copyFrom(w.row(p));
+      }
+      String mm = op("MatMul", List.of(gathered(x, name, sel), init(name + ".weight_padded_t", full.transposeCopy())));
+      return op("Add", List.of(base, mm));
+    }
+    String part = op("MatMul", List.of(gathered(x, name, sel), init(name + ".weight_t", l.storedWeight().transposeCopy())));
     String index = op("Expand", List.of(indexInit(name + ".output_index", sel.outputs()), op("Shape", List.of(part))));
     return op("ScatterElements", List.of(base, index, part), attrInt("axis", -1), AttributeProto.newBuilder()
         .setName("reduction").setType(AttributeProto.AttributeType.STRING).setS(ByteString.copyFromUtf8("add")).build());
