@@ -79,7 +79,9 @@ class DispExportTest {
     assertEquals(2 * 6 + 4, count(model, "Gather"), "sublayer inputs plus the embedding lookups and the sequence length");
     Path dense = dir.resolve("dense.onnx");
     OnnxWriter.write(original, dense);
-    assertTrue(Files.size(file) < 0.75 * Files.size(dense), Files.size(file) + " vs " + Files.size(dense));
+    // the embeddings (47 MB) dominate the file: compare the saving with the blocks' dense weights
+    long blockBytes = 4 * original.blocks().stream().mapToLong(b -> b.parameterCount()).sum();
+    assertTrue(Files.size(dense) - Files.size(file) > 0.4 * blockBytes, Files.size(file) + " vs " + Files.size(dense));
     // the safetensors layout cannot hold the selections: a coded error that says to write ONNX
     InvalidArgumentException e = assertThrows(InvalidArgumentException.class, () -> Safetensors.write(net, dir.resolve("st")));
     assertTrue(e.getMessage().contains("STRUCTURA-A007") && e.getMessage().contains("ONNX"), e.getMessage());
