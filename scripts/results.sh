@@ -6,7 +6,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
-methods=${1:-"stat magnitude id-prune modegpt svd"}
+methods=${1:-"stat magnitude id-prune modegpt svd disp cur"}
 targets=${2:-"0.7 0.5 0.3"}
 limit=${STRUCTURA_EVAL_LIMIT:-600}
 data=data/spam-assassin

@@ -40,7 +40,9 @@ module structura.algorithms {
       structura.algorithms.compress.ModegptStrategy,
       structura.algorithms.compress.SvdStrategy,
       structura.algorithms.compress.MonarchStrategy,
-      structura.algorithms.compress.BttStrategy;
+      structura.algorithms.compress.BttStrategy,
+      structura.algorithms.compress.DispStrategy,
+      structura.algorithms.compress.CuringStrategy;
   provides structura.algorithms.spectral.PartitionEngineProvider with
       structura.algorithms.spectral.InProcessEngineProvider;
 }

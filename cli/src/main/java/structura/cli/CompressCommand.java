@@ -48,7 +48,7 @@ import structura.formats.io.OutputTransaction;
  */
 @Command(name = "compress", exitCodeOnInvalidInput = ExitCodes.USAGE, sortOptions = false,
     description = {"Compress a transformer without fine-tuning and write it as ONNX or safetensors.",
-        "Methods: stat, id-prune, modegpt, magnitude, svd, monarch, btt (see --list-methods)."})
+        "Methods: stat, id-prune, modegpt, magnitude, svd, monarch, btt, disp, cur (see --list-methods)."})
 final class CompressCommand implements Callable<Integer> {
   private final Provider<BackendSelection> selection;
 

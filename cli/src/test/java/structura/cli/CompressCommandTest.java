@@ -324,7 +324,7 @@ class CompressCommandTest {
   void listMethodsNamesEveryMethod() {
     CliRun r = run("--list-methods");
     assertEquals(ExitCodes.OK, r.exit(), r.err());
-    for (String m : List.of("stat", "id-prune", "modegpt", "magnitude", "svd", "monarch", "btt")) {
+    for (String m : List.of("stat", "id-prune", "modegpt", "magnitude", "svd", "monarch", "btt", "disp", "cur")) {
       assertTrue(r.out().lines().anyMatch(l -> l.startsWith(m + " ")), m + " missing from " + r.out());
     }
     assertTrue(r.out().contains("Monarch: Expressive Structured Matrices") && r.out().contains("Compute Better Spent"), r.out());

@@ -47,6 +47,12 @@ import structura.formats.internal.onnx.OnnxProto.ValueInfoProto;
  * ONNX Runtime runs it at the reduced cost; {@link OnnxModels#readBert} recognises the pattern and
  * reads the layer back factored. A Monarch/BTT layer ({@link Linear#blockTensorTrain}) is written
  * as Reshape/Transpose/3-D MatMul sequences (see {@code blockTensorTrain}) and read back likewise.
+ *
+ * <p>A residual-selected projection ({@link Linear#selected}, the {@code disp} strategy) reads its
+ * kept inputs with {@code Gather(x, <layer>.input_index, axis=−1)} (one Gather shared by Q, K and
+ * V) and, for the attention output and FFN down projections, writes its kept outputs into the
+ * residual with {@code ScatterElements(..., reduction=add)} (opset ≥ 16). {@link OnnxModels#readBert}
+ * does not read such graphs back; ONNX Runtime runs them.
  */
 public final class OnnxWriter {
   private static final int FLOAT = TensorProto.DataType.FLOAT_VALUE;
@@ -55,9 +61,28 @@ public final class OnnxWriter {
   private final List<NodeProto> nodes = new ArrayList<>();
   private final List<TensorProto> inits = new ArrayList<>();
   private final java.util.Set<String> constants = new java.util.HashSet<>();
+  private final java.util.Map<String, String> gathers = new java.util.HashMap<>();
+  /** Write a selected layer's outputs with a zero-padded MatMul instead of ScatterElements (the benchmark's alternative). */
+  private final boolean paddedOutputs;
   private int counter;
 
-  private OnnxWriter() {}
+  private OnnxWriter() {
+    this(false);
+  }
+
+  private OnnxWriter(boolean paddedOutputs) {
+    this.paddedOutputs = paddedOutputs;
+  }
+
+  /**
+   * {@link #writeBert} with each residual-selected output projection written as one MatMul with
+   * its weight zero-padded to all d outputs plus an Add, instead of ScatterElements: the same
+   * function at the output projection's dense cost. Only for measuring which form ONNX Runtime runs
+   * faster ({@code DispScatterBenchmark}, docs/performance.md).
+   */
+  static void writeBertPaddedOutputs(TransformerNetwork network, Path file) {
+    save(new OnnxWriter(true).build(network), file);
+  }
 
   /**
    * Writes {@code network}, encoder or decoder, to {@code file}; see {@link #writeBert} and
@@ -211,12 +236,15 @@ public final class OnnxWriter {
     String ctx = op("Reshape", List.of(op("MatMul", List.of(probs, v5)), ints(p + "self_attn.heads", new long[] {0, h, -1, dv}, false)));
     String merged = op("Reshape", List.of(op("Transpose", List.of(ctx), attrInts("perm", 0, 2, 1, 3)),
         ints(p + "self_attn.merge", new long[] {0, 0, (long) h * dv}, false)));
-    String h1 = op("Add", List.of(x, linear(merged, p + "self_attn.o_proj", a.output())));
+    String h1 = a.output().isSelected() ? linearPlus(merged, p + "self_attn.o_proj", a.output(), x)
+        : op("Add", List.of(x, linear(merged, p + "self_attn.o_proj", a.output())));
     String m = rmsNorm(h1, p + "post_attention_layernorm", b.mlpNorm());
     String gate = linear(m, p + "mlp.gate_proj", b.mlp().gate());
     String silu = op("Mul", List.of(gate, op("Sigmoid", List.of(gate))));
     String prod = op("Mul", List.of(silu, linear(m, p + "mlp.up_proj", b.mlp().up())));
-    return op("Add", List.of(h1, linear(prod, p + "mlp.down_proj", b.mlp().down())));
+    Linear down = b.mlp().down();
+    return down.isSelected() ? linearPlus(prod, p + "mlp.down_proj", down, h1)
+        : op("Add", List.of(h1, linear(prod, p + "mlp.down_proj", down)));
   }
 
   /** Rotate-half RoPE on x [B, heads, L, dh] with per-head inverse frequencies (head h uses key/value head h / group). */
@@ -286,13 +314,13 @@ public final class OnnxWriter {
     String probs = op("Softmax", List.of(op("Add", List.of(scores, maskAdd))), attrInt("axis", -1));
     String ctx = op("Transpose", List.of(op("MatMul", List.of(probs, v))), attrInts("perm", 0, 2, 1, 3));
     String merged = op("Reshape", List.of(ctx, ints(p + "attention.self.merge_heads", new long[] {0, 0, (long) h * dv}, false)));
-    String attn = op("Add", List.of(linear(merged, p + "attention.output.dense", a.output()), x));
+    String attn = linearPlus(merged, p + "attention.output.dense", a.output(), x);
     String hdn = layerNorm(attn, p + "attention.output.LayerNorm", b.attentionNorm());
     String up = linear(hdn, p + "intermediate.dense", b.mlp().up());
     String erf = op("Erf", List.of(op("Div", List.of(up, scalar(p + "intermediate.sqrt2", (float) Math.sqrt(2))))));
     String gelu = op("Mul", List.of(op("Mul", List.of(up, op("Add", List.of(erf, scalar(p + "intermediate.one", 1f))))),
         scalar(p + "intermediate.half", 0.5f)));
-    String out = op("Add", List.of(linear(gelu, p + "output.dense", b.mlp().down()), hdn));
+    String out = linearPlus(gelu, p + "output.dense", b.mlp().down(), hdn);
     return layerNorm(out, p + "output.LayerNorm", b.mlpNorm());
   }
 
@@ -303,6 +331,15 @@ public final class OnnxWriter {
    * {@code k·(in + out)} multiply-accumulates per token.
    */
   private String linear(String x, String name, Linear l) {
+    if (l.isSelected()) {
+      if (l.selection().outputs() != null) {
+        throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT, name + " writes a subset of its outputs outside a "
+            + "residual branch.", "Only the attention output and FFN down projections of a BERT block may write a subset.");
+      }
+      String mm = op("MatMul", List.of(gathered(x, name, l.selection()), init(name + ".weight_t",
+          l.storedWeight().transposeCopy())));
+      return l.bias() == null ? mm : op("Add", List.of(init(name + ".bias", l.bias()), mm));
+    }
     String mm;
     if (l.btt() != null) {
       mm = blockTensorTrain(x, name, l.btt());
@@ -353,6 +390,62 @@ public final class OnnxWriter {
     String shape = op("Concat", List.of(leading, ints(name + ".btt_out_width", new long[] {(long) n1 * n2}, false)),
         attrInt("axis", 0));
     return op("Reshape", List.of(op("Transpose", List.of(y), attrInts("perm", 1, 2, 0)), shape));
+  }
+
+  /**
+   * {@code residual + linear(x)}. A selected layer ({@link Linear#selected}, disp) reads its
+   * inputs with {@code Gather(x, inputs, axis=−1)} and writes its outputs into the residual with
+   * {@code ScatterElements(residual + bias, Expand(outputs), MatMul(·, Wₛᵀ), axis=−1,
+   * reduction=add)}, so the runtime does {@code |inputs|·|outputs|} multiply-accumulates per
+   * token; any other layer is {@code Add(linear(x), residual)} as HuggingFace writes it.
+   */
+  private String linearPlus(String x, String name, Linear l, String residual) {
+    if (!l.isSelected()) {
+      return op("Add", List.of(linear(x, name, l), residual));
+    }
+    Linear.Selection sel = l.selection();
+    String base = l.bias() == null ? residual : op("Add", List.of(residual, init(name + ".bias", l.bias())));
+    if (sel.outputs() == null) {
+      return op("Add", List.of(base, op("MatMul", List.of(gathered(x, name, sel), init(name + ".weight_t",
+          l.storedWeight().transposeCopy())))));
+    }
+    if (paddedOutputs) {
+      int[] outputs = sel.outputs();
+      Matrix w = l.storedWeight();
+      Matrix full = Matrix.zeros(structura.api.DType.F32, l.out(), w.cols());
+      for (int p = 0; p < outputs.length; p++) {
+        full.row(outputs[p]).copyFrom(w.row(p));
+      }
+      String mm = op("MatMul", List.of(gathered(x, name, sel), init(name + ".weight_padded_t", full.transposeCopy())));
+      return op("Add", List.of(base, mm));
+    }
+    String part = op("MatMul", List.of(gathered(x, name, sel), init(name + ".weight_t", l.storedWeight().transposeCopy())));
+    String index = op("Expand", List.of(indexInit(name + ".output_index", sel.outputs()), op("Shape", List.of(part))));
+    return op("ScatterElements", List.of(base, index, part), attrInt("axis", -1), AttributeProto.newBuilder()
+        .setName("reduction").setType(AttributeProto.AttributeType.STRING).setS(ByteString.copyFromUtf8("add")).build());
+  }
+
+  /** {@code Gather(x, inputs, axis=−1)} of a selection, shared by layers that read the same columns of x; x itself when all are read. */
+  private String gathered(String x, String name, Linear.Selection sel) {
+    int[] inputs = sel.inputs();
+    if (inputs == null) {
+      return x;
+    }
+    String key = x + java.util.Arrays.toString(inputs);
+    String hit = gathers.get(key);
+    if (hit == null) {
+      hit = op("Gather", List.of(x, indexInit(name + ".input_index", inputs)), attrInt("axis", -1));
+      gathers.put(key, hit);
+    }
+    return hit;
+  }
+
+  private String indexInit(String name, int[] index) {
+    long[] v = new long[index.length];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = index[i];
+    }
+    return ints(name, v, false);
   }
 
   private String layerNorm(String x, String name, Norm n) {

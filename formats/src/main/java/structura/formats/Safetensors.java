@@ -567,6 +567,11 @@ public final class Safetensors {
           + "which the safetensors layout has no names for.", "Write the model as ONNX (--out model.onnx); "
           + "OnnxWriter stores the cores and OnnxModels reads them back.");
     }
+    if (l.isSelected()) {
+      throw new structura.api.InvalidArgumentException(structura.api.ErrorCode.FACTORED_LAYER, name
+          + " reads a subset of the residual stream (disp), which the safetensors layout cannot hold.",
+          "Write the model as ONNX (--out model.onnx): it carries the Gather and ScatterElements of each block.");
+    }
     if (l.isFactored()) {
       t.put(name + ".weight_u", l.factors().u());
       t.put(name + ".weight_v", l.factors().v());

@@ -20,7 +20,7 @@ import structura.api.nn.TransformerNetwork;
  * frequencies; keeping neurons J selects rows J of up and gate and
  * columns J of down. Biases follow their rows; the output bias stays. The result shares nothing
  * with the input (new arrays); the input is not modified. Cost: a copy of the kept weights.
- * Selection needs dense weights: a block with a factored (low-rank) projection is rejected with
+ * Selection needs dense weights: a block with a factored (low-rank) or residual-selected (disp) projection is rejected with
  * {@code STRUCTURA-A007} ({@link #requireDense}).
  */
 public final class Pruning {
@@ -30,7 +30,7 @@ public final class Pruning {
    * Checks that every projection of every block is dense.
    *
    * @param operation what needs the dense weights, for the message (e.g. "stat")
-   * @throws InvalidArgumentException ({@code STRUCTURA-A007}) naming the first factored layer
+   * @throws InvalidArgumentException ({@code STRUCTURA-A007}) naming the first factored or selected layer
    */
   public static void requireDense(TransformerNetwork net, String operation) {
     for (int i = 0; i < net.depth(); i++) {
@@ -52,7 +52,13 @@ public final class Pruning {
     String[] names = {"attention query", "attention key", "attention value", "attention output", "FFN up", "FFN gate", "FFN down"};
     Linear[] layers = linearLayers(b);
     for (int j = 0; j < layers.length; j++) {
-      if (layers[j] != null && !layers[j].isDense()) {
+      if (layers[j] != null && layers[j].isSelected()) {
+        throw new InvalidArgumentException(ErrorCode.FACTORED_LAYER, operation + " needs dense weights, but block " + index
+            + "'s " + names[j] + " projection reads a subset of the residual stream (" + layers[j].selection().inputCount()
+            + " of " + layers[j].in() + " inputs, " + layers[j].selection().outputCount() + " of " + layers[j].out()
+            + " outputs), as the disp method writes it.", "Compress the original model instead.");
+      }
+      if (layers[j] != null && !layers[j].isDense()) { // factored or block tensor train
         throw new InvalidArgumentException(ErrorCode.FACTORED_LAYER, operation + " needs dense weights, but block " + index
             + "'s " + names[j] + " projection is " + (layers[j].isFactored() ? "factored (W = U·V, " : "a block tensor train (")
             + layers[j].out() + " x " + layers[j].in() + ", rank " + layers[j].rank() + "), as the "

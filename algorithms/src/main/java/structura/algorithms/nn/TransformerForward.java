@@ -44,7 +44,8 @@ import structura.api.nn.TransformerNetwork;
  * weights are a copy ({@code (q + 2kv)·d} floats per block, only when at most
  * {@code FUSED_QKV_MAX_ELEMENTS} = 2²⁴).
  * Factored (low-rank) projections, {@code W = U·V}, run as two GEMMs through the rank-k
- * intermediate ({@link Linear#factored}).
+ * intermediate ({@link Linear#factored}); selected projections ({@link Linear#selected}, disp)
+ * gather their input columns, run one GEMM with the stored weight and scatter into the bias row.
  * Thread-safe if the backend is: instances hold no per-call state (the stacked weights are
  * derived from the network and published atomically). Nothing passed in is modified.
  */
@@ -522,6 +523,14 @@ public final class TransformerForward {
 
   /** As {@link #linear(Linear, Matrix)}, into {@code y} ({@code n × out}, overwritten) when not null. */
   private Matrix linear(Linear l, Matrix x, Matrix y) {
+    if (l.isSelected()) {
+      Matrix t = selectedLinear(l, x);
+      if (y == null) {
+        return t;
+      }
+      y.copyFrom(t);
+      return y;
+    }
     if (l.btt() != null) {
       int n = x.rows();
       int out = l.out();
@@ -567,6 +576,50 @@ public final class TransformerForward {
     // beta = 0 overwrites whatever a reused buffer held
     compute.gemm(Transpose.N, Transpose.T, 1.0, x, w, b == null ? 0.0 : 1.0, ym);
     return ym;
+  }
+
+  /**
+   * A selected layer ({@link Linear#selected}): gathers the read columns of x ({@code n × k_in}),
+   * one GEMM with the stored weight ({@code n × k_out}), and adds it into the written columns of
+   * a matrix filled with the bias (zero without one). Cost {@code n·k_in·k_out} MACs plus
+   * {@code O(n·(k_in + out))} copies.
+   */
+  private Matrix selectedLinear(Linear l, Matrix x) {
+    Linear.Selection sel = l.selection();
+    int n = x.rows();
+    int[] inputs = sel.inputs();
+    Matrix xs = x;
+    if (inputs != null) {
+      xs = Matrix.zeros(DType.F32, n, inputs.length);
+      float[] dst = xs.f32();
+      float[] src = x.f32();
+      for (int r = 0; r < n; r++) {
+        int base = x.index(r, 0);
+        for (int j = 0; j < inputs.length; j++) {
+          dst[r * inputs.length + j] = src[base + inputs[j]];
+        }
+      }
+    }
+    int[] outputs = sel.outputs();
+    int written = sel.outputCount();
+    Matrix part = Matrix.zeros(DType.F32, n, written);
+    compute.gemm(Transpose.N, Transpose.T, 1.0, xs, l.storedWeight(), 0.0, part);
+    int out = l.out();
+    float[] y = new float[n * out];
+    if (l.bias() != null) {
+      float[] bias = l.bias().f32();
+      int off = l.bias().offset();
+      for (int r = 0; r < n; r++) {
+        System.arraycopy(bias, off, y, r * out, out);
+      }
+    }
+    float[] p = part.f32();
+    for (int r = 0; r < n; r++) {
+      for (int j = 0; j < written; j++) {
+        y[r * out + (outputs == null ? j : outputs[j])] += p[r * written + j];
+      }
+    }
+    return Matrix.wrap(y, 0, n, out, Math.max(1, out));
   }
 
   private void norm(Norm n, Matrix x) {

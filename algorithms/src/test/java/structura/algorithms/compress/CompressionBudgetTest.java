@@ -193,7 +193,7 @@ class CompressionBudgetTest {
   @Test
   void strategiesAreFoundByServiceLoader() {
     List<String> names = CompressionStrategies.all().stream().map(CompressionStrategy::name).toList();
-    assertTrue(names.containsAll(List.of("stat", "id-prune", "magnitude", "modegpt", "svd", "monarch", "btt")), names.toString());
+    assertTrue(names.containsAll(List.of("stat", "id-prune", "magnitude", "modegpt", "svd", "monarch", "btt", "disp", "cur")), names.toString());
     assertEquals(names.stream().sorted().toList(), names, "sorted by name");
     assertEquals(StatStrategy.class, CompressionStrategies.byName("stat").getClass());
     assertEquals(IdPruneStrategy.class, CompressionStrategies.byName("id-prune").getClass());

@@ -5,8 +5,8 @@ import structura.api.InvalidArgumentException;
 import structura.api.Matrix;
 
 /**
- * An affine layer {@code y = x Wᵀ + b} on row vectors x of length {@link #in()}, stored either
- * dense or factored.
+ * An affine layer {@code y = x Wᵀ + b} on row vectors x of length {@link #in()}, stored dense,
+ * factored, as a block tensor train, or dense over a selection of inputs and outputs.
  *
  * <ul>
  * <li><b>Dense</b> ({@code new Linear(weight, bias)}): W is {@code out × in}, F32, PyTorch layout.
@@ -20,9 +20,17 @@ import structura.api.Matrix;
  * a permutation between them, never formed densely. Cost per row and parameters
  * {@link Btt#macsPerRow()} = {@code r·(n₁·in + m₂·out)}. This is what the {@code monarch} and
  * {@code btt} strategies produce.</li>
+ * <li><b>Selected</b> ({@link #selected}): a dense layer that reads only the input columns
+ * {@code inputs} of x and writes only the output entries {@code outputs} of y, the rest of y being
+ * the bias alone: {@code y = b + scatter_outputs(x[:, inputs] · Wₛᵀ)} with the stored Wₛ
+ * {@code |outputs| × |inputs|}. Logically it is the {@code out × in} weight Wₛ padded with zero
+ * rows and columns; it costs {@code |outputs|·|inputs|} multiply-accumulates per row. This is
+ * what dimension-independent structural pruning (the {@code disp} strategy, DISP-LLM) produces:
+ * a block reads and writes its own subset of the residual stream.</li>
  * </ul>
  * All add {@code out} parameters for a bias. Exactly one of {@code weight}, {@code factors} and
- * {@code btt} is present. Code that needs the dense W (head and neuron pruning, magnitude scores, the
+ * {@code btt} is present (a selected layer keeps the full-width bias, so the entries it does not
+ * write can hold a constant, such as their calibration mean). Code that needs the dense W (head and neuron pruning, magnitude scores, the
  * compression methods that read W) calls {@link #weight()}, which on a factored layer throws
  * {@link InvalidArgumentException} with {@link ErrorCode#FACTORED_LAYER} rather than returning
  * null; check {@link #isFactored()} first where both forms are handled.
@@ -31,8 +39,65 @@ import structura.api.Matrix;
  * @param bias b as a {@code 1 × out} row, or {@code null} for none (Llama projections)
  * @param factors U and V of a factored layer, or {@code null} when dense
  * @param btt the cores of a two-core block tensor-train layer, or {@code null}
+ * @param selection the input and output index maps of a selected layer (with a dense stored weight), or {@code null}
  */
-public record Linear(Matrix weight, Matrix bias, Factors factors, Btt btt) {
+public record Linear(Matrix weight, Matrix bias, Factors factors, Btt btt, Selection selection) {
+  /**
+   * The index maps of a selected layer: which inputs it reads and which outputs it writes.
+   *
+   * @param in the logical input width
+   * @param inputs the input columns read, strictly increasing in {@code [0, in)}, or {@code null} for all
+   * @param out the logical output width
+   * @param outputs the output entries written, strictly increasing in {@code [0, out)}, or {@code null} for all
+   */
+  public record Selection(int in, int[] inputs, int out, int[] outputs) {
+    /** Validates widths and that each map is strictly increasing within its width; copies the maps. */
+    public Selection {
+      Shapes.positive(in, "selection input width");
+      Shapes.positive(out, "selection output width");
+      inputs = checked(inputs, in, "input");
+      outputs = checked(outputs, out, "output");
+    }
+
+    /** Number of inputs read. */
+    public int inputCount() {
+      return inputs == null ? in : inputs.length;
+    }
+
+    /** Number of outputs written. */
+    public int outputCount() {
+      return outputs == null ? out : outputs.length;
+    }
+
+    /** The input map (a copy), or {@code null} for all inputs. */
+    @Override
+    public int[] inputs() {
+      return inputs == null ? null : inputs.clone();
+    }
+
+    /** The output map (a copy), or {@code null} for all outputs. */
+    @Override
+    public int[] outputs() {
+      return outputs == null ? null : outputs.clone();
+    }
+
+    private static int[] checked(int[] index, int width, String what) {
+      if (index == null) {
+        return null;
+      }
+      if (index.length == 0) {
+        throw Shapes.mismatch("a selected layer has an empty " + what + " map.", "Keep at least one " + what + ".");
+      }
+      for (int i = 0; i < index.length; i++) {
+        if (index[i] < 0 || index[i] >= width || (i > 0 && index[i] <= index[i - 1])) {
+          throw Shapes.mismatch("the " + what + " map of a selected layer is not strictly increasing in [0, " + width
+              + ") at position " + i + " (" + index[i] + ").", "Pass sorted, distinct indices below the width.");
+        }
+      }
+      return index.clone();
+    }
+  }
+
   /**
    * The factors of {@code W = U·V}.
    *
@@ -99,7 +164,10 @@ public record Linear(Matrix weight, Matrix bias, Factors factors, Btt btt) {
     }
   }
 
-  /** Validates that exactly one of weight, factors and btt is given and that the bias is a {@code 1 × out} F32 row. */
+  /**
+   * Validates that exactly one of weight, factors and btt is given, that a selection goes with a
+   * dense weight of {@code outputCount × inputCount}, and that the bias is a {@code 1 × out} F32 row.
+   */
   public Linear {
     int forms = (weight != null ? 1 : 0) + (factors != null ? 1 : 0) + (btt != null ? 1 : 0);
     if (forms != 1) {
@@ -109,7 +177,14 @@ public record Linear(Matrix weight, Matrix bias, Factors factors, Btt btt) {
               + "Linear.blockTensorTrain(btt, bias) for a Monarch/BTT layer.");
     }
     int out;
-    if (weight != null) {
+    if (selection != null) {
+      if (weight == null) {
+        throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT, "a selected linear layer needs a dense weight.",
+            "Use Linear.selected(weight, bias, selection) with the stored |outputs| x |inputs| weight.");
+      }
+      Shapes.require(weight, "selected weight", selection.outputCount(), selection.inputCount());
+      out = selection.out();
+    } else if (weight != null) {
       Shapes.require(weight, "weight", -1, -1);
       out = weight.rows();
     } else if (factors != null) {
@@ -124,12 +199,12 @@ public record Linear(Matrix weight, Matrix bias, Factors factors, Btt btt) {
 
   /** A dense layer {@code y = x Wᵀ + b}. */
   public Linear(Matrix weight, Matrix bias) {
-    this(weight, bias, null, null);
+    this(weight, bias, null, null, null);
   }
 
-  /** A dense ({@code factors == null}) or factored layer. */
+  /** A dense ({@code factors == null}) or factored ({@code weight == null}) layer. */
   public Linear(Matrix weight, Matrix bias, Factors factors) {
-    this(weight, bias, factors, null);
+    this(weight, bias, factors, null, null);
   }
 
   /**
@@ -138,7 +213,18 @@ public record Linear(Matrix weight, Matrix bias, Factors factors, Btt btt) {
    * @param bias {@code 1 × out}, or {@code null}
    */
   public static Linear blockTensorTrain(Btt btt, Matrix bias) {
-    return new Linear(null, bias, null, java.util.Objects.requireNonNull(btt, "btt"));
+    return new Linear(null, bias, null, java.util.Objects.requireNonNull(btt, "btt"), null);
+  }
+
+  /**
+   * A selected layer {@code y = b + scatter_outputs(x[:, inputs] · Wₛᵀ)}.
+   *
+   * @param stored Wₛ, {@code selection.outputCount() × selection.inputCount()}, F32
+   * @param bias {@code 1 × selection.out()}, or {@code null}
+   * @param selection which inputs are read and which outputs written
+   */
+  public static Linear selected(Matrix stored, Matrix bias, Selection selection) {
+    return new Linear(stored, bias, null, null, java.util.Objects.requireNonNull(selection, "selection"));
   }
 
   /**
@@ -171,40 +257,69 @@ public record Linear(Matrix weight, Matrix bias, Factors factors, Btt btt) {
           + "but the layer is factored (W = U·V, " + out() + " x " + in() + ", rank " + factors.rank() + ").",
           "Apply it to the uncompressed model; low-rank (svd) layers cannot be pruned by heads or neurons.");
     }
+    if (selection != null) {
+      throw new InvalidArgumentException(ErrorCode.FACTORED_LAYER, "this operation needs the dense weight of a linear layer, "
+          + "but the layer reads " + selection.inputCount() + " of its " + in() + " inputs and writes "
+          + selection.outputCount() + " of its " + out() + " outputs (a disp residual selection).",
+          "Apply it to the uncompressed model; read the stored weight of a selected layer with storedWeight().");
+    }
     return weight;
   }
 
-  /** Whether W is stored as factors U·V (low rank); false for dense and block tensor-train layers. */
+  /**
+   * The weight as stored: W of a dense layer ({@code out × in}) or Wₛ of a selected one
+   * ({@code outputCount × inputCount}).
+   *
+   * @throws InvalidArgumentException ({@code STRUCTURA-A007}) if the layer is factored or a block tensor train
+   */
+  public Matrix storedWeight() {
+    if (weight == null) {
+      return weight(); // throws the factored or block tensor-train error
+    }
+    return weight;
+  }
+
+  /** Whether the layer reads a subset of its inputs or writes a subset of its outputs ({@link #selected}). */
+  public boolean isSelected() {
+    return selection != null;
+  }
+
+  /** Whether W is stored as factors U·V (low rank); false for dense, selected and block tensor-train layers. */
   public boolean isFactored() {
     return factors != null;
   }
 
-  /** Whether W is stored densely; false for factored and block tensor-train layers. */
+  /** Whether W is stored densely and whole; false for factored, selected and block tensor-train layers. */
   public boolean isDense() {
-    return weight != null;
+    return weight != null && selection == null;
   }
 
-  /** The rank k of a factored layer, the BTT rank of a block tensor-train layer, or {@code min(out, in)} for a dense one. */
+  /**
+   * The rank k of a factored layer, the BTT rank of a block tensor-train layer, {@code min(out, in)}
+   * for a dense one, the smaller stored width for a selected one.
+   */
   public int rank() {
-    return factors != null ? factors.rank() : btt != null ? btt.rank() : Math.min(out(), in());
+    return factors != null ? factors.rank() : btt != null ? btt.rank() : Math.min(weight.rows(), weight.cols());
   }
 
-  /** Input width (columns of W, of V, or of the BTT). */
+  /** Input width (columns of W, of V, of the BTT, or the logical width of a selection). */
   public int in() {
-    return weight != null ? weight.cols() : factors != null ? factors.v().cols() : btt.in();
+    return selection != null ? selection.in() : weight != null ? weight.cols() : factors != null ? factors.v().cols() : btt.in();
   }
 
-  /** Output width (rows of W, of U, or of the BTT). */
+  /** Output width (rows of W, of U, of the BTT, or the logical width of a selection). */
   public int out() {
-    return weight != null ? weight.rows() : factors != null ? factors.u().rows() : btt.out();
+    return selection != null ? selection.out() : weight != null ? weight.rows() : factors != null ? factors.u().rows() : btt.out();
   }
 
   /**
    * Multiply-accumulates per input row: {@code out·in} dense, {@code k·(in + out)} factored,
-   * {@link Btt#macsPerRow()} for a block tensor train (bias additions not counted).
+   * {@link Btt#macsPerRow()} for a block tensor train, {@code outputCount·inputCount} selected (bias
+   * additions, gathers and scatters not counted).
    */
   public long macsPerRow() {
-    return factors != null ? (long) factors.rank() * (in() + out()) : btt != null ? btt.macsPerRow() : (long) out() * in();
+    return factors != null ? (long) factors.rank() * (in() + out()) : btt != null ? btt.macsPerRow()
+        : (long) weight.rows() * weight.cols();
   }
 
   /** Number of parameters: {@link #macsPerRow()} (the weight or its factors) plus {@code out} with a bias. */
