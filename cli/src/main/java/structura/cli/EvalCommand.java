@@ -26,7 +26,9 @@ import structura.formats.io.OutputTransaction;
  */
 @Command(name = "eval", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = ExitCodes.USAGE, sortOptions = false,
     description = {"Compare a compressed sentence encoder with its original in ONNX Runtime: embedding fidelity "
-        + "(cosine on held-out texts), linear-probe accuracy of both, and latency of both.",
+        + "(cosine on held-out texts), 10-nearest-neighbour overlap and the rank correlation of pairwise similarities "
+        + "among held-out texts, linear-probe accuracy of both (and the original's probe on the compressed embeddings), "
+        + "and latency of both.",
         "Data: JSON lines {\"text\": ..., \"label\": ...}, e.g. from scripts/fetch-spam-assassin.sh."},
     footer = {"", "The global --threads sets ONNX Runtime's intra-op threads (default: available processors).",
         "Example:",
@@ -93,6 +95,11 @@ final class EvalCommand implements Callable<Integer> {
           + "(default ${DEFAULT-VALUE}).")
   String pooling;
 
+  @Option(names = "--reference-cache", paramLabel = "DIR",
+      description = "Keep the reference's embeddings in DIR and reuse them when the model, tokenizer, settings and texts "
+          + "are the same (evaluating several compressed models against one original embeds its texts once).")
+  Path referenceCache;
+
   @Option(names = "--report", paramLabel = "FILE", description = "Also write the results as JSON to FILE.")
   Path report;
 
@@ -140,7 +147,7 @@ final class EvalCommand implements Callable<Integer> {
       err.printf("eval: note: %d test texts also occur in the train file; probe accuracies include them%n", overlap);
     }
     err.flush();
-    Evaluation.Report r = new Evaluation(settings, err).run(model, reference, tokenizer, meanPooling, d, data, train);
+    Evaluation.Report r = new Evaluation(settings, err, referenceCache).run(model, reference, tokenizer, meanPooling, d, data, train);
     print(spec.commandLine().getOut(), r);
     if (report != null) {
       byte[] json = JsonReport.bytes(reportJson(r));
@@ -171,6 +178,7 @@ final class EvalCommand implements Callable<Integer> {
     o.addProperty("latencyBatch", latencyBatch);
     o.addProperty("latencyLength", latencyLength);
     o.addProperty("latencyIterations", latencyIterations);
+    o.addProperty("referenceCache", referenceCache == null ? null : referenceCache.toString());
     json.add("options", o);
     // the split and --limit go by a hash of each text; only the folds of --probe-c auto are shuffled
     json.add("seed", "auto".equalsIgnoreCase(probeC) ? new JsonPrimitive(Evaluation.CV_SEED) : JsonNull.INSTANCE);
@@ -194,6 +202,11 @@ final class EvalCommand implements Callable<Integer> {
         r.test().labels());
     out.printf("Fidelity    cosine(compressed, reference) on %d test texts: mean %.6f, 5th percentile %.6f, min %.6f%n",
         r.fidelity().texts(), r.fidelity().mean(), r.fidelity().p5(), r.fidelity().min());
+    Evaluation.Geometry g = r.geometry();
+    out.printf(Locale.ROOT, "Neighbours  %d nearest neighbours (cosine, among the test texts) kept: %.4f on average%n", g.k(),
+        g.overlap());
+    out.printf(Locale.ROOT, "Similarity  Spearman rank correlation of the cosines of all %,d pairs of test texts: %.4f%n",
+        g.pairs(), g.spearman());
     out.println();
     out.printf("  %-44s %12s %12s %14s%n", "", "REFERENCE", "COMPRESSED", "DIFFERENCE");
     Evaluation.Probe p = r.probe();

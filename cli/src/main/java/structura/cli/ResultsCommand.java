@@ -52,9 +52,12 @@ final class ResultsCommand implements Callable<Integer> {
   /**
    * One evaluated model. {@code accuracy}: its own (retrained) probe; {@code transfer}: the original
    * model's probe on its embeddings; {@code agreement}: that probe's predictions equal to those on
-   * the original embeddings (both NaN in reports written before they were measured).
+   * the original embeddings (both NaN in reports written before they were measured); {@code overlap}:
+   * the mean 10-nearest-neighbour overlap, {@code spearman}: the rank correlation of pairwise
+   * similarities (both NaN in reports written before they were measured).
    */
-  record Row(String method, double target, double macs, double params, double fidelity, double accuracy,
+  record Row(String method, double target, double macs, double params, double fidelity, double overlap, double spearman,
+      double accuracy,
       double referenceAccuracy, double transfer, double agreement, double refSeconds, double seconds,
       double compressSeconds, int testTexts) {}
 
@@ -101,6 +104,8 @@ final class ResultsCommand implements Callable<Integer> {
           cj.get("macsAfter").getAsDouble() / cj.get("macsBefore").getAsDouble(),
           cj.get("blockParametersAfter").getAsDouble() / cj.get("blockParametersBefore").getAsDouble(),
           ej.getAsJsonObject("fidelity").get("mean").getAsDouble(),
+          ej.get("geometry") instanceof JsonObject g ? number(g, "overlap") : Double.NaN,
+          ej.get("geometry") instanceof JsonObject g ? number(g, "spearman") : Double.NaN,
           probe.getAsJsonObject("compressed").get("accuracy").getAsDouble(),
           probe.getAsJsonObject("reference").get("accuracy").getAsDouble(),
           number(probe, "transferAccuracy"), number(probe, "agreement"),
@@ -114,13 +119,13 @@ final class ResultsCommand implements Callable<Integer> {
     }
     rows.sort((a, b) -> a.target() != b.target() ? Double.compare(b.target(), a.target()) : a.method().compareTo(b.method()));
     PrintWriter out = spec.commandLine().getOut();
-    out.println("| method | target MACs | MACs kept | block params kept | fidelity (mean cos) | retrained probe accuracy | Δ vs original (points) | original's probe accuracy | agreement with original | ORT s/batch (orig → compressed) | speed-up | compress time (s) |");
-    out.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
+    out.println("| method | target MACs | MACs kept | block params kept | fidelity (mean cos) | 10-NN overlap | rank corr. of similarities | retrained probe accuracy | Δ vs original (points) | original's probe accuracy | agreement with original | ORT s/batch (orig → compressed) | speed-up | compress time (s) |");
+    out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     for (Row r : rows) {
       String latency = Double.isNaN(r.refSeconds()) || Double.isNaN(r.seconds()) ? "not measured | -"
           : String.format(Locale.ROOT, "%.3f → %.3f | %.2f×", r.refSeconds(), r.seconds(), r.refSeconds() / r.seconds());
-      out.printf(Locale.ROOT, "| %s | %.2f | %.3f | %.3f | %.4f | %.2f %% | %+.2f | %.2f %% | %.2f %% | %s | %.1f |%n",
-          r.method(), r.target(), r.macs(), r.params(), r.fidelity(), 100 * r.accuracy(),
+      out.printf(Locale.ROOT, "| %s | %.2f | %.3f | %.3f | %.4f | %.4f | %.4f | %.2f %% | %+.2f | %.2f %% | %.2f %% | %s | %.1f |%n",
+          r.method(), r.target(), r.macs(), r.params(), r.fidelity(), r.overlap(), r.spearman(), 100 * r.accuracy(),
           100 * (r.accuracy() - r.referenceAccuracy()), 100 * r.transfer(), 100 * r.agreement(), latency, r.compressSeconds());
     }
     out.printf(Locale.ROOT, "%nOriginal model: probe accuracy %.2f %%.%n", 100 * rows.get(0).referenceAccuracy());
@@ -136,8 +141,8 @@ final class ResultsCommand implements Callable<Integer> {
   }
 
   /**
-   * Probe accuracy (retrained, and the original model's probe) and embedding fidelity against the
-   * kept MAC fraction, one series per method, the original model as a dashed line. Accuracy points
+   * Probe accuracy (retrained, and the original model's probe), embedding fidelity, 10-NN overlap
+   * and the rank correlation of pairwise similarities against the kept MAC fraction, one series per method, the original model as a dashed line. Accuracy points
    * carry ±1 binomial standard error, {@code sqrt(a(1-a)/n)} over the n held-out texts (about one
    * point at n = 600, as docs/results.md states), when the report gives n.
    */
@@ -151,11 +156,16 @@ final class ResultsCommand implements Callable<Integer> {
         .min().orElse(0.5), reference);
     double lowAcc = Math.floor(minAcc * 20) / 20;
     double lowFid = Math.floor(rows.stream().mapToDouble(Row::fidelity).min().orElse(0) * 10) / 10;
+    double lowGeometry = Math.floor(rows.stream().flatMapToDouble(r -> java.util.stream.DoubleStream.of(r.overlap(), r.spearman()))
+        .filter(x -> !Double.isNaN(x)).min().orElse(0) * 10) / 10;
     String accuracy = "probe accuracy on held-out texts";
     return List.of(
         panel(byMethod, "accuracy, probe retrained per model", accuracy, lowAcc, Row::accuracy, true, reference),
         panel(byMethod, "accuracy, the original model's probe", accuracy, lowAcc, Row::transfer, true, reference),
-        panel(byMethod, "embedding fidelity", "mean cosine to the original's embeddings", lowFid, Row::fidelity, false, 1.0));
+        panel(byMethod, "embedding fidelity", "mean cosine to the original's embeddings", lowFid, Row::fidelity, false, 1.0),
+        panel(byMethod, "nearest neighbours kept", "mean 10-NN overlap with the original's", lowGeometry, Row::overlap, false, 1.0),
+        panel(byMethod, "order of pairwise similarities", "Spearman ρ with the original's cosines", lowGeometry,
+            Row::spearman, false, 1.0));
   }
 
   private static XYChart panel(Map<String, List<Row>> byMethod, String title, String yTitle, double low,

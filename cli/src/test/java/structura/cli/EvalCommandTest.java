@@ -54,6 +54,11 @@ class EvalCommandTest {
     assertEquals(1.0, fid.get("mean").getAsDouble(), 1e-5);
     assertEquals(1.0, fid.get("min").getAsDouble(), 1e-5);
     assertEquals(1.0, fid.get("p5").getAsDouble(), 1e-5);
+    JsonObject geometry = j.getAsJsonObject("geometry");
+    assertEquals(10, geometry.get("k").getAsInt());
+    assertEquals(1.0, geometry.get("overlap").getAsDouble(), 0, "the same embeddings keep every neighbour");
+    assertEquals(190, geometry.get("pairs").getAsLong(), "20 test texts: 20·19/2 pairs");
+    assertEquals(1.0, geometry.get("spearman").getAsDouble(), 1e-12);
     JsonObject probe = j.getAsJsonObject("probe");
     double ref = probe.getAsJsonObject("reference").get("accuracy").getAsDouble();
     assertEquals(ref, probe.getAsJsonObject("compressed").get("accuracy").getAsDouble());
@@ -73,8 +78,9 @@ class EvalCommandTest {
     assertEquals(2, lat.getAsJsonObject("reference").getAsJsonArray("seconds").size());
     assertTrue(lat.get("speedupMean").getAsDouble() > 0);
     assertTrue(r.out().contains("mean 1.000000"), r.out());
+    assertTrue(r.out().contains("10 nearest neighbours (cosine, among the test texts) kept: 1.0000"), r.out());
     assertTrue(r.out().contains("probe accuracy, test"), r.out());
-    assertTrue(r.err().contains("eval: test split: embedded 20/20 texts"), r.err());
+    assertTrue(r.err().contains("eval: test split: embedded 20/20 texts with the reference"), r.err());
     try (Stream<Path> files = Files.list(report.getParent())) {
       assertEquals(List.of(report), files.toList(), "no temporary file is left beside the report");
     }
@@ -158,6 +164,34 @@ class EvalCommandTest {
     CliRun help = run("eval", "--help");
     assertEquals(ExitCodes.OK, help.exit());
     assertTrue(help.out().contains("--latency-batch"), help.out());
+  }
+
+  @Test
+  void theReferenceCacheEmbedsTheOriginalOnceAndGivesTheSameReport() throws Exception {
+    Path cache = dir.resolve("cache");
+    String[] common = {"--model", "all-minilm-l6-v2", "--reference", "all-minilm-l6-v2", "--probe-c", "1",
+        "--data", SUBSET.resolve("test.jsonl").toString(), "--train", SUBSET.resolve("train.jsonl").toString(),
+        "--reference-cache", cache.toString()};
+    List<JsonObject> reports = new ArrayList<>();
+    List<String> errs = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      Path report = dir.resolve("run" + i + ".json");
+      List<String> a = new ArrayList<>(List.of(common));
+      a.addAll(List.of("--report", report.toString()));
+      CliRun r = run(args(a.toArray(String[]::new)));
+      assertEquals(ExitCodes.OK, r.exit(), r.err());
+      reports.add(JsonParser.parseString(Files.readString(report)).getAsJsonObject());
+      errs.add(r.err());
+    }
+    assertTrue(errs.get(0).contains("test split: embedded 20/20 texts with the reference"), errs.get(0));
+    assertFalse(errs.get(1).contains("with the reference"), "second run: from the cache\n" + errs.get(1));
+    assertTrue(errs.get(1).contains("the reference's embeddings of 20 texts from"), errs.get(1));
+    try (Stream<Path> files = Files.list(cache)) {
+      assertEquals(2, files.filter(f -> f.toString().endsWith(".f32")).count(), "one entry per split, no temporary file");
+    }
+    for (String part : new String[] {"fidelity", "geometry", "probe"}) {
+      assertEquals(reports.get(0).get(part), reports.get(1).get(part), part);
+    }
   }
 
   @Test

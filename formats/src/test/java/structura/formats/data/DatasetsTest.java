@@ -38,6 +38,6 @@ class DatasetsTest {
   void dataSetsAreFoundByName() {
     assertEquals(Datasets.Dataset.CO2_CONCENTRATION, Datasets.byId("co2-concentration"));
     var e = assertThrows(InvalidArgumentException.class, () -> Datasets.byId("iris"));
-    assertTrue(e.getMessage().contains("spam-assassin, bunny, annual-precip, co2-concentration"), e.getMessage());
+    assertTrue(e.getMessage().contains("spam-assassin, bunny, moby-dick, sotu, annual-precip, co2-concentration"), e.getMessage());
   }
 }
