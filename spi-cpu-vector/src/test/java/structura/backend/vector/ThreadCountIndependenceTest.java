@@ -131,23 +131,24 @@ class ThreadCountIndependenceTest {
     }
   }
 
-  @ParameterizedTest(name = "{0}")
-  @CsvSource({"CAUCHY", "LAPLACE"})
-  // the F64 symmetric path (one point set as targets and sources): per-group column sums are
+  @ParameterizedTest(name = "{0} {1}")
+  @CsvSource({"F64,CAUCHY", "F64,LAPLACE", "F32,CAUCHY", "F32,LAPLACE"})
+  // the symmetric path (one point set as targets and sources): per-group column sums are
   // combined in group order, and the groups depend on n and k only
-  void symmetricF64KernelMultiplyIsBitIdenticalForOneTwoAndThreeThreads(structura.api.backend.RadialKernel.Kind kind) {
-    Matrix x = random(DType.F64, 1501, 3, 5);
-    Matrix v = random(DType.F64, 1501, 2, 7);
+  void symmetricKernelMultiplyIsBitIdenticalForOneTwoAndThreeThreads(DType dtype,
+      structura.api.backend.RadialKernel.Kind kind) {
+    Matrix x = random(dtype, 1501, 3, 5);
+    Matrix v = random(dtype, 1501, 2, 7);
     structura.api.backend.RadialKernel kernel = structura.api.backend.RadialKernel.of(kind, 1.5);
     double[] expected = null;
     for (Compute c : new Compute[] {one, two, three}) {
-      Matrix o = Matrix.zeros(DType.F64, 1501, 2);
+      Matrix o = Matrix.zeros(dtype, 1501, 2);
       c.kernelMultiply(kernel, x, x, v, 0.0, o);
       double[] got = values(o);
       if (expected == null) {
         expected = got;
       } else {
-        assertArrayEquals(expected, got, 0.0, "symmetric kernelMultiply " + kind + " with " + c.backend().describe());
+        assertArrayEquals(expected, got, 0.0, "symmetric kernelMultiply " + dtype + " " + kind + " with " + c.backend().describe());
       }
     }
   }
