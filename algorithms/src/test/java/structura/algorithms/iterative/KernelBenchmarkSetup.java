@@ -116,6 +116,16 @@ final class KernelBenchmarkSetup {
     }
   }
 
+  /** The 1-, 5- and 15-minute load averages from /proc/loadavg, or "?" where there is none. */
+  static String loadAverage() {
+    try {
+      String[] f = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim().split("\\s+");
+      return f[0] + " " + f[1] + " " + f[2];
+    } catch (java.io.IOException | RuntimeException e) {
+      return "?";
+    }
+  }
+
   /** ‖a − b‖/‖b‖ over all entries. */
   static double relativeError(double[] a, double[] b) {
     double num = 0;
@@ -128,6 +138,38 @@ final class KernelBenchmarkSetup {
   }
 
   record Timed<T>(T value, double seconds) {}
+
+  /** A result with its wall time and the CPU time of the whole process (every thread, native ones included). */
+  record CpuTimed<T>(T value, double seconds, double cpuSeconds) {}
+
+  /**
+   * Times {@code work} by the wall clock and by process CPU time. On a machine shared with other
+   * jobs the CPU time is the steadier measure of the work itself: it does not count the time the
+   * process waited for a core (it does count cycles slowed by a busy SMT sibling or cache).
+   */
+  static <T> CpuTimed<T> timeCpu(Supplier<T> work) {
+    double cpu0 = processCpuSeconds();
+    long start = System.nanoTime();
+    T value = work.get();
+    double wall = (System.nanoTime() - start) * 1e-9;
+    return new CpuTimed<>(value, wall, processCpuSeconds() - cpu0);
+  }
+
+  /**
+   * User + system CPU seconds of this process from /proc/self/stat (fields 14 and 15, in clock
+   * ticks of 1/100 s, the Linux x86-64 USER_HZ), or NaN where there is no /proc. Read from /proc
+   * rather than the management beans so that the module under test needs no extra module.
+   */
+  static double processCpuSeconds() {
+    try {
+      String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/stat"));
+      // the command name (field 2) is in parentheses and may hold spaces: count from after it
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+    } catch (java.io.IOException | RuntimeException e) {
+      return Double.NaN;
+    }
+  }
 
   static <T> Timed<T> time(Supplier<T> work) {
     long start = System.nanoTime();

@@ -39,6 +39,8 @@ final class F32PairwiseKernel {
   static final int GROUP = 4;
   /** Below this many kernel entries a call stays on the calling thread. */
   private static final long PARALLEL_MIN_ENTRIES = 1L << 15;
+  /** Symmetric path: targets per row tile, a multiple of every lane count so that tiles stay aligned. */
+  static final int SYM_ROW_TILE = 16;
 
   private final Parallel parallel;
 
@@ -59,8 +61,15 @@ final class F32PairwiseKernel {
         vs[c * nPad + j] = v[vOff + j * ldv + c];
       }
     }
-    int tasks = (m + ROW_BLOCK - 1) / ROW_BLOCK;
     boolean multithreaded = (long) m * n >= PARALLEL_MIN_ENTRIES;
+    if (x == y && xOff == yOff && ldx == ldy && m == n) {
+      int groups = F64PairwiseKernel.symmetricGroups(n, nPad, k);
+      if (groups >= F64PairwiseKernel.SYM_MIN_GROUPS) {
+        symmetric(kernel, n, nPad, d, k, groups, x, xOff, ldx, ys, vs, beta, o, oOff, ldo, multithreaded);
+        return;
+      }
+    }
+    int tasks = (m + ROW_BLOCK - 1) / ROW_BLOCK;
     parallel.forEach(tasks, multithreaded, task -> rows(kernel, task * ROW_BLOCK, Math.min(m, (task + 1) * ROW_BLOCK), n, nPad, d, k,
         x, xOff, ldx, ys, vs, beta, o, oOff, ldo));
   }
@@ -95,6 +104,105 @@ final class F32PairwiseKernel {
           float sum = variance * laneSum(acc, (q * k + c) * L);
           o[oi + c] = beta == 0 ? sum : sum + beta * o[oi + c];
         }
+      }
+    }
+  }
+
+  /**
+   * K(X, X)·V when targets and sources are the same points: each kernel entry evaluated once for a
+   * row sum and a column sum, half the exp/sqrt work of the general path. The scheme and its
+   * determinism are those of {@code F64PairwiseKernel}'s symmetric path (same row tiles, same
+   * balanced groups, column sums combined in group order); one target at a time.
+   */
+  private void symmetric(RadialKernel kernel, int n, int nPad, int d, int k, int groups, float[] x, int xOff, int ldx,
+      float[] ys, float[] vs, float beta, float[] o, int oOff, int ldo, boolean multithreaded) {
+    int tiles = (n + SYM_ROW_TILE - 1) / SYM_ROW_TILE;
+    int[] bounds = F64PairwiseKernel.balancedGroups(tiles, nPad, groups);
+    float[] rowSums = new float[n * k];
+    float[][] colSums = new float[groups][];
+    parallel.forEach(groups, multithreaded, g -> {
+      float[] cols = new float[k * nPad];
+      float[] buf = new float[TILE];
+      float[] acc = new float[k * L];
+      float[] xi = new float[d];
+      float[] vi = new float[k];
+      for (int t = bounds[g]; t < bounds[g + 1]; t++) {
+        int r0 = t * SYM_ROW_TILE;
+        for (int i = r0; i < Math.min(n, r0 + SYM_ROW_TILE); i++) {
+          System.arraycopy(x, xOff + i * ldx, xi, 0, d);
+          for (int c = 0; c < k; c++) {
+            vi[c] = vs[c * nPad + i];
+          }
+          symmetricRow(kernel, i, r0, nPad, d, k, xi, vi, ys, vs, buf, acc, cols, rowSums);
+        }
+      }
+      colSums[g] = cols;
+    });
+    float variance = (float) kernel.variance();
+    for (int i = 0; i < n; i++) {
+      int oi = oOff + i * ldo;
+      for (int c = 0; c < k; c++) {
+        float sum = rowSums[i * k + c];
+        for (int g = 0; g < groups; g++) {
+          sum += colSums[g][c * nPad + i];
+        }
+        sum *= variance;
+        o[oi + c] = beta == 0 ? sum : sum + beta * o[oi + c];
+      }
+    }
+  }
+
+  /** Row i of row tile r0: row sums from r0 on, column sums for the sources past the tile (see the F64 twin). */
+  private static void symmetricRow(RadialKernel kernel, int i, int r0, int nPad, int d, int k, float[] xi, float[] vi,
+      float[] ys, float[] vs, float[] buf, float[] acc, float[] cols, float[] rowSums) {
+    int kind = kernel.kind().ordinal();
+    float shape = (float) kernel.shape();
+    java.util.Arrays.fill(acc, 0f);
+    int diagEnd = Math.min(nPad, r0 + SYM_ROW_TILE);
+    squaredDistancesOne(xi, d, ys, nPad, r0, diagEnd - r0, buf);
+    radial(kind, shape, buf, 0, diagEnd - r0);
+    for (int c = 0; c < k; c++) {
+      FloatVector a = FloatVector.fromArray(S, acc, c * L);
+      int vBase = c * nPad + r0;
+      for (int j = 0; j < diagEnd - r0; j += L) {
+        a = FloatVector.fromArray(S, buf, j).fma(FloatVector.fromArray(S, vs, vBase + j), a);
+      }
+      a.intoArray(acc, c * L);
+    }
+    for (int j0 = diagEnd; j0 < nPad; j0 += TILE) {
+      int len = Math.min(TILE, nPad - j0);
+      squaredDistancesOne(xi, d, ys, nPad, j0, len, buf);
+      radial(kind, shape, buf, 0, len);
+      for (int c = 0; c < k; c++) {
+        FloatVector a = FloatVector.fromArray(S, acc, c * L);
+        FloatVector vic = FloatVector.broadcast(S, vi[c]);
+        int vBase = c * nPad + j0;
+        for (int j = 0; j < len; j += L) {
+          FloatVector kij = FloatVector.fromArray(S, buf, j);
+          a = kij.fma(FloatVector.fromArray(S, vs, vBase + j), a);
+          kij.fma(vic, FloatVector.fromArray(S, cols, vBase + j)).intoArray(cols, vBase + j);
+        }
+        a.intoArray(acc, c * L);
+      }
+    }
+    for (int c = 0; c < k; c++) {
+      rowSums[i * k + c] = laneSum(acc, c * L);
+    }
+  }
+
+  /** buf[0..len) ← ‖x − y_j‖² for one target and the sources j0..j0+len of the transposed block. */
+  private static void squaredDistancesOne(float[] xi, int d, float[] ys, int nPad, int j0, int len, float[] buf) {
+    float x0 = xi[0];
+    for (int j = 0; j < len; j += L) {
+      FloatVector diff = FloatVector.fromArray(S, ys, j0 + j).sub(x0);
+      diff.mul(diff).intoArray(buf, j);
+    }
+    for (int t = 1; t < d; t++) {
+      float xt = xi[t];
+      int base = t * nPad + j0;
+      for (int j = 0; j < len; j += L) {
+        FloatVector diff = FloatVector.fromArray(S, ys, base + j).sub(xt);
+        diff.fma(diff, FloatVector.fromArray(S, buf, j)).intoArray(buf, j);
       }
     }
   }

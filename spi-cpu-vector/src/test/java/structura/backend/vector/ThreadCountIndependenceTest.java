@@ -134,6 +134,28 @@ class ThreadCountIndependenceTest {
     }
   }
 
+  @ParameterizedTest(name = "{0} {1}")
+  @CsvSource({"F64,CAUCHY", "F64,LAPLACE", "F32,CAUCHY", "F32,LAPLACE"})
+  // the symmetric path (one point set as targets and sources): per-group column sums are
+  // combined in group order, and the groups depend on n and k only
+  void symmetricKernelMultiplyIsBitIdenticalForOneTwoAndThreeThreads(DType dtype,
+      structura.api.backend.RadialKernel.Kind kind) {
+    Matrix x = random(dtype, 1501, 3, 5);
+    Matrix v = random(dtype, 1501, 2, 7);
+    structura.api.backend.RadialKernel kernel = structura.api.backend.RadialKernel.of(kind, 1.5);
+    double[] expected = null;
+    for (Compute c : new Compute[] {one, two, three}) {
+      Matrix o = Matrix.zeros(dtype, 1501, 2);
+      c.kernelMultiply(kernel, x, x, v, 0.0, o);
+      double[] got = values(o);
+      if (expected == null) {
+        expected = got;
+      } else {
+        assertArrayEquals(expected, got, 0.0, "symmetric kernelMultiply " + dtype + " " + kind + " with " + c.backend().describe());
+      }
+    }
+  }
+
   @ParameterizedTest(name = "{0} -> {1} {2}")
   @CsvSource({"F32,F32,T", "F32,F32,N", "F64,F64,T", "F32,F64,T", "F32,F64,N"})
   void gramIsBitIdenticalForOneTwoAndThreeThreads(DType in, DType out, Transpose t) {
