@@ -56,7 +56,8 @@ final class SpectraCommand implements Callable<Integer> {
       description = "Texts: JSON lines with \"text\" (and \"label\" for the class spectra), or one text per line.")
   Path data;
 
-  @Option(names = "--samples", paramLabel = "N", defaultValue = "512", description = "Texts from the start of the file (default ${DEFAULT-VALUE}).")
+  @Option(names = "--samples", paramLabel = "N", defaultValue = "512",
+      description = "Texts to use, spread evenly over the file so that every class keeps its share (default ${DEFAULT-VALUE}).")
   int samples;
 
   @Option(names = "--max-length", paramLabel = "TOKENS", defaultValue = "128", description = "Truncate texts to this many tokens (default ${DEFAULT-VALUE}).")
@@ -102,7 +103,7 @@ final class SpectraCommand implements Callable<Integer> {
     TransformerNetwork network = resolved.kind() == ModelZoo.Kind.ONNX ? OnnxModels.readBert(resolved.model())
         : Safetensors.read(resolved.model());
     List<LabeledText> all = TextCorpus.read(data);
-    List<LabeledText> texts = all.subList(0, Math.min(samples, all.size()));
+    List<LabeledText> texts = spread(all, samples);
     List<int[]> ids = new ArrayList<>();
     int padId;
     try (TextTokenizer tok = TextTokenizer.load(tokenizerFile, maxLength)) {
@@ -150,6 +151,21 @@ final class SpectraCommand implements Callable<Integer> {
       outputs.commit();
     }
     return ExitCodes.OK;
+  }
+
+  /**
+   * n texts at evenly spaced positions of the file (all of them when it has no more): labelled
+   * files are often sorted by class, and a prefix would then hold one class only.
+   */
+  static List<LabeledText> spread(List<LabeledText> all, int n) {
+    if (all.size() <= n) {
+      return all;
+    }
+    List<LabeledText> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      out.add(all.get((int) ((long) i * all.size() / n)));
+    }
+    return out;
   }
 
   /** Sentence embeddings (the model's pooling, L2-normalised), one row per text in file order. */
@@ -240,7 +256,7 @@ final class SpectraCommand implements Callable<Integer> {
       o.printf(Locale.ROOT, "class spectral imbalance (normalised l1 distance of spectra, %s vs %s): %.4f%n",
           classes.mostDistantA(), classes.mostDistantB(), classes.imbalance());
     } else {
-      o.println("class spectra: skipped (the data needs a \"label\" on every text and two or more labels)");
+      o.println("class spectra: skipped (they need a \"label\" on every text used and two or more labels among them)");
     }
     o.printf(Locale.ROOT, "%.1f s%n", seconds);
   }

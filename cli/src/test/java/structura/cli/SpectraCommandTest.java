@@ -56,6 +56,19 @@ class SpectraCommandTest {
   }
 
   @Test
+  void samplesAreSpreadOverAFileSortedByClass() {
+    java.util.List<structura.formats.LabeledText> sorted = new java.util.ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      sorted.add(new structura.formats.LabeledText("text " + i, i < 20 ? "ham" : "spam"));
+    }
+    var picked = SpectraCommand.spread(sorted, 9);
+    assertEquals(9, picked.size());
+    assertEquals(6, picked.stream().filter(t -> t.label().equals("ham")).count());
+    assertEquals(3, picked.stream().filter(t -> t.label().equals("spam")).count());
+    assertEquals(sorted, SpectraCommand.spread(sorted, 30));
+  }
+
+  @Test
   void anOutputThatIsAnInputIsRefusedBeforeAnyWork() throws IOException {
     Path data = dir.resolve("texts.jsonl");
     Files.copy(Path.of(CompressCommandTest.TRAIN), data);
