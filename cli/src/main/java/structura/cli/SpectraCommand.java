@@ -131,7 +131,7 @@ final class SpectraCommand implements Callable<Integer> {
         }
       });
       classes = labelled
-          ? ClassSpectra.of(compute, embed(compute, network, batches.batches(), resolved.meanPooling()), labels) : null;
+          ? ClassSpectra.of(compute, embed(compute, network, batches.batches(), resolved.meanPooling(), err), labels) : null;
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
     Map<String, Object> report = report(layers, classes, batches, backend, resolved.meanPooling(), seconds);
@@ -169,11 +169,16 @@ final class SpectraCommand implements Callable<Integer> {
   }
 
   /** Sentence embeddings (the model's pooling, L2-normalised), one row per text in file order. */
-  private static Matrix embed(Compute compute, TransformerNetwork network, List<TokenBatch> batches, boolean mean) {
+  private static Matrix embed(Compute compute, TransformerNetwork network, List<TokenBatch> batches, boolean mean,
+      PrintWriter err) {
     TransformerForward f = new TransformerForward(compute, network);
     List<Matrix> parts = new ArrayList<>();
     int rows = 0;
     for (TokenBatch b : batches) {
+      if (parts.size() % 4 == 0) {
+        err.printf(Locale.ROOT, "spectra: sentence embeddings, batch %d/%d%n", parts.size() + 1, batches.size());
+        err.flush();
+      }
       Matrix h = f.lastHiddenState(b);
       Matrix e = mean ? SentenceEmbeddings.meanPool(h, b, true) : SentenceEmbeddings.clsPool(h, b, true);
       parts.add(e);
