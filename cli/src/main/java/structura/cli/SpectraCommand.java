@@ -146,7 +146,7 @@ final class SpectraCommand implements Callable<Integer> {
         if (classes != null) {
           panels.add(classChart(classes));
         }
-        Charts.stage(outputs, plot, 640, 420 * panels.size(), panels);
+        Charts.stage(outputs, plot, 720, 540, panels);
       }
       outputs.commit();
     }
@@ -271,7 +271,7 @@ final class SpectraCommand implements Callable<Integer> {
     XYChart chart = new XYChartBuilder().title(String.format(Locale.ROOT, "%s: %s covariance spectrum per block", model,
         hidden ? "hidden-state" : "FFN-activation")).xAxisTitle("eigenvalue index")
         .yAxisTitle("eigenvalue / total variance (log)").build();
-    Charts.style(chart.getStyler()).setYAxisLogarithmic(true).setXAxisDecimalPattern("0");
+    lines(chart);
     for (ActivationSpectra.Layer l : layers) {
       Spectrum s = hidden ? l.hidden() : l.ffn();
       addSpectrum(chart, String.format(Locale.ROOT, "block %d (eff. rank %.0f)", l.block(), s.effectiveRank()), s);
@@ -283,7 +283,7 @@ final class SpectraCommand implements Callable<Integer> {
     XYChart chart = new XYChartBuilder().title(String.format(Locale.ROOT,
         "sentence-embedding spectrum per class (imbalance %.3f)", classes.imbalance())).xAxisTitle("eigenvalue index")
         .yAxisTitle("eigenvalue (log)").build();
-    Charts.style(chart.getStyler()).setYAxisLogarithmic(true).setXAxisDecimalPattern("0");
+    lines(chart);
     classes.spectra().forEach((label, s) -> {
       double[] ev = s.eigenvalues();
       int n = positivePrefix(ev, ev[0] * 1e-12);
@@ -296,6 +296,14 @@ final class SpectraCommand implements Callable<Integer> {
       chart.addSeries(String.format(Locale.ROOT, "%s (%d texts)", label, classes.counts().get(label)), x, y);
     });
     return chart;
+  }
+
+  /** Log y axis, lines without markers (hundreds of points), the legend as a list inside the plot. */
+  private static void lines(XYChart chart) {
+    Charts.style(chart.getStyler()).setYAxisLogarithmic(true).setXAxisDecimalPattern("0");
+    chart.getStyler().setMarkerSize(0);
+    chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
+    chart.getStyler().setLegendLayout(org.knowm.xchart.style.Styler.LegendLayout.Vertical);
   }
 
   private static void addSpectrum(XYChart chart, String name, Spectrum s) {
