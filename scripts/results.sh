@@ -5,13 +5,14 @@
 # Outputs in $STRUCTURA_RESULTS (default out/results/): <method>-<target>.onnx, .compress.json, .eval.json, .log
 # (replaced on a rerun: --force). Environment: STRUCTURA_CALIBRATION (default the SpamAssassin train
 # texts; the held-out table uses data/moby-dick/calibration.jsonl), STRUCTURA_SAMPLES (512),
-# STRUCTURA_EVAL_LIMIT (600 texts per split). The original's embeddings are cached in out/reference-embeddings.
+# STRUCTURA_EVAL_LIMIT (600 texts per split), STRUCTURA_LATENCY_ITERATIONS (10 interleaved ONNX Runtime runs per model). The original's embeddings are cached in out/reference-embeddings.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 methods=${1:-"stat magnitude id-prune modegpt svd disp cur"}
 targets=${2:-"0.7 0.5 0.3"}
 limit=${STRUCTURA_EVAL_LIMIT:-600}
+latency=${STRUCTURA_LATENCY_ITERATIONS:-10}
 data=data/spam-assassin
 calibration=${STRUCTURA_CALIBRATION:-$data/calibration.jsonl}
 samples=${STRUCTURA_SAMPLES:-512}
@@ -28,7 +29,7 @@ for t in $targets; do
       --out "$results/$name.onnx" --report "$results/$name.compress.json" \
       --plot "$results/$name.widths.png" --force > "$results/$name.log" 2>&1 || { echo "compress $name failed" >&2; continue; }
     ./structura eval --model "$results/$name.onnx" --reference all-minilm-l6-v2 \
-      --train "$data/train.jsonl" --data "$data/test.jsonl" --limit "$limit" --reference-cache out/reference-embeddings \
+      --train "$data/train.jsonl" --data "$data/test.jsonl" --limit "$limit" --latency-iterations "$latency" --reference-cache out/reference-embeddings \
       --report "$results/$name.eval.json" --force >> "$results/$name.log" 2>&1 || echo "eval $name failed" >&2
   done
 done

@@ -19,7 +19,6 @@ import structura.api.DType;
 import structura.api.Matrix;
 import structura.api.backend.Compute;
 import structura.api.backend.RadialKernel;
-import structura.api.backend.Transpose;
 import structura.api.operator.LinearOperator;
 import structura.api.operator.Operators;
 import structura.api.operator.Structure;
@@ -95,8 +94,8 @@ public final class CiqLapackBenchmark {
           KernelOperator.symmetric(kernel, points.toDType(DType.F32), vector), noise));
       double[] k64 = mode.equals("full") || mode.equals("target") ? formed.value().clone() : formed.value();
       Timed<float[]> rounded = KernelBenchmarkSetup.time(() -> toFloat(k64));
-      TimedOperator dense64 = new TimedOperator(new GemvOperator(Matrix.wrap(k64, n, n), vector));
-      TimedOperator dense32 = new TimedOperator(new GemvOperator(Matrix.wrap(rounded.value(), n, n), vector));
+      TimedOperator dense64 = new TimedOperator(symmetricDense(Matrix.wrap(k64, n, n), vector));
+      TimedOperator dense32 = new TimedOperator(symmetricDense(Matrix.wrap(rounded.value(), n, n), vector));
       System.out.printf(Locale.ROOT, "round K to F32: %.2f s%n", rounded.seconds());
       List<TimedOperator> all = List.of(lazy64, lazy32, dense64, dense32);
       double[] best = new double[all.size()];
@@ -392,55 +391,9 @@ public final class CiqLapackBenchmark {
     return Operators.tagged(Operators.sum(k, Operators.diagonal(k.dtype(), d)), Structure.SYMMETRIC, Structure.PSD);
   }
 
-  /**
-   * A symmetric dense matrix whose single-column products are one backend GEMV (a streaming pass
-   * over the matrix, about 5× faster here than the packed GEMM {@code Operators.dense} runs for
-   * k = 1) and whose block products are one GEMM.
-   */
-  private static final class GemvOperator implements LinearOperator {
-    private final Matrix matrix;
-    private final Compute compute;
-
-    GemvOperator(Matrix matrix, Compute compute) {
-      this.matrix = matrix;
-      this.compute = compute;
-    }
-
-    @Override
-    public int rows() {
-      return matrix.rows();
-    }
-
-    @Override
-    public int cols() {
-      return matrix.cols();
-    }
-
-    @Override
-    public DType dtype() {
-      return matrix.dtype();
-    }
-
-    @Override
-    public Matrix apply(Matrix x) {
-      Matrix in = x.dtype() == dtype() ? x : x.toDType(dtype());
-      if (in.cols() != 1) {
-        return compute.multiply(Transpose.N, matrix, Transpose.N, in);
-      }
-      Matrix y = Matrix.zeros(dtype(), rows(), 1);
-      compute.gemv(Transpose.N, 1, matrix, in, 0, y);
-      return y;
-    }
-
-    @Override
-    public Matrix applyTranspose(Matrix y) {
-      return apply(y);
-    }
-
-    @Override
-    public Set<Structure> structure() {
-      return Set.of(Structure.SYMMETRIC, Structure.PSD);
-    }
+  /** The formed K as an SPD operator: one right-hand side goes through GEMV (DenseOperator). */
+  private static LinearOperator symmetricDense(Matrix k, Compute compute) {
+    return Operators.tagged(Operators.dense(k, compute), Structure.SYMMETRIC, Structure.PSD);
   }
 
   /** A symmetric operator that adds up the wall time spent in its products. */
