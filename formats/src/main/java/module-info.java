@@ -13,6 +13,11 @@ module structura.formats {
   requires ai.djl.tokenizers;
   requires ai.djl.api;
   requires com.google.gson;
+  // structura.formats.data reads the SpamAssassin mails with Mime4j (automatic modules, names
+  // derived from the jar names: the jars declare none) and their HTML parts with jsoup
+  requires apache.mime4j.core;
+  requires apache.mime4j.dom;
+  requires org.jsoup;
   // structura.formats.data downloads pinned npm tarballs
   requires java.net.http;
   // ModelZoo reads the local repository's location from Maven's settings.xml
