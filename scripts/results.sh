@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Compresses all-MiniLM-L6-v2 with every method at several MAC targets and evaluates each
-# against the original (docs/results.md). Needs the data of scripts/fetch-spam-assassin.sh.
+# against the original (docs/results.md). Needs the data of `./structura data fetch spam-assassin`.
 # Usage: scripts/results.sh [methods] [targets]   e.g. scripts/results.sh "stat magnitude" "0.5"
 # Outputs in $STRUCTURA_RESULTS (default out/results/): <method>-<target>.onnx, .compress.json, .eval.json, .log
 # (replaced on a rerun: --force). Environment: STRUCTURA_CALIBRATION (default the SpamAssassin train
@@ -17,7 +17,7 @@ data=data/spam-assassin
 calibration=${STRUCTURA_CALIBRATION:-$data/calibration.jsonl}
 samples=${STRUCTURA_SAMPLES:-512}
 results=${STRUCTURA_RESULTS:-out/results}
-[ -f "$data/test.jsonl" ] || scripts/fetch-spam-assassin.sh
+[ -f "$data/test.jsonl" ] || ./structura data fetch spam-assassin
 [ -f "$calibration" ] || { echo "no $calibration (for Moby-Dick: ./structura data fetch moby-dick)" >&2; exit 1; }
 mkdir -p "$results"
 for t in $targets; do

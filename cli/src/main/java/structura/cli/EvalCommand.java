@@ -29,7 +29,7 @@ import structura.formats.io.OutputTransaction;
         + "(cosine on held-out texts), 10-nearest-neighbour overlap and the rank correlation of pairwise similarities "
         + "among held-out texts, linear-probe accuracy of both (and the original's probe on the compressed embeddings), "
         + "and latency of both.",
-        "Data: JSON lines {\"text\": ..., \"label\": ...}, e.g. from scripts/fetch-spam-assassin.sh."},
+        "Data: JSON lines {\"text\": ..., \"label\": ...}, e.g. from structura data fetch spam-assassin."},
     footer = {"", "The global --threads sets ONNX Runtime's intra-op threads (default: available processors).",
         "Example:",
         "  structura eval --model minilm-small.onnx --reference all-minilm-l6-v2 \\",

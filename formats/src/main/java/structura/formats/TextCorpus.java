@@ -56,7 +56,7 @@ public final class TextCorpus {
           + file.resolve("calibration.jsonl") + ".");
     }
     if (!Files.isRegularFile(file)) {
-      throw new DataFormatException(file, "no such file.", "Check the path; scripts/fetch-spam-assassin.sh writes "
+      throw new DataFormatException(file, "no such file.", "Check the path; structura data fetch spam-assassin writes "
           + "data/spam-assassin/{train,test,calibration}.jsonl.");
     }
     String name = file.getFileName().toString().toLowerCase(Locale.ROOT);

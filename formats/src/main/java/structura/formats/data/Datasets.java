@@ -1,6 +1,5 @@
 package structura.formats.data;
 
-import java.math.BigDecimal;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -25,16 +24,19 @@ import structura.formats.io.OutputTransaction;
  *
  * <ul>
  *   <li>{@code spam-assassin}: {@code <data>/spam-assassin/{train,test,calibration}.jsonl},
- *       {@code counts.json} and the package's {@code LICENSE} ({@link SpamAssassinSplits}; the
- *       same bytes as {@code scripts/fetch-spam-assassin.sh});
+ *       {@code counts.json} and the package's {@code LICENSE} ({@link SpamAssassinSplits}: MIME
+ *       through Apache Mime4j, HTML through jsoup);
  *   <li>{@code moby-dick}, {@code sotu}: {@code <data>/moby-dick/calibration.jsonl} and
  *       {@code <data>/sotu/calibration.jsonl} with the package's {@code LICENSE} and {@code NOTICE}:
  *       passages of public-domain text unrelated to the evaluation data ({@link TextPassages});
  *   <li>{@code bunny}: {@code <data>/kernel/bunny.csv}, x,y,z per vertex (npm {@code bunny},
- *       the Stanford bunny's decimated mesh, 1,839 points; the same bytes as
- *       {@code scripts/fetch-bunny.sh});
- *   <li>{@code annual-precip}, {@code co2-concentration}: {@code <data>/kernel/annual-precip.json}
- *       and {@code co2-concentration.csv}, as the npm {@code vega-datasets} package ships them.
+ *       the Stanford bunny's decimated mesh, 1,839 points; the same bytes as the Node script
+ *       that wrote it first);
+ *   <li>{@code annual-precip}: {@code <data>/kernel/annual-precip.json} as the npm
+ *       {@code vega-datasets} package ships it, and the regression splits
+ *       {@code precip-train.csv}, {@code precip-test.csv} ({@link PrecipitationSplits});
+ *   <li>{@code co2-concentration}: {@code <data>/kernel/co2-concentration.csv} as shipped, and
+ *       {@code co2-train.csv}, {@code co2-test.csv} ({@link Co2Splits}).
  * </ul>
  */
 public final class Datasets {
@@ -49,8 +51,9 @@ public final class Datasets {
         "Moby-Dick (public domain) as 3,772 passages of 200-1500 characters (compress --calibration, held-out evaluation)"),
     SOTU("sotu", TextPassages.SOTU,
         "State of the Union addresses (US public domain), 33,846 passages labelled by party (calibration; eval --data)"),
-    ANNUAL_PRECIP("annual-precip", VegaDatasets.PACKAGE, "global annual precipitation grid, JSON (kernel and GP examples)"),
-    CO2_CONCENTRATION("co2-concentration", VegaDatasets.PACKAGE, "Mauna Loa CO2 concentration, CSV (GP regression)");
+    ANNUAL_PRECIP("annual-precip", VegaDatasets.PACKAGE,
+        "global annual precipitation grid on the unit sphere, GP regression splits (structura gp)"),
+    CO2_CONCENTRATION("co2-concentration", VegaDatasets.PACKAGE, "Mauna Loa CO2 concentration, GP regression splits (structura gp)");
 
     private final String id;
     private final NpmTarball source;
@@ -107,6 +110,25 @@ public final class Datasets {
    *     expected files), OUTPUT_UNWRITABLE
    */
   public static List<Path> fetch(Dataset dataset, Path dataDir, URI registry, TarballDownload.Progress progress) {
+    return fetch(dataset, dataDir, registry, progress, null);
+  }
+
+  /**
+   * As {@link #fetch(Dataset, Path, URI, TarballDownload.Progress)}, and for {@code spam-assassin}
+   * also writes the small committed test subset ({@code train.jsonl}, 20 texts of each label;
+   * {@code test.jsonl}, 10 of each; texts of at most 1,500 chars; see
+   * {@link SpamAssassinSplits.Splits#testSubset}) into {@code testSubsetDir}, e.g.
+   * {@code formats/src/test/resources/spam-assassin-subset}.
+   *
+   * @param testSubsetDir where to write the test subset, or {@code null} for none
+   * @throws InvalidArgumentException INVALID_ARGUMENT when {@code testSubsetDir} is given for another data set
+   */
+  public static List<Path> fetch(Dataset dataset, Path dataDir, URI registry, TarballDownload.Progress progress,
+      Path testSubsetDir) {
+    if (testSubsetDir != null && dataset != Dataset.SPAM_ASSASSIN) {
+      throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT, "a test subset exists for spam-assassin only, not '"
+          + dataset.id() + "'.", "Drop --test-subset, or fetch spam-assassin alone with it.");
+    }
     Path tarball = TarballDownload.fetch(dataset.source(), dataDir.resolve("downloads"), registry, progress);
     Map<Path, byte[]> outputs = new LinkedHashMap<>();
     switch (dataset) {
@@ -116,6 +138,10 @@ public final class Datasets {
         Path out = dataDir.resolve("spam-assassin");
         splits.files().forEach((name, text) -> outputs.put(out.resolve(name), text.getBytes(StandardCharsets.UTF_8)));
         outputs.put(out.resolve("LICENSE"), required(files, tarball, "package/LICENSE"));
+        if (testSubsetDir != null) {
+          splits.testSubset().forEach((name, text) ->
+              outputs.put(testSubsetDir.resolve(name), text.getBytes(StandardCharsets.UTF_8)));
+        }
       }
       case MOBY_DICK, SOTU -> {
         Map<String, byte[]> files = TarGz.read(tarball, p -> p.startsWith("package/data/") && p.endsWith(".json")
@@ -133,7 +159,12 @@ public final class Datasets {
       case ANNUAL_PRECIP, CO2_CONCENTRATION -> {
         String name = dataset == Dataset.ANNUAL_PRECIP ? "annual-precip.json" : "co2-concentration.csv";
         Map<String, byte[]> files = TarGz.read(tarball, ("package/data/" + name)::equals);
-        outputs.put(dataDir.resolve("kernel").resolve(name), required(files, tarball, "package/data/" + name));
+        byte[] raw = required(files, tarball, "package/data/" + name);
+        Path out = dataDir.resolve("kernel");
+        outputs.put(out.resolve(name), raw);
+        Map<String, String> splits = dataset == Dataset.ANNUAL_PRECIP ? PrecipitationSplits.build(raw, tarball)
+            : Co2Splits.build(raw, tarball);
+        splits.forEach((file, text) -> outputs.put(out.resolve(file), text.getBytes(StandardCharsets.UTF_8)));
       }
     }
     try (OutputTransaction tx = new OutputTransaction(true)) {
@@ -168,26 +199,10 @@ public final class Datasets {
     for (String point : js.substring(start + key.length() + 1, end).split("\\],\\[")) {
       String[] xyz = point.split(",");
       for (int i = 0; i < xyz.length; i++) {
-        out.append(i == 0 ? "" : ",").append(jsNumber(Double.parseDouble(xyz[i].trim())));
+        out.append(i == 0 ? "" : ",").append(JsNumbers.string(Double.parseDouble(xyz[i].trim())));
       }
       out.append('\n');
     }
     return out.toString().getBytes(StandardCharsets.UTF_8);
-  }
-
-  /** {@code String(x)} in JavaScript: the shortest round-trip digits, plain between 1e-7 and 1e21. */
-  static String jsNumber(double x) {
-    if (x == 0) {
-      return "0";
-    }
-    BigDecimal d = new BigDecimal(Double.toString(x)).stripTrailingZeros();   // JDK 19+: shortest digits
-    double a = Math.abs(x);
-    if (a >= 1e-7 && a < 1e21) {
-      return d.toPlainString();
-    }
-    String digits = d.unscaledValue().abs().toString();
-    int exponent = digits.length() - 1 - d.scale();
-    String mantissa = digits.length() == 1 ? digits : digits.charAt(0) + "." + digits.substring(1);
-    return (x < 0 ? "-" : "") + mantissa + "e" + (exponent >= 0 ? "+" : "-") + Math.abs(exponent);
   }
 }

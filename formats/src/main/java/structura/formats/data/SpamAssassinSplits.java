@@ -1,11 +1,7 @@
 package structura.formats.data;
 
-import static structura.formats.data.JsText.ANY;
-import static structura.formats.data.JsText.SPACE;
-
 import com.google.gson.JsonElement;
 import com.google.gson.JsonParser;
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -14,13 +10,10 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import structura.formats.DataFormatException;
 
 /**
@@ -30,14 +23,12 @@ import structura.formats.DataFormatException;
  * (~20 %, chosen by a hash of the text), {@code calibration.jsonl} (512 texts of train, stratified
  * by group) and {@code counts.json}. One JSON object per line: {@code {"text", "label", "group"}}.
  *
- * <p>Byte-identical to what {@code scripts/spam-assassin-convert.mjs} writes (the Node converter
- * it replaces; the committed test subset and every published result were made with it): the same
- * RFC 822 / MIME reading (headers unfolded, Subject kept, quoted-printable and base64 decoded,
- * text/plain preferred over text/html, HTML reduced to text by the same rules), the same tidying,
- * and every choice made by SHA-256 of the text. That is why the MIME and HTML handling is this
- * small hand port rather than a MIME or HTML library: a library's (better) decoding would change
- * the texts and so every split and result made so far. Cost: one pass over the ~9,300 mails
- * (about a second), memory for the texts.
+ * <p>Each mail becomes {@code "Subject: ...\n\n<body>"} through {@link MailText} (Apache Mime4j
+ * for MIME, jsoup for HTML). Identical texts are kept once (the first, in group and file-name
+ * order); a text seen as ham and as spam is dropped. Every choice is made by SHA-256 of the text
+ * ({@link #unit}), so the same package gives byte-identical files. Until commit 9d4457b the texts
+ * came from a hand-written port of a Node converter; its splits differ from these (see
+ * docs/evaluation.md). Cost: one pass over the ~6,000 mails (a few seconds), memory for the texts.
  */
 public final class SpamAssassinSplits {
   /** The package and version the splits are made from. */
@@ -48,7 +39,6 @@ public final class SpamAssassinSplits {
       {"easy-ham-1", "ham"}, {"easy-ham-2", "ham"}, {"hard-ham-1", "ham"}, {"spam-1", "spam"}, {"spam-2", "spam"}};
   private static final double TEST_FRACTION = 0.2;
   private static final int CALIBRATION_SIZE = 512;
-  private static final int MAX_CHARS = 8192;
   private static final int SUBSET_TRAIN = 20;
   private static final int SUBSET_TEST = 10;
   private static final int SUBSET_MAX_CHARS = 1500;
@@ -92,7 +82,13 @@ public final class SpamAssassinSplits {
       groups.put(g[0], group);
       for (var f : files.entrySet()) {
         String raw = rawText(f.getKey(), f.getValue());
-        String text = messageText(raw);
+        String text;
+        try {
+          text = MailText.of(raw);
+        } catch (IllegalStateException e) {   // more parts or deeper nesting than Mime4j's limits: none in 0.2.3
+          throw new DataFormatException(java.nio.file.Path.of(prefix + f.getKey()), 0, "is a mail Mime4j cannot read ("
+              + e.getMessage() + ").", "Fetch the pinned package version again (structura data fetch spam-assassin).", e);
+        }
         if (text.isEmpty()) {
           empty++;
           continue;
@@ -127,7 +123,7 @@ public final class SpamAssassinSplits {
     counts.put("train", describe(train));
     counts.put("test", describe(test));
     counts.put("calibration", describe(calibration));
-    counts.put("settings", ordered("testFraction", TEST_FRACTION, "calibrationSize", CALIBRATION_SIZE, "maxChars", MAX_CHARS));
+    counts.put("settings", ordered("testFraction", TEST_FRACTION, "calibrationSize", CALIBRATION_SIZE, "maxChars", MailText.MAX_CHARS));
 
     Map<String, String> out = new LinkedHashMap<>();
     out.put("train.jsonl", jsonl(train));
@@ -144,7 +140,7 @@ public final class SpamAssassinSplits {
 
   private static String rawText(String name, byte[] bytes) {
     try {
-      JsonElement e = JsonParser.parseString(JsText.utf8(bytes));
+      JsonElement e = JsonParser.parseString(new String(bytes, StandardCharsets.UTF_8));
       if (e.isJsonObject() && e.getAsJsonObject().get("text") instanceof JsonElement t && t.isJsonPrimitive()
           && t.getAsJsonPrimitive().isString()) {
         return t.getAsString();
@@ -154,236 +150,6 @@ public final class SpamAssassinSplits {
     }
     throw new DataFormatException(java.nio.file.Path.of(name), 0, "is not a JSON object with a string \"text\".",
         "Fetch the pinned package version again (structura data fetch spam-assassin).", null);
-  }
-
-  // ------------------------------------------------------------ RFC 822 / MIME, as far as needed
-
-  private record Message(Map<String, String> headers, String body) {}
-
-  private record Leaf(String type, String text) {}
-
-  private static final Pattern CRLF = Pattern.compile("\\r\\n?");
-  private static final Pattern FOLDED = Pattern.compile("^[ \\t]");
-  private static final Pattern HEADER = Pattern.compile("^([!-9;-~]+):" + SPACE + "*(" + ANY + "*)$(?![\\s\\S])");
-  private static final Pattern PARAM = Pattern.compile("^" + SPACE + "*([^=" + SPACE.substring(1, SPACE.length() - 1) + "]+)"
-      + SPACE + "*=" + SPACE + "*\"?([^\"]*)\"?" + SPACE + "*$(?![\\s\\S])");
-
-  /** Splits a message into unfolded headers (lower-case name to first value) and body. */
-  private static Message parseMessage(String raw) {
-    String text = CRLF.matcher(raw).replaceAll("\n");
-    int cut = text.indexOf("\n\n");
-    String head = cut < 0 ? text : text.substring(0, cut);
-    String body = cut < 0 ? "" : text.substring(cut + 2);
-    Map<String, String> headers = new LinkedHashMap<>();
-    String name = null;
-    for (String line : head.split("\n", -1)) {
-      if (FOLDED.matcher(line).find() && name != null) {
-        headers.put(name, headers.get(name) + " " + JsText.trim(line));
-        continue;
-      }
-      Matcher m = HEADER.matcher(line);
-      if (m.find()) {
-        name = m.group(1).toLowerCase(Locale.ROOT);
-        if (headers.containsKey(name)) {
-          name = null;   // keep the first occurrence; ignore continuations of repeats
-        } else {
-          headers.put(name, m.group(2));
-        }
-      } else {
-        name = null;
-      }
-    }
-    return new Message(headers, body);
-  }
-
-  private static String orEmpty(String s) {
-    return s == null ? "" : s;
-  }
-
-  private static String bufferEncoding(String charset) {
-    String c = orEmpty(charset).toLowerCase(Locale.ROOT);
-    return c.equals("utf-8") || c.equals("utf8") ? "utf8" : "latin1";
-  }
-
-  private static String decode(byte[] bytes, String encoding) {
-    return encoding.equals("utf8") ? JsText.utf8(bytes) : JsText.latin1(bytes);
-  }
-
-  /** Code points below 256 as single bytes (they were bytes before decoding), others as UTF-8. */
-  private static byte[] toBytes(String s) {
-    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(s.length());
-    for (int i = 0; i < s.length(); ) {
-      int cp = s.codePointAt(i);
-      int n = Character.charCount(cp);
-      if (cp < 256) {
-        out.write(cp);
-      } else {
-        out.writeBytes(JsText.utf8Bytes(s.substring(i, i + n)));
-      }
-      i += n;
-    }
-    return out.toByteArray();
-  }
-
-  private static final Pattern NOT_BASE64 = Pattern.compile("[^A-Za-z0-9+/=]");
-  private static final Pattern SOFT_BREAK = Pattern.compile("=[ \\t]*\\n");
-  private static final Pattern HEX_ESCAPE = Pattern.compile("=([0-9A-Fa-f]{2})");
-
-  private static String unhex(String s) {
-    return HEX_ESCAPE.matcher(s).replaceAll(m -> Matcher.quoteReplacement(String.valueOf((char) Integer.parseInt(m.group(1), 16))));
-  }
-
-  private static String decodeTransfer(String body, String encoding, String charset) {
-    String enc = JsText.trim(orEmpty(encoding)).toLowerCase(Locale.ROOT);
-    if (enc.equals("base64")) {
-      return decode(JsText.base64(NOT_BASE64.matcher(body).replaceAll("")), bufferEncoding(charset));
-    }
-    if (enc.equals("quoted-printable")) {
-      String unwrapped = SOFT_BREAK.matcher(body).replaceAll("");
-      return decode(toBytes(unhex(unwrapped)), bufferEncoding(charset));
-    }
-    return body;
-  }
-
-  private static final Pattern ENCODED_WORD = Pattern.compile(
-      "=\\?([^?]+)\\?([BbQq])\\?([^?]*)\\?=(?:" + SPACE + "+(?==\\?))?");
-
-  /** RFC 2047 encoded words in a header. */
-  private static String decodeHeader(String value) {
-    return ENCODED_WORD.matcher(value).replaceAll(m -> {
-      String charset = m.group(1);
-      String data = m.group(3);
-      String decoded = m.group(2).equalsIgnoreCase("B") ? decode(JsText.base64(data), bufferEncoding(charset))
-          : decode(toBytes(unhex(data.replace('_', ' '))), bufferEncoding(charset));
-      return Matcher.quoteReplacement(decoded);
-    });
-  }
-
-  private static final Map<String, String> ENTITIES = Map.of("nbsp", " ", "amp", "&", "lt", "<", "gt", ">", "quot", "\"",
-      "apos", "'", "copy", "\u00a9", "reg", "\u00ae", "trade", "\u2122");
-  private static final Pattern COMMENT = Pattern.compile("<!--[\\s\\S]*?-->");
-  private static final Pattern SCRIPT = Pattern.compile("<(script|style|head|title)\\b[\\s\\S]*?</\\1" + SPACE + "*>",
-      Pattern.CASE_INSENSITIVE);
-  private static final Pattern BLOCK_OPEN = Pattern.compile("<(br|p|div|tr|li|h[1-6]|table|blockquote)\\b[^>]*>",
-      Pattern.CASE_INSENSITIVE);
-  private static final Pattern BLOCK_CLOSE = Pattern.compile("</(p|div|tr|li|h[1-6]|table|blockquote)" + SPACE + "*>",
-      Pattern.CASE_INSENSITIVE);
-  private static final Pattern TAG = Pattern.compile("<[^>]*>");
-  private static final Pattern ENTITY = Pattern.compile("&(#x[0-9a-f]+|#[0-9]+|[a-z]+);", Pattern.CASE_INSENSITIVE);
-
-  private static String htmlToText(String html) {
-    String s = COMMENT.matcher(html).replaceAll(" ");
-    s = SCRIPT.matcher(s).replaceAll(" ");
-    s = BLOCK_OPEN.matcher(s).replaceAll("\n");
-    s = BLOCK_CLOSE.matcher(s).replaceAll("\n");
-    s = TAG.matcher(s).replaceAll(" ");
-    return ENTITY.matcher(s).replaceAll(m -> {
-      String e = m.group(1);
-      if (e.charAt(0) == '#') {
-        boolean hex = e.charAt(1) == 'x' || e.charAt(1) == 'X';
-        BigInteger code = new BigInteger(e.substring(hex ? 2 : 1), hex ? 16 : 10);
-        return code.signum() > 0 && code.compareTo(BigInteger.valueOf(0x110000)) < 0
-            ? Matcher.quoteReplacement(new String(Character.toChars(code.intValue()))) : " ";
-      }
-      String named = ENTITIES.get(e.toLowerCase(Locale.ROOT));
-      return Matcher.quoteReplacement(named != null ? named : m.group());
-    });
-  }
-
-  private record ContentType(String type, Map<String, String> params) {}
-
-  private static ContentType contentType(Map<String, String> headers) {
-    String value = headers.get("content-type");
-    if (value == null || value.isEmpty()) {
-      value = "text/plain";
-    }
-    String[] parts = value.split(";", -1);
-    Map<String, String> params = new LinkedHashMap<>();
-    for (int i = 1; i < parts.length; i++) {
-      Matcher m = PARAM.matcher(parts[i]);
-      if (m.find()) {
-        params.put(m.group(1).toLowerCase(Locale.ROOT), m.group(2));
-      }
-    }
-    String type = JsText.trim(parts[0]).toLowerCase(Locale.ROOT);
-    return new ContentType(type.isEmpty() ? "text/plain" : type, params);
-  }
-
-  /** The readable text leaves of a MIME entity. */
-  private static List<Leaf> textLeaves(Map<String, String> headers, String body, int depth) {
-    ContentType ct = contentType(headers);
-    String boundary = ct.params().get("boundary");
-    if (ct.type().startsWith("multipart/") && boundary != null && !boundary.isEmpty() && depth < 8) {
-      String delimiter = "--" + boundary;
-      List<Leaf> leaves = new ArrayList<>();
-      List<String> part = null;
-      for (String line : body.split("\n", -1)) {
-        String t = JsText.trimEnd(line);
-        if (t.equals(delimiter) || t.equals(delimiter + "--")) {
-          if (part != null) {
-            Message p = parseMessage(String.join("\n", part));
-            leaves.addAll(textLeaves(p.headers(), p.body(), depth + 1));
-          }
-          part = t.equals(delimiter) ? new ArrayList<>() : null;
-          if (!t.equals(delimiter)) {
-            break;
-          }
-        } else if (part != null) {
-          part.add(line);
-        }
-      }
-      if (part != null && !part.isEmpty()) {   // unterminated last part
-        Message p = parseMessage(String.join("\n", part));
-        leaves.addAll(textLeaves(p.headers(), p.body(), depth + 1));
-      }
-      return leaves;
-    }
-    if (ct.type().equals("message/rfc822") && depth < 8) {
-      Message inner = parseMessage(body);
-      return textLeaves(inner.headers(), inner.body(), depth + 1);
-    }
-    String disposition = orEmpty(headers.get("content-disposition")).toLowerCase(Locale.ROOT);
-    if ((ct.type().equals("text/plain") || ct.type().equals("text/html")) && !disposition.startsWith("attachment")) {
-      return List.of(new Leaf(ct.type(), decodeTransfer(body, headers.get("content-transfer-encoding"),
-          ct.params().get("charset"))));
-    }
-    return List.of();   // images, applications, attachments
-  }
-
-  private static final Pattern CONTROLS = Pattern.compile("[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]");
-  private static final Pattern BLANKS = Pattern.compile("[ \\t\\u00a0]+");
-  private static final Pattern MANY_NEWLINES = Pattern.compile("\\n{3,}");
-
-  private static String tidy(String s) {
-    String t = CONTROLS.matcher(s).replaceAll("");
-    t = CRLF.matcher(t).replaceAll("\n");
-    String[] lines = t.split("\n", -1);
-    for (int i = 0; i < lines.length; i++) {
-      lines[i] = JsText.trim(BLANKS.matcher(lines[i]).replaceAll(" "));
-    }
-    t = String.join("\n", lines);
-    t = MANY_NEWLINES.matcher(t).replaceAll("\n\n");
-    return JsText.trim(t);
-  }
-
-  /** "Subject: <subject>\n\n<body text>", tidied, cut at MAX_CHARS; "" when nothing is readable. */
-  static String messageText(String raw) {
-    Message msg = parseMessage(raw);
-    List<Leaf> leaves = textLeaves(msg.headers(), msg.body(), 0);
-    List<String> plain = leaves.stream().filter(l -> l.type().equals("text/plain")).map(Leaf::text).toList();
-    List<String> chosen = !plain.isEmpty() ? plain
-        : leaves.stream().filter(l -> l.type().equals("text/html")).map(l -> htmlToText(l.text())).toList();
-    String subject = tidy(decodeHeader(orEmpty(msg.headers().get("subject")))).replace('\n', ' ');
-    String text = tidy(String.join("\n\n", chosen));
-    String out = (subject.isEmpty() ? "" : "Subject: " + subject + (text.isEmpty() ? "" : "\n\n")) + text;
-    if (out.length() > MAX_CHARS) {
-      int end = MAX_CHARS;
-      if (Character.isHighSurrogate(out.charAt(end - 1))) {
-        end--;   // never split a surrogate pair
-      }
-      out = JsText.trimEnd(out.substring(0, end));
-    }
-    return out;
   }
 
   // ------------------------------------------------------------ split, sample, write

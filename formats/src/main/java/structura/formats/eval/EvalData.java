@@ -25,7 +25,7 @@ import structura.formats.TextCorpus;
  * <ul>
  *   <li>Split (when no separate train file is given): a text is held out for testing when the
  *       first 32 bits of SHA-256("split\n" + text), read as an unsigned fraction of 2³², are below
- *       {@link #TEST_FRACTION}: the rule of {@code scripts/fetch-spam-assassin.sh}, so splitting its
+ *       {@link #TEST_FRACTION}: the rule of {@code structura data fetch spam-assassin}, so splitting its
  *       train+test union again gives back its splits. Identical texts are kept once.</li>
  *   <li>Limit: at most N texts per split, stratified by label (quotas proportional to the label
  *       counts by largest remainder, at least one per label when N allows), within each label the
@@ -106,7 +106,7 @@ public record EvalData(List<LabeledText> train, List<LabeledText> test, List<Str
     if (missing > 0) {
       throw new DataFormatException(file, 0, missing + " of " + texts.size() + " texts have no label (the first is text #"
           + (first + 1) + ")" + (missing == texts.size() ? ": the file is unlabeled" : "") + ".",
-          "Evaluation needs labeled JSON lines, {\"text\": \"...\", \"label\": \"spam\"}; scripts/fetch-spam-assassin.sh "
+          "Evaluation needs labeled JSON lines, {\"text\": \"...\", \"label\": \"spam\"}; structura data fetch spam-assassin "
               + "writes such files.", null);
     }
     return texts;

@@ -22,7 +22,7 @@ class EvalDataTest {
 
   @Test
   void hashSplitAgreesWithTheDataScript() {
-    // scripts/spam-assassin-convert.mjs put these texts in its test and train splits with the same rule
+    // SpamAssassinSplits (structura data fetch spam-assassin) put these texts in its test and train splits with the same rule
     for (LabeledText t : TextCorpus.read(SUBSET.resolve("test.jsonl"))) {
       assertTrue(EvalData.heldOut(t.text()), t.text());
     }
