@@ -267,7 +267,8 @@ final class StatEngine {
     double target = costs.target();
     costs.requireReachable(s.method(), costs.minimum(net, s.pruneHeads(), s.neuronMultiple()), String.format(
         java.util.Locale.ROOT, "keeping %s and %d neurons per block",
-        s.pruneHeads() ? "one head (one key/value group of heads for grouped-query attention)" : "every head (this method does not prune heads)", Math.max(1, s.neuronMultiple())),
+        s.pruneHeads() ? "one head (one key/value group of heads for grouped-query attention)"
+            : "every head (this method does not prune heads)", Math.max(1, s.neuronMultiple())),
         null);
     double cost = total;
     while (cost > target) {
