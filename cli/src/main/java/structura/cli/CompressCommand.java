@@ -56,7 +56,7 @@ final class CompressCommand implements Callable<Integer> {
   CommandSpec spec;
 
   @Option(names = "--model", paramLabel = "MODEL",
-      description = "Zoo name (all-minilm-l6-v2, bge-small-en-v15), a BERT-family .onnx file, or a safetensors directory.")
+      description = "Zoo name (all-minilm-l6-v2, bge-small-en-v15), a BERT-family .onnx file, or a safetensors directory (BERT or Llama family).")
   String model;
 
   @Option(names = "--method", paramLabel = "NAME", defaultValue = "stat", description = "Compression method (default ${DEFAULT-VALUE}).")
@@ -70,7 +70,7 @@ final class CompressCommand implements Callable<Integer> {
       description = "What --target counts (default ${DEFAULT-VALUE}).")
   String targetKind;
 
-  @Option(names = "--keep-heads", paramLabel = "FRACTION", description = "Per-block fraction of heads to keep (instead of --target).")
+  @Option(names = "--keep-heads", paramLabel = "FRACTION", description = "Per-block fraction of heads to keep, of key/value groups under grouped-query attention (instead of --target).")
   Double keepHeads;
 
   @Option(names = "--keep-neurons", paramLabel = "FRACTION", description = "Per-block fraction of FFN neurons to keep (instead of --target).")

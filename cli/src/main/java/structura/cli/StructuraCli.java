@@ -27,7 +27,7 @@ import structura.api.backend.BackendUnavailableException;
 @Command(name = "structura", mixinStandardHelpOptions = true, versionProvider = StructuraCli.Version.class,
     exitCodeOnInvalidInput = ExitCodes.USAGE, exitCodeOnExecutionException = ExitCodes.FAILURE,
     description = "Structured linear algebra and training-free compression of neural networks.",
-    subcommands = {ActivationsCommand.class, BackendsCommand.class, CheckCommand.class, CompressCommand.class, DataCommand.class, EvalCommand.class, GpCommand.class, KernelCommand.class, PcaCommand.class, ResultsCommand.class, SpectraCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {ActivationsCommand.class, BackendsCommand.class, CheckCommand.class, CompressCommand.class, DataCommand.class, EvalCommand.class, GpCommand.class, KernelCommand.class, PcaCommand.class, PerplexityCommand.class, ResultsCommand.class, SpectraCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
     footer = {"", "Exit codes: 0 ok, 1 usage, 2 computation or input failure, 3 backend unavailable.",
         "Settings and error codes: docs/configuration.md, docs/errors.md."})
 public final class StructuraCli implements Runnable {

@@ -26,6 +26,16 @@ final class OrtRunner implements AutoCloseable {
 
   /** last_hidden_state as a {@code B·L × d} matrix. */
   Matrix lastHiddenState(TokenBatch b) throws OrtException {
+    return output(b, "last_hidden_state");
+  }
+
+  /** A decoder's logits as a {@code B·L × vocab} matrix. */
+  Matrix logits(TokenBatch b) throws OrtException {
+    return output(b, "logits");
+  }
+
+  /** The named {@code batch × length × width} output as a {@code B·L × width} matrix. */
+  Matrix output(TokenBatch b, String name) throws OrtException {
     long[] shape = {b.batch(), b.length()};
     Map<String, OnnxTensor> in = new HashMap<>();
     try {
@@ -34,7 +44,7 @@ final class OrtRunner implements AutoCloseable {
       if (session.getInputNames().contains("token_type_ids")) {
         in.put("token_type_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(toLong(b.tokenTypeIds())), shape));
       }
-      try (OrtSession.Result r = session.run(in, java.util.Set.of("last_hidden_state"))) {
+      try (OrtSession.Result r = session.run(in, java.util.Set.of(name))) {
         OnnxTensor t = (OnnxTensor) r.get(0);
         long[] s = t.getInfo().getShape();
         float[] data = new float[Math.toIntExact(s[0] * s[1] * s[2])];

@@ -87,8 +87,8 @@ final class BudgetCosts {
   }
 
   /**
-   * The smallest reachable cost of width pruning: every block keeps one head (or all, when heads
-   * are not pruned) and {@link Widths#minNeurons} neurons.
+   * The smallest reachable cost of width pruning: every block keeps one head, one key/value group
+   * of heads under grouped-query attention (or all, when heads are not pruned), and {@link Widths#minNeurons} neurons.
    */
   double minimum(TransformerNetwork net, boolean pruneHeads, int neuronMultiple) {
     double fixed = 0;
@@ -99,7 +99,7 @@ final class BudgetCosts {
     double minimum = fixed;
     for (int i = 0; i < block.length; i++) {
       TransformerBlock b = net.blocks().get(i);
-      minimum += (pruneHeads ? 1 : b.attention().heads()) * perHead[i]
+      minimum += (pruneHeads ? b.attention().heads() / b.attention().kvHeads() : b.attention().heads()) * perHead[i]
           + Widths.minNeurons(b.mlp().width(), neuronMultiple) * perNeuron[i];
     }
     return minimum;

@@ -23,6 +23,7 @@ import structura.api.backend.Transpose;
 import structura.api.nn.Attention;
 import structura.api.nn.Linear;
 import structura.api.nn.Mlp;
+import structura.api.nn.RotaryEmbedding;
 import structura.api.nn.TransformerBlock;
 import structura.api.nn.TransformerNetwork;
 
@@ -37,12 +38,22 @@ import structura.api.nn.TransformerNetwork;
  * {@code W_down' = W_down C_:J (C_JJ + εI)⁻¹}, the Nyström approximation of the MLP.</li>
  * <li><b>Query-key (CR).</b> Per head, the k query/key dimensions with the largest
  * {@code ‖C_q^{1/2} e_i‖·‖C_k^{1/2} e_i‖ = √(C_q,ii·C_k,ii)}, a column-row (CR) approximation of
- * {@code Q_h K_hᵀ}; rows of W_q,h and W_k,h are selected, no correction, the score scale kept.</li>
+ * {@code Q_h K_hᵀ}; rows of W_q,h and W_k,h are selected, no correction, the score scale kept
+ * (C_q, C_k of the projections before RoPE). <em>Grouped-query attention</em>: one index set per
+ * key/value group, the scores summed over the group's query heads, so the shared key head and all
+ * its query heads keep the same dimensions. <em>RoPE</em> (the reference code's rule): dimensions i
+ * and {@code i + d_h/2} rotate together, so pairs are kept, scored
+ * {@code √(C_q,ii·C_k,ii + C_q,jj·C_k,jj)} (j = i + d_h/2), k is made even, and each group's kept
+ * frequencies are stored in the {@link RotaryEmbedding} ({@code frequencies[g]}), which the forward
+ * pass, the ONNX writer and safetensors carry.</li>
  * <li><b>Value-output (SVD).</b> Per head the rank-k truncated SVD of {@code S·W_v,hᵀW_o,hᵀ} with
  * {@code S = C_x^{1/2}} (the attention input's second moment), giving
  * {@code W_v,h' = ((S⁻¹U)_:,1:k)ᵀ} and {@code W_o,h' = (Σ_1:k V_1:kᵀ)ᵀ}; value biases are folded
  * into the output bias first (attention rows sum to one, so a value bias adds the constant
- * {@code W_o,h b_v,h}).</li>
+ * {@code W_o,h b_v,h}). <em>Grouped-query attention</em>: per key/value group g the rank-k SVD of
+ * {@code S·W_v,gᵀ·[W_o,h1ᵀ … W_o,hsᵀ]} over its s query heads (the shared value head is truncated
+ * once, and each head's output block is the projection onto it; the reference code instead
+ * truncates {@code S·W_v,gᵀ} alone and projects each {@code W_o,h}).</li>
  * <li><b>Global allocation.</b> Block ℓ keeps the fraction {@code 1 − φ_ℓ} of each module with
  * {@code φ_ℓ = L·φ̄·softmax(−BI/ε)_ℓ} clipped at {@code max-sparsity} (excess redistributed), BI
  * the block-influence score (mean 1 − cos between the block's input and output rows); φ̄ is found
@@ -97,13 +108,19 @@ public final class ModegptStrategy implements CompressionStrategy {
     int multiple = options.neuronMultiple();
     TransformerNetwork net = request.network();
     Pruning.requireDense(net, name());
-    for (TransformerBlock b : net.blocks()) {
-      Attention a = b.attention();
-      if (a.kvHeads() != a.heads() || a.rotary() != null) {
-        throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT, "modegpt here supports multi-head attention "
-            + "without rotary embeddings (BERT family); this block has " + a.heads() + " query heads, " + a.kvHeads()
+    for (int i = 0; i < net.depth(); i++) {
+      Attention a = net.blocks().get(i).attention();
+      if (options.queryKey().equals("svd") && (a.kvHeads() != a.heads() || a.rotary() != null)) {
+        // the SVD mixes query-key dimensions: RoPE rotates fixed pairs of them, and a key/value head serves several query heads
+        throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT, "modegpt -o query-key=svd needs multi-head attention "
+            + "without rotary embeddings; block " + i + " has " + a.heads() + " query heads, " + a.kvHeads()
             + " key/value heads" + (a.rotary() != null ? " and RoPE" : "") + ".",
-            "Use stat or id-prune for this model, which handle grouped-query and rotary attention.");
+            "Use the default -o query-key=cr, which keeps rotary pairs and key/value groups consistent.");
+      }
+      if (a.rotary() != null && a.rotary().frequencies() == null && a.rotary().dims() != a.headDim()) {
+        throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT, "modegpt: block " + i + " rotates " + a.rotary().dims()
+            + " of its " + a.headDim() + " query-key dimensions per head (partial RoPE), which query-key pruning does not handle.",
+            "Use stat or svd for this model.");
       }
     }
     request.calibration().requireEnoughTokens(net);
@@ -147,7 +164,7 @@ public final class ModegptStrategy implements CompressionStrategy {
           original.block(i, sequential.state(j), sequential.batch(j), stats[i]);
         }
       }
-      int kqk = Math.max(1, (int) Math.floor(a.headDim() * keep[i]));
+      int kqk = queryKeyDims(a, keep[i]);
       int kv = Math.max(1, (int) Math.floor(a.valueDim() * keep[i]));
       int kf = Widths.roundNeurons((int) Math.floor(b.mlp().width() * keepNeurons[i]), b.mlp().width(), multiple);
       Attention na = attention(request.compute(), a, stats[i], kqk, kv, voRidge, options.queryKey().equals("svd"));
@@ -174,7 +191,16 @@ public final class ModegptStrategy implements CompressionStrategy {
     TransformerBlock b = net.blocks().get(i);
     Attention a = b.attention();
     return new StatisticsHook(request.compute(), i, kinds, a.heads() * a.valueDim(), b.mlp().width(), b.width(),
-        a.heads(), a.headDim(), 0, i);
+        a.heads(), a.kvHeads(), a.headDim(), 0, i, false);
+  }
+
+  /**
+   * Query-key dimensions kept per head at the fraction {@code keep}: {@code ⌊d_h·keep⌋}, at least 1;
+   * with RoPE an even count of at least 2, since dimensions are kept in rotary pairs.
+   */
+  static int queryKeyDims(Attention a, double keep) {
+    int k = (int) Math.floor(a.headDim() * keep);
+    return a.rotary() == null ? Math.max(1, k) : Math.max(2, k - k % 2);
   }
 
   // ---- allocation ----------------------------------------------------------------------------
@@ -265,22 +291,31 @@ public final class ModegptStrategy implements CompressionStrategy {
     for (int i = 0; i < net.depth(); i++) {
       TransformerBlock b = net.blocks().get(i);
       Attention a = b.attention();
-      int kqk = Math.max(1, (int) Math.floor(a.headDim() * keep[i]));
+      int kqk = queryKeyDims(a, keep[i]);
       int kv = Math.max(1, (int) Math.floor(a.valueDim() * keep[i]));
       int kf = Widths.roundNeurons((int) Math.floor(b.mlp().width() * keep[i]), b.mlp().width(), multiple);
       double d = b.width();
       double h = a.heads();
+      double g = a.kvHeads();
+      Mlp m = b.mlp();
       if (params) {
-        c += 2 * h * kqk * (d + 1) + h * kv * (d + 1) + d * h * kv + d + (double) kf * (b.mlp().up().in() + 1)
-            + (double) b.mlp().down().out() * kf + b.mlp().down().out() + (b.mlp().gate() == null ? 0 : (double) kf * d)
-            + (b.parameterCount() - a.parameterCount() - b.mlp().parameterCount());
+        // the value bias is folded into the output bias (a zero value bias stays when there was one)
+        c += h * kqk * (d + bias(a.query())) + g * kqk * (d + bias(a.key())) + g * kv * (d + bias(a.value()))
+            + d * h * kv + (a.output().bias() != null || a.value().bias() != null ? d : 0)
+            + kf * (m.up().in() + bias(m.up())) + (m.gate() == null ? 0 : kf * (m.gate().in() + bias(m.gate())))
+            + (double) m.down().out() * kf + (m.down().bias() == null ? 0 : m.down().out())
+            + (b.parameterCount() - a.parameterCount() - m.parameterCount());
       } else {
         double l = macs.sequenceLength();
-        c += l * d * h * (2.0 * kqk + 2.0 * kv) + l * l * h * (kqk + kv)
-            + l * d * kf * (b.mlp().gate() == null ? 2 : 3);
+        c += l * d * (h * kqk + g * kqk + g * kv + h * kv) + l * l * h * (kqk + kv)
+            + l * d * kf * (m.gate() == null ? 2 : 3);
       }
     }
     return c;
+  }
+
+  private static double bias(Linear l) {
+    return l.bias() == null ? 0 : 1;
   }
 
   // ---- modules -------------------------------------------------------------------------------
@@ -288,29 +323,42 @@ public final class ModegptStrategy implements CompressionStrategy {
   private static Attention attention(Compute compute, Attention a, StatisticsHook st, int kqk, int kv, double voRidge,
       boolean qkSvd) {
     int heads = a.heads();
-    int dh = a.headDim();
+    int groups = a.kvHeads();
+    int size = heads / groups;
     int dv = a.valueDim();
     int d = a.width();
-    // query-key: per head the top-kqk dimensions by sqrt(C_q,ii * C_k,ii)
-    int[] qkRows = new int[heads * kqk];
-    for (int h = 0; h < heads; h++) {
-      Matrix cq = st.queries[h].moments().gram();
-      Matrix ck = st.keys[h].moments().gram();
-      double[] score = new double[dh];
-      for (int i = 0; i < dh; i++) {
-        score[i] = Math.sqrt(Math.max(0, cq.get(i, i)) * Math.max(0, ck.get(i, i)));
-      }
-      int[] top = MagnitudeStrategy.top(score, kqk);
-      for (int i = 0; i < kqk; i++) {
-        qkRows[h * kqk + i] = h * dh + top[i];
-      }
-    }
-    Linear q = Pruning.rowsOf(a.query(), qkRows);
-    Linear k = Pruning.rowsOf(a.key(), qkRows);
+    Linear q;
+    Linear k;
+    RotaryEmbedding rope = a.rotary();
     if (qkSvd) {
       Linear[] qk = queryKeySvd(compute, a, st, kqk);
       q = qk[0];
       k = qk[1];
+    } else {
+      int[][] kept = queryKeySelection(a, st, kqk);
+      int[] qRows = new int[heads * kqk];
+      int[] kRows = new int[groups * kqk];
+      for (int g = 0; g < groups; g++) {
+        for (int t = 0; t < kqk; t++) {
+          kRows[g * kqk + t] = g * a.headDim() + kept[g][t];
+          for (int j = 0; j < size; j++) {
+            int h = g * size + j;
+            qRows[h * kqk + t] = h * a.headDim() + kept[g][t];
+          }
+        }
+      }
+      q = Pruning.rowsOf(a.query(), qRows);
+      k = Pruning.rowsOf(a.key(), kRows);
+      if (rope != null) {
+        // kept rotary pairs (i, i + half) sit at (t, t + kqk/2) of the new head and keep their frequency
+        int[][] f = new int[groups][kqk / 2];
+        for (int g = 0; g < groups; g++) {
+          for (int t = 0; t < kqk / 2; t++) {
+            f[g][t] = rope.frequency(g, kept[g][t]);
+          }
+        }
+        rope = new RotaryEmbedding(rope.dims(), rope.theta(), f);
+      }
     }
     // value-output: S = C_x^{1/2} with a ridge on the eigenvalues, S⁻¹ alike
     var mom = st.attentionInput.moments();
@@ -319,44 +367,56 @@ public final class ModegptStrategy implements CompressionStrategy {
     Matrix[] roots = roots(compute, cx, voRidge);
     Matrix sHalf = roots[0];
     Matrix sInv = roots[1];
-    Matrix vNew = Matrix.zeros(DType.F32, heads * kv, d);
-    Matrix oNew = Matrix.zeros(DType.F32, a.output().out(), heads * kv);
-    double[] outBias = new double[a.output().out()];
+    int dOut = a.output().out();
+    Matrix vNew = Matrix.zeros(DType.F32, groups * kv, d);
+    Matrix oNew = Matrix.zeros(DType.F32, dOut, heads * kv);
+    double[] outBias = new double[dOut];
     for (int i = 0; i < outBias.length; i++) {
       outBias[i] = a.output().bias() == null ? 0 : a.output().bias().get(0, i);
     }
-    for (int h = 0; h < heads; h++) {
-      Matrix wv = a.valueHead(h).toDType(DType.F64); // dv × d
-      Matrix wo = a.outputHead(h).toDType(DType.F64); // d_out × dv
+    for (int g = 0; g < groups; g++) {
+      Matrix wv = a.valueHead(g).toDType(DType.F64); // dv × d
+      // the group's output blocks stacked: [W_o,h1; W_o,h2; …], (size·d_out) × dv
+      Matrix wo = Matrix.zeros(DType.F64, size * dOut, dv);
+      for (int j = 0; j < size; j++) {
+        wo.view(j * dOut, 0, dOut, dv).copyFrom(a.outputHead(g * size + j).toDType(DType.F64));
+      }
       if (a.value().bias() != null) {
-        for (int i = 0; i < outBias.length; i++) {
-          double s = 0;
-          for (int t = 0; t < dv; t++) {
-            s += wo.get(i, t) * a.value().bias().get(0, h * dv + t);
+        // attention rows sum to one: head h adds the constant W_o,h b_v,g
+        for (int j = 0; j < size; j++) {
+          for (int i = 0; i < dOut; i++) {
+            double sum = 0;
+            for (int t = 0; t < dv; t++) {
+              sum += wo.get(j * dOut + i, t) * a.value().bias().get(0, g * dv + t);
+            }
+            outBias[i] += sum;
           }
-          outBias[i] += s;
         }
       }
-      // M = S·W_vᵀ·W_oᵀ (d × d_out) has rank ≤ dv: with thin QRs S·W_vᵀ = Q1·R1 and W_o = Q2·R2,
-      // M = Q1·(R1·R2ᵀ)·Q2ᵀ, so its SVD comes from the dv × dv core (d·dv² instead of d³)
+      // M = S·W_v,gᵀ·[W_o,h1ᵀ … W_o,hsᵀ] (d × size·d_out) has rank ≤ dv: with thin QRs S·W_vᵀ = Q1·R1
+      // and the stacked W_o = Q2·R2, M = Q1·(R1·R2ᵀ)·Q2ᵀ, so its SVD comes from the dv × dv core;
+      // the shared value head is truncated once for all query heads of its group
       Matrix swv = Matrix.zeros(DType.F64, d, dv);
       compute.gemm(Transpose.N, Transpose.T, 1.0, sHalf, wv, 0.0, swv);
       SvdResult core = new ProductSvd(kv).decompose(swv, wo);
       Matrix u = core.u(); // d × kv
       double[] sig = core.singularValues();
-      Matrix vt = core.vt(); // kv × d_out
+      Matrix vt = core.vt(); // kv × (size·d_out)
       Matrix newV = Matrix.zeros(DType.F64, d, kv); // S⁻¹ U
       compute.gemm(Transpose.N, Transpose.N, 1.0, sInv, u.toDType(DType.F64), 0.0, newV);
       for (int t = 0; t < kv; t++) {
-        for (int j = 0; j < d; j++) {
-          vNew.set(h * kv + t, j, newV.get(j, t));
+        for (int c = 0; c < d; c++) {
+          vNew.set(g * kv + t, c, newV.get(c, t));
         }
-        for (int i = 0; i < wo.rows(); i++) {
-          oNew.set(i, h * kv + t, sig[t] * vt.get(t, i));
+        for (int j = 0; j < size; j++) {
+          int h = g * size + j;
+          for (int i = 0; i < dOut; i++) {
+            oNew.set(i, h * kv + t, sig[t] * vt.get(t, j * dOut + i));
+          }
         }
       }
     }
-    Matrix vBias = a.value().bias() == null ? null : Matrix.zeros(DType.F32, 1, heads * kv);
+    Matrix vBias = a.value().bias() == null ? null : Matrix.zeros(DType.F32, 1, groups * kv);
     Matrix oBias = a.output().bias() == null && Arrays.stream(outBias).allMatch(x -> x == 0) ? null
         : Matrix.zeros(DType.F32, 1, outBias.length);
     if (oBias != null) {
@@ -364,8 +424,52 @@ public final class ModegptStrategy implements CompressionStrategy {
         oBias.set(0, i, outBias[i]);
       }
     }
-    return new Attention(heads, heads, kqk, kv, q, k, new Linear(vNew, vBias), new Linear(oNew, oBias), a.scale(),
-        a.causal(), null);
+    return new Attention(heads, groups, kqk, kv, q, k, new Linear(vNew, vBias), new Linear(oNew, oBias), a.scale(),
+        a.causal(), rope);
+  }
+
+  /**
+   * The query-key dimensions kept per key/value group (CR step), ascending within each half: the
+   * score of dimension i is {@code Σ_h √(C_q,h,ii · C_k,g,ii)} over the query heads h of group g
+   * ({@code ‖C^{1/2} e_i‖² = C_ii}); one index set per group, as the reference code does for GQA.
+   * With RoPE, dimensions i and {@code i + half} rotate together: pair i scores
+   * {@code Σ_h √(C_q,ii·C_k,ii + C_q,jj·C_k,jj)} with {@code j = i + half}, the top {@code kqk/2}
+   * pairs are kept, and the set is {@code [i_1 … i_m, i_1 + half … i_m + half]}, the rotate-half
+   * layout of the pruned head.
+   */
+  private static int[][] queryKeySelection(Attention a, StatisticsHook st, int kqk) {
+    int groups = a.kvHeads();
+    int size = a.heads() / groups;
+    int dh = a.headDim();
+    boolean rotary = a.rotary() != null;
+    int half = dh / 2;
+    int[][] kept = new int[groups][];
+    for (int g = 0; g < groups; g++) {
+      Matrix ck = st.keys[g].moments().gram();
+      double[] score = new double[rotary ? half : dh];
+      for (int j = 0; j < size; j++) {
+        Matrix cq = st.queries[g * size + j].moments().gram();
+        for (int i = 0; i < score.length; i++) {
+          double p = Math.max(0, cq.get(i, i)) * Math.max(0, ck.get(i, i));
+          if (rotary) {
+            p += Math.max(0, cq.get(i + half, i + half)) * Math.max(0, ck.get(i + half, i + half));
+          }
+          score[i] += Math.sqrt(p);
+        }
+      }
+      if (rotary) {
+        int[] pairs = MagnitudeStrategy.top(score, kqk / 2);
+        int[] rows = new int[kqk];
+        for (int t = 0; t < pairs.length; t++) {
+          rows[t] = pairs[t];
+          rows[t + pairs.length] = pairs[t] + half;
+        }
+        kept[g] = rows;
+      } else {
+        kept[g] = MagnitudeStrategy.top(score, kqk);
+      }
+    }
+    return kept;
   }
 
   /**
@@ -375,7 +479,7 @@ public final class ModegptStrategy implements CompressionStrategy {
    * The scores {@code q·k = x̃ W̃_qᵀ W̃_k x̃'ᵀ} are a bilinear form in the inputs, so this is the
    * best rank-k approximation of the score map in the calibration metric; the factors are split
    * evenly, {@code W̃_q' = (S̃⁻¹UΣ^{1/2})ᵀ}, {@code W̃_k' = (S̃⁻¹VΣ^{1/2})ᵀ}. Exact for models without
-   * rotary embeddings (which this strategy requires).
+   * rotary embeddings (which this option requires, with multi-head attention).
    */
   private static Linear[] queryKeySvd(Compute compute, Attention a, StatisticsHook st, int kqk) {
     int heads = a.heads();

@@ -81,8 +81,9 @@ final class StatEngine {
     if (request.budget() instanceof Budget.KeepFractions k) {
       for (int i = 0; i < blocks; i++) {
         TransformerBlock b = original.blocks().get(i);
-        keepHeads[i] = s.pruneHeads() ? Math.max(1, (int) Math.ceil(k.heads() * b.attention().heads() - 1e-9))
-            : b.attention().heads();
+        // grouped-query attention loses whole key/value groups: the fraction counts groups
+        keepHeads[i] = s.pruneHeads() ? groupSize(b.attention())
+            * Math.max(1, (int) Math.ceil(k.heads() * b.attention().kvHeads() - 1e-9)) : b.attention().heads();
         keepNeurons[i] = Widths.roundNeurons((int) Math.ceil(k.neurons() * b.mlp().width() - 1e-9), b.mlp().width(),
             s.neuronMultiple());
       }
@@ -120,15 +121,18 @@ final class StatEngine {
       double attentionError = 0;
       if (s.pruneHeads() && keepHeads[i] < a.heads()) {
         var mom = headStats.heads.moments();
+        // a key/value group's query heads are adjacent column blocks of A: the group is one selection unit
+        int size = groupSize(a);
         HeadSelection hs = HeadSelection.of(request.compute(), centerAttention ? mom.centeredScatter() : mom.gram(),
-            a.output().weight(), a.heads(), a.valueDim());
-        keptHeads = hs.kept(keepHeads[i]);
-        var corr = hs.correction(keptHeads, centerAttention ? mom.mean() : null, a.output().weight());
-        Attention sel = Pruning.keepHeads(a, keptHeads);
+            a.output().weight(), a.kvHeads(), size * a.valueDim());
+        int[] keptGroups = hs.kept(keepHeads[i] / size);
+        keptHeads = Pruning.groupHeads(keptGroups, size);
+        var corr = hs.correction(keptGroups, centerAttention ? mom.mean() : null, a.output().weight());
+        Attention sel = Pruning.keepGroups(a, keptGroups);
         newAttention = new Attention(sel.heads(), sel.kvHeads(), sel.headDim(), sel.valueDim(), sel.query(), sel.key(),
             sel.value(), new Linear(corr.weight(), shifted(a.output().bias(), corr.biasDelta())), sel.scale(),
             sel.causal(), sel.rotary());
-        attentionError = Math.sqrt(hs.error[keepHeads[i]] / Math.max(hs.error[0], 1e-300));
+        attentionError = Math.sqrt(hs.error[keepHeads[i] / size] / Math.max(hs.error[0], 1e-300));
       }
       current = Pruning.replace(current, i, new TransformerBlock(newAttention, m, b.attentionNorm(), b.mlpNorm(), b.placement()));
       double headSeconds = Timing.seconds(t);
@@ -228,8 +232,8 @@ final class StatEngine {
             var mom = hook.heads.moments();
             boolean c = s.centered() && a.output().bias() != null;
             HeadSelection hs = HeadSelection.of(request.compute(), c ? mom.centeredScatter() : mom.gram(),
-                a.output().weight(), a.heads(), a.valueDim());
-            headErr[block] = scaled(hs.error, energy);
+                a.output().weight(), a.kvHeads(), groupSize(a) * a.valueDim());
+            headErr[block] = scaled(hs.error, energy); // indexed by kept key/value groups
           }
           var mom = hook.ffn.moments();
           boolean c = s.centered() && m.down().bias() != null;
@@ -263,7 +267,8 @@ final class StatEngine {
     double target = costs.target();
     costs.requireReachable(s.method(), costs.minimum(net, s.pruneHeads(), s.neuronMultiple()), String.format(
         java.util.Locale.ROOT, "keeping %s and %d neurons per block",
-        s.pruneHeads() ? "one head" : "every head (this method does not prune heads)", Math.max(1, s.neuronMultiple())),
+        s.pruneHeads() ? "one head (one key/value group of heads for grouped-query attention)"
+            : "every head (this method does not prune heads)", Math.max(1, s.neuronMultiple())),
         null);
     double cost = total;
     while (cost > target) {
@@ -273,8 +278,10 @@ final class StatEngine {
       double bestScore = Double.POSITIVE_INFINITY;
       for (int i = 0; i < blocks; i++) {
         int f = net.blocks().get(i).mlp().width();
-        if (s.pruneHeads() && keepHeads[i] > 1) {
-          double score = (headErr[i][keepHeads[i] - 1] - headErr[i][keepHeads[i]]) / costs.perHead(i);
+        int size = groupSize(net.blocks().get(i).attention());
+        if (s.pruneHeads() && keepHeads[i] > size) {
+          int groups = keepHeads[i] / size;
+          double score = (headErr[i][groups - 1] - headErr[i][groups]) / (size * costs.perHead(i));
           if (score < bestScore) {
             bestScore = score;
             bestBlock = i;
@@ -303,13 +310,19 @@ final class StatEngine {
         break; // everything at its minimum; the check above says the target is reachable
       }
       if (bestIsHead) {
-        keepHeads[bestBlock]--;
-        cost -= costs.perHead(bestBlock);
+        int size = groupSize(net.blocks().get(bestBlock).attention());
+        keepHeads[bestBlock] -= size;
+        cost -= size * costs.perHead(bestBlock);
       } else {
         cost -= (keepNeurons[bestBlock] - bestNewNeurons) * costs.perNeuron(bestBlock);
         keepNeurons[bestBlock] = bestNewNeurons;
       }
     }
+  }
+
+  /** Query heads per key/value head: 1 for multi-head attention, the unit heads are pruned in. */
+  static int groupSize(Attention a) {
+    return a.heads() / a.kvHeads();
   }
 
   /** The sketch size, or 0 (exact) when the sketch would not have fewer rows than the data. */

@@ -10,7 +10,10 @@ import java.util.Map;
  * projection refitted by least squares on the kept heads ({@link HeadSelection}); neurons by an
  * interpolative decomposition of the FFN activations with the interpolation matrix folded into
  * the down projection ({@link NeuronSelection}). Per-block sizes for a MAC or parameter budget by
- * the least output error per MAC removed ({@link StatEngine}).
+ * the least output error per MAC removed ({@link StatEngine}). Under grouped-query attention
+ * (Llama-family decoders) heads go in whole key/value groups: a group's query heads are adjacent
+ * column blocks of the head outputs and one selection unit, and removing it also removes the
+ * shared key and value rows; {@code --keep-heads} then counts groups.
  *
  * <p><b>Deviations</b> (STAT's code was not available; see docs/compression.md): statistics are
  * Gram matrices accumulated in F64 (the ID from pivoted Cholesky of XᵀX equals the pivoted QR of X

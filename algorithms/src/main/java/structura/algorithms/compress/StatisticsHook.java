@@ -38,6 +38,15 @@ final class StatisticsHook implements ActivationHook {
   /** As above; {@code f64Products} selects F64 products for the exact Gram matrices ({@link CovarianceAccumulator}). */
   StatisticsHook(Compute compute, int block, java.util.Set<Kind> what, int headsWidth, int ffnWidth, int d, int heads,
       int headDim, int sketchRows, long seed, boolean f64Products) {
+    this(compute, block, what, headsWidth, ffnWidth, d, heads, heads, headDim, sketchRows, seed, f64Products);
+  }
+
+  /**
+   * As above for grouped-query attention: {@code kvHeads} key accumulators (one per key/value head)
+   * beside the {@code heads} query accumulators.
+   */
+  StatisticsHook(Compute compute, int block, java.util.Set<Kind> what, int headsWidth, int ffnWidth, int d, int heads,
+      int kvHeads, int headDim, int sketchRows, long seed, boolean f64Products) {
     this.block = block;
     String p = "block " + block + " ";
     this.heads = what.contains(Kind.HEADS) ? new CovarianceAccumulator(compute, p + "attention heads", headsWidth, 0, seed, f64Products) : null;
@@ -48,10 +57,12 @@ final class StatisticsHook implements ActivationHook {
     this.mlpInput = what.contains(Kind.MLP_INPUT) ? new CovarianceAccumulator(compute, p + "MLP input", d, 0, seed + 3, f64Products) : null;
     if (what.contains(Kind.QUERY_KEY)) {
       queries = new CovarianceAccumulator[heads];
-      keys = new CovarianceAccumulator[heads];
+      keys = new CovarianceAccumulator[kvHeads];
       for (int h = 0; h < heads; h++) {
         queries[h] = new CovarianceAccumulator(compute, p + "queries of head " + h, headDim, 0, seed);
-        keys[h] = new CovarianceAccumulator(compute, p + "keys of head " + h, headDim, 0, seed);
+      }
+      for (int g = 0; g < kvHeads; g++) {
+        keys[g] = new CovarianceAccumulator(compute, p + "keys of key/value head " + g, headDim, 0, seed);
       }
     } else {
       queries = null;

@@ -41,7 +41,8 @@ public final class ProductSvd {
    * @param a m × r, m ≥ r
    * @param b n × r, n ≥ r
    * @return U (m × k), the k largest singular values, Vᵀ (k × n)
-   * @throws NumericalFailureException if a QR or the core SVD fails (non-finite input)
+   * @throws NumericalFailureException if the core SVD fails
+   * @throws structura.api.InvalidArgumentException for non-finite input
    */
   public SvdResult decompose(Matrix a, Matrix b) {
     Checks.input("ProductSvd.decompose", "a", a);
@@ -58,6 +59,14 @@ public final class ProductSvd {
     Checks.rank("ProductSvd.decompose", "rank", rank, r, false);
     DMatrixRMaj[] qa = thinQr(a);
     DMatrixRMaj[] qb = thinQr(b);
+    if (qa == null || qb == null) {
+      // EJML's Householder QR stops at an exactly zero column (the inputs are finite, checked
+      // above): a factor with a dead dimension, as in a pruned or planted model. The product is
+      // then formed and decomposed directly, O(mn·min(m, n)) instead of O(r²(m + n)).
+      DMatrixRMaj m = new DMatrixRMaj(a.rows(), b.rows());
+      CommonOps_DDRM.multTransB(Ejml.wrapOrCopy(a, false), Ejml.wrapOrCopy(b, false), m);
+      return new TruncatedSvd(rank).decompose(Matrix.wrap(m.data, m.numRows, m.numCols));
+    }
     DMatrixRMaj core = new DMatrixRMaj(r, r);
     CommonOps_DDRM.multTransB(qa[1], qb[1], core);
     SvdResult small = new TruncatedSvd(rank).decompose(Matrix.wrap(core.data, r, r));
@@ -71,12 +80,11 @@ public final class ProductSvd {
         Matrix.wrap(vt.data, vt.numRows, vt.numCols));
   }
 
-  /** {Q (m × r), R (r × r)} of a tall matrix. */
+  /** {Q (m × r), R (r × r)} of a tall finite matrix, or null when a column is exactly zero. */
   private static DMatrixRMaj[] thinQr(Matrix x) {
     QRDecomposition<DMatrixRMaj> qr = DecompositionFactory_DDRM.qr(x.rows(), x.cols());
     if (!qr.decompose(Ejml.wrapOrCopy(x, true))) {
-      throw new NumericalFailureException("ProductSvd: the QR of a " + x.rows() + "x" + x.cols() + " factor failed.",
-          "Check the factors for non-finite values.");
+      return null;
     }
     return new DMatrixRMaj[] {qr.getQ(null, true), qr.getR(null, true)};
   }

@@ -105,6 +105,37 @@ public final class Pruning {
         a.scale(), a.causal(), rope);
   }
 
+  /**
+   * Grouped-query attention reduced to the key/value groups in {@code keep} (ascending, distinct):
+   * group g's key and value rows, the rows of its {@code heads/kvHeads} query heads (heads
+   * {@code g·s .. g·s + s − 1}, s the group size) and their output-projection columns, and its
+   * rotary frequencies; the output bias and the score scale stay. With {@code kvHeads = heads} this
+   * is {@link #keepHeads(Attention, int[])}. {@code a} is not modified.
+   *
+   * @throws InvalidArgumentException for a bad index list
+   */
+  public static Attention keepGroups(Attention a, int[] keep) {
+    check(keep, a.kvHeads(), "key/value group");
+    int size = a.heads() / a.kvHeads();
+    int[] heads = groupHeads(keep, size);
+    RotaryEmbedding rope = a.rotary();
+    if (rope != null && rope.frequencies() != null) {
+      int[][] f = new int[keep.length][];
+      for (int i = 0; i < keep.length; i++) {
+        f[i] = rope.frequencies()[keep[i]];
+      }
+      rope = new RotaryEmbedding(rope.dims(), rope.theta(), f);
+    }
+    return new Attention(heads.length, keep.length, a.headDim(), a.valueDim(), rowsOf(a.query(), expand(heads, a.headDim())),
+        rowsOf(a.key(), expand(keep, a.headDim())), rowsOf(a.value(), expand(keep, a.valueDim())),
+        new Linear(columns(a.output().weight(), expand(heads, a.valueDim())), a.output().bias()), a.scale(), a.causal(), rope);
+  }
+
+  /** The query heads of the key/value groups {@code groups} (ascending), for groups of {@code size} heads. */
+  public static int[] groupHeads(int[] groups, int size) {
+    return expand(groups, size);
+  }
+
   /** The network with block {@code block}'s FFN reduced to the neurons in {@code keep} (ascending, distinct). */
   public static TransformerNetwork keepNeurons(TransformerNetwork net, int block, int[] keep) {
     TransformerBlock b = net.blocks().get(block);

@@ -296,13 +296,19 @@ class ModegptStrategyTest {
   }
 
   @Test
-  void groupedQueryAndRotaryAttentionAreRejectedWithARemedy() {
+  void decodersCompressWithRotaryPairsAndRefuseTheSvdQueryKeyStep() {
     CalibrationData data = CompressionFixtures.calibration(49);
     for (TransformerNetwork n : List.of(RandomNetworks.llama(50, CompressionFixtures.VOCAB, 4, 2, 8, 64, 2),
         RandomNetworks.llama(51, CompressionFixtures.VOCAB, 4, 4, 8, 64, 2))) {
+      // the default CR step keeps whole rotary pairs per key/value group (exactness: DecoderCompressionExactnessTest)
+      CompressionResult r = compress(n, data, new Budget.KeepFractions(0.5, 0.5), Map.of());
+      for (var b : r.network().blocks()) {
+        assertEquals(4, b.attention().headDim());
+        assertEquals(n.blocks().get(0).attention().kvHeads(), b.attention().rotary().frequencies().length);
+      }
       InvalidArgumentException e = assertThrows(InvalidArgumentException.class,
-          () -> compress(n, data, new Budget.KeepFractions(0.5, 0.5), Map.of()));
-      assertTrue(e.remedy().contains("stat") && e.remedy().contains("id-prune"), e.getMessage());
+          () -> compress(n, data, new Budget.KeepFractions(0.5, 0.5), Map.of("query-key", "svd")));
+      assertTrue(e.remedy().contains("query-key=cr"), e.getMessage());
       assertTrue(e.detail().contains("RoPE"), e.getMessage());
     }
   }

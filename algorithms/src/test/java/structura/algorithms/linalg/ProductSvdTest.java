@@ -61,6 +61,36 @@ class ProductSvdTest {
   }
 
   @Test
+  void anExactlyZeroColumnStillGivesTheSvdOfTheProduct() {
+    // the fixture's factors with inner column 2 zeroed in A: M = A·Bᵀ loses that rank-one term
+    Fixture f = Fixture.load("product_svd_f64");
+    Matrix a = f.matrix("A", DType.F64).copy();
+    Matrix b = f.matrix("B", DType.F64);
+    for (int i = 0; i < a.rows(); i++) {
+      a.set(i, 2, 0);
+    }
+    int k = 7;
+    SvdResult r = new ProductSvd(k).decompose(a, b);
+    double maxErr = 0;
+    double scale = r.singularValues()[0];
+    for (int i = 0; i < a.rows(); i++) {
+      for (int j = 0; j < b.rows(); j++) {
+        double m = 0;
+        for (int t = 0; t < a.cols(); t++) {
+          m += a.get(i, t) * b.get(j, t);
+        }
+        double mine = 0;
+        for (int t = 0; t < k; t++) {
+          mine += r.u().get(i, t) * r.singularValues()[t] * r.vt().get(t, j);
+        }
+        maxErr = Math.max(maxErr, Math.abs(mine - m));
+      }
+    }
+    // M has rank 7, so its rank-7 SVD reproduces it
+    assertEquals(0, maxErr, 1e-10 * scale);
+  }
+
+  @Test
   void rejectsMismatchedOrWideFactorsAndTooLargeRanks() {
     Matrix a = Matrix.zeros(DType.F64, 10, 3);
     assertThrows(InvalidArgumentException.class, () -> new ProductSvd(2).decompose(a, Matrix.zeros(DType.F64, 8, 4)));
