@@ -38,14 +38,16 @@ import structura.api.operator.Structure;
  * §4.4, §5.3, §10.5). Same model and formulas as {@link DenseGaussianProcess}, its oracle.
  *
  * <ul>
- *   <li><b>Mean:</b> α = A⁻¹(y − μ) by PCG with the pivoted-Cholesky preconditioner
- *       P = L·Lᵀ + σ_n²I (L of rank {@code preconditionerRank} from kernel columns read
- *       directly); mean(x*) = μ + k(x*, X)·α.
+ *   <li><b>Mean:</b> α = A⁻¹(y − μ) by PCG with the preconditioner the options name: pivoted
+ *       Cholesky P = L·Lᵀ + σ_n²I (L of rank {@code preconditionerRank} from kernel columns read
+ *       directly), or the sparse inverse-Cholesky factor P⁻¹ = U·Uᵀ on nearest earlier points
+ *       ({@link VecchiaPreconditioner}: for local kernels with small noise);
+ *       mean(x*) = μ + k(x*, X)·α.
  *   <li><b>Variance</b> of y*: k(x*, x*) − k*ᵀA⁻¹k* + σ_n², by batched PCG on blocks of 64 test
  *       cross-covariance columns ({@link IterativeGaussianProcessOptions.VarianceMethod#CG}), or
  *       by LOVE ({@link IterativeGaussianProcessOptions.VarianceMethod#LOVE}).
  *   <li><b>Log marginal likelihood:</b> −½(y − μ)ᵀα − ½ log|A| − (N/2) log 2π with
- *       log|A| = log|P| + log|P^{−1/2}AP^{−1/2}|, the second term by stochastic Lanczos quadrature
+ *       log|A| = log|P| + log|W·A·Wᵀ| (WᵀW = P⁻¹), the second term by stochastic Lanczos quadrature
  *       (the preconditioned operator is well conditioned, so few Lanczos steps suffice).
  *   <li><b>Samples</b> of y* at test points: CIQ ({@link ContourIntegralQuadrature}) square root of
  *       the predictive covariance operator Σ* = K** − K*X·A⁻¹·KX* + σ_n²I (each product one PCG
