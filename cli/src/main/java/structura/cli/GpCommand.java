@@ -25,10 +25,12 @@ import structura.algorithms.kernel.KernelNystrom;
 import structura.algorithms.kernel.KernelNystromOptions;
 import structura.algorithms.kernel.MarginalLikelihoodFit;
 import structura.algorithms.kernel.KernelFunction;
+import structura.algorithms.kernel.KernelOperator;
 import structura.algorithms.kernel.fkt.FastKernelTransform;
 import structura.algorithms.kernel.fkt.FktOptions;
 import structura.api.DType;
 import structura.api.ErrorCode;
+import structura.api.InvalidArgumentException;
 import structura.api.Matrix;
 import structura.api.StructuraException;
 import structura.api.backend.BackendSelection;
@@ -89,9 +91,24 @@ final class GpCommand implements Callable<Integer> {
       description = "lazy: relative residual of the prediction CG solves; the fit's solves stop at max(T, 1e-2) (default ${DEFAULT-VALUE}).")
   double cgTolerance;
 
+  @Option(names = "--cg-max-iterations", defaultValue = "1000", paramLabel = "K",
+      description = "lazy, fkt: cap on the iterations of each CG solve; a solve stopped by it is reported as not converged "
+          + "(default ${DEFAULT-VALUE}).")
+  int cgMaxIterations;
+
+  @Option(names = "--preconditioner", defaultValue = "vecchia", paramLabel = "vecchia|pivoted-cholesky",
+      description = "lazy, fkt: preconditioner of the CG solves: vecchia (sparse inverse-Cholesky factor on nearest earlier "
+          + "points, for local kernels and small noise) or pivoted-cholesky (low rank plus noise, for long lengthscales) "
+          + "(default ${DEFAULT-VALUE}; docs/iterative.md).")
+  String preconditioner;
+
   @Option(names = "--preconditioner-rank", defaultValue = "100", paramLabel = "R",
-      description = "lazy: pivoted-Cholesky preconditioner rank (default ${DEFAULT-VALUE}).")
+      description = "lazy, fkt: pivoted-Cholesky preconditioner rank (default ${DEFAULT-VALUE}).")
   int preconditionerRank;
+
+  @Option(names = "--preconditioner-neighbours", defaultValue = "30", paramLabel = "M",
+      description = "lazy, fkt: neighbours per point of the vecchia preconditioner (default ${DEFAULT-VALUE}).")
+  int neighbours;
 
   @Option(names = "--love-rank", defaultValue = "100", paramLabel = "K",
       description = "lazy, fkt: Lanczos steps of the LOVE variance cache, one product each (default ${DEFAULT-VALUE}).")
@@ -109,8 +126,9 @@ final class GpCommand implements Callable<Integer> {
       description = "fkt: leaf size of the tree (default ${DEFAULT-VALUE}).")
   int fktLeaf;
 
-  @Option(names = "--variance", defaultValue = "love", paramLabel = "cg|love",
-      description = "lazy: predictive variances by LOVE (Lanczos cache) or batched CG (default ${DEFAULT-VALUE}).")
+  @Option(names = "--variance", defaultValue = "love", paramLabel = "cg|love|nearest",
+      description = "lazy, fkt: predictive variances by LOVE (Lanczos cache), batched CG, or nearest (exact conditional "
+          + "variance given the --preconditioner-neighbours nearest training points: an upper bound) (default ${DEFAULT-VALUE}).")
   String varianceMethod;
 
   @Option(names = "--nystrom-baseline", defaultValue = "0", paramLabel = "R",
@@ -122,6 +140,10 @@ final class GpCommand implements Callable<Integer> {
 
   @Option(names = "--noise", paramLabel = "S2", description = "Fix the noise variance instead of fitting it.")
   Double noise;
+
+  @Option(names = "--outputscale", paramLabel = "S2",
+      description = "lazy, fkt: fix the outputscale σ_f² (default: the sample variance of the targets, or the fitted one).")
+  Double outputscale;
 
   @Option(names = "--max-train", defaultValue = "2000", paramLabel = "N",
       description = "Subsample the training set to at most N points for the dense GP (default ${DEFAULT-VALUE}).")
@@ -147,8 +169,24 @@ final class GpCommand implements Callable<Integer> {
     if (!method.equals("dense") && !method.equals("lazy") && !method.equals("fkt")) {
       throw new ParameterException(spec.commandLine(), "--method must be dense, lazy or fkt, not '" + method + "'.");
     }
-    if (!varianceMethod.equals("cg") && !varianceMethod.equals("love")) {
-      throw new ParameterException(spec.commandLine(), "--variance must be cg or love.");
+    if (!varianceMethod.equals("cg") && !varianceMethod.equals("love") && !varianceMethod.equals("nearest")) {
+      throw new ParameterException(spec.commandLine(), "--variance must be cg, love or nearest, not '" + varianceMethod + "'.");
+    }
+    if (!preconditioner.equals("vecchia") && !preconditioner.equals("pivoted-cholesky")) {
+      throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT, "--preconditioner " + preconditioner
+          + " is not vecchia or pivoted-cholesky.", "Pass --preconditioner vecchia (local kernels, small noise) or pivoted-cholesky.");
+    }
+    if (cgMaxIterations < 1) {
+      throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT, "--cg-max-iterations " + cgMaxIterations + " must be at least 1.",
+          "Pass for example --cg-max-iterations 1000.");
+    }
+    if (neighbours < 1 || preconditionerRank < 0) {
+      throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT, "--preconditioner-neighbours " + neighbours
+          + " and --preconditioner-rank " + preconditionerRank + ".", "Pass --preconditioner-neighbours ≥ 1 and --preconditioner-rank ≥ 0.");
+    }
+    if (outputscale != null && !(outputscale > 0)) {
+      throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT, "--outputscale " + outputscale + " must be positive.",
+          "Pass the prior variance σ_f² of the targets, e.g. their sample variance.");
     }
     if (maxTrain < 2) {
       throw new ParameterException(spec.commandLine(), "--max-train must be at least 2.");
@@ -263,10 +301,16 @@ final class GpCommand implements Callable<Integer> {
       }
     };
     IterativeGaussianProcessOptions options = IterativeGaussianProcessOptions.defaults().withCgTolerance(cgTolerance)
-        .withPreconditionerRank(preconditionerRank).withLoveRank(loveRank).withSeed(seed).withListener(progress)
-        .withVarianceMethod(varianceMethod.equals("cg") ? IterativeGaussianProcessOptions.VarianceMethod.CG
-            : IterativeGaussianProcessOptions.VarianceMethod.LOVE);
-    double variance = Math.max(sampleVariance(y), 1e-12);
+        .withMaxIterations(cgMaxIterations).withPreconditionerRank(preconditionerRank).withLoveRank(loveRank).withSeed(seed).withListener(progress)
+        .withPreconditioner(preconditioner.equals("vecchia") ? IterativeGaussianProcessOptions.PreconditionerKind.VECCHIA
+            : IterativeGaussianProcessOptions.PreconditionerKind.PIVOTED_CHOLESKY)
+        .withNeighbours(neighbours)
+        .withVarianceMethod(switch (varianceMethod) {
+          case "cg" -> IterativeGaussianProcessOptions.VarianceMethod.CG;
+          case "nearest" -> IterativeGaussianProcessOptions.VarianceMethod.NEAREST;
+          default -> IterativeGaussianProcessOptions.VarianceMethod.LOVE;
+        });
+    double variance = outputscale != null ? outputscale : Math.max(sampleVariance(y), 1e-12);
     KernelFunction k = KernelFunction.isotropic(kind, lengthscale != null ? lengthscale
         : medianDistance(x, new SplittableRandom(seed + 1)), variance);
     double s2 = noise != null ? noise : variance / 10;
@@ -309,6 +353,7 @@ final class GpCommand implements Callable<Integer> {
         MarginalLikelihoodFit.Result fit = new MarginalLikelihoodFit(compute, options.withCgTolerance(Math.max(cgTolerance, 1e-2)),
             fitIterations, 0.1).fit(k, s2, fx, fy, true);
         k = lengthscale != null ? KernelFunction.isotropic(kind, lengthscale, fit.kernel().variance()) : fit.kernel();
+        k = outputscale != null ? k.withVariance(outputscale) : k;
         s2 = noise != null ? noise : fit.noise();
         report.put("fit_seconds", (System.nanoTime() - tf) * 1e-9);
         report.put("fit_points", rows.length);
@@ -335,12 +380,29 @@ final class GpCommand implements Callable<Integer> {
       }
       SolveResult solve = gp.meanSolve();
       double solveSeconds = (System.nanoTime() - ts) * 1e-9;
-      out.printf("  CG: %d iterations, relative residual %.3g%s; %.2f s with the preconditioner and factorisation%n", solve.iterations(),
-          solve.maxResidual(), solve.converged() ? "" : " (NOT converged: results are approximate)", solveSeconds);
+      out.printf("  CG: %d iterations, relative residual %.3g%s; %.2f s with the preconditioner (%.2f s) and factorisation%n",
+          solve.iterations(), solve.maxResidual(), solve.converged() ? "" : " (NOT converged: results are approximate)", solveSeconds,
+          gp.preconditionerSeconds());
+      out.flush();
+      report.put("preconditioner", preconditioner);
+      report.put("preconditioner_neighbours", neighbours);
+      report.put("preconditioner_seconds", gp.preconditionerSeconds());
+      if (method.equals("fkt")) {
+        // The CG residual is measured with the FKT's products; check the solution against exact
+        // F64 products with the lazy operator (one product, N² kernel entries).
+        long tc = System.nanoTime();
+        double exact = exactRelativeResidual(k, x, y, gp, compute);
+        out.printf("  relative residual with exact F64 products (lazy operator): %.3g (%.2f s)%n", exact, (System.nanoTime() - tc) * 1e-9);
+        out.flush();
+        report.put("cg_exact_relative_residual", exact);
+        report.put("exact_check_seconds", (System.nanoTime() - tc) * 1e-9);
+      }
       out.println("Stage 3/3: predicting " + xs.rows() + " test points (" + varianceMethod + " variances) ...");
       out.flush();
+      long tp = System.nanoTime();
       double[] mean = gp.predictMean(xs);
       double[] var = gp.predictVariance(xs);
+      report.put("predict_seconds", (System.nanoTime() - tp) * 1e-9);
       double gpSeconds = (System.nanoTime() - ts) * 1e-9;
       double[] scores = scores(ys, mean, var);
       double seconds = (System.nanoTime() - t0) * 1e-9;
@@ -385,6 +447,21 @@ final class GpCommand implements Callable<Integer> {
       out.println("Report: " + json);
     }
     return ExitCodes.OK;
+  }
+
+  /** ‖(y − μ) − (K + σ²I)α‖ / ‖y − μ‖ with the lazy exact operator in F64. */
+  private static double exactRelativeResidual(KernelFunction k, Matrix x, double[] y, IterativeGaussianProcess gp, Compute compute) {
+    Matrix alpha = gp.weights();
+    Matrix ka = KernelOperator.symmetric(k, x, compute).apply(alpha);
+    double num = 0;
+    double den = 0;
+    for (int i = 0; i < y.length; i++) {
+      double b = y[i] - gp.priorMean();
+      double r = b - ka.get(i, 0) - gp.noise() * alpha.get(i, 0);
+      num += r * r;
+      den += b * b;
+    }
+    return Math.sqrt(num / den);
   }
 
   /** Points and targets side by side (targets last), the layout {@link #coordinates} and {@link #targets} read. */

@@ -131,4 +131,44 @@ class GpCommandTest {
     assertTrue(rmse[0] < 0.05, "lazy rmse " + rmse[0]);
     assertEquals(rmse[0], rmse[1], 1e-4 * rmse[0] + 1e-6, "fkt against lazy");
   }
+
+  /**
+   * The two preconditioners give the same GP (same fixed hyperparameters, tolerance 1e-8), the
+   * JSON names the preconditioner and its set-up time, and bad preconditioner options are coded
+   * errors naming the option.
+   */
+  @Test
+  void preconditionersGiveTheSameGpAndBadOnesAreCodedErrors() throws IOException {
+    Path train = data("train.csv", 800, 7, 2);
+    Path test = data("test.csv", 60, 8, 2);
+    double[] rmse = new double[2];
+    String[] kinds = {"vecchia", "pivoted-cholesky"};
+    for (int m = 0; m < 2; m++) {
+      Path json = dir.resolve(kinds[m] + ".json");
+      CliRun r = CliRun.of("--backend", "java", "gp", "--train", train.toString(), "--test", test.toString(), "--method", "lazy",
+          "--lengthscale", "0.3", "--noise", "1e-4", "--outputscale", "0.5", "--preconditioner", kinds[m], "--cg-tolerance", "1e-8",
+          "--variance", "nearest", "--json", json.toString());
+      assertEquals(0, r.exit(), r.err() + r.out());
+      JsonObject o = JsonParser.parseString(Files.readString(json)).getAsJsonObject();
+      assertTrue(o.get("cg_converged").getAsBoolean(), o.toString());
+      assertEquals(kinds[m], o.get("preconditioner").getAsString());
+      assertEquals(0.5, o.get("variance").getAsDouble());
+      assertTrue(o.get("preconditioner_seconds").getAsDouble() >= 0);
+      rmse[m] = o.get("rmse").getAsDouble();
+    }
+    assertTrue(rmse[0] < 0.05, "rmse " + rmse[0]);
+    assertEquals(rmse[0], rmse[1], 1e-5 * rmse[0], "vecchia against pivoted Cholesky");
+    CliRun r = CliRun.of("--backend", "java", "gp", "--method", "lazy", "--train", train.toString(), "--test", test.toString(),
+        "--preconditioner", "ilu");
+    assertEquals(2, r.exit());
+    assertTrue(r.err().contains("STRUCTURA-A001") && r.err().contains("--preconditioner ilu"), r.err());
+    r = CliRun.of("--backend", "java", "gp", "--method", "lazy", "--train", train.toString(), "--test", test.toString(),
+        "--preconditioner-neighbours", "0");
+    assertEquals(2, r.exit());
+    assertTrue(r.err().contains("STRUCTURA-A001") && r.err().contains("--preconditioner-neighbours 0"), r.err());
+    r = CliRun.of("--backend", "java", "gp", "--method", "lazy", "--train", train.toString(), "--test", test.toString(),
+        "--outputscale", "-1");
+    assertEquals(2, r.exit());
+    assertTrue(r.err().contains("STRUCTURA-A001") && r.err().contains("--outputscale"), r.err());
+  }
 }

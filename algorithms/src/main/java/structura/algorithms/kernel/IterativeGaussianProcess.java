@@ -13,6 +13,8 @@ import structura.algorithms.iterative.Lanczos;
 import structura.algorithms.iterative.LanczosOptions;
 import structura.algorithms.iterative.LanczosResult;
 import structura.algorithms.iterative.PivotedCholeskyPreconditioner;
+import structura.algorithms.iterative.Preconditioner;
+import structura.algorithms.iterative.SparseInverseCholeskyPreconditioner;
 import structura.algorithms.iterative.SolveResult;
 import structura.algorithms.iterative.StochasticLanczosQuadrature;
 import structura.algorithms.iterative.StochasticLanczosQuadratureOptions;
@@ -36,14 +38,16 @@ import structura.api.operator.Structure;
  * §4.4, §5.3, §10.5). Same model and formulas as {@link DenseGaussianProcess}, its oracle.
  *
  * <ul>
- *   <li><b>Mean:</b> α = A⁻¹(y − μ) by PCG with the pivoted-Cholesky preconditioner
- *       P = L·Lᵀ + σ_n²I (L of rank {@code preconditionerRank} from kernel columns read
- *       directly); mean(x*) = μ + k(x*, X)·α.
+ *   <li><b>Mean:</b> α = A⁻¹(y − μ) by PCG with the preconditioner the options name: pivoted
+ *       Cholesky P = L·Lᵀ + σ_n²I (L of rank {@code preconditionerRank} from kernel columns read
+ *       directly), or the sparse inverse-Cholesky factor P⁻¹ = U·Uᵀ on nearest earlier points
+ *       ({@link VecchiaPreconditioner}: for local kernels with small noise);
+ *       mean(x*) = μ + k(x*, X)·α.
  *   <li><b>Variance</b> of y*: k(x*, x*) − k*ᵀA⁻¹k* + σ_n², by batched PCG on blocks of 64 test
  *       cross-covariance columns ({@link IterativeGaussianProcessOptions.VarianceMethod#CG}), or
  *       by LOVE ({@link IterativeGaussianProcessOptions.VarianceMethod#LOVE}).
  *   <li><b>Log marginal likelihood:</b> −½(y − μ)ᵀα − ½ log|A| − (N/2) log 2π with
- *       log|A| = log|P| + log|P^{−1/2}AP^{−1/2}|, the second term by stochastic Lanczos quadrature
+ *       log|A| = log|P| + log|W·A·Wᵀ| (WᵀW = P⁻¹), the second term by stochastic Lanczos quadrature
  *       (the preconditioned operator is well conditioned, so few Lanczos steps suffice).
  *   <li><b>Samples</b> of y* at test points: CIQ ({@link ContourIntegralQuadrature}) square root of
  *       the predictive covariance operator Σ* = K** − K*X·A⁻¹·KX* + σ_n²I (each product one PCG
@@ -65,13 +69,15 @@ public final class IterativeGaussianProcess {
   private final double noise;
   private final double mean;
   private final LinearOperator a;
-  private final PivotedCholeskyPreconditioner preconditioner;
+  private final Preconditioner preconditioner;
+  private final double preconditionerSeconds;
   private final SolveResult meanSolve;
   private final IterativeGaussianProcessOptions options;
   private final Compute compute;
 
   private IterativeGaussianProcess(KernelFunction kernel, Matrix train, double[] centred, double noise, double mean, LinearOperator a,
-      PivotedCholeskyPreconditioner preconditioner, SolveResult meanSolve, IterativeGaussianProcessOptions options, Compute compute) {
+      Preconditioner preconditioner, double preconditionerSeconds, SolveResult meanSolve, IterativeGaussianProcessOptions options,
+      Compute compute) {
     this.kernel = kernel;
     this.train = train;
     this.centred = centred;
@@ -79,6 +85,7 @@ public final class IterativeGaussianProcess {
     this.mean = mean;
     this.a = a;
     this.preconditioner = preconditioner;
+    this.preconditionerSeconds = preconditionerSeconds;
     this.meanSolve = meanSolve;
     this.options = options;
     this.compute = compute;
@@ -132,9 +139,11 @@ public final class IterativeGaussianProcess {
       r[i] = targets[i] - mu;
     }
     LinearOperator a = Operators.tagged(noisyKernel, Structure.SYMMETRIC, Structure.PSD);
-    PivotedCholeskyPreconditioner pre = preconditioner(kernel, x, noise, options.preconditionerRank(), compute);
+    long t0 = System.nanoTime();
+    Preconditioner pre = preconditioner(kernel, x, noise, options, compute);
+    double setup = (System.nanoTime() - t0) * 1e-9;
     SolveResult solve = ConjugateGradient.solve(a, Matrix.wrap(r.clone(), r.length, 1), cgOptions(options, pre));
-    return new IterativeGaussianProcess(kernel, x, r, noise, mu, a, pre, solve, options, compute);
+    return new IterativeGaussianProcess(kernel, x, r, noise, mu, a, pre, setup, solve, options, compute);
   }
 
   /** A = K + σ²I, lazy, tagged symmetric positive definite (so CG skips its symmetry test). */
@@ -143,6 +152,15 @@ public final class IterativeGaussianProcess {
     java.util.Arrays.fill(diag, noise);
     return Operators.tagged(Operators.sum(KernelOperator.symmetric(kernel, x, compute), Operators.diagonal(DType.F64, diag)),
         Structure.SYMMETRIC, Structure.PSD);
+  }
+
+  /** The preconditioner of A = K + σ²I that {@code options} names. */
+  static Preconditioner preconditioner(KernelFunction kernel, Matrix x, double noise, IterativeGaussianProcessOptions options,
+      Compute compute) {
+    return switch (options.preconditioner()) {
+      case PIVOTED_CHOLESKY -> preconditioner(kernel, x, noise, options.preconditionerRank(), compute);
+      case VECCHIA -> VecchiaPreconditioner.of(kernel, x, noise, options.neighbours(), options.seed());
+    };
   }
 
   /** P = L·Lᵀ + σ²I from `rank` kernel columns k(X, x_j) read directly (N evaluations each). */
@@ -159,7 +177,7 @@ public final class IterativeGaussianProcess {
     }, diag, noiseDiag, PivotedCholeskyOptions.ofRank(Math.min(rank, n)));
   }
 
-  static ConjugateGradientOptions cgOptions(IterativeGaussianProcessOptions o, PivotedCholeskyPreconditioner pre) {
+  static ConjugateGradientOptions cgOptions(IterativeGaussianProcessOptions o, Preconditioner pre) {
     return ConjugateGradientOptions.defaults().withTolerance(o.cgTolerance()).withMaxIterations(o.maxIterations())
         .withPreconditioner(pre).withSymmetryCheck(false).withListener(o.listener());
   }
@@ -167,6 +185,16 @@ public final class IterativeGaussianProcess {
   /** The CG solve for α: iterations, residual and whether it converged. */
   public SolveResult meanSolve() {
     return meanSolve;
+  }
+
+  /** The preconditioner of the solves (read-only use). */
+  public Preconditioner preconditioner() {
+    return preconditioner;
+  }
+
+  /** Wall-clock seconds spent building the preconditioner. */
+  public double preconditionerSeconds() {
+    return preconditionerSeconds;
   }
 
   /** The kernel. */
@@ -208,7 +236,69 @@ public final class IterativeGaussianProcess {
   /** Predictive variance of y* (latent variance plus σ_n²) for each row of {@code test}, by the configured method. */
   public double[] predictVariance(Matrix test) {
     Matrix t = GaussianProcessChecks.testPoints(train, test);
-    return options.varianceMethod() == IterativeGaussianProcessOptions.VarianceMethod.CG ? varianceByCg(t) : varianceByLove(t);
+    return switch (options.varianceMethod()) {
+      case CG -> varianceByCg(t);
+      case LOVE -> varianceByLove(t);
+      case NEAREST -> varianceByNearest(t);
+    };
+  }
+
+  private double[] varianceByNearest(Matrix t) {
+    Matrix xs = kernel.scale(train).copy();
+    Matrix ts = kernel.scale(t).copy();
+    double[] src = xs.f64();
+    double[] q = ts.f64();
+    int d = train.cols();
+    double prior = prior();
+    double[] out = new double[t.rows()];
+    java.util.stream.IntStream.range(0, t.rows()).parallel().forEach(i -> {
+      int[] s = NearestNeighbours.nearest(src, train.rows(), d, q, i * d, options.neighbours());
+      int m = s.length;
+      double[] a = new double[m * m];
+      double[] b = new double[m];
+      for (int p = 0; p < m; p++) {
+        b[p] = kernel.ofScaledDistance(distance(src, s[p] * d, q, i * d, d));
+        for (int c = 0; c <= p; c++) {
+          a[p * m + c] = kernel.ofScaledDistance(distance(src, s[p] * d, src, s[c] * d, d)) + (p == c ? noise : 0);
+        }
+      }
+      // b·(K_SS + σ²I)⁻¹·b = ‖L⁻¹b‖² with the Cholesky factor L (in place, lower triangle)
+      for (int j = 0; j < m; j++) {
+        double v = a[j * m + j];
+        for (int c = 0; c < j; c++) {
+          v -= a[j * m + c] * a[j * m + c];
+        }
+        double dj = Math.sqrt(v);
+        a[j * m + j] = dj;
+        for (int p = j + 1; p < m; p++) {
+          double w = a[p * m + j];
+          for (int c = 0; c < j; c++) {
+            w -= a[p * m + c] * a[j * m + c];
+          }
+          a[p * m + j] = w / dj;
+        }
+      }
+      double quad = 0;
+      for (int p = 0; p < m; p++) {
+        double w = b[p];
+        for (int c = 0; c < p; c++) {
+          w -= a[p * m + c] * b[c];
+        }
+        b[p] = w / a[p * m + p];
+        quad += b[p] * b[p];
+      }
+      out[i] = Math.max(prior - quad, 0) + noise;
+    });
+    return out;
+  }
+
+  private static double distance(double[] x, int xo, double[] y, int yo, int d) {
+    double r2 = 0;
+    for (int c = 0; c < d; c++) {
+      double diff = x[xo + c] - y[yo + c];
+      r2 += diff * diff;
+    }
+    return Math.sqrt(r2);
   }
 
   private double prior() {
@@ -300,11 +390,24 @@ public final class IterativeGaussianProcess {
         logDet.reason());
   }
 
-  /** log|A| = log|P| + SLQ estimate of log|P^{−1/2}AP^{−1/2}|. */
-  static Estimate logDeterminant(LinearOperator a, PivotedCholeskyPreconditioner pre, double noise, IterativeGaussianProcessOptions o,
+  /**
+   * log|A| = log|P| + SLQ estimate of log|W·A·Wᵀ| for a whitening W with WᵀW = P⁻¹ (so W·A·Wᵀ
+   * has the spectrum of P⁻¹A): W = P^{−1/2} for the pivoted Cholesky preconditioner, W = Uᵀ for
+   * the sparse inverse-Cholesky one.
+   */
+  static Estimate logDeterminant(LinearOperator a, Preconditioner pre, double noise, IterativeGaussianProcessOptions o,
       Compute compute) {
-    LinearOperator root = inverseRoot(pre, noise, compute);
-    LinearOperator whitened = Operators.tagged(Operators.product(root, a, root), Structure.SYMMETRIC, Structure.PSD);
+    LinearOperator product;
+    if (pre instanceof PivotedCholeskyPreconditioner pc) {
+      LinearOperator root = inverseRoot(pc, noise, compute);
+      product = Operators.product(root, a, root);
+    } else if (pre instanceof SparseInverseCholeskyPreconditioner sic) {
+      LinearOperator u = sic.factor();
+      product = Operators.product(u.transpose(), a, u);
+    } else {
+      throw new IllegalStateException("no whitening for " + pre);
+    }
+    LinearOperator whitened = Operators.tagged(product, Structure.SYMMETRIC, Structure.PSD);
     Estimate e = StochasticLanczosQuadrature.logDeterminant(whitened, StochasticLanczosQuadratureOptions.defaults()
         .withLanczosIterations(o.lanczosIterations())
         .withProbes(HutchinsonOptions.defaults().withMaxProbes(o.probes()).withBlockSize(o.probes()).withSeed(o.seed())

@@ -3,7 +3,7 @@ package structura.algorithms.kernel;
 import java.util.Objects;
 import java.util.SplittableRandom;
 import structura.algorithms.iterative.ConjugateGradient;
-import structura.algorithms.iterative.PivotedCholeskyPreconditioner;
+import structura.algorithms.iterative.Preconditioner;
 import structura.algorithms.iterative.SolveResult;
 import structura.api.DType;
 import structura.api.ErrorCode;
@@ -120,7 +120,7 @@ public final class MarginalLikelihoodFit {
     int n = x.rows();
     int t = rhs.cols() - 1;
     LinearOperator a = IterativeGaussianProcess.noisyKernel(k, x, s2, compute);
-    PivotedCholeskyPreconditioner pre = IterativeGaussianProcess.preconditioner(k, x, s2, options.preconditionerRank(), compute);
+    Preconditioner pre = IterativeGaussianProcess.preconditioner(k, x, s2, options, compute);
     SolveResult solve = ConjugateGradient.solve(a, rhs, IterativeGaussianProcess.cgOptions(options, pre));
     Matrix w = Matrix.zeros(DType.F64, n, t + 1);  // [α, z_1..z_t]
     Matrix u = solve.solution();                   // [α, u_1..u_t]
