@@ -54,8 +54,32 @@ final class StatEngine {
     PIVOT_RATIO_PER_COST
   }
 
+  /** Which error the allocation's greedy rule weighs ({@link Allocation#OUTPUT_ERROR_PER_COST} only). */
+  enum ErrorTarget {
+    /** Each block's own output error, normalised by its input's centered energy (STAT). */
+    BLOCK,
+    /**
+     * The final sentence embedding's error ({@link EmbeddingAllocation}): each block's head and
+     * neuron error curves are weighted by a measured sensitivity, the final-embedding error of
+     * pruning that sublayer alone divided by its block error at the same width, and the greedy
+     * rule reruns on the weighted curves; {@link #EMBEDDING_ROUNDS} rounds, each re-measuring the
+     * sensitivities at the previous round's widths. Of the block allocation and each round's, the
+     * one with the least measured embedding error on the sample is kept.
+     */
+    EMBEDDING
+  }
+
+  /** Sensitivity rounds of {@link ErrorTarget#EMBEDDING}. */
+  static final int EMBEDDING_ROUNDS = 2;
+
   record Settings(String method, Citation citation, boolean pruneHeads, boolean centered, Allocation allocation,
-      double step, int neuronMultiple, int allocationSamples, int sketchRows, long seed) {}
+      double step, int neuronMultiple, int allocationSamples, int sketchRows, long seed, ErrorTarget target) {
+    Settings(String method, Citation citation, boolean pruneHeads, boolean centered, Allocation allocation,
+        double step, int neuronMultiple, int allocationSamples, int sketchRows, long seed) {
+      this(method, citation, pruneHeads, centered, allocation, step, neuronMultiple, allocationSamples, sketchRows, seed,
+          ErrorTarget.BLOCK);
+    }
+  }
 
   private StatEngine() {}
 
@@ -123,11 +147,7 @@ final class StatEngine {
         HeadSelection hs = HeadSelection.of(request.compute(), centerAttention ? mom.centeredScatter() : mom.gram(),
             a.output().weight(), a.heads(), a.valueDim());
         keptHeads = hs.kept(keepHeads[i]);
-        var corr = hs.correction(keptHeads, centerAttention ? mom.mean() : null, a.output().weight());
-        Attention sel = Pruning.keepHeads(a, keptHeads);
-        newAttention = new Attention(sel.heads(), sel.kvHeads(), sel.headDim(), sel.valueDim(), sel.query(), sel.key(),
-            sel.value(), new Linear(corr.weight(), shifted(a.output().bias(), corr.biasDelta())), sel.scale(),
-            sel.causal(), sel.rotary());
+        newAttention = prunedAttention(a, hs, keptHeads, centerAttention ? mom.mean() : null);
         attentionError = Math.sqrt(hs.error[keepHeads[i]] / Math.max(hs.error[0], 1e-300));
       }
       current = Pruning.replace(current, i, new TransformerBlock(newAttention, m, b.attentionNorm(), b.mlpNorm(), b.placement()));
@@ -155,11 +175,8 @@ final class StatEngine {
         NeuronSelection ns = NeuronSelection.of(request.compute(), centerFfn ? mom.centeredScatter() : mom.gram(),
             m.down().weight(), keepNeurons[i]);
         int k = Math.min(keepNeurons[i], ns.rank());
-        var corr = ns.correction(k, centerFfn ? mom.mean() : null, m.down().weight());
-        keptNeurons = corr.kept();
-        Mlp sel = Pruning.keepNeurons(m, keptNeurons);
-        newMlp = new Mlp(sel.up(), sel.gate(), new Linear(corr.weight(), shifted(m.down().bias(), corr.biasDelta())),
-            sel.activation());
+        keptNeurons = ns.kept(k);
+        newMlp = prunedMlp(m, ns, k, centerFfn ? mom.mean() : null);
         ffnError = Math.sqrt(ns.error[k] / Math.max(ns.error[0], 1e-300));
       }
       current = Pruning.replace(current, i, new TransformerBlock(newAttention, newMlp, b.attentionNorm(), b.mlpNorm(),
@@ -187,6 +204,23 @@ final class StatEngine {
     return new CompressionResult(current, CompressionReport.of(request, s.method(), s.citation(), original, current, reports, stages));
   }
 
+  /** Attention a keeping the heads {@code kept} (ascending), its output projection refitted by {@code hs}. */
+  static Attention prunedAttention(Attention a, HeadSelection hs, int[] kept, double[] mean) {
+    var corr = hs.correction(kept, mean, a.output().weight());
+    Attention sel = Pruning.keepHeads(a, kept);
+    return new Attention(sel.heads(), sel.kvHeads(), sel.headDim(), sel.valueDim(), sel.query(), sel.key(),
+        sel.value(), new Linear(corr.weight(), shifted(a.output().bias(), corr.biasDelta())), sel.scale(),
+        sel.causal(), sel.rotary());
+  }
+
+  /** MLP m keeping the first k pivots of {@code ns} (k ≤ rank), its down projection corrected. */
+  static Mlp prunedMlp(Mlp m, NeuronSelection ns, int k, double[] mean) {
+    var corr = ns.correction(k, mean, m.down().weight());
+    Mlp sel = Pruning.keepNeurons(m, corr.kept());
+    return new Mlp(sel.up(), sel.gate(), new Linear(corr.weight(), shifted(m.down().bias(), corr.biasDelta())),
+        sel.activation());
+  }
+
   // ---- allocation ----------------------------------------------------------------------------
 
   private static void allocate(CompressionRequest request, Settings s, MacModel macs, CalibrationData sample,
@@ -196,6 +230,13 @@ final class StatEngine {
     double[][] headErr = new double[blocks][];
     double[][] neuronErr = new double[blocks][];
     double[][] ratio = new double[blocks][];
+    boolean embedding = s.target() == ErrorTarget.EMBEDDING;
+    // for the embedding target: the selections themselves and every block's sample input
+    HeadSelection[] headSel = new HeadSelection[blocks];
+    double[][] headMean = new double[blocks][];
+    NeuronSelection[] neuronSel = new NeuronSelection[blocks];
+    double[][] neuronMean = new double[blocks][];
+    List<List<Matrix>> blockInputs = new ArrayList<>();
     Calibrator cal = new Calibrator(request.compute(), net, sample);
     // Block i's selections (much of it single-threaded: pivoting loops, small solves) run on a
     // second thread while block i+1's forward pass runs; the backend takes concurrent calls.
@@ -218,6 +259,13 @@ final class StatEngine {
         StatisticsHook hook = new StatisticsHook(request.compute(), i, kinds, a.heads() * a.valueDim(), m.width(),
             b.width(), a.heads(), a.headDim(), sketchRows(s, sample), s.seed() + 1000 + i);
         long tf = System.nanoTime();
+        if (embedding) {
+          List<Matrix> in = new ArrayList<>(cal.batches());
+          for (int q = 0; q < cal.batches(); q++) {
+            in.add(cal.state(q)); // advance replaces the states by new matrices; these stay unmodified
+          }
+          blockInputs.add(in);
+        }
         cal.advance(net, i, hook);
         double forwardSeconds = Timing.seconds(tf);
         int block = i;
@@ -230,6 +278,10 @@ final class StatEngine {
             HeadSelection hs = HeadSelection.of(request.compute(), c ? mom.centeredScatter() : mom.gram(),
                 a.output().weight(), a.heads(), a.valueDim());
             headErr[block] = scaled(hs.error, energy);
+            if (embedding) {
+              headSel[block] = hs;
+              headMean[block] = c ? mom.mean() : null;
+            }
           }
           var mom = hook.ffn.moments();
           boolean c = s.centered() && m.down().bias() != null;
@@ -243,6 +295,10 @@ final class StatEngine {
           }
           neuronErr[block] = e;
           ratio[block] = r;
+          if (embedding) {
+            neuronSel[block] = ns;
+            neuronMean[block] = c ? mom.mean() : null;
+          }
           request.progress().block(block, blocks, String.format(java.util.Locale.ROOT,
               "error curves of heads and neurons (forward and statistics %.1f s, selection %.1f s, beside the next forward)",
               forwardSeconds, Timing.seconds(ts)));
@@ -255,16 +311,69 @@ final class StatEngine {
       selector.shutdownNow();
     }
     BudgetCosts costs = BudgetCosts.of(net, request.budget(), macs.sequenceLength());
+    costs.requireReachable(s.method(), costs.minimum(net, s.pruneHeads(), s.neuronMultiple()), String.format(
+        java.util.Locale.ROOT, "keeping %s and %d neurons per block",
+        s.pruneHeads() ? "one head" : "every head (this method does not prune heads)", Math.max(1, s.neuronMultiple())),
+        null);
+    double[] headWeight = new double[blocks];
+    double[] neuronWeight = new double[blocks];
+    Arrays.fill(headWeight, 1);
+    Arrays.fill(neuronWeight, 1);
+    greedy(net, s, costs, headErr, neuronErr, ratio, headWeight, neuronWeight, keepHeads, keepNeurons);
+    if (!embedding) {
+      return;
+    }
+    EmbeddingAllocation measure = new EmbeddingAllocation(request.compute(), net, sample.batches(), blockInputs,
+        (i, h, n) -> prunedBlock(net.blocks().get(i), headSel[i], headMean[i], neuronSel[i], neuronMean[i], h, n));
+    int[] bestHeads = keepHeads.clone();
+    int[] bestNeurons = keepNeurons.clone();
+    double best = measure.of(keepHeads, keepNeurons);
+    request.progress().stage(String.format(java.util.Locale.ROOT,
+        "embedding allocation: block allocation's embedding error %.5f (sample fidelity %.4f)", best, 1 - best / 2));
+    for (int round = 1; round <= EMBEDDING_ROUNDS; round++) {
+      for (int i = 0; i < blocks; i++) {
+        TransformerBlock b = net.blocks().get(i);
+        int h = b.attention().heads();
+        int f = b.mlp().width();
+        int hp = keepHeads[i] < h ? keepHeads[i] : Math.max(1, h / 2);
+        headWeight[i] = s.pruneHeads() && hp < h ? sensitivity(measure.single(i, hp, f), headErr[i][hp], headErr[i][0])
+            : Double.NaN;
+        int np = keepNeurons[i] < f ? keepNeurons[i] : Widths.roundNeurons(f / 2, f, s.neuronMultiple());
+        neuronWeight[i] = np < f ? sensitivity(measure.single(i, h, np), neuronErr[i][np], neuronErr[i][0]) : Double.NaN;
+      }
+      fillUnmeasured(headWeight, neuronWeight);
+      greedy(net, s, costs, headErr, neuronErr, ratio, headWeight, neuronWeight, keepHeads, keepNeurons);
+      double e = measure.of(keepHeads, keepNeurons);
+      request.progress().stage(String.format(java.util.Locale.ROOT,
+          "embedding allocation round %d: heads %s, neurons %s, embedding error %.5f (sample fidelity %.4f); "
+              + "sensitivities heads %s, neurons %s",
+          round, Arrays.toString(keepHeads), Arrays.toString(keepNeurons), e, 1 - e / 2, format(headWeight),
+          format(neuronWeight)));
+      if (e < best) {
+        best = e;
+        bestHeads = keepHeads.clone();
+        bestNeurons = keepNeurons.clone();
+      }
+    }
+    System.arraycopy(bestHeads, 0, keepHeads, 0, blocks);
+    System.arraycopy(bestNeurons, 0, keepNeurons, 0, blocks);
+  }
+
+  /**
+   * The greedy rule: from the full widths, removes one head or neuron group at a time, the one
+   * whose removal adds the least weighted error per unit of cost ({@code weight · Δerror / Δcost};
+   * the pivot-ratio rule of id-prune ignores the weights), until the budget holds.
+   */
+  private static void greedy(TransformerNetwork net, Settings s, BudgetCosts costs, double[][] headErr,
+      double[][] neuronErr, double[][] ratio, double[] headWeight, double[] neuronWeight, int[] keepHeads,
+      int[] keepNeurons) {
+    int blocks = net.depth();
     double total = costs.total();
     for (int i = 0; i < blocks; i++) {
       keepHeads[i] = net.blocks().get(i).attention().heads();
       keepNeurons[i] = net.blocks().get(i).mlp().width();
     }
     double target = costs.target();
-    costs.requireReachable(s.method(), costs.minimum(net, s.pruneHeads(), s.neuronMultiple()), String.format(
-        java.util.Locale.ROOT, "keeping %s and %d neurons per block",
-        s.pruneHeads() ? "one head" : "every head (this method does not prune heads)", Math.max(1, s.neuronMultiple())),
-        null);
     double cost = total;
     while (cost > target) {
       int bestBlock = -1;
@@ -274,7 +383,7 @@ final class StatEngine {
       for (int i = 0; i < blocks; i++) {
         int f = net.blocks().get(i).mlp().width();
         if (s.pruneHeads() && keepHeads[i] > 1) {
-          double score = (headErr[i][keepHeads[i] - 1] - headErr[i][keepHeads[i]]) / costs.perHead(i);
+          double score = headWeight[i] * (headErr[i][keepHeads[i] - 1] - headErr[i][keepHeads[i]]) / costs.perHead(i);
           if (score < bestScore) {
             bestScore = score;
             bestBlock = i;
@@ -290,7 +399,7 @@ final class StatEngine {
           next = Math.max(min, Math.min(next, kn - 1));
           double score = s.allocation() == Allocation.PIVOT_RATIO_PER_COST
               ? ratio[i][next] / (kn * costs.perNeuron(i))
-              : (neuronErr[i][next] - neuronErr[i][kn]) / ((kn - next) * costs.perNeuron(i));
+              : neuronWeight[i] * (neuronErr[i][next] - neuronErr[i][kn]) / ((kn - next) * costs.perNeuron(i));
           if (score < bestScore) {
             bestScore = score;
             bestBlock = i;
@@ -310,6 +419,45 @@ final class StatEngine {
         keepNeurons[bestBlock] = bestNewNeurons;
       }
     }
+  }
+
+  /** Block b pruned to (heads, neurons) with the allocation pass's selections (null where that sublayer is full). */
+  private static TransformerBlock prunedBlock(TransformerBlock b, HeadSelection hs, double[] headMean,
+      NeuronSelection ns, double[] neuronMean, int heads, int neurons) {
+    Attention a = heads < b.attention().heads() ? prunedAttention(b.attention(), hs, hs.kept(heads), headMean)
+        : b.attention();
+    Mlp m = neurons < b.mlp().width() ? prunedMlp(b.mlp(), ns, Math.min(neurons, ns.rank()), neuronMean) : b.mlp();
+    return new TransformerBlock(a, m, b.attentionNorm(), b.mlpNorm(), b.placement());
+  }
+
+  /**
+   * Embedding error per unit of block error at one width; NaN where the block error is below
+   * 1e-9 of the sublayer's total (nothing to measure against).
+   */
+  private static double sensitivity(double embeddingError, double blockError, double blockTotal) {
+    return blockError > 1e-9 * blockTotal && blockError > 0 ? embeddingError / blockError : Double.NaN;
+  }
+
+  /** Unmeasured sensitivities take the median of the measured ones (1 when none was measured). */
+  private static void fillUnmeasured(double[] a, double[] b) {
+    double[] all = java.util.stream.DoubleStream.concat(Arrays.stream(a), Arrays.stream(b)).filter(Double::isFinite)
+        .sorted().toArray();
+    double median = all.length == 0 ? 1 : all[all.length / 2];
+    for (double[] w : new double[][] {a, b}) {
+      for (int i = 0; i < w.length; i++) {
+        if (!Double.isFinite(w[i])) {
+          w[i] = median;
+        }
+      }
+    }
+  }
+
+  private static String format(double[] w) {
+    StringBuilder sb = new StringBuilder("[");
+    for (int i = 0; i < w.length; i++) {
+      sb.append(i == 0 ? "" : ", ").append(String.format(java.util.Locale.ROOT, "%.3g", w[i]));
+    }
+    return sb.append(']').toString();
   }
 
   /** The sketch size, or 0 (exact) when the sketch would not have fewer rows than the data. */
