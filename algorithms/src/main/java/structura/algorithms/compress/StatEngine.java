@@ -73,11 +73,12 @@ final class StatEngine {
   static final int EMBEDDING_ROUNDS = 2;
 
   record Settings(String method, Citation citation, boolean pruneHeads, boolean centered, Allocation allocation,
-      double step, int neuronMultiple, int allocationSamples, int sketchRows, long seed, ErrorTarget target) {
+      double step, int neuronMultiple, int allocationSamples, int sketchRows, long seed, ErrorTarget target,
+      OutputCorrection.Mode normCorrection) {
     Settings(String method, Citation citation, boolean pruneHeads, boolean centered, Allocation allocation,
         double step, int neuronMultiple, int allocationSamples, int sketchRows, long seed) {
       this(method, citation, pruneHeads, centered, allocation, step, neuronMultiple, allocationSamples, sketchRows, seed,
-          ErrorTarget.BLOCK);
+          ErrorTarget.BLOCK, OutputCorrection.Mode.NONE);
     }
   }
 
@@ -118,6 +119,15 @@ final class StatEngine {
     long t1 = System.nanoTime();
     request.progress().stage("sequential compression (" + data.texts() + " texts, " + data.tokens() + " tokens)");
     Calibrator cal = new Calibrator(request.compute(), original, data);
+    // the original network's block outputs on the original inputs, the target of the output correction
+    Calibrator reference = null;
+    if (s.normCorrection() != OutputCorrection.Mode.NONE) {
+      double[] ones = new double[original.width()];
+      Arrays.fill(ones, 1);
+      OutputCorrection.fold(original.blocks().get(0), new OutputCorrection.Fit(ones, new double[original.width()]),
+          s.normCorrection(), s.method()); // fails now, not after a block's work, if the model cannot take it
+      reference = new Calibrator(request.compute(), original, data);
+    }
     TransformerNetwork current = original;
     List<CompressionReport.BlockReport> reports = new ArrayList<>();
     for (int i = 0; i < blocks; i++) {
@@ -190,15 +200,28 @@ final class StatEngine {
         outputs.add(f.finishBlock(i, inputs.get(q), columnBlocks(activations.get(q), keptNeurons, 1)));
         activations.set(q, null);
       }
+      String correction = "";
+      if (reference != null) {
+        reference.advance(original, i, null);
+        OutputCorrection oc = new OutputCorrection(b.width());
+        for (int q = 0; q < n; q++) {
+          oc.accept(outputs.get(q), reference.state(q), cal.batch(q));
+        }
+        OutputCorrection.Fit fit = oc.fit(s.normCorrection());
+        current = Pruning.replace(current, i, OutputCorrection.fold(current.blocks().get(i), fit, s.normCorrection(),
+            s.method()));
+        OutputCorrection.apply(fit, outputs);
+        correction = ", output correction " + fit.summary();
+      }
       cal.advanceTo(i, outputs);
       reports.add(new CompressionReport.BlockReport(i, a.heads(), newAttention.heads(), a.headDim(),
           newAttention.headDim(), a.valueDim(), newAttention.valueDim(), m.width(), newMlp.width(), attentionError,
           ffnError));
       request.progress().block(i, blocks, String.format(java.util.Locale.ROOT,
           "heads %d -> %d, neurons %d -> %d, rel. error attention %.4f, FFN %.4f "
-              + "(attention %.1f s, head selection %.1f s, FFN %.1f s, neuron selection %.1f s, output %.1f s)",
+              + "(attention %.1f s, head selection %.1f s, FFN %.1f s, neuron selection %.1f s, output %.1f s)%s",
           a.heads(), newAttention.heads(), m.width(), newMlp.width(), attentionError, ffnError, attentionSeconds,
-          headSeconds, ffnSeconds, neuronSeconds, Timing.seconds(t)));
+          headSeconds, ffnSeconds, neuronSeconds, Timing.seconds(t), correction));
     }
     stages.put("sequential compression", Timing.seconds(t1));
     return new CompressionResult(current, CompressionReport.of(request, s.method(), s.citation(), original, current, reports, stages));
