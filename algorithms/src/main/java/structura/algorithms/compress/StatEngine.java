@@ -34,16 +34,18 @@ import structura.api.nn.TransformerNetwork;
  * <li><b>Sequential compression</b>: blocks in order, on the outputs of the already-compressed
  * blocks 0..i−1: the original block's per-head outputs are computed and its heads selected and
  * the output projection refitted; then the FFN activations are computed behind the
- * <em>pruned</em> attention (the kept heads' outputs are reused, as pruning does not change them)
- * and the neurons selected and the down projection corrected; the block output comes from the
- * kept neurons' activations. Each sublayer thus sees the inputs it will see in the compressed
- * network.</li>
+ * <em>pruned</em> attention and the neurons selected and the down projection corrected; the block
+ * output comes from the pruned FFN. Each sublayer thus sees the inputs it will see in the
+ * compressed network. The statistics are streamed: per batch, activations go into the (sketched)
+ * Gram matrices and are dropped, and the pruned sublayers recompute what the next step needs.</li>
  * </ol>
- * Cost: the allocation pass is one forward pass of the sample; the sequential stage about one
- * block evaluation per block over all calibration batches (attention once, FFN up once, the
- * pruned down projection once); plus the selections (pivoted Cholesky f·k², per block) and the
- * Gram matrices N·f² (or the sketch). Memory: the FFN activations of all batches of one block
- * ({@code B·L·f} floats, about 400 MB for 512 texts of MiniLM).
+ * Cost: the allocation pass is one forward pass of the sample; the sequential stage per block over
+ * all calibration batches: the full attention once (for the head statistics, when heads are
+ * pruned), the pruned attention once, the full FFN up projection once, the pruned FFN once; plus
+ * the selections (pivoted Cholesky f·k², per block) and the Gram matrices N·f² (or the sketch).
+ * Memory: besides the Gram matrices (and sketch) of one block, the hidden states and MLP inputs of
+ * all batches ({@code 2·B·L·d} floats, d = 384 for MiniLM: about 230 MB for 38 k tokens); it no
+ * longer holds the FFN activations ({@code B·L·f}, f = 4d).
  */
 final class StatEngine {
   /** How per-block sizes are chosen for a global budget. */
@@ -137,68 +139,66 @@ final class StatEngine {
       boolean centerAttention = s.centered() && a.output().bias() != null;
       boolean centerFfn = s.centered() && m.down().bias() != null;
       int n = cal.batches();
-      // 1. the original block's heads on the compressed prefix's outputs
+      // 1. the original block's head statistics on the compressed prefix's outputs, streamed: only
+      // the Gram matrix stays (the kept heads' outputs are recomputed in step 2)
       long t = System.nanoTime();
-      StatisticsHook headStats = new StatisticsHook(request.compute(), i,
-          s.pruneHeads() ? EnumSet.of(StatisticsHook.Kind.HEADS) : EnumSet.noneOf(StatisticsHook.Kind.class),
+      boolean pruneHeadsHere = s.pruneHeads() && keepHeads[i] < a.heads();
+      StatisticsHook headStats = new StatisticsHook(request.compute(), i, EnumSet.of(StatisticsHook.Kind.HEADS),
           a.heads() * a.valueDim(), m.width(), b.width(), a.heads(), a.headDim(), 0, s.seed() + i);
       TransformerForward f = new TransformerForward(request.compute(), current);
-      List<Matrix> heads = new ArrayList<>(n);
-      for (int q = 0; q < n; q++) {
-        heads.add(f.attentionHeads(i, cal.state(q), cal.batch(q), headStats));
+      if (pruneHeadsHere) {
+        for (int q = 0; q < n; q++) {
+          f.attentionHeads(i, cal.state(q), cal.batch(q), headStats);
+        }
       }
       double attentionSeconds = Timing.seconds(t);
       t = System.nanoTime();
       Attention newAttention = a;
-      int[] keptHeads = range(a.heads());
       double attentionError = 0;
-      if (s.pruneHeads() && keepHeads[i] < a.heads()) {
+      if (pruneHeadsHere) {
         var mom = headStats.heads.moments();
         HeadSelection hs = HeadSelection.of(request.compute(), centerAttention ? mom.centeredScatter() : mom.gram(),
             a.output().weight(), a.heads(), a.valueDim());
-        keptHeads = hs.kept(keepHeads[i]);
-        newAttention = prunedAttention(a, hs, keptHeads, centerAttention ? mom.mean() : null);
+        newAttention = prunedAttention(a, hs, hs.kept(keepHeads[i]), centerAttention ? mom.mean() : null);
         attentionError = Math.sqrt(hs.error[keepHeads[i]] / Math.max(hs.error[0], 1e-300));
       }
       current = Pruning.replace(current, i, new TransformerBlock(newAttention, m, b.attentionNorm(), b.mlpNorm(), b.placement()));
       double headSeconds = Timing.seconds(t);
-      // 2. the FFN activations behind the pruned attention (kept heads' outputs do not change)
+      // 2. the FFN statistics behind the pruned attention, streamed: per batch the kept heads'
+      // outputs are recomputed, and of the FFN activations only the (sketched) Gram matrix stays, so
+      // memory does not grow with N·f (287 k tokens × 1536 floats = 1.8 GB for 3,772 Moby-Dick texts)
       t = System.nanoTime();
       StatisticsHook ffnStats = new StatisticsHook(request.compute(), i, EnumSet.of(StatisticsHook.Kind.FFN),
           a.heads() * a.valueDim(), m.width(), b.width(), a.heads(), a.headDim(), sketchRows(s, data), s.seed() + i);
       f = new TransformerForward(request.compute(), current);
       List<TransformerForward.MlpInput> inputs = new ArrayList<>(n);
-      List<Matrix> activations = new ArrayList<>(n);
       for (int q = 0; q < n; q++) {
-        TransformerForward.MlpInput in = f.mlpInput(i, cal.state(q), columnBlocks(heads.get(q), keptHeads, a.valueDim()));
-        heads.set(q, null);
+        TransformerForward.MlpInput in = f.mlpInput(i, cal.state(q), f.attentionHeads(i, cal.state(q), cal.batch(q), null));
         inputs.add(in);
-        activations.add(f.ffnActivations(i, in.input(), cal.batch(q), ffnStats));
+        f.ffnActivations(i, in.input(), cal.batch(q), ffnStats);
       }
       double ffnSeconds = Timing.seconds(t);
       t = System.nanoTime();
       Mlp newMlp = m;
-      int[] keptNeurons = range(m.width());
       double ffnError = 0;
       if (keepNeurons[i] < m.width()) {
         var mom = ffnStats.ffn.moments();
         NeuronSelection ns = NeuronSelection.of(request.compute(), centerFfn ? mom.centeredScatter() : mom.gram(),
             m.down().weight(), keepNeurons[i]);
         int k = Math.min(keepNeurons[i], ns.rank());
-        keptNeurons = ns.kept(k);
         newMlp = prunedMlp(m, ns, k, centerFfn ? mom.mean() : null);
         ffnError = Math.sqrt(ns.error[k] / Math.max(ns.error[0], 1e-300));
       }
       current = Pruning.replace(current, i, new TransformerBlock(newAttention, newMlp, b.attentionNorm(), b.mlpNorm(),
           b.placement()));
       double neuronSeconds = Timing.seconds(t);
-      // 3. the compressed block's output from the kept neurons' activations
+      // 3. the compressed block's output: the kept neurons' activations recomputed by the pruned FFN
       t = System.nanoTime();
       f = new TransformerForward(request.compute(), current);
       List<Matrix> outputs = new ArrayList<>(n);
       for (int q = 0; q < n; q++) {
-        outputs.add(f.finishBlock(i, inputs.get(q), columnBlocks(activations.get(q), keptNeurons, 1)));
-        activations.set(q, null);
+        TransformerForward.MlpInput in = inputs.set(q, null);
+        outputs.add(f.finishBlock(i, in, f.ffnActivations(i, in.input(), cal.batch(q), null)));
       }
       String correction = "";
       if (reference != null) {
@@ -533,39 +533,4 @@ final class StatEngine {
     return out;
   }
 
-  /** The column blocks {@code keep[c]·width .. +width} of m, side by side in a new matrix (m itself when all are kept). */
-  static Matrix columnBlocks(Matrix m, int[] keep, int width) {
-    if (keep.length * width == m.cols()) {
-      return m;
-    }
-    Matrix out = Matrix.zeros(DType.F32, m.rows(), keep.length * width);
-    float[] src = m.f32();
-    float[] dst = out.f32();
-    int cols = out.cols();
-    if (width == 1) {
-      // a gather: one arraycopy call per element (FFN neurons) costs several times the copy itself
-      for (int r = 0; r < m.rows(); r++) {
-        int s = m.index(r, 0);
-        int d = r * cols;
-        for (int c = 0; c < keep.length; c++) {
-          dst[d + c] = src[s + keep[c]];
-        }
-      }
-      return out;
-    }
-    for (int r = 0; r < m.rows(); r++) {
-      int s = m.index(r, 0);
-      int d = r * cols;
-      for (int c = 0; c < keep.length; c++) {
-        System.arraycopy(src, s + keep[c] * width, dst, d + c * width, width);
-      }
-    }
-    return out;
-  }
-
-  static int[] range(int n) {
-    int[] r = new int[n];
-    Arrays.setAll(r, i -> i);
-    return r;
-  }
 }
