@@ -135,6 +135,29 @@ class CompressCommandTest {
   }
 
   @Test
+  void statWithEmbeddingAllocationAndNormCorrectionMeetsAMacTargetOnATinyModel() throws IOException {
+    Path model = dir.resolve("tiny");
+    TransformerNetwork original = RandomNetworks.bert(7, 30522, 4, 8, 64, 2);
+    Safetensors.write(original, model);
+    Files.copy(ModelZoo.resolve(MODEL).tokenizer().orElseThrow(), model.resolve("tokenizer.json"));
+    Path out = dir.resolve("tiny-stat-levers");
+    Path report = dir.resolve("stat-levers.json");
+    CliRun r = run("--model", model.toString(), "--method", "stat", "--target", "0.6", "-o", "allocation=embedding",
+        "-o", "norm-correction=affine", "-o", "neuron-multiple=8", "--calibration", TRAIN, "--samples", "40",
+        "--max-length", "32", "--out", out.toString(), "--report", report.toString());
+    assertEquals(ExitCodes.OK, r.exit(), r.err());
+    assertTrue(r.err().contains("embedding allocation round 1") && r.err().contains("output correction"), r.err());
+    JsonObject j = JsonParser.parseString(Files.readString(report)).getAsJsonObject();
+    double f = j.get("macsAfter").getAsDouble() / j.get("macsBefore").getAsDouble();
+    assertTrue(f <= 0.6 + 1e-9 && f > 0.45, "MAC fraction " + f);
+    // the output LayerNorm of each block was refitted: it differs from the original's
+    TransformerNetwork small = Safetensors.read(out);
+    assertTrue(small.blocks().get(1).mlpNorm().beta().get(0, 0) != original.blocks().get(1).mlpNorm().beta().get(0, 0));
+    CliRun help = run("--list-methods");
+    assertTrue(help.out().contains("allocation") && help.out().contains("norm-correction"), help.out());
+  }
+
+  @Test
   void svdFactorsTheTinyModelAndTheOnnxRunsInEval() throws IOException {
     // the random 2-block BERT (4 heads of 8, FFN 64) of the stat test, as safetensors and as ONNX (the eval reference)
     Path model = dir.resolve("tiny");
@@ -293,7 +316,7 @@ class CompressCommandTest {
         "-o", "sketch-rowz=64", "--out", dir.resolve("x.onnx").toString());
     assertEquals(ExitCodes.USAGE, r.exit(), r.out() + r.err());
     for (String f : List.of("STRUCTURA-A001", "sketch-rowz", "allocation-samples", "intercept", "neuron-multiple", "seed",
-        "sketch")) {
+        "sketch", "allocation", "norm-correction")) {
       assertTrue(r.err().contains(f), f + " missing from " + r.err());
     }
     assertFalse(Files.exists(dir.resolve("x.onnx")));

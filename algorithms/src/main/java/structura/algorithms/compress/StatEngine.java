@@ -34,16 +34,18 @@ import structura.api.nn.TransformerNetwork;
  * <li><b>Sequential compression</b>: blocks in order, on the outputs of the already-compressed
  * blocks 0..i−1: the original block's per-head outputs are computed and its heads selected and
  * the output projection refitted; then the FFN activations are computed behind the
- * <em>pruned</em> attention (the kept heads' outputs are reused, as pruning does not change them)
- * and the neurons selected and the down projection corrected; the block output comes from the
- * kept neurons' activations. Each sublayer thus sees the inputs it will see in the compressed
- * network.</li>
+ * <em>pruned</em> attention and the neurons selected and the down projection corrected; the block
+ * output comes from the pruned FFN. Each sublayer thus sees the inputs it will see in the
+ * compressed network. The statistics are streamed: per batch, activations go into the (sketched)
+ * Gram matrices and are dropped, and the pruned sublayers recompute what the next step needs.</li>
  * </ol>
- * Cost: the allocation pass is one forward pass of the sample; the sequential stage about one
- * block evaluation per block over all calibration batches (attention once, FFN up once, the
- * pruned down projection once); plus the selections (pivoted Cholesky f·k², per block) and the
- * Gram matrices N·f² (or the sketch). Memory: the FFN activations of all batches of one block
- * ({@code B·L·f} floats, about 400 MB for 512 texts of MiniLM).
+ * Cost: the allocation pass is one forward pass of the sample; the sequential stage per block over
+ * all calibration batches: the full attention once (for the head statistics, when heads are
+ * pruned), the pruned attention once, the full FFN up projection once, the pruned FFN once; plus
+ * the selections (pivoted Cholesky f·k², per block) and the Gram matrices N·f² (or the sketch).
+ * Memory: besides the Gram matrices (and sketch) of one block, the hidden states and MLP inputs of
+ * all batches ({@code 2·B·L·d} floats, d = 384 for MiniLM: about 230 MB for 38 k tokens); it no
+ * longer holds the FFN activations ({@code B·L·f}, f = 4d).
  */
 final class StatEngine {
   /** How per-block sizes are chosen for a global budget. */
@@ -54,8 +56,33 @@ final class StatEngine {
     PIVOT_RATIO_PER_COST
   }
 
+  /** Which error the allocation's greedy rule weighs ({@link Allocation#OUTPUT_ERROR_PER_COST} only). */
+  enum ErrorTarget {
+    /** Each block's own output error, normalised by its input's centered energy (STAT). */
+    BLOCK,
+    /**
+     * The final sentence embedding's error ({@link EmbeddingAllocation}): each block's head and
+     * neuron error curves are weighted by a measured sensitivity, the final-embedding error of
+     * pruning that sublayer alone divided by its block error at the same width, and the greedy
+     * rule reruns on the weighted curves; {@link #EMBEDDING_ROUNDS} rounds, each re-measuring the
+     * sensitivities at the previous round's widths. Of the block allocation and each round's, the
+     * one with the least measured embedding error on the sample is kept.
+     */
+    EMBEDDING
+  }
+
+  /** Sensitivity rounds of {@link ErrorTarget#EMBEDDING}. */
+  static final int EMBEDDING_ROUNDS = 2;
+
   record Settings(String method, Citation citation, boolean pruneHeads, boolean centered, Allocation allocation,
-      double step, int neuronMultiple, int allocationSamples, int sketchRows, long seed) {}
+      double step, int neuronMultiple, int allocationSamples, int sketchRows, long seed, ErrorTarget target,
+      OutputCorrection.Mode normCorrection) {
+    Settings(String method, Citation citation, boolean pruneHeads, boolean centered, Allocation allocation,
+        double step, int neuronMultiple, int allocationSamples, int sketchRows, long seed) {
+      this(method, citation, pruneHeads, centered, allocation, step, neuronMultiple, allocationSamples, sketchRows, seed,
+          ErrorTarget.BLOCK, OutputCorrection.Mode.NONE);
+    }
+  }
 
   private StatEngine() {}
 
@@ -95,6 +122,15 @@ final class StatEngine {
     long t1 = System.nanoTime();
     request.progress().stage("sequential compression (" + data.texts() + " texts, " + data.tokens() + " tokens)");
     Calibrator cal = new Calibrator(request.compute(), original, data);
+    // the original network's block outputs on the original inputs, the target of the output correction
+    Calibrator reference = null;
+    if (s.normCorrection() != OutputCorrection.Mode.NONE) {
+      double[] ones = new double[original.width()];
+      Arrays.fill(ones, 1);
+      OutputCorrection.fold(original.blocks().get(0), new OutputCorrection.Fit(ones, new double[original.width()]),
+          s.normCorrection(), s.method()); // fails now, not after a block's work, if the model cannot take it
+      reference = new Calibrator(request.compute(), original, data);
+    }
     TransformerNetwork current = original;
     List<CompressionReport.BlockReport> reports = new ArrayList<>();
     for (int i = 0; i < blocks; i++) {
@@ -104,78 +140,81 @@ final class StatEngine {
       boolean centerAttention = s.centered() && a.output().bias() != null;
       boolean centerFfn = s.centered() && m.down().bias() != null;
       int n = cal.batches();
-      // 1. the original block's heads on the compressed prefix's outputs
+      // 1. the original block's head statistics on the compressed prefix's outputs, streamed: only
+      // the Gram matrix stays (the kept heads' outputs are recomputed in step 2)
       long t = System.nanoTime();
-      StatisticsHook headStats = new StatisticsHook(request.compute(), i,
-          s.pruneHeads() ? EnumSet.of(StatisticsHook.Kind.HEADS) : EnumSet.noneOf(StatisticsHook.Kind.class),
+      boolean pruneHeadsHere = s.pruneHeads() && keepHeads[i] < a.heads();
+      StatisticsHook headStats = new StatisticsHook(request.compute(), i, EnumSet.of(StatisticsHook.Kind.HEADS),
           a.heads() * a.valueDim(), m.width(), b.width(), a.heads(), a.headDim(), 0, s.seed() + i);
       TransformerForward f = new TransformerForward(request.compute(), current);
-      List<Matrix> heads = new ArrayList<>(n);
-      for (int q = 0; q < n; q++) {
-        heads.add(f.attentionHeads(i, cal.state(q), cal.batch(q), headStats));
+      if (pruneHeadsHere) {
+        for (int q = 0; q < n; q++) {
+          f.attentionHeads(i, cal.state(q), cal.batch(q), headStats);
+        }
       }
       double attentionSeconds = Timing.seconds(t);
       t = System.nanoTime();
       Attention newAttention = a;
-      int[] keptHeads = range(a.heads());
       double attentionError = 0;
-      if (s.pruneHeads() && keepHeads[i] < a.heads()) {
+      if (pruneHeadsHere) {
         var mom = headStats.heads.moments();
         // a key/value group's query heads are adjacent column blocks of A: the group is one selection unit
         int size = groupSize(a);
         HeadSelection hs = HeadSelection.of(request.compute(), centerAttention ? mom.centeredScatter() : mom.gram(),
             a.output().weight(), a.kvHeads(), size * a.valueDim());
-        int[] keptGroups = hs.kept(keepHeads[i] / size);
-        keptHeads = Pruning.groupHeads(keptGroups, size);
-        var corr = hs.correction(keptGroups, centerAttention ? mom.mean() : null, a.output().weight());
-        Attention sel = Pruning.keepGroups(a, keptGroups);
-        newAttention = new Attention(sel.heads(), sel.kvHeads(), sel.headDim(), sel.valueDim(), sel.query(), sel.key(),
-            sel.value(), new Linear(corr.weight(), shifted(a.output().bias(), corr.biasDelta())), sel.scale(),
-            sel.causal(), sel.rotary());
+        newAttention = prunedAttention(a, hs, keepHeads[i], centerAttention ? mom.mean() : null);
         attentionError = Math.sqrt(hs.error[keepHeads[i] / size] / Math.max(hs.error[0], 1e-300));
       }
       current = Pruning.replace(current, i, new TransformerBlock(newAttention, m, b.attentionNorm(), b.mlpNorm(), b.placement()));
       double headSeconds = Timing.seconds(t);
-      // 2. the FFN activations behind the pruned attention (kept heads' outputs do not change)
+      // 2. the FFN statistics behind the pruned attention, streamed: per batch the kept heads'
+      // outputs are recomputed, and of the FFN activations only the (sketched) Gram matrix stays, so
+      // memory does not grow with N·f (287 k tokens × 1536 floats = 1.8 GB for 3,772 Moby-Dick texts)
       t = System.nanoTime();
       StatisticsHook ffnStats = new StatisticsHook(request.compute(), i, EnumSet.of(StatisticsHook.Kind.FFN),
           a.heads() * a.valueDim(), m.width(), b.width(), a.heads(), a.headDim(), sketchRows(s, data), s.seed() + i);
       f = new TransformerForward(request.compute(), current);
       List<TransformerForward.MlpInput> inputs = new ArrayList<>(n);
-      List<Matrix> activations = new ArrayList<>(n);
       for (int q = 0; q < n; q++) {
-        TransformerForward.MlpInput in = f.mlpInput(i, cal.state(q), columnBlocks(heads.get(q), keptHeads, a.valueDim()));
-        heads.set(q, null);
+        TransformerForward.MlpInput in = f.mlpInput(i, cal.state(q), f.attentionHeads(i, cal.state(q), cal.batch(q), null));
         inputs.add(in);
-        activations.add(f.ffnActivations(i, in.input(), cal.batch(q), ffnStats));
+        f.ffnActivations(i, in.input(), cal.batch(q), ffnStats);
       }
       double ffnSeconds = Timing.seconds(t);
       t = System.nanoTime();
       Mlp newMlp = m;
-      int[] keptNeurons = range(m.width());
       double ffnError = 0;
       if (keepNeurons[i] < m.width()) {
         var mom = ffnStats.ffn.moments();
         NeuronSelection ns = NeuronSelection.of(request.compute(), centerFfn ? mom.centeredScatter() : mom.gram(),
             m.down().weight(), keepNeurons[i]);
         int k = Math.min(keepNeurons[i], ns.rank());
-        var corr = ns.correction(k, centerFfn ? mom.mean() : null, m.down().weight());
-        keptNeurons = corr.kept();
-        Mlp sel = Pruning.keepNeurons(m, keptNeurons);
-        newMlp = new Mlp(sel.up(), sel.gate(), new Linear(corr.weight(), shifted(m.down().bias(), corr.biasDelta())),
-            sel.activation());
+        newMlp = prunedMlp(m, ns, k, centerFfn ? mom.mean() : null);
         ffnError = Math.sqrt(ns.error[k] / Math.max(ns.error[0], 1e-300));
       }
       current = Pruning.replace(current, i, new TransformerBlock(newAttention, newMlp, b.attentionNorm(), b.mlpNorm(),
           b.placement()));
       double neuronSeconds = Timing.seconds(t);
-      // 3. the compressed block's output from the kept neurons' activations
+      // 3. the compressed block's output: the kept neurons' activations recomputed by the pruned FFN
       t = System.nanoTime();
       f = new TransformerForward(request.compute(), current);
       List<Matrix> outputs = new ArrayList<>(n);
       for (int q = 0; q < n; q++) {
-        outputs.add(f.finishBlock(i, inputs.get(q), columnBlocks(activations.get(q), keptNeurons, 1)));
-        activations.set(q, null);
+        TransformerForward.MlpInput in = inputs.set(q, null);
+        outputs.add(f.finishBlock(i, in, f.ffnActivations(i, in.input(), cal.batch(q), null)));
+      }
+      String correction = "";
+      if (reference != null) {
+        reference.advance(original, i, null);
+        OutputCorrection oc = new OutputCorrection(b.width());
+        for (int q = 0; q < n; q++) {
+          oc.accept(outputs.get(q), reference.state(q), cal.batch(q));
+        }
+        OutputCorrection.Fit fit = oc.fit(s.normCorrection());
+        current = Pruning.replace(current, i, OutputCorrection.fold(current.blocks().get(i), fit, s.normCorrection(),
+            s.method()));
+        OutputCorrection.apply(fit, outputs);
+        correction = ", output correction " + fit.summary();
       }
       cal.advanceTo(i, outputs);
       reports.add(new CompressionReport.BlockReport(i, a.heads(), newAttention.heads(), a.headDim(),
@@ -183,12 +222,33 @@ final class StatEngine {
           ffnError));
       request.progress().block(i, blocks, String.format(java.util.Locale.ROOT,
           "heads %d -> %d, neurons %d -> %d, rel. error attention %.4f, FFN %.4f "
-              + "(attention %.1f s, head selection %.1f s, FFN %.1f s, neuron selection %.1f s, output %.1f s)",
+              + "(attention %.1f s, head selection %.1f s, FFN %.1f s, neuron selection %.1f s, output %.1f s)%s",
           a.heads(), newAttention.heads(), m.width(), newMlp.width(), attentionError, ffnError, attentionSeconds,
-          headSeconds, ffnSeconds, neuronSeconds, Timing.seconds(t)));
+          headSeconds, ffnSeconds, neuronSeconds, Timing.seconds(t), correction));
     }
     stages.put("sequential compression", Timing.seconds(t1));
     return new CompressionResult(current, CompressionReport.of(request, s.method(), s.citation(), original, current, reports, stages));
+  }
+
+  /**
+   * Attention a keeping {@code heads} query heads, chosen by {@code hs} in whole key/value groups
+   * (a group is one head under multi-head attention), its output projection refitted by {@code hs}.
+   */
+  static Attention prunedAttention(Attention a, HeadSelection hs, int heads, double[] mean) {
+    int[] keptGroups = hs.kept(heads / groupSize(a));
+    var corr = hs.correction(keptGroups, mean, a.output().weight());
+    Attention sel = Pruning.keepGroups(a, keptGroups);
+    return new Attention(sel.heads(), sel.kvHeads(), sel.headDim(), sel.valueDim(), sel.query(), sel.key(),
+        sel.value(), new Linear(corr.weight(), shifted(a.output().bias(), corr.biasDelta())), sel.scale(),
+        sel.causal(), sel.rotary());
+  }
+
+  /** MLP m keeping the first k pivots of {@code ns} (k ≤ rank), its down projection corrected. */
+  static Mlp prunedMlp(Mlp m, NeuronSelection ns, int k, double[] mean) {
+    var corr = ns.correction(k, mean, m.down().weight());
+    Mlp sel = Pruning.keepNeurons(m, corr.kept());
+    return new Mlp(sel.up(), sel.gate(), new Linear(corr.weight(), shifted(m.down().bias(), corr.biasDelta())),
+        sel.activation());
   }
 
   // ---- allocation ----------------------------------------------------------------------------
@@ -200,6 +260,13 @@ final class StatEngine {
     double[][] headErr = new double[blocks][];
     double[][] neuronErr = new double[blocks][];
     double[][] ratio = new double[blocks][];
+    boolean embedding = s.target() == ErrorTarget.EMBEDDING;
+    // for the embedding target: the selections themselves and every block's sample input
+    HeadSelection[] headSel = new HeadSelection[blocks];
+    double[][] headMean = new double[blocks][];
+    NeuronSelection[] neuronSel = new NeuronSelection[blocks];
+    double[][] neuronMean = new double[blocks][];
+    List<List<Matrix>> blockInputs = new ArrayList<>();
     Calibrator cal = new Calibrator(request.compute(), net, sample);
     // Block i's selections (much of it single-threaded: pivoting loops, small solves) run on a
     // second thread while block i+1's forward pass runs; the backend takes concurrent calls.
@@ -222,6 +289,13 @@ final class StatEngine {
         StatisticsHook hook = new StatisticsHook(request.compute(), i, kinds, a.heads() * a.valueDim(), m.width(),
             b.width(), a.heads(), a.headDim(), sketchRows(s, sample), s.seed() + 1000 + i);
         long tf = System.nanoTime();
+        if (embedding) {
+          List<Matrix> in = new ArrayList<>(cal.batches());
+          for (int q = 0; q < cal.batches(); q++) {
+            in.add(cal.state(q)); // advance replaces the states by new matrices; these stay unmodified
+          }
+          blockInputs.add(in);
+        }
         cal.advance(net, i, hook);
         double forwardSeconds = Timing.seconds(tf);
         int block = i;
@@ -234,6 +308,10 @@ final class StatEngine {
             HeadSelection hs = HeadSelection.of(request.compute(), c ? mom.centeredScatter() : mom.gram(),
                 a.output().weight(), a.kvHeads(), groupSize(a) * a.valueDim());
             headErr[block] = scaled(hs.error, energy); // indexed by kept key/value groups
+            if (embedding) {
+              headSel[block] = hs;
+              headMean[block] = c ? mom.mean() : null;
+            }
           }
           var mom = hook.ffn.moments();
           boolean c = s.centered() && m.down().bias() != null;
@@ -247,6 +325,10 @@ final class StatEngine {
           }
           neuronErr[block] = e;
           ratio[block] = r;
+          if (embedding) {
+            neuronSel[block] = ns;
+            neuronMean[block] = c ? mom.mean() : null;
+          }
           request.progress().block(block, blocks, String.format(java.util.Locale.ROOT,
               "error curves of heads and neurons (forward and statistics %.1f s, selection %.1f s, beside the next forward)",
               forwardSeconds, Timing.seconds(ts)));
@@ -259,17 +341,71 @@ final class StatEngine {
       selector.shutdownNow();
     }
     BudgetCosts costs = BudgetCosts.of(net, request.budget(), macs.sequenceLength());
+    costs.requireReachable(s.method(), costs.minimum(net, s.pruneHeads(), s.neuronMultiple()), String.format(
+        java.util.Locale.ROOT, "keeping %s and %d neurons per block",
+        s.pruneHeads() ? "one head (one key/value group of heads for grouped-query attention)"
+            : "every head (this method does not prune heads)", Math.max(1, s.neuronMultiple())),
+        null);
+    double[] headWeight = new double[blocks];
+    double[] neuronWeight = new double[blocks];
+    Arrays.fill(headWeight, 1);
+    Arrays.fill(neuronWeight, 1);
+    greedy(net, s, costs, headErr, neuronErr, ratio, headWeight, neuronWeight, keepHeads, keepNeurons);
+    if (!embedding) {
+      return;
+    }
+    EmbeddingAllocation measure = new EmbeddingAllocation(request.compute(), net, sample.batches(), blockInputs,
+        (i, h, n) -> prunedBlock(net.blocks().get(i), headSel[i], headMean[i], neuronSel[i], neuronMean[i], h, n));
+    int[] bestHeads = keepHeads.clone();
+    int[] bestNeurons = keepNeurons.clone();
+    double best = measure.of(keepHeads, keepNeurons);
+    request.progress().stage(String.format(java.util.Locale.ROOT,
+        "embedding allocation: block allocation's embedding error %.5f (sample fidelity %.4f)", best, 1 - best / 2));
+    for (int round = 1; round <= EMBEDDING_ROUNDS; round++) {
+      for (int i = 0; i < blocks; i++) {
+        TransformerBlock b = net.blocks().get(i);
+        int h = b.attention().heads();
+        int f = b.mlp().width();
+        int size = groupSize(b.attention());
+        int hp = keepHeads[i] < h ? keepHeads[i] : size * Math.max(1, h / size / 2);
+        headWeight[i] = s.pruneHeads() && hp < h
+            ? sensitivity(measure.single(i, hp, f), headErr[i][hp / size], headErr[i][0]) : Double.NaN;
+        int np = keepNeurons[i] < f ? keepNeurons[i] : Widths.roundNeurons(f / 2, f, s.neuronMultiple());
+        neuronWeight[i] = np < f ? sensitivity(measure.single(i, h, np), neuronErr[i][np], neuronErr[i][0]) : Double.NaN;
+      }
+      fillUnmeasured(headWeight, neuronWeight);
+      greedy(net, s, costs, headErr, neuronErr, ratio, headWeight, neuronWeight, keepHeads, keepNeurons);
+      double e = measure.of(keepHeads, keepNeurons);
+      request.progress().stage(String.format(java.util.Locale.ROOT,
+          "embedding allocation round %d: heads %s, neurons %s, embedding error %.5f (sample fidelity %.4f); "
+              + "sensitivities heads %s, neurons %s",
+          round, Arrays.toString(keepHeads), Arrays.toString(keepNeurons), e, 1 - e / 2, format(headWeight),
+          format(neuronWeight)));
+      if (e < best) {
+        best = e;
+        bestHeads = keepHeads.clone();
+        bestNeurons = keepNeurons.clone();
+      }
+    }
+    System.arraycopy(bestHeads, 0, keepHeads, 0, blocks);
+    System.arraycopy(bestNeurons, 0, keepNeurons, 0, blocks);
+  }
+
+  /**
+   * The greedy rule: from the full widths, removes one head or neuron group at a time, the one
+   * whose removal adds the least weighted error per unit of cost ({@code weight · Δerror / Δcost};
+   * the pivot-ratio rule of id-prune ignores the weights), until the budget holds.
+   */
+  private static void greedy(TransformerNetwork net, Settings s, BudgetCosts costs, double[][] headErr,
+      double[][] neuronErr, double[][] ratio, double[] headWeight, double[] neuronWeight, int[] keepHeads,
+      int[] keepNeurons) {
+    int blocks = net.depth();
     double total = costs.total();
     for (int i = 0; i < blocks; i++) {
       keepHeads[i] = net.blocks().get(i).attention().heads();
       keepNeurons[i] = net.blocks().get(i).mlp().width();
     }
     double target = costs.target();
-    costs.requireReachable(s.method(), costs.minimum(net, s.pruneHeads(), s.neuronMultiple()), String.format(
-        java.util.Locale.ROOT, "keeping %s and %d neurons per block",
-        s.pruneHeads() ? "one head (one key/value group of heads for grouped-query attention)"
-            : "every head (this method does not prune heads)", Math.max(1, s.neuronMultiple())),
-        null);
     double cost = total;
     while (cost > target) {
       int bestBlock = -1;
@@ -281,7 +417,7 @@ final class StatEngine {
         int size = groupSize(net.blocks().get(i).attention());
         if (s.pruneHeads() && keepHeads[i] > size) {
           int groups = keepHeads[i] / size;
-          double score = (headErr[i][groups - 1] - headErr[i][groups]) / (size * costs.perHead(i));
+          double score = headWeight[i] * (headErr[i][groups - 1] - headErr[i][groups]) / (size * costs.perHead(i));
           if (score < bestScore) {
             bestScore = score;
             bestBlock = i;
@@ -297,7 +433,7 @@ final class StatEngine {
           next = Math.max(min, Math.min(next, kn - 1));
           double score = s.allocation() == Allocation.PIVOT_RATIO_PER_COST
               ? ratio[i][next] / (kn * costs.perNeuron(i))
-              : (neuronErr[i][next] - neuronErr[i][kn]) / ((kn - next) * costs.perNeuron(i));
+              : neuronWeight[i] * (neuronErr[i][next] - neuronErr[i][kn]) / ((kn - next) * costs.perNeuron(i));
           if (score < bestScore) {
             bestScore = score;
             bestBlock = i;
@@ -323,6 +459,45 @@ final class StatEngine {
   /** Query heads per key/value head: 1 for multi-head attention, the unit heads are pruned in. */
   static int groupSize(Attention a) {
     return a.heads() / a.kvHeads();
+  }
+
+  /** Block b pruned to (heads, neurons) with the allocation pass's selections (null where that sublayer is full). */
+  private static TransformerBlock prunedBlock(TransformerBlock b, HeadSelection hs, double[] headMean,
+      NeuronSelection ns, double[] neuronMean, int heads, int neurons) {
+    Attention a = heads < b.attention().heads() ? prunedAttention(b.attention(), hs, heads, headMean)
+        : b.attention();
+    Mlp m = neurons < b.mlp().width() ? prunedMlp(b.mlp(), ns, Math.min(neurons, ns.rank()), neuronMean) : b.mlp();
+    return new TransformerBlock(a, m, b.attentionNorm(), b.mlpNorm(), b.placement());
+  }
+
+  /**
+   * Embedding error per unit of block error at one width; NaN where the block error is below
+   * 1e-9 of the sublayer's total (nothing to measure against).
+   */
+  private static double sensitivity(double embeddingError, double blockError, double blockTotal) {
+    return blockError > 1e-9 * blockTotal && blockError > 0 ? embeddingError / blockError : Double.NaN;
+  }
+
+  /** Unmeasured sensitivities take the median of the measured ones (1 when none was measured). */
+  private static void fillUnmeasured(double[] a, double[] b) {
+    double[] all = java.util.stream.DoubleStream.concat(Arrays.stream(a), Arrays.stream(b)).filter(Double::isFinite)
+        .sorted().toArray();
+    double median = all.length == 0 ? 1 : all[all.length / 2];
+    for (double[] w : new double[][] {a, b}) {
+      for (int i = 0; i < w.length; i++) {
+        if (!Double.isFinite(w[i])) {
+          w[i] = median;
+        }
+      }
+    }
+  }
+
+  private static String format(double[] w) {
+    StringBuilder sb = new StringBuilder("[");
+    for (int i = 0; i < w.length; i++) {
+      sb.append(i == 0 ? "" : ", ").append(String.format(java.util.Locale.ROOT, "%.3g", w[i]));
+    }
+    return sb.append(']').toString();
   }
 
   /** The sketch size, or 0 (exact) when the sketch would not have fewer rows than the data. */
@@ -375,39 +550,4 @@ final class StatEngine {
     return out;
   }
 
-  /** The column blocks {@code keep[c]·width .. +width} of m, side by side in a new matrix (m itself when all are kept). */
-  static Matrix columnBlocks(Matrix m, int[] keep, int width) {
-    if (keep.length * width == m.cols()) {
-      return m;
-    }
-    Matrix out = Matrix.zeros(DType.F32, m.rows(), keep.length * width);
-    float[] src = m.f32();
-    float[] dst = out.f32();
-    int cols = out.cols();
-    if (width == 1) {
-      // a gather: one arraycopy call per element (FFN neurons) costs several times the copy itself
-      for (int r = 0; r < m.rows(); r++) {
-        int s = m.index(r, 0);
-        int d = r * cols;
-        for (int c = 0; c < keep.length; c++) {
-          dst[d + c] = src[s + keep[c]];
-        }
-      }
-      return out;
-    }
-    for (int r = 0; r < m.rows(); r++) {
-      int s = m.index(r, 0);
-      int d = r * cols;
-      for (int c = 0; c < keep.length; c++) {
-        System.arraycopy(src, s + keep[c] * width, dst, d + c * width, width);
-      }
-    }
-    return out;
-  }
-
-  static int[] range(int n) {
-    int[] r = new int[n];
-    Arrays.setAll(r, i -> i);
-    return r;
-  }
 }

@@ -24,7 +24,10 @@ import java.util.Map;
  * <p>Options: {@code allocation-samples} (texts in the allocation pass, default 64),
  * {@code intercept} (default true), {@code neuron-multiple} (keep neuron counts a multiple of
  * this, default 16, for GEMM-friendly shapes), {@code sketch} (CountSketch rows for the FFN Gram,
- * default 16384; 0 = exact), {@code seed}.
+ * default 16384; 0 = exact), {@code seed}, {@code allocation} ({@code block}, STAT's sum of per-block
+ * errors, or {@code embedding}, the final embedding's error, {@link StatEngine.ErrorTarget}; default block),
+ * {@code norm-correction} ({@code none}, {@code mean} or {@code affine}: refit each pruned block's output
+ * LayerNorm to the original network's block output, {@link OutputCorrection}; default none).
  */
 public final class StatStrategy implements CompressionStrategy {
   @Override
@@ -62,6 +65,7 @@ public final class StatStrategy implements CompressionStrategy {
   public CompressionResult compress(CompressionRequest request, StatOptions o) {
     return StatEngine.run(request, new StatEngine.Settings(name(), citation(), true, o.intercept(),
         StatEngine.Allocation.OUTPUT_ERROR_PER_COST, 0.9, o.neuronMultiple(), o.allocationSamples(), o.sketchRows(),
-        o.seed()));
+        o.seed(), o.allocation() == StatOptions.Allocation.EMBEDDING ? StatEngine.ErrorTarget.EMBEDDING
+            : StatEngine.ErrorTarget.BLOCK, OutputCorrection.Mode.valueOf(o.normCorrection().name())));
   }
 }

@@ -102,6 +102,23 @@ public final class TransformerForward {
     return x;
   }
 
+  /**
+   * The tail of {@link #lastHiddenState}: runs blocks {@code from .. depth−1} on {@code x} (the
+   * input of block {@code from}, {@code B·L × d}) and then the final norm, if any. A new matrix;
+   * {@code x} is not modified. Cost: the blocks' share of a forward pass.
+   */
+  public Matrix lastHiddenStateFrom(int from, Matrix x, TokenBatch batch) {
+    java.util.Objects.checkIndex(from, network.blocks().size() + 1);
+    Matrix h = x.copy();
+    for (int i = from; i < network.blocks().size(); i++) {
+      h = block(i, h, batch, null);
+    }
+    if (network.finalNorm() != null) {
+      norm(network.finalNorm(), h);
+    }
+    return h;
+  }
+
   /** Logits {@code B·L × vocab} of a decoder with an LM head: last hidden state times the head. */
   public Matrix logits(TokenBatch batch) {
     Linear head = network.lmHead();

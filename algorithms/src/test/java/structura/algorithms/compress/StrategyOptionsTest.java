@@ -19,7 +19,7 @@ class StrategyOptionsTest {
     assertEquals(ModegptOptions.DEFAULTS, ModegptOptions.parse(Map.of()));
     assertEquals(SvdOptions.DEFAULTS, SvdOptions.parse(Map.of()));
     // the values the strategies used before the records (compression results are unchanged)
-    assertEquals(new StatOptions(true, 16, 64, 16384, 0), StatOptions.DEFAULTS);
+    assertEquals(new StatOptions(true, 16, 64, 16384, 0, StatOptions.Allocation.BLOCK, StatOptions.NormCorrection.NONE), StatOptions.DEFAULTS);
     assertEquals(new IdPruneOptions(0.9, false, 1, 64, 16384, 0), IdPruneOptions.DEFAULTS);
     assertEquals(new MagnitudeOptions(16), MagnitudeOptions.DEFAULTS);
     assertEquals(new ModegptOptions(1e-2, 0.15, 0.8, 1e-4, 16, "cr", false), ModegptOptions.DEFAULTS);
@@ -28,8 +28,9 @@ class StrategyOptionsTest {
 
   @Test
   void givenValuesOverrideTheDefaults() {
-    assertEquals(new StatOptions(false, 8, 32, 0, 7), StatOptions.parse(Map.of("intercept", "false",
-        "neuron-multiple", "8", "allocation-samples", "32", "sketch", "0", "seed", "7")));
+    assertEquals(new StatOptions(false, 8, 32, 0, 7, StatOptions.Allocation.EMBEDDING, StatOptions.NormCorrection.AFFINE),
+        StatOptions.parse(Map.of("intercept", "false", "neuron-multiple", "8", "allocation-samples", "32", "sketch", "0",
+            "seed", "7", "allocation", "embedding", "norm-correction", "affine")));
     assertEquals(0.5, IdPruneOptions.parse(Map.of("step", "0.5")).step());
     assertEquals(0.6, ModegptOptions.parse(Map.of("max-sparsity", "0.6")).maxSparsity());
     assertEquals(false, SvdOptions.parse(Map.of("f64-gram", "no")).f64Gram());
