@@ -36,6 +36,15 @@ final class Calibrator {
     return states.size();
   }
 
+  /** Rows (padded tokens) over all batches: the row count of any per-token activation of the whole set. */
+  long rows() {
+    long rows = 0;
+    for (Matrix state : states) {
+      rows += state.rows();
+    }
+    return rows;
+  }
+
   /** Batch i. */
   structura.api.nn.TokenBatch batch(int i) {
     return data.batches().get(i);

@@ -36,16 +36,20 @@ import structura.api.nn.TransformerNetwork;
  * the output projection refitted; then the FFN activations are computed behind the
  * <em>pruned</em> attention and the neurons selected and the down projection corrected; the block
  * output comes from the pruned FFN. Each sublayer thus sees the inputs it will see in the
- * compressed network. The statistics are streamed: per batch, activations go into the (sketched)
- * Gram matrices and are dropped, and the pruned sublayers recompute what the next step needs.</li>
+ * compressed network. Activations go into the (sketched) Gram matrices batch by batch; whether
+ * they are also <em>retained</em> until the selection is made ({@link Retention}) is a question of
+ * memory only: retained, the kept heads' outputs and kept neurons' activations are gathered from
+ * them; streamed, the pruned sublayers recompute them. The two give bit-identical networks.</li>
  * </ol>
  * Cost: the allocation pass is one forward pass of the sample; the sequential stage per block over
- * all calibration batches: the full attention once (for the head statistics, when heads are
- * pruned), the pruned attention once, the full FFN up projection once, the pruned FFN once; plus
- * the selections (pivoted Cholesky f·k², per block) and the Gram matrices N·f² (or the sketch).
+ * all calibration batches, retained: the full attention once, the full FFN up projection once and
+ * the pruned down projection once (about one block evaluation); streamed, in addition the pruned
+ * attention and the pruned FFN up projection (about 1.5 block evaluations); plus the selections
+ * (pivoted Cholesky f·k², per block) and the Gram matrices N·f² (or the sketch).
  * Memory: besides the Gram matrices (and sketch) of one block, the hidden states and MLP inputs of
- * all batches ({@code 2·B·L·d} floats, d = 384 for MiniLM: about 230 MB for 38 k tokens); it no
- * longer holds the FFN activations ({@code B·L·f}, f = 4d).
+ * all batches ({@code 2·B·L·d} floats, d = 384 for MiniLM: about 230 MB for 38 k tokens); retained,
+ * also the head outputs and FFN activations of one block ({@code B·L·(h·d_v + f)} floats, about
+ * 500 MB for the README job's 65,536 padded rows, 2.2 GB for 287 k).
  */
 final class StatEngine {
   /** How per-block sizes are chosen for a global budget. */
@@ -55,6 +59,23 @@ final class StatEngine {
     /** Chee et al.'s iteration: shrink the FFN with the least |R(k',k')/R(0,0)| / cost by a step fraction. */
     PIVOT_RATIO_PER_COST
   }
+
+  /**
+   * Whether the sequential pass keeps a block's head outputs and FFN activations of all batches
+   * until its selections are made, or recomputes the kept ones. Results are bit-identical; the
+   * choice trades memory ({@code rows·(h·d_v + f)·4} bytes) for about half a block evaluation.
+   */
+  enum Retention {
+    /** Retain what fits in {@link #RETAINED_HEAP_SHARE} of the maximum heap, stream the rest. */
+    AUTO,
+    /** Retain head outputs and FFN activations whatever their size. */
+    ALWAYS,
+    /** Stream both: memory independent of the number of calibration texts. */
+    NEVER
+  }
+
+  /** Share of {@link Runtime#maxMemory()} that {@link Retention#AUTO} may fill with retained activations. */
+  static final double RETAINED_HEAP_SHARE = 0.25;
 
   /** Which error the allocation's greedy rule weighs ({@link Allocation#OUTPUT_ERROR_PER_COST} only). */
   enum ErrorTarget {
@@ -95,6 +116,10 @@ final class StatEngine {
   static final int DEFAULT_SKETCH_ROWS = 16384;
 
   static CompressionResult run(CompressionRequest request, Settings s) {
+    return run(request, s, Retention.AUTO);
+  }
+
+  static CompressionResult run(CompressionRequest request, Settings s, Retention retention) {
     Map<String, Double> stages = new LinkedHashMap<>();
     TransformerNetwork original = request.network();
     Pruning.requireDense(original, s.method());
@@ -140,21 +165,30 @@ final class StatEngine {
       boolean centerAttention = s.centered() && a.output().bias() != null;
       boolean centerFfn = s.centered() && m.down().bias() != null;
       int n = cal.batches();
-      // 1. the original block's head statistics on the compressed prefix's outputs, streamed: only
-      // the Gram matrix stays (the kept heads' outputs are recomputed in step 2)
+      long rows = cal.rows();
+      boolean retainHeads = retains(retention, rows * a.heads() * a.valueDim());
+      boolean retainFfn = retains(retention, rows * ((long) a.heads() * a.valueDim() + m.width()));
+      // 1. the original block's heads on the compressed prefix's outputs: their Gram matrix, and
+      // their outputs when retained (else the kept heads' outputs are recomputed in step 2)
       long t = System.nanoTime();
       boolean pruneHeadsHere = s.pruneHeads() && keepHeads[i] < a.heads();
-      StatisticsHook headStats = new StatisticsHook(request.compute(), i, EnumSet.of(StatisticsHook.Kind.HEADS),
+      StatisticsHook headStats = new StatisticsHook(request.compute(), i,
+          pruneHeadsHere ? EnumSet.of(StatisticsHook.Kind.HEADS) : EnumSet.noneOf(StatisticsHook.Kind.class),
           a.heads() * a.valueDim(), m.width(), b.width(), a.heads(), a.headDim(), 0, s.seed() + i);
       TransformerForward f = new TransformerForward(request.compute(), current);
-      if (pruneHeadsHere) {
+      List<Matrix> heads = new ArrayList<>(retainHeads ? n : 0);
+      if (pruneHeadsHere || retainHeads) {
         for (int q = 0; q < n; q++) {
-          f.attentionHeads(i, cal.state(q), cal.batch(q), headStats);
+          Matrix h = f.attentionHeads(i, cal.state(q), cal.batch(q), headStats);
+          if (retainHeads) {
+            heads.add(h);
+          }
         }
       }
       double attentionSeconds = Timing.seconds(t);
       t = System.nanoTime();
       Attention newAttention = a;
+      int[] keptHeadGroups = range(a.kvHeads());
       double attentionError = 0;
       if (pruneHeadsHere) {
         var mom = headStats.heads.moments();
@@ -162,46 +196,58 @@ final class StatEngine {
         int size = groupSize(a);
         HeadSelection hs = HeadSelection.of(request.compute(), centerAttention ? mom.centeredScatter() : mom.gram(),
             a.output().weight(), a.kvHeads(), size * a.valueDim());
+        keptHeadGroups = hs.kept(keepHeads[i] / size);
         newAttention = prunedAttention(a, hs, keepHeads[i], centerAttention ? mom.mean() : null);
         attentionError = Math.sqrt(hs.error[keepHeads[i] / size] / Math.max(hs.error[0], 1e-300));
       }
       current = Pruning.replace(current, i, new TransformerBlock(newAttention, m, b.attentionNorm(), b.mlpNorm(), b.placement()));
       double headSeconds = Timing.seconds(t);
-      // 2. the FFN statistics behind the pruned attention, streamed: per batch the kept heads'
-      // outputs are recomputed, and of the FFN activations only the (sketched) Gram matrix stays, so
-      // memory does not grow with N·f (287 k tokens × 1536 floats = 1.8 GB for 3,772 Moby-Dick texts)
+      // 2. the FFN statistics behind the pruned attention (the kept heads' outputs gathered or
+      // recomputed); the FFN activations retained or, streamed, only their (sketched) Gram matrix
+      // kept, so memory does not grow with N·f (287 k tokens × 1536 floats = 1.8 GB)
       t = System.nanoTime();
       StatisticsHook ffnStats = new StatisticsHook(request.compute(), i, EnumSet.of(StatisticsHook.Kind.FFN),
           a.heads() * a.valueDim(), m.width(), b.width(), a.heads(), a.headDim(), sketchRows(s, data), s.seed() + i);
       f = new TransformerForward(request.compute(), current);
       List<TransformerForward.MlpInput> inputs = new ArrayList<>(n);
+      List<Matrix> activations = new ArrayList<>(retainFfn ? n : 0);
+      int groupColumns = groupSize(a) * a.valueDim();
       for (int q = 0; q < n; q++) {
-        TransformerForward.MlpInput in = f.mlpInput(i, cal.state(q), f.attentionHeads(i, cal.state(q), cal.batch(q), null));
+        Matrix keptHeadOutputs = retainHeads ? columnBlocks(heads.set(q, null), keptHeadGroups, groupColumns)
+            : f.attentionHeads(i, cal.state(q), cal.batch(q), null);
+        TransformerForward.MlpInput in = f.mlpInput(i, cal.state(q), keptHeadOutputs);
         inputs.add(in);
-        f.ffnActivations(i, in.input(), cal.batch(q), ffnStats);
+        Matrix act = f.ffnActivations(i, in.input(), cal.batch(q), ffnStats);
+        if (retainFfn) {
+          activations.add(act);
+        }
       }
       double ffnSeconds = Timing.seconds(t);
       t = System.nanoTime();
       Mlp newMlp = m;
+      int[] keptNeurons = range(m.width());
       double ffnError = 0;
       if (keepNeurons[i] < m.width()) {
         var mom = ffnStats.ffn.moments();
         NeuronSelection ns = NeuronSelection.of(request.compute(), centerFfn ? mom.centeredScatter() : mom.gram(),
             m.down().weight(), keepNeurons[i]);
         int k = Math.min(keepNeurons[i], ns.rank());
+        keptNeurons = ns.kept(k);
         newMlp = prunedMlp(m, ns, k, centerFfn ? mom.mean() : null);
         ffnError = Math.sqrt(ns.error[k] / Math.max(ns.error[0], 1e-300));
       }
       current = Pruning.replace(current, i, new TransformerBlock(newAttention, newMlp, b.attentionNorm(), b.mlpNorm(),
           b.placement()));
       double neuronSeconds = Timing.seconds(t);
-      // 3. the compressed block's output: the kept neurons' activations recomputed by the pruned FFN
+      // 3. the compressed block's output from the kept neurons' activations (gathered or recomputed)
       t = System.nanoTime();
       f = new TransformerForward(request.compute(), current);
       List<Matrix> outputs = new ArrayList<>(n);
       for (int q = 0; q < n; q++) {
         TransformerForward.MlpInput in = inputs.set(q, null);
-        outputs.add(f.finishBlock(i, in, f.ffnActivations(i, in.input(), cal.batch(q), null)));
+        Matrix kept = retainFfn ? columnBlocks(activations.set(q, null), keptNeurons, 1)
+            : f.ffnActivations(i, in.input(), cal.batch(q), null);
+        outputs.add(f.finishBlock(i, in, kept));
       }
       String correction = "";
       if (reference != null) {
@@ -550,4 +596,58 @@ final class StatEngine {
     return out;
   }
 
+
+  /** Whether {@code floats} retained activations fit the policy (4 bytes each under {@link Retention#AUTO}). */
+  static boolean retains(Retention retention, long floats) {
+    return switch (retention) {
+      case ALWAYS -> true;
+      case NEVER -> false;
+      case AUTO -> floats * Float.BYTES <= RETAINED_HEAP_SHARE * Runtime.getRuntime().maxMemory();
+    };
+  }
+
+  /** The column blocks {@code keep[c]·width .. +width} of m, side by side in a new matrix (m itself when all are kept in order). */
+  static Matrix columnBlocks(Matrix m, int[] keep, int width) {
+    if (keep.length * width == m.cols() && isRange(keep)) {
+      return m;
+    }
+    Matrix out = Matrix.zeros(DType.F32, m.rows(), keep.length * width);
+    float[] src = m.f32();
+    float[] dst = out.f32();
+    int cols = out.cols();
+    if (width == 1) {
+      // a gather: one arraycopy call per element (FFN neurons) costs several times the copy itself
+      for (int r = 0; r < m.rows(); r++) {
+        int s = m.index(r, 0);
+        int d = r * cols;
+        for (int c = 0; c < keep.length; c++) {
+          dst[d + c] = src[s + keep[c]];
+        }
+      }
+      return out;
+    }
+    for (int r = 0; r < m.rows(); r++) {
+      int s = m.index(r, 0);
+      int d = r * cols;
+      for (int c = 0; c < keep.length; c++) {
+        System.arraycopy(src, s + keep[c] * width, dst, d + c * width, width);
+      }
+    }
+    return out;
+  }
+
+  private static boolean isRange(int[] keep) {
+    for (int c = 0; c < keep.length; c++) {
+      if (keep[c] != c) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  static int[] range(int n) {
+    int[] r = new int[n];
+    Arrays.setAll(r, i -> i);
+    return r;
+  }
 }
