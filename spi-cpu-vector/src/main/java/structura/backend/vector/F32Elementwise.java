@@ -29,9 +29,9 @@ import structura.api.backend.ElementwiseRoutine;
  * element gets the same bits whether it falls in a vector body or in a tail. Rows are
  * independent: a parallel call splits the rows into blocks and each row is computed the same
  * way on any thread, so results do not depend on the thread count. Row statistics (softmax max
- * and sum, norm means and variances) are accumulated in float vector lanes and reduced with
- * {@code reduceLanes}; the norms use two passes (mean first), so a large common offset does
- * not cancel.
+ * and sum, norm means and variances) are accumulated in float vector lanes and reduced by
+ * {@link LaneSums#sum} in a fixed order (the max by {@code reduceLanes(MAX)}, which needs none);
+ * the norms use two passes (mean first), so a large common offset does not cancel.
  */
 final class F32Elementwise implements ElementwiseRoutine {
   private static final VectorSpecies<Float> S = Simd.FLOAT;
@@ -146,7 +146,7 @@ final class F32Elementwise implements ElementwiseRoutine {
       e.intoArray(x, row + j);
       vsum = vsum.add(e);
     }
-    float sum = vsum.reduceLanes(VectorOperators.ADD);
+    float sum = LaneSums.sum(vsum);
     for (; j < n; j++) {
       float e = exp(x[row + j] - max);
       x[row + j] = e;
@@ -257,7 +257,7 @@ final class F32Elementwise implements ElementwiseRoutine {
       for (j = 0; j < body; j += L) {
         vs = vs.add(FloatVector.fromArray(S, x, row + j));
       }
-      float s = vs.reduceLanes(VectorOperators.ADD);
+      float s = LaneSums.sum(vs);
       for (; j < n; j++) {
         s += x[row + j];
       }
@@ -271,8 +271,8 @@ final class F32Elementwise implements ElementwiseRoutine {
       vq = c.fma(c, vq);
       vc = vc.add(c);
     }
-    float q = vq.reduceLanes(VectorOperators.ADD);
-    float sc = vc.reduceLanes(VectorOperators.ADD);
+    float q = LaneSums.sum(vq);
+    float sc = LaneSums.sum(vc);
     for (; j < n; j++) {
       float c = x[row + j] - mean;
       q = Math.fma(c, c, q);

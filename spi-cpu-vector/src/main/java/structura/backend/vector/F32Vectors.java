@@ -1,7 +1,6 @@
 package structura.backend.vector;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -101,10 +100,10 @@ final class F32Vectors {
         s2 = FloatVector.fromArray(S, a, r2 + j).fma(xv, s2);
         s3 = FloatVector.fromArray(S, a, r3 + j).fma(xv, s3);
       }
-      float t0 = s0.reduceLanes(VectorOperators.ADD);
-      float t1 = s1.reduceLanes(VectorOperators.ADD);
-      float t2 = s2.reduceLanes(VectorOperators.ADD);
-      float t3 = s3.reduceLanes(VectorOperators.ADD);
+      float t0 = LaneSums.sum(s0);
+      float t1 = LaneSums.sum(s1);
+      float t2 = LaneSums.sum(s2);
+      float t3 = LaneSums.sum(s3);
       for (int j = bound; j < n; j++) {
         float xj = x[xo + j];
         t0 = Math.fma(a[r0 + j], xj, t0);
@@ -124,7 +123,7 @@ final class F32Vectors {
       for (int j = 0; j < bound; j += L) {
         s0 = FloatVector.fromArray(S, a, r0 + j).fma(FloatVector.fromArray(S, x, xo + j), s0);
       }
-      float t0 = s0.reduceLanes(VectorOperators.ADD);
+      float t0 = LaneSums.sum(s0);
       for (int j = bound; j < n; j++) {
         t0 = Math.fma(a[r0 + j], x[xo + j], t0);
       }
@@ -221,7 +220,7 @@ final class F32Vectors {
     for (; i + L <= n; i += L) {
       s0 = FloatVector.fromArray(S, x, xo + i).fma(FloatVector.fromArray(S, y, yo + i), s0);
     }
-    float s = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+    float s = LaneSums.sum(s0.add(s1).add(s2.add(s3)));
     for (; i < n; i++) {
       s = Math.fma(x[xo + i], y[yo + i], s);
     }

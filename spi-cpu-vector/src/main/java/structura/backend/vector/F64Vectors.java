@@ -1,7 +1,6 @@
 package structura.backend.vector;
 
 import jdk.incubator.vector.DoubleVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -101,10 +100,10 @@ final class F64Vectors {
         s2 = DoubleVector.fromArray(S, a, r2 + j).fma(xv, s2);
         s3 = DoubleVector.fromArray(S, a, r3 + j).fma(xv, s3);
       }
-      double t0 = s0.reduceLanes(VectorOperators.ADD);
-      double t1 = s1.reduceLanes(VectorOperators.ADD);
-      double t2 = s2.reduceLanes(VectorOperators.ADD);
-      double t3 = s3.reduceLanes(VectorOperators.ADD);
+      double t0 = LaneSums.sum(s0);
+      double t1 = LaneSums.sum(s1);
+      double t2 = LaneSums.sum(s2);
+      double t3 = LaneSums.sum(s3);
       for (int j = bound; j < n; j++) {
         double xj = x[xo + j];
         t0 = Math.fma(a[r0 + j], xj, t0);
@@ -124,7 +123,7 @@ final class F64Vectors {
       for (int j = 0; j < bound; j += L) {
         s0 = DoubleVector.fromArray(S, a, r0 + j).fma(DoubleVector.fromArray(S, x, xo + j), s0);
       }
-      double t0 = s0.reduceLanes(VectorOperators.ADD);
+      double t0 = LaneSums.sum(s0);
       for (int j = bound; j < n; j++) {
         t0 = Math.fma(a[r0 + j], x[xo + j], t0);
       }
@@ -221,7 +220,7 @@ final class F64Vectors {
     for (; i + L <= n; i += L) {
       s0 = DoubleVector.fromArray(S, x, xo + i).fma(DoubleVector.fromArray(S, y, yo + i), s0);
     }
-    double s = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+    double s = LaneSums.sum(s0.add(s1).add(s2.add(s3)));
     for (; i < n; i++) {
       s = Math.fma(x[xo + i], y[yo + i], s);
     }
