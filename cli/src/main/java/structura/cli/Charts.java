@@ -53,8 +53,17 @@ final class Charts {
    * {@code png} and SVG beside it. Nothing is visible until {@code outputs} commits.
    */
   static void stage(OutputTransaction outputs, Path png, int width, int height, List<? extends AxesChart<?, ?>> panels) {
-    byte[] raster = png(width, height, panels);
-    byte[] vector = svg(width, height, panels);
+    stage(outputs, png, width, height, panels.size(), panels);
+  }
+
+  /**
+   * Stages the panels, each {@code width}×{@code height} pixels, in rows of {@code columns}
+   * (left to right, then top to bottom), as PNG at {@code png} and SVG beside it.
+   */
+  static void stage(OutputTransaction outputs, Path png, int width, int height, int columns,
+      List<? extends AxesChart<?, ?>> panels) {
+    byte[] raster = png(width, height, columns, panels);
+    byte[] vector = svg(width, height, columns, panels);
     outputs.write(png, o -> o.write(raster));
     outputs.write(svgBeside(png), o -> o.write(vector));
   }
@@ -71,12 +80,16 @@ final class Charts {
   }
 
   static byte[] png(int width, int height, List<? extends AxesChart<?, ?>> panels) {
+    return png(width, height, panels.size(), panels);
+  }
+
+  static byte[] png(int width, int height, int columns, List<? extends AxesChart<?, ?>> panels) {
     headless();
-    BufferedImage image = new BufferedImage(width * panels.size(), height, BufferedImage.TYPE_INT_RGB);
+    BufferedImage image = new BufferedImage(width * columns, height * rows(panels, columns), BufferedImage.TYPE_INT_RGB);
     Graphics2D g = image.createGraphics();
     g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
     g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-    paint(g, width, height, panels);
+    paint(g, width, height, columns, panels);
     g.dispose();
     try {
       ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -88,12 +101,17 @@ final class Charts {
   }
 
   static byte[] svg(int width, int height, List<? extends AxesChart<?, ?>> panels) {
+    return svg(width, height, panels.size(), panels);
+  }
+
+  static byte[] svg(int width, int height, int columns, List<? extends AxesChart<?, ?>> panels) {
     headless();
     VectorGraphics2D g = new VectorGraphics2D();
-    paint(g, width, height, panels);
+    paint(g, width, height, columns, panels);
     try {
       ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-      Processors.get("svg").getDocument(g.getCommands(), new PageSize(0, 0, width * panels.size(), height)).writeTo(bytes);
+      Processors.get("svg").getDocument(g.getCommands(),
+          new PageSize(0, 0, width * columns, height * rows(panels, columns))).writeTo(bytes);
       return withLabels(bytes.toString(StandardCharsets.UTF_8), panels).getBytes(StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot encode an SVG in memory", e);
@@ -123,13 +141,20 @@ final class Charts {
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
   }
 
-  private static void paint(Graphics2D g, int width, int height, List<? extends AxesChart<?, ?>> panels) {
+  private static int rows(List<?> panels, int columns) {
+    if (columns < 1) {
+      throw new IllegalArgumentException("columns must be at least 1, got " + columns);
+    }
+    return Math.max(1, (panels.size() + columns - 1) / columns);
+  }
+
+  private static void paint(Graphics2D g, int width, int height, int columns, List<? extends AxesChart<?, ?>> panels) {
     g.setColor(Color.WHITE);
-    g.fillRect(0, 0, width * panels.size(), height);
+    g.fillRect(0, 0, width * columns, height * rows(panels, columns));
     AffineTransform origin = g.getTransform();
     for (int i = 0; i < panels.size(); i++) {
       g.setTransform(origin);
-      g.translate(i * width, 0);
+      g.translate((i % columns) * width, (i / columns) * height);
       panels.get(i).paint(g, width, height);
     }
     g.setTransform(origin);

@@ -132,7 +132,8 @@ final class ResultsCommand implements Callable<Integer> {
     out.flush();
     if (plot != null) {
       try (OutputTransaction outputs = new OutputTransaction(force)) {
-        Charts.stage(outputs, plot, 480, 420, charts(rows));
+        // 3 columns with the legend beside each panel: one row of five panels with legends below cut off the legends
+        Charts.stage(outputs, plot, 640, 440, 3, charts(rows));
         outputs.commit();
       }
       out.println("Plot: " + plot + " (and " + Charts.svgBeside(plot).getFileName() + ")");
@@ -172,7 +173,9 @@ final class ResultsCommand implements Callable<Integer> {
       ToDoubleFunction<Row> value, boolean errorBars, double reference) {
     XYChart chart = new XYChartBuilder().title(title).xAxisTitle("fraction of block MACs kept").yAxisTitle(yTitle).build();
     Charts.style(chart.getStyler()).setXAxisMin(0.0).setXAxisMax(1.0).setYAxisMin(low).setYAxisMax(1.0)
-        .setYAxisDecimalPattern("0.000").setXAxisDecimalPattern("0.0").setErrorBarsColorSeriesColor(true);
+        .setYAxisDecimalPattern("0.000").setXAxisDecimalPattern("0.0").setErrorBarsColorSeriesColor(true)
+        .setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideE)
+        .setLegendLayout(org.knowm.xchart.style.Styler.LegendLayout.Vertical);
     XYSeries original = chart.addSeries("original model", new double[] {0, 1}, new double[] {reference, reference});
     original.setMarker(SeriesMarkers.NONE).setLineStyle(SeriesLines.DASH_DASH).setLineColor(Color.GRAY);
     for (var e : byMethod.entrySet()) {

@@ -52,7 +52,8 @@ class ResultsCommandTest {
         "mean cosine to the original's embeddings", "accuracy, probe retrained per model", "embedding fidelity",
         "nearest neighbours kept", "mean 10-NN overlap with the original's", "order of pairwise similarities",
         "Spearman ρ with the original's cosines", "stat", "magnitude", "original model");
-    assertEquals(5 * 480, image.getWidth(), "five panels");
+    assertEquals(3 * 640, image.getWidth(), "five panels in rows of three");
+    assertEquals(2 * 440, image.getHeight(), "two rows");
     assertTrue(r.out().contains("Plot: " + png + " (and plot.svg)"), r.out());
   }
 
