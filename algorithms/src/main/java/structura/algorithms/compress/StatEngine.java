@@ -76,11 +76,11 @@ final class StatEngine {
 
   record Settings(String method, Citation citation, boolean pruneHeads, boolean centered, Allocation allocation,
       double step, int neuronMultiple, int allocationSamples, int sketchRows, long seed, ErrorTarget target,
-      OutputCorrection.Mode normCorrection, boolean lowRank, double pruneFraction) {
+      OutputCorrection.Mode normCorrection, boolean lowRank, double pruneFraction, boolean residualId) {
     Settings(String method, Citation citation, boolean pruneHeads, boolean centered, Allocation allocation,
         double step, int neuronMultiple, int allocationSamples, int sketchRows, long seed) {
       this(method, citation, pruneHeads, centered, allocation, step, neuronMultiple, allocationSamples, sketchRows, seed,
-          ErrorTarget.BLOCK, OutputCorrection.Mode.NONE, false, 0);
+          ErrorTarget.BLOCK, OutputCorrection.Mode.NONE, false, 0, false);
     }
   }
 
@@ -125,6 +125,18 @@ final class StatEngine {
       ratio = allocate(request, s, macs, data.sample(s.allocationSamples()), keepHeads, keepNeurons);
       stages.put("allocation", Timing.seconds(t0));
     }
+    // residual dims each sublayer reads (ResidualInputId); d: all
+    int residualDims = original.width();
+    if (s.residualId()) {
+      if (request.budget() instanceof Budget.KeepFractions) {
+        throw new structura.api.InvalidArgumentException(structura.api.ErrorCode.INVALID_ARGUMENT, s.method()
+            + ": residual-id=true reaches a global budget with the residual reads; per-block head and neuron "
+            + "fractions fix the pruning alone.", "Give a global budget (--target F), or drop -o residual-id=true.");
+      }
+      residualDims = ResidualInputId.keptDims(original, request.budget(), macs.sequenceLength(), keepHeads, keepNeurons);
+      request.progress().stage("residual ID: each sublayer reads " + residualDims + " of " + original.width()
+          + " residual dimensions");
+    }
     long t1 = System.nanoTime();
     request.progress().stage("sequential compression (" + data.texts() + " texts, " + data.tokens() + " tokens)");
     Calibrator cal = new Calibrator(request.compute(), original, data);
@@ -152,6 +164,20 @@ final class StatEngine {
       boolean pruneHeadsHere = s.pruneHeads() && keepHeads[i] < a.heads();
       boolean lowRankHere = ratio < 1;
       List<CompressionReport.LayerRank> ranks = new ArrayList<>();
+      // 0. the residual ID of the attention input, folded into Q, K, V before the heads are selected
+      DispStrategy.Selection attentionReads = null;
+      if (residualDims < b.width()) {
+        StatisticsHook inStats = new StatisticsHook(request.compute(), i, EnumSet.of(StatisticsHook.Kind.ATTENTION_INPUT),
+            a.heads() * a.valueDim(), m.width(), b.width(), a.heads(), a.headDim(), 0, s.seed() + i);
+        TransformerForward f0 = new TransformerForward(request.compute(), current);
+        for (int q = 0; q < n; q++) {
+          f0.attentionHeads(i, cal.state(q), cal.batch(q), inStats);
+        }
+        attentionReads = DispStrategy.inputSelection(request.compute(), inStats.attentionInput, residualDims,
+            s.centered(), "block " + i + " attention input");
+        a = ResidualInputId.foldInputs(request.compute(), attentionReads, a);
+        current = Pruning.replace(current, i, new TransformerBlock(a, m, b.attentionNorm(), b.mlpNorm(), b.placement()));
+      }
       StatisticsHook headStats = new StatisticsHook(request.compute(), i, EnumSet.of(StatisticsHook.Kind.HEADS),
           a.heads() * a.valueDim(), m.width(), b.width(), a.heads(), a.headDim(), 0, s.seed() + i);
       TransformerForward f = new TransformerForward(request.compute(), current);
@@ -195,10 +221,31 @@ final class StatEngine {
           a.heads() * a.valueDim(), m.width(), b.width(), a.heads(), a.headDim(), sketchRows(s, data), s.seed() + i);
       f = new TransformerForward(request.compute(), current);
       List<TransformerForward.MlpInput> inputs = new ArrayList<>(n);
-      for (int q = 0; q < n; q++) {
-        TransformerForward.MlpInput in = f.mlpInput(i, cal.state(q), f.attentionHeads(i, cal.state(q), cal.batch(q), null));
-        inputs.add(in);
-        f.ffnActivations(i, in.input(), cal.batch(q), ffnStats);
+      DispStrategy.Selection mlpReads = null;
+      if (residualDims < b.width()) {
+        // the residual ID of the MLP input, folded into up (and gate) before the neuron statistics
+        StatisticsHook inStats = new StatisticsHook(request.compute(), i, EnumSet.of(StatisticsHook.Kind.MLP_INPUT),
+            a.heads() * a.valueDim(), m.width(), b.width(), a.heads(), a.headDim(), 0, s.seed() + i);
+        for (int q = 0; q < n; q++) {
+          TransformerForward.MlpInput in = f.mlpInput(i, cal.state(q), f.attentionHeads(i, cal.state(q), cal.batch(q), null));
+          inputs.add(in);
+          f.ffnActivations(i, in.input(), cal.batch(q), inStats);
+        }
+        mlpReads = DispStrategy.inputSelection(request.compute(), inStats.mlpInput, residualDims, s.centered(),
+            "block " + i + " MLP input");
+        m = ResidualInputId.foldInputs(request.compute(), mlpReads, m);
+        current = Pruning.replace(current, i, new TransformerBlock(newAttention, m, b.attentionNorm(), b.mlpNorm(),
+            b.placement()));
+        f = new TransformerForward(request.compute(), current);
+        for (int q = 0; q < n; q++) {
+          f.ffnActivations(i, inputs.get(q).input(), cal.batch(q), ffnStats);
+        }
+      } else {
+        for (int q = 0; q < n; q++) {
+          TransformerForward.MlpInput in = f.mlpInput(i, cal.state(q), f.attentionHeads(i, cal.state(q), cal.batch(q), null));
+          inputs.add(in);
+          f.ffnActivations(i, in.input(), cal.batch(q), ffnStats);
+        }
       }
       double ffnSeconds = Timing.seconds(t);
       t = System.nanoTime();
@@ -226,6 +273,16 @@ final class StatEngine {
       }
       current = Pruning.replace(current, i, new TransformerBlock(newAttention, newMlp, b.attentionNorm(), b.mlpNorm(),
           b.placement()));
+      String reads = "";
+      if (attentionReads != null) {
+        // the folded layers, dense with zero columns so far, now read the kept dims only
+        current = Pruning.replace(current, i, ResidualInputId.select(current.blocks().get(i), attentionReads.kept(),
+            mlpReads.kept()));
+        newAttention = current.blocks().get(i).attention();
+        newMlp = current.blocks().get(i).mlp();
+        reads = String.format(java.util.Locale.ROOT, ", reads %d/%d residual dims (rel. ID error attention input %.4f, "
+            + "MLP input %.4f)", attentionReads.kept().length, b.width(), attentionReads.error(), mlpReads.error());
+      }
       double neuronSeconds = Timing.seconds(t);
       // 3. the compressed block's output: the kept neurons' activations recomputed by the pruned FFN
       t = System.nanoTime();
@@ -256,7 +313,7 @@ final class StatEngine {
           "heads %d -> %d, neurons %d -> %d, rel. error attention %.4f, FFN %.4f%s "
               + "(attention %.1f s, head selection %.1f s, FFN %.1f s, neuron selection %.1f s, output %.1f s)%s",
           a.heads(), newAttention.heads(), m.width(), newMlp.width(), attentionError, ffnError, rankSummary(ranks),
-          attentionSeconds, headSeconds, ffnSeconds, neuronSeconds, Timing.seconds(t), correction));
+          attentionSeconds, headSeconds, ffnSeconds, neuronSeconds, Timing.seconds(t), reads + correction));
     }
     stages.put("sequential compression", Timing.seconds(t1));
     return new CompressionResult(current, CompressionReport.of(request, s.method(), s.citation(), original, current, reports, stages));
@@ -400,7 +457,13 @@ final class StatEngine {
     } finally {
       selector.shutdownNow();
     }
-    BudgetCosts costs = BudgetCosts.of(net, request.budget(), macs.sequenceLength());
+    // with the residual ID, pruning keeps the prune fraction and the residual reads reach the budget
+    Budget pruning = request.budget();
+    if (s.residualId()) {
+      double p = Math.max(pruning.globalFraction(), s.pruneFraction());
+      pruning = pruning instanceof Budget.ParameterFraction ? new Budget.ParameterFraction(p) : new Budget.MacFraction(p);
+    }
+    BudgetCosts costs = BudgetCosts.of(net, pruning, macs.sequenceLength());
     costs.requireReachable(s.method(), costs.minimum(net, s.pruneHeads(), s.neuronMultiple()), String.format(
         java.util.Locale.ROOT, "keeping %s and %d neurons per block",
         s.pruneHeads() ? "one head (one key/value group of heads for grouped-query attention)"

@@ -23,18 +23,21 @@ import java.util.Map;
  *     and FFN down projections by whitened low-rank factors, the split chosen by the calibration error
  *     ({@link PruneThenLowRank}; default false; global budgets and block allocation only)
  * @param pruneFraction with {@code lowRank}: the cost fraction the pruning keeps, in [target, 1], instead of
- *     searching the split; 0 = search (default 0)
+ *     searching the split (with {@code residualId}: required); 0 = search (default 0)
+ * @param residualId every sublayer reads an ID-selected subset of the residual dimensions, the interpolation matrix
+ *     folded into Q, K, V and up; pruning keeps {@code pruneFraction} of the cost and the read width reaches the
+ *     budget ({@link ResidualInputId}; default false)
  */
 public record StatOptions(boolean intercept, int neuronMultiple, int allocationSamples, int sketchRows, long seed,
-    Allocation allocation, NormCorrection normCorrection, boolean lowRank, double pruneFraction) {
+    Allocation allocation, NormCorrection normCorrection, boolean lowRank, double pruneFraction, boolean residualId) {
   /** The defaults. */
   public static final StatOptions DEFAULTS = new StatOptions(true, 16, 64, StatEngine.DEFAULT_SKETCH_ROWS, 0,
-      Allocation.BLOCK, NormCorrection.NONE, false, 0);
+      Allocation.BLOCK, NormCorrection.NONE, false, 0, false);
 
   /** The options before low rank existed, with low rank off. */
   public StatOptions(boolean intercept, int neuronMultiple, int allocationSamples, int sketchRows, long seed,
       Allocation allocation, NormCorrection normCorrection) {
-    this(intercept, neuronMultiple, allocationSamples, sketchRows, seed, allocation, normCorrection, false, 0);
+    this(intercept, neuronMultiple, allocationSamples, sketchRows, seed, allocation, normCorrection, false, 0, false);
   }
 
   /**
@@ -72,6 +75,11 @@ public record StatOptions(boolean intercept, int neuronMultiple, int allocationS
           "stat: low-rank=true searches the split with the block allocation; allocation=embedding does not combine "
               + "with it.", "Drop one of -o low-rank=true and -o allocation=embedding.");
     }
+    if (residualId && (lowRank || pruneFraction == 0)) {
+      throw new structura.api.InvalidArgumentException(structura.api.ErrorCode.INVALID_ARGUMENT,
+          "stat: residual-id=true needs -o prune-fraction (the cost fraction the pruning keeps) and does not combine "
+              + "with low-rank=true.", "Give e.g. -o residual-id=true -o prune-fraction=0.6, without low-rank=true.");
+    }
     if (!(pruneFraction == 0 || (pruneFraction > 0 && pruneFraction <= 1))) {
       throw new structura.api.InvalidArgumentException(structura.api.ErrorCode.INVALID_ARGUMENT,
           "stat: prune-fraction is " + pruneFraction + ".", "Give 0 (search the split) or a fraction in (0, 1].");
@@ -93,7 +101,8 @@ public record StatOptions(boolean intercept, int neuronMultiple, int allocationS
             .toUpperCase(Locale.ROOT)),
         NormCorrection.valueOf(o.choice("norm-correction", DEFAULTS.normCorrection().name().toLowerCase(Locale.ROOT),
             List.of("none", "mean", "affine")).toUpperCase(Locale.ROOT)),
-        o.bool("low-rank", DEFAULTS.lowRank()), o.real("prune-fraction", DEFAULTS.pruneFraction(), 0, 1));
+        o.bool("low-rank", DEFAULTS.lowRank()), o.real("prune-fraction", DEFAULTS.pruneFraction(), 0, 1),
+        o.bool("residual-id", DEFAULTS.residualId()));
   }
 
   /** Each key with what it does and its default. */
@@ -110,7 +119,10 @@ public record StatOptions(boolean intercept, int neuronMultiple, int allocationS
         + "the corrected attention output and FFN down projections; the split is the candidate with the least "
         + "calibration error of the blocks (global budgets, block allocation) (default " + DEFAULTS.lowRank() + ")");
     m.put("prune-fraction", "with low-rank=true: the cost fraction the pruning keeps (at least the target), instead "
-        + "of searching the split; 0 = search (default " + DEFAULTS.pruneFraction() + ")");
+        + "of searching the split; 0 = search; with residual-id=true: required (default " + DEFAULTS.pruneFraction() + ")");
+    m.put("residual-id", "each sublayer reads an interpolative-decomposition subset of the residual dimensions, the "
+        + "interpolation matrix folded into query, key, value and up; the pruning keeps prune-fraction of the cost "
+        + "and the read width reaches the target (default " + DEFAULTS.residualId() + ")");
     return m;
   }
 

@@ -30,7 +30,9 @@ import java.util.Map;
  * LayerNorm to the original network's block output, {@link OutputCorrection}; default none),
  * {@code low-rank} (default false: prune to a milder target and reach the budget with whitened low-rank
  * factors of the corrected attention output and FFN down projections, {@link PruneThenLowRank}) and
- * {@code prune-fraction} (with low-rank: fix the pruning's cost fraction instead of searching; default 0).
+ * {@code prune-fraction} (with low-rank: fix the pruning's cost fraction instead of searching; default 0) and
+ * {@code residual-id} (default false: each sublayer reads an ID-selected subset of the residual dimensions, the
+ * interpolation matrix folded into Q, K, V and up, {@link ResidualInputId}).
  */
 public final class StatStrategy implements CompressionStrategy {
   @Override
@@ -70,6 +72,6 @@ public final class StatStrategy implements CompressionStrategy {
         StatEngine.Allocation.OUTPUT_ERROR_PER_COST, 0.9, o.neuronMultiple(), o.allocationSamples(), o.sketchRows(),
         o.seed(), o.allocation() == StatOptions.Allocation.EMBEDDING ? StatEngine.ErrorTarget.EMBEDDING
             : StatEngine.ErrorTarget.BLOCK, OutputCorrection.Mode.valueOf(o.normCorrection().name()), o.lowRank(),
-        o.pruneFraction()));
+        o.pruneFraction(), o.residualId()));
   }
 }
