@@ -158,6 +158,47 @@ class CompressCommandTest {
   }
 
   @Test
+  void statLowRankAndResidualIdWriteOnnxThatRunsInEval() throws IOException {
+    // the random 2-block BERT (4 heads of 8, FFN 64) of the svd test, as safetensors and as ONNX (the eval reference)
+    Path model = dir.resolve("tiny");
+    TransformerNetwork original = RandomNetworks.bert(7, 30522, 4, 8, 64, 2);
+    Safetensors.write(original, model);
+    Path tokenizer = ModelZoo.resolve(MODEL).tokenizer().orElseThrow();
+    Files.copy(tokenizer, model.resolve("tokenizer.json"));
+    Path reference = dir.resolve("ref/tiny.onnx");
+    OnnxWriter.writeBert(original, reference);
+    for (String[] option : List.of(new String[] {"low-rank=true", "prune-fraction=0.7"},
+        new String[] {"residual-id=true", "prune-fraction=0.7"})) {
+      String name = option[0].substring(0, option[0].indexOf('='));
+      Path out = dir.resolve(name + "/tiny.onnx");
+      Path report = dir.resolve(name + ".json");
+      CliRun r = run("--model", model.toString(), "--method", "stat", "--target", "0.5", "-o", option[0], "-o", option[1],
+          "-o", "neuron-multiple=8", "--calibration", TRAIN, "--samples", "40", "--max-length", "32", "--out",
+          out.toString(), "--report", report.toString());
+      assertEquals(ExitCodes.OK, r.exit(), r.err());
+      JsonObject j = JsonParser.parseString(Files.readString(report)).getAsJsonObject();
+      double fraction = j.get("macsAfter").getAsDouble() / j.get("macsBefore").getAsDouble();
+      assertTrue(fraction <= 0.5 + 1e-9 && fraction > 0.35, name + ": MAC fraction " + fraction);
+      if (name.equals("low-rank")) { // the ONNX reader does not read selected (residual-subset) layers back, as for disp
+        TransformerBlock b = OnnxModels.readBert(out).blocks().get(1);
+        assertTrue(b.mlp().down().isFactored(), "factored down projection");
+      } else {
+        assertTrue(r.err().contains("residual ID: each sublayer reads"), r.err());
+      }
+      Path evalReport = dir.resolve(name + "-eval.json");
+      CliRun ev = CliRun.of("--threads", "1", "eval", "--model", out.toString(), "--reference", reference.toString(),
+          "--tokenizer", tokenizer.toString(), "--data", SUBSET.resolve("test.jsonl").toString(), "--train", TRAIN,
+          "--max-length", "32", "--latency-iterations", "0", "--report", evalReport.toString());
+      assertEquals(ExitCodes.OK, ev.exit(), ev.err());
+      double fidelity = JsonParser.parseString(Files.readString(evalReport)).getAsJsonObject()
+          .getAsJsonObject("fidelity").get("mean").getAsDouble();
+      assertTrue(fidelity > 0.3 && fidelity < 1, name + ": mean cosine to the original " + fidelity);
+    }
+    CliRun help = run("--list-methods");
+    assertTrue(help.out().contains("low-rank") && help.out().contains("residual-id"), help.out());
+  }
+
+  @Test
   void svdFactorsTheTinyModelAndTheOnnxRunsInEval() throws IOException {
     // the random 2-block BERT (4 heads of 8, FFN 64) of the stat test, as safetensors and as ONNX (the eval reference)
     Path model = dir.resolve("tiny");

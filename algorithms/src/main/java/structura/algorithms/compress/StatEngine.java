@@ -97,11 +97,11 @@ final class StatEngine {
 
   record Settings(String method, Citation citation, boolean pruneHeads, boolean centered, Allocation allocation,
       double step, int neuronMultiple, int allocationSamples, int sketchRows, long seed, ErrorTarget target,
-      OutputCorrection.Mode normCorrection) {
+      OutputCorrection.Mode normCorrection, boolean lowRank, double pruneFraction, boolean residualId) {
     Settings(String method, Citation citation, boolean pruneHeads, boolean centered, Allocation allocation,
         double step, int neuronMultiple, int allocationSamples, int sketchRows, long seed) {
       this(method, citation, pruneHeads, centered, allocation, step, neuronMultiple, allocationSamples, sketchRows, seed,
-          ErrorTarget.BLOCK, OutputCorrection.Mode.NONE);
+          ErrorTarget.BLOCK, OutputCorrection.Mode.NONE, false, 0, false);
     }
   }
 
@@ -130,6 +130,12 @@ final class StatEngine {
     int[] keepHeads = new int[blocks];
     int[] keepNeurons = new int[blocks];
     long t0 = System.nanoTime();
+    double ratio = 1; // of the low-rank attention output and FFN down projections (PruneThenLowRank); 1: none
+    if (s.lowRank() && request.budget() instanceof Budget.KeepFractions) {
+      throw new structura.api.InvalidArgumentException(structura.api.ErrorCode.INVALID_ARGUMENT, s.method()
+          + ": low-rank=true splits a global budget between pruning and low rank; per-block head and neuron "
+          + "fractions fix the pruning alone.", "Give a global budget (--target F), or drop -o low-rank=true.");
+    }
     if (request.budget() instanceof Budget.KeepFractions k) {
       for (int i = 0; i < blocks; i++) {
         TransformerBlock b = original.blocks().get(i);
@@ -141,8 +147,20 @@ final class StatEngine {
       }
     } else {
       request.progress().stage("allocation pass (" + Math.min(data.texts(), s.allocationSamples()) + " texts, original model)");
-      allocate(request, s, macs, data.sample(s.allocationSamples()), keepHeads, keepNeurons);
+      ratio = allocate(request, s, macs, data.sample(s.allocationSamples()), keepHeads, keepNeurons);
       stages.put("allocation", Timing.seconds(t0));
+    }
+    // residual dims each sublayer reads (ResidualInputId); d: all
+    int residualDims = original.width();
+    if (s.residualId()) {
+      if (request.budget() instanceof Budget.KeepFractions) {
+        throw new structura.api.InvalidArgumentException(structura.api.ErrorCode.INVALID_ARGUMENT, s.method()
+            + ": residual-id=true reaches a global budget with the residual reads; per-block head and neuron "
+            + "fractions fix the pruning alone.", "Give a global budget (--target F), or drop -o residual-id=true.");
+      }
+      residualDims = ResidualInputId.keptDims(original, request.budget(), macs.sequenceLength(), keepHeads, keepNeurons);
+      request.progress().stage("residual ID: each sublayer reads " + residualDims + " of " + original.width()
+          + " residual dimensions");
     }
     long t1 = System.nanoTime();
     request.progress().stage("sequential compression (" + data.texts() + " texts, " + data.tokens() + " tokens)");
@@ -172,12 +190,28 @@ final class StatEngine {
       // their outputs when retained (else the kept heads' outputs are recomputed in step 2)
       long t = System.nanoTime();
       boolean pruneHeadsHere = s.pruneHeads() && keepHeads[i] < a.heads();
+      boolean lowRankHere = ratio < 1;
+      List<CompressionReport.LayerRank> ranks = new ArrayList<>();
+      // 0. the residual ID of the attention input, folded into Q, K, V before the heads are selected
+      DispStrategy.Selection attentionReads = null;
+      if (residualDims < b.width()) {
+        StatisticsHook inStats = new StatisticsHook(request.compute(), i, EnumSet.of(StatisticsHook.Kind.ATTENTION_INPUT),
+            a.heads() * a.valueDim(), m.width(), b.width(), a.heads(), a.headDim(), 0, s.seed() + i);
+        TransformerForward f0 = new TransformerForward(request.compute(), current);
+        for (int q = 0; q < n; q++) {
+          f0.attentionHeads(i, cal.state(q), cal.batch(q), inStats);
+        }
+        attentionReads = DispStrategy.inputSelection(request.compute(), inStats.attentionInput, residualDims,
+            s.centered(), "block " + i + " attention input");
+        a = ResidualInputId.foldInputs(request.compute(), attentionReads, a);
+        current = Pruning.replace(current, i, new TransformerBlock(a, m, b.attentionNorm(), b.mlpNorm(), b.placement()));
+      }
       StatisticsHook headStats = new StatisticsHook(request.compute(), i,
-          pruneHeadsHere ? EnumSet.of(StatisticsHook.Kind.HEADS) : EnumSet.noneOf(StatisticsHook.Kind.class),
+          pruneHeadsHere || lowRankHere ? EnumSet.of(StatisticsHook.Kind.HEADS) : EnumSet.noneOf(StatisticsHook.Kind.class),
           a.heads() * a.valueDim(), m.width(), b.width(), a.heads(), a.headDim(), 0, s.seed() + i);
       TransformerForward f = new TransformerForward(request.compute(), current);
       List<Matrix> heads = new ArrayList<>(retainHeads ? n : 0);
-      if (pruneHeadsHere || retainHeads) {
+      if (pruneHeadsHere || lowRankHere || retainHeads) {
         for (int q = 0; q < n; q++) {
           Matrix h = f.attentionHeads(i, cal.state(q), cal.batch(q), headStats);
           if (retainHeads) {
@@ -199,6 +233,18 @@ final class StatEngine {
         keptHeadGroups = hs.kept(keepHeads[i] / size);
         newAttention = prunedAttention(a, hs, keepHeads[i], centerAttention ? mom.mean() : null);
         attentionError = Math.sqrt(hs.error[keepHeads[i] / size] / Math.max(hs.error[0], 1e-300));
+        if (lowRankHere) {
+          int[] cols = PruneThenLowRank.headColumns(a, hs, keepHeads[i]);
+          newAttention = withOutput(newAttention, PruneThenLowRank.factor(request.compute(), newAttention.output(),
+              PruneThenLowRank.principal(centerAttention ? mom.centeredScatter() : mom.gram(), cols),
+              centerAttention ? PruneThenLowRank.select(mom.mean(), cols) : null, ratio, "output",
+              "block " + i + " kept head outputs", ranks));
+        }
+      } else if (lowRankHere) {
+        var mom = headStats.heads.moments();
+        newAttention = withOutput(a, PruneThenLowRank.factor(request.compute(), a.output(),
+            centerAttention ? mom.centeredScatter() : mom.gram(), centerAttention ? mom.mean() : null, ratio, "output",
+            "block " + i + " head outputs", ranks));
       }
       current = Pruning.replace(current, i, new TransformerBlock(newAttention, m, b.attentionNorm(), b.mlpNorm(), b.placement()));
       double headSeconds = Timing.seconds(t);
@@ -212,14 +258,35 @@ final class StatEngine {
       List<TransformerForward.MlpInput> inputs = new ArrayList<>(n);
       List<Matrix> activations = new ArrayList<>(retainFfn ? n : 0);
       int groupColumns = groupSize(a) * a.valueDim();
+      DispStrategy.Selection mlpReads = null;
+      StatisticsHook mlpInputStats = null;
+      if (residualDims < b.width()) {
+        // the residual ID of the MLP input, folded into up (and gate) before the neuron statistics
+        mlpInputStats = new StatisticsHook(request.compute(), i, EnumSet.of(StatisticsHook.Kind.MLP_INPUT),
+            a.heads() * a.valueDim(), m.width(), b.width(), a.heads(), a.headDim(), 0, s.seed() + i);
+      }
       for (int q = 0; q < n; q++) {
         Matrix keptHeadOutputs = retainHeads ? columnBlocks(heads.set(q, null), keptHeadGroups, groupColumns)
             : f.attentionHeads(i, cal.state(q), cal.batch(q), null);
         TransformerForward.MlpInput in = f.mlpInput(i, cal.state(q), keptHeadOutputs);
         inputs.add(in);
-        Matrix act = f.ffnActivations(i, in.input(), cal.batch(q), ffnStats);
-        if (retainFfn) {
+        Matrix act = f.ffnActivations(i, in.input(), cal.batch(q), mlpInputStats != null ? mlpInputStats : ffnStats);
+        if (retainFfn && mlpInputStats == null) {
           activations.add(act);
+        }
+      }
+      if (mlpInputStats != null) {
+        mlpReads = DispStrategy.inputSelection(request.compute(), mlpInputStats.mlpInput, residualDims, s.centered(),
+            "block " + i + " MLP input");
+        m = ResidualInputId.foldInputs(request.compute(), mlpReads, m);
+        current = Pruning.replace(current, i, new TransformerBlock(newAttention, m, b.attentionNorm(), b.mlpNorm(),
+            b.placement()));
+        f = new TransformerForward(request.compute(), current);
+        for (int q = 0; q < n; q++) {
+          Matrix act = f.ffnActivations(i, inputs.get(q).input(), cal.batch(q), ffnStats);
+          if (retainFfn) {
+            activations.add(act);
+          }
         }
       }
       double ffnSeconds = Timing.seconds(t);
@@ -235,9 +302,31 @@ final class StatEngine {
         keptNeurons = ns.kept(k);
         newMlp = prunedMlp(m, ns, k, centerFfn ? mom.mean() : null);
         ffnError = Math.sqrt(ns.error[k] / Math.max(ns.error[0], 1e-300));
+        if (lowRankHere) {
+          int[] kept = ns.kept(k);
+          newMlp = withDown(newMlp, PruneThenLowRank.factor(request.compute(), newMlp.down(),
+              PruneThenLowRank.principal(centerFfn ? mom.centeredScatter() : mom.gram(), kept),
+              centerFfn ? PruneThenLowRank.select(mom.mean(), kept) : null, ratio, "down",
+              "block " + i + " kept FFN activations", ranks));
+        }
+      } else if (lowRankHere) {
+        var mom = ffnStats.ffn.moments();
+        newMlp = withDown(m, PruneThenLowRank.factor(request.compute(), m.down(),
+            centerFfn ? mom.centeredScatter() : mom.gram(), centerFfn ? mom.mean() : null, ratio, "down",
+            "block " + i + " FFN activations", ranks));
       }
       current = Pruning.replace(current, i, new TransformerBlock(newAttention, newMlp, b.attentionNorm(), b.mlpNorm(),
           b.placement()));
+      String reads = "";
+      if (attentionReads != null) {
+        // the folded layers, dense with zero columns so far, now read the kept dims only
+        current = Pruning.replace(current, i, ResidualInputId.select(current.blocks().get(i), attentionReads.kept(),
+            mlpReads.kept()));
+        newAttention = current.blocks().get(i).attention();
+        newMlp = current.blocks().get(i).mlp();
+        reads = String.format(java.util.Locale.ROOT, ", reads %d/%d residual dims (rel. ID error attention input %.4f, "
+            + "MLP input %.4f)", attentionReads.kept().length, b.width(), attentionReads.error(), mlpReads.error());
+      }
       double neuronSeconds = Timing.seconds(t);
       // 3. the compressed block's output from the kept neurons' activations (gathered or recomputed)
       t = System.nanoTime();
@@ -265,12 +354,12 @@ final class StatEngine {
       cal.advanceTo(i, outputs);
       reports.add(new CompressionReport.BlockReport(i, a.heads(), newAttention.heads(), a.headDim(),
           newAttention.headDim(), a.valueDim(), newAttention.valueDim(), m.width(), newMlp.width(), attentionError,
-          ffnError));
+          ffnError, ranks));
       request.progress().block(i, blocks, String.format(java.util.Locale.ROOT,
-          "heads %d -> %d, neurons %d -> %d, rel. error attention %.4f, FFN %.4f "
+          "heads %d -> %d, neurons %d -> %d, rel. error attention %.4f, FFN %.4f%s "
               + "(attention %.1f s, head selection %.1f s, FFN %.1f s, neuron selection %.1f s, output %.1f s)%s",
-          a.heads(), newAttention.heads(), m.width(), newMlp.width(), attentionError, ffnError, attentionSeconds,
-          headSeconds, ffnSeconds, neuronSeconds, Timing.seconds(t), correction));
+          a.heads(), newAttention.heads(), m.width(), newMlp.width(), attentionError, ffnError, rankSummary(ranks),
+          attentionSeconds, headSeconds, ffnSeconds, neuronSeconds, Timing.seconds(t), reads + correction));
     }
     stages.put("sequential compression", Timing.seconds(t1));
     return new CompressionResult(current, CompressionReport.of(request, s.method(), s.citation(), original, current, reports, stages));
@@ -289,6 +378,25 @@ final class StatEngine {
         sel.causal(), sel.rotary());
   }
 
+  private static Attention withOutput(Attention a, Linear output) {
+    return new Attention(a.heads(), a.kvHeads(), a.headDim(), a.valueDim(), a.query(), a.key(), a.value(), output,
+        a.scale(), a.causal(), a.rotary());
+  }
+
+  private static Mlp withDown(Mlp m, Linear down) {
+    return new Mlp(m.up(), m.gate(), down, m.activation());
+  }
+
+  /** ", low rank output 96 (error 0.01), down dense" for the progress line; empty without low rank. */
+  private static String rankSummary(List<CompressionReport.LayerRank> ranks) {
+    StringBuilder sb = new StringBuilder();
+    for (CompressionReport.LayerRank r : ranks) {
+      sb.append(sb.isEmpty() ? ", low rank " : ", ").append(r.layer()).append(' ').append(r.factored()
+          ? String.format(java.util.Locale.ROOT, "%d (rel. error %.4f)", r.rank(), r.error()) : "dense");
+    }
+    return sb.toString();
+  }
+
   /** MLP m keeping the first k pivots of {@code ns} (k ≤ rank), its down projection corrected. */
   static Mlp prunedMlp(Mlp m, NeuronSelection ns, int k, double[] mean) {
     var corr = ns.correction(k, mean, m.down().weight());
@@ -299,7 +407,8 @@ final class StatEngine {
 
   // ---- allocation ----------------------------------------------------------------------------
 
-  private static void allocate(CompressionRequest request, Settings s, MacModel macs, CalibrationData sample,
+  /** Fills the widths; returns the low-rank ratio of {@link PruneThenLowRank} (1 without low rank). */
+  private static double allocate(CompressionRequest request, Settings s, MacModel macs, CalibrationData sample,
       int[] keepHeads, int[] keepNeurons) {
     TransformerNetwork net = request.network();
     int blocks = net.depth();
@@ -312,6 +421,8 @@ final class StatEngine {
     double[][] headMean = new double[blocks][];
     NeuronSelection[] neuronSel = new NeuronSelection[blocks];
     double[][] neuronMean = new double[blocks][];
+    // for low rank: every block's statistics of the split search
+    PruneThenLowRank.BlockStatistics[] lowRankStats = new PruneThenLowRank.BlockStatistics[blocks];
     List<List<Matrix>> blockInputs = new ArrayList<>();
     Calibrator cal = new Calibrator(request.compute(), net, sample);
     // Block i's selections (much of it single-threaded: pivoting loops, small solves) run on a
@@ -329,7 +440,7 @@ final class StatEngine {
         Attention a = b.attention();
         Mlp m = b.mlp();
         EnumSet<StatisticsHook.Kind> kinds = EnumSet.of(StatisticsHook.Kind.FFN, StatisticsHook.Kind.ATTENTION_INPUT);
-        if (s.pruneHeads()) {
+        if (s.pruneHeads() || s.lowRank()) {
           kinds.add(StatisticsHook.Kind.HEADS);
         }
         StatisticsHook hook = new StatisticsHook(request.compute(), i, kinds, a.heads() * a.valueDim(), m.width(),
@@ -354,15 +465,21 @@ final class StatEngine {
             HeadSelection hs = HeadSelection.of(request.compute(), c ? mom.centeredScatter() : mom.gram(),
                 a.output().weight(), a.kvHeads(), groupSize(a) * a.valueDim());
             headErr[block] = scaled(hs.error, energy); // indexed by kept key/value groups
-            if (embedding) {
+            if (embedding || s.lowRank()) {
               headSel[block] = hs;
               headMean[block] = c ? mom.mean() : null;
             }
           }
           var mom = hook.ffn.moments();
           boolean c = s.centered() && m.down().bias() != null;
-          NeuronSelection ns = NeuronSelection.of(request.compute(), c ? mom.centeredScatter() : mom.gram(),
-              m.down().weight(), m.width());
+          Matrix ffnScatter = c ? mom.centeredScatter() : mom.gram();
+          NeuronSelection ns = NeuronSelection.of(request.compute(), ffnScatter, m.down().weight(), m.width());
+          if (s.lowRank()) {
+            var hm = hook.heads.moments();
+            boolean ch = s.centered() && a.output().bias() != null;
+            lowRankStats[block] = new PruneThenLowRank.BlockStatistics(headSel[block], ch ? hm.centeredScatter()
+                : hm.gram(), headMean[block], ns, ffnScatter, c ? mom.mean() : null, energy);
+          }
           double[] e = new double[m.width() + 1];
           double[] r = new double[m.width() + 1];
           for (int k = 0; k <= m.width(); k++) {
@@ -386,7 +503,13 @@ final class StatEngine {
     } finally {
       selector.shutdownNow();
     }
-    BudgetCosts costs = BudgetCosts.of(net, request.budget(), macs.sequenceLength());
+    // with the residual ID, pruning keeps the prune fraction and the residual reads reach the budget
+    Budget pruning = request.budget();
+    if (s.residualId()) {
+      double p = Math.max(pruning.globalFraction(), s.pruneFraction());
+      pruning = pruning instanceof Budget.ParameterFraction ? new Budget.ParameterFraction(p) : new Budget.MacFraction(p);
+    }
+    BudgetCosts costs = BudgetCosts.of(net, pruning, macs.sequenceLength());
     costs.requireReachable(s.method(), costs.minimum(net, s.pruneHeads(), s.neuronMultiple()), String.format(
         java.util.Locale.ROOT, "keeping %s and %d neurons per block",
         s.pruneHeads() ? "one head (one key/value group of heads for grouped-query attention)"
@@ -397,8 +520,19 @@ final class StatEngine {
     Arrays.fill(headWeight, 1);
     Arrays.fill(neuronWeight, 1);
     greedy(net, s, costs, headErr, neuronErr, ratio, headWeight, neuronWeight, keepHeads, keepNeurons);
+    if (s.lowRank()) {
+      PruneThenLowRank.Plan plan = PruneThenLowRank.search(request.compute(), net, request.budget(),
+          macs.sequenceLength(), lowRankStats, headErr, neuronErr,
+          (c, h, n) -> greedy(net, s, c, headErr, neuronErr, ratio, headWeight, neuronWeight, h, n), s.pruneFraction(),
+          line -> request.progress().stage(line));
+      request.progress().stage("pruning + low rank: " + plan.summary() + "; heads " + Arrays.toString(plan.heads())
+          + ", neurons " + Arrays.toString(plan.neurons()));
+      System.arraycopy(plan.heads(), 0, keepHeads, 0, blocks);
+      System.arraycopy(plan.neurons(), 0, keepNeurons, 0, blocks);
+      return plan.ratio();
+    }
     if (!embedding) {
-      return;
+      return 1;
     }
     EmbeddingAllocation measure = new EmbeddingAllocation(request.compute(), net, sample.batches(), blockInputs,
         (i, h, n) -> prunedBlock(net.blocks().get(i), headSel[i], headMean[i], neuronSel[i], neuronMean[i], h, n));
@@ -435,6 +569,7 @@ final class StatEngine {
     }
     System.arraycopy(bestHeads, 0, keepHeads, 0, blocks);
     System.arraycopy(bestNeurons, 0, keepNeurons, 0, blocks);
+    return 1;
   }
 
   /**

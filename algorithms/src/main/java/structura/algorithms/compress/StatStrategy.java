@@ -27,7 +27,12 @@ import java.util.Map;
  * default 16384; 0 = exact), {@code seed}, {@code allocation} ({@code block}, STAT's sum of per-block
  * errors, or {@code embedding}, the final embedding's error, {@link StatEngine.ErrorTarget}; default block),
  * {@code norm-correction} ({@code none}, {@code mean} or {@code affine}: refit each pruned block's output
- * LayerNorm to the original network's block output, {@link OutputCorrection}; default none).
+ * LayerNorm to the original network's block output, {@link OutputCorrection}; default none),
+ * {@code low-rank} (default false: prune to a milder target and reach the budget with whitened low-rank
+ * factors of the corrected attention output and FFN down projections, {@link PruneThenLowRank}) and
+ * {@code prune-fraction} (with low-rank: fix the pruning's cost fraction instead of searching; default 0) and
+ * {@code residual-id} (default false: each sublayer reads an ID-selected subset of the residual dimensions, the
+ * interpolation matrix folded into Q, K, V and up, {@link ResidualInputId}).
  */
 public final class StatStrategy implements CompressionStrategy {
   @Override
@@ -66,6 +71,7 @@ public final class StatStrategy implements CompressionStrategy {
     return StatEngine.run(request, new StatEngine.Settings(name(), citation(), true, o.intercept(),
         StatEngine.Allocation.OUTPUT_ERROR_PER_COST, 0.9, o.neuronMultiple(), o.allocationSamples(), o.sketchRows(),
         o.seed(), o.allocation() == StatOptions.Allocation.EMBEDDING ? StatEngine.ErrorTarget.EMBEDDING
-            : StatEngine.ErrorTarget.BLOCK, OutputCorrection.Mode.valueOf(o.normCorrection().name())));
+            : StatEngine.ErrorTarget.BLOCK, OutputCorrection.Mode.valueOf(o.normCorrection().name()), o.lowRank(),
+        o.pruneFraction(), o.residualId()));
   }
 }

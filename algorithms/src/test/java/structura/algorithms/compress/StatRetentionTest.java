@@ -18,8 +18,10 @@ import structura.testkit.RandomNetworks;
  * The sequential pass gives the same network whether it retains a block's head outputs and FFN
  * activations ({@link StatEngine.Retention#ALWAYS}) or streams them and recomputes the kept ones
  * ({@link StatEngine.Retention#NEVER}): every weight and bias bit-identical, for STAT (heads and
- * neurons, multi-head and grouped-query attention) and id-prune (neurons only), under a MAC budget
- * (allocation pass) and under fixed keep fractions.
+ * neurons, multi-head and grouped-query attention, with and without the low-rank remainder) and
+ * id-prune (neurons only), under a MAC budget (allocation pass) and under fixed keep fractions.
+ * (With {@code residual-id} the two agree only to rounding: retained activations come from the
+ * folded layer before its zero columns are dropped, recomputed ones after.)
  */
 class StatRetentionTest {
   private static final Compute C = Compute.reference();
@@ -58,7 +60,13 @@ class StatRetentionTest {
   }
 
   private static void assertLinear(Linear x, Linear y, String what) {
-    assertMatrix(x.weight(), y.weight(), what + " weight");
+    assertEquals(x.factors() == null, y.factors() == null, what + " factored");
+    if (x.factors() != null) {
+      assertMatrix(x.factors().u(), y.factors().u(), what + " U");
+      assertMatrix(x.factors().v(), y.factors().v(), what + " V");
+    } else {
+      assertMatrix(x.weight(), y.weight(), what + " weight");
+    }
     assertEquals(x.bias() == null, y.bias() == null, what + " bias presence");
     if (x.bias() != null) {
       assertMatrix(x.bias(), y.bias(), what + " bias");
@@ -98,6 +106,16 @@ class StatRetentionTest {
     TransformerNetwork decoder = RandomNetworks.llama(53, 40, 4, 2, 8, 32, 2);
     assertSameEitherWay(decoder, new Budget.KeepFractions(0.5, 0.5), stat());
     assertSameEitherWay(CompressionFixtures.bert(54), new Budget.KeepFractions(0.75, 0.5), stat());
+  }
+
+  @Test
+  void statWithLowRankIsTheSameRetainedOrStreamed() {
+    StatEngine.Settings lowRank = new StatEngine.Settings("stat", new StatStrategy().citation(), true, true,
+        StatEngine.Allocation.OUTPUT_ERROR_PER_COST, 0.9, 1, 64, StatEngine.DEFAULT_SKETCH_ROWS, 7,
+        StatEngine.ErrorTarget.BLOCK, OutputCorrection.Mode.NONE, true, 0.75, false);
+    CompressionResult r = run(CompressionFixtures.bert(56), new Budget.MacFraction(0.5), lowRank, StatEngine.Retention.NEVER);
+    assertTrue(r.network().blocks().stream().anyMatch(b -> b.mlp().down().factors() != null), "some layer is low rank");
+    assertSameEitherWay(CompressionFixtures.bert(56), new Budget.MacFraction(0.5), lowRank);
   }
 
   @Test
