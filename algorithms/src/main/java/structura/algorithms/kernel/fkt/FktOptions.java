@@ -28,8 +28,11 @@ import structura.api.InvalidArgumentException;
  * @param threads worker threads for factorisation and products, ≥ 1; default the available
  *     processors
  * @param seed seed of the random candidate directions the harmonic basis is chosen from; default 0
+ * @param interpolationOrder q: Chebyshev points per dimension of the local (target-side)
+ *     expansions of the FMM path (d ≤ 3; see {@link FastKernelTransform}), ≥ 0; 0 selects the
+ *     treecode path (outgoing expansions evaluated at each far target); default 0
  */
-public record FktOptions(int order, double separation, int leafSize, int threads, long seed) {
+public record FktOptions(int order, double separation, int leafSize, int threads, long seed, int interpolationOrder) {
   /** The default truncation order. */
   public static final int DEFAULT_ORDER = 6;
   /** The default separation ratio. */
@@ -39,8 +42,21 @@ public record FktOptions(int order, double separation, int leafSize, int threads
   /** The largest order accepted: C(p+d, d) terms and double-precision radial sums limit it. */
   public static final int MAX_ORDER = 20;
 
+  /** The largest q accepted: q^d local values per box. */
+  public static final int MAX_INTERPOLATION_ORDER = 32;
+
+  /** The treecode options (q = 0). */
+  public FktOptions(int order, double separation, int leafSize, int threads, long seed) {
+    this(order, separation, leafSize, threads, seed, 0);
+  }
+
   /** Validates. */
   public FktOptions {
+    if (interpolationOrder < 0 || interpolationOrder > MAX_INTERPOLATION_ORDER) {
+      throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT,
+          "FktOptions: interpolation order q = " + interpolationOrder + " is outside [0, " + MAX_INTERPOLATION_ORDER + "].",
+          "Pass q = 0 for the treecode or q in [1, " + MAX_INTERPOLATION_ORDER + "] for the FMM path (6 for about 1e-4).");
+    }
     if (order < 0 || order > MAX_ORDER) {
       throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT,
           "FktOptions: order p = " + order + " is outside [0, " + MAX_ORDER + "].",
@@ -69,21 +85,26 @@ public record FktOptions(int order, double separation, int leafSize, int threads
 
   /** These options with another order. */
   public FktOptions withOrder(int p) {
-    return new FktOptions(p, separation, leafSize, threads, seed);
+    return new FktOptions(p, separation, leafSize, threads, seed, interpolationOrder);
   }
 
   /** These options with another separation θ. */
   public FktOptions withSeparation(double theta) {
-    return new FktOptions(order, theta, leafSize, threads, seed);
+    return new FktOptions(order, theta, leafSize, threads, seed, interpolationOrder);
   }
 
   /** These options with another leaf size. */
   public FktOptions withLeafSize(int size) {
-    return new FktOptions(order, separation, size, threads, seed);
+    return new FktOptions(order, separation, size, threads, seed, interpolationOrder);
   }
 
   /** These options with another thread count. */
   public FktOptions withThreads(int count) {
-    return new FktOptions(order, separation, leafSize, count, seed);
+    return new FktOptions(order, separation, leafSize, count, seed, interpolationOrder);
+  }
+
+  /** These options with another interpolation order q (0: the treecode path). */
+  public FktOptions withInterpolationOrder(int q) {
+    return new FktOptions(order, separation, leafSize, threads, seed, q);
   }
 }
