@@ -48,7 +48,14 @@ import structura.api.operator.Structure;
  * of O(N·#far nodes·M) doubles, at the price of recomputing the features. Work is spread over
  * {@link FktOptions#threads()} threads, each summing into its own output buffer.
  *
- * <p><b>Accuracy</b> is set by the order p and the separation θ; see {@link FktOptions} for how to
+ * <p><b>FMM path.</b> With {@link FktOptions#interpolationOrder()} q ≥ 1 and d ≤
+ * {@link #FMM_MAX_DIMENSION}, the product runs as a fast multipole method instead
+ * ({@code ChebyshevFmm}): the same outgoing expansions per box of an adaptive octree, translated
+ * into Chebyshev local expansions (q^d nodes) of well-separated target boxes by precomputed
+ * matrices applied as GEMMs, passed down by interpolation and evaluated once per target; O(N)
+ * per product. For d ≥ 4 (or q = 0) the treecode below runs.
+ *
+ * <p><b>Accuracy</b> is set by the order p and the separation θ (FMM path: p and q); see {@link FktOptions} for how to
  * choose them for a tolerance. Every kernel of {@link structura.api.backend.RadialKernel.Kind} is
  * expanded (Gaussian, exponential, Matérn 1/2, 3/2, 5/2, rational quadratic, Cauchy, Laplace
  * 1/r), with ARD lengthscales folded into the points.

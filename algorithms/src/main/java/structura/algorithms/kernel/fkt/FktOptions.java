@@ -19,6 +19,13 @@ import structura.api.InvalidArgumentException;
  * C(p+d, d) terms per expansion (d = 3: 35 at p = 4, 165 at p = 8, 286 at p = 10), so high p is
  * expensive in high d. The leaf size trades near-field work (∝ leaf size) against tree depth.
  *
+ * <p><b>The FMM path</b> (q ≥ 1, d ≤ 3; θ unused there, the separation is the octree's
+ * non-adjacency rule at r′/r ≤ √d/3): the error is about the larger of the expansion's (p) and
+ * the Chebyshev grid's (q); take q ≈ p − 2. Measured (Gaussian, unit cube, lengthscale 0.2,
+ * N = 10⁴–10⁶, leaf 64): p = 8, q = 6 gives 1–2e-5; at lengthscale 0.5, N = 2,000: p = 10, q = 8
+ * gives 3e-10 (tested ≤ 1e-6). Rules of thumb: 1e-4 → p = 8, q = 6, leaf 64; 1e-6 → p = 10,
+ * q = 8. Cost per product ≈ #M2L pairs·2·q^d·C(p+d, d) flops (about 150 pairs per box at d = 3).
+ *
  * @param order truncation order p ≥ 0; default 6
  * @param separation θ in (0, 1): a target uses a node's expansion when its distance to the node
  *     center is at least the node radius divided by θ (the paper code's {@code neighbor_scale});
