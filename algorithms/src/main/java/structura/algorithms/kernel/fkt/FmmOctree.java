@@ -29,6 +29,12 @@ import java.util.Map;
 final class FmmOctree {
   /** The deepest level: 2^−30 of the root side, far below any useful box. */
   static final int MAX_LEVEL = 30;
+  /**
+   * The largest level difference of a translated pair; beyond it (only near stacks of duplicated
+   * points) the pair is refined further and ends in the direct near field, which keeps the
+   * translation keys few and their offsets within 16 bits.
+   */
+  static final int MAX_LEVEL_GAP = 10;
 
   final int d;
   final int n;
@@ -186,7 +192,7 @@ final class FmmOctree {
     while (stack.size > 0) {
       int s = stack.pop();
       int t = stack.pop();
-      if (separated(t, s)) {
+      if (separated(t, s) && Math.abs(level[t] - level[s]) <= MAX_LEVEL_GAP) {
         m2l.computeIfAbsent(m2lKey(t, s), key -> new IntBuffer()).add(t).add(s);
       } else if (leaf[t] && leaf[s]) {
         if (near[t] == null) {

@@ -114,6 +114,19 @@ class FastKernelTransformFmmTest {
         assertEquals(plain.get(i, 0) + 0.25 * v.get(i, 0), noisy.get(i, 0), 1e-12);
       }
     }
+    // duplicated points: a stack of boxes down to the deepest level, still exact where it is direct
+    Matrix dup = FastKernelTransformTest.points("uniform", 1200, 3, 15);
+    for (int i = 0; i < 400; i++) {
+      for (int t = 0; t < 3; t++) {
+        dup.set(i, t, 0.3 + 1e-3 * t);
+      }
+    }
+    Matrix vd = FastKernelTransformTest.vectors(1200, 1, 16);
+    Matrix wantDup = KernelOperator.symmetric(k, dup, Compute.reference()).apply(vd);
+    FastKernelTransform fd = FastKernelTransform.factor(k, dup, fmm(10, 10, 8));
+    assertTrue(fd.depth() == FmmOctree.MAX_LEVEL, "depth " + fd.depth());
+    double errDup = FastKernelTransformTest.relativeError(wantDup, fd.apply(vd));
+    assertTrue(errDup < 1e-6, "duplicates error " + errDup);
     // d = 4 is beyond the FMM path: the treecode answers, still accurately
     Matrix x4 = FastKernelTransformTest.points("uniform", 1500, 4, 9);
     Matrix v4 = FastKernelTransformTest.vectors(1500, 1, 10);
