@@ -29,7 +29,8 @@ import structura.api.InvalidArgumentException;
  * @param order truncation order p ≥ 0; default 6
  * @param separation θ in (0, 1): a target uses a node's expansion when its distance to the node
  *     center is at least the node radius divided by θ (the paper code's {@code neighbor_scale});
- *     default 1/2
+ *     default 1/2; treecode path only (the FMM path uses the octree's
+ *     non-adjacency rule)
  * @param leafSize the largest number of points in a leaf, ≥ 1 (the near-field block size);
  *     default 256 (the paper code's {@code max_dofs_per_leaf})
  * @param threads worker threads for factorisation and products, ≥ 1; default the available
