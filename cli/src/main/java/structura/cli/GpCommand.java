@@ -126,6 +126,11 @@ final class GpCommand implements Callable<Integer> {
       description = "fkt: leaf size of the tree (default ${DEFAULT-VALUE}).")
   int fktLeaf;
 
+  @Option(names = "--fkt-grid", defaultValue = "0", paramLabel = "Q",
+      description = "fkt: Chebyshev points per dimension of the FMM path's local expansions (d <= 3; 6 with order 8 for about 1e-5, "
+          + "docs/fkt.md); 0 keeps the treecode (default ${DEFAULT-VALUE}).")
+  int fktGrid;
+
   @Option(names = "--variance", defaultValue = "love", paramLabel = "cg|love|nearest",
       description = "lazy, fkt: predictive variances by LOVE (Lanczos cache), batched CG, or nearest (exact conditional "
           + "variance given the --preconditioner-neighbours nearest training points: an upper bound) (default ${DEFAULT-VALUE}).")
@@ -365,7 +370,8 @@ final class GpCommand implements Callable<Integer> {
       long ts = System.nanoTime();
       IterativeGaussianProcess gp;
       if (method.equals("fkt")) {
-        FktOptions fo = FktOptions.ofOrder(fktOrder).withSeparation(fktSeparation).withLeafSize(fktLeaf);
+        FktOptions fo = FktOptions.ofOrder(fktOrder).withSeparation(fktSeparation).withLeafSize(fktLeaf)
+            .withInterpolationOrder(fktGrid);
         FastKernelTransform fkt = FastKernelTransform.factor(k, x, fo, compute);
         out.printf("  FKT factorised in %.3f s (order %d, separation %.3g, leaf %d): %d nodes, depth %d%n", fkt.factorSeconds(),
             fktOrder, fktSeparation, fktLeaf, fkt.nodeCount(), fkt.depth());
@@ -373,6 +379,7 @@ final class GpCommand implements Callable<Integer> {
         report.put("fkt_order", fktOrder);
         report.put("fkt_separation", fktSeparation);
         report.put("fkt_leaf", fktLeaf);
+        report.put("fkt_grid", fktGrid);
         report.put("fkt_factor_seconds", fkt.factorSeconds());
         gp = IterativeGaussianProcess.fit(k, x, y, s2, true, fkt.withNoise(s2), options, compute);
       } else {

@@ -83,6 +83,11 @@ final class KernelMvmCommand implements Callable<Integer> {
       description = "FKT leaf size (default ${DEFAULT-VALUE}).")
   int fktLeaf;
 
+  @Option(names = "--fkt-grid", defaultValue = "0", paramLabel = "Q",
+      description = "FKT Chebyshev points per dimension of the FMM path's local expansions (d <= 3; 6 with order 8 for about 1e-5, "
+          + "docs/fkt.md); 0 keeps the treecode (default ${DEFAULT-VALUE}).")
+  int fktGrid;
+
   @Option(names = "--tolerance", defaultValue = "1e-4", paramLabel = "T",
       description = "Relative tolerance of --method lowrank (default ${DEFAULT-VALUE}).")
   double tolerance;
@@ -165,7 +170,8 @@ final class KernelMvmCommand implements Callable<Integer> {
       } else if (method == Method.fkt) {
         out.println("Factorising (tree and interaction lists) ...");
         out.flush();
-        FktOptions options = FktOptions.ofOrder(fktOrder).withSeparation(fktSeparation).withLeafSize(fktLeaf);
+        FktOptions options = FktOptions.ofOrder(fktOrder).withSeparation(fktSeparation).withLeafSize(fktLeaf)
+            .withInterpolationOrder(fktGrid);
         fkt = FastKernelTransform.factor(k, x, options, compute);
         factorSeconds = fkt.factorSeconds();
         out.printf("factorised in %.3f s: %d nodes, depth %d, %d expansion terms per node%n", factorSeconds, fkt.nodeCount(),
@@ -220,6 +226,7 @@ final class KernelMvmCommand implements Callable<Integer> {
         report.put("fkt_order", fktOrder);
         report.put("fkt_separation", fktSeparation);
         report.put("fkt_leaf", fktLeaf);
+        report.put("fkt_grid", fktGrid);
       }
       if (approximationRank >= 0) {
         report.put("rank", approximationRank);

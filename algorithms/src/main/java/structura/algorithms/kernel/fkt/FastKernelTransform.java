@@ -48,7 +48,14 @@ import structura.api.operator.Structure;
  * of O(N·#far nodes·M) doubles, at the price of recomputing the features. Work is spread over
  * {@link FktOptions#threads()} threads, each summing into its own output buffer.
  *
- * <p><b>Accuracy</b> is set by the order p and the separation θ; see {@link FktOptions} for how to
+ * <p><b>FMM path.</b> With {@link FktOptions#interpolationOrder()} q ≥ 1 and d ≤
+ * {@link #FMM_MAX_DIMENSION}, the product runs as a fast multipole method instead
+ * ({@code ChebyshevFmm}): the same outgoing expansions per box of an adaptive octree, translated
+ * into Chebyshev local expansions (q^d nodes) of well-separated target boxes by precomputed
+ * matrices applied as GEMMs, passed down by interpolation and evaluated once per target; O(N)
+ * per product. For d ≥ 4 (or q = 0) the treecode below runs.
+ *
+ * <p><b>Accuracy</b> is set by the order p and the separation θ (FMM path: p and q); see {@link FktOptions} for how to
  * choose them for a tolerance. Every kernel of {@link structura.api.backend.RadialKernel.Kind} is
  * expanded (Gaussian, exponential, Matérn 1/2, 3/2, 5/2, rational quadratic, Cauchy, Laplace
  * 1/r), with ARD lengthscales folded into the points.
@@ -70,6 +77,8 @@ import structura.api.operator.Structure;
 public final class FastKernelTransform implements LinearOperator {
   /** The largest dimension accepted: beyond it C(p+d, d) outgrows any leaf at useful orders. */
   public static final int MAX_DIMENSION = 8;
+  /** The largest dimension of the FMM path: q^d local values per box grow too fast beyond it. */
+  public static final int FMM_MAX_DIMENSION = 3;
   private static final int CHUNK = 2048;
   /** Flops of one directly evaluated kernel entry: the distance (3d), κ (≈ 15 with an exp), the accumulation. */
   private static final double DIRECT_ENTRY_FLOPS = 25;
@@ -87,10 +96,12 @@ public final class FastKernelTransform implements LinearOperator {
   private final double noise;
   private final double factorSeconds;
   private final ForkJoinPool pool;
+  /** The FMM path (null on the treecode path; then tree, expansion and compressed are set). */
+  private final ChebyshevFmm fmm;
 
   private FastKernelTransform(KernelFunction kernel, FktOptions options, Compute compute, int n, int d, double[] points,
       double[] sortedPoints, FktTree tree, FarFieldExpansion expansion, boolean[] compressed, double noise,
-      double factorSeconds, ForkJoinPool pool) {
+      double factorSeconds, ForkJoinPool pool, ChebyshevFmm fmm) {
     this.kernel = kernel;
     this.options = options;
     this.compute = compute;
@@ -104,6 +115,7 @@ public final class FastKernelTransform implements LinearOperator {
     this.noise = noise;
     this.factorSeconds = factorSeconds;
     this.pool = pool;
+    this.fmm = fmm;
   }
 
   /** {@link #factor(KernelFunction, Matrix, FktOptions, Compute)} with the reference backend for the direct blocks. */
@@ -167,6 +179,12 @@ public final class FastKernelTransform implements LinearOperator {
       }
     }
     ForkJoinPool pool = new ForkJoinPool(options.threads());
+    if (options.interpolationOrder() > 0 && d <= FMM_MAX_DIMENSION && !expandEveryFarList) {
+      ChebyshevFmm fmm = new ChebyshevFmm(xs, n, d, kernel.radial(), options.order(), options.interpolationOrder(),
+          options.leafSize(), options.seed(), compute, pool, options.threads());
+      double seconds = (System.nanoTime() - start) * 1e-9;
+      return new FastKernelTransform(kernel, options, compute, n, d, xs, null, null, null, null, 0, seconds, pool, fmm);
+    }
     FktTree tree = new FktTree(xs, n, d, options.leafSize(), options.separation(), pool);
     FarFieldExpansion expansion = new FarFieldExpansion(kernel.radial(), d, options.order(), options.seed());
     int[] perm = tree.permutation();
@@ -183,7 +201,7 @@ public final class FastKernelTransform implements LinearOperator {
       compressed[node.index] = far > 0 && (expandEveryFarList || featureFlops * (src + far) < DIRECT_ENTRY_FLOPS * src * far);
     }
     double seconds = (System.nanoTime() - start) * 1e-9;
-    return new FastKernelTransform(kernel, options, compute, n, d, xs, sorted, tree, expansion, compressed, 0, seconds, pool);
+    return new FastKernelTransform(kernel, options, compute, n, d, xs, sorted, tree, expansion, compressed, 0, seconds, pool, null);
   }
 
   /**
@@ -197,7 +215,7 @@ public final class FastKernelTransform implements LinearOperator {
           "FastKernelTransform.withNoise: noise variance is " + variance + ".", "Pass a finite noise variance >= 0.");
     }
     return new FastKernelTransform(kernel, options, compute, n, d, points, sortedPoints, tree, expansion, compressed,
-        variance, factorSeconds, pool);
+        variance, factorSeconds, pool, fmm);
   }
 
   /** The kernel. */
@@ -217,21 +235,27 @@ public final class FastKernelTransform implements LinearOperator {
 
   /** The number of expansion terms per node, C(p+d, d). */
   public int expansionTerms() {
-    return expansion.size();
+    return fmm != null ? fmm.expansionTerms() : expansion.size();
   }
 
   /** The number of tree nodes. */
   public int nodeCount() {
-    return tree.nodes().size();
+    return fmm != null ? fmm.tree().boxCount : tree.nodes().size();
   }
 
   /** The depth of the tree (root = 0). */
   public int depth() {
-    return tree.depth();
+    return fmm != null ? fmm.tree().depth : tree.depth();
   }
 
-  /** (target, node) pairs evaluated through the expansion in each product. */
+  /**
+   * Treecode path: (target point, node) pairs evaluated through the expansion in each product.
+   * FMM path: (target box, source box) M2L translations in each product.
+   */
   public long expandedPairs() {
+    if (fmm != null) {
+      return fmm.m2lPairs();
+    }
     long s = 0;
     for (FktTree.Node node : tree.nodes()) {
       if (compressed[node.index]) {
@@ -243,6 +267,9 @@ public final class FastKernelTransform implements LinearOperator {
 
   /** Kernel entries evaluated directly in each product (near blocks and uncompressed far lists). */
   public long directEntries() {
+    if (fmm != null) {
+      return fmm.directEntries();
+    }
     long s = 0;
     for (FktTree.Node node : tree.nodes()) {
       if (!compressed[node.index]) {
@@ -279,16 +306,26 @@ public final class FastKernelTransform implements LinearOperator {
     if (c == 0) {
       return out;
     }
-    int[] perm = tree.permutation();
+    int[] perm = fmm != null ? fmm.permutation() : tree.permutation();
     double[] sortedV = new double[n * c];
     for (int j = 0; j < n; j++) {
       for (int col = 0; col < c; col++) {
         sortedV[j * c + col] = v.get(perm[j], col);
       }
     }
+    double[] o = out.f64();
+    if (fmm != null) {
+      double[] y = fmm.apply(sortedV, c);  // in tree order
+      for (int j = 0; j < n; j++) {
+        int i = perm[j];
+        for (int col = 0; col < c; col++) {
+          o[out.index(i, col)] = y[j * c + col] + noise * sortedV[j * c + col];
+        }
+      }
+      return out;
+    }
     double[][] weights = moments(sortedV, c);
     double[] y = farAndNear(sortedV, weights, c);
-    double[] o = out.f64();
     for (int i = 0; i < n; i++) {
       for (int col = 0; col < c; col++) {
         o[out.index(i, col)] = y[i * c + col] + noise * v.get(i, col);

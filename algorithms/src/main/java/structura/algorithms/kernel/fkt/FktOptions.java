@@ -19,17 +19,28 @@ import structura.api.InvalidArgumentException;
  * C(p+d, d) terms per expansion (d = 3: 35 at p = 4, 165 at p = 8, 286 at p = 10), so high p is
  * expensive in high d. The leaf size trades near-field work (∝ leaf size) against tree depth.
  *
+ * <p><b>The FMM path</b> (q ≥ 1, d ≤ 3; θ unused there, the separation is the octree's
+ * non-adjacency rule at r′/r ≤ √d/3): the error is about the larger of the expansion's (p) and
+ * the Chebyshev grid's (q); take q ≈ p − 2. Measured (Gaussian, unit cube, lengthscale 0.2,
+ * N = 10⁴–10⁶, leaf 64): p = 8, q = 6 gives 1–2e-5; at lengthscale 0.5, N = 2,000: p = 10, q = 8
+ * gives 3e-10 (tested ≤ 1e-6). Rules of thumb: 1e-4 → p = 8, q = 6, leaf 64; 1e-6 → p = 10,
+ * q = 8. Cost per product ≈ #M2L pairs·2·q^d·C(p+d, d) flops (about 150 pairs per box at d = 3).
+ *
  * @param order truncation order p ≥ 0; default 6
  * @param separation θ in (0, 1): a target uses a node's expansion when its distance to the node
  *     center is at least the node radius divided by θ (the paper code's {@code neighbor_scale});
- *     default 1/2
+ *     default 1/2; treecode path only (the FMM path uses the octree's
+ *     non-adjacency rule)
  * @param leafSize the largest number of points in a leaf, ≥ 1 (the near-field block size);
  *     default 256 (the paper code's {@code max_dofs_per_leaf})
  * @param threads worker threads for factorisation and products, ≥ 1; default the available
  *     processors
  * @param seed seed of the random candidate directions the harmonic basis is chosen from; default 0
+ * @param interpolationOrder q: Chebyshev points per dimension of the local (target-side)
+ *     expansions of the FMM path (d ≤ 3; see {@link FastKernelTransform}), ≥ 0; 0 selects the
+ *     treecode path (outgoing expansions evaluated at each far target); default 0
  */
-public record FktOptions(int order, double separation, int leafSize, int threads, long seed) {
+public record FktOptions(int order, double separation, int leafSize, int threads, long seed, int interpolationOrder) {
   /** The default truncation order. */
   public static final int DEFAULT_ORDER = 6;
   /** The default separation ratio. */
@@ -39,8 +50,21 @@ public record FktOptions(int order, double separation, int leafSize, int threads
   /** The largest order accepted: C(p+d, d) terms and double-precision radial sums limit it. */
   public static final int MAX_ORDER = 20;
 
+  /** The largest q accepted: q^d local values per box. */
+  public static final int MAX_INTERPOLATION_ORDER = 32;
+
+  /** The treecode options (q = 0). */
+  public FktOptions(int order, double separation, int leafSize, int threads, long seed) {
+    this(order, separation, leafSize, threads, seed, 0);
+  }
+
   /** Validates. */
   public FktOptions {
+    if (interpolationOrder < 0 || interpolationOrder > MAX_INTERPOLATION_ORDER) {
+      throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT,
+          "FktOptions: interpolation order q = " + interpolationOrder + " is outside [0, " + MAX_INTERPOLATION_ORDER + "].",
+          "Pass q = 0 for the treecode or q in [1, " + MAX_INTERPOLATION_ORDER + "] for the FMM path (6 for about 1e-4).");
+    }
     if (order < 0 || order > MAX_ORDER) {
       throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT,
           "FktOptions: order p = " + order + " is outside [0, " + MAX_ORDER + "].",
@@ -69,21 +93,26 @@ public record FktOptions(int order, double separation, int leafSize, int threads
 
   /** These options with another order. */
   public FktOptions withOrder(int p) {
-    return new FktOptions(p, separation, leafSize, threads, seed);
+    return new FktOptions(p, separation, leafSize, threads, seed, interpolationOrder);
   }
 
   /** These options with another separation θ. */
   public FktOptions withSeparation(double theta) {
-    return new FktOptions(order, theta, leafSize, threads, seed);
+    return new FktOptions(order, theta, leafSize, threads, seed, interpolationOrder);
   }
 
   /** These options with another leaf size. */
   public FktOptions withLeafSize(int size) {
-    return new FktOptions(order, separation, size, threads, seed);
+    return new FktOptions(order, separation, size, threads, seed, interpolationOrder);
   }
 
   /** These options with another thread count. */
   public FktOptions withThreads(int count) {
-    return new FktOptions(order, separation, leafSize, count, seed);
+    return new FktOptions(order, separation, leafSize, count, seed, interpolationOrder);
+  }
+
+  /** These options with another interpolation order q (0: the treecode path). */
+  public FktOptions withInterpolationOrder(int q) {
+    return new FktOptions(order, separation, leafSize, threads, seed, q);
   }
 }

@@ -45,10 +45,12 @@ public final class FktScalingBenchmark {
     int lazyMax = Integer.parseInt(arg(args, 10, "50000"));
     int denseMax = Integer.parseInt(arg(args, 11, "20000"));
     int sample = Integer.parseInt(arg(args, 12, "200"));
+    int q = Integer.parseInt(arg(args, 13, "0"));
     KernelFunction kernel = KernelFunction.isotropic(kind, lengthscale, 1);
-    FktOptions options = new FktOptions(p, theta, leaf, threads, 0);
-    System.out.printf(Locale.ROOT, "# FKT scaling: %s, d = %d, %s, p = %d, theta = %.2f, leaf %d, %d threads, backend %s, %s%n",
-        distribution, d, kernel, p, theta, leaf, threads, backend, Runtime.version());
+    FktOptions options = new FktOptions(p, theta, leaf, threads, 0, q);
+    System.out.printf(Locale.ROOT, "# FKT scaling: %s, d = %d, %s, p = %d, theta = %.2f, q = %d (%s), leaf %d, %d threads, backend %s, %s%n",
+        distribution, d, kernel, p, theta, q, q > 0 && d <= FastKernelTransform.FMM_MAX_DIMENSION ? "FMM path" : "treecode path", leaf,
+        threads, backend, Runtime.version());
     System.out.println("| N | method | factor s (wall) | MVM s (wall) | MVM s (process CPU) | rel. error (sampled rows) | expanded pairs "
         + "| direct entries | nodes | depth | load avg |");
     System.out.println("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");

@@ -1,0 +1,333 @@
+package structura.algorithms.kernel.fkt;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
+import structura.api.Matrix;
+import structura.api.backend.Compute;
+import structura.api.backend.RadialKernel;
+import structura.api.backend.Transpose;
+
+/**
+ * The FMM path of {@link FastKernelTransform} (d ≤ 3): the FKT's outgoing harmonic expansions on
+ * the source side, Chebyshev local expansions on the target side, over the octree of
+ * {@link FmmOctree}. One product y = K̃·v (points in the tree's order) is
+ * <ol>
+ *   <li>S2M: for every box that is the source of an M2L pair, the weights w_S = G⁻¹·Σ_j s(x′_j)·v_jᵀ
+ *       of its {@link FarFieldExpansion} about the box center (M = C(p+d, d) rows), computed
+ *       directly from its points at every level (N·levels feature evaluations);</li>
+ *   <li>M2L: for every pair (T, S) of the interaction lists, the values of S's expansion at the
+ *       q^d Chebyshev nodes of T are added to T's local grid. The q^d × M matrix E of target
+ *       features depends only on the pair's key (two levels and an integer offset), so it is
+ *       built once at factorisation and applied to all pairs of a key as one GEMM on the backend
+ *       (E · [w_S₁ … w_S_k]); one key's pairs have distinct targets, so the chunks of a key run
+ *       in parallel without locks;</li>
+ *   <li>L2L: parent grids interpolated onto child grids, level by level ({@link ChebyshevGrid});</li>
+ *   <li>L2T and near field: at each leaf, the tensor interpolant at each of its points, plus the
+ *       exact K(leaf, near leaves)·v through the backend's {@code PairwiseKernelRoutine}.</li>
+ * </ol>
+ * The order of every sum is fixed by the tree, so the result does not depend on the thread count.
+ *
+ * <p>Error: the expansion's truncation (degree-p Taylor polynomial in the source offset at ratio
+ * ≤ √d/3 of the box separation) plus the interpolation error of q points per side on the target
+ * box. Cost per product with c columns: N·levels·(feature cost + M·c) for S2M, #M2L pairs·2·q^d·M·c
+ * flops in GEMMs, #boxes·d·q^(d+1)·c for L2L, N·(d·q + q^d·(c+1)) for L2T and #near entries·(3d+2c+c_κ).
+ * Memory: #keys·q^d·M doubles of M2L matrices plus #boxes·(M + q^d)·c per product.
+ */
+final class ChebyshevFmm {
+  /** Pairs per GEMM: keeps the gathered weights and the result in the caches. */
+  private static final int GEMM_CHUNK = 256;
+
+  private final FmmOctree tree;
+  private final FarFieldExpansion expansion;
+  private final ChebyshevGrid grid;
+  private final RadialKernel kernel;
+  private final Compute compute;
+  private final ForkJoinPool pool;
+  private final int threads;
+  private final int d;
+  /** Points in tree order (N·d). */
+  private final double[] sorted;
+  /** Per key: its q^d × M matrix E, row-major. */
+  private final double[][] m2lMatrices;
+  private final boolean[] isSource;
+  private final boolean[] hasLocal;
+
+  ChebyshevFmm(double[] points, int n, int d, RadialKernel kernel, int order, int q, int leafSize, long seed,
+      Compute compute, ForkJoinPool pool, int threads) {
+    this.d = d;
+    this.kernel = kernel;
+    this.compute = compute;
+    this.pool = pool;
+    this.threads = threads;
+    this.tree = new FmmOctree(points, n, d, leafSize);
+    this.expansion = new FarFieldExpansion(kernel, d, order, seed);
+    this.grid = new ChebyshevGrid(q, d);
+    sorted = new double[n * d];
+    for (int j = 0; j < n; j++) {
+      System.arraycopy(points, tree.permutation[j] * d, sorted, j * d, d);
+    }
+    isSource = new boolean[tree.boxCount];
+    hasLocal = new boolean[tree.boxCount];
+    for (int j = 0; j < tree.m2lTarget.length; j++) {
+      isSource[tree.m2lSource[j]] = true;
+      hasLocal[tree.m2lTarget[j]] = true;
+    }
+    for (int b = 0; b < tree.boxCount; b++) {  // parents come before children (breadth first)
+      if (tree.parent[b] >= 0 && hasLocal[tree.parent[b]]) {
+        hasLocal[b] = true;
+      }
+    }
+    m2lMatrices = new double[tree.keys.length][];
+    runWorkers(tree.keys.length, () -> {
+      FarFieldExpansion.Workspace w = expansion.workspace();
+      double[] node = new double[d];
+      double[] origin = new double[d];
+      return k -> {
+        int j = tree.keyStart[k];
+        int target = tree.m2lTarget[j];
+        int source = tree.m2lSource[j];
+        double half = tree.side(tree.level[target]) / 2;
+        int m = expansion.size();
+        double[] e = new double[grid.size() * m];
+        for (int g = 0; g < grid.size(); g++) {
+          for (int t = 0; t < d; t++) {
+            node[t] = tree.center(target, t) - tree.center(source, t) + half * grid.node(grid.index(g, t));
+          }
+          expansion.targetFeatures(node, 0, origin, 0, w);
+          System.arraycopy(w.features, 0, e, g * m, m);
+        }
+        m2lMatrices[k] = e;
+      };
+    });
+  }
+
+  FmmOctree tree() {
+    return tree;
+  }
+
+  int expansionTerms() {
+    return expansion.size();
+  }
+
+  /** M2L (box, box) pairs per product. */
+  long m2lPairs() {
+    return tree.m2lTarget.length;
+  }
+
+  /** Kernel entries evaluated directly per product. */
+  long directEntries() {
+    long s = 0;
+    for (int b = 0; b < tree.boxCount; b++) {
+      for (int j = tree.nearStart[b]; j < tree.nearStart[b + 1]; j++) {
+        s += (long) tree.size(b) * tree.size(tree.nearSource[j]);
+      }
+    }
+    return s;
+  }
+
+  /** Doubles held by the M2L matrices. */
+  long matrixDoubles() {
+    return (long) tree.keys.length * grid.size() * expansion.size();
+  }
+
+  /** The tree's permutation: sorted position j holds original point permutation[j]. */
+  int[] permutation() {
+    return tree.permutation;
+  }
+
+  /** y = K̃·v in tree order, v N×c row-major in tree order; a new array. */
+  double[] apply(double[] v, int c) {
+    int m = expansion.size();
+    int qd = grid.size();
+    double[][] weights = new double[tree.boxCount][];
+    double[][] locals = new double[tree.boxCount][];
+    for (int b = 0; b < tree.boxCount; b++) {
+      if (isSource[b]) {
+        weights[b] = new double[m * c];
+      }
+      if (hasLocal[b]) {
+        locals[b] = new double[qd * c];
+      }
+    }
+    // S2M, box by box
+    List<Integer> sources = new ArrayList<>();
+    for (int b = 0; b < tree.boxCount; b++) {
+      if (isSource[b]) {
+        sources.add(b);
+      }
+    }
+    runWorkers(sources.size(), () -> {
+      FarFieldExpansion.Workspace w = expansion.workspace();
+      double[] center = new double[d];
+      double[] tmp = new double[m * c];
+      return task -> {
+        int b = sources.get(task);
+        double[] acc = weights[b];
+        for (int t = 0; t < d; t++) {
+          center[t] = tree.center(b, t);
+        }
+        for (int j = tree.begin[b]; j < tree.end[b]; j++) {
+          expansion.sourceFeatures(sorted, j * d, center, 0, w);
+          for (int f = 0; f < m; f++) {
+            double s = w.features[f];
+            for (int col = 0; col < c; col++) {
+              acc[f * c + col] += s * v[j * c + col];
+            }
+          }
+        }
+        expansion.toWeights(acc, c, tmp);
+      };
+    });
+    // M2L, key by key; within a key, chunks of pairs in parallel (distinct targets)
+    for (int k = 0; k < tree.keys.length; k++) {
+      int from = tree.keyStart[k];
+      int to = tree.keyStart[k + 1];
+      Matrix e = Matrix.wrap(m2lMatrices[k], qd, m);
+      int chunks = (to - from + GEMM_CHUNK - 1) / GEMM_CHUNK;
+      runWorkers(chunks, () -> {
+        double[] gathered = new double[m * GEMM_CHUNK * c];
+        double[] result = new double[qd * GEMM_CHUNK * c];
+        return chunk -> {
+          int a = from + chunk * GEMM_CHUNK;
+          int z = Math.min(to, a + GEMM_CHUNK);
+          int width = (z - a) * c;
+          for (int j = a; j < z; j++) {
+            double[] w = weights[tree.m2lSource[j]];
+            int col0 = (j - a) * c;
+            for (int f = 0; f < m; f++) {
+              System.arraycopy(w, f * c, gathered, f * width + col0, c);
+            }
+          }
+          Matrix wm = Matrix.wrap(gathered, 0, m, width, width);
+          Matrix ym = Matrix.wrap(result, 0, qd, width, width);
+          compute.gemm(Transpose.N, Transpose.N, 1.0, e, wm, 0.0, ym);
+          for (int j = a; j < z; j++) {
+            double[] local = locals[tree.m2lTarget[j]];
+            int col0 = (j - a) * c;
+            for (int g = 0; g < qd; g++) {
+              int r = g * width + col0;
+              for (int col = 0; col < c; col++) {
+                local[g * c + col] += result[r + col];
+              }
+            }
+          }
+        };
+      });
+    }
+    // L2L, level by level
+    int fan = 1 << d;
+    for (int l = 1; l <= tree.depth; l++) {
+      int[] boxes = tree.byLevel[l];
+      runWorkers(boxes.length, () -> {
+        double[] a = new double[qd * c];
+        double[] bb = new double[qd * c];
+        int[] half = new int[d];
+        return task -> {
+          int b = boxes[task];
+          int p = tree.parent[b];
+          if (locals[p] == null) {
+            return;
+          }
+          for (int t = 0; t < d; t++) {
+            half[t] = tree.coords[b * d + t] & 1;
+          }
+          grid.addParentToChild(locals[p], 0, half, c, locals[b], 0, a, bb);
+        };
+      });
+    }
+    // L2T and the near field, leaf by leaf
+    double[] y = new double[tree.n * c];
+    List<Integer> leaves = new ArrayList<>();
+    for (int b = 0; b < tree.boxCount; b++) {
+      if (tree.leaf[b]) {
+        leaves.add(b);
+      }
+    }
+    runWorkers(leaves.size(), () -> {
+      double[] u = new double[d];
+      double[] basis = new double[d * grid.order()];
+      double[] tensor = new double[qd];
+      double[] gx = new double[0];
+      double[] gv = new double[0];
+      return new IntConsumer() {
+        double[] xs = gx;
+        double[] vs = gv;
+
+        @Override
+        public void accept(int task) {
+          int b = leaves.get(task);
+          double[] local = locals[b];
+          if (local != null) {
+            double half = tree.side(tree.level[b]) / 2;
+            for (int i = tree.begin[b]; i < tree.end[b]; i++) {
+              for (int t = 0; t < d; t++) {
+                u[t] = Math.max(-1, Math.min(1, (sorted[i * d + t] - tree.center(b, t)) / half));
+              }
+              grid.addInterpolant(u, local, 0, c, y, i * c, basis, tensor);
+            }
+          }
+          int count = 0;
+          for (int j = tree.nearStart[b]; j < tree.nearStart[b + 1]; j++) {
+            count += tree.size(tree.nearSource[j]);
+          }
+          if (xs.length < count * d) {
+            xs = new double[count * d];
+            vs = new double[count * c];
+          }
+          int filled = 0;
+          for (int j = tree.nearStart[b]; j < tree.nearStart[b + 1]; j++) {
+            int s = tree.nearSource[j];
+            int len = tree.size(s);
+            System.arraycopy(sorted, tree.begin[s] * d, xs, filled * d, len * d);
+            System.arraycopy(v, tree.begin[s] * c, vs, filled * c, len * c);
+            filled += len;
+          }
+          int rows = tree.size(b);
+          Matrix x = Matrix.wrap(sorted, tree.begin[b] * d, rows, d, d);
+          Matrix src = Matrix.wrap(xs, 0, count, d, d);
+          Matrix vm = Matrix.wrap(vs, 0, count, c, c);
+          Matrix o = Matrix.wrap(y, tree.begin[b] * c, rows, c, c);
+          compute.kernelMultiply(kernel, x, src, vm, 1.0, o);
+        }
+      };
+    });
+    return y;
+  }
+
+  /** A worker's per-thread state: a task runner built once per thread. */
+  private interface WorkerFactory {
+    IntConsumer create();
+  }
+
+  /** Runs tasks 0..count−1 on the pool's threads, each thread taking the next free task. */
+  private void runWorkers(int count, WorkerFactory factory) {
+    if (count == 0) {
+      return;
+    }
+    if (count == 1 || threads == 1) {
+      IntConsumer run = factory.create();
+      for (int task = 0; task < count; task++) {
+        run.accept(task);
+      }
+      return;
+    }
+    AtomicInteger next = new AtomicInteger();
+    int workers = Math.min(threads, count);
+    List<ForkJoinTask<?>> jobs = new ArrayList<>(workers);
+    for (int w = 0; w < workers; w++) {
+      jobs.add(pool.submit(() -> {
+        IntConsumer run = factory.create();
+        for (int task = next.getAndIncrement(); task < count; task = next.getAndIncrement()) {
+          run.accept(task);
+        }
+      }));
+    }
+    for (ForkJoinTask<?> job : jobs) {
+      job.join();
+    }
+  }
+}

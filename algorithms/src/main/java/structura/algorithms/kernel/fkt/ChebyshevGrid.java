@@ -1,0 +1,160 @@
+package structura.algorithms.kernel.fkt;
+
+/**
+ * The local (incoming) representation of the FMM path: a tensor grid of q Chebyshev points of
+ * the first kind per dimension, t_j = cos((2j+1)π/(2q)), on a box mapped to [−1, 1]^d. A smooth
+ * field f on the box is represented by its values at the q^d nodes and evaluated elsewhere by
+ * the tensor Lagrange interpolant, written in barycentric form with weights
+ * λ_j = (−1)^j·sin((2j+1)π/(2q)) so that it is stable for any q. For a function analytic in a
+ * Bernstein ellipse of parameter ρ about each side, the interpolation error falls like ρ^(−q).
+ *
+ * <p>Grid index g = i₀ + q·i₁ + q²·i₂ + … (dimension 0 fastest). Immutable.
+ */
+final class ChebyshevGrid {
+  private final int q;
+  private final int d;
+  private final int size;
+  private final double[] nodes;
+  private final double[] weights;
+  /** Per child half h ∈ {0, 1}: the q×q matrix child node i ← parent basis function j. */
+  private final double[][] childFromParent = new double[2][];
+
+  ChebyshevGrid(int q, int d) {
+    this.q = q;
+    this.d = d;
+    int s = 1;
+    for (int t = 0; t < d; t++) {
+      s *= q;
+    }
+    this.size = s;
+    nodes = new double[q];
+    weights = new double[q];
+    for (int j = 0; j < q; j++) {
+      double angle = (2 * j + 1) * Math.PI / (2 * q);
+      nodes[j] = Math.cos(angle);
+      weights[j] = ((j & 1) == 0 ? 1 : -1) * Math.sin(angle);
+    }
+    for (int h = 0; h < 2; h++) {
+      double[] m = new double[q * q];
+      double[] basis = new double[q];
+      for (int i = 0; i < q; i++) {
+        lagrange((nodes[i] + (2 * h - 1)) / 2, basis, 0);
+        System.arraycopy(basis, 0, m, i * q, q);
+      }
+      childFromParent[h] = m;
+    }
+  }
+
+  /** Points per dimension q. */
+  int order() {
+    return q;
+  }
+
+  /** Grid points q^d. */
+  int size() {
+    return size;
+  }
+
+  /** The 1-D node t_j in [−1, 1]. */
+  double node(int j) {
+    return nodes[j];
+  }
+
+  /** The j-th coordinate index of grid point g along dimension t. */
+  int index(int g, int t) {
+    for (int s = 0; s < t; s++) {
+      g /= q;
+    }
+    return g % q;
+  }
+
+  /** The q Lagrange basis values ℓ_j(u), u in [−1, 1], into {@code out[offset..offset+q)}. */
+  void lagrange(double u, double[] out, int offset) {
+    double sum = 0;
+    for (int j = 0; j < q; j++) {
+      double diff = u - nodes[j];
+      if (diff == 0) {
+        for (int k = 0; k < q; k++) {
+          out[offset + k] = k == j ? 1 : 0;
+        }
+        return;
+      }
+      double w = weights[j] / diff;
+      out[offset + j] = w;
+      sum += w;
+    }
+    for (int j = 0; j < q; j++) {
+      out[offset + j] /= sum;
+    }
+  }
+
+  /**
+   * L2L: adds to {@code child} (q^d × c, row-major) the parent's interpolant (q^d × c) evaluated at
+   * the child's nodes; {@code half[t]} says which half of the parent the child occupies along t.
+   * Separable: d passes of a q×q matrix, d·q^(d+1)·c multiply-adds. Modifies child and the two
+   * scratch arrays (each q^d·c).
+   */
+  void addParentToChild(double[] parent, int parentOffset, int[] half, int c, double[] child, int childOffset,
+      double[] scratchA, double[] scratchB) {
+    double[] in = parent;
+    int inOffset = parentOffset;
+    int stride = 1;
+    double[] out = scratchA;
+    for (int t = 0; t < d; t++) {
+      double[] m = childFromParent[half[t]];
+      int block = stride * q;
+      for (int g = 0; g < size; g++) {
+        int i = (g / stride) % q;
+        int base = g - i * stride;
+        int o = g * c;
+        for (int col = 0; col < c; col++) {
+          out[o + col] = 0;
+        }
+        for (int j = 0; j < q; j++) {
+          double a = m[i * q + j];
+          int src = inOffset + (base + j * stride) * c;
+          for (int col = 0; col < c; col++) {
+            out[o + col] += a * in[src + col];
+          }
+        }
+      }
+      in = out;
+      inOffset = 0;
+      out = out == scratchA ? scratchB : scratchA;
+      stride = block;
+    }
+    for (int k = 0; k < size * c; k++) {
+      child[childOffset + k] += in[k];
+    }
+  }
+
+  /**
+   * L2T: the interpolant of {@code local} (q^d × c) at the point u ∈ [−1, 1]^d added into
+   * {@code y[yOffset..yOffset+c)}. {@code basis} holds d·q and {@code tensor} q^d scratch values.
+   */
+  void addInterpolant(double[] u, double[] local, int localOffset, int c, double[] y, int yOffset, double[] basis,
+      double[] tensor) {
+    for (int t = 0; t < d; t++) {
+      lagrange(u[t], basis, t * q);
+    }
+    // tensor[g] = Π_t ℓ_{i_t(g)}(u_t), built dimension by dimension
+    System.arraycopy(basis, 0, tensor, 0, q);
+    int filled = q;
+    for (int t = 1; t < d; t++) {
+      for (int j = q - 1; j >= 0; j--) {
+        double b = basis[t * q + j];
+        for (int k = 0; k < filled; k++) {
+          tensor[j * filled + k] = b * tensor[k];
+        }
+      }
+      filled *= q;
+    }
+    for (int col = 0; col < c; col++) {
+      double s = 0;
+      for (int g = 0; g < size; g++) {
+        s += tensor[g] * local[localOffset + g * c + col];
+      }
+      y[yOffset + col] += s;
+    }
+  }
+}
