@@ -14,7 +14,7 @@ set -e
 cd "$(dirname "$0")/.."
 . scripts/find-jdk.sh
 ./mvnw -B -q -pl algorithms,spi-cpu-vector -am test-compile dependency:build-classpath \
-  -Dmdep.outputFile=algorithms/target/qr-classpath.txt -DskipTests
+  -Dmdep.outputFile="$PWD/algorithms/target/qr-classpath.txt" -DskipTests
 CP="algorithms/target/test-classes:algorithms/target/classes:spi-cpu-vector/target/classes:api/target/classes"
 CP="$CP:$(cat algorithms/target/qr-classpath.txt)"
 . benchmarks/openblas-env.sh
