@@ -42,8 +42,12 @@ final class ChebyshevFmm {
   private static final int GEMM_CHUNK = 256;
 
   private final FmmOctree tree;
-  private final FarFieldExpansion expansion;
-  private final ChebyshevGrid grid;
+  /** Per level: the outgoing expansion of its boxes (order p_l). */
+  private final FarFieldExpansion[] expansionOfLevel;
+  /** Per level: the local grid of its boxes (q_l points per side). */
+  private final ChebyshevGrid[] gridOfLevel;
+  /** Per level l ≥ 1 and child half h: the L2L matrix from level l−1's grid to level l's. */
+  private final double[][][] childFromParent;
   private final RadialKernel kernel;
   private final Compute compute;
   private final ForkJoinPool pool;
@@ -56,16 +60,42 @@ final class ChebyshevFmm {
   private final boolean[] isSource;
   private final boolean[] hasLocal;
 
-  ChebyshevFmm(double[] points, int n, int d, RadialKernel kernel, int order, int q, int leafSize, long seed,
-      Compute compute, ForkJoinPool pool, int threads) {
+  /**
+   * Builds the tree and the M2L matrices. With {@code tolerance} = 0 every level uses p =
+   * {@code order} and q = {@code q}; with a tolerance &gt; 0 the orders are chosen per level by
+   * {@link FmmOrderRule}, at most {@code order} and {@code q}.
+   */
+  ChebyshevFmm(double[] points, int n, int d, RadialKernel kernel, int order, int q, double tolerance, int leafSize,
+      long seed, Compute compute, ForkJoinPool pool, int threads) {
     this.d = d;
     this.kernel = kernel;
     this.compute = compute;
     this.pool = pool;
     this.threads = threads;
     this.tree = new FmmOctree(points, n, d, leafSize);
-    this.expansion = new FarFieldExpansion(kernel, d, order, seed);
-    this.grid = new ChebyshevGrid(q, d);
+    FmmOrderRule rule = tolerance > 0
+        ? new FmmOrderRule(kernel, d, tree.rootSide, tree.depth, tolerance, order, q, seed) : null;
+    expansionOfLevel = new FarFieldExpansion[tree.depth + 1];
+    gridOfLevel = new ChebyshevGrid[tree.depth + 1];
+    FarFieldExpansion[] byOrder = new FarFieldExpansion[order + 1];
+    ChebyshevGrid[] byQ = new ChebyshevGrid[q + 1];
+    for (int l = 0; l <= tree.depth; l++) {
+      int pl = rule == null ? order : rule.expansionOrder(l);
+      int ql = rule == null ? q : rule.interpolationOrder(l);
+      if (byOrder[pl] == null) {
+        byOrder[pl] = new FarFieldExpansion(kernel, d, pl, seed);
+      }
+      if (byQ[ql] == null) {
+        byQ[ql] = new ChebyshevGrid(ql, d);
+      }
+      expansionOfLevel[l] = byOrder[pl];
+      gridOfLevel[l] = byQ[ql];
+    }
+    childFromParent = new double[tree.depth + 1][][];
+    for (int l = 1; l <= tree.depth; l++) {
+      childFromParent[l] = new double[][] {gridOfLevel[l].childFromParent(gridOfLevel[l - 1], 0),
+          gridOfLevel[l].childFromParent(gridOfLevel[l - 1], 1)};
+    }
     sorted = new double[n * d];
     for (int j = 0; j < n; j++) {
       System.arraycopy(points, tree.permutation[j] * d, sorted, j * d, d);
@@ -83,7 +113,6 @@ final class ChebyshevFmm {
     }
     m2lMatrices = new double[tree.keys.length][];
     runWorkers(tree.keys.length, () -> {
-      FarFieldExpansion.Workspace w = expansion.workspace();
       double[] node = new double[d];
       double[] origin = new double[d];
       return k -> {
@@ -91,6 +120,9 @@ final class ChebyshevFmm {
         int target = tree.m2lTarget[j];
         int source = tree.m2lSource[j];
         double half = tree.side(tree.level[target]) / 2;
+        FarFieldExpansion expansion = expansionOfLevel[tree.level[source]];
+        ChebyshevGrid grid = gridOfLevel[tree.level[target]];
+        FarFieldExpansion.Workspace w = expansion.workspace();
         int m = expansion.size();
         double[] e = new double[grid.size() * m];
         for (int g = 0; g < grid.size(); g++) {
@@ -109,8 +141,23 @@ final class ChebyshevFmm {
     return tree;
   }
 
+  /** The largest number of expansion terms M = C(p_l + d, d) over the levels. */
   int expansionTerms() {
-    return expansion.size();
+    int m = 0;
+    for (FarFieldExpansion e : expansionOfLevel) {
+      m = Math.max(m, e.size());
+    }
+    return m;
+  }
+
+  /** The expansion order p_l of level l's boxes. */
+  int expansionOrder(int level) {
+    return expansionOfLevel[level].order();
+  }
+
+  /** The Chebyshev order q_l of level l's local grids. */
+  int interpolationOrder(int level) {
+    return gridOfLevel[level].order();
   }
 
   /** M2L (box, box) pairs per product. */
@@ -131,7 +178,11 @@ final class ChebyshevFmm {
 
   /** Doubles held by the M2L matrices. */
   long matrixDoubles() {
-    return (long) tree.keys.length * grid.size() * expansion.size();
+    long s = 0;
+    for (int k = 0; k < tree.keys.length; k++) {
+      s += m2lMatrices[k].length;
+    }
+    return s;
   }
 
   /** The tree's permutation: sorted position j holds original point permutation[j]. */
@@ -141,16 +192,22 @@ final class ChebyshevFmm {
 
   /** y = K̃·v in tree order, v N×c row-major in tree order; a new array. */
   double[] apply(double[] v, int c) {
-    int m = expansion.size();
-    int qd = grid.size();
     double[][] weights = new double[tree.boxCount][];
     double[][] locals = new double[tree.boxCount][];
+    int largestGrid = 0;
+    int largestOrder = 0;
+    for (ChebyshevGrid g : gridOfLevel) {
+      largestGrid = Math.max(largestGrid, g.size());
+      largestOrder = Math.max(largestOrder, g.order());
+    }
+    int tensorSize = largestGrid;
+    int basisSize = d * largestOrder;
     for (int b = 0; b < tree.boxCount; b++) {
       if (isSource[b]) {
-        weights[b] = new double[m * c];
+        weights[b] = new double[expansionOfLevel[tree.level[b]].size() * c];
       }
       if (hasLocal[b]) {
-        locals[b] = new double[qd * c];
+        locals[b] = new double[gridOfLevel[tree.level[b]].size() * c];
       }
     }
     // S2M, box by box
@@ -161,11 +218,17 @@ final class ChebyshevFmm {
       }
     }
     runWorkers(sources.size(), () -> {
-      FarFieldExpansion.Workspace w = expansion.workspace();
+      FarFieldExpansion.Workspace[] workspaces = new FarFieldExpansion.Workspace[tree.depth + 1];
       double[] center = new double[d];
-      double[] tmp = new double[m * c];
+      double[] tmp = new double[expansionTerms() * c];
       return task -> {
         int b = sources.get(task);
+        FarFieldExpansion expansion = expansionOfLevel[tree.level[b]];
+        if (workspaces[tree.level[b]] == null) {
+          workspaces[tree.level[b]] = expansion.workspace();
+        }
+        FarFieldExpansion.Workspace w = workspaces[tree.level[b]];
+        int m = expansion.size();
         double[] acc = weights[b];
         for (int t = 0; t < d; t++) {
           center[t] = tree.center(b, t);
@@ -186,6 +249,8 @@ final class ChebyshevFmm {
     for (int k = 0; k < tree.keys.length; k++) {
       int from = tree.keyStart[k];
       int to = tree.keyStart[k + 1];
+      int m = expansionOfLevel[tree.level[tree.m2lSource[from]]].size();
+      int qd = gridOfLevel[tree.level[tree.m2lTarget[from]]].size();
       Matrix e = Matrix.wrap(m2lMatrices[k], qd, m);
       int chunks = (to - from + GEMM_CHUNK - 1) / GEMM_CHUNK;
       runWorkers(chunks, () -> {
@@ -222,10 +287,14 @@ final class ChebyshevFmm {
     int fan = 1 << d;
     for (int l = 1; l <= tree.depth; l++) {
       int[] boxes = tree.byLevel[l];
+      ChebyshevGrid childGrid = gridOfLevel[l];
+      ChebyshevGrid parentGrid = gridOfLevel[l - 1];
+      double[][] matrices = childFromParent[l];
+      int scratch = Math.max(childGrid.size(), parentGrid.size()) * c;
       runWorkers(boxes.length, () -> {
-        double[] a = new double[qd * c];
-        double[] bb = new double[qd * c];
-        int[] half = new int[d];
+        double[] a = new double[scratch];
+        double[] bb = new double[scratch];
+        double[][] perAxis = new double[d][];
         return task -> {
           int b = boxes[task];
           int p = tree.parent[b];
@@ -233,9 +302,9 @@ final class ChebyshevFmm {
             return;
           }
           for (int t = 0; t < d; t++) {
-            half[t] = tree.coords[b * d + t] & 1;
+            perAxis[t] = matrices[tree.coords[b * d + t] & 1];
           }
-          grid.addParentToChild(locals[p], 0, half, c, locals[b], 0, a, bb);
+          childGrid.addParentToChild(parentGrid, locals[p], perAxis, c, locals[b], a, bb);
         };
       });
     }
@@ -249,8 +318,8 @@ final class ChebyshevFmm {
     }
     runWorkers(leaves.size(), () -> {
       double[] u = new double[d];
-      double[] basis = new double[d * grid.order()];
-      double[] tensor = new double[qd];
+      double[] basis = new double[basisSize];
+      double[] tensor = new double[tensorSize];
       double[] gx = new double[0];
       double[] gv = new double[0];
       return new IntConsumer() {
@@ -267,7 +336,7 @@ final class ChebyshevFmm {
               for (int t = 0; t < d; t++) {
                 u[t] = Math.max(-1, Math.min(1, (sorted[i * d + t] - tree.center(b, t)) / half));
               }
-              grid.addInterpolant(u, local, 0, c, y, i * c, basis, tensor);
+              gridOfLevel[tree.level[b]].addInterpolant(u, local, 0, c, y, i * c, basis, tensor);
             }
           }
           int count = 0;

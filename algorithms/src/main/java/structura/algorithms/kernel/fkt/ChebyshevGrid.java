@@ -129,6 +129,68 @@ final class ChebyshevGrid {
   }
 
   /**
+   * The q × q′ matrix that evaluates a parent grid's interpolant (q′ = {@code parent.order()}
+   * points per side) at this grid's nodes on the child in half h ∈ {0, 1} of the parent's side:
+   * row i holds the parent's Lagrange basis at (t_i + 2h − 1)/2. Row-major; a new array.
+   */
+  double[] childFromParent(ChebyshevGrid parent, int h) {
+    int qp = parent.order();
+    double[] m = new double[q * qp];
+    double[] basis = new double[qp];
+    for (int i = 0; i < q; i++) {
+      parent.lagrange((nodes[i] + (2 * h - 1)) / 2, basis, 0);
+      System.arraycopy(basis, 0, m, i * qp, qp);
+    }
+    return m;
+  }
+
+  /**
+   * L2L across orders: adds to {@code child} (this grid, q^d × c row-major) the interpolant of
+   * {@code parent} (a grid of q′ points per side, q′^d × c) at this grid's nodes on the child.
+   * {@code matrices[t]} is {@link #childFromParent} for the child's half along t. Separable: pass
+   * t maps dimension t from q′ to q points, at most d·max(q, q′)^(d+1)·c multiply-adds. Modifies
+   * child and the two scratch arrays (each max(q, q′)^d·c).
+   */
+  void addParentToChild(ChebyshevGrid parentGrid, double[] parent, double[][] matrices, int c, double[] child,
+      double[] scratchA, double[] scratchB) {
+    int qp = parentGrid.order();
+    int[] extent = new int[d];
+    java.util.Arrays.fill(extent, qp);
+    double[] in = parent;
+    double[] out = scratchA;
+    for (int t = 0; t < d; t++) {
+      int before = 1;
+      for (int s = 0; s < t; s++) {
+        before *= extent[s];
+      }
+      int after = 1;
+      for (int s = t + 1; s < d; s++) {
+        after *= extent[s];
+      }
+      double[] m = matrices[t];
+      for (int a = 0; a < after; a++) {
+        for (int i = 0; i < q; i++) {
+          int o = before * (i + q * a) * c;
+          java.util.Arrays.fill(out, o, o + before * c, 0.0);
+          for (int j = 0; j < qp; j++) {
+            double w = m[i * qp + j];
+            int src = before * (j + qp * a) * c;
+            for (int k = 0; k < before * c; k++) {
+              out[o + k] += w * in[src + k];
+            }
+          }
+        }
+      }
+      extent[t] = q;
+      in = out;
+      out = out == scratchA ? scratchB : scratchA;
+    }
+    for (int k = 0; k < size * c; k++) {
+      child[k] += in[k];
+    }
+  }
+
+  /**
    * L2T: the interpolant of {@code local} (q^d × c) at the point u ∈ [−1, 1]^d added into
    * {@code y[yOffset..yOffset+c)}. {@code basis} holds d·q and {@code tensor} q^d scratch values.
    */
