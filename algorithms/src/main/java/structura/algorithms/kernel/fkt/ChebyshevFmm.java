@@ -259,24 +259,39 @@ final class ChebyshevFmm {
         return chunk -> {
           int a = from + chunk * GEMM_CHUNK;
           int z = Math.min(to, a + GEMM_CHUNK);
-          int width = (z - a) * c;
+          int rows = (z - a) * c;
+          // pair-major: row (pair, col) holds that pair's source weights, so that for one column
+          // the gather and the scatter below are contiguous copies of M and q^d values
           for (int j = a; j < z; j++) {
             double[] w = weights[tree.m2lSource[j]];
-            int col0 = (j - a) * c;
-            for (int f = 0; f < m; f++) {
-              System.arraycopy(w, f * c, gathered, f * width + col0, c);
+            int row0 = (j - a) * c;
+            if (c == 1) {
+              System.arraycopy(w, 0, gathered, row0 * m, m);
+            } else {
+              for (int col = 0; col < c; col++) {
+                for (int f = 0; f < m; f++) {
+                  gathered[(row0 + col) * m + f] = w[f * c + col];
+                }
+              }
             }
           }
-          Matrix wm = Matrix.wrap(gathered, 0, m, width, width);
-          Matrix ym = Matrix.wrap(result, 0, qd, width, width);
-          compute.gemm(Transpose.N, Transpose.N, 1.0, e, wm, 0.0, ym);
+          Matrix wm = Matrix.wrap(gathered, 0, rows, m, m);
+          Matrix ym = Matrix.wrap(result, 0, rows, qd, qd);
+          compute.gemm(Transpose.N, Transpose.T, 1.0, wm, e, 0.0, ym);
           for (int j = a; j < z; j++) {
             double[] local = locals[tree.m2lTarget[j]];
-            int col0 = (j - a) * c;
-            for (int g = 0; g < qd; g++) {
-              int r = g * width + col0;
+            int row0 = (j - a) * c;
+            if (c == 1) {
+              int r = row0 * qd;
+              for (int g = 0; g < qd; g++) {
+                local[g] += result[r + g];
+              }
+            } else {
               for (int col = 0; col < c; col++) {
-                local[g * c + col] += result[r + col];
+                int r = (row0 + col) * qd;
+                for (int g = 0; g < qd; g++) {
+                  local[g * c + col] += result[r + g];
+                }
               }
             }
           }

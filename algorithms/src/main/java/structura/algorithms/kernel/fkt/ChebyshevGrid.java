@@ -16,8 +16,6 @@ final class ChebyshevGrid {
   private final int size;
   private final double[] nodes;
   private final double[] weights;
-  /** Per child half h ∈ {0, 1}: the q×q matrix child node i ← parent basis function j. */
-  private final double[][] childFromParent = new double[2][];
 
   ChebyshevGrid(int q, int d) {
     this.q = q;
@@ -33,15 +31,6 @@ final class ChebyshevGrid {
       double angle = (2 * j + 1) * Math.PI / (2 * q);
       nodes[j] = Math.cos(angle);
       weights[j] = ((j & 1) == 0 ? 1 : -1) * Math.sin(angle);
-    }
-    for (int h = 0; h < 2; h++) {
-      double[] m = new double[q * q];
-      double[] basis = new double[q];
-      for (int i = 0; i < q; i++) {
-        lagrange((nodes[i] + (2 * h - 1)) / 2, basis, 0);
-        System.arraycopy(basis, 0, m, i * q, q);
-      }
-      childFromParent[h] = m;
     }
   }
 
@@ -85,46 +74,6 @@ final class ChebyshevGrid {
     }
     for (int j = 0; j < q; j++) {
       out[offset + j] /= sum;
-    }
-  }
-
-  /**
-   * L2L: adds to {@code child} (q^d × c, row-major) the parent's interpolant (q^d × c) evaluated at
-   * the child's nodes; {@code half[t]} says which half of the parent the child occupies along t.
-   * Separable: d passes of a q×q matrix, d·q^(d+1)·c multiply-adds. Modifies child and the two
-   * scratch arrays (each q^d·c).
-   */
-  void addParentToChild(double[] parent, int parentOffset, int[] half, int c, double[] child, int childOffset,
-      double[] scratchA, double[] scratchB) {
-    double[] in = parent;
-    int inOffset = parentOffset;
-    int stride = 1;
-    double[] out = scratchA;
-    for (int t = 0; t < d; t++) {
-      double[] m = childFromParent[half[t]];
-      int block = stride * q;
-      for (int g = 0; g < size; g++) {
-        int i = (g / stride) % q;
-        int base = g - i * stride;
-        int o = g * c;
-        for (int col = 0; col < c; col++) {
-          out[o + col] = 0;
-        }
-        for (int j = 0; j < q; j++) {
-          double a = m[i * q + j];
-          int src = inOffset + (base + j * stride) * c;
-          for (int col = 0; col < c; col++) {
-            out[o + col] += a * in[src + col];
-          }
-        }
-      }
-      in = out;
-      inOffset = 0;
-      out = out == scratchA ? scratchB : scratchA;
-      stride = block;
-    }
-    for (int k = 0; k < size * c; k++) {
-      child[childOffset + k] += in[k];
     }
   }
 
