@@ -22,14 +22,20 @@ import structura.api.backend.Transpose;
  *   <li>M2L: for every pair (T, S) of the interaction lists, the values of S's expansion at the
  *       q^d Chebyshev nodes of T are added to T's local grid. The q^d × M matrix E of target
  *       features depends only on the pair's key (two levels and an integer offset), so it is
- *       built once at factorisation and applied to all pairs of a key as one GEMM on the backend
- *       (E · [w_S₁ … w_S_k]); one key's pairs have distinct targets, so the chunks of a key run
- *       in parallel without locks;</li>
+ *       built once at factorisation and applied to chunks of a key's pairs as GEMMs on the
+ *       backend, pair-major ([w_S₁ … w_S_k]ᵀ · Eᵀ, so that gathering a pair's weights and
+ *       scattering its q^d values are contiguous copies); one key's pairs have distinct targets,
+ *       so the chunks of a key run in parallel without locks;</li>
  *   <li>L2L: parent grids interpolated onto child grids, level by level ({@link ChebyshevGrid});</li>
  *   <li>L2T and near field: at each leaf, the tensor interpolant at each of its points, plus the
  *       exact K(leaf, near leaves)·v through the backend's {@code PairwiseKernelRoutine}.</li>
  * </ol>
  * The order of every sum is fixed by the tree, so the result does not depend on the thread count.
+ *
+ * <p>Orders: fixed (p, q) on every level, or per level (p_l, q_l) from a tolerance
+ * ({@link FmmOrderRule}); a box of level l then has M_l = C(p_l+d, d) expansion terms and q_l^d
+ * local values, an M2L matrix of key (l_T, l_S) is q_{l_T}^d × M_{l_S}, and L2L maps level l−1's
+ * grid to level l's (q_l × q_{l−1} matrices per axis).
  *
  * <p>Error: the expansion's truncation (degree-p Taylor polynomial in the source offset at ratio
  * ≤ √d/3 of the box separation) plus the interpolation error of q points per side on the target
