@@ -131,6 +131,11 @@ final class GpCommand implements Callable<Integer> {
           + "docs/fkt.md); 0 keeps the treecode (default ${DEFAULT-VALUE}).")
   int fktGrid;
 
+  @Option(names = "--fkt-tolerance", defaultValue = "0", paramLabel = "T",
+      description = "FMM path only: choose the orders per octree level for this accuracy (e.g. 1e-4), with --fkt-order and "
+          + "--fkt-grid as ceilings (docs/fkt.md); 0 uses them on every level (default ${DEFAULT-VALUE}).")
+  double fktTolerance;
+
   @Option(names = "--variance", defaultValue = "love", paramLabel = "cg|love|nearest",
       description = "lazy, fkt: predictive variances by LOVE (Lanczos cache), batched CG, or nearest (exact conditional "
           + "variance given the --preconditioner-neighbours nearest training points: an upper bound) (default ${DEFAULT-VALUE}).")
@@ -371,7 +376,7 @@ final class GpCommand implements Callable<Integer> {
       IterativeGaussianProcess gp;
       if (method.equals("fkt")) {
         FktOptions fo = FktOptions.ofOrder(fktOrder).withSeparation(fktSeparation).withLeafSize(fktLeaf)
-            .withInterpolationOrder(fktGrid);
+            .withInterpolationOrder(fktGrid).withTolerance(fktTolerance);
         FastKernelTransform fkt = FastKernelTransform.factor(k, x, fo, compute);
         out.printf("  FKT factorised in %.3f s (order %d, separation %.3g, leaf %d): %d nodes, depth %d%n", fkt.factorSeconds(),
             fktOrder, fktSeparation, fktLeaf, fkt.nodeCount(), fkt.depth());
@@ -380,6 +385,7 @@ final class GpCommand implements Callable<Integer> {
         report.put("fkt_separation", fktSeparation);
         report.put("fkt_leaf", fktLeaf);
         report.put("fkt_grid", fktGrid);
+        report.put("fkt_tolerance", fktTolerance);
         report.put("fkt_factor_seconds", fkt.factorSeconds());
         gp = IterativeGaussianProcess.fit(k, x, y, s2, true, fkt.withNoise(s2), options, compute);
       } else {

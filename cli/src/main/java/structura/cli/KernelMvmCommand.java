@@ -88,6 +88,11 @@ final class KernelMvmCommand implements Callable<Integer> {
           + "docs/fkt.md); 0 keeps the treecode (default ${DEFAULT-VALUE}).")
   int fktGrid;
 
+  @Option(names = "--fkt-tolerance", defaultValue = "0", paramLabel = "T",
+      description = "FMM path only: choose the orders per octree level for this accuracy (e.g. 1e-4), with --fkt-order and "
+          + "--fkt-grid as ceilings (docs/fkt.md); 0 uses them on every level (default ${DEFAULT-VALUE}).")
+  double fktTolerance;
+
   @Option(names = "--tolerance", defaultValue = "1e-4", paramLabel = "T",
       description = "Relative tolerance of --method lowrank (default ${DEFAULT-VALUE}).")
   double tolerance;
@@ -171,7 +176,7 @@ final class KernelMvmCommand implements Callable<Integer> {
         out.println("Factorising (tree and interaction lists) ...");
         out.flush();
         FktOptions options = FktOptions.ofOrder(fktOrder).withSeparation(fktSeparation).withLeafSize(fktLeaf)
-            .withInterpolationOrder(fktGrid);
+            .withInterpolationOrder(fktGrid).withTolerance(fktTolerance);
         fkt = FastKernelTransform.factor(k, x, options, compute);
         factorSeconds = fkt.factorSeconds();
         out.printf("factorised in %.3f s: %d nodes, depth %d, %d expansion terms per node%n", factorSeconds, fkt.nodeCount(),
@@ -227,6 +232,7 @@ final class KernelMvmCommand implements Callable<Integer> {
         report.put("fkt_separation", fktSeparation);
         report.put("fkt_leaf", fktLeaf);
         report.put("fkt_grid", fktGrid);
+        report.put("fkt_tolerance", fktTolerance);
       }
       if (approximationRank >= 0) {
         report.put("rank", approximationRank);

@@ -87,6 +87,20 @@ class KernelMvmCommandTest {
   }
 
   @Test
+  void fktToleranceChoosesTheOrdersPerLevel() throws IOException {
+    Path points = csv("fmm-tol.csv", 3000, 3);
+    Path json = dir.resolve("fmm-tol.json");
+    CliRun r = CliRun.of("--backend", "java", "kernel", "mvm", "--points", points.toString(), "--kernel", "rbf", "--lengthscale",
+        "0.2", "--method", "fkt", "--fkt-order", "8", "--fkt-grid", "6", "--fkt-leaf", "32", "--fkt-tolerance", "1e-4", "--json",
+        json.toString());
+    assertEquals(0, r.exit(), r.err() + r.out());
+    JsonObject o = JsonParser.parseString(Files.readString(json)).getAsJsonObject();
+    double e = o.get("relative_error").getAsDouble();
+    assertTrue(e <= 1e-4 && e > 0, o.toString());
+    assertEquals(1e-4, o.get("fkt_tolerance").getAsDouble());
+  }
+
+  @Test
   void readsNpy() throws IOException {
     int n = 50;
     String header = "{'descr': '<f8', 'fortran_order': False, 'shape': (" + n + ", 2), }";

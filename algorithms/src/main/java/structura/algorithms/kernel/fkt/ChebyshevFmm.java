@@ -22,14 +22,20 @@ import structura.api.backend.Transpose;
  *   <li>M2L: for every pair (T, S) of the interaction lists, the values of S's expansion at the
  *       q^d Chebyshev nodes of T are added to T's local grid. The q^d × M matrix E of target
  *       features depends only on the pair's key (two levels and an integer offset), so it is
- *       built once at factorisation and applied to all pairs of a key as one GEMM on the backend
- *       (E · [w_S₁ … w_S_k]); one key's pairs have distinct targets, so the chunks of a key run
- *       in parallel without locks;</li>
+ *       built once at factorisation and applied to chunks of a key's pairs as GEMMs on the
+ *       backend, pair-major ([w_S₁ … w_S_k]ᵀ · Eᵀ, so that gathering a pair's weights and
+ *       scattering its q^d values are contiguous copies); one key's pairs have distinct targets,
+ *       so the chunks of a key run in parallel without locks;</li>
  *   <li>L2L: parent grids interpolated onto child grids, level by level ({@link ChebyshevGrid});</li>
  *   <li>L2T and near field: at each leaf, the tensor interpolant at each of its points, plus the
  *       exact K(leaf, near leaves)·v through the backend's {@code PairwiseKernelRoutine}.</li>
  * </ol>
  * The order of every sum is fixed by the tree, so the result does not depend on the thread count.
+ *
+ * <p>Orders: fixed (p, q) on every level, or per level (p_l, q_l) from a tolerance
+ * ({@link FmmOrderRule}); a box of level l then has M_l = C(p_l+d, d) expansion terms and q_l^d
+ * local values, an M2L matrix of key (l_T, l_S) is q_{l_T}^d × M_{l_S}, and L2L maps level l−1's
+ * grid to level l's (q_l × q_{l−1} matrices per axis).
  *
  * <p>Error: the expansion's truncation (degree-p Taylor polynomial in the source offset at ratio
  * ≤ √d/3 of the box separation) plus the interpolation error of q points per side on the target
@@ -42,8 +48,12 @@ final class ChebyshevFmm {
   private static final int GEMM_CHUNK = 256;
 
   private final FmmOctree tree;
-  private final FarFieldExpansion expansion;
-  private final ChebyshevGrid grid;
+  /** Per level: the outgoing expansion of its boxes (order p_l). */
+  private final FarFieldExpansion[] expansionOfLevel;
+  /** Per level: the local grid of its boxes (q_l points per side). */
+  private final ChebyshevGrid[] gridOfLevel;
+  /** Per level l ≥ 1 and child half h: the L2L matrix from level l−1's grid to level l's. */
+  private final double[][][] childFromParent;
   private final RadialKernel kernel;
   private final Compute compute;
   private final ForkJoinPool pool;
@@ -56,16 +66,42 @@ final class ChebyshevFmm {
   private final boolean[] isSource;
   private final boolean[] hasLocal;
 
-  ChebyshevFmm(double[] points, int n, int d, RadialKernel kernel, int order, int q, int leafSize, long seed,
-      Compute compute, ForkJoinPool pool, int threads) {
+  /**
+   * Builds the tree and the M2L matrices. With {@code tolerance} = 0 every level uses p =
+   * {@code order} and q = {@code q}; with a tolerance &gt; 0 the orders are chosen per level by
+   * {@link FmmOrderRule}, at most {@code order} and {@code q}.
+   */
+  ChebyshevFmm(double[] points, int n, int d, RadialKernel kernel, int order, int q, double tolerance, int leafSize,
+      long seed, Compute compute, ForkJoinPool pool, int threads) {
     this.d = d;
     this.kernel = kernel;
     this.compute = compute;
     this.pool = pool;
     this.threads = threads;
     this.tree = new FmmOctree(points, n, d, leafSize);
-    this.expansion = new FarFieldExpansion(kernel, d, order, seed);
-    this.grid = new ChebyshevGrid(q, d);
+    FmmOrderRule rule = tolerance > 0
+        ? new FmmOrderRule(kernel, d, tree.rootSide, tree.depth, tolerance, order, q, seed) : null;
+    expansionOfLevel = new FarFieldExpansion[tree.depth + 1];
+    gridOfLevel = new ChebyshevGrid[tree.depth + 1];
+    FarFieldExpansion[] byOrder = new FarFieldExpansion[order + 1];
+    ChebyshevGrid[] byQ = new ChebyshevGrid[q + 1];
+    for (int l = 0; l <= tree.depth; l++) {
+      int pl = rule == null ? order : rule.expansionOrder(l);
+      int ql = rule == null ? q : rule.interpolationOrder(l);
+      if (byOrder[pl] == null) {
+        byOrder[pl] = new FarFieldExpansion(kernel, d, pl, seed);
+      }
+      if (byQ[ql] == null) {
+        byQ[ql] = new ChebyshevGrid(ql, d);
+      }
+      expansionOfLevel[l] = byOrder[pl];
+      gridOfLevel[l] = byQ[ql];
+    }
+    childFromParent = new double[tree.depth + 1][][];
+    for (int l = 1; l <= tree.depth; l++) {
+      childFromParent[l] = new double[][] {gridOfLevel[l].childFromParent(gridOfLevel[l - 1], 0),
+          gridOfLevel[l].childFromParent(gridOfLevel[l - 1], 1)};
+    }
     sorted = new double[n * d];
     for (int j = 0; j < n; j++) {
       System.arraycopy(points, tree.permutation[j] * d, sorted, j * d, d);
@@ -83,7 +119,6 @@ final class ChebyshevFmm {
     }
     m2lMatrices = new double[tree.keys.length][];
     runWorkers(tree.keys.length, () -> {
-      FarFieldExpansion.Workspace w = expansion.workspace();
       double[] node = new double[d];
       double[] origin = new double[d];
       return k -> {
@@ -91,6 +126,9 @@ final class ChebyshevFmm {
         int target = tree.m2lTarget[j];
         int source = tree.m2lSource[j];
         double half = tree.side(tree.level[target]) / 2;
+        FarFieldExpansion expansion = expansionOfLevel[tree.level[source]];
+        ChebyshevGrid grid = gridOfLevel[tree.level[target]];
+        FarFieldExpansion.Workspace w = expansion.workspace();
         int m = expansion.size();
         double[] e = new double[grid.size() * m];
         for (int g = 0; g < grid.size(); g++) {
@@ -109,8 +147,23 @@ final class ChebyshevFmm {
     return tree;
   }
 
+  /** The largest number of expansion terms M = C(p_l + d, d) over the levels. */
   int expansionTerms() {
-    return expansion.size();
+    int m = 0;
+    for (FarFieldExpansion e : expansionOfLevel) {
+      m = Math.max(m, e.size());
+    }
+    return m;
+  }
+
+  /** The expansion order p_l of level l's boxes. */
+  int expansionOrder(int level) {
+    return expansionOfLevel[level].order();
+  }
+
+  /** The Chebyshev order q_l of level l's local grids. */
+  int interpolationOrder(int level) {
+    return gridOfLevel[level].order();
   }
 
   /** M2L (box, box) pairs per product. */
@@ -131,7 +184,11 @@ final class ChebyshevFmm {
 
   /** Doubles held by the M2L matrices. */
   long matrixDoubles() {
-    return (long) tree.keys.length * grid.size() * expansion.size();
+    long s = 0;
+    for (int k = 0; k < tree.keys.length; k++) {
+      s += m2lMatrices[k].length;
+    }
+    return s;
   }
 
   /** The tree's permutation: sorted position j holds original point permutation[j]. */
@@ -141,16 +198,22 @@ final class ChebyshevFmm {
 
   /** y = K̃·v in tree order, v N×c row-major in tree order; a new array. */
   double[] apply(double[] v, int c) {
-    int m = expansion.size();
-    int qd = grid.size();
     double[][] weights = new double[tree.boxCount][];
     double[][] locals = new double[tree.boxCount][];
+    int largestGrid = 0;
+    int largestOrder = 0;
+    for (ChebyshevGrid g : gridOfLevel) {
+      largestGrid = Math.max(largestGrid, g.size());
+      largestOrder = Math.max(largestOrder, g.order());
+    }
+    int tensorSize = largestGrid;
+    int basisSize = d * largestOrder;
     for (int b = 0; b < tree.boxCount; b++) {
       if (isSource[b]) {
-        weights[b] = new double[m * c];
+        weights[b] = new double[expansionOfLevel[tree.level[b]].size() * c];
       }
       if (hasLocal[b]) {
-        locals[b] = new double[qd * c];
+        locals[b] = new double[gridOfLevel[tree.level[b]].size() * c];
       }
     }
     // S2M, box by box
@@ -161,11 +224,17 @@ final class ChebyshevFmm {
       }
     }
     runWorkers(sources.size(), () -> {
-      FarFieldExpansion.Workspace w = expansion.workspace();
+      FarFieldExpansion.Workspace[] workspaces = new FarFieldExpansion.Workspace[tree.depth + 1];
       double[] center = new double[d];
-      double[] tmp = new double[m * c];
+      double[] tmp = new double[expansionTerms() * c];
       return task -> {
         int b = sources.get(task);
+        FarFieldExpansion expansion = expansionOfLevel[tree.level[b]];
+        if (workspaces[tree.level[b]] == null) {
+          workspaces[tree.level[b]] = expansion.workspace();
+        }
+        FarFieldExpansion.Workspace w = workspaces[tree.level[b]];
+        int m = expansion.size();
         double[] acc = weights[b];
         for (int t = 0; t < d; t++) {
           center[t] = tree.center(b, t);
@@ -186,6 +255,8 @@ final class ChebyshevFmm {
     for (int k = 0; k < tree.keys.length; k++) {
       int from = tree.keyStart[k];
       int to = tree.keyStart[k + 1];
+      int m = expansionOfLevel[tree.level[tree.m2lSource[from]]].size();
+      int qd = gridOfLevel[tree.level[tree.m2lTarget[from]]].size();
       Matrix e = Matrix.wrap(m2lMatrices[k], qd, m);
       int chunks = (to - from + GEMM_CHUNK - 1) / GEMM_CHUNK;
       runWorkers(chunks, () -> {
@@ -194,24 +265,39 @@ final class ChebyshevFmm {
         return chunk -> {
           int a = from + chunk * GEMM_CHUNK;
           int z = Math.min(to, a + GEMM_CHUNK);
-          int width = (z - a) * c;
+          int rows = (z - a) * c;
+          // pair-major: row (pair, col) holds that pair's source weights, so that for one column
+          // the gather and the scatter below are contiguous copies of M and q^d values
           for (int j = a; j < z; j++) {
             double[] w = weights[tree.m2lSource[j]];
-            int col0 = (j - a) * c;
-            for (int f = 0; f < m; f++) {
-              System.arraycopy(w, f * c, gathered, f * width + col0, c);
+            int row0 = (j - a) * c;
+            if (c == 1) {
+              System.arraycopy(w, 0, gathered, row0 * m, m);
+            } else {
+              for (int col = 0; col < c; col++) {
+                for (int f = 0; f < m; f++) {
+                  gathered[(row0 + col) * m + f] = w[f * c + col];
+                }
+              }
             }
           }
-          Matrix wm = Matrix.wrap(gathered, 0, m, width, width);
-          Matrix ym = Matrix.wrap(result, 0, qd, width, width);
-          compute.gemm(Transpose.N, Transpose.N, 1.0, e, wm, 0.0, ym);
+          Matrix wm = Matrix.wrap(gathered, 0, rows, m, m);
+          Matrix ym = Matrix.wrap(result, 0, rows, qd, qd);
+          compute.gemm(Transpose.N, Transpose.T, 1.0, wm, e, 0.0, ym);
           for (int j = a; j < z; j++) {
             double[] local = locals[tree.m2lTarget[j]];
-            int col0 = (j - a) * c;
-            for (int g = 0; g < qd; g++) {
-              int r = g * width + col0;
+            int row0 = (j - a) * c;
+            if (c == 1) {
+              int r = row0 * qd;
+              for (int g = 0; g < qd; g++) {
+                local[g] += result[r + g];
+              }
+            } else {
               for (int col = 0; col < c; col++) {
-                local[g * c + col] += result[r + col];
+                int r = (row0 + col) * qd;
+                for (int g = 0; g < qd; g++) {
+                  local[g * c + col] += result[r + g];
+                }
               }
             }
           }
@@ -222,10 +308,14 @@ final class ChebyshevFmm {
     int fan = 1 << d;
     for (int l = 1; l <= tree.depth; l++) {
       int[] boxes = tree.byLevel[l];
+      ChebyshevGrid childGrid = gridOfLevel[l];
+      ChebyshevGrid parentGrid = gridOfLevel[l - 1];
+      double[][] matrices = childFromParent[l];
+      int scratch = Math.max(childGrid.size(), parentGrid.size()) * c;
       runWorkers(boxes.length, () -> {
-        double[] a = new double[qd * c];
-        double[] bb = new double[qd * c];
-        int[] half = new int[d];
+        double[] a = new double[scratch];
+        double[] bb = new double[scratch];
+        double[][] perAxis = new double[d][];
         return task -> {
           int b = boxes[task];
           int p = tree.parent[b];
@@ -233,9 +323,9 @@ final class ChebyshevFmm {
             return;
           }
           for (int t = 0; t < d; t++) {
-            half[t] = tree.coords[b * d + t] & 1;
+            perAxis[t] = matrices[tree.coords[b * d + t] & 1];
           }
-          grid.addParentToChild(locals[p], 0, half, c, locals[b], 0, a, bb);
+          childGrid.addParentToChild(parentGrid, locals[p], perAxis, c, locals[b], a, bb);
         };
       });
     }
@@ -249,8 +339,8 @@ final class ChebyshevFmm {
     }
     runWorkers(leaves.size(), () -> {
       double[] u = new double[d];
-      double[] basis = new double[d * grid.order()];
-      double[] tensor = new double[qd];
+      double[] basis = new double[basisSize];
+      double[] tensor = new double[tensorSize];
       double[] gx = new double[0];
       double[] gv = new double[0];
       return new IntConsumer() {
@@ -267,7 +357,7 @@ final class ChebyshevFmm {
               for (int t = 0; t < d; t++) {
                 u[t] = Math.max(-1, Math.min(1, (sorted[i * d + t] - tree.center(b, t)) / half));
               }
-              grid.addInterpolant(u, local, 0, c, y, i * c, basis, tensor);
+              gridOfLevel[tree.level[b]].addInterpolant(u, local, 0, c, y, i * c, basis, tensor);
             }
           }
           int count = 0;

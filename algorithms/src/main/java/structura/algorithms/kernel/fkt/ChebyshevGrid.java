@@ -16,8 +16,6 @@ final class ChebyshevGrid {
   private final int size;
   private final double[] nodes;
   private final double[] weights;
-  /** Per child half h ∈ {0, 1}: the q×q matrix child node i ← parent basis function j. */
-  private final double[][] childFromParent = new double[2][];
 
   ChebyshevGrid(int q, int d) {
     this.q = q;
@@ -33,15 +31,6 @@ final class ChebyshevGrid {
       double angle = (2 * j + 1) * Math.PI / (2 * q);
       nodes[j] = Math.cos(angle);
       weights[j] = ((j & 1) == 0 ? 1 : -1) * Math.sin(angle);
-    }
-    for (int h = 0; h < 2; h++) {
-      double[] m = new double[q * q];
-      double[] basis = new double[q];
-      for (int i = 0; i < q; i++) {
-        lagrange((nodes[i] + (2 * h - 1)) / 2, basis, 0);
-        System.arraycopy(basis, 0, m, i * q, q);
-      }
-      childFromParent[h] = m;
     }
   }
 
@@ -89,42 +78,64 @@ final class ChebyshevGrid {
   }
 
   /**
-   * L2L: adds to {@code child} (q^d × c, row-major) the parent's interpolant (q^d × c) evaluated at
-   * the child's nodes; {@code half[t]} says which half of the parent the child occupies along t.
-   * Separable: d passes of a q×q matrix, d·q^(d+1)·c multiply-adds. Modifies child and the two
-   * scratch arrays (each q^d·c).
+   * The q × q′ matrix that evaluates a parent grid's interpolant (q′ = {@code parent.order()}
+   * points per side) at this grid's nodes on the child in half h ∈ {0, 1} of the parent's side:
+   * row i holds the parent's Lagrange basis at (t_i + 2h − 1)/2. Row-major; a new array.
    */
-  void addParentToChild(double[] parent, int parentOffset, int[] half, int c, double[] child, int childOffset,
+  double[] childFromParent(ChebyshevGrid parent, int h) {
+    int qp = parent.order();
+    double[] m = new double[q * qp];
+    double[] basis = new double[qp];
+    for (int i = 0; i < q; i++) {
+      parent.lagrange((nodes[i] + (2 * h - 1)) / 2, basis, 0);
+      System.arraycopy(basis, 0, m, i * qp, qp);
+    }
+    return m;
+  }
+
+  /**
+   * L2L across orders: adds to {@code child} (this grid, q^d × c row-major) the interpolant of
+   * {@code parent} (a grid of q′ points per side, q′^d × c) at this grid's nodes on the child.
+   * {@code matrices[t]} is {@link #childFromParent} for the child's half along t. Separable: pass
+   * t maps dimension t from q′ to q points, at most d·max(q, q′)^(d+1)·c multiply-adds. Modifies
+   * child and the two scratch arrays (each max(q, q′)^d·c).
+   */
+  void addParentToChild(ChebyshevGrid parentGrid, double[] parent, double[][] matrices, int c, double[] child,
       double[] scratchA, double[] scratchB) {
+    int qp = parentGrid.order();
+    int[] extent = new int[d];
+    java.util.Arrays.fill(extent, qp);
     double[] in = parent;
-    int inOffset = parentOffset;
-    int stride = 1;
     double[] out = scratchA;
     for (int t = 0; t < d; t++) {
-      double[] m = childFromParent[half[t]];
-      int block = stride * q;
-      for (int g = 0; g < size; g++) {
-        int i = (g / stride) % q;
-        int base = g - i * stride;
-        int o = g * c;
-        for (int col = 0; col < c; col++) {
-          out[o + col] = 0;
-        }
-        for (int j = 0; j < q; j++) {
-          double a = m[i * q + j];
-          int src = inOffset + (base + j * stride) * c;
-          for (int col = 0; col < c; col++) {
-            out[o + col] += a * in[src + col];
+      int before = 1;
+      for (int s = 0; s < t; s++) {
+        before *= extent[s];
+      }
+      int after = 1;
+      for (int s = t + 1; s < d; s++) {
+        after *= extent[s];
+      }
+      double[] m = matrices[t];
+      for (int a = 0; a < after; a++) {
+        for (int i = 0; i < q; i++) {
+          int o = before * (i + q * a) * c;
+          java.util.Arrays.fill(out, o, o + before * c, 0.0);
+          for (int j = 0; j < qp; j++) {
+            double w = m[i * qp + j];
+            int src = before * (j + qp * a) * c;
+            for (int k = 0; k < before * c; k++) {
+              out[o + k] += w * in[src + k];
+            }
           }
         }
       }
+      extent[t] = q;
       in = out;
-      inOffset = 0;
       out = out == scratchA ? scratchB : scratchA;
-      stride = block;
     }
     for (int k = 0; k < size * c; k++) {
-      child[childOffset + k] += in[k];
+      child[k] += in[k];
     }
   }
 

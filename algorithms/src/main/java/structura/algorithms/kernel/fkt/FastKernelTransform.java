@@ -181,7 +181,7 @@ public final class FastKernelTransform implements LinearOperator {
     ForkJoinPool pool = new ForkJoinPool(options.threads());
     if (options.interpolationOrder() > 0 && d <= FMM_MAX_DIMENSION && !expandEveryFarList) {
       ChebyshevFmm fmm = new ChebyshevFmm(xs, n, d, kernel.radial(), options.order(), options.interpolationOrder(),
-          options.leafSize(), options.seed(), compute, pool, options.threads());
+          options.tolerance(), options.leafSize(), options.seed(), compute, pool, options.threads());
       double seconds = (System.nanoTime() - start) * 1e-9;
       return new FastKernelTransform(kernel, options, compute, n, d, xs, null, null, null, null, 0, seconds, pool, fmm);
     }
@@ -236,6 +236,21 @@ public final class FastKernelTransform implements LinearOperator {
   /** The number of expansion terms per node, C(p+d, d). */
   public int expansionTerms() {
     return fmm != null ? fmm.expansionTerms() : expansion.size();
+  }
+
+  /**
+   * The FMM path's orders per octree level, "p/q" from the root down (e.g. "8/6 8/6 6/5 4/4");
+   * empty on the treecode path.
+   */
+  public String levelOrders() {
+    if (fmm == null) {
+      return "";
+    }
+    StringBuilder s = new StringBuilder();
+    for (int l = 0; l <= fmm.tree().depth; l++) {
+      s.append(l == 0 ? "" : " ").append(fmm.expansionOrder(l)).append('/').append(fmm.interpolationOrder(l));
+    }
+    return s.toString();
   }
 
   /** The number of tree nodes. */

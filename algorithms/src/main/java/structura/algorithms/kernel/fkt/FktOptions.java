@@ -25,6 +25,9 @@ import structura.api.InvalidArgumentException;
  * N = 10⁴–10⁶, leaf 64): p = 8, q = 6 gives 1–2e-5; at lengthscale 0.5, N = 2,000: p = 10, q = 8
  * gives 3e-10 (tested ≤ 1e-6). Rules of thumb: 1e-4 → p = 8, q = 6, leaf 64; 1e-6 → p = 10,
  * q = 8. Cost per product ≈ #M2L pairs·2·q^d·C(p+d, d) flops (about 150 pairs per box at d = 3).
+ * With {@link #withTolerance} the FMM path picks p and q per octree level instead (at most the
+ * given p and q): at tolerance 1e-4 with ceilings p = 8, q = 6 the measured product errors are
+ * 1–2e-5 and a product at N = 10⁶ is about 5× cheaper (docs/fkt.md, docs/performance.md).
  *
  * @param order truncation order p ≥ 0; default 6
  * @param separation θ in (0, 1): a target uses a node's expansion when its distance to the node
@@ -39,8 +42,16 @@ import structura.api.InvalidArgumentException;
  * @param interpolationOrder q: Chebyshev points per dimension of the local (target-side)
  *     expansions of the FMM path (d ≤ 3; see {@link FastKernelTransform}), ≥ 0; 0 selects the
  *     treecode path (outgoing expansions evaluated at each far target); default 0
+ * @param tolerance the FMM path's target accuracy, ≥ 0: 0 (the default) uses p = {@code order}
+ *     and q = {@code interpolationOrder} on every level; a tolerance in (0, 1) chooses p and q per
+ *     octree level (at most {@code order} and {@code interpolationOrder}, which become ceilings)
+ *     so that the probed entry error of each level's translations stays within it relative to
+ *     the kernel's peak (FmmOrderRule); measured product errors stay below the tolerance
+ *     (FastKernelTransformFmmTest). Fine boxes, far below the lengthscale, then get low orders.
+ *     Ignored on the treecode path.
  */
-public record FktOptions(int order, double separation, int leafSize, int threads, long seed, int interpolationOrder) {
+public record FktOptions(int order, double separation, int leafSize, int threads, long seed, int interpolationOrder,
+    double tolerance) {
   /** The default truncation order. */
   public static final int DEFAULT_ORDER = 6;
   /** The default separation ratio. */
@@ -58,6 +69,11 @@ public record FktOptions(int order, double separation, int leafSize, int threads
     this(order, separation, leafSize, threads, seed, 0);
   }
 
+  /** Fixed orders on every level (tolerance 0). */
+  public FktOptions(int order, double separation, int leafSize, int threads, long seed, int interpolationOrder) {
+    this(order, separation, leafSize, threads, seed, interpolationOrder, 0);
+  }
+
   /** Validates. */
   public FktOptions {
     if (interpolationOrder < 0 || interpolationOrder > MAX_INTERPOLATION_ORDER) {
@@ -69,6 +85,11 @@ public record FktOptions(int order, double separation, int leafSize, int threads
       throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT,
           "FktOptions: order p = " + order + " is outside [0, " + MAX_ORDER + "].",
           "Pass p in [0, " + MAX_ORDER + "] (8 with separation 0.4 for about 1e-4, 10 with separation 0.3 for about 1e-6).");
+    }
+    if (!(tolerance >= 0 && tolerance < 1)) {
+      throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT,
+          "FktOptions: tolerance = " + tolerance + " is not in [0, 1).",
+          "Pass 0 for fixed orders or a target accuracy in (0, 1), e.g. 1e-4, to choose the orders per level.");
     }
     if (!(separation > 0 && separation < 1)) {
       throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT,
@@ -93,26 +114,34 @@ public record FktOptions(int order, double separation, int leafSize, int threads
 
   /** These options with another order. */
   public FktOptions withOrder(int p) {
-    return new FktOptions(p, separation, leafSize, threads, seed, interpolationOrder);
+    return new FktOptions(p, separation, leafSize, threads, seed, interpolationOrder, tolerance);
   }
 
   /** These options with another separation θ. */
   public FktOptions withSeparation(double theta) {
-    return new FktOptions(order, theta, leafSize, threads, seed, interpolationOrder);
+    return new FktOptions(order, theta, leafSize, threads, seed, interpolationOrder, tolerance);
   }
 
   /** These options with another leaf size. */
   public FktOptions withLeafSize(int size) {
-    return new FktOptions(order, separation, size, threads, seed, interpolationOrder);
+    return new FktOptions(order, separation, size, threads, seed, interpolationOrder, tolerance);
   }
 
   /** These options with another thread count. */
   public FktOptions withThreads(int count) {
-    return new FktOptions(order, separation, leafSize, count, seed, interpolationOrder);
+    return new FktOptions(order, separation, leafSize, count, seed, interpolationOrder, tolerance);
   }
 
   /** These options with another interpolation order q (0: the treecode path). */
   public FktOptions withInterpolationOrder(int q) {
-    return new FktOptions(order, separation, leafSize, threads, seed, q);
+    return new FktOptions(order, separation, leafSize, threads, seed, q, tolerance);
+  }
+
+  /**
+   * These options with another FMM tolerance: 0 for the fixed orders, otherwise p and q per level
+   * with the current order and interpolation order as ceilings.
+   */
+  public FktOptions withTolerance(double tol) {
+    return new FktOptions(order, separation, leafSize, threads, seed, interpolationOrder, tol);
   }
 }

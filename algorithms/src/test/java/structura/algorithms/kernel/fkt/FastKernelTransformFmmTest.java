@@ -197,19 +197,26 @@ class FastKernelTransformFmmTest {
       parent[g] = field.apply(u);
     }
     int[] half = {1, 0, 1};
-    double[] child = new double[grid.size()];
-    grid.addParentToChild(parent, 0, half, 1, child, 0, new double[grid.size()], new double[grid.size()]);
-    double worst = 0;
-    for (int g = 0; g < grid.size(); g++) {
+    // the child on the same order and on a lower one (the per-level orders of a tolerance)
+    for (ChebyshevGrid childGrid : new ChebyshevGrid[] {grid, new ChebyshevGrid(7, 3)}) {
+      double[][] matrices = new double[3][];
       for (int t = 0; t < 3; t++) {
-        u[t] = (grid.node(grid.index(g, t)) + (2 * half[t] - 1)) / 2;
+        matrices[t] = childGrid.childFromParent(grid, half[t]);
       }
-      worst = Math.max(worst, Math.abs(child[g] - field.apply(u)));
+      double[] child = new double[childGrid.size()];
+      childGrid.addParentToChild(grid, parent, matrices, 1, child, new double[grid.size()], new double[grid.size()]);
+      double worst = 0;
+      for (int g = 0; g < childGrid.size(); g++) {
+        for (int t = 0; t < 3; t++) {
+          u[t] = (childGrid.node(childGrid.index(g, t)) + (2 * half[t] - 1)) / 2;
+        }
+        worst = Math.max(worst, Math.abs(child[g] - field.apply(u)));
+      }
+      assertTrue(worst < 1e-7, "L2L error " + worst + " onto q = " + childGrid.order());
     }
-    assertTrue(worst < 1e-7, "L2L error " + worst);
+    double worst = 0;
     SplittableRandom rnd = new SplittableRandom(14);
     double[] y = new double[1];
-    worst = 0;
     for (int trial = 0; trial < 200; trial++) {
       for (int t = 0; t < 3; t++) {
         u[t] = 2 * rnd.nextDouble() - 1;
@@ -234,5 +241,42 @@ class FastKernelTransformFmmTest {
     y[0] = 0;
     coarse.addInterpolant(u, values, 0, 1, y, 0, new double[9], new double[27]);
     assertTrue(Math.abs(y[0] - field.apply(u)) > 1e-6);
+  }
+
+  /** Tolerance 1e-4, orders chosen per level (ceilings p = 10, q = 8), against dense products. */
+  @ParameterizedTest
+  @ValueSource(strings = {"uniform 0.05", "uniform 0.2", "uniform 1.0", "mixture 0.05", "mixture 0.2", "mixture 1.0"})
+  void toleranceDrivenOrdersMeetTheTolerance(String setup) {
+    String distribution = setup.split(" ")[0];
+    double l = Double.parseDouble(setup.split(" ")[1]);
+    int n = 3000;
+    Matrix x = FastKernelTransformTest.points(distribution, n, 3, 21);
+    Matrix v = FastKernelTransformTest.vectors(n, 2, 22);
+    Matrix want = denseGaussianProduct(x, l, v);
+    FastKernelTransform f = FastKernelTransform.factor(KernelFunction.isotropic(Kind.GAUSSIAN, l, 1), x,
+        fmm(10, 8, 32).withTolerance(1e-4));
+    assertTrue(f.expandedPairs() > 1000, setup + " M2L pairs " + f.expandedPairs());
+    double err = FastKernelTransformTest.relativeError(want, f.apply(v));
+    assertTrue(err <= 1e-4, setup + " relative error " + err + " at orders " + f.levelOrders());
+  }
+
+  @Test
+  void fineLevelsGetLowerOrdersAndFixedOrdersStayFixed() {
+    Matrix x = FastKernelTransformTest.points("uniform", 20000, 3, 23);
+    KernelFunction k = KernelFunction.isotropic(Kind.GAUSSIAN, 0.2, 1);
+    FastKernelTransform fixed = FastKernelTransform.factor(k, x, fmm(8, 6, 32));
+    assertTrue(fixed.levelOrders().matches("(8/6 ?)+"), fixed.levelOrders());
+    FastKernelTransform adaptive = FastKernelTransform.factor(k, x, fmm(8, 6, 32).withTolerance(1e-4));
+    String[] orders = adaptive.levelOrders().split(" ");
+    String[] finest = orders[orders.length - 1].split("/");
+    assertTrue(Integer.parseInt(finest[0]) < 8 && Integer.parseInt(finest[1]) < 6, adaptive.levelOrders());
+    for (String o : orders) {  // the explicit orders are ceilings
+      assertTrue(Integer.parseInt(o.split("/")[0]) <= 8 && Integer.parseInt(o.split("/")[1]) <= 6, adaptive.levelOrders());
+    }
+    // a tighter tolerance needs higher orders on the finest level
+    FastKernelTransform tight = FastKernelTransform.factor(k, x, fmm(12, 10, 32).withTolerance(1e-8));
+    String[] tightOrders = tight.levelOrders().split(" ");
+    assertTrue(Integer.parseInt(tightOrders[tightOrders.length - 1].split("/")[0]) > Integer.parseInt(finest[0]),
+        tight.levelOrders() + " vs " + adaptive.levelOrders());
   }
 }

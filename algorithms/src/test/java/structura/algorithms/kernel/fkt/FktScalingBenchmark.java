@@ -26,7 +26,7 @@ import structura.api.backend.Transpose;
  * 10000,30000,100000,300000,1000000), distribution (uniform or mixture), d (3), kernel (rbf),
  * lengthscale (0.2 of the unit cube), p (6), θ (0.5), leaf size (256), threads (2), backend of the
  * direct blocks and the lazy product (vector, else java), lazyMax (50000), denseMax (20000),
- * sampled rows (200).
+ * sampled rows (200), q (0: treecode), FMM tolerance (0: fixed orders).
  */
 public final class FktScalingBenchmark {
   private FktScalingBenchmark() {}
@@ -46,10 +46,11 @@ public final class FktScalingBenchmark {
     int denseMax = Integer.parseInt(arg(args, 11, "20000"));
     int sample = Integer.parseInt(arg(args, 12, "200"));
     int q = Integer.parseInt(arg(args, 13, "0"));
+    double tolerance = Double.parseDouble(arg(args, 14, "0"));
     KernelFunction kernel = KernelFunction.isotropic(kind, lengthscale, 1);
-    FktOptions options = new FktOptions(p, theta, leaf, threads, 0, q);
-    System.out.printf(Locale.ROOT, "# FKT scaling: %s, d = %d, %s, p = %d, theta = %.2f, q = %d (%s), leaf %d, %d threads, backend %s, %s%n",
-        distribution, d, kernel, p, theta, q, q > 0 && d <= FastKernelTransform.FMM_MAX_DIMENSION ? "FMM path" : "treecode path", leaf,
+    FktOptions options = new FktOptions(p, theta, leaf, threads, 0, q, tolerance);
+    System.out.printf(Locale.ROOT, "# FKT scaling: %s, d = %d, %s, p = %d, theta = %.2f, q = %d, tolerance %.1e (%s), leaf %d, %d threads, backend %s, %s%n",
+        distribution, d, kernel, p, theta, q, tolerance, q > 0 && d <= FastKernelTransform.FMM_MAX_DIMENSION ? "FMM path" : "treecode path", leaf,
         threads, backend, Runtime.version());
     System.out.println("| N | method | factor s (wall) | MVM s (wall) | MVM s (process CPU) | rel. error (sampled rows) | expanded pairs "
         + "| direct entries | nodes | depth | load avg |");
@@ -91,6 +92,9 @@ public final class FktScalingBenchmark {
         fktTimes.add(new double[] {n, seconds, cpu});
         row(n, "fkt", fkt.factorSeconds(), seconds, cpu, error(exactRows, y, rows), String.valueOf(fkt.expandedPairs()),
             String.valueOf(fkt.directEntries()), String.valueOf(fkt.nodeCount()), String.valueOf(fkt.depth()));
+        if (!fkt.levelOrders().isEmpty()) {
+          System.out.println("  p/q per level: " + fkt.levelOrders());
+        }
       }
     }
     System.out.printf(Locale.ROOT, "fitted FKT MVM exponent (time ∝ N^a, least squares over %d sizes): a = %.3f (wall), %.3f (CPU)%n",
