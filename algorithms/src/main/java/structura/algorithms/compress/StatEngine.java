@@ -226,17 +226,18 @@ final class StatEngine {
       double attentionError = 0;
       if (pruneHeadsHere) {
         var mom = headStats.heads.moments();
+        Matrix scatter = centerAttention ? mom.centeredScatter() : mom.gram();
         // a key/value group's query heads are adjacent column blocks of A: the group is one selection unit
         int size = groupSize(a);
-        HeadSelection hs = HeadSelection.of(request.compute(), centerAttention ? mom.centeredScatter() : mom.gram(),
-            a.output().weight(), a.kvHeads(), size * a.valueDim());
+        HeadSelection hs = HeadSelection.of(request.compute(), scatter, a.output().weight(), a.kvHeads(),
+            size * a.valueDim());
         keptHeadGroups = hs.kept(keepHeads[i] / size);
         newAttention = prunedAttention(a, hs, keepHeads[i], centerAttention ? mom.mean() : null);
         attentionError = Math.sqrt(hs.error[keepHeads[i] / size] / Math.max(hs.error[0], 1e-300));
         if (lowRankHere) {
           int[] cols = PruneThenLowRank.headColumns(a, hs, keepHeads[i]);
           newAttention = withOutput(newAttention, PruneThenLowRank.factor(request.compute(), newAttention.output(),
-              PruneThenLowRank.principal(centerAttention ? mom.centeredScatter() : mom.gram(), cols),
+              PruneThenLowRank.principal(scatter, cols),
               centerAttention ? PruneThenLowRank.select(mom.mean(), cols) : null, ratio, "output",
               "block " + i + " kept head outputs", ranks));
         }
@@ -296,17 +297,16 @@ final class StatEngine {
       double ffnError = 0;
       if (keepNeurons[i] < m.width()) {
         var mom = ffnStats.ffn.moments();
-        NeuronSelection ns = NeuronSelection.of(request.compute(), centerFfn ? mom.centeredScatter() : mom.gram(),
-            m.down().weight(), keepNeurons[i]);
+        Matrix scatter = centerFfn ? mom.centeredScatter() : mom.gram();
+        NeuronSelection ns = NeuronSelection.of(request.compute(), scatter, m.down().weight(), keepNeurons[i]);
         int k = Math.min(keepNeurons[i], ns.rank());
         keptNeurons = ns.kept(k);
         newMlp = prunedMlp(m, ns, k, centerFfn ? mom.mean() : null);
         ffnError = Math.sqrt(ns.error[k] / Math.max(ns.error[0], 1e-300));
         if (lowRankHere) {
-          int[] kept = ns.kept(k);
           newMlp = withDown(newMlp, PruneThenLowRank.factor(request.compute(), newMlp.down(),
-              PruneThenLowRank.principal(centerFfn ? mom.centeredScatter() : mom.gram(), kept),
-              centerFfn ? PruneThenLowRank.select(mom.mean(), kept) : null, ratio, "down",
+              PruneThenLowRank.principal(scatter, keptNeurons),
+              centerFfn ? PruneThenLowRank.select(mom.mean(), keptNeurons) : null, ratio, "down",
               "block " + i + " kept FFN activations", ranks));
         }
       } else if (lowRankHere) {
