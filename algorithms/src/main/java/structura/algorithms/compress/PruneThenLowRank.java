@@ -122,7 +122,7 @@ final class PruneThenLowRank {
         int size = StatEngine.groupSize(b.attention());
         pruning += headErr[i][h[i] / size] + neuronErr[i][n[i]];
         spectraO[i] = spectrum(compute, correctedOutput(b.attention(), st, h[i]), principal(st.headScatter(),
-            headColumns(b.attention(), st.heads(), h[i])));
+            headColumns(b.attention(), keptGroups(b.attention(), st.heads(), h[i]))));
         Linear down = correctedDown(b, st, n[i]);
         spectraD[i] = spectrum(compute, down.weight(), principal(st.ffnScatter(), keptNeurons(b, st, n[i])));
       }
@@ -221,14 +221,17 @@ final class PruneThenLowRank {
         : java.util.stream.IntStream.range(0, b.mlp().width()).toArray();
   }
 
+  /** The key/value groups (ascending) that keeping {@code heads} query heads by {@code hs} keeps: all when heads is a's. */
+  static int[] keptGroups(Attention a, HeadSelection hs, int heads) {
+    return heads < a.heads() ? hs.kept(heads / StatEngine.groupSize(a)) : StatEngine.range(a.kvHeads());
+  }
+
   /**
-   * The columns of the concatenated head outputs that the pruned attention keeps (ascending), the
-   * input columns of its corrected output projection.
+   * The columns of the concatenated head outputs that the attention keeps with the key/value
+   * groups {@code keptGroups} (ascending), the input columns of its corrected output projection.
    */
-  static int[] headColumns(Attention a, HeadSelection hs, int heads) {
-    int[] kept = heads < a.heads()
-        ? structura.algorithms.nn.Pruning.groupHeads(hs.kept(heads / StatEngine.groupSize(a)), StatEngine.groupSize(a))
-        : java.util.stream.IntStream.range(0, a.heads()).toArray();
+  static int[] headColumns(Attention a, int[] keptGroups) {
+    int[] kept = structura.algorithms.nn.Pruning.groupHeads(keptGroups, StatEngine.groupSize(a));
     int dv = a.valueDim();
     int[] cols = new int[kept.length * dv];
     for (int i = 0; i < kept.length; i++) {

@@ -14,6 +14,7 @@ import structura.algorithms.nn.Pruning;
 import structura.algorithms.nn.TransformerForward;
 import structura.api.DType;
 import structura.api.Matrix;
+import structura.api.backend.Compute;
 import structura.api.nn.Attention;
 import structura.api.nn.Linear;
 import structura.api.nn.Mlp;
@@ -174,195 +175,347 @@ final class StatEngine {
           s.normCorrection(), s.method()); // fails now, not after a block's work, if the model cannot take it
       reference = new Calibrator(request.compute(), original, data);
     }
+    Pass pass = new Pass(request, s, retention, original, data, cal, reference, residualDims, ratio);
     TransformerNetwork current = original;
     List<CompressionReport.BlockReport> reports = new ArrayList<>();
     for (int i = 0; i < blocks; i++) {
-      TransformerBlock b = original.blocks().get(i);
-      Attention a = b.attention();
-      Mlp m = b.mlp();
-      boolean centerAttention = s.centered() && a.output().bias() != null;
-      boolean centerFfn = s.centered() && m.down().bias() != null;
-      int n = cal.batches();
-      long rows = cal.rows();
-      boolean retainHeads = retains(retention, rows * a.heads() * a.valueDim());
-      boolean retainFfn = retains(retention, rows * ((long) a.heads() * a.valueDim() + m.width()));
-      // 1. the original block's heads on the compressed prefix's outputs: their Gram matrix, and
-      // their outputs when retained (else the kept heads' outputs are recomputed in step 2)
-      long t = System.nanoTime();
-      boolean pruneHeadsHere = s.pruneHeads() && keepHeads[i] < a.heads();
-      boolean lowRankHere = ratio < 1;
-      List<CompressionReport.LayerRank> ranks = new ArrayList<>();
-      // 0. the residual ID of the attention input, folded into Q, K, V before the heads are selected
-      DispStrategy.Selection attentionReads = null;
-      if (residualDims < b.width()) {
-        StatisticsHook inStats = new StatisticsHook(request.compute(), i, EnumSet.of(StatisticsHook.Kind.ATTENTION_INPUT),
-            a.heads() * a.valueDim(), m.width(), b.width(), a.heads(), a.headDim(), 0, s.seed() + i);
-        TransformerForward f0 = new TransformerForward(request.compute(), current);
-        for (int q = 0; q < n; q++) {
-          f0.attentionHeads(i, cal.state(q), cal.batch(q), inStats);
-        }
-        attentionReads = DispStrategy.inputSelection(request.compute(), inStats.attentionInput, residualDims,
-            s.centered(), "block " + i + " attention input");
-        a = ResidualInputId.foldInputs(request.compute(), attentionReads, a);
-        current = Pruning.replace(current, i, new TransformerBlock(a, m, b.attentionNorm(), b.mlpNorm(), b.placement()));
-      }
-      StatisticsHook headStats = new StatisticsHook(request.compute(), i,
-          pruneHeadsHere || lowRankHere ? EnumSet.of(StatisticsHook.Kind.HEADS) : EnumSet.noneOf(StatisticsHook.Kind.class),
-          a.heads() * a.valueDim(), m.width(), b.width(), a.heads(), a.headDim(), 0, s.seed() + i);
-      TransformerForward f = new TransformerForward(request.compute(), current);
-      List<Matrix> heads = new ArrayList<>(retainHeads ? n : 0);
-      if (pruneHeadsHere || lowRankHere || retainHeads) {
-        for (int q = 0; q < n; q++) {
-          Matrix h = f.attentionHeads(i, cal.state(q), cal.batch(q), headStats);
-          if (retainHeads) {
-            heads.add(h);
-          }
-        }
-      }
-      double attentionSeconds = Timing.seconds(t);
-      t = System.nanoTime();
-      Attention newAttention = a;
-      int[] keptHeadGroups = range(a.kvHeads());
-      double attentionError = 0;
-      if (pruneHeadsHere) {
-        var mom = headStats.heads.moments();
-        Matrix scatter = centerAttention ? mom.centeredScatter() : mom.gram();
-        // a key/value group's query heads are adjacent column blocks of A: the group is one selection unit
-        int size = groupSize(a);
-        HeadSelection hs = HeadSelection.of(request.compute(), scatter, a.output().weight(), a.kvHeads(),
-            size * a.valueDim());
-        keptHeadGroups = hs.kept(keepHeads[i] / size);
-        newAttention = prunedAttention(a, hs, keepHeads[i], centerAttention ? mom.mean() : null);
-        attentionError = Math.sqrt(hs.error[keepHeads[i] / size] / Math.max(hs.error[0], 1e-300));
-        if (lowRankHere) {
-          int[] cols = PruneThenLowRank.headColumns(a, hs, keepHeads[i]);
-          newAttention = withOutput(newAttention, PruneThenLowRank.factor(request.compute(), newAttention.output(),
-              PruneThenLowRank.principal(scatter, cols),
-              centerAttention ? PruneThenLowRank.select(mom.mean(), cols) : null, ratio, "output",
-              "block " + i + " kept head outputs", ranks));
-        }
-      } else if (lowRankHere) {
-        var mom = headStats.heads.moments();
-        newAttention = withOutput(a, PruneThenLowRank.factor(request.compute(), a.output(),
-            centerAttention ? mom.centeredScatter() : mom.gram(), centerAttention ? mom.mean() : null, ratio, "output",
-            "block " + i + " head outputs", ranks));
-      }
-      current = Pruning.replace(current, i, new TransformerBlock(newAttention, m, b.attentionNorm(), b.mlpNorm(), b.placement()));
-      double headSeconds = Timing.seconds(t);
-      // 2. the FFN statistics behind the pruned attention (the kept heads' outputs gathered or
-      // recomputed); the FFN activations retained or, streamed, only their (sketched) Gram matrix
-      // kept, so memory does not grow with N·f (287 k tokens × 1536 floats = 1.8 GB)
-      t = System.nanoTime();
-      StatisticsHook ffnStats = new StatisticsHook(request.compute(), i, EnumSet.of(StatisticsHook.Kind.FFN),
-          a.heads() * a.valueDim(), m.width(), b.width(), a.heads(), a.headDim(), sketchRows(s, data), s.seed() + i);
-      f = new TransformerForward(request.compute(), current);
-      List<TransformerForward.MlpInput> inputs = new ArrayList<>(n);
-      List<Matrix> activations = new ArrayList<>(retainFfn ? n : 0);
-      int groupColumns = groupSize(a) * a.valueDim();
-      DispStrategy.Selection mlpReads = null;
-      StatisticsHook mlpInputStats = null;
-      if (residualDims < b.width()) {
-        // the residual ID of the MLP input, folded into up (and gate) before the neuron statistics
-        mlpInputStats = new StatisticsHook(request.compute(), i, EnumSet.of(StatisticsHook.Kind.MLP_INPUT),
-            a.heads() * a.valueDim(), m.width(), b.width(), a.heads(), a.headDim(), 0, s.seed() + i);
-      }
-      for (int q = 0; q < n; q++) {
-        Matrix keptHeadOutputs = retainHeads ? columnBlocks(heads.set(q, null), keptHeadGroups, groupColumns)
-            : f.attentionHeads(i, cal.state(q), cal.batch(q), null);
-        TransformerForward.MlpInput in = f.mlpInput(i, cal.state(q), keptHeadOutputs);
-        inputs.add(in);
-        Matrix act = f.ffnActivations(i, in.input(), cal.batch(q), mlpInputStats != null ? mlpInputStats : ffnStats);
-        if (retainFfn && mlpInputStats == null) {
-          activations.add(act);
-        }
-      }
-      if (mlpInputStats != null) {
-        mlpReads = DispStrategy.inputSelection(request.compute(), mlpInputStats.mlpInput, residualDims, s.centered(),
-            "block " + i + " MLP input");
-        m = ResidualInputId.foldInputs(request.compute(), mlpReads, m);
-        current = Pruning.replace(current, i, new TransformerBlock(newAttention, m, b.attentionNorm(), b.mlpNorm(),
-            b.placement()));
-        f = new TransformerForward(request.compute(), current);
-        for (int q = 0; q < n; q++) {
-          Matrix act = f.ffnActivations(i, inputs.get(q).input(), cal.batch(q), ffnStats);
-          if (retainFfn) {
-            activations.add(act);
-          }
-        }
-      }
-      double ffnSeconds = Timing.seconds(t);
-      t = System.nanoTime();
-      Mlp newMlp = m;
-      int[] keptNeurons = range(m.width());
-      double ffnError = 0;
-      if (keepNeurons[i] < m.width()) {
-        var mom = ffnStats.ffn.moments();
-        Matrix scatter = centerFfn ? mom.centeredScatter() : mom.gram();
-        NeuronSelection ns = NeuronSelection.of(request.compute(), scatter, m.down().weight(), keepNeurons[i]);
-        int k = Math.min(keepNeurons[i], ns.rank());
-        keptNeurons = ns.kept(k);
-        newMlp = prunedMlp(m, ns, k, centerFfn ? mom.mean() : null);
-        ffnError = Math.sqrt(ns.error[k] / Math.max(ns.error[0], 1e-300));
-        if (lowRankHere) {
-          newMlp = withDown(newMlp, PruneThenLowRank.factor(request.compute(), newMlp.down(),
-              PruneThenLowRank.principal(scatter, keptNeurons),
-              centerFfn ? PruneThenLowRank.select(mom.mean(), keptNeurons) : null, ratio, "down",
-              "block " + i + " kept FFN activations", ranks));
-        }
-      } else if (lowRankHere) {
-        var mom = ffnStats.ffn.moments();
-        newMlp = withDown(m, PruneThenLowRank.factor(request.compute(), m.down(),
-            centerFfn ? mom.centeredScatter() : mom.gram(), centerFfn ? mom.mean() : null, ratio, "down",
-            "block " + i + " FFN activations", ranks));
-      }
-      current = Pruning.replace(current, i, new TransformerBlock(newAttention, newMlp, b.attentionNorm(), b.mlpNorm(),
-          b.placement()));
-      String reads = "";
-      if (attentionReads != null) {
-        // the folded layers, dense with zero columns so far, now read the kept dims only
-        current = Pruning.replace(current, i, ResidualInputId.select(current.blocks().get(i), attentionReads.kept(),
-            mlpReads.kept()));
-        newAttention = current.blocks().get(i).attention();
-        newMlp = current.blocks().get(i).mlp();
-        reads = String.format(java.util.Locale.ROOT, ", reads %d/%d residual dims (rel. ID error attention input %.4f, "
-            + "MLP input %.4f)", attentionReads.kept().length, b.width(), attentionReads.error(), mlpReads.error());
-      }
-      double neuronSeconds = Timing.seconds(t);
-      // 3. the compressed block's output from the kept neurons' activations (gathered or recomputed)
-      t = System.nanoTime();
-      f = new TransformerForward(request.compute(), current);
-      List<Matrix> outputs = new ArrayList<>(n);
-      for (int q = 0; q < n; q++) {
-        TransformerForward.MlpInput in = inputs.set(q, null);
-        Matrix kept = retainFfn ? columnBlocks(activations.set(q, null), keptNeurons, 1)
-            : f.ffnActivations(i, in.input(), cal.batch(q), null);
-        outputs.add(f.finishBlock(i, in, kept));
-      }
-      String correction = "";
-      if (reference != null) {
-        reference.advance(original, i, null);
-        OutputCorrection oc = new OutputCorrection(b.width());
-        for (int q = 0; q < n; q++) {
-          oc.accept(outputs.get(q), reference.state(q), cal.batch(q));
-        }
-        OutputCorrection.Fit fit = oc.fit(s.normCorrection());
-        current = Pruning.replace(current, i, OutputCorrection.fold(current.blocks().get(i), fit, s.normCorrection(),
-            s.method()));
-        OutputCorrection.apply(fit, outputs);
-        correction = ", output correction " + fit.summary();
-      }
-      cal.advanceTo(i, outputs);
-      reports.add(new CompressionReport.BlockReport(i, a.heads(), newAttention.heads(), a.headDim(),
-          newAttention.headDim(), a.valueDim(), newAttention.valueDim(), m.width(), newMlp.width(), attentionError,
-          ffnError, ranks));
-      request.progress().block(i, blocks, String.format(java.util.Locale.ROOT,
-          "heads %d -> %d, neurons %d -> %d, rel. error attention %.4f, FFN %.4f%s "
-              + "(attention %.1f s, head selection %.1f s, FFN %.1f s, neuron selection %.1f s, output %.1f s)%s",
-          a.heads(), newAttention.heads(), m.width(), newMlp.width(), attentionError, ffnError, rankSummary(ranks),
-          attentionSeconds, headSeconds, ffnSeconds, neuronSeconds, Timing.seconds(t), reads + correction));
+      BlockResult r = compressBlock(pass, i, current, keepHeads[i], keepNeurons[i]);
+      current = r.network();
+      reports.add(r.report());
     }
     stages.put("sequential compression", Timing.seconds(t1));
     return new CompressionResult(current, CompressionReport.of(request, s.method(), s.citation(), original, current, reports, stages));
+  }
+
+  // ---- sequential pass -----------------------------------------------------------------------
+
+  /**
+   * What every block of the sequential pass shares.
+   *
+   * @param cal the compressed prefix's block inputs, advanced block by block
+   * @param reference the original network's block outputs (for the output correction), or null
+   * @param residualDims residual dimensions each sublayer reads (the block width: all)
+   * @param ratio low-rank ratio of the output and down projections (1: none)
+   */
+  private record Pass(CompressionRequest request, Settings s, Retention retention, TransformerNetwork original,
+      CalibrationData data, Calibrator cal, Calibrator reference, int residualDims, double ratio) {
+    Compute compute() {
+      return request.compute();
+    }
+
+    boolean lowRank() {
+      return ratio < 1;
+    }
+  }
+
+  /**
+   * Step 1: the original block's heads on the compressed prefix's outputs.
+   *
+   * @param network the network with this block's attention inputs folded (residual ID), else unchanged
+   * @param attention the block's attention (inputs folded by the residual ID)
+   * @param reads the attention input's residual ID, or null
+   * @param stats the head outputs' (Gram) statistics
+   * @param retained per batch, all heads' outputs when retained, else empty
+   */
+  private record HeadStatistics(TransformerNetwork network, Attention attention, DispStrategy.Selection reads,
+      StatisticsHook stats, List<Matrix> retained, double seconds) {}
+
+  /**
+   * Step 2: the pruned attention, output projection refitted (and factored with low rank).
+   *
+   * @param keptGroups kept key/value groups, ascending (all when not pruned)
+   * @param error relative output error of the head pruning (0 when not pruned)
+   */
+  private record HeadChoice(Attention attention, int[] keptGroups, double error, double seconds) {}
+
+  /**
+   * Step 3: the FFN statistics behind the pruned attention.
+   *
+   * @param network the network with the pruned attention and, with the residual ID, the folded MLP
+   * @param mlp the block's MLP (up and gate inputs folded by the residual ID)
+   * @param reads the MLP input's residual ID, or null
+   * @param inputs per batch, the MLP's input and the residual it adds to
+   * @param retained per batch, all neurons' activations when retained, else empty
+   */
+  private record FfnStatistics(TransformerNetwork network, Mlp mlp, DispStrategy.Selection reads,
+      StatisticsHook stats, List<TransformerForward.MlpInput> inputs, List<Matrix> retained, double seconds) {}
+
+  /**
+   * Step 4: the pruned MLP, down projection corrected (and factored with low rank).
+   *
+   * @param kept kept neurons, ascending (all when not pruned)
+   * @param error relative output error of the neuron pruning (0 when not pruned)
+   */
+  private record NeuronChoice(Mlp mlp, int[] kept, double error, double seconds) {}
+
+  /** A compressed block: the network with it in place, its report, and its outputs given to the next block. */
+  private record BlockResult(TransformerNetwork network, CompressionReport.BlockReport report) {}
+
+  /**
+   * Block i of the sequential pass: heads, then neurons behind the pruned attention, then the
+   * output (and the norm correction); advances {@code pass.cal()} to the compressed block's outputs.
+   */
+  private static BlockResult compressBlock(Pass p, int i, TransformerNetwork current, int keepHeads, int keepNeurons) {
+    TransformerBlock b = p.original().blocks().get(i);
+    List<CompressionReport.LayerRank> ranks = new ArrayList<>();
+    HeadStatistics hst = headStatistics(p, i, current, keepHeads);
+    HeadChoice heads = selectHeads(p, i, hst, keepHeads, ranks);
+    long t = System.nanoTime();
+    current = Pruning.replace(hst.network(), i, new TransformerBlock(heads.attention(), b.mlp(), b.attentionNorm(),
+        b.mlpNorm(), b.placement()));
+    double headSeconds = heads.seconds() + Timing.seconds(t);
+    FfnStatistics fst = ffnStatistics(p, i, current, hst, heads);
+    NeuronChoice neurons = selectNeurons(p, i, fst, keepNeurons, ranks);
+    t = System.nanoTime();
+    current = Pruning.replace(fst.network(), i, new TransformerBlock(heads.attention(), neurons.mlp(),
+        b.attentionNorm(), b.mlpNorm(), b.placement()));
+    Attention newAttention = heads.attention();
+    Mlp newMlp = neurons.mlp();
+    String reads = "";
+    if (hst.reads() != null) {
+      // the folded layers, dense with zero columns so far, now read the kept dims only
+      current = Pruning.replace(current, i, ResidualInputId.select(current.blocks().get(i), hst.reads().kept(),
+          fst.reads().kept()));
+      newAttention = current.blocks().get(i).attention();
+      newMlp = current.blocks().get(i).mlp();
+      reads = String.format(java.util.Locale.ROOT, ", reads %d/%d residual dims (rel. ID error attention input %.4f, "
+          + "MLP input %.4f)", hst.reads().kept().length, b.width(), hst.reads().error(), fst.reads().error());
+    }
+    double neuronSeconds = neurons.seconds() + Timing.seconds(t);
+    t = System.nanoTime();
+    List<Matrix> outputs = blockOutputs(p, i, current, fst, neurons.kept());
+    String correction = "";
+    if (p.reference() != null) {
+      OutputCorrection.Fit fit = outputCorrection(p, i, outputs);
+      current = Pruning.replace(current, i, OutputCorrection.fold(current.blocks().get(i), fit,
+          p.s().normCorrection(), p.s().method()));
+      OutputCorrection.apply(fit, outputs);
+      correction = ", output correction " + fit.summary();
+    }
+    p.cal().advanceTo(i, outputs);
+    Attention a = hst.attention();
+    Mlp m = fst.mlp();
+    CompressionReport.BlockReport report = new CompressionReport.BlockReport(i, a.heads(), newAttention.heads(),
+        a.headDim(), newAttention.headDim(), a.valueDim(), newAttention.valueDim(), m.width(), newMlp.width(),
+        heads.error(), neurons.error(), ranks);
+    p.request().progress().block(i, p.original().depth(), String.format(java.util.Locale.ROOT,
+        "heads %d -> %d, neurons %d -> %d, rel. error attention %.4f, FFN %.4f%s "
+            + "(attention %.1f s, head selection %.1f s, FFN %.1f s, neuron selection %.1f s, output %.1f s)%s",
+        a.heads(), newAttention.heads(), m.width(), newMlp.width(), heads.error(), neurons.error(),
+        rankSummary(ranks), hst.seconds(), headSeconds, fst.seconds(), neuronSeconds, Timing.seconds(t),
+        reads + correction));
+    return new BlockResult(current, report);
+  }
+
+  /**
+   * Step 1: the residual ID of the attention input (folded into Q, K, V before the heads are
+   * selected), then the heads' outputs on every batch: their Gram matrix when heads are pruned or
+   * factored, and the outputs themselves when retained (else step 3 recomputes the kept ones).
+   */
+  private static HeadStatistics headStatistics(Pass p, int i, TransformerNetwork current, int keepHeads) {
+    long t = System.nanoTime();
+    TransformerBlock b = p.original().blocks().get(i);
+    Attention a = b.attention();
+    Mlp m = b.mlp();
+    Settings s = p.s();
+    Calibrator cal = p.cal();
+    int n = cal.batches();
+    boolean retainHeads = retains(p.retention(), cal.rows() * a.heads() * a.valueDim());
+    boolean pruneHeadsHere = s.pruneHeads() && keepHeads < a.heads();
+    DispStrategy.Selection reads = null;
+    if (p.residualDims() < b.width()) {
+      StatisticsHook inStats = new StatisticsHook(p.compute(), i, EnumSet.of(StatisticsHook.Kind.ATTENTION_INPUT),
+          a.heads() * a.valueDim(), m.width(), b.width(), a.heads(), a.headDim(), 0, s.seed() + i);
+      TransformerForward f0 = new TransformerForward(p.compute(), current);
+      for (int q = 0; q < n; q++) {
+        f0.attentionHeads(i, cal.state(q), cal.batch(q), inStats);
+      }
+      reads = DispStrategy.inputSelection(p.compute(), inStats.attentionInput, p.residualDims(), s.centered(),
+          "block " + i + " attention input");
+      a = ResidualInputId.foldInputs(p.compute(), reads, a);
+      current = Pruning.replace(current, i, new TransformerBlock(a, m, b.attentionNorm(), b.mlpNorm(), b.placement()));
+    }
+    StatisticsHook stats = new StatisticsHook(p.compute(), i,
+        pruneHeadsHere || p.lowRank() ? EnumSet.of(StatisticsHook.Kind.HEADS) : EnumSet.noneOf(StatisticsHook.Kind.class),
+        a.heads() * a.valueDim(), m.width(), b.width(), a.heads(), a.headDim(), 0, s.seed() + i);
+    TransformerForward f = new TransformerForward(p.compute(), current);
+    List<Matrix> retained = new ArrayList<>(retainHeads ? n : 0);
+    if (pruneHeadsHere || p.lowRank() || retainHeads) {
+      for (int q = 0; q < n; q++) {
+        Matrix h = f.attentionHeads(i, cal.state(q), cal.batch(q), stats);
+        if (retainHeads) {
+          retained.add(h);
+        }
+      }
+    }
+    return new HeadStatistics(current, a, reads, stats, retained, Timing.seconds(t));
+  }
+
+  /**
+   * Step 2: the kept key/value groups by {@link HeadSelection} on the heads' (centered) scatter,
+   * the output projection refitted; with low rank, the refitted projection factored.
+   */
+  private static HeadChoice selectHeads(Pass p, int i, HeadStatistics hst, int keepHeads,
+      List<CompressionReport.LayerRank> ranks) {
+    long t = System.nanoTime();
+    Attention a = hst.attention();
+    boolean center = p.s().centered() && p.original().blocks().get(i).attention().output().bias() != null;
+    boolean pruneHeadsHere = p.s().pruneHeads() && keepHeads < a.heads();
+    Attention pruned = a;
+    int[] keptGroups = range(a.kvHeads());
+    double error = 0;
+    if (pruneHeadsHere) {
+      var mom = hst.stats().heads.moments();
+      Matrix scatter = center ? mom.centeredScatter() : mom.gram();
+      // a key/value group's query heads are adjacent column blocks of A: the group is one selection unit
+      int size = groupSize(a);
+      HeadSelection hs = HeadSelection.of(p.compute(), scatter, a.output().weight(), a.kvHeads(),
+          size * a.valueDim());
+      keptGroups = hs.kept(keepHeads / size);
+      pruned = prunedAttention(a, hs, keptGroups, center ? mom.mean() : null);
+      error = Math.sqrt(hs.error[keepHeads / size] / Math.max(hs.error[0], 1e-300));
+      if (p.lowRank()) {
+        int[] cols = PruneThenLowRank.headColumns(a, keptGroups);
+        pruned = withOutput(pruned, PruneThenLowRank.factor(p.compute(), pruned.output(),
+            PruneThenLowRank.principal(scatter, cols), center ? PruneThenLowRank.select(mom.mean(), cols) : null,
+            p.ratio(), "output", "block " + i + " kept head outputs", ranks));
+      }
+    } else if (p.lowRank()) {
+      var mom = hst.stats().heads.moments();
+      pruned = withOutput(a, PruneThenLowRank.factor(p.compute(), a.output(),
+          center ? mom.centeredScatter() : mom.gram(), center ? mom.mean() : null, p.ratio(), "output",
+          "block " + i + " head outputs", ranks));
+    }
+    return new HeadChoice(pruned, keptGroups, error, Timing.seconds(t));
+  }
+
+  /**
+   * Step 3: the FFN statistics behind the pruned attention (the kept heads' outputs gathered or
+   * recomputed); with the residual ID, the MLP input's ID folded into up (and gate) first. The
+   * FFN activations are retained or, streamed, only their (sketched) Gram matrix kept, so memory
+   * does not grow with N·f (287 k tokens × 1536 floats = 1.8 GB).
+   *
+   * @param current the network with the pruned attention in block i
+   */
+  private static FfnStatistics ffnStatistics(Pass p, int i, TransformerNetwork current, HeadStatistics hst,
+      HeadChoice heads) {
+    long t = System.nanoTime();
+    TransformerBlock b = p.original().blocks().get(i);
+    Attention a = hst.attention();
+    Mlp m = b.mlp();
+    Settings s = p.s();
+    Calibrator cal = p.cal();
+    int n = cal.batches();
+    boolean retainHeads = !hst.retained().isEmpty();
+    boolean retainFfn = retains(p.retention(), cal.rows() * ((long) a.heads() * a.valueDim() + m.width()));
+    StatisticsHook stats = new StatisticsHook(p.compute(), i, EnumSet.of(StatisticsHook.Kind.FFN),
+        a.heads() * a.valueDim(), m.width(), b.width(), a.heads(), a.headDim(), sketchRows(s, p.data()), s.seed() + i);
+    TransformerForward f = new TransformerForward(p.compute(), current);
+    List<TransformerForward.MlpInput> inputs = new ArrayList<>(n);
+    List<Matrix> activations = new ArrayList<>(retainFfn ? n : 0);
+    int groupColumns = groupSize(a) * a.valueDim();
+    DispStrategy.Selection reads = null;
+    StatisticsHook inputStats = null;
+    if (p.residualDims() < b.width()) {
+      // the residual ID of the MLP input, folded into up (and gate) before the neuron statistics
+      inputStats = new StatisticsHook(p.compute(), i, EnumSet.of(StatisticsHook.Kind.MLP_INPUT),
+          a.heads() * a.valueDim(), m.width(), b.width(), a.heads(), a.headDim(), 0, s.seed() + i);
+    }
+    List<Matrix> retainedHeads = hst.retained();
+    for (int q = 0; q < n; q++) {
+      Matrix keptHeadOutputs = retainHeads ? columnBlocks(retainedHeads.set(q, null), heads.keptGroups(), groupColumns)
+          : f.attentionHeads(i, cal.state(q), cal.batch(q), null);
+      TransformerForward.MlpInput in = f.mlpInput(i, cal.state(q), keptHeadOutputs);
+      inputs.add(in);
+      Matrix act = f.ffnActivations(i, in.input(), cal.batch(q), inputStats != null ? inputStats : stats);
+      if (retainFfn && inputStats == null) {
+        activations.add(act);
+      }
+    }
+    if (inputStats != null) {
+      reads = DispStrategy.inputSelection(p.compute(), inputStats.mlpInput, p.residualDims(), s.centered(),
+          "block " + i + " MLP input");
+      m = ResidualInputId.foldInputs(p.compute(), reads, m);
+      current = Pruning.replace(current, i, new TransformerBlock(heads.attention(), m, b.attentionNorm(), b.mlpNorm(),
+          b.placement()));
+      f = new TransformerForward(p.compute(), current);
+      for (int q = 0; q < n; q++) {
+        Matrix act = f.ffnActivations(i, inputs.get(q).input(), cal.batch(q), stats);
+        if (retainFfn) {
+          activations.add(act);
+        }
+      }
+    }
+    return new FfnStatistics(current, m, reads, stats, inputs, activations, Timing.seconds(t));
+  }
+
+  /**
+   * Step 4: the kept neurons by {@link NeuronSelection} on the activations' (centered) scatter,
+   * the down projection corrected; with low rank, the corrected projection factored.
+   */
+  private static NeuronChoice selectNeurons(Pass p, int i, FfnStatistics fst, int keepNeurons,
+      List<CompressionReport.LayerRank> ranks) {
+    long t = System.nanoTime();
+    Mlp m = fst.mlp();
+    boolean center = p.s().centered() && p.original().blocks().get(i).mlp().down().bias() != null;
+    Mlp pruned = m;
+    int[] kept = range(m.width());
+    double error = 0;
+    if (keepNeurons < m.width()) {
+      var mom = fst.stats().ffn.moments();
+      Matrix scatter = center ? mom.centeredScatter() : mom.gram();
+      NeuronSelection ns = NeuronSelection.of(p.compute(), scatter, m.down().weight(), keepNeurons);
+      int k = Math.min(keepNeurons, ns.rank());
+      kept = ns.kept(k);
+      pruned = prunedMlp(m, ns, k, center ? mom.mean() : null);
+      error = Math.sqrt(ns.error[k] / Math.max(ns.error[0], 1e-300));
+      if (p.lowRank()) {
+        pruned = withDown(pruned, PruneThenLowRank.factor(p.compute(), pruned.down(),
+            PruneThenLowRank.principal(scatter, kept), center ? PruneThenLowRank.select(mom.mean(), kept) : null,
+            p.ratio(), "down", "block " + i + " kept FFN activations", ranks));
+      }
+    } else if (p.lowRank()) {
+      var mom = fst.stats().ffn.moments();
+      pruned = withDown(m, PruneThenLowRank.factor(p.compute(), m.down(), center ? mom.centeredScatter() : mom.gram(),
+          center ? mom.mean() : null, p.ratio(), "down", "block " + i + " FFN activations", ranks));
+    }
+    return new NeuronChoice(pruned, kept, error, Timing.seconds(t));
+  }
+
+  /**
+   * Step 5: the compressed block's output on every batch, from the kept neurons' activations
+   * (gathered from the retained ones, or recomputed). Releases the step 3 inputs and activations.
+   *
+   * @param current the network with the compressed block i
+   */
+  private static List<Matrix> blockOutputs(Pass p, int i, TransformerNetwork current, FfnStatistics fst, int[] kept) {
+    TransformerForward f = new TransformerForward(p.compute(), current);
+    Calibrator cal = p.cal();
+    int n = cal.batches();
+    boolean retainFfn = !fst.retained().isEmpty();
+    List<TransformerForward.MlpInput> inputs = fst.inputs();
+    List<Matrix> activations = fst.retained();
+    List<Matrix> outputs = new ArrayList<>(n);
+    for (int q = 0; q < n; q++) {
+      TransformerForward.MlpInput in = inputs.set(q, null);
+      Matrix act = retainFfn ? columnBlocks(activations.set(q, null), kept, 1)
+          : f.ffnActivations(i, in.input(), cal.batch(q), null);
+      outputs.add(f.finishBlock(i, in, act));
+    }
+    return outputs;
+  }
+
+  /**
+   * Step 6 (norm correction only): the fit of the compressed block's outputs to the original
+   * network's block outputs on the original inputs; advances {@code pass.reference()}.
+   */
+  private static OutputCorrection.Fit outputCorrection(Pass p, int i, List<Matrix> outputs) {
+    p.reference().advance(p.original(), i, null);
+    OutputCorrection oc = new OutputCorrection(p.original().blocks().get(i).width());
+    for (int q = 0; q < outputs.size(); q++) {
+      oc.accept(outputs.get(q), p.reference().state(q), p.cal().batch(q));
+    }
+    return oc.fit(p.s().normCorrection());
   }
 
   /**
@@ -370,7 +523,11 @@ final class StatEngine {
    * (a group is one head under multi-head attention), its output projection refitted by {@code hs}.
    */
   static Attention prunedAttention(Attention a, HeadSelection hs, int heads, double[] mean) {
-    int[] keptGroups = hs.kept(heads / groupSize(a));
+    return prunedAttention(a, hs, hs.kept(heads / groupSize(a)), mean);
+  }
+
+  /** Attention a keeping the key/value groups {@code keptGroups} (ascending, from {@code hs}), its output projection refitted. */
+  static Attention prunedAttention(Attention a, HeadSelection hs, int[] keptGroups, double[] mean) {
     var corr = hs.correction(keptGroups, mean, a.output().weight());
     Attention sel = Pruning.keepGroups(a, keptGroups);
     return new Attention(sel.heads(), sel.kvHeads(), sel.headDim(), sel.valueDim(), sel.query(), sel.key(),
