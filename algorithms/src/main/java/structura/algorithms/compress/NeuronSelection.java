@@ -4,6 +4,7 @@ import java.util.Arrays;
 import structura.algorithms.linalg.PivotedCholesky;
 import structura.algorithms.linalg.PivotedCholeskyOptions;
 import structura.algorithms.linalg.PivotedCholeskyResult;
+import structura.algorithms.linalg.TriangularSolve;
 import structura.api.DType;
 import structura.api.Matrix;
 import structura.api.backend.Compute;
@@ -33,7 +34,7 @@ import structura.api.backend.Transpose;
  * {@code b' = b + W μ − W' μ_J} (regression with an intercept).
  *
  * <p><b>Cost.</b> f·r² for the pivoted Cholesky of rank r, 2·d·f·r for W·L (on the backend), d·k²
- * for a correction. Memory f·r doubles.
+ * for a correction (a vectorized back substitution, {@link TriangularSolve}). Memory f·r doubles.
  */
 final class NeuronSelection {
   private final int f;
@@ -139,9 +140,8 @@ final class NeuronSelection {
    * @param w the original next-layer weight (d × f), for the bias term
    */
   Correction correction(int k, double[] mean, Matrix w) {
-    // X = (W L)_:,0:k · L_J⁻¹ with L_J(a, b) = L(order[a], b), lower triangular: solve X L_J = WL by
-    // back substitution over columns, last first.
-    // U = L_Jᵀ (k × k, upper triangular, row-major) so the inner sums run along rows
+    // X = (W L)_:,0:k · L_J⁻¹ with L_J(a, b) = L(order[a], b), lower triangular: solve X L_J = WL,
+    // i.e. X Uᵀ = WL with U = L_Jᵀ (k × k, upper triangular, row-major), by back substitution
     double[] u = new double[k * k];
     for (int a = 0; a < k; a++) {
       for (int b = 0; b <= a; b++) {
@@ -149,21 +149,11 @@ final class NeuronSelection {
       }
     }
     double[] x = new double[d * k];
-    double[] wRow = new double[k];
+    double[] wlRows = wl.f64();
     for (int i = 0; i < d; i++) {
-      for (int a = 0; a < k; a++) {
-        wRow[a] = wl.get(i, a);
-      }
-      int xi = i * k;
-      for (int a = k - 1; a >= 0; a--) {
-        double s = wRow[a];
-        int ua = a * k;
-        for (int b = a + 1; b < k; b++) {
-          s -= x[xi + b] * u[ua + b];
-        }
-        x[xi + a] = s / u[ua + a];
-      }
+      System.arraycopy(wlRows, wl.index(i, 0), x, i * k, k);
     }
+    TriangularSolve.rightUpperTransposedInPlace(u, k, x, d, k);
     int[] kept = kept(k);
     int[] position = new int[f];
     for (int a = 0; a < k; a++) {
