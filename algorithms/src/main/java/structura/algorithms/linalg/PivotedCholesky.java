@@ -240,13 +240,7 @@ public final class PivotedCholesky {
         residual.update(compute, l, panel, k, taken);
       }
     }
-    Matrix lm = Matrix.zeros(dtype, n, k);
-    for (int j = 0; j < k; j++) {
-      for (int i = 0; i < n; i++) {
-        lm.set(i, j, l[j * n + i]);
-      }
-    }
-    return new PivotedCholeskyResult(Arrays.copyOf(piv, k), lm, remaining, trace, Arrays.copyOf(l, k * n),
+    return new PivotedCholeskyResult(Arrays.copyOf(piv, k), dtype, n, remaining, trace, Arrays.copyOf(l, k * n),
         Arrays.copyOf(pivotValue, k));
   }
 

@@ -1,5 +1,6 @@
 package structura.algorithms.linalg;
 
+import structura.api.DType;
 import structura.api.Matrix;
 
 /**
@@ -8,16 +9,23 @@ import structura.api.Matrix;
  */
 public final class PivotedCholeskyResult {
   private final int[] pivots;
-  private final Matrix l;
+  private final DType dtype;
+  private final int n;
   private final double residualTrace;
   private final double trace;
   private final double[] columns;
   private final double[] pivotDiagonals;
 
-  PivotedCholeskyResult(int[] pivots, Matrix l, double residualTrace, double trace, double[] columns,
+  /**
+   * @param dtype of {@link #l()}
+   * @param n rows of L
+   * @param columns L column-major (column j at {@code j·n}), k·n doubles
+   */
+  PivotedCholeskyResult(int[] pivots, DType dtype, int n, double residualTrace, double trace, double[] columns,
       double[] pivotDiagonals) {
     this.pivots = pivots;
-    this.l = l;
+    this.dtype = dtype;
+    this.n = n;
     this.residualTrace = residualTrace;
     this.trace = trace;
     this.columns = columns;
@@ -34,9 +42,30 @@ public final class PivotedCholeskyResult {
     return pivots.clone();
   }
 
-  /** The n×k factor L (a copy), in the input dtype. L(pivots, :) is lower triangular. */
+  /**
+   * The n×k factor L (a new matrix), in the input dtype. L(pivots, :) is lower triangular. Built
+   * on each call from the column-major factor: callers that read Lᵀ ({@link #lTransposedF64})
+   * skip the transpose (k·n elements, 1 % of the README's STAT job when it was always built).
+   */
   public Matrix l() {
-    return l.copy();
+    int k = pivots.length;
+    Matrix out = Matrix.zeros(dtype, n, k);
+    if (dtype == DType.F32) {
+      float[] dst = out.f32();
+      for (int i = 0; i < n; i++) {
+        for (int j = 0; j < k; j++) {
+          dst[i * k + j] = (float) columns[j * n + i];
+        }
+      }
+    } else {
+      double[] dst = out.f64();
+      for (int i = 0; i < n; i++) {
+        for (int j = 0; j < k; j++) {
+          dst[i * k + j] = columns[j * n + i];
+        }
+      }
+    }
+    return out;
   }
 
   /** trace(A − L·Lᵀ) at the stop, from the updated diagonal. */
@@ -59,7 +88,7 @@ public final class PivotedCholeskyResult {
 
   /** Lᵀ (k×n, F64): row j is column j of L. A copy. */
   public Matrix lTransposedF64() {
-    return Matrix.wrap(columns.clone(), pivots.length, l.rows());
+    return Matrix.wrap(columns.clone(), pivots.length, n);
   }
 
   /** L in double, column-major n×k. Package-private, not copied. */
