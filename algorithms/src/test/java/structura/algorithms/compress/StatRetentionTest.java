@@ -144,4 +144,32 @@ class StatRetentionTest {
     assertArrayEquals(new float[] {4, 5, 0, 1, 14, 15, 10, 11}, g.f32());
     assertArrayEquals(new float[] {5, 3, 15, 13}, StatEngine.columnBlocks(m, new int[] {5, 3}, 1).f32());
   }
+
+  @Test
+  void columnBlocksOfAViewOverManyRowRangesMatchElementwiseCopies() {
+    // 1000 rows: several gather tasks and a partial last one; a view with an offset and a row stride
+    int rows = 1000;
+    Matrix big = Matrix.zeros(structura.api.DType.F32, rows + 1, 70);
+    java.util.SplittableRandom rnd = new java.util.SplittableRandom(17);
+    for (int i = 0; i < big.f32().length; i++) {
+      big.f32()[i] = (float) rnd.nextGaussian();
+    }
+    Matrix m = big.view(1, 3, rows, 64);
+    int[][] keeps = {{7, 1, 4}, {0, 2, 3, 6}};
+    int[] widths = {8, 1};
+    for (int t = 0; t < 2; t++) {
+      int[] keep = keeps[t];
+      int width = widths[t];
+      Matrix g = StatEngine.columnBlocks(m, keep, width);
+      assertEquals(rows, g.rows());
+      assertEquals(keep.length * width, g.cols());
+      for (int i = 0; i < rows; i++) {
+        for (int c = 0; c < keep.length; c++) {
+          for (int w = 0; w < width; w++) {
+            assertEquals(m.get(i, keep[c] * width + w), g.get(i, c * width + w), "row " + i + ", block " + c);
+          }
+        }
+      }
+    }
+  }
 }
