@@ -898,49 +898,34 @@ final class StatEngine {
     };
   }
 
-  /** Rows a task of {@link #columnBlocks} gathers: 2 MB of a 1536-column F32 source. */
-  private static final int GATHER_ROWS = 256;
-
-  /**
-   * The column blocks {@code keep[c]·width .. +width} of m, side by side in a new matrix (m itself
-   * when all are kept in order). Row ranges are gathered in parallel (common fork-join pool): the
-   * gather runs between GEMMs, when the backend's threads are idle; each element is a plain copy,
-   * so the result does not depend on the split.
-   */
+  /** The column blocks {@code keep[c]·width .. +width} of m, side by side in a new matrix (m itself when all are kept in order). */
   static Matrix columnBlocks(Matrix m, int[] keep, int width) {
     if (keep.length * width == m.cols() && isRange(keep)) {
       return m;
     }
     Matrix out = Matrix.zeros(DType.F32, m.rows(), keep.length * width);
-    int tasks = (m.rows() + GATHER_ROWS - 1) / GATHER_ROWS;
-    java.util.stream.IntStream.range(0, tasks).parallel().forEach(t -> gatherRows(m, keep, width, out,
-        t * GATHER_ROWS, Math.min(m.rows(), (t + 1) * GATHER_ROWS)));
-    return out;
-  }
-
-  /** Rows {@code from .. to} of {@link #columnBlocks}. */
-  private static void gatherRows(Matrix m, int[] keep, int width, Matrix out, int from, int to) {
     float[] src = m.f32();
     float[] dst = out.f32();
     int cols = out.cols();
     if (width == 1) {
       // a gather: one arraycopy call per element (FFN neurons) costs several times the copy itself
-      for (int r = from; r < to; r++) {
+      for (int r = 0; r < m.rows(); r++) {
         int s = m.index(r, 0);
         int d = r * cols;
         for (int c = 0; c < keep.length; c++) {
           dst[d + c] = src[s + keep[c]];
         }
       }
-      return;
+      return out;
     }
-    for (int r = from; r < to; r++) {
+    for (int r = 0; r < m.rows(); r++) {
       int s = m.index(r, 0);
       int d = r * cols;
       for (int c = 0; c < keep.length; c++) {
         System.arraycopy(src, s + keep[c] * width, dst, d + c * width, width);
       }
     }
+    return out;
   }
 
   private static boolean isRange(int[] keep) {
