@@ -248,7 +248,7 @@ final class StatEngine {
    */
   private record NeuronChoice(Mlp mlp, int[] kept, double error, double seconds) {}
 
-  /** A compressed block: the network with it in place, its report, and its outputs given to the next block. */
+  /** A compressed block: the network with it in place, and its report. */
   private record BlockResult(TransformerNetwork network, CompressionReport.BlockReport report) {}
 
   /**
