@@ -196,18 +196,13 @@ final class ChebyshevFmm {
     return tree.permutation;
   }
 
-  /** y = K̃·v in tree order, v N×c row-major in tree order; a new array. */
+  /**
+   * y = K̃·v in tree order, v N×c row-major in tree order; a new array. The phases run one after
+   * the other: S2M, M2L, L2L, L2T, near field (each adds into its own outputs in a fixed order).
+   */
   double[] apply(double[] v, int c) {
     double[][] weights = new double[tree.boxCount][];
     double[][] locals = new double[tree.boxCount][];
-    int largestGrid = 0;
-    int largestOrder = 0;
-    for (ChebyshevGrid g : gridOfLevel) {
-      largestGrid = Math.max(largestGrid, g.size());
-      largestOrder = Math.max(largestOrder, g.order());
-    }
-    int tensorSize = largestGrid;
-    int basisSize = d * largestOrder;
     for (int b = 0; b < tree.boxCount; b++) {
       if (isSource[b]) {
         weights[b] = new double[expansionOfLevel[tree.level[b]].size() * c];
@@ -216,19 +211,24 @@ final class ChebyshevFmm {
         locals[b] = new double[gridOfLevel[tree.level[b]].size() * c];
       }
     }
-    // S2M, box by box
-    List<Integer> sources = new ArrayList<>();
-    for (int b = 0; b < tree.boxCount; b++) {
-      if (isSource[b]) {
-        sources.add(b);
-      }
-    }
-    runWorkers(sources.size(), () -> {
+    double[] y = new double[tree.n * c];
+    sourceToMultipole(v, c, weights);
+    multipoleToLocal(weights, c, locals);
+    localToLocal(locals, c);
+    localToTargets(locals, c, y);
+    nearField(v, c, y);
+    return y;
+  }
+
+  /** S2M: the outgoing weights of every source box from its points, into {@code weights[b]} (zeroed, M_l × c). */
+  private void sourceToMultipole(double[] v, int c, double[][] weights) {
+    int[] sources = boxesWhere(isSource);
+    runWorkers(sources.length, () -> {
       FarFieldExpansion.Workspace[] workspaces = new FarFieldExpansion.Workspace[tree.depth + 1];
       double[] center = new double[d];
       double[] tmp = new double[expansionTerms() * c];
       return task -> {
-        int b = sources.get(task);
+        int b = sources[task];
         FarFieldExpansion expansion = expansionOfLevel[tree.level[b]];
         if (workspaces[tree.level[b]] == null) {
           workspaces[tree.level[b]] = expansion.workspace();
@@ -251,7 +251,13 @@ final class ChebyshevFmm {
         expansion.toWeights(acc, c, tmp);
       };
     });
-    // M2L, key by key; within a key, chunks of pairs in parallel (distinct targets)
+  }
+
+  /**
+   * M2L: every pair's source expansion at its target's grid nodes, added into {@code locals}, key
+   * by key; within a key, chunks of pairs in parallel (one key's pairs have distinct targets).
+   */
+  private void multipoleToLocal(double[][] weights, int c, double[][] locals) {
     for (int k = 0; k < tree.keys.length; k++) {
       int from = tree.keyStart[k];
       int to = tree.keyStart[k + 1];
@@ -265,47 +271,59 @@ final class ChebyshevFmm {
         return chunk -> {
           int a = from + chunk * GEMM_CHUNK;
           int z = Math.min(to, a + GEMM_CHUNK);
-          int rows = (z - a) * c;
-          // pair-major: row (pair, col) holds that pair's source weights, so that for one column
-          // the gather and the scatter below are contiguous copies of M and q^d values
-          for (int j = a; j < z; j++) {
-            double[] w = weights[tree.m2lSource[j]];
-            int row0 = (j - a) * c;
-            if (c == 1) {
-              System.arraycopy(w, 0, gathered, row0 * m, m);
-            } else {
-              for (int col = 0; col < c; col++) {
-                for (int f = 0; f < m; f++) {
-                  gathered[(row0 + col) * m + f] = w[f * c + col];
-                }
-              }
-            }
-          }
-          Matrix wm = Matrix.wrap(gathered, 0, rows, m, m);
-          Matrix ym = Matrix.wrap(result, 0, rows, qd, qd);
+          gatherWeights(weights, a, z, m, c, gathered);
+          Matrix wm = Matrix.wrap(gathered, 0, (z - a) * c, m, m);
+          Matrix ym = Matrix.wrap(result, 0, (z - a) * c, qd, qd);
           compute.gemm(Transpose.N, Transpose.T, 1.0, wm, e, 0.0, ym);
-          for (int j = a; j < z; j++) {
-            double[] local = locals[tree.m2lTarget[j]];
-            int row0 = (j - a) * c;
-            if (c == 1) {
-              int r = row0 * qd;
-              for (int g = 0; g < qd; g++) {
-                local[g] += result[r + g];
-              }
-            } else {
-              for (int col = 0; col < c; col++) {
-                int r = (row0 + col) * qd;
-                for (int g = 0; g < qd; g++) {
-                  local[g * c + col] += result[r + g];
-                }
-              }
-            }
-          }
+          scatterLocals(result, a, z, qd, c, locals);
         };
       });
     }
-    // L2L, level by level
-    int fan = 1 << d;
+  }
+
+  /**
+   * Pair-major gather of pairs a..z−1: row (pair, col) holds that pair's source weights, so that
+   * for one column the gather here and the scatter in {@link #scatterLocals} are contiguous copies.
+   */
+  private void gatherWeights(double[][] weights, int a, int z, int m, int c, double[] gathered) {
+    for (int j = a; j < z; j++) {
+      double[] w = weights[tree.m2lSource[j]];
+      int row0 = (j - a) * c;
+      if (c == 1) {
+        System.arraycopy(w, 0, gathered, row0 * m, m);
+      } else {
+        for (int col = 0; col < c; col++) {
+          for (int f = 0; f < m; f++) {
+            gathered[(row0 + col) * m + f] = w[f * c + col];
+          }
+        }
+      }
+    }
+  }
+
+  /** Adds the GEMM rows of pairs a..z−1 (pair-major, q^d values each) into their targets' locals. */
+  private void scatterLocals(double[] result, int a, int z, int qd, int c, double[][] locals) {
+    for (int j = a; j < z; j++) {
+      double[] local = locals[tree.m2lTarget[j]];
+      int row0 = (j - a) * c;
+      if (c == 1) {
+        int r = row0 * qd;
+        for (int g = 0; g < qd; g++) {
+          local[g] += result[r + g];
+        }
+      } else {
+        for (int col = 0; col < c; col++) {
+          int r = (row0 + col) * qd;
+          for (int g = 0; g < qd; g++) {
+            local[g * c + col] += result[r + g];
+          }
+        }
+      }
+    }
+  }
+
+  /** L2L: each parent's local grid interpolated onto its children's, level by level (top down). */
+  private void localToLocal(double[][] locals, int c) {
     for (int l = 1; l <= tree.depth; l++) {
       int[] boxes = tree.byLevel[l];
       ChebyshevGrid childGrid = gridOfLevel[l];
@@ -329,63 +347,92 @@ final class ChebyshevFmm {
         };
       });
     }
-    // L2T and the near field, leaf by leaf
-    double[] y = new double[tree.n * c];
-    List<Integer> leaves = new ArrayList<>();
-    for (int b = 0; b < tree.boxCount; b++) {
-      if (tree.leaf[b]) {
-        leaves.add(b);
-      }
+  }
+
+  /** L2T: at each leaf with a local grid, its interpolant at each of its points, added into y. */
+  private void localToTargets(double[][] locals, int c, double[] y) {
+    int largestGrid = 0;
+    int largestOrder = 0;
+    for (ChebyshevGrid g : gridOfLevel) {
+      largestGrid = Math.max(largestGrid, g.size());
+      largestOrder = Math.max(largestOrder, g.order());
     }
-    runWorkers(leaves.size(), () -> {
+    int tensorSize = largestGrid;
+    int basisSize = d * largestOrder;
+    int[] leaves = boxesWhere(tree.leaf);
+    runWorkers(leaves.length, () -> {
       double[] u = new double[d];
       double[] basis = new double[basisSize];
       double[] tensor = new double[tensorSize];
-      double[] gx = new double[0];
-      double[] gv = new double[0];
-      return new IntConsumer() {
-        double[] xs = gx;
-        double[] vs = gv;
-
-        @Override
-        public void accept(int task) {
-          int b = leaves.get(task);
-          double[] local = locals[b];
-          if (local != null) {
-            double half = tree.side(tree.level[b]) / 2;
-            for (int i = tree.begin[b]; i < tree.end[b]; i++) {
-              for (int t = 0; t < d; t++) {
-                u[t] = Math.max(-1, Math.min(1, (sorted[i * d + t] - tree.center(b, t)) / half));
-              }
-              gridOfLevel[tree.level[b]].addInterpolant(u, local, 0, c, y, i * c, basis, tensor);
-            }
+      return task -> {
+        int b = leaves[task];
+        double[] local = locals[b];
+        if (local == null) {
+          return;
+        }
+        double half = tree.side(tree.level[b]) / 2;
+        for (int i = tree.begin[b]; i < tree.end[b]; i++) {
+          for (int t = 0; t < d; t++) {
+            u[t] = Math.max(-1, Math.min(1, (sorted[i * d + t] - tree.center(b, t)) / half));
           }
-          int count = 0;
-          for (int j = tree.nearStart[b]; j < tree.nearStart[b + 1]; j++) {
-            count += tree.size(tree.nearSource[j]);
-          }
-          if (xs.length < count * d) {
-            xs = new double[count * d];
-            vs = new double[count * c];
-          }
-          int filled = 0;
-          for (int j = tree.nearStart[b]; j < tree.nearStart[b + 1]; j++) {
-            int s = tree.nearSource[j];
-            int len = tree.size(s);
-            System.arraycopy(sorted, tree.begin[s] * d, xs, filled * d, len * d);
-            System.arraycopy(v, tree.begin[s] * c, vs, filled * c, len * c);
-            filled += len;
-          }
-          int rows = tree.size(b);
-          Matrix x = Matrix.wrap(sorted, tree.begin[b] * d, rows, d, d);
-          Matrix src = Matrix.wrap(xs, 0, count, d, d);
-          Matrix vm = Matrix.wrap(vs, 0, count, c, c);
-          Matrix o = Matrix.wrap(y, tree.begin[b] * c, rows, c, c);
-          compute.kernelMultiply(kernel, x, src, vm, 1.0, o);
+          gridOfLevel[tree.level[b]].addInterpolant(u, local, 0, c, y, i * c, basis, tensor);
         }
       };
     });
-    return y;
+  }
+
+  /** Near field: at each leaf, the exact K(leaf, near leaves)·v through the backend, added into y. */
+  private void nearField(double[] v, int c, double[] y) {
+    int[] leaves = boxesWhere(tree.leaf);
+    runWorkers(leaves.length, () -> new IntConsumer() {
+      double[] xs = new double[0];
+      double[] vs = new double[0];
+
+      @Override
+      public void accept(int task) {
+        int b = leaves[task];
+        int count = 0;
+        for (int j = tree.nearStart[b]; j < tree.nearStart[b + 1]; j++) {
+          count += tree.size(tree.nearSource[j]);
+        }
+        if (xs.length < count * d) {
+          xs = new double[count * d];
+          vs = new double[count * c];
+        }
+        int filled = 0;
+        for (int j = tree.nearStart[b]; j < tree.nearStart[b + 1]; j++) {
+          int s = tree.nearSource[j];
+          int len = tree.size(s);
+          System.arraycopy(sorted, tree.begin[s] * d, xs, filled * d, len * d);
+          System.arraycopy(v, tree.begin[s] * c, vs, filled * c, len * c);
+          filled += len;
+        }
+        int rows = tree.size(b);
+        Matrix x = Matrix.wrap(sorted, tree.begin[b] * d, rows, d, d);
+        Matrix src = Matrix.wrap(xs, 0, count, d, d);
+        Matrix vm = Matrix.wrap(vs, 0, count, c, c);
+        Matrix o = Matrix.wrap(y, tree.begin[b] * c, rows, c, c);
+        compute.kernelMultiply(kernel, x, src, vm, 1.0, o);
+      }
+    });
+  }
+
+  /** The boxes b with {@code flag[b]}, in box order. */
+  private int[] boxesWhere(boolean[] flag) {
+    int count = 0;
+    for (int b = 0; b < tree.boxCount; b++) {
+      if (flag[b]) {
+        count++;
+      }
+    }
+    int[] boxes = new int[count];
+    int i = 0;
+    for (int b = 0; b < tree.boxCount; b++) {
+      if (flag[b]) {
+        boxes[i++] = b;
+      }
+    }
+    return boxes;
   }
 
   /** A worker's per-thread state: a task runner built once per thread. */
