@@ -65,6 +65,18 @@ final class ChebyshevFmm {
   private final double[][] m2lMatrices;
   private final boolean[] isSource;
   private final boolean[] hasLocal;
+  /** The phases of a product, in order, as {@link #lastPhaseSeconds} reports them. */
+  static final String[] PHASES = {"S2M", "M2L", "L2L", "L2T", "near"};
+  /**
+   * The FMM tolerance from which the near field runs in F32: its entries then carry about 1e-7
+   * relative error and its sums about 1e-6 (measured: FastKernelTransformFmmTest), ≤ t/10, at
+   * about twice the F64 rate (8 lanes instead of 4). Fixed orders (t = 0) and t below it stay F64.
+   */
+  static final double F32_NEAR_FIELD_MIN_TOLERANCE = 1e-5;
+  /** Whether the near field runs in F32 (tolerance ≥ {@link #F32_NEAR_FIELD_MIN_TOLERANCE}). */
+  private final boolean f32NearField;
+  /** Wall seconds per phase of the latest product (diagnostics for benchmarks). */
+  private volatile double[] lastPhaseSeconds = new double[0];
 
   /**
    * Builds the tree and the M2L matrices. With {@code tolerance} = 0 every level uses p =
@@ -79,6 +91,7 @@ final class ChebyshevFmm {
     this.pool = pool;
     this.threads = threads;
     this.tree = new FmmOctree(points, n, d, leafSize);
+    this.f32NearField = tolerance >= F32_NEAR_FIELD_MIN_TOLERANCE;
     FmmOrderRule rule = tolerance > 0
         ? new FmmOrderRule(kernel, d, tree.rootSide, tree.depth, tolerance, order, q, seed) : null;
     expansionOfLevel = new FarFieldExpansion[tree.depth + 1];
@@ -212,12 +225,29 @@ final class ChebyshevFmm {
       }
     }
     double[] y = new double[tree.n * c];
+    long[] t = new long[PHASES.length + 1];
+    t[0] = System.nanoTime();
     sourceToMultipole(v, c, weights);
+    t[1] = System.nanoTime();
     multipoleToLocal(weights, c, locals);
+    t[2] = System.nanoTime();
     localToLocal(locals, c);
+    t[3] = System.nanoTime();
     localToTargets(locals, c, y);
+    t[4] = System.nanoTime();
     nearField(v, c, y);
+    t[5] = System.nanoTime();
+    double[] seconds = new double[PHASES.length];
+    for (int i = 0; i < PHASES.length; i++) {
+      seconds[i] = (t[i + 1] - t[i]) * 1e-9;
+    }
+    lastPhaseSeconds = seconds;
     return y;
+  }
+
+  /** Wall seconds of each phase ({@link #PHASES}) in the latest product; empty before the first. */
+  double[] lastPhaseSeconds() {
+    return lastPhaseSeconds.clone();
   }
 
   /** S2M: the outgoing weights of every source box from its points, into {@code weights[b]} (zeroed, M_l × c). */
@@ -241,8 +271,16 @@ final class ChebyshevFmm {
         }
         for (int j = tree.begin[b]; j < tree.end[b]; j++) {
           expansion.sourceFeatures(sorted, j * d, center, 0, w);
+          double[] features = w.features;
+          if (c == 1) {  // an axpy over the M terms, which the JIT vectorizes; the general loop it does not
+            double vj = v[j];
+            for (int f = 0; f < m; f++) {
+              acc[f] += features[f] * vj;
+            }
+            continue;
+          }
           for (int f = 0; f < m; f++) {
-            double s = w.features[f];
+            double s = features[f];
             for (int col = 0; col < c; col++) {
               acc[f * c + col] += s * v[j * c + col];
             }
@@ -381,12 +419,21 @@ final class ChebyshevFmm {
     });
   }
 
-  /** Near field: at each leaf, the exact K(leaf, near leaves)·v through the backend, added into y. */
+  /**
+   * Near field: at each leaf, K(leaf, near leaves)·v through the backend's
+   * {@code PairwiseKernelRoutine}, added into y; in F32 when {@link #f32NearField} (coordinates
+   * relative to the leaf's center, so that F32 keeps their differences to about 1e-7 relative).
+   */
   private void nearField(double[] v, int c, double[] y) {
     int[] leaves = boxesWhere(tree.leaf);
     runWorkers(leaves.length, () -> new IntConsumer() {
       double[] xs = new double[0];
       double[] vs = new double[0];
+      float[] xs32 = new float[0];
+      float[] vs32 = new float[0];
+      float[] targets32 = new float[0];
+      float[] out32 = new float[0];
+      final double[] center = new double[d];
 
       @Override
       public void accept(int task) {
@@ -394,6 +441,11 @@ final class ChebyshevFmm {
         int count = 0;
         for (int j = tree.nearStart[b]; j < tree.nearStart[b + 1]; j++) {
           count += tree.size(tree.nearSource[j]);
+        }
+        int rows = tree.size(b);
+        if (f32NearField) {
+          accept32(b, count, rows);
+          return;
         }
         if (xs.length < count * d) {
           xs = new double[count * d];
@@ -407,12 +459,49 @@ final class ChebyshevFmm {
           System.arraycopy(v, tree.begin[s] * c, vs, filled * c, len * c);
           filled += len;
         }
-        int rows = tree.size(b);
         Matrix x = Matrix.wrap(sorted, tree.begin[b] * d, rows, d, d);
         Matrix src = Matrix.wrap(xs, 0, count, d, d);
         Matrix vm = Matrix.wrap(vs, 0, count, c, c);
         Matrix o = Matrix.wrap(y, tree.begin[b] * c, rows, c, c);
         compute.kernelMultiply(kernel, x, src, vm, 1.0, o);
+      }
+
+      private void accept32(int b, int count, int rows) {
+        if (xs32.length < count * d) {
+          xs32 = new float[count * d];
+          vs32 = new float[count * c];
+        }
+        if (targets32.length < rows * Math.max(d, c)) {
+          targets32 = new float[rows * Math.max(d, c)];
+          out32 = new float[rows * c];
+        }
+        for (int t = 0; t < d; t++) {
+          center[t] = tree.center(b, t);
+        }
+        int filled = 0;
+        for (int j = tree.nearStart[b]; j < tree.nearStart[b + 1]; j++) {
+          int s = tree.nearSource[j];
+          for (int i = tree.begin[s]; i < tree.end[s]; i++, filled++) {
+            for (int t = 0; t < d; t++) {
+              xs32[filled * d + t] = (float) (sorted[i * d + t] - center[t]);
+            }
+            for (int col = 0; col < c; col++) {
+              vs32[filled * c + col] = (float) v[i * c + col];
+            }
+          }
+        }
+        for (int i = 0; i < rows; i++) {
+          for (int t = 0; t < d; t++) {
+            targets32[i * d + t] = (float) (sorted[(tree.begin[b] + i) * d + t] - center[t]);
+          }
+        }
+        Matrix o = Matrix.wrap(out32, 0, rows, c, c);
+        compute.kernelMultiply(kernel, Matrix.wrap(targets32, 0, rows, d, d), Matrix.wrap(xs32, 0, count, d, d),
+            Matrix.wrap(vs32, 0, count, c, c), 0.0, o);
+        int y0 = tree.begin[b] * c;
+        for (int k = 0; k < rows * c; k++) {
+          y[y0 + k] += out32[k];
+        }
       }
     });
   }

@@ -233,6 +233,23 @@ public final class FastKernelTransform implements LinearOperator {
     return factorSeconds;
   }
 
+  /**
+   * The FMM path's wall seconds per phase of the latest product, "S2M 1.23 M2L …" (diagnostics
+   * for benchmarks); empty on the treecode path or before the first product.
+   */
+  String phaseTimes() {
+    if (fmm == null) {
+      return "";
+    }
+    double[] seconds = fmm.lastPhaseSeconds();
+    StringBuilder s = new StringBuilder();
+    for (int i = 0; i < seconds.length; i++) {
+      s.append(i == 0 ? "" : " ").append(ChebyshevFmm.PHASES[i]).append(' ')
+          .append(String.format(java.util.Locale.ROOT, "%.2f", seconds[i]));
+    }
+    return s.toString();
+  }
+
   /** The number of expansion terms per node, C(p+d, d). */
   public int expansionTerms() {
     return fmm != null ? fmm.expansionTerms() : expansion.size();

@@ -148,6 +148,40 @@ class FastKernelTransformFmmTest {
   }
 
   @Test
+  void theF32NearFieldDoesNotDependOnTheThreadCount() {
+    KernelFunction k = KernelFunction.isotropic(Kind.GAUSSIAN, 0.2, 1);
+    Matrix x = FastKernelTransformTest.points("mixture", 4000, 3, 11);
+    Matrix v = FastKernelTransformTest.vectors(4000, 3, 12);
+    Matrix one = FastKernelTransform.factor(k, x, fmm(8, 6, 32).withTolerance(1e-4).withThreads(1)).apply(v);
+    Matrix three = FastKernelTransform.factor(k, x, fmm(8, 6, 32).withTolerance(1e-4).withThreads(3)).apply(v);
+    assertArrayEquals(one.f64(), three.f64());
+  }
+
+  /**
+   * With a tolerance ≥ 1e-5 the near field runs in F32: with every pair near (one leaf holds all
+   * the points) the product is all near field, and its error against the F64 dense product is the
+   * F32 evaluation's alone, far below the tolerance; with a smaller tolerance it stays F64.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"uniform 0.2", "mixture 0.05", "mixture 1.0"})
+  void theF32NearFieldIsFarMoreAccurateThanTheTolerance(String setup) {
+    String distribution = setup.split(" ")[0];
+    double l = Double.parseDouble(setup.split(" ")[1]);
+    int n = 1500;
+    Matrix x = FastKernelTransformTest.points(distribution, n, 3, 31);
+    Matrix v = FastKernelTransformTest.vectors(n, 2, 32);
+    Matrix want = denseGaussianProduct(x, l, v);
+    KernelFunction k = KernelFunction.isotropic(Kind.GAUSSIAN, l, 1);
+    FastKernelTransform f32 = FastKernelTransform.factor(k, x, fmm(8, 6, 2 * n).withTolerance(1e-4));
+    assertEquals((long) n * n, f32.directEntries());
+    double err32 = FastKernelTransformTest.relativeError(want, f32.apply(v));
+    assertTrue(err32 < 1e-6 && err32 > 1e-12, setup + " F32 near field: relative error " + err32);
+    FastKernelTransform f64 = FastKernelTransform.factor(k, x, fmm(8, 6, 2 * n).withTolerance(1e-6));
+    double err64 = FastKernelTransformTest.relativeError(want, f64.apply(v));
+    assertTrue(err64 < 1e-12, setup + " F64 near field: relative error " + err64);
+  }
+
+  @Test
   void everyPointPairIsCoveredOnceAndTranslationsAreWellSeparated() {
     Matrix x = FastKernelTransformTest.points("mixture", 3000, 3, 13);
     double[] xs = x.toDType(DType.F64).f64().clone();
