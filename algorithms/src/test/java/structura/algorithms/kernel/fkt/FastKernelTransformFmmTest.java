@@ -147,6 +147,26 @@ class FastKernelTransformFmmTest {
     assertArrayEquals(one.f64(), three.f64());
   }
 
+  /** FktOptions.defaults(): the FMM path at tolerance 1e-4 (leaf 64) for d ≤ 3, the treecode (leaf 256) beyond. */
+  @Test
+  void theDefaultsRunTheToleranceDrivenFmmPathUpToThreeDimensions() {
+    FktOptions defaults = FktOptions.defaults();
+    assertEquals(64, defaults.leafSizeFor(true));
+    assertEquals(256, defaults.leafSizeFor(false));
+    assertEquals(32, defaults.withLeafSize(32).leafSizeFor(false));
+    KernelFunction k = KernelFunction.isotropic(Kind.GAUSSIAN, 0.2, 1);
+    Matrix x = FastKernelTransformTest.points("mixture", 3000, 3, 41);
+    Matrix v = FastKernelTransformTest.vectors(3000, 1, 42);
+    FastKernelTransform f = FastKernelTransform.factor(k, x, defaults);
+    assertTrue(!f.levelOrders().isEmpty() && f.expandedPairs() > 1000, f.levelOrders());
+    double err = FastKernelTransformTest.relativeError(denseGaussianProduct(x, 0.2, v), f.apply(v));
+    assertTrue(err <= 1e-4 && err > 0, "relative error " + err);
+    FastKernelTransform four = FastKernelTransform.factor(KernelFunction.isotropic(Kind.GAUSSIAN, 0.5, 1),
+        FastKernelTransformTest.points("uniform", 600, 4, 43), defaults);
+    assertTrue(four.levelOrders().isEmpty(), "d = 4 takes the treecode");
+    assertEquals(8, four.options().order());
+  }
+
   @Test
   void theF32NearFieldDoesNotDependOnTheThreadCount() {
     KernelFunction k = KernelFunction.isotropic(Kind.GAUSSIAN, 0.2, 1);
