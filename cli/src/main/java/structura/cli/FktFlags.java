@@ -7,11 +7,14 @@ import structura.algorithms.kernel.fkt.FastKernelTransform;
 import structura.algorithms.kernel.fkt.FktOptions;
 
 /**
- * The {@code --fkt-*} flags of {@code kernel mvm} and {@code gp} as {@link FktOptions}. With none
- * of them on the command line: {@link FktOptions#defaults()} (the FMM path at tolerance 1e-4 for
- * d ≤ 3, the treecode at p = 8, θ = 0.4 beyond). With any of them: exactly the values given, the
- * others at their flag defaults (the treecode unless {@code --fkt-grid} is positive), as before
- * 2026-12-05, so that explicit settings never change meaning.
+ * The {@code --fkt-*} flags of {@code kernel mvm} and {@code gp} as {@link FktOptions}. In
+ * {@code kernel mvm}, with none of them on the command line: {@link FktOptions#defaults()} (the FMM
+ * path at tolerance 1e-4 for d ≤ 3, the treecode at p = 8, θ = 0.4 beyond); with any of them:
+ * exactly the values given, the others at their flag defaults (the treecode unless
+ * {@code --fkt-grid} is positive), as before 2026-12-05, so that explicit settings never change
+ * meaning. {@code gp} always takes the flags ({@link #explicit}; its defaults are the treecode at
+ * p = 8, θ = 0.4): the FMM default at 1e-4, whose near field is F32, made CG meet negative
+ * curvature on the precipitation GP with σ_n²/σ_f² ≈ 10⁻⁹ (docs/performance.md).
  */
 final class FktFlags {
   /** The flags that make the options explicit. */
@@ -30,11 +33,16 @@ final class FktFlags {
     return false;
   }
 
-  /** The options: the defaults when no flag was given, else the flag values. */
+  /** The options: the defaults when no flag was given, else the flag values ({@link #explicit}). */
   static FktOptions options(CommandSpec spec, int order, double separation, int leaf, int grid, double tolerance) {
     if (!anyGiven(spec)) {
       return FktOptions.defaults();
     }
+    return explicit(order, separation, leaf, grid, tolerance);
+  }
+
+  /** The options of the flag values as given (or at their flag defaults). */
+  static FktOptions explicit(int order, double separation, int leaf, int grid, double tolerance) {
     return FktOptions.ofOrder(order).withSeparation(separation).withLeafSize(leaf).withInterpolationOrder(grid)
         .withTolerance(tolerance);
   }

@@ -128,9 +128,8 @@ final class GpCommand implements Callable<Integer> {
 
   @Option(names = "--fkt-grid", defaultValue = "0", paramLabel = "Q",
       description = "fkt: Chebyshev points per dimension of the FMM path's local expansions (d <= 3; 6 with order 8 for about 1e-5, "
-          + "docs/fkt.md); 0 keeps the treecode (default ${DEFAULT-VALUE}). With no --fkt-* flag at all: the FMM path with orders "
-          + "per level for tolerance 1e-4 (p <= 8, q <= 6, leaf 64) for d <= 3, the treecode with p = 8, theta = 0.4 beyond; "
-          + "the defaults shown apply once any --fkt-* flag is given.")
+          + "docs/fkt.md); 0 keeps the treecode (default ${DEFAULT-VALUE}; "
+          + "--fkt-grid 6 --fkt-tolerance 1e-4 --fkt-leaf 64 is the FMM path at about 1e-5).")
   int fktGrid;
 
   @Option(names = "--fkt-tolerance", defaultValue = "0", paramLabel = "T",
@@ -377,7 +376,7 @@ final class GpCommand implements Callable<Integer> {
       long ts = System.nanoTime();
       IterativeGaussianProcess gp;
       if (method.equals("fkt")) {
-        FktOptions fo = FktFlags.options(spec, fktOrder, fktSeparation, fktLeaf, fktGrid, fktTolerance);
+        FktOptions fo = FktFlags.explicit(fktOrder, fktSeparation, fktLeaf, fktGrid, fktTolerance);
         FastKernelTransform fkt = FastKernelTransform.factor(k, x, fo, compute);
         out.printf("  FKT factorised in %.3f s (%s): %d nodes, depth %d%n", fkt.factorSeconds(), FktFlags.describe(fkt),
             fkt.nodeCount(), fkt.depth());
