@@ -14,7 +14,7 @@ import structura.api.InvalidArgumentException;
  * kernel at lengthscale 1/4 of the unit cube, N = 5,000, d = 2–4; FastKernelTransformTest and
  * docs/fkt.md): θ = 0.5 gives about 2e-3 at p = 6 and 7e-5 at p = 10; θ = 0.4 about 1e-4 at
  * p = 8; θ = 0.3 about 3e-5 at p = 6 and ≤ 1e-6 at p = 10 (tested). Rules of thumb: tolerance
- * 2e-3 → θ = 0.5, p = 6 (the defaults); 1e-4 → θ = 0.4, p = 8; 1e-6 → θ = 0.3, p = 10. A smaller
+ * 2e-3 → θ = 0.5, p = 6 ({@code ofOrder(6)}, the defaults before 2026-12-05); 1e-4 → θ = 0.4, p = 8; 1e-6 → θ = 0.3, p = 10. A smaller
  * θ moves more pairs into the exact near field (slower, exact there); a higher p costs
  * C(p+d, d) terms per expansion (d = 3: 35 at p = 4, 165 at p = 8, 286 at p = 10), so high p is
  * expensive in high d. The leaf size trades near-field work (∝ leaf size) against tree depth.
