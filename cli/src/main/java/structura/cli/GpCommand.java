@@ -128,7 +128,8 @@ final class GpCommand implements Callable<Integer> {
 
   @Option(names = "--fkt-grid", defaultValue = "0", paramLabel = "Q",
       description = "fkt: Chebyshev points per dimension of the FMM path's local expansions (d <= 3; 6 with order 8 for about 1e-5, "
-          + "docs/fkt.md); 0 keeps the treecode (default ${DEFAULT-VALUE}).")
+          + "docs/fkt.md); 0 keeps the treecode (default ${DEFAULT-VALUE}; "
+          + "--fkt-grid 6 --fkt-tolerance 1e-4 --fkt-leaf 64 is the FMM path at about 1e-5).")
   int fktGrid;
 
   @Option(names = "--fkt-tolerance", defaultValue = "0", paramLabel = "T",
@@ -375,17 +376,12 @@ final class GpCommand implements Callable<Integer> {
       long ts = System.nanoTime();
       IterativeGaussianProcess gp;
       if (method.equals("fkt")) {
-        FktOptions fo = FktOptions.ofOrder(fktOrder).withSeparation(fktSeparation).withLeafSize(fktLeaf)
-            .withInterpolationOrder(fktGrid).withTolerance(fktTolerance);
+        FktOptions fo = FktFlags.explicit(fktOrder, fktSeparation, fktLeaf, fktGrid, fktTolerance);
         FastKernelTransform fkt = FastKernelTransform.factor(k, x, fo, compute);
-        out.printf("  FKT factorised in %.3f s (order %d, separation %.3g, leaf %d): %d nodes, depth %d%n", fkt.factorSeconds(),
-            fktOrder, fktSeparation, fktLeaf, fkt.nodeCount(), fkt.depth());
+        out.printf("  FKT factorised in %.3f s (%s): %d nodes, depth %d%n", fkt.factorSeconds(), FktFlags.describe(fkt),
+            fkt.nodeCount(), fkt.depth());
         out.flush();
-        report.put("fkt_order", fktOrder);
-        report.put("fkt_separation", fktSeparation);
-        report.put("fkt_leaf", fktLeaf);
-        report.put("fkt_grid", fktGrid);
-        report.put("fkt_tolerance", fktTolerance);
+        FktFlags.report(fkt, report);
         report.put("fkt_factor_seconds", fkt.factorSeconds());
         gp = IterativeGaussianProcess.fit(k, x, y, s2, true, fkt.withNoise(s2), options, compute);
       } else {

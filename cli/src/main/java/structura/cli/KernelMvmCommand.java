@@ -85,7 +85,9 @@ final class KernelMvmCommand implements Callable<Integer> {
 
   @Option(names = "--fkt-grid", defaultValue = "0", paramLabel = "Q",
       description = "FKT Chebyshev points per dimension of the FMM path's local expansions (d <= 3; 6 with order 8 for about 1e-5, "
-          + "docs/fkt.md); 0 keeps the treecode (default ${DEFAULT-VALUE}).")
+          + "docs/fkt.md); 0 keeps the treecode (default ${DEFAULT-VALUE}). With no --fkt-* flag at all: the FMM path with orders "
+          + "per level for tolerance 1e-4 (p <= 8, q <= 6, leaf 64) for d <= 3, the treecode with p = 8, theta = 0.4 beyond; "
+          + "the defaults shown apply once any --fkt-* flag is given.")
   int fktGrid;
 
   @Option(names = "--fkt-tolerance", defaultValue = "0", paramLabel = "T",
@@ -175,12 +177,11 @@ final class KernelMvmCommand implements Callable<Integer> {
       } else if (method == Method.fkt) {
         out.println("Factorising (tree and interaction lists) ...");
         out.flush();
-        FktOptions options = FktOptions.ofOrder(fktOrder).withSeparation(fktSeparation).withLeafSize(fktLeaf)
-            .withInterpolationOrder(fktGrid).withTolerance(fktTolerance);
+        FktOptions options = FktFlags.options(spec, fktOrder, fktSeparation, fktLeaf, fktGrid, fktTolerance);
         fkt = FastKernelTransform.factor(k, x, options, compute);
         factorSeconds = fkt.factorSeconds();
-        out.printf("factorised in %.3f s: %d nodes, depth %d, %d expansion terms per node%n", factorSeconds, fkt.nodeCount(),
-            fkt.depth(), fkt.expansionTerms());
+        out.printf("factorised in %.3f s: %d nodes, depth %d, %d expansion terms per node (%s)%n", factorSeconds, fkt.nodeCount(),
+            fkt.depth(), fkt.expansionTerms(), FktFlags.describe(fkt));
         out.println("Multiplying ...");
         out.flush();
         t0 = System.nanoTime();
@@ -228,11 +229,7 @@ final class KernelMvmCommand implements Callable<Integer> {
         report.put("factor_seconds", factorSeconds);
       }
       if (fkt != null) {
-        report.put("fkt_order", fktOrder);
-        report.put("fkt_separation", fktSeparation);
-        report.put("fkt_leaf", fktLeaf);
-        report.put("fkt_grid", fktGrid);
-        report.put("fkt_tolerance", fktTolerance);
+        FktFlags.report(fkt, report);
       }
       if (approximationRank >= 0) {
         report.put("rank", approximationRank);

@@ -100,6 +100,44 @@ class KernelMvmCommandTest {
     assertEquals(1e-4, o.get("fkt_tolerance").getAsDouble());
   }
 
+  /**
+   * Without --fkt-* flags, d ≤ 3 runs the FMM path at tolerance 1e-4 (FktOptions.defaults());
+   * d = 4 runs the treecode; an explicit flag keeps the old meaning (the treecode at --fkt-order).
+   */
+  @Test
+  void fktWithoutFlagsRunsTheToleranceDrivenFmmPathWhereItApplies() throws IOException {
+    Path points = csv("default.csv", 3000, 3);
+    Path json = dir.resolve("default.json");
+    CliRun r = CliRun.of("--backend", "java", "kernel", "mvm", "--points", points.toString(), "--kernel", "rbf", "--lengthscale",
+        "0.2", "--method", "fkt", "--json", json.toString());
+    assertEquals(0, r.exit(), r.err() + r.out());
+    assertTrue(r.out().contains("FMM path, tolerance 1.0e-04"), r.out());
+    JsonObject o = JsonParser.parseString(Files.readString(json)).getAsJsonObject();
+    assertEquals("fmm", o.get("fkt_path").getAsString());
+    assertEquals(1e-4, o.get("fkt_tolerance").getAsDouble());
+    assertEquals(64, o.get("fkt_leaf").getAsInt());
+    double e = o.get("relative_error").getAsDouble();
+    assertTrue(e <= 1e-4 && e > 0, o.toString());
+
+    Path json4 = dir.resolve("default4.json");
+    CliRun r4 = CliRun.of("--backend", "java", "kernel", "mvm", "--points", csv("default4.csv", 1500, 4).toString(), "--kernel", "rbf",
+        "--lengthscale", "0.5", "--method", "fkt", "--json", json4.toString());
+    assertEquals(0, r4.exit(), r4.err() + r4.out());
+    JsonObject o4 = JsonParser.parseString(Files.readString(json4)).getAsJsonObject();
+    assertEquals("treecode", o4.get("fkt_path").getAsString());
+    assertEquals(8, o4.get("fkt_order").getAsInt());
+    assertEquals(256, o4.get("fkt_leaf").getAsInt());
+
+    Path jsonExplicit = dir.resolve("explicit.json");
+    CliRun explicit = CliRun.of("--backend", "java", "kernel", "mvm", "--points", points.toString(), "--kernel", "rbf", "--lengthscale",
+        "0.2", "--method", "fkt", "--fkt-order", "6", "--json", jsonExplicit.toString());
+    assertEquals(0, explicit.exit(), explicit.err() + explicit.out());
+    JsonObject oe = JsonParser.parseString(Files.readString(jsonExplicit)).getAsJsonObject();
+    assertEquals("treecode", oe.get("fkt_path").getAsString());
+    assertEquals(6, oe.get("fkt_order").getAsInt());
+    assertEquals(0.5, oe.get("fkt_separation").getAsDouble());
+  }
+
   @Test
   void readsNpy() throws IOException {
     int n = 50;

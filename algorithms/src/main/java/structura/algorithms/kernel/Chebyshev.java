@@ -3,11 +3,13 @@ package structura.algorithms.kernel;
 import java.util.function.DoubleUnaryOperator;
 
 /**
- * Chebyshev tools for {@link HarmonicLowRank}: the degree at which a Chebyshev series fits a
- * function to a tolerance, and barycentric Lagrange interpolation on Chebyshev points of the
- * first kind (stable for any number of nodes; Berrut and Trefethen, SIAM Review 46(3), 2004).
+ * Chebyshev tools shared by {@link HarmonicLowRank} (radial fits) and the FKT's FMM path (the
+ * tensor grids of {@code structura.algorithms.kernel.fkt.ChebyshevGrid}): the degree at which a
+ * Chebyshev series fits a function to a tolerance, and barycentric Lagrange interpolation on
+ * Chebyshev points of the first kind (stable for any number of nodes; Berrut and Trefethen, SIAM
+ * Review 46(3), 2004). Static, stateless.
  */
-final class Chebyshev {
+public final class Chebyshev {
   private Chebyshev() {}
 
   /** Points where the fit error is measured: 201 equispaced points of [0, 1] (the functions fitted are even). */
@@ -20,7 +22,7 @@ final class Chebyshev {
    *
    * @return {D, error at D}; D = maxDegree when no degree reaches the tolerance
    */
-  static double[] fitDegree(DoubleUnaryOperator g, double tolerance, int maxDegree) {
+  public static double[] fitDegree(DoubleUnaryOperator g, double tolerance, int maxDegree) {
     int n = 2 * maxDegree + 2;
     double[] samples = new double[n];
     for (int j = 0; j < n; j++) {
@@ -69,8 +71,11 @@ final class Chebyshev {
     return new double[] {maxDegree, error};
   }
 
-  /** m Chebyshev points of the first kind on [lo, hi], ascending. */
-  static double[] nodes(int m, double lo, double hi) {
+  /**
+   * m Chebyshev points of the first kind on [lo, hi], ascending: x_j = lo + (hi − lo)·(1 −
+   * cos((j + ½)π/m))/2, j = 0..m−1. A new array.
+   */
+  public static double[] nodes(int m, double lo, double hi) {
     double[] x = new double[m];
     for (int j = 0; j < m; j++) {
       x[j] = lo + (hi - lo) * 0.5 * (1 - Math.cos(Math.PI * (j + 0.5) / m));
@@ -78,8 +83,11 @@ final class Chebyshev {
     return x;
   }
 
-  /** Barycentric weights of {@link #nodes} (the ascending order flips the textbook sign, which cancels). */
-  static double[] barycentricWeights(int m) {
+  /**
+   * Barycentric weights λ_j = (−1)^j·sin((j + ½)π/m) of {@link #nodes} (any interval: a common
+   * factor cancels; the ascending order flips the textbook sign, which cancels too). A new array.
+   */
+  public static double[] barycentricWeights(int m) {
     double[] w = new double[m];
     for (int j = 0; j < m; j++) {
       w[j] = ((j % 2 == 0) ? 1 : -1) * Math.sin(Math.PI * (j + 0.5) / m);
@@ -87,23 +95,31 @@ final class Chebyshev {
     return w;
   }
 
-  /** The m Lagrange basis polynomials on {@code nodes} at x, written to {@code out}. */
-  static void lagrange(double[] nodes, double[] weights, double x, double[] out) {
+  /** The m Lagrange basis polynomials on {@code nodes} at x, written to {@code out[0..m)}. */
+  public static void lagrange(double[] nodes, double[] weights, double x, double[] out) {
+    lagrange(nodes, weights, x, out, 0);
+  }
+
+  /**
+   * The m = nodes.length Lagrange basis polynomials ℓ_j(x) = (λ_j/(x − x_j)) / Σ_k λ_k/(x − x_k)
+   * (barycentric form, O(m)) written to {@code out[offset..offset+m)}; exact at a node.
+   */
+  public static void lagrange(double[] nodes, double[] weights, double x, double[] out, int offset) {
     int m = nodes.length;
     for (int j = 0; j < m; j++) {
       if (x == nodes[j]) {
-        java.util.Arrays.fill(out, 0);
-        out[j] = 1;
+        java.util.Arrays.fill(out, offset, offset + m, 0);
+        out[offset + j] = 1;
         return;
       }
     }
     double sum = 0;
     for (int j = 0; j < m; j++) {
-      out[j] = weights[j] / (x - nodes[j]);
-      sum += out[j];
+      out[offset + j] = weights[j] / (x - nodes[j]);
+      sum += out[offset + j];
     }
     for (int j = 0; j < m; j++) {
-      out[j] /= sum;
+      out[offset + j] /= sum;
     }
   }
 }

@@ -65,6 +65,18 @@ final class ChebyshevFmm {
   private final double[][] m2lMatrices;
   private final boolean[] isSource;
   private final boolean[] hasLocal;
+  /** The phases of a product, in order, as {@link #lastPhaseSeconds} reports them. */
+  static final String[] PHASES = {"S2M", "M2L", "L2L", "L2T", "near"};
+  /**
+   * The FMM tolerance from which the near field runs in F32: its entries then carry about 1e-7
+   * relative error and its sums about 1e-6 (measured: FastKernelTransformFmmTest), ≤ t/10, at
+   * about twice the F64 rate (8 lanes instead of 4). Fixed orders (t = 0) and t below it stay F64.
+   */
+  static final double F32_NEAR_FIELD_MIN_TOLERANCE = 1e-5;
+  /** Whether the near field runs in F32 (tolerance ≥ {@link #F32_NEAR_FIELD_MIN_TOLERANCE}). */
+  private final boolean f32NearField;
+  /** Wall seconds per phase of the latest product (diagnostics for benchmarks). */
+  private volatile double[] lastPhaseSeconds = new double[0];
 
   /**
    * Builds the tree and the M2L matrices. With {@code tolerance} = 0 every level uses p =
@@ -79,6 +91,7 @@ final class ChebyshevFmm {
     this.pool = pool;
     this.threads = threads;
     this.tree = new FmmOctree(points, n, d, leafSize);
+    this.f32NearField = tolerance >= F32_NEAR_FIELD_MIN_TOLERANCE;
     FmmOrderRule rule = tolerance > 0
         ? new FmmOrderRule(kernel, d, tree.rootSide, tree.depth, tolerance, order, q, seed) : null;
     expansionOfLevel = new FarFieldExpansion[tree.depth + 1];
@@ -196,18 +209,13 @@ final class ChebyshevFmm {
     return tree.permutation;
   }
 
-  /** y = K̃·v in tree order, v N×c row-major in tree order; a new array. */
+  /**
+   * y = K̃·v in tree order, v N×c row-major in tree order; a new array. The phases run one after
+   * the other: S2M, M2L, L2L, L2T, near field (each adds into its own outputs in a fixed order).
+   */
   double[] apply(double[] v, int c) {
     double[][] weights = new double[tree.boxCount][];
     double[][] locals = new double[tree.boxCount][];
-    int largestGrid = 0;
-    int largestOrder = 0;
-    for (ChebyshevGrid g : gridOfLevel) {
-      largestGrid = Math.max(largestGrid, g.size());
-      largestOrder = Math.max(largestOrder, g.order());
-    }
-    int tensorSize = largestGrid;
-    int basisSize = d * largestOrder;
     for (int b = 0; b < tree.boxCount; b++) {
       if (isSource[b]) {
         weights[b] = new double[expansionOfLevel[tree.level[b]].size() * c];
@@ -216,19 +224,41 @@ final class ChebyshevFmm {
         locals[b] = new double[gridOfLevel[tree.level[b]].size() * c];
       }
     }
-    // S2M, box by box
-    List<Integer> sources = new ArrayList<>();
-    for (int b = 0; b < tree.boxCount; b++) {
-      if (isSource[b]) {
-        sources.add(b);
-      }
+    double[] y = new double[tree.n * c];
+    long[] t = new long[PHASES.length + 1];
+    t[0] = System.nanoTime();
+    sourceToMultipole(v, c, weights);
+    t[1] = System.nanoTime();
+    multipoleToLocal(weights, c, locals);
+    t[2] = System.nanoTime();
+    localToLocal(locals, c);
+    t[3] = System.nanoTime();
+    localToTargets(locals, c, y);
+    t[4] = System.nanoTime();
+    nearField(v, c, y);
+    t[5] = System.nanoTime();
+    double[] seconds = new double[PHASES.length];
+    for (int i = 0; i < PHASES.length; i++) {
+      seconds[i] = (t[i + 1] - t[i]) * 1e-9;
     }
-    runWorkers(sources.size(), () -> {
+    lastPhaseSeconds = seconds;
+    return y;
+  }
+
+  /** Wall seconds of each phase ({@link #PHASES}) in the latest product; empty before the first. */
+  double[] lastPhaseSeconds() {
+    return lastPhaseSeconds.clone();
+  }
+
+  /** S2M: the outgoing weights of every source box from its points, into {@code weights[b]} (zeroed, M_l × c). */
+  private void sourceToMultipole(double[] v, int c, double[][] weights) {
+    int[] sources = boxesWhere(isSource);
+    runWorkers(sources.length, () -> {
       FarFieldExpansion.Workspace[] workspaces = new FarFieldExpansion.Workspace[tree.depth + 1];
       double[] center = new double[d];
       double[] tmp = new double[expansionTerms() * c];
       return task -> {
-        int b = sources.get(task);
+        int b = sources[task];
         FarFieldExpansion expansion = expansionOfLevel[tree.level[b]];
         if (workspaces[tree.level[b]] == null) {
           workspaces[tree.level[b]] = expansion.workspace();
@@ -241,8 +271,16 @@ final class ChebyshevFmm {
         }
         for (int j = tree.begin[b]; j < tree.end[b]; j++) {
           expansion.sourceFeatures(sorted, j * d, center, 0, w);
+          double[] features = w.features;
+          if (c == 1) {  // an axpy over the M terms, which the JIT vectorizes; the general loop it does not
+            double vj = v[j];
+            for (int f = 0; f < m; f++) {
+              acc[f] += features[f] * vj;
+            }
+            continue;
+          }
           for (int f = 0; f < m; f++) {
-            double s = w.features[f];
+            double s = features[f];
             for (int col = 0; col < c; col++) {
               acc[f * c + col] += s * v[j * c + col];
             }
@@ -251,7 +289,13 @@ final class ChebyshevFmm {
         expansion.toWeights(acc, c, tmp);
       };
     });
-    // M2L, key by key; within a key, chunks of pairs in parallel (distinct targets)
+  }
+
+  /**
+   * M2L: every pair's source expansion at its target's grid nodes, added into {@code locals}, key
+   * by key; within a key, chunks of pairs in parallel (one key's pairs have distinct targets).
+   */
+  private void multipoleToLocal(double[][] weights, int c, double[][] locals) {
     for (int k = 0; k < tree.keys.length; k++) {
       int from = tree.keyStart[k];
       int to = tree.keyStart[k + 1];
@@ -265,47 +309,59 @@ final class ChebyshevFmm {
         return chunk -> {
           int a = from + chunk * GEMM_CHUNK;
           int z = Math.min(to, a + GEMM_CHUNK);
-          int rows = (z - a) * c;
-          // pair-major: row (pair, col) holds that pair's source weights, so that for one column
-          // the gather and the scatter below are contiguous copies of M and q^d values
-          for (int j = a; j < z; j++) {
-            double[] w = weights[tree.m2lSource[j]];
-            int row0 = (j - a) * c;
-            if (c == 1) {
-              System.arraycopy(w, 0, gathered, row0 * m, m);
-            } else {
-              for (int col = 0; col < c; col++) {
-                for (int f = 0; f < m; f++) {
-                  gathered[(row0 + col) * m + f] = w[f * c + col];
-                }
-              }
-            }
-          }
-          Matrix wm = Matrix.wrap(gathered, 0, rows, m, m);
-          Matrix ym = Matrix.wrap(result, 0, rows, qd, qd);
+          gatherWeights(weights, a, z, m, c, gathered);
+          Matrix wm = Matrix.wrap(gathered, 0, (z - a) * c, m, m);
+          Matrix ym = Matrix.wrap(result, 0, (z - a) * c, qd, qd);
           compute.gemm(Transpose.N, Transpose.T, 1.0, wm, e, 0.0, ym);
-          for (int j = a; j < z; j++) {
-            double[] local = locals[tree.m2lTarget[j]];
-            int row0 = (j - a) * c;
-            if (c == 1) {
-              int r = row0 * qd;
-              for (int g = 0; g < qd; g++) {
-                local[g] += result[r + g];
-              }
-            } else {
-              for (int col = 0; col < c; col++) {
-                int r = (row0 + col) * qd;
-                for (int g = 0; g < qd; g++) {
-                  local[g * c + col] += result[r + g];
-                }
-              }
-            }
-          }
+          scatterLocals(result, a, z, qd, c, locals);
         };
       });
     }
-    // L2L, level by level
-    int fan = 1 << d;
+  }
+
+  /**
+   * Pair-major gather of pairs a..z−1: row (pair, col) holds that pair's source weights, so that
+   * for one column the gather here and the scatter in {@link #scatterLocals} are contiguous copies.
+   */
+  private void gatherWeights(double[][] weights, int a, int z, int m, int c, double[] gathered) {
+    for (int j = a; j < z; j++) {
+      double[] w = weights[tree.m2lSource[j]];
+      int row0 = (j - a) * c;
+      if (c == 1) {
+        System.arraycopy(w, 0, gathered, row0 * m, m);
+      } else {
+        for (int col = 0; col < c; col++) {
+          for (int f = 0; f < m; f++) {
+            gathered[(row0 + col) * m + f] = w[f * c + col];
+          }
+        }
+      }
+    }
+  }
+
+  /** Adds the GEMM rows of pairs a..z−1 (pair-major, q^d values each) into their targets' locals. */
+  private void scatterLocals(double[] result, int a, int z, int qd, int c, double[][] locals) {
+    for (int j = a; j < z; j++) {
+      double[] local = locals[tree.m2lTarget[j]];
+      int row0 = (j - a) * c;
+      if (c == 1) {
+        int r = row0 * qd;
+        for (int g = 0; g < qd; g++) {
+          local[g] += result[r + g];
+        }
+      } else {
+        for (int col = 0; col < c; col++) {
+          int r = (row0 + col) * qd;
+          for (int g = 0; g < qd; g++) {
+            local[g * c + col] += result[r + g];
+          }
+        }
+      }
+    }
+  }
+
+  /** L2L: each parent's local grid interpolated onto its children's, level by level (top down). */
+  private void localToLocal(double[][] locals, int c) {
     for (int l = 1; l <= tree.depth; l++) {
       int[] boxes = tree.byLevel[l];
       ChebyshevGrid childGrid = gridOfLevel[l];
@@ -329,63 +385,143 @@ final class ChebyshevFmm {
         };
       });
     }
-    // L2T and the near field, leaf by leaf
-    double[] y = new double[tree.n * c];
-    List<Integer> leaves = new ArrayList<>();
-    for (int b = 0; b < tree.boxCount; b++) {
-      if (tree.leaf[b]) {
-        leaves.add(b);
-      }
+  }
+
+  /** L2T: at each leaf with a local grid, its interpolant at each of its points, added into y. */
+  private void localToTargets(double[][] locals, int c, double[] y) {
+    int largestGrid = 0;
+    int largestOrder = 0;
+    for (ChebyshevGrid g : gridOfLevel) {
+      largestGrid = Math.max(largestGrid, g.size());
+      largestOrder = Math.max(largestOrder, g.order());
     }
-    runWorkers(leaves.size(), () -> {
+    int tensorSize = largestGrid;
+    int basisSize = d * largestOrder;
+    int[] leaves = boxesWhere(tree.leaf);
+    runWorkers(leaves.length, () -> {
       double[] u = new double[d];
       double[] basis = new double[basisSize];
       double[] tensor = new double[tensorSize];
-      double[] gx = new double[0];
-      double[] gv = new double[0];
-      return new IntConsumer() {
-        double[] xs = gx;
-        double[] vs = gv;
-
-        @Override
-        public void accept(int task) {
-          int b = leaves.get(task);
-          double[] local = locals[b];
-          if (local != null) {
-            double half = tree.side(tree.level[b]) / 2;
-            for (int i = tree.begin[b]; i < tree.end[b]; i++) {
-              for (int t = 0; t < d; t++) {
-                u[t] = Math.max(-1, Math.min(1, (sorted[i * d + t] - tree.center(b, t)) / half));
-              }
-              gridOfLevel[tree.level[b]].addInterpolant(u, local, 0, c, y, i * c, basis, tensor);
-            }
+      return task -> {
+        int b = leaves[task];
+        double[] local = locals[b];
+        if (local == null) {
+          return;
+        }
+        double half = tree.side(tree.level[b]) / 2;
+        for (int i = tree.begin[b]; i < tree.end[b]; i++) {
+          for (int t = 0; t < d; t++) {
+            u[t] = Math.max(-1, Math.min(1, (sorted[i * d + t] - tree.center(b, t)) / half));
           }
-          int count = 0;
-          for (int j = tree.nearStart[b]; j < tree.nearStart[b + 1]; j++) {
-            count += tree.size(tree.nearSource[j]);
-          }
-          if (xs.length < count * d) {
-            xs = new double[count * d];
-            vs = new double[count * c];
-          }
-          int filled = 0;
-          for (int j = tree.nearStart[b]; j < tree.nearStart[b + 1]; j++) {
-            int s = tree.nearSource[j];
-            int len = tree.size(s);
-            System.arraycopy(sorted, tree.begin[s] * d, xs, filled * d, len * d);
-            System.arraycopy(v, tree.begin[s] * c, vs, filled * c, len * c);
-            filled += len;
-          }
-          int rows = tree.size(b);
-          Matrix x = Matrix.wrap(sorted, tree.begin[b] * d, rows, d, d);
-          Matrix src = Matrix.wrap(xs, 0, count, d, d);
-          Matrix vm = Matrix.wrap(vs, 0, count, c, c);
-          Matrix o = Matrix.wrap(y, tree.begin[b] * c, rows, c, c);
-          compute.kernelMultiply(kernel, x, src, vm, 1.0, o);
+          gridOfLevel[tree.level[b]].addInterpolant(u, local, 0, c, y, i * c, basis, tensor);
         }
       };
     });
-    return y;
+  }
+
+  /**
+   * Near field: at each leaf, K(leaf, near leaves)·v through the backend's
+   * {@code PairwiseKernelRoutine}, added into y; in F32 when {@link #f32NearField} (coordinates
+   * relative to the leaf's center, so that F32 keeps their differences to about 1e-7 relative).
+   */
+  private void nearField(double[] v, int c, double[] y) {
+    int[] leaves = boxesWhere(tree.leaf);
+    runWorkers(leaves.length, () -> new IntConsumer() {
+      double[] xs = new double[0];
+      double[] vs = new double[0];
+      float[] xs32 = new float[0];
+      float[] vs32 = new float[0];
+      float[] targets32 = new float[0];
+      float[] out32 = new float[0];
+      final double[] center = new double[d];
+
+      @Override
+      public void accept(int task) {
+        int b = leaves[task];
+        int count = 0;
+        for (int j = tree.nearStart[b]; j < tree.nearStart[b + 1]; j++) {
+          count += tree.size(tree.nearSource[j]);
+        }
+        int rows = tree.size(b);
+        if (f32NearField) {
+          accept32(b, count, rows);
+          return;
+        }
+        if (xs.length < count * d) {
+          xs = new double[count * d];
+          vs = new double[count * c];
+        }
+        int filled = 0;
+        for (int j = tree.nearStart[b]; j < tree.nearStart[b + 1]; j++) {
+          int s = tree.nearSource[j];
+          int len = tree.size(s);
+          System.arraycopy(sorted, tree.begin[s] * d, xs, filled * d, len * d);
+          System.arraycopy(v, tree.begin[s] * c, vs, filled * c, len * c);
+          filled += len;
+        }
+        Matrix x = Matrix.wrap(sorted, tree.begin[b] * d, rows, d, d);
+        Matrix src = Matrix.wrap(xs, 0, count, d, d);
+        Matrix vm = Matrix.wrap(vs, 0, count, c, c);
+        Matrix o = Matrix.wrap(y, tree.begin[b] * c, rows, c, c);
+        compute.kernelMultiply(kernel, x, src, vm, 1.0, o);
+      }
+
+      private void accept32(int b, int count, int rows) {
+        if (xs32.length < count * d) {
+          xs32 = new float[count * d];
+          vs32 = new float[count * c];
+        }
+        if (targets32.length < rows * Math.max(d, c)) {
+          targets32 = new float[rows * Math.max(d, c)];
+          out32 = new float[rows * c];
+        }
+        for (int t = 0; t < d; t++) {
+          center[t] = tree.center(b, t);
+        }
+        int filled = 0;
+        for (int j = tree.nearStart[b]; j < tree.nearStart[b + 1]; j++) {
+          int s = tree.nearSource[j];
+          for (int i = tree.begin[s]; i < tree.end[s]; i++, filled++) {
+            for (int t = 0; t < d; t++) {
+              xs32[filled * d + t] = (float) (sorted[i * d + t] - center[t]);
+            }
+            for (int col = 0; col < c; col++) {
+              vs32[filled * c + col] = (float) v[i * c + col];
+            }
+          }
+        }
+        for (int i = 0; i < rows; i++) {
+          for (int t = 0; t < d; t++) {
+            targets32[i * d + t] = (float) (sorted[(tree.begin[b] + i) * d + t] - center[t]);
+          }
+        }
+        Matrix o = Matrix.wrap(out32, 0, rows, c, c);
+        compute.kernelMultiply(kernel, Matrix.wrap(targets32, 0, rows, d, d), Matrix.wrap(xs32, 0, count, d, d),
+            Matrix.wrap(vs32, 0, count, c, c), 0.0, o);
+        int y0 = tree.begin[b] * c;
+        for (int k = 0; k < rows * c; k++) {
+          y[y0 + k] += out32[k];
+        }
+      }
+    });
+  }
+
+  /** The boxes b with {@code flag[b]}, in box order. */
+  private int[] boxesWhere(boolean[] flag) {
+    int count = 0;
+    for (int b = 0; b < tree.boxCount; b++) {
+      if (flag[b]) {
+        count++;
+      }
+    }
+    int[] boxes = new int[count];
+    int i = 0;
+    for (int b = 0; b < tree.boxCount; b++) {
+      if (flag[b]) {
+        boxes[i++] = b;
+      }
+    }
+    return boxes;
   }
 
   /** A worker's per-thread state: a task runner built once per thread. */

@@ -1,11 +1,13 @@
 package structura.algorithms.kernel.fkt;
 
+import structura.algorithms.kernel.Chebyshev;
+
 /**
  * The local (incoming) representation of the FMM path: a tensor grid of q Chebyshev points of
- * the first kind per dimension, t_j = cos((2j+1)π/(2q)), on a box mapped to [−1, 1]^d. A smooth
- * field f on the box is represented by its values at the q^d nodes and evaluated elsewhere by
- * the tensor Lagrange interpolant, written in barycentric form with weights
- * λ_j = (−1)^j·sin((2j+1)π/(2q)) so that it is stable for any q. For a function analytic in a
+ * the first kind per dimension, t_j = −cos((2j+1)π/(2q)) (ascending, {@link Chebyshev#nodes}), on
+ * a box mapped to [−1, 1]^d. A smooth field f on the box is represented by its values at the q^d
+ * nodes and evaluated elsewhere by the tensor Lagrange interpolant, written in barycentric form
+ * ({@link Chebyshev#lagrange}) so that it is stable for any q. For a function analytic in a
  * Bernstein ellipse of parameter ρ about each side, the interpolation error falls like ρ^(−q).
  *
  * <p>Grid index g = i₀ + q·i₁ + q²·i₂ + … (dimension 0 fastest). Immutable.
@@ -25,13 +27,8 @@ final class ChebyshevGrid {
       s *= q;
     }
     this.size = s;
-    nodes = new double[q];
-    weights = new double[q];
-    for (int j = 0; j < q; j++) {
-      double angle = (2 * j + 1) * Math.PI / (2 * q);
-      nodes[j] = Math.cos(angle);
-      weights[j] = ((j & 1) == 0 ? 1 : -1) * Math.sin(angle);
-    }
+    nodes = Chebyshev.nodes(q, -1, 1);
+    weights = Chebyshev.barycentricWeights(q);
   }
 
   /** Points per dimension q. */
@@ -59,22 +56,7 @@ final class ChebyshevGrid {
 
   /** The q Lagrange basis values ℓ_j(u), u in [−1, 1], into {@code out[offset..offset+q)}. */
   void lagrange(double u, double[] out, int offset) {
-    double sum = 0;
-    for (int j = 0; j < q; j++) {
-      double diff = u - nodes[j];
-      if (diff == 0) {
-        for (int k = 0; k < q; k++) {
-          out[offset + k] = k == j ? 1 : 0;
-        }
-        return;
-      }
-      double w = weights[j] / diff;
-      out[offset + j] = w;
-      sum += w;
-    }
-    for (int j = 0; j < q; j++) {
-      out[offset + j] /= sum;
-    }
+    Chebyshev.lagrange(nodes, weights, u, out, offset);
   }
 
   /**

@@ -122,12 +122,13 @@ final class FarFieldExpansion {
     double r = relativeUnit(points, offset, center, centerOffset, w.unit);
     harmonics.evaluate(w.unit, 0, w.zonal);
     int directions = harmonics.directionCount();
-    double power = 1;
-    for (int b = 0, i = -1; b < blockI.length; b++) {
-      if (blockI[b] != i) {
-        i = blockI[b];
-        power = i == 0 ? 1 : Math.pow(r, i);
-      }
+    // r^i by products, not Math.pow per block: S2M evaluates this for every point at every level
+    w.powers[0] = 1;
+    for (int m = 1; m <= p; m++) {
+      w.powers[m] = w.powers[m - 1] * r;
+    }
+    for (int b = 0; b < blockI.length; b++) {
+      double power = w.powers[blockI[b]];
       int k = blockK[b];
       int[] piv = harmonics.pivots(k);
       int o = blockOffset[b];

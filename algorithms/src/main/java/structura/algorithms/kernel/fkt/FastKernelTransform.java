@@ -181,11 +181,11 @@ public final class FastKernelTransform implements LinearOperator {
     ForkJoinPool pool = new ForkJoinPool(options.threads());
     if (options.interpolationOrder() > 0 && d <= FMM_MAX_DIMENSION && !expandEveryFarList) {
       ChebyshevFmm fmm = new ChebyshevFmm(xs, n, d, kernel.radial(), options.order(), options.interpolationOrder(),
-          options.tolerance(), options.leafSize(), options.seed(), compute, pool, options.threads());
+          options.tolerance(), options.leafSizeFor(true), options.seed(), compute, pool, options.threads());
       double seconds = (System.nanoTime() - start) * 1e-9;
       return new FastKernelTransform(kernel, options, compute, n, d, xs, null, null, null, null, 0, seconds, pool, fmm);
     }
-    FktTree tree = new FktTree(xs, n, d, options.leafSize(), options.separation(), pool);
+    FktTree tree = new FktTree(xs, n, d, options.leafSizeFor(false), options.separation(), pool);
     FarFieldExpansion expansion = new FarFieldExpansion(kernel.radial(), d, options.order(), options.seed());
     int[] perm = tree.permutation();
     double[] sorted = new double[n * d];
@@ -231,6 +231,23 @@ public final class FastKernelTransform implements LinearOperator {
   /** Wall-clock seconds the factorisation took. */
   public double factorSeconds() {
     return factorSeconds;
+  }
+
+  /**
+   * The FMM path's wall seconds per phase of the latest product, "S2M 1.23 M2L …" (diagnostics
+   * for benchmarks); empty on the treecode path or before the first product.
+   */
+  String phaseTimes() {
+    if (fmm == null) {
+      return "";
+    }
+    double[] seconds = fmm.lastPhaseSeconds();
+    StringBuilder s = new StringBuilder();
+    for (int i = 0; i < seconds.length; i++) {
+      s.append(i == 0 ? "" : " ").append(ChebyshevFmm.PHASES[i]).append(' ')
+          .append(String.format(java.util.Locale.ROOT, "%.2f", seconds[i]));
+    }
+    return s.toString();
   }
 
   /** The number of expansion terms per node, C(p+d, d). */

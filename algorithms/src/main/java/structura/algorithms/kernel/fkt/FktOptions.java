@@ -14,7 +14,7 @@ import structura.api.InvalidArgumentException;
  * kernel at lengthscale 1/4 of the unit cube, N = 5,000, d = 2–4; FastKernelTransformTest and
  * docs/fkt.md): θ = 0.5 gives about 2e-3 at p = 6 and 7e-5 at p = 10; θ = 0.4 about 1e-4 at
  * p = 8; θ = 0.3 about 3e-5 at p = 6 and ≤ 1e-6 at p = 10 (tested). Rules of thumb: tolerance
- * 2e-3 → θ = 0.5, p = 6 (the defaults); 1e-4 → θ = 0.4, p = 8; 1e-6 → θ = 0.3, p = 10. A smaller
+ * 2e-3 → θ = 0.5, p = 6 ({@code ofOrder(6)}, the defaults before 2026-12-05); 1e-4 → θ = 0.4, p = 8; 1e-6 → θ = 0.3, p = 10. A smaller
  * θ moves more pairs into the exact near field (slower, exact there); a higher p costs
  * C(p+d, d) terms per expansion (d = 3: 35 at p = 4, 165 at p = 8, 286 at p = 10), so high p is
  * expensive in high d. The leaf size trades near-field work (∝ leaf size) against tree depth.
@@ -34,8 +34,10 @@ import structura.api.InvalidArgumentException;
  *     center is at least the node radius divided by θ (the paper code's {@code neighbor_scale});
  *     default 1/2; treecode path only (the FMM path uses the octree's
  *     non-adjacency rule)
- * @param leafSize the largest number of points in a leaf, ≥ 1 (the near-field block size);
- *     default 256 (the paper code's {@code max_dofs_per_leaf})
+ * @param leafSize the largest number of points in a leaf, ≥ 1 (the near-field block size), or
+ *     {@link #AUTOMATIC_LEAF_SIZE} (0): {@value #FMM_LEAF_SIZE} on the FMM path,
+ *     {@value #DEFAULT_LEAF_SIZE} on the treecode path (the paper code's {@code max_dofs_per_leaf});
+ *     {@link #ofOrder} uses 256, {@link #defaults} 0
  * @param threads worker threads for factorisation and products, ≥ 1; default the available
  *     processors
  * @param seed seed of the random candidate directions the harmonic basis is chosen from; default 0
@@ -56,8 +58,14 @@ public record FktOptions(int order, double separation, int leafSize, int threads
   public static final int DEFAULT_ORDER = 6;
   /** The default separation ratio. */
   public static final double DEFAULT_SEPARATION = 0.5;
-  /** The default leaf size. */
+  /** The treecode's default leaf size. */
   public static final int DEFAULT_LEAF_SIZE = 256;
+  /** The FMM path's default leaf size (the octree splits eightfold, so leaves hold 8 to 64 points at d = 3). */
+  public static final int FMM_LEAF_SIZE = 64;
+  /** Leaf size 0: the path's own default ({@value #FMM_LEAF_SIZE} on the FMM path, {@value #DEFAULT_LEAF_SIZE} on the treecode). */
+  public static final int AUTOMATIC_LEAF_SIZE = 0;
+  /** The tolerance of {@link #defaults}: the FMM path's per-level orders aim at it. */
+  public static final double DEFAULT_TOLERANCE = 1e-4;
   /** The largest order accepted: C(p+d, d) terms and double-precision radial sums limit it. */
   public static final int MAX_ORDER = 20;
 
@@ -95,19 +103,31 @@ public record FktOptions(int order, double separation, int leafSize, int threads
       throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT,
           "FktOptions: separation theta = " + separation + " is not in (0, 1).", "Pass theta in (0, 1); 0.5 is the default.");
     }
-    if (leafSize < 1 || threads < 1) {
+    if (leafSize < AUTOMATIC_LEAF_SIZE || threads < 1) {
       throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT,
-          "FktOptions: leafSize (" + leafSize + ") and threads (" + threads + ") must be at least 1.",
-          "Pass leafSize >= 1 (default 256) and threads >= 1.");
+          "FktOptions: leafSize (" + leafSize + ") must be at least 0 and threads (" + threads + ") at least 1.",
+          "Pass leafSize >= 1 (256 for the treecode, 64 for the FMM path) or 0 for the path's default, and threads >= 1.");
     }
   }
 
-  /** The defaults: p = 6, θ = 1/2, leaf size 256, all processors, seed 0. */
+  /**
+   * The defaults, aiming at a product error of about 1e-4: for d ≤ 3 the FMM path with orders
+   * chosen per level for tolerance {@value #DEFAULT_TOLERANCE} (ceilings p = 8, q = 6, leaf 64;
+   * measured errors 1–3e-5, and 5–10× faster than the treecode at N = 10⁵, docs/performance.md);
+   * for d ≥ 4 the treecode with p = 8, θ = 0.4, leaf 256 (about 1e-4). All processors, seed 0.
+   * Since 2026-12-05; before, p = 6, θ = 1/2 on the treecode (about 2e-3), which
+   * {@code ofOrder(6)} still gives.
+   */
   public static FktOptions defaults() {
-    return ofOrder(DEFAULT_ORDER);
+    return new FktOptions(8, 0.4, AUTOMATIC_LEAF_SIZE, Runtime.getRuntime().availableProcessors(), 0, 6, DEFAULT_TOLERANCE);
   }
 
-  /** Order p with the other defaults. */
+  /** The leaf size used on the FMM path ({@code fmm}) or the treecode: {@link #leafSize}, or the path's default when it is 0. */
+  public int leafSizeFor(boolean fmm) {
+    return leafSize != AUTOMATIC_LEAF_SIZE ? leafSize : fmm ? FMM_LEAF_SIZE : DEFAULT_LEAF_SIZE;
+  }
+
+  /** The treecode at order p: θ = 1/2, leaf size 256, q = 0, all processors, seed 0 (the defaults before 2026-12-05 at p = 6). */
   public static FktOptions ofOrder(int order) {
     return new FktOptions(order, DEFAULT_SEPARATION, DEFAULT_LEAF_SIZE, Runtime.getRuntime().availableProcessors(), 0);
   }

@@ -147,6 +147,60 @@ class FastKernelTransformFmmTest {
     assertArrayEquals(one.f64(), three.f64());
   }
 
+  /** FktOptions.defaults(): the FMM path at tolerance 1e-4 (leaf 64) for d ≤ 3, the treecode (leaf 256) beyond. */
+  @Test
+  void theDefaultsRunTheToleranceDrivenFmmPathUpToThreeDimensions() {
+    FktOptions defaults = FktOptions.defaults();
+    assertEquals(64, defaults.leafSizeFor(true));
+    assertEquals(256, defaults.leafSizeFor(false));
+    assertEquals(32, defaults.withLeafSize(32).leafSizeFor(false));
+    KernelFunction k = KernelFunction.isotropic(Kind.GAUSSIAN, 0.2, 1);
+    Matrix x = FastKernelTransformTest.points("mixture", 3000, 3, 41);
+    Matrix v = FastKernelTransformTest.vectors(3000, 1, 42);
+    FastKernelTransform f = FastKernelTransform.factor(k, x, defaults);
+    assertTrue(!f.levelOrders().isEmpty() && f.expandedPairs() > 1000, f.levelOrders());
+    double err = FastKernelTransformTest.relativeError(denseGaussianProduct(x, 0.2, v), f.apply(v));
+    assertTrue(err <= 1e-4 && err > 0, "relative error " + err);
+    FastKernelTransform four = FastKernelTransform.factor(KernelFunction.isotropic(Kind.GAUSSIAN, 0.5, 1),
+        FastKernelTransformTest.points("uniform", 600, 4, 43), defaults);
+    assertTrue(four.levelOrders().isEmpty(), "d = 4 takes the treecode");
+    assertEquals(8, four.options().order());
+  }
+
+  @Test
+  void theF32NearFieldDoesNotDependOnTheThreadCount() {
+    KernelFunction k = KernelFunction.isotropic(Kind.GAUSSIAN, 0.2, 1);
+    Matrix x = FastKernelTransformTest.points("mixture", 4000, 3, 11);
+    Matrix v = FastKernelTransformTest.vectors(4000, 3, 12);
+    Matrix one = FastKernelTransform.factor(k, x, fmm(8, 6, 32).withTolerance(1e-4).withThreads(1)).apply(v);
+    Matrix three = FastKernelTransform.factor(k, x, fmm(8, 6, 32).withTolerance(1e-4).withThreads(3)).apply(v);
+    assertArrayEquals(one.f64(), three.f64());
+  }
+
+  /**
+   * With a tolerance ≥ 1e-5 the near field runs in F32: with every pair near (one leaf holds all
+   * the points) the product is all near field, and its error against the F64 dense product is the
+   * F32 evaluation's alone, far below the tolerance; with a smaller tolerance it stays F64.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"uniform 0.2", "mixture 0.05", "mixture 1.0"})
+  void theF32NearFieldIsFarMoreAccurateThanTheTolerance(String setup) {
+    String distribution = setup.split(" ")[0];
+    double l = Double.parseDouble(setup.split(" ")[1]);
+    int n = 1500;
+    Matrix x = FastKernelTransformTest.points(distribution, n, 3, 31);
+    Matrix v = FastKernelTransformTest.vectors(n, 2, 32);
+    Matrix want = denseGaussianProduct(x, l, v);
+    KernelFunction k = KernelFunction.isotropic(Kind.GAUSSIAN, l, 1);
+    FastKernelTransform f32 = FastKernelTransform.factor(k, x, fmm(8, 6, 2 * n).withTolerance(1e-4));
+    assertEquals((long) n * n, f32.directEntries());
+    double err32 = FastKernelTransformTest.relativeError(want, f32.apply(v));
+    assertTrue(err32 < 1e-6 && err32 > 1e-12, setup + " F32 near field: relative error " + err32);
+    FastKernelTransform f64 = FastKernelTransform.factor(k, x, fmm(8, 6, 2 * n).withTolerance(1e-6));
+    double err64 = FastKernelTransformTest.relativeError(want, f64.apply(v));
+    assertTrue(err64 < 1e-12, setup + " F64 near field: relative error " + err64);
+  }
+
   @Test
   void everyPointPairIsCoveredOnceAndTranslationsAreWellSeparated() {
     Matrix x = FastKernelTransformTest.points("mixture", 3000, 3, 13);

@@ -93,7 +93,7 @@ public final class FktScalingBenchmark {
         row(n, "fkt", fkt.factorSeconds(), seconds, cpu, error(exactRows, y, rows), String.valueOf(fkt.expandedPairs()),
             String.valueOf(fkt.directEntries()), String.valueOf(fkt.nodeCount()), String.valueOf(fkt.depth()));
         if (!fkt.levelOrders().isEmpty()) {
-          System.out.println("  p/q per level: " + fkt.levelOrders());
+          System.out.println("  p/q per level: " + fkt.levelOrders() + "; phases (s, wall): " + fkt.phaseTimes());
         }
       }
     }
