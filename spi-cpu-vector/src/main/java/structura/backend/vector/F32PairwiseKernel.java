@@ -12,21 +12,20 @@ import structura.api.backend.RadialKernel;
  *
  * <p>The sources and vectors are first transposed into lane-friendly columns (O(n·(d + k))
  * scratch, padded to the lane count with zero vectors, so padding contributes exactly 0). Each
- * task then owns {@value #ROW_BLOCK} targets, taken {@value #GROUP} at a time; for each group
- * and each tile of {@value #TILE} sources it computes the squared distances into L1-resident
- * buffers (exact differences, no
- * ‖x‖² + ‖y‖² − 2x·y cancellation), maps them through κ/σ² in place, and accumulates one
- * vector of partial sums per right-hand side with FMAs; σ² is applied once per output. exp is the
- * Vector API's (SVML on x86).
+ * task then owns {@value #ROW_BLOCK} targets, taken {@value #GROUP} at a time. The Gaussian goes
+ * to {@link F32GaussianBlock}: distances, kernel values and (for one right-hand side) the
+ * products fused in registers. The other kinds, for each group and each tile of {@value #TILE}
+ * sources, compute the squared distances into L1-resident buffers (exact differences, no
+ * ‖x‖² + ‖y‖² − 2x·y cancellation), map them through κ/σ² in place, and accumulate one vector of
+ * partial sums per right-hand side with FMAs. σ² is applied once per output. exp is the
+ * polynomial {@link F32Exp} (inlined, about 2 ulp); LOG1P (rational quadratic) is the Vector
+ * API's.
  *
  * <p>A target's sums run over the sources in one fixed order whatever the thread count, so
- * results are bit-identical for any number of threads, with one caveat: the Vector API's
- * transcendental lanewise operations (EXP, LOG1P; used by every kind but CAUCHY and LAPLACE)
- * are the SVML intrinsic in C2-compiled code and {@code Math}/{@code StrictMath} per lane before
- * that, which can differ in the last bit, so a call made while the JIT is still cold can differ
- * from a warm one by about one ulp per kernel entry (well inside the routine's contract). A
- * polynomial exp built from FMAs alone would be reproducible across JIT tiers but measured 1.6×
- * slower.
+ * results are bit-identical for any number of threads. They are also the same in every JIT tier,
+ * except for the rational quadratic: the Vector API's LOG1P is the SVML intrinsic in C2-compiled
+ * code and {@code Math}/{@code StrictMath} per lane before that, which can differ in the last bit
+ * (about one ulp per kernel entry, well inside the routine's contract).
  */
 final class F32PairwiseKernel {
   private static final VectorSpecies<Float> S = Simd.FLOAT;
@@ -76,6 +75,10 @@ final class F32PairwiseKernel {
 
   private static void rows(RadialKernel kernel, int i0, int i1, int n, int nPad, int d, int k, float[] x, int xOff, int ldx,
       float[] ys, float[] vs, float beta, float[] o, int oOff, int ldo) {
+    if (kernel.kind() == RadialKernel.Kind.GAUSSIAN) {
+      F32GaussianBlock.rows((float) kernel.variance(), i0, i1, nPad, d, k, x, xOff, ldx, ys, vs, beta, o, oOff, ldo);
+      return;
+    }
     float[] buf = new float[GROUP * TILE];
     float[] acc = new float[GROUP * k * L];
     float[] xg = new float[GROUP * d];
@@ -120,8 +123,20 @@ final class F32PairwiseKernel {
     int[] bounds = F64PairwiseKernel.balancedGroups(tiles, nPad, groups);
     float[] rowSums = new float[n * k];
     float[][] colSums = new float[groups][];
+    boolean gaussian = kernel.kind() == RadialKernel.Kind.GAUSSIAN;
     parallel.forEach(groups, multithreaded, g -> {
       float[] cols = new float[k * nPad];
+      if (gaussian) {
+        float[] buf = k == 1 ? null : new float[GROUP * TILE];
+        float[] acc = new float[GROUP * k * L];
+        float[] xg = new float[GROUP * d];
+        float[] vq = new float[GROUP * k];
+        for (int t = bounds[g]; t < bounds[g + 1]; t++) {
+          F32GaussianBlock.symmetricTile(t * SYM_ROW_TILE, n, nPad, d, k, x, xOff, ldx, ys, vs, buf, acc, xg, vq, cols, rowSums);
+        }
+        colSums[g] = cols;
+        return;
+      }
       float[] buf = new float[TILE];
       float[] acc = new float[k * L];
       float[] xi = new float[d];
@@ -212,7 +227,7 @@ final class F32PairwiseKernel {
    * unspecified and differs between the interpreter's fallback and the C2 intrinsic, which would
    * make results depend on how warm the JIT is.
    */
-  private static float laneSum(float[] acc, int from) {
+  static float laneSum(float[] acc, int from) {
     float s = 0;
     for (int l = 0; l < L; l++) {
       s += acc[from + l];
@@ -221,7 +236,7 @@ final class F32PairwiseKernel {
   }
 
   /** acc[q][c] += Σ_j buf[q][j]·vs[c][j0 + j] for the GROUP targets q, one vector load of v per four FMAs. */
-  private static void accumulate(float[] buf, int len, float[] vs, int nPad, int j0, int k, float[] acc) {
+  static void accumulate(float[] buf, int len, float[] vs, int nPad, int j0, int k, float[] acc) {
     for (int c = 0; c < k; c++) {
       FloatVector a0 = FloatVector.fromArray(S, acc, c * L);
       FloatVector a1 = FloatVector.fromArray(S, acc, (k + c) * L);
@@ -326,12 +341,8 @@ final class F32PairwiseKernel {
     }
   }
 
-  /**
-   * exp(x) for x ≤ 0 through the Vector API's EXP: the JDK's SVML intrinsic on x86 (about 1 ulp),
-   * Math.exp per lane elsewhere. A Cody–Waite + Cephes polynomial written here measured 1.6×
-   * slower than the intrinsic on AVX2, so the intrinsic it is.
-   */
+  /** exp(x) for x ≤ 0: the polynomial {@link F32Exp}, inlined (no SVML call), the same bits in every JIT tier. */
   static FloatVector expNonPositive(FloatVector x) {
-    return x.lanewise(VectorOperators.EXP);
+    return F32Exp.expNonPositive(x);
   }
 }
