@@ -36,7 +36,7 @@ final class F32Exp {
   static final float MIN_EXPONENT = -125f;
   /** 1.5·2²³: adding it rounds a float of magnitude below 2²² to an integer, kept in the low mantissa bits. */
   private static final float ROUND = 0x1.8p23f;
-  // 2^f ≈ 1 + f·(C1 + f·(C2 + f·(C3 + f·(C4 + f·C5)))) on [−½, ½], least-relative-error fit
+  // 2^f ≈ 1 + C1·f + C2·f² + C3·f³ + C4·f⁴ + C5·f⁵ on [−½, ½], least-relative-error fit
   // (Lawson iteration in NumPy, coefficients rounded to F32; see F32ExpTest for the measured error)
   private static final float C1 = 0.6931469440460205f;
   private static final float C2 = 0.24022120237350464f;
@@ -63,6 +63,9 @@ final class F32Exp {
     FloatVector yc = y.max(MIN_EXPONENT);
     FloatVector t = yc.add(ROUND);
     FloatVector f = yc.sub(t.sub(ROUND));
+    // Horner, not Estrin's scheme: Estrin measured 11 % faster alone (3 FMA latencies instead of
+    // 5), but its extra nodes pushed a two-target kernel block over C2's inlining node budget
+    // (see F32GaussianBlock), which then boxed every vector
     FloatVector p = f.fma(C5, C4);
     p = p.fma(f, FloatVector.broadcast(S, C3));
     p = p.fma(f, FloatVector.broadcast(S, C2));

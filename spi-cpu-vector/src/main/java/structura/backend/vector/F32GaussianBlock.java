@@ -2,29 +2,32 @@ package structura.backend.vector;
 
 import static structura.backend.vector.F32PairwiseKernel.GROUP;
 import static structura.backend.vector.F32PairwiseKernel.SYM_ROW_TILE;
-import static structura.backend.vector.F32PairwiseKernel.TILE;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The Gaussian kernel's products in F32, register-blocked and fused: for a block of
- * {@value F32PairwiseKernel#GROUP} targets and one vector of L sources (coordinate-major, padded
- * with zero vectors) the squared distances r² = Σ_t (y_t − x_t)², the kernel values
- * 2^(−r²·log₂e/2) ({@link F32Exp}, inlined) and, for one right-hand side, the products with v are
- * all computed in registers: no distance buffer and no store in the inner loop (the symmetric
- * path stores its column sums, one vector per GROUP·L entries). With several right-hand sides the
- * kernel values of a tile of {@value F32PairwiseKernel#TILE} sources are stored once (one store
- * per L entries) and then accumulated against each column.
+ * The Gaussian kernel's products in F32 with one right-hand side, register-blocked and fused:
+ * for a block of {@value F32PairwiseKernel#GROUP} targets, taken two at a time, and one vector of
+ * L sources (coordinate-major, padded with zero vectors) the squared distances
+ * r² = Σ_t (y_t − x_t)², the kernel values 2^(−r²·log₂e/2) ({@link F32Exp}, inlined) and the
+ * products with v are all computed in registers: no distance buffer and no store in the inner
+ * loop (the symmetric path stores its column sums, one vector per 2L entries).
  *
- * <p>Cost per L entries at d = 3, k = 1 (from the code, C2 on AVX2): distance 3 subtractions,
- * 1 multiply, 2 FMAs; kernel value 1 multiply + 11 ({@link F32Exp#exp2NonPositive}); product
- * 1 FMA: 19 vector operations, 11 of them multiplies/FMAs; plus 3/GROUP source loads, d broadcast
- * loads and 1/GROUP vector load.
+ * <p>Only for k = 1: with several right-hand sides the kernel values are reused k times, and
+ * there the previous tiles (values stored once per tile, SVML exp) measured faster than storing
+ * these values (0.86× at k = 4, N = 10⁴, see docs/performance.md), so {@link F32PairwiseKernel}
+ * keeps them.
+ *
+ * <p>Cost per L entries at d = 3 (from the code): distance 3 subtractions, 1 multiply, 2 FMAs;
+ * kernel value 1 multiply + 11 ({@link F32Exp#exp2NonPositive}: max, add, 2 subtractions,
+ * 5 FMAs, shift, integer add); product 1 FMA: 19 vector operations, 10 of them
+ * multiplies/FMAs; plus d/2 source loads, d broadcasts and 1/2 vector load (two targets share a
+ * load). The symmetric path adds 1 FMA per L entries and a load and store of column sums per 2L.
  *
  * <p>Summation order: each target's sums run over the sources in index order, one partial sum
  * per lane, and the lanes are added left to right at the end ({@link F32PairwiseKernel#laneSum}),
- * exactly as the unfused tiles did; the symmetric column sums are updated target by target in
+ * exactly as the unfused tiles do; the symmetric column sums are updated target by target in
  * index order. So results do not depend on the thread count, and every step being exactly
  * rounded arithmetic, not on the JIT tier either.
  */
@@ -37,49 +40,39 @@ final class F32GaussianBlock {
   private F32GaussianBlock() {}
 
   /**
-   * o_i ← σ²·Σ_j exp(−‖x_i − y_j‖²/2)·v_j (+ beta·o_i) for targets i0..i1 (the general path).
-   * ys, vs: sources and vectors transposed to coordinate-major columns of length nPad.
+   * o_i ← σ²·Σ_j exp(−‖x_i − y_j‖²/2)·v_j (+ beta·o_i) for targets i0..i1, one right-hand side
+   * (the general path). ys, vs: sources and the vector transposed to coordinate-major columns of
+   * length nPad. Scratch: GROUP·(L + d) floats.
    */
-  static void rows(float variance, int i0, int i1, int nPad, int d, int k, float[] x, int xOff, int ldx, float[] ys, float[] vs,
+  static void rows(float variance, int i0, int i1, int nPad, int d, float[] x, int xOff, int ldx, float[] ys, float[] vs,
       float beta, float[] o, int oOff, int ldo) {
-    float[] buf = k == 1 ? null : new float[GROUP * TILE];
-    float[] acc = new float[GROUP * k * L];
+    float[] acc = new float[GROUP * L];
     float[] xg = new float[GROUP * d];
     for (int g0 = i0; g0 < i1; g0 += GROUP) {
       // a short last group repeats its last target (computed, not stored)
       int rowsInGroup = Math.min(GROUP, i1 - g0);
       gatherTargets(x, xOff, ldx, d, g0, rowsInGroup, xg);
       java.util.Arrays.fill(acc, 0f);
-      if (k == 1) {
-        for (int qa = 0; qa < GROUP; qa += 2) {
-          rowSumsOneColumn(xg, qa, d, ys, vs, nPad, 0, nPad, acc);
-        }
-      } else {
-        for (int j0 = 0; j0 < nPad; j0 += TILE) {
-          int len = Math.min(TILE, nPad - j0);
-          values(xg, d, ys, nPad, j0, len, buf);
-          F32PairwiseKernel.accumulate(buf, len, vs, nPad, j0, k, acc);
-        }
+      for (int qa = 0; qa < GROUP; qa += 2) {
+        oneColumn(xg, qa, d, ys, vs, nPad, 0, nPad, acc, null, null);
       }
       for (int q = 0; q < rowsInGroup; q++) {
         int oi = oOff + (g0 + q) * ldo;
-        for (int c = 0; c < k; c++) {
-          float sum = variance * F32PairwiseKernel.laneSum(acc, (q * k + c) * L);
-          o[oi + c] = beta == 0 ? sum : sum + beta * o[oi + c];
-        }
+        float sum = variance * F32PairwiseKernel.laneSum(acc, q * L);
+        o[oi] = beta == 0 ? sum : sum + beta * o[oi];
       }
     }
   }
 
   /**
-   * The symmetric path's row tile r0 (targets r0..min(n, r0 + SYM_ROW_TILE)), GROUP targets at a
-   * time: row sums over the sources from r0 on, and for the sources past the tile also the column
-   * sums cols[c·nPad + j] += k(x_i, x_j)·v_i (see {@code F64PairwiseKernel}'s symmetric path).
-   * rowSums[i·k + c] receives the unscaled row sums. Scratch: buf (GROUP·TILE, unused when k = 1),
-   * acc (GROUP·k·L), xg (GROUP·d), vq (GROUP·k).
+   * The symmetric path's row tile r0 (targets r0..min(n, r0 + SYM_ROW_TILE)), one right-hand
+   * side, GROUP targets at a time: row sums over the sources from r0 on, and for the sources past
+   * the tile also the column sums cols[j] += k(x_i, x_j)·v_i (see {@code F64PairwiseKernel}'s
+   * symmetric path). rowSums[i] receives the unscaled row sums. Scratch: acc (GROUP·L), xg
+   * (GROUP·d), vq (GROUP).
    */
-  static void symmetricTile(int r0, int n, int nPad, int d, int k, float[] x, int xOff, int ldx, float[] ys, float[] vs,
-      float[] buf, float[] acc, float[] xg, float[] vq, float[] cols, float[] rowSums) {
+  static void symmetricTile(int r0, int n, int nPad, int d, float[] x, int xOff, int ldx, float[] ys, float[] vs, float[] acc,
+      float[] xg, float[] vq, float[] cols, float[] rowSums) {
     int r1 = Math.min(n, r0 + SYM_ROW_TILE);
     int diagEnd = Math.min(nPad, r0 + SYM_ROW_TILE);
     for (int g0 = r0; g0 < r1; g0 += GROUP) {
@@ -87,30 +80,16 @@ final class F32GaussianBlock {
       gatherTargets(x, xOff, ldx, d, g0, rowsInGroup, xg);
       // a repeated last target gets weight 0 in the column sums, so it adds exactly nothing
       for (int q = 0; q < GROUP; q++) {
-        for (int c = 0; c < k; c++) {
-          vq[q * k + c] = q < rowsInGroup ? vs[c * nPad + g0 + q] : 0f;
-        }
+        vq[q] = q < rowsInGroup ? vs[g0 + q] : 0f;
       }
       java.util.Arrays.fill(acc, 0f);
-      if (k == 1) {
-        // per entry of cols the updates still come target by target in index order
-        for (int qa = 0; qa < GROUP; qa += 2) {
-          rowSumsOneColumn(xg, qa, d, ys, vs, nPad, r0, diagEnd, acc);
-          rowAndColumnSumsOneColumn(xg, qa, vq, d, ys, vs, nPad, diagEnd, nPad, acc, cols);
-        }
-      } else {
-        values(xg, d, ys, nPad, r0, diagEnd - r0, buf);
-        F32PairwiseKernel.accumulate(buf, diagEnd - r0, vs, nPad, r0, k, acc);
-        for (int j0 = diagEnd; j0 < nPad; j0 += TILE) {
-          int len = Math.min(TILE, nPad - j0);
-          values(xg, d, ys, nPad, j0, len, buf);
-          rowAndColumnSums(buf, len, vs, nPad, j0, k, vq, acc, cols);
-        }
+      // per entry of cols the updates still come target by target in index order
+      for (int qa = 0; qa < GROUP; qa += 2) {
+        oneColumn(xg, qa, d, ys, vs, nPad, r0, diagEnd, acc, null, null);
+        oneColumn(xg, qa, d, ys, vs, nPad, diagEnd, nPad, acc, vq, cols);
       }
       for (int q = 0; q < rowsInGroup; q++) {
-        for (int c = 0; c < k; c++) {
-          rowSums[(g0 + q) * k + c] = F32PairwiseKernel.laneSum(acc, (q * k + c) * L);
-        }
+        rowSums[g0 + q] = F32PairwiseKernel.laneSum(acc, q * L);
       }
     }
   }
@@ -146,90 +125,36 @@ final class F32GaussianBlock {
 
   /**
    * acc[q·L ..] += Σ_{j0 ≤ j < j1} k(x_q, y_j)·v_j per lane for the targets q = qa, qa + 1, all in
-   * registers. Two targets per loop, not four: C2 inlines a loop body only up to a node budget
-   * (NodeCountInliningCutoff), and four inlined kernel values exceed it; a value left as a call
-   * boxes every vector it passes, 30× slower.
+   * registers, and when cols is not null also cols[j] += k(x_q, y_j)·vq[q] for q = qa, qa + 1 in
+   * order (one load and store of cols per 2L entries).
+   *
+   * <p>Why two targets per loop, not four, and why one method for both uses: C2 inlines into one
+   * compilation only up to a node budget (NodeCountInliningCutoff), and the Vector API's code for
+   * four kernel values, or for two once this loop was inlined into the caller of a separate
+   * row-sums-only variant, exceeded it; a kernel value left as a call boxes every vector it passes
+   * (measured 2× slower, 10⁸ bytes allocated per product at N = 10⁴). Two values per loop, in
+   * this one method, allocate nothing per entry ({@code F32PairwiseKernelSideBySide} reports the
+   * bytes allocated per call). The test on cols is loop-invariant (C2 unswitches the loop).
    */
-  private static void rowSumsOneColumn(float[] xg, int qa, int d, float[] ys, float[] vs, int nPad, int j0, int j1, float[] acc) {
+  private static void oneColumn(float[] xg, int qa, int d, float[] ys, float[] vs, int nPad, int j0, int j1, float[] acc,
+      float[] vq, float[] cols) {
     int xa = qa * d;
     int xb = xa + d;
     FloatVector a0 = FloatVector.fromArray(S, acc, qa * L);
     FloatVector a1 = FloatVector.fromArray(S, acc, (qa + 1) * L);
-    for (int j = j0; j < j1; j += L) {
-      FloatVector vj = FloatVector.fromArray(S, vs, j);
-      a0 = value(xg, xa, d, ys, nPad, j).fma(vj, a0);
-      a1 = value(xg, xb, d, ys, nPad, j).fma(vj, a1);
-    }
-    a0.intoArray(acc, qa * L);
-    a1.intoArray(acc, (qa + 1) * L);
-  }
-
-  /**
-   * As {@link #rowSumsOneColumn}, and cols[j] += k(x_q, y_j)·vq[q] for q = qa, qa + 1 in order:
-   * one load and store of cols per 2L entries.
-   */
-  private static void rowAndColumnSumsOneColumn(float[] xg, int qa, float[] vq, int d, float[] ys, float[] vs, int nPad, int j0,
-      int j1, float[] acc, float[] cols) {
-    int xa = qa * d;
-    int xb = xa + d;
-    FloatVector a0 = FloatVector.fromArray(S, acc, qa * L);
-    FloatVector a1 = FloatVector.fromArray(S, acc, (qa + 1) * L);
-    FloatVector w0 = FloatVector.broadcast(S, vq[qa]);
-    FloatVector w1 = FloatVector.broadcast(S, vq[qa + 1]);
+    FloatVector w0 = FloatVector.broadcast(S, cols == null ? 0f : vq[qa]);
+    FloatVector w1 = FloatVector.broadcast(S, cols == null ? 0f : vq[qa + 1]);
     for (int j = j0; j < j1; j += L) {
       FloatVector vj = FloatVector.fromArray(S, vs, j);
       FloatVector k0 = value(xg, xa, d, ys, nPad, j);
       FloatVector k1 = value(xg, xb, d, ys, nPad, j);
       a0 = k0.fma(vj, a0);
       a1 = k1.fma(vj, a1);
-      k1.fma(w1, k0.fma(w0, FloatVector.fromArray(S, cols, j))).intoArray(cols, j);
+      if (cols != null) {
+        k1.fma(w1, k0.fma(w0, FloatVector.fromArray(S, cols, j))).intoArray(cols, j);
+      }
     }
     a0.intoArray(acc, qa * L);
     a1.intoArray(acc, (qa + 1) * L);
-  }
-
-  /** buf[q·TILE + j] ← k(x_q, y_{j0 + j}) for j &lt; len and every q: one store per L entries, distances in registers. */
-  private static void values(float[] xg, int d, float[] ys, int nPad, int j0, int len, float[] buf) {
-    for (int qa = 0; qa < GROUP; qa += 2) {
-      int xa = qa * d;
-      int xb = xa + d;
-      for (int j = 0; j < len; j += L) {
-        value(xg, xa, d, ys, nPad, j0 + j).intoArray(buf, qa * TILE + j);
-        value(xg, xb, d, ys, nPad, j0 + j).intoArray(buf, (qa + 1) * TILE + j);
-      }
-    }
-  }
-
-  /** Row sums acc[(q·k + c)·L ..] and column sums cols[c·nPad + j0 + j] += buf[q][j]·vq[q·k + c], q in order, from a tile of values. */
-  private static void rowAndColumnSums(float[] buf, int len, float[] vs, int nPad, int j0, int k, float[] vq, float[] acc,
-      float[] cols) {
-    for (int c = 0; c < k; c++) {
-      FloatVector a0 = FloatVector.fromArray(S, acc, c * L);
-      FloatVector a1 = FloatVector.fromArray(S, acc, (k + c) * L);
-      FloatVector a2 = FloatVector.fromArray(S, acc, (2 * k + c) * L);
-      FloatVector a3 = FloatVector.fromArray(S, acc, (3 * k + c) * L);
-      FloatVector w0 = FloatVector.broadcast(S, vq[c]);
-      FloatVector w1 = FloatVector.broadcast(S, vq[k + c]);
-      FloatVector w2 = FloatVector.broadcast(S, vq[2 * k + c]);
-      FloatVector w3 = FloatVector.broadcast(S, vq[3 * k + c]);
-      int vBase = c * nPad + j0;
-      for (int j = 0; j < len; j += L) {
-        FloatVector vj = FloatVector.fromArray(S, vs, vBase + j);
-        FloatVector k0 = FloatVector.fromArray(S, buf, j);
-        FloatVector k1 = FloatVector.fromArray(S, buf, TILE + j);
-        FloatVector k2 = FloatVector.fromArray(S, buf, 2 * TILE + j);
-        FloatVector k3 = FloatVector.fromArray(S, buf, 3 * TILE + j);
-        a0 = k0.fma(vj, a0);
-        a1 = k1.fma(vj, a1);
-        a2 = k2.fma(vj, a2);
-        a3 = k3.fma(vj, a3);
-        FloatVector col = FloatVector.fromArray(S, cols, vBase + j);
-        k3.fma(w3, k2.fma(w2, k1.fma(w1, k0.fma(w0, col)))).intoArray(cols, vBase + j);
-      }
-      a0.intoArray(acc, c * L);
-      a1.intoArray(acc, (k + c) * L);
-      a2.intoArray(acc, (2 * k + c) * L);
-      a3.intoArray(acc, (3 * k + c) * L);
-    }
   }
 }

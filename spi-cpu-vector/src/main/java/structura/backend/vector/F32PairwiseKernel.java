@@ -12,20 +12,21 @@ import structura.api.backend.RadialKernel;
  *
  * <p>The sources and vectors are first transposed into lane-friendly columns (O(n·(d + k))
  * scratch, padded to the lane count with zero vectors, so padding contributes exactly 0). Each
- * task then owns {@value #ROW_BLOCK} targets, taken {@value #GROUP} at a time. The Gaussian goes
- * to {@link F32GaussianBlock}: distances, kernel values and (for one right-hand side) the
- * products fused in registers. The other kinds, for each group and each tile of {@value #TILE}
- * sources, compute the squared distances into L1-resident buffers (exact differences, no
- * ‖x‖² + ‖y‖² − 2x·y cancellation), map them through κ/σ² in place, and accumulate one vector of
- * partial sums per right-hand side with FMAs. σ² is applied once per output. exp is the
- * polynomial {@link F32Exp} (inlined, about 2 ulp); LOG1P (rational quadratic) is the Vector
- * API's.
+ * task then owns {@value #ROW_BLOCK} targets, taken {@value #GROUP} at a time. The Gaussian with
+ * one right-hand side goes to {@link F32GaussianBlock}: distances, kernel values (polynomial
+ * exp) and products fused in registers. Otherwise, for each group and each tile of {@value #TILE}
+ * sources, the squared distances go into L1-resident buffers (exact differences, no
+ * ‖x‖² + ‖y‖² − 2x·y cancellation), are mapped through κ/σ² in place, and one vector of partial
+ * sums per right-hand side is accumulated with FMAs; σ² is applied once per output. exp there is
+ * the Vector API's (SVML on x86).
  *
  * <p>A target's sums run over the sources in one fixed order whatever the thread count, so
- * results are bit-identical for any number of threads. They are also the same in every JIT tier,
- * except for the rational quadratic: the Vector API's LOG1P is the SVML intrinsic in C2-compiled
- * code and {@code Math}/{@code StrictMath} per lane before that, which can differ in the last bit
- * (about one ulp per kernel entry, well inside the routine's contract).
+ * results are bit-identical for any number of threads, with one caveat for the tiled path: the
+ * Vector API's transcendental lanewise operations (EXP, LOG1P; used by every kind but CAUCHY and
+ * LAPLACE) are the SVML intrinsic in C2-compiled code and {@code Math}/{@code StrictMath} per
+ * lane before that, which can differ in the last bit, so a call made while the JIT is still cold
+ * can differ from a warm one by about one ulp per kernel entry (well inside the routine's
+ * contract). The fused Gaussian blocks use FMAs and adds only and are the same in every tier.
  */
 final class F32PairwiseKernel {
   private static final VectorSpecies<Float> S = Simd.FLOAT;
@@ -75,8 +76,8 @@ final class F32PairwiseKernel {
 
   private static void rows(RadialKernel kernel, int i0, int i1, int n, int nPad, int d, int k, float[] x, int xOff, int ldx,
       float[] ys, float[] vs, float beta, float[] o, int oOff, int ldo) {
-    if (kernel.kind() == RadialKernel.Kind.GAUSSIAN) {
-      F32GaussianBlock.rows((float) kernel.variance(), i0, i1, nPad, d, k, x, xOff, ldx, ys, vs, beta, o, oOff, ldo);
+    if (kernel.kind() == RadialKernel.Kind.GAUSSIAN && k == 1) {
+      F32GaussianBlock.rows((float) kernel.variance(), i0, i1, nPad, d, x, xOff, ldx, ys, vs, beta, o, oOff, ldo);
       return;
     }
     float[] buf = new float[GROUP * TILE];
@@ -123,16 +124,15 @@ final class F32PairwiseKernel {
     int[] bounds = F64PairwiseKernel.balancedGroups(tiles, nPad, groups);
     float[] rowSums = new float[n * k];
     float[][] colSums = new float[groups][];
-    boolean gaussian = kernel.kind() == RadialKernel.Kind.GAUSSIAN;
+    boolean fusedGaussian = kernel.kind() == RadialKernel.Kind.GAUSSIAN && k == 1;
     parallel.forEach(groups, multithreaded, g -> {
       float[] cols = new float[k * nPad];
-      if (gaussian) {
-        float[] buf = k == 1 ? null : new float[GROUP * TILE];
-        float[] acc = new float[GROUP * k * L];
+      if (fusedGaussian) {
+        float[] acc = new float[GROUP * L];
         float[] xg = new float[GROUP * d];
-        float[] vq = new float[GROUP * k];
+        float[] vq = new float[GROUP];
         for (int t = bounds[g]; t < bounds[g + 1]; t++) {
-          F32GaussianBlock.symmetricTile(t * SYM_ROW_TILE, n, nPad, d, k, x, xOff, ldx, ys, vs, buf, acc, xg, vq, cols, rowSums);
+          F32GaussianBlock.symmetricTile(t * SYM_ROW_TILE, n, nPad, d, x, xOff, ldx, ys, vs, acc, xg, vq, cols, rowSums);
         }
         colSums[g] = cols;
         return;
@@ -341,8 +341,13 @@ final class F32PairwiseKernel {
     }
   }
 
-  /** exp(x) for x ≤ 0: the polynomial {@link F32Exp}, inlined (no SVML call), the same bits in every JIT tier. */
+  /**
+   * exp(x) for x ≤ 0 through the Vector API's EXP: the JDK's SVML intrinsic on x86 (about 1 ulp),
+   * Math.exp per lane elsewhere. In these store-and-reload tiles it measured faster than the
+   * polynomial {@link F32Exp} (0.86× with F32Exp at k = 4); the fused k = 1 Gaussian blocks use
+   * F32Exp, which an inlined loop can keep in registers.
+   */
   static FloatVector expNonPositive(FloatVector x) {
-    return F32Exp.expNonPositive(x);
+    return x.lanewise(VectorOperators.EXP);
   }
 }

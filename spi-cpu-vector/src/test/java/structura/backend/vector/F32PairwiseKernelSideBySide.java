@@ -23,7 +23,8 @@ import structura.api.backend.RadialKernel;
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -cp api/target/classes:spi-cpu-vector/target/classes:spi-cpu-vector/target/test-classes \
- *     structura.backend.vector.F32PairwiseKernelSideBySide [kind=GAUSSIAN] [n=20000,50000] [k=1,4,16] [threads=1,2] [reps=5]
+ *     structura.backend.vector.F32PairwiseKernelSideBySide [kind=GAUSSIAN] [n=20000,50000] [k=1,4,16] [threads=1,2] [reps=5] \
+ *     [path=symmetric|general] [reference=true]
  * </pre>
  */
 public final class F32PairwiseKernelSideBySide {
@@ -39,10 +40,14 @@ public final class F32PairwiseKernelSideBySide {
     int[] threadCounts = ints(arg(args, "threads", "1,2"));
     int reps = Integer.parseInt(arg(args, "reps", "5"));
     boolean reference = Boolean.parseBoolean(arg(args, "reference", "true"));
+    // symmetric: K(X, X)·V with Y the same array as X (the path KernelOperator takes); general:
+    // Y a copy, so every entry is evaluated (the path of K(X, Y) and of the FKT's near field)
+    boolean symmetric = !"general".equals(arg(args, "path", "symmetric"));
     int d = 3;
     RadialKernel kernel = RadialKernel.of(kind, 1.0);
     StringBuilder out = new StringBuilder();
-    out.append(String.format(Locale.ROOT, "kind %s, d = %d, best of %d (interleaved), loadavg at start: %s%n%n", kind, d, reps,
+    out.append(String.format(Locale.ROOT, "kind %s, d = %d, %s path, best of %d (interleaved), loadavg at start: %s%n%n", kind, d,
+        symmetric ? "symmetric (Y = X)" : "general (Y a copy of X)", reps,
         Files.readString(Path.of("/proc/loadavg")).trim()));
     out.append("| N | k | threads | old (s) | new (s) | old entries/s | new entries/s | new/old speed | max rel diff | new: bytes allocated per call (calling thread) | loadavg |\n");
     out.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
@@ -54,17 +59,18 @@ public final class F32PairwiseKernelSideBySide {
           F32PairwiseKernel fused = new F32PairwiseKernel(parallel);
           for (int k : ks) {
             float[] x = points(n, d);
+            float[] y = symmetric ? x : x.clone();
             float[] v = vectors(n, k);
             float[] oOld = new float[n * k];
             float[] oNew = new float[n * k];
             double bestOld = Double.POSITIVE_INFINITY;
             double bestNew = Double.POSITIVE_INFINITY;
             for (int r = 0; r < reps; r++) {
-              bestOld = Math.min(bestOld, time(threads, () -> old.multiply(kernel, n, n, d, k, x, 0, d, x, 0, d, v, 0, k, 0f, oOld, 0, k)));
-              bestNew = Math.min(bestNew, time(threads, () -> fused.multiply(kernel, n, n, d, k, x, 0, d, x, 0, d, v, 0, k, 0f, oNew, 0, k)));
+              bestOld = Math.min(bestOld, time(threads, () -> old.multiply(kernel, n, n, d, k, x, 0, d, y, 0, d, v, 0, k, 0f, oOld, 0, k)));
+              bestNew = Math.min(bestNew, time(threads, () -> fused.multiply(kernel, n, n, d, k, x, 0, d, y, 0, d, v, 0, k, 0f, oNew, 0, k)));
             }
             long a0 = ALLOCATION.getCurrentThreadAllocatedBytes();
-            fused.multiply(kernel, n, n, d, k, x, 0, d, x, 0, d, v, 0, k, 0f, oNew, 0, k);
+            fused.multiply(kernel, n, n, d, k, x, 0, d, y, 0, d, v, 0, k, 0f, oNew, 0, k);
             long allocated = ALLOCATION.getCurrentThreadAllocatedBytes() - a0;
             double entries = (double) n * n;
             String row = String.format(Locale.ROOT, "| %,d | %d | %d (%s) | %.3f | %.3f | %.2e | %.2e | %.2f | %.1e | %,d | %s |%n", n, k, threads,
