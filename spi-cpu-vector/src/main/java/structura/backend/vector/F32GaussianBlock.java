@@ -103,8 +103,8 @@ final class F32GaussianBlock {
 
   /**
    * exp(−‖x − y_j‖²/2) for the L sources at j and the target at xg[xq..xq + d), in registers.
-   * d ≤ 3 is written out (the coordinate loop would not be unrolled for a run-time d); the sum is
-   * over the coordinates in order either way, so the bits are the same.
+   * d = 3 (the benchmarked case) is written out, as C2 does not unroll a coordinate loop of
+   * run-time length; the sum is over the coordinates in order either way, so the bits agree.
    */
   private static FloatVector value(float[] xg, int xq, int d, float[] ys, int nPad, int j) {
     FloatVector e = FloatVector.fromArray(S, ys, j).sub(xg[xq]);
