@@ -12,21 +12,21 @@ import structura.api.backend.RadialKernel;
  *
  * <p>The sources and vectors are first transposed into lane-friendly columns (O(n·(d + k))
  * scratch, padded to the lane count with zero vectors, so padding contributes exactly 0). Each
- * task then owns {@value #ROW_BLOCK} targets, taken {@value #GROUP} at a time; for each group
- * and each tile of {@value #TILE} sources it computes the squared distances into L1-resident
- * buffers (exact differences, no
- * ‖x‖² + ‖y‖² − 2x·y cancellation), maps them through κ/σ² in place, and accumulates one
- * vector of partial sums per right-hand side with FMAs; σ² is applied once per output. exp is the
- * Vector API's (SVML on x86).
+ * task then owns {@value #ROW_BLOCK} targets, taken {@value #GROUP} at a time. The Gaussian with
+ * one right-hand side goes to {@link F32GaussianBlock}: distances, kernel values (polynomial
+ * exp) and products fused in registers. Otherwise, for each group and each tile of {@value #TILE}
+ * sources, the squared distances go into L1-resident buffers (exact differences, no
+ * ‖x‖² + ‖y‖² − 2x·y cancellation), are mapped through κ/σ² in place, and one vector of partial
+ * sums per right-hand side is accumulated with FMAs; σ² is applied once per output. exp there is
+ * the Vector API's (SVML on x86).
  *
  * <p>A target's sums run over the sources in one fixed order whatever the thread count, so
- * results are bit-identical for any number of threads, with one caveat: the Vector API's
- * transcendental lanewise operations (EXP, LOG1P; used by every kind but CAUCHY and LAPLACE)
- * are the SVML intrinsic in C2-compiled code and {@code Math}/{@code StrictMath} per lane before
- * that, which can differ in the last bit, so a call made while the JIT is still cold can differ
- * from a warm one by about one ulp per kernel entry (well inside the routine's contract). A
- * polynomial exp built from FMAs alone would be reproducible across JIT tiers but measured 1.6×
- * slower.
+ * results are bit-identical for any number of threads, with one caveat for the tiled path: the
+ * Vector API's transcendental lanewise operations (EXP, LOG1P; used by every kind but CAUCHY and
+ * LAPLACE) are the SVML intrinsic in C2-compiled code and {@code Math}/{@code StrictMath} per
+ * lane before that, which can differ in the last bit, so a call made while the JIT is still cold
+ * can differ from a warm one by about one ulp per kernel entry (well inside the routine's
+ * contract). The fused Gaussian blocks use FMAs and adds only and are the same in every tier.
  */
 final class F32PairwiseKernel {
   private static final VectorSpecies<Float> S = Simd.FLOAT;
@@ -76,6 +76,10 @@ final class F32PairwiseKernel {
 
   private static void rows(RadialKernel kernel, int i0, int i1, int n, int nPad, int d, int k, float[] x, int xOff, int ldx,
       float[] ys, float[] vs, float beta, float[] o, int oOff, int ldo) {
+    if (kernel.kind() == RadialKernel.Kind.GAUSSIAN && k == 1) {
+      F32GaussianBlock.rows((float) kernel.variance(), i0, i1, nPad, d, x, xOff, ldx, ys, vs, beta, o, oOff, ldo);
+      return;
+    }
     float[] buf = new float[GROUP * TILE];
     float[] acc = new float[GROUP * k * L];
     float[] xg = new float[GROUP * d];
@@ -120,8 +124,19 @@ final class F32PairwiseKernel {
     int[] bounds = F64PairwiseKernel.balancedGroups(tiles, nPad, groups);
     float[] rowSums = new float[n * k];
     float[][] colSums = new float[groups][];
+    boolean fusedGaussian = kernel.kind() == RadialKernel.Kind.GAUSSIAN && k == 1;
     parallel.forEach(groups, multithreaded, g -> {
       float[] cols = new float[k * nPad];
+      if (fusedGaussian) {
+        float[] acc = new float[GROUP * L];
+        float[] xg = new float[GROUP * d];
+        float[] vq = new float[GROUP];
+        for (int t = bounds[g]; t < bounds[g + 1]; t++) {
+          F32GaussianBlock.symmetricTile(t * SYM_ROW_TILE, n, nPad, d, x, xOff, ldx, ys, vs, acc, xg, vq, cols, rowSums);
+        }
+        colSums[g] = cols;
+        return;
+      }
       float[] buf = new float[TILE];
       float[] acc = new float[k * L];
       float[] xi = new float[d];
@@ -212,7 +227,7 @@ final class F32PairwiseKernel {
    * unspecified and differs between the interpreter's fallback and the C2 intrinsic, which would
    * make results depend on how warm the JIT is.
    */
-  private static float laneSum(float[] acc, int from) {
+  static float laneSum(float[] acc, int from) {
     float s = 0;
     for (int l = 0; l < L; l++) {
       s += acc[from + l];
@@ -221,7 +236,7 @@ final class F32PairwiseKernel {
   }
 
   /** acc[q][c] += Σ_j buf[q][j]·vs[c][j0 + j] for the GROUP targets q, one vector load of v per four FMAs. */
-  private static void accumulate(float[] buf, int len, float[] vs, int nPad, int j0, int k, float[] acc) {
+  static void accumulate(float[] buf, int len, float[] vs, int nPad, int j0, int k, float[] acc) {
     for (int c = 0; c < k; c++) {
       FloatVector a0 = FloatVector.fromArray(S, acc, c * L);
       FloatVector a1 = FloatVector.fromArray(S, acc, (k + c) * L);
@@ -328,8 +343,9 @@ final class F32PairwiseKernel {
 
   /**
    * exp(x) for x ≤ 0 through the Vector API's EXP: the JDK's SVML intrinsic on x86 (about 1 ulp),
-   * Math.exp per lane elsewhere. A Cody–Waite + Cephes polynomial written here measured 1.6×
-   * slower than the intrinsic on AVX2, so the intrinsic it is.
+   * Math.exp per lane elsewhere. In these store-and-reload tiles it measured faster than the
+   * polynomial {@link F32Exp} (0.86× with F32Exp at k = 4); the fused k = 1 Gaussian blocks use
+   * F32Exp, which an inlined loop can keep in registers.
    */
   static FloatVector expNonPositive(FloatVector x) {
     return x.lanewise(VectorOperators.EXP);

@@ -38,7 +38,7 @@ class SymmetricPairwiseKernelTest {
   @ParameterizedTest(name = "{0} {1} n={2} k={3}")
   @CsvSource({"F64,MATERN_52,2003,1", "F64,MATERN_52,1001,3", "F64,GAUSSIAN,1001,2", "F64,MATERN_32,777,1",
       "F64,MATERN_12,777,2", "F64,EXPONENTIAL,513,1", "F64,RATIONAL_QUADRATIC,777,2", "F64,CAUCHY,1001,1",
-      "F64,LAPLACE,1001,2", "F32,MATERN_52,2003,1", "F32,MATERN_52,1001,3", "F32,GAUSSIAN,1003,2",
+      "F64,LAPLACE,1001,2", "F32,MATERN_52,2003,1", "F32,MATERN_52,1001,3", "F32,GAUSSIAN,1003,2", "F32,GAUSSIAN,1001,1", "F32,GAUSSIAN,2003,1", "F32,MATERN_32,777,1",
       "F32,RATIONAL_QUADRATIC,777,2", "F32,CAUCHY,1001,1"})
   void matchesTheDirectF64Formula(DType dtype, RadialKernel.Kind kind, int n, int k) {
     int d = 3;
