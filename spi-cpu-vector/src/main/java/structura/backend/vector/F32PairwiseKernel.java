@@ -43,9 +43,23 @@ final class F32PairwiseKernel {
   static final int SYM_ROW_TILE = 16;
 
   private final Parallel parallel;
+  private final boolean fuseGaussian;
 
   F32PairwiseKernel(Parallel parallel) {
+    this(parallel, true);
+  }
+
+  /**
+   * {@code fuseGaussian == false} sends every kind through the tiled SVML path, the routine as it
+   * was before {@link F32GaussianBlock}: the baseline of the side-by-side timing harness.
+   */
+  F32PairwiseKernel(Parallel parallel, boolean fuseGaussian) {
     this.parallel = parallel;
+    this.fuseGaussian = fuseGaussian;
+  }
+
+  private boolean fused(RadialKernel kernel, int k) {
+    return fuseGaussian && kernel.kind() == RadialKernel.Kind.GAUSSIAN && k == 1;
   }
 
   void multiply(RadialKernel kernel, int m, int n, int d, int k, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy,
@@ -70,13 +84,14 @@ final class F32PairwiseKernel {
       }
     }
     int tasks = (m + ROW_BLOCK - 1) / ROW_BLOCK;
-    parallel.forEach(tasks, multithreaded, task -> rows(kernel, task * ROW_BLOCK, Math.min(m, (task + 1) * ROW_BLOCK), n, nPad, d, k,
-        x, xOff, ldx, ys, vs, beta, o, oOff, ldo));
+    boolean fused = fused(kernel, k);
+    parallel.forEach(tasks, multithreaded, task -> rows(kernel, fused, task * ROW_BLOCK, Math.min(m, (task + 1) * ROW_BLOCK), n, nPad,
+        d, k, x, xOff, ldx, ys, vs, beta, o, oOff, ldo));
   }
 
-  private static void rows(RadialKernel kernel, int i0, int i1, int n, int nPad, int d, int k, float[] x, int xOff, int ldx,
+  private static void rows(RadialKernel kernel, boolean fused, int i0, int i1, int n, int nPad, int d, int k, float[] x, int xOff, int ldx,
       float[] ys, float[] vs, float beta, float[] o, int oOff, int ldo) {
-    if (kernel.kind() == RadialKernel.Kind.GAUSSIAN && k == 1) {
+    if (fused) {
       F32GaussianBlock.rows((float) kernel.variance(), i0, i1, nPad, d, x, xOff, ldx, ys, vs, beta, o, oOff, ldo);
       return;
     }
@@ -124,7 +139,7 @@ final class F32PairwiseKernel {
     int[] bounds = F64PairwiseKernel.balancedGroups(tiles, nPad, groups);
     float[] rowSums = new float[n * k];
     float[][] colSums = new float[groups][];
-    boolean fusedGaussian = kernel.kind() == RadialKernel.Kind.GAUSSIAN && k == 1;
+    boolean fusedGaussian = fused(kernel, k);
     parallel.forEach(groups, multithreaded, g -> {
       float[] cols = new float[k * nPad];
       if (fusedGaussian) {

@@ -13,7 +13,8 @@ import structura.api.backend.RadialKernel;
 
 /**
  * Side-by-side timing, in one JVM and interleaved (old, new, old, new, …), of the F32 kernel
- * product K(X, X)·V: the routine before the fused Gaussian blocks ({@link SvmlF32PairwiseKernel})
+ * product K(X, X)·V: the tiled SVML path that every kind took before the fused Gaussian blocks
+ * ({@code new F32PairwiseKernel(parallel, false)})
  * against today's ({@link F32PairwiseKernel}), N points uniform in the unit cube divided by the
  * lengthscale 0.2 (as {@code KernelMvmBenchmark}), d = 3. One thread: the calling thread's CPU
  * time; two threads: wall time. Best of {@code reps} after a warm-up; entries/s = N²/time. Also
@@ -55,7 +56,7 @@ public final class F32PairwiseKernelSideBySide {
     for (int n : ns) {
       for (int threads : threadCounts) {
         try (Parallel parallel = new Parallel(threads)) {
-          SvmlF32PairwiseKernel old = new SvmlF32PairwiseKernel(parallel);
+          F32PairwiseKernel old = new F32PairwiseKernel(parallel, false);
           F32PairwiseKernel fused = new F32PairwiseKernel(parallel);
           for (int k : ks) {
             float[] x = points(n, d);
@@ -105,7 +106,7 @@ public final class F32PairwiseKernelSideBySide {
 
   private static void warmUp(RadialKernel kernel, int d) {
     try (Parallel parallel = new Parallel(1)) {
-      SvmlF32PairwiseKernel old = new SvmlF32PairwiseKernel(parallel);
+      F32PairwiseKernel old = new F32PairwiseKernel(parallel, false);
       F32PairwiseKernel fused = new F32PairwiseKernel(parallel);
       for (int k : new int[] {1, 2}) {
         int n = 3000;
