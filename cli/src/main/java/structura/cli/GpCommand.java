@@ -11,6 +11,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import structura.formats.io.OutputPlan;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -65,6 +66,9 @@ final class GpCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
+  @Mixin
+  FktFlags fktFlags;
+
   @Option(names = "--train", required = true, paramLabel = "FILE", description = "CSV or .npy; one point per row, target last.")
   Path train;
 
@@ -113,29 +117,6 @@ final class GpCommand implements Callable<Integer> {
   @Option(names = "--love-rank", defaultValue = "100", paramLabel = "K",
       description = "lazy, fkt: Lanczos steps of the LOVE variance cache, one product each (default ${DEFAULT-VALUE}).")
   int loveRank;
-
-  @Option(names = "--fkt-order", defaultValue = "8", paramLabel = "P",
-      description = "fkt: truncation order p (default ${DEFAULT-VALUE}; with separation 0.4 about 1e-4, docs/fkt.md).")
-  int fktOrder;
-
-  @Option(names = "--fkt-separation", defaultValue = "0.4", paramLabel = "THETA",
-      description = "fkt: separation ratio theta (default ${DEFAULT-VALUE}).")
-  double fktSeparation;
-
-  @Option(names = "--fkt-leaf", defaultValue = "" + FktOptions.DEFAULT_LEAF_SIZE, paramLabel = "SIZE",
-      description = "fkt: leaf size of the tree (default ${DEFAULT-VALUE}).")
-  int fktLeaf;
-
-  @Option(names = "--fkt-grid", defaultValue = "0", paramLabel = "Q",
-      description = "fkt: Chebyshev points per dimension of the FMM path's local expansions (d <= 3; 6 with order 8 for about 1e-5, "
-          + "docs/fkt.md); 0 keeps the treecode (default ${DEFAULT-VALUE}; "
-          + "--fkt-grid 6 --fkt-tolerance 1e-4 --fkt-leaf 64 is the FMM path at about 1e-5).")
-  int fktGrid;
-
-  @Option(names = "--fkt-tolerance", defaultValue = "0", paramLabel = "T",
-      description = "FMM path only: choose the orders per octree level for this accuracy (e.g. 1e-4), with --fkt-order and "
-          + "--fkt-grid as ceilings (docs/fkt.md); 0 uses them on every level (default ${DEFAULT-VALUE}).")
-  double fktTolerance;
 
   @Option(names = "--variance", defaultValue = "love", paramLabel = "cg|love|nearest",
       description = "lazy, fkt: predictive variances by LOVE (Lanczos cache), batched CG, or nearest (exact conditional "
@@ -376,7 +357,7 @@ final class GpCommand implements Callable<Integer> {
       long ts = System.nanoTime();
       IterativeGaussianProcess gp;
       if (method.equals("fkt")) {
-        FktOptions fo = FktFlags.explicit(fktOrder, fktSeparation, fktLeaf, fktGrid, fktTolerance);
+        FktOptions fo = fktFlags.explicit();
         FastKernelTransform fkt = FastKernelTransform.factor(k, x, fo, compute);
         out.printf("  FKT factorised in %.3f s (%s): %d nodes, depth %d%n", fkt.factorSeconds(), FktFlags.describe(fkt),
             fkt.nodeCount(), fkt.depth());

@@ -10,6 +10,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import structura.formats.io.OutputPlan;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -53,6 +54,9 @@ final class KernelMvmCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
+  @Mixin
+  FktFlags fktFlags;
+
   @Option(names = "--points", required = true, paramLabel = "FILE", description = "CSV or .npy file, one point per row.")
   Path points;
 
@@ -70,30 +74,6 @@ final class KernelMvmCommand implements Callable<Integer> {
       description = "dense, lazy, fkt (fast kernel transform), lowrank (harmonic, tolerance-driven), nystrom (uniform landmarks) "
           + "or rff (random Fourier features) (default ${DEFAULT-VALUE}).")
   Method method;
-
-  @Option(names = "--fkt-order", defaultValue = "" + FktOptions.DEFAULT_ORDER, paramLabel = "P",
-      description = "FKT truncation order p (default ${DEFAULT-VALUE}; with theta: 6 and 0.5 for about 2e-3, 8 and 0.4 for 1e-4, 10 and 0.3 for 1e-6).")
-  int fktOrder;
-
-  @Option(names = "--fkt-separation", defaultValue = "" + FktOptions.DEFAULT_SEPARATION, paramLabel = "THETA",
-      description = "FKT separation ratio theta in (0, 1) (default ${DEFAULT-VALUE}; smaller is more accurate and slower).")
-  double fktSeparation;
-
-  @Option(names = "--fkt-leaf", defaultValue = "" + FktOptions.DEFAULT_LEAF_SIZE, paramLabel = "SIZE",
-      description = "FKT leaf size (default ${DEFAULT-VALUE}).")
-  int fktLeaf;
-
-  @Option(names = "--fkt-grid", defaultValue = "0", paramLabel = "Q",
-      description = "FKT Chebyshev points per dimension of the FMM path's local expansions (d <= 3; 6 with order 8 for about 1e-5, "
-          + "docs/fkt.md); 0 keeps the treecode (default ${DEFAULT-VALUE}). With no --fkt-* flag at all: the FMM path with orders "
-          + "per level for tolerance 1e-4 (p <= 8, q <= 6, leaf 64) for d <= 3, the treecode with p = 8, theta = 0.4 beyond; "
-          + "the defaults shown apply once any --fkt-* flag is given.")
-  int fktGrid;
-
-  @Option(names = "--fkt-tolerance", defaultValue = "0", paramLabel = "T",
-      description = "FMM path only: choose the orders per octree level for this accuracy (e.g. 1e-4), with --fkt-order and "
-          + "--fkt-grid as ceilings (docs/fkt.md); 0 uses them on every level (default ${DEFAULT-VALUE}).")
-  double fktTolerance;
 
   @Option(names = "--tolerance", defaultValue = "1e-4", paramLabel = "T",
       description = "Relative tolerance of --method lowrank (default ${DEFAULT-VALUE}).")
@@ -177,7 +157,7 @@ final class KernelMvmCommand implements Callable<Integer> {
       } else if (method == Method.fkt) {
         out.println("Factorising (tree and interaction lists) ...");
         out.flush();
-        FktOptions options = FktFlags.options(spec, fktOrder, fktSeparation, fktLeaf, fktGrid, fktTolerance);
+        FktOptions options = fktFlags.options();
         fkt = FastKernelTransform.factor(k, x, options, compute);
         factorSeconds = fkt.factorSeconds();
         out.printf("factorised in %.3f s: %d nodes, depth %d, %d expansion terms per node (%s)%n", factorSeconds, fkt.nodeCount(),

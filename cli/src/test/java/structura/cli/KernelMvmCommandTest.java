@@ -1,6 +1,7 @@
 package structura.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
@@ -135,7 +136,14 @@ class KernelMvmCommandTest {
     JsonObject oe = JsonParser.parseString(Files.readString(jsonExplicit)).getAsJsonObject();
     assertEquals("treecode", oe.get("fkt_path").getAsString());
     assertEquals(6, oe.get("fkt_order").getAsInt());
-    assertEquals(0.5, oe.get("fkt_separation").getAsDouble());
+    assertEquals(0.4, oe.get("fkt_separation").getAsDouble());
+    assertEquals(256, oe.get("fkt_leaf").getAsInt());
+
+    // an explicit grid asks for the FMM path, which d = 4 does not have: an error, not a silent treecode
+    CliRun grid4 = CliRun.of("--backend", "java", "kernel", "mvm", "--points", csv("grid4.csv", 300, 4).toString(), "--kernel", "rbf",
+        "--lengthscale", "0.5", "--method", "fkt", "--fkt-grid", "6");
+    assertNotEquals(0, grid4.exit(), grid4.out());
+    assertTrue(grid4.err().contains("STRUCTURA-A001") && grid4.err().contains("d <= 3"), grid4.err());
   }
 
   @Test

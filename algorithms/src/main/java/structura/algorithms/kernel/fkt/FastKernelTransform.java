@@ -53,7 +53,9 @@ import structura.api.operator.Structure;
  * ({@code ChebyshevFmm}): the same outgoing expansions per box of an adaptive octree, translated
  * into Chebyshev local expansions (q^d nodes) of well-separated target boxes by precomputed
  * matrices applied as GEMMs, passed down by interpolation and evaluated once per target; O(N)
- * per product. For d ≥ 4 (or q = 0) the treecode below runs.
+ * per product. With q = 0 the treecode below runs; {@link FktOptions#defaults()} (q = −1) takes
+ * the FMM path for d ≤ 3 and the treecode for d ≥ 4, and an explicit q ≥ 1 with d ≥ 4 is an
+ * error.
  *
  * <p><b>Accuracy</b> is set by the order p and the separation θ (FMM path: p and q); see {@link FktOptions} for how to
  * choose them for a tolerance. Every kernel of {@link structura.api.backend.RadialKernel.Kind} is
@@ -128,7 +130,9 @@ public final class FastKernelTransform implements LinearOperator {
    * read in double): the factorisation, done once. Not modified: {@code points}.
    *
    * @param compute backend of the direct (near-field) kernel blocks
-   * @throws InvalidArgumentException d = 0 or d &gt; {@link #MAX_DIMENSION} (the message names the
+   * @throws InvalidArgumentException an explicit interpolation order q ≥ 1 with d &gt;
+   *     {@link #FMM_MAX_DIMENSION} (the FMM path does not exist there; no silent treecode),
+   *     d = 0 or d &gt; {@link #MAX_DIMENSION} (the message names the
    *     methods to use instead), a non-finite coordinate (the message names the row), an ARD
    *     kernel of another dimension, or no points
    */
@@ -179,8 +183,16 @@ public final class FastKernelTransform implements LinearOperator {
       }
     }
     ForkJoinPool pool = new ForkJoinPool(options.threads());
-    if (options.interpolationOrder() > 0 && d <= FMM_MAX_DIMENSION && !expandEveryFarList) {
-      ChebyshevFmm fmm = new ChebyshevFmm(xs, n, d, kernel.radial(), options.order(), options.interpolationOrder(),
+    int q = options.interpolationOrderFor(d);
+    if (q > 0 && d > FMM_MAX_DIMENSION) {
+      throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT,
+          "FastKernelTransform: interpolation order q = " + q + " asks for the FMM path, which exists for d <= " + FMM_MAX_DIMENSION
+              + " only; the points have d = " + d + ".",
+          "Pass q = 0 for the treecode (e.g. order 8, separation 0.4 for about 1e-4; CLI: drop --fkt-grid) or leave q at -1 "
+              + "(FktOptions.defaults()) to choose the path by dimension.");
+    }
+    if (q > 0 && !expandEveryFarList) {
+      ChebyshevFmm fmm = new ChebyshevFmm(xs, n, d, kernel.radial(), options.order(), q,
           options.tolerance(), options.leafSizeFor(true), options.seed(), compute, pool, options.threads());
       double seconds = (System.nanoTime() - start) * 1e-9;
       return new FastKernelTransform(kernel, options, compute, n, d, xs, null, null, null, null, 0, seconds, pool, fmm);

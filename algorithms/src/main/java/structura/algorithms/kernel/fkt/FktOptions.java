@@ -42,8 +42,11 @@ import structura.api.InvalidArgumentException;
  *     processors
  * @param seed seed of the random candidate directions the harmonic basis is chosen from; default 0
  * @param interpolationOrder q: Chebyshev points per dimension of the local (target-side)
- *     expansions of the FMM path (d ≤ 3; see {@link FastKernelTransform}), ≥ 0; 0 selects the
- *     treecode path (outgoing expansions evaluated at each far target); default 0
+ *     expansions of the FMM path (d ≤ 3 only: an explicit q ≥ 1 for d ≥ 4 is an error, not a
+ *     silent switch to the treecode; see {@link FastKernelTransform}); 0 selects the treecode path
+ *     (outgoing expansions evaluated at each far target); {@link #AUTOMATIC_INTERPOLATION_ORDER}
+ *     (−1) the path by dimension: q = {@value #AUTOMATIC_FMM_INTERPOLATION_ORDER} for d ≤ 3, the
+ *     treecode beyond; {@link #ofOrder} uses 0, {@link #defaults} −1
  * @param tolerance the FMM path's target accuracy, ≥ 0: 0 (the default) uses p = {@code order}
  *     and q = {@code interpolationOrder} on every level; a tolerance in (0, 1) chooses p and q per
  *     octree level (at most {@code order} and {@code interpolationOrder}, which become ceilings)
@@ -62,6 +65,10 @@ public record FktOptions(int order, double separation, int leafSize, int threads
   public static final int DEFAULT_LEAF_SIZE = 256;
   /** The FMM path's default leaf size (the octree splits eightfold, so leaves hold 8 to 64 points at d = 3). */
   public static final int FMM_LEAF_SIZE = 64;
+  /** q = −1: the FMM path at q = {@value #AUTOMATIC_FMM_INTERPOLATION_ORDER} where it exists (d ≤ 3), the treecode beyond. */
+  public static final int AUTOMATIC_INTERPOLATION_ORDER = -1;
+  /** The q that {@link #AUTOMATIC_INTERPOLATION_ORDER} gives for d ≤ 3 (a ceiling under a tolerance). */
+  public static final int AUTOMATIC_FMM_INTERPOLATION_ORDER = 6;
   /** Leaf size 0: the path's own default ({@value #FMM_LEAF_SIZE} on the FMM path, {@value #DEFAULT_LEAF_SIZE} on the treecode). */
   public static final int AUTOMATIC_LEAF_SIZE = 0;
   /** The tolerance of {@link #defaults}: the FMM path's per-level orders aim at it. */
@@ -84,10 +91,11 @@ public record FktOptions(int order, double separation, int leafSize, int threads
 
   /** Validates. */
   public FktOptions {
-    if (interpolationOrder < 0 || interpolationOrder > MAX_INTERPOLATION_ORDER) {
+    if (interpolationOrder < AUTOMATIC_INTERPOLATION_ORDER || interpolationOrder > MAX_INTERPOLATION_ORDER) {
       throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT,
-          "FktOptions: interpolation order q = " + interpolationOrder + " is outside [0, " + MAX_INTERPOLATION_ORDER + "].",
-          "Pass q = 0 for the treecode or q in [1, " + MAX_INTERPOLATION_ORDER + "] for the FMM path (6 for about 1e-4).");
+          "FktOptions: interpolation order q = " + interpolationOrder + " is outside [-1, " + MAX_INTERPOLATION_ORDER + "].",
+          "Pass q = 0 for the treecode, q in [1, " + MAX_INTERPOLATION_ORDER + "] for the FMM path (6 for about 1e-4), "
+              + "or -1 for the path by dimension.");
     }
     if (order < 0 || order > MAX_ORDER) {
       throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT,
@@ -119,7 +127,20 @@ public record FktOptions(int order, double separation, int leafSize, int threads
    * {@code ofOrder(6)} still gives.
    */
   public static FktOptions defaults() {
-    return new FktOptions(8, 0.4, AUTOMATIC_LEAF_SIZE, Runtime.getRuntime().availableProcessors(), 0, 6, DEFAULT_TOLERANCE);
+    return new FktOptions(8, 0.4, AUTOMATIC_LEAF_SIZE, Runtime.getRuntime().availableProcessors(), 0,
+        AUTOMATIC_INTERPOLATION_ORDER, DEFAULT_TOLERANCE);
+  }
+
+  /**
+   * The interpolation order used in dimension d: {@link #interpolationOrder}, or for
+   * {@link #AUTOMATIC_INTERPOLATION_ORDER} {@value #AUTOMATIC_FMM_INTERPOLATION_ORDER} where the
+   * FMM path exists (d ≤ {@link FastKernelTransform#FMM_MAX_DIMENSION}) and 0 (the treecode) beyond.
+   */
+  public int interpolationOrderFor(int d) {
+    if (interpolationOrder != AUTOMATIC_INTERPOLATION_ORDER) {
+      return interpolationOrder;
+    }
+    return d <= FastKernelTransform.FMM_MAX_DIMENSION ? AUTOMATIC_FMM_INTERPOLATION_ORDER : 0;
   }
 
   /** The leaf size used on the FMM path ({@code fmm}) or the treecode: {@link #leafSize}, or the path's default when it is 0. */
@@ -152,7 +173,7 @@ public record FktOptions(int order, double separation, int leafSize, int threads
     return new FktOptions(order, separation, leafSize, count, seed, interpolationOrder, tolerance);
   }
 
-  /** These options with another interpolation order q (0: the treecode path). */
+  /** These options with another interpolation order q (0: the treecode path; −1: the path by dimension). */
   public FktOptions withInterpolationOrder(int q) {
     return new FktOptions(order, separation, leafSize, threads, seed, q, tolerance);
   }

@@ -2,6 +2,7 @@ package structura.algorithms.kernel.fkt;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
@@ -13,6 +14,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import structura.algorithms.kernel.KernelFunction;
 import structura.algorithms.kernel.KernelOperator;
 import structura.api.DType;
+import structura.api.InvalidArgumentException;
 import structura.api.Matrix;
 import structura.api.backend.Compute;
 import structura.api.backend.RadialKernel.Kind;
@@ -127,13 +129,13 @@ class FastKernelTransformFmmTest {
     assertTrue(fd.depth() == FmmOctree.MAX_LEVEL, "depth " + fd.depth());
     double errDup = FastKernelTransformTest.relativeError(wantDup, fd.apply(vd));
     assertTrue(errDup < 1e-6, "duplicates error " + errDup);
-    // d = 4 is beyond the FMM path: the treecode answers, still accurately
+    // d = 4 is beyond the FMM path: the automatic q (-1) takes the treecode, still accurately
     Matrix x4 = FastKernelTransformTest.points("uniform", 1500, 4, 9);
     Matrix v4 = FastKernelTransformTest.vectors(1500, 1, 10);
     KernelFunction g = KernelFunction.isotropic(Kind.GAUSSIAN, 0.4, 1);
     Matrix want4 = KernelOperator.symmetric(g, x4, Compute.reference()).apply(v4);
-    double err4 = FastKernelTransformTest.relativeError(want4,
-        FastKernelTransform.factor(g, x4, fmm(10, 6, 64).withSeparation(0.3)).apply(v4));
+    double err4 = FastKernelTransformTest.relativeError(want4, FastKernelTransform.factor(g, x4,
+        fmm(10, 6, 64).withSeparation(0.3).withInterpolationOrder(FktOptions.AUTOMATIC_INTERPOLATION_ORDER)).apply(v4));
     assertTrue(err4 < 1e-5, "d=4 treecode error " + err4);
   }
 
@@ -165,6 +167,19 @@ class FastKernelTransformFmmTest {
         FastKernelTransformTest.points("uniform", 600, 4, 43), defaults);
     assertTrue(four.levelOrders().isEmpty(), "d = 4 takes the treecode");
     assertEquals(8, four.options().order());
+  }
+
+  /** An explicit q ≥ 1 asks for the FMM path; in d = 4, where it does not exist, that is an error, not a silent treecode. */
+  @Test
+  void anExplicitGridInFourDimensionsIsRejectedNotSilentlyReplaced() {
+    KernelFunction k = KernelFunction.isotropic(Kind.GAUSSIAN, 0.5, 1);
+    Matrix x = FastKernelTransformTest.points("uniform", 300, 4, 44);
+    InvalidArgumentException e = assertThrows(InvalidArgumentException.class,
+        () -> FastKernelTransform.factor(k, x, FktOptions.ofOrder(8).withInterpolationOrder(6)));
+    assertTrue(e.getMessage().contains("d <= 3") && e.getMessage().contains("d = 4"), e.getMessage());
+    assertEquals(0, FktOptions.defaults().interpolationOrderFor(4));
+    assertEquals(6, FktOptions.defaults().interpolationOrderFor(3));
+    assertEquals(0, FktOptions.ofOrder(8).interpolationOrderFor(3));
   }
 
   @Test
