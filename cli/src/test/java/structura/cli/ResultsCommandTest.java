@@ -73,6 +73,9 @@ class ResultsCommandTest {
     double[] bars = charts.get(0).getSeries("stat (±1 s.e.)").getExtraValues();
     assertEquals(ResultsCommand.standardError(0.93, 600), bars[0], 1e-12);
     assertTrue(charts.get(2).getSeries("stat") != null, "no error bars on fidelity: no standard error is stated");
+    // the default method stands out: black and thick
+    assertEquals(java.awt.Color.BLACK, charts.get(2).getSeries("stat").getLineColor());
+    assertEquals(3f, charts.get(2).getSeries("stat").getLineWidth());
   }
 
   @Test
