@@ -324,8 +324,7 @@ final class StatEngine {
     boolean pruneHeadsHere = s.pruneHeads() && keepHeads < a.heads();
     DispStrategy.Selection reads = null;
     if (p.residualDims() < b.width()) {
-      StatisticsHook inStats = new StatisticsHook(p.compute(), i, EnumSet.of(StatisticsHook.Kind.ATTENTION_INPUT),
-          a.heads() * a.valueDim(), m.width(), b.width(), a.heads(), a.headDim(), 0, s.seed() + i);
+      StatisticsHook inStats = hook(p, i, b, a, m, EnumSet.of(StatisticsHook.Kind.ATTENTION_INPUT), 0);
       TransformerForward f0 = new TransformerForward(p.compute(), current);
       for (int q = 0; q < n; q++) {
         f0.attentionHeads(i, cal.state(q), cal.batch(q), inStats);
@@ -335,9 +334,8 @@ final class StatEngine {
       a = ResidualInputId.foldInputs(p.compute(), reads, a);
       current = Pruning.replace(current, i, new TransformerBlock(a, m, b.attentionNorm(), b.mlpNorm(), b.placement()));
     }
-    StatisticsHook stats = new StatisticsHook(p.compute(), i,
-        pruneHeadsHere || p.lowRank() ? EnumSet.of(StatisticsHook.Kind.HEADS) : EnumSet.noneOf(StatisticsHook.Kind.class),
-        a.heads() * a.valueDim(), m.width(), b.width(), a.heads(), a.headDim(), 0, s.seed() + i);
+    StatisticsHook stats = hook(p, i, b, a, m,
+        pruneHeadsHere || p.lowRank() ? EnumSet.of(StatisticsHook.Kind.HEADS) : EnumSet.noneOf(StatisticsHook.Kind.class), 0);
     TransformerForward f = new TransformerForward(p.compute(), current);
     List<Matrix> retained = new ArrayList<>(retainHeads ? n : 0);
     if (pruneHeadsHere || p.lowRank() || retainHeads) {
@@ -408,8 +406,7 @@ final class StatEngine {
     int n = cal.batches();
     boolean retainHeads = !hst.retained().isEmpty();
     boolean retainFfn = retains(p.retention(), cal.rows() * ((long) a.heads() * a.valueDim() + m.width()));
-    StatisticsHook stats = new StatisticsHook(p.compute(), i, EnumSet.of(StatisticsHook.Kind.FFN),
-        a.heads() * a.valueDim(), m.width(), b.width(), a.heads(), a.headDim(), sketchRows(s, p.data()), s.seed() + i);
+    StatisticsHook stats = hook(p, i, b, a, m, EnumSet.of(StatisticsHook.Kind.FFN), sketchRows(s, p.data()));
     TransformerForward f = new TransformerForward(p.compute(), current);
     List<TransformerForward.MlpInput> inputs = new ArrayList<>(n);
     List<Matrix> activations = new ArrayList<>(retainFfn ? n : 0);
@@ -418,8 +415,7 @@ final class StatEngine {
     StatisticsHook inputStats = null;
     if (p.residualDims() < b.width()) {
       // the residual ID of the MLP input, folded into up (and gate) before the neuron statistics
-      inputStats = new StatisticsHook(p.compute(), i, EnumSet.of(StatisticsHook.Kind.MLP_INPUT),
-          a.heads() * a.valueDim(), m.width(), b.width(), a.heads(), a.headDim(), 0, s.seed() + i);
+      inputStats = hook(p, i, b, a, m, EnumSet.of(StatisticsHook.Kind.MLP_INPUT), 0);
     }
     List<Matrix> retainedHeads = hst.retained();
     for (int q = 0; q < n; q++) {
@@ -533,6 +529,13 @@ final class StatEngine {
     return new Attention(sel.heads(), sel.kvHeads(), sel.headDim(), sel.valueDim(), sel.query(), sel.key(),
         sel.value(), new Linear(corr.weight(), shifted(a.output().bias(), corr.biasDelta())), sel.scale(),
         sel.causal(), sel.rotary());
+  }
+
+  /** The statistics of block i's sequential-pass steps: attention a and MLP m (possibly already pruned), seed seed + i. */
+  private static StatisticsHook hook(Pass p, int i, TransformerBlock b, Attention a, Mlp m, EnumSet<StatisticsHook.Kind> kinds,
+      int sketchRows) {
+    return new StatisticsHook(p.compute(), i, kinds, a.heads() * a.valueDim(), m.width(), b.width(), a.heads(), a.headDim(),
+        sketchRows, p.s().seed() + i);
   }
 
   private static Attention withOutput(Attention a, Linear output) {
