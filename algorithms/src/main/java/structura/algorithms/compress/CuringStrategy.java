@@ -116,9 +116,8 @@ public final class CuringStrategy implements CompressionStrategy {
       TransformerBlock b = net.blocks().get(i);
       Attention a = b.attention();
       Mlp m = b.mlp();
-      StatisticsHook stats = new StatisticsHook(c, i, EnumSet.of(StatisticsHook.Kind.ATTENTION_INPUT,
-          StatisticsHook.Kind.HEADS, StatisticsHook.Kind.MLP_INPUT, StatisticsHook.Kind.FFN), a.heads() * a.valueDim(),
-          m.width(), b.width(), a.heads(), a.headDim(), 0, i, options.f64Gram());
+      StatisticsHook stats = StatisticsHook.of(c, i, EnumSet.of(StatisticsHook.Kind.ATTENTION_INPUT,
+          StatisticsHook.Kind.HEADS, StatisticsHook.Kind.MLP_INPUT, StatisticsHook.Kind.FFN), b, options.f64Gram());
       cal.advance(net, i, stats);
       String p = "block " + i + " ";
       double[] attnIn = rms(stats.attentionInput);

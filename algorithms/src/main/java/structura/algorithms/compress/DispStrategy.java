@@ -166,9 +166,7 @@ public final class DispStrategy implements CompressionStrategy {
   }
 
   private static StatisticsHook hook(Compute c, int i, EnumSet<StatisticsHook.Kind> kinds, TransformerBlock b, DispOptions o) {
-    Attention a = b.attention();
-    return new StatisticsHook(c, i, kinds, a.heads() * a.valueDim(), b.mlp().width(), b.width(), a.heads(), a.headDim(), 0,
-        i, o.f64Gram());
+    return StatisticsHook.of(c, i, kinds, b, o.f64Gram());
   }
 
   /** Runs block i of {@code net} on the current calibration states for its statistics, without advancing. */

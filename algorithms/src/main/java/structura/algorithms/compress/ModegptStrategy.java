@@ -188,10 +188,7 @@ public final class ModegptStrategy implements CompressionStrategy {
 
   private static StatisticsHook hook(CompressionRequest request, TransformerNetwork net, int i,
       EnumSet<StatisticsHook.Kind> kinds) {
-    TransformerBlock b = net.blocks().get(i);
-    Attention a = b.attention();
-    return new StatisticsHook(request.compute(), i, kinds, a.heads() * a.valueDim(), b.mlp().width(), b.width(),
-        a.heads(), a.kvHeads(), a.headDim(), 0, i, false);
+    return StatisticsHook.of(request.compute(), i, kinds, net.blocks().get(i), false);
   }
 
   /**

@@ -534,8 +534,7 @@ final class StatEngine {
   /** The statistics of block i's sequential-pass steps: attention a and MLP m (possibly already pruned), seed seed + i. */
   private static StatisticsHook hook(Pass p, int i, TransformerBlock b, Attention a, Mlp m, EnumSet<StatisticsHook.Kind> kinds,
       int sketchRows) {
-    return new StatisticsHook(p.compute(), i, kinds, a.heads() * a.valueDim(), m.width(), b.width(), a.heads(), a.headDim(),
-        sketchRows, p.s().seed() + i);
+    return StatisticsHook.of(p.compute(), i, kinds, a, m, b.width(), sketchRows, p.s().seed() + i);
   }
 
   private static Attention withOutput(Attention a, Linear output) {
@@ -603,8 +602,8 @@ final class StatEngine {
         if (s.pruneHeads() || s.lowRank()) {
           kinds.add(StatisticsHook.Kind.HEADS);
         }
-        StatisticsHook hook = new StatisticsHook(request.compute(), i, kinds, a.heads() * a.valueDim(), m.width(),
-            b.width(), a.heads(), a.headDim(), sketchRows(s, sample), s.seed() + 1000 + i);
+        StatisticsHook hook = StatisticsHook.of(request.compute(), i, kinds, a, m, b.width(), sketchRows(s, sample),
+            s.seed() + 1000 + i);
         long tf = System.nanoTime();
         if (embedding) {
           List<Matrix> in = new ArrayList<>(cal.batches());

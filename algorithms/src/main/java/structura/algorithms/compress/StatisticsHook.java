@@ -1,6 +1,10 @@
 package structura.algorithms.compress;
 
+import java.util.Set;
 import structura.algorithms.nn.ActivationHook;
+import structura.api.nn.Attention;
+import structura.api.nn.Mlp;
+import structura.api.nn.TransformerBlock;
 import structura.api.Matrix;
 import structura.api.backend.Compute;
 
@@ -27,42 +31,48 @@ final class StatisticsHook implements ActivationHook {
   private final java.util.List<Matrix> pendingInputs = new java.util.ArrayList<>();
 
   /**
-   * @param what which statistics to keep
-   * @param widths heads·valueDim, FFN width, model width d, heads, headDim
+   * The statistics {@code what} of an unpruned block {@code b}: widths from its attention and MLP,
+   * no FFN sketch, seed = the block index (the one-shot strategies: disp, svd, curing, modegpt,
+   * the structured replacements).
+   *
+   * @param f64Products F64 products for the exact Gram matrices ({@link CovarianceAccumulator})
    */
-  StatisticsHook(Compute compute, int block, java.util.Set<Kind> what, int headsWidth, int ffnWidth, int d, int heads,
-      int headDim, int sketchRows, long seed) {
-    this(compute, block, what, headsWidth, ffnWidth, d, heads, headDim, sketchRows, seed, false);
-  }
-
-  /** As above; {@code f64Products} selects F64 products for the exact Gram matrices ({@link CovarianceAccumulator}). */
-  StatisticsHook(Compute compute, int block, java.util.Set<Kind> what, int headsWidth, int ffnWidth, int d, int heads,
-      int headDim, int sketchRows, long seed, boolean f64Products) {
-    this(compute, block, what, headsWidth, ffnWidth, d, heads, heads, headDim, sketchRows, seed, f64Products);
+  static StatisticsHook of(Compute compute, int block, Set<Kind> what, TransformerBlock b, boolean f64Products) {
+    return new StatisticsHook(compute, block, what, b.attention(), b.mlp(), b.width(), 0, block, f64Products);
   }
 
   /**
-   * As above for grouped-query attention: {@code kvHeads} key accumulators (one per key/value head)
-   * beside the {@code heads} query accumulators.
+   * The statistics {@code what} of block {@code block} whose attention {@code a} and MLP {@code m}
+   * may already be pruned (STAT's sequential pass), in model width {@code d}, with an FFN sketch of
+   * {@code sketchRows} rows (0 = exact Gram matrix), F32 products.
    */
-  StatisticsHook(Compute compute, int block, java.util.Set<Kind> what, int headsWidth, int ffnWidth, int d, int heads,
-      int kvHeads, int headDim, int sketchRows, long seed, boolean f64Products) {
+  static StatisticsHook of(Compute compute, int block, Set<Kind> what, Attention a, Mlp m, int d, int sketchRows, long seed) {
+    return new StatisticsHook(compute, block, what, a, m, d, sketchRows, seed, false);
+  }
+
+  /**
+   * Accumulators sized by a and m: heads·valueDim for the attention heads, m's width for the FFN,
+   * d for the two block inputs, one query accumulator per head and one key accumulator per
+   * key/value head (grouped-query attention), each headDim wide.
+   */
+  private StatisticsHook(Compute compute, int block, Set<Kind> what, Attention a, Mlp m, int d, int sketchRows, long seed,
+      boolean f64Products) {
     this.block = block;
     String p = "block " + block + " ";
-    this.heads = what.contains(Kind.HEADS) ? new CovarianceAccumulator(compute, p + "attention heads", headsWidth, 0, seed, f64Products) : null;
+    this.heads = what.contains(Kind.HEADS) ? new CovarianceAccumulator(compute, p + "attention heads", a.heads() * a.valueDim(), 0, seed, f64Products) : null;
     this.ffn = what.contains(Kind.FFN)
-        ? new CovarianceAccumulator(compute, p + "FFN intermediate", ffnWidth, sketchRows, seed + 1, f64Products) : null;
+        ? new CovarianceAccumulator(compute, p + "FFN intermediate", m.width(), sketchRows, seed + 1, f64Products) : null;
     this.attentionInput = what.contains(Kind.ATTENTION_INPUT)
         ? new CovarianceAccumulator(compute, p + "attention input", d, 0, seed + 2, f64Products) : null;
     this.mlpInput = what.contains(Kind.MLP_INPUT) ? new CovarianceAccumulator(compute, p + "MLP input", d, 0, seed + 3, f64Products) : null;
     if (what.contains(Kind.QUERY_KEY)) {
-      queries = new CovarianceAccumulator[heads];
-      keys = new CovarianceAccumulator[kvHeads];
-      for (int h = 0; h < heads; h++) {
-        queries[h] = new CovarianceAccumulator(compute, p + "queries of head " + h, headDim, 0, seed);
+      queries = new CovarianceAccumulator[a.heads()];
+      keys = new CovarianceAccumulator[a.kvHeads()];
+      for (int h = 0; h < queries.length; h++) {
+        queries[h] = new CovarianceAccumulator(compute, p + "queries of head " + h, a.headDim(), 0, seed);
       }
-      for (int g = 0; g < kvHeads; g++) {
-        keys[g] = new CovarianceAccumulator(compute, p + "keys of key/value head " + g, headDim, 0, seed);
+      for (int g = 0; g < keys.length; g++) {
+        keys[g] = new CovarianceAccumulator(compute, p + "keys of key/value head " + g, a.headDim(), 0, seed);
       }
     } else {
       queries = null;

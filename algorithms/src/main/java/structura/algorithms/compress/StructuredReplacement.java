@@ -88,8 +88,7 @@ final class StructuredReplacement {
         kinds.add(StatisticsHook.Kind.ATTENTION_INPUT);
         kinds.add(StatisticsHook.Kind.HEADS);
       }
-      StatisticsHook stats = new StatisticsHook(request.compute(), i, kinds, a.heads() * a.valueDim(), m.width(), b.width(),
-          a.heads(), a.headDim(), 0, i, options.f64Gram());
+      StatisticsHook stats = StatisticsHook.of(request.compute(), i, kinds, b, options.f64Gram());
       cal.advance(net, i, stats);
       double st = Timing.seconds(ts);
       long tf = System.nanoTime();

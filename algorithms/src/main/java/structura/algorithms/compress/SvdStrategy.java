@@ -154,9 +154,8 @@ public final class SvdStrategy implements CompressionStrategy {
       Attention a = b.attention();
       Mlp m = b.mlp();
       long ts = System.nanoTime();
-      StatisticsHook stats = new StatisticsHook(request.compute(), i, EnumSet.of(StatisticsHook.Kind.ATTENTION_INPUT,
-          StatisticsHook.Kind.HEADS, StatisticsHook.Kind.MLP_INPUT, StatisticsHook.Kind.FFN), a.heads() * a.valueDim(),
-          m.width(), b.width(), a.heads(), a.headDim(), 0, i, f64Gram);
+      StatisticsHook stats = StatisticsHook.of(request.compute(), i, EnumSet.of(StatisticsHook.Kind.ATTENTION_INPUT,
+          StatisticsHook.Kind.HEADS, StatisticsHook.Kind.MLP_INPUT, StatisticsHook.Kind.FFN), b, f64Gram);
       cal.advance(net, i, stats);
       double st = Timing.seconds(ts);
       long tf = System.nanoTime();
