@@ -503,7 +503,8 @@ public final class TransformerForward {
     }
     Matrix upBuffer = buffer(ws, ForwardWorkspace.Role.UP, x.rows(), mlp.up().out());
     if (mlp.gate() == null && mlp.activation() == Activation.GELU && biasFusable(mlp.up())) {
-      // X Wᵀ without the bias, then bias + GELU in one pass (the same bits as the bias pre-loaded into the GEMM)
+      // X Wᵀ without the bias, then bias + GELU in one pass (on the vector backend the same bits as
+      // pre-loading the bias, as long as the depth fits one GEMM block: d = 384 for MiniLM)
       Matrix act = linearWithoutBias(mlp.up(), x, upBuffer);
       compute.biasGelu(act, mlp.up().bias());
       if (hook != null) {
@@ -596,10 +597,7 @@ public final class TransformerForward {
       return y;
     }
     if (l.isFactored()) {
-      Linear.Factors f = l.factors();
-      Matrix t = Matrix.zeros(DType.F32, x.rows(), f.rank());
-      compute.gemm(Transpose.N, Transpose.T, 1.0, x, f.v(), 0.0, t);
-      return project(f.u(), l.bias(), t, y);
+      return project(l.factors().u(), l.bias(), factoredInput(l, x), y);
     }
     return project(l.weight(), l.bias(), x, y);
   }
@@ -612,12 +610,17 @@ public final class TransformerForward {
   /** {@code Y = X Wᵀ} of a dense or factored layer, without its bias, into y (or a new matrix). */
   private Matrix linearWithoutBias(Linear l, Matrix x, Matrix y) {
     if (l.isFactored()) {
-      Linear.Factors f = l.factors();
-      Matrix t = Matrix.zeros(DType.F32, x.rows(), f.rank());
-      compute.gemm(Transpose.N, Transpose.T, 1.0, x, f.v(), 0.0, t);
-      return project(f.u(), null, t, y);
+      return project(l.factors().u(), null, factoredInput(l, x), y);
     }
     return project(l.weight(), null, x, y);
+  }
+
+  /** The rank-k intermediate {@code T = X Vᵀ} ({@code n × k}) of a factored layer {@code W = U·V}. */
+  private Matrix factoredInput(Linear l, Matrix x) {
+    Linear.Factors f = l.factors();
+    Matrix t = Matrix.zeros(DType.F32, x.rows(), f.rank());
+    compute.gemm(Transpose.N, Transpose.T, 1.0, x, f.v(), 0.0, t);
+    return t;
   }
 
   /** {@code Y = X Wᵀ + b} (b may be null) into y, or into a new matrix when y is null. */
