@@ -16,11 +16,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 import structura.api.DType;
 import structura.api.InvalidArgumentException;
 import structura.api.Matrix;
+import structura.api.backend.Compute;
 import structura.testkit.TestData.Layout;
 
 /**
  * Conformance of the transformer elementwise routines (softmax with masks, GELU, SiLU, SwiGLU,
- * LayerNorm, RMSNorm) against an oracle written differently from any backend: softmax as
+ * LayerNorm, RMSNorm, and the fused bias + GELU and bias + residual + LayerNorm, which must also
+ * give the bits of the backend's own unfused composition) against an oracle written differently from any backend: softmax as
  * {@code 1 / Σ_k exp(z_k − z_j)}, erf by Simpson quadrature of {@code 2/√π·exp(−t²)}, norms by
  * two-pass double sums. Shapes cover 1×1, vector-width tails and padded layouts; the guard
  * elements around every view must stay untouched.
@@ -202,6 +204,105 @@ public abstract class ElementwiseConformanceSuite extends BackendSuite {
     }
   }
 
+  /** Fails unless a and b hold the same bits in every element of their views. */
+  private static void assertSameBits(String ctx, Matrix a, Matrix b) {
+    for (int i = 0; i < a.rows(); i++) {
+      for (int j = 0; j < a.cols(); j++) {
+        int x = Float.floatToIntBits((float) a.get(i, j));
+        int y = Float.floatToIntBits((float) b.get(i, j));
+        if (x != y) {
+          fail(ctx + ": element (" + i + ", " + j + ") is " + a.get(i, j) + " fused but " + b.get(i, j) + " unfused");
+        }
+      }
+    }
+  }
+
+  /** {@code x_ij ← fl(x_ij + bias_j)} (float addition, as the fused routines round it), bias may be null. */
+  private static void addBiasInFloat(Matrix x, Matrix bias) {
+    for (int i = 0; i < x.rows() && bias != null; i++) {
+      for (int j = 0; j < x.cols(); j++) {
+        x.set(i, j, (float) x.get(i, j) + (float) bias.get(0, j));
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "biasGelu {0}x{1} {2}")
+  @MethodSource("shapes")
+  void biasGeluMatchesOracleAndTheUnfusedComposition(int m, int n, Layout layout) {
+    SplittableRandom rnd = new SplittableRandom(TestData.seed("biasGelu", m, n, layout));
+    Matrix x = input(m, n, layout, 6, rnd);
+    Matrix bias = input(1, n, layout, 1, rnd);
+    Matrix biasBefore = TestData.snapshot(bias);
+    Matrix unfused = TestData.snapshot(x);
+    Matrix reference = TestData.snapshot(x);
+    addBiasInFloat(unfused, bias);
+    addBiasInFloat(reference, bias);
+    double[][] expected = values(unfused);
+    for (double[] row : expected) {
+      for (int j = 0; j < row.length; j++) {
+        row[j] = 0.5 * row[j] * (1 + erfOracle(row[j] / Math.sqrt(2)));
+      }
+    }
+    compute.biasGelu(x, bias);
+    assertClose("biasGelu", expected, x, 2e-6);
+    compute.gelu(unfused);
+    assertSameBits("biasGelu against bias add + this backend's gelu", x, unfused);
+    Compute.reference().gelu(reference);
+    assertClose("biasGelu against bias add + the reference gelu", values(reference), x, 2e-6);
+    assertTrue(java.util.Arrays.equals(biasBefore.f32(), bias.f32()), "biasGelu modified the bias");
+  }
+
+  @ParameterizedTest(name = "addLayerNorm {0}x{1} {2}")
+  @MethodSource("shapes")
+  void addLayerNormMatchesOracleAndTheUnfusedComposition(int m, int n, Layout layout) {
+    SplittableRandom rnd = new SplittableRandom(TestData.seed("addLayerNorm", m, n, layout));
+    Matrix gamma = input(1, n, layout, 2, rnd);
+    Matrix beta = input(1, n, layout, 1, rnd);
+    double eps = 1e-5;
+    for (boolean withBias : new boolean[] {false, true}) {
+      Matrix x = input(m, n, layout, 3, rnd);
+      Matrix r = input(m, n, layout, 3, rnd);
+      Matrix bias = withBias ? input(1, n, layout, 1, rnd) : null;
+      // a shifted residual row checks that the mean of the sum is removed before squaring
+      for (int j = 0; j < n; j++) {
+        r.set(0, j, r.get(0, j) + 100);
+      }
+      Matrix rBefore = TestData.snapshot(r);
+      Matrix unfused = TestData.snapshot(x);
+      addBiasInFloat(unfused, bias);
+      for (int i = 0; i < m; i++) {
+        for (int j = 0; j < n; j++) {
+          unfused.set(i, j, (float) unfused.get(i, j) + (float) r.get(i, j));
+        }
+      }
+      Matrix reference = TestData.snapshot(unfused);
+      double[][] v = values(unfused);
+      for (double[] row : v) {
+        double mean = 0;
+        for (double t : row) {
+          mean += t;
+        }
+        mean /= n;
+        double ss = 0;
+        for (double t : row) {
+          ss += (t - mean) * (t - mean);
+        }
+        double inv = 1 / Math.sqrt(ss / n + eps);
+        for (int j = 0; j < n; j++) {
+          row[j] = (row[j] - mean) * inv * gamma.get(0, j) + beta.get(0, j);
+        }
+      }
+      String ctx = "addLayerNorm bias=" + withBias;
+      compute.addLayerNorm(x, bias, r, gamma, beta, eps);
+      assertClose(ctx, v, x, 1e-5);
+      compute.layerNorm(unfused, gamma, beta, eps);
+      assertSameBits(ctx + " against bias + residual adds and this backend's layerNorm", x, unfused);
+      Compute.reference().layerNorm(reference, gamma, beta, eps);
+      assertClose(ctx + " against the reference layerNorm", values(reference), x, 1e-5);
+      assertTrue(java.util.Arrays.equals(rBefore.f32(), r.f32()), "addLayerNorm modified the residual");
+    }
+  }
+
   @Test
   void rejectsMismatchedShapesAndF64() {
     Matrix x = Matrix.zeros(DType.F32, 2, 3);
@@ -210,5 +311,11 @@ public abstract class ElementwiseConformanceSuite extends BackendSuite {
         Matrix.zeros(DType.F32, 1, 3), 1e-5));
     assertThrows(InvalidArgumentException.class, () -> compute.gelu(Matrix.zeros(DType.F64, 2, 2)));
     assertThrows(InvalidArgumentException.class, () -> compute.swiglu(x, x));
+    Matrix row = Matrix.zeros(DType.F32, 1, 3);
+    assertThrows(InvalidArgumentException.class, () -> compute.biasGelu(x, Matrix.zeros(DType.F32, 1, 2)));
+    assertThrows(InvalidArgumentException.class, () -> compute.addLayerNorm(x, null, Matrix.zeros(DType.F32, 3, 3), row, row, 1e-5));
+    assertThrows(InvalidArgumentException.class, () -> compute.addLayerNorm(x, null, x, row, row, 1e-5));
+    assertThrows(InvalidArgumentException.class,
+        () -> compute.addLayerNorm(x, Matrix.zeros(DType.F32, 2, 3), Matrix.zeros(DType.F32, 2, 3), row, row, 1e-5));
   }
 }

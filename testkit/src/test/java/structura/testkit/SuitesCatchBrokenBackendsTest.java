@@ -32,7 +32,8 @@ class SuitesCatchBrokenBackendsTest {
 
   @ParameterizedTest
   @ValueSource(classes = {IgnoresBeta.class, WritesPastTheView.class, DropsLastTerm.class, LowerTriangleOnly.class, DotIgnoresStride.class,
-      SoftmaxIgnoresMask.class, KernelSkipsCoincidentPoints.class, KernelDropsLastSource.class})
+      SoftmaxIgnoresMask.class, BiasGeluAddsBiasAfterGelu.class, AddLayerNormIgnoresBias.class,
+      KernelSkipsCoincidentPoints.class, KernelDropsLastSource.class})
   void brokenBackendFailsItsSuite(Class<?> suite) {
     LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request().selectors(selectClass(suite)).build();
     Launcher launcher = LauncherFactory.create();
@@ -302,6 +303,84 @@ class SuitesCatchBrokenBackendsTest {
         @Override
         public void srmsNorm(int m, int n, float[] x, int off, int ld, float[] gamma, int go, float eps) {
           ref.srmsNorm(m, n, x, off, ld, gamma, go, eps);
+        }
+      });
+    }
+  }
+
+  /** The reference elementwise routines, fused ones included, for broken variants to override one of. */
+  static class ReferenceElementwiseDelegate implements ElementwiseRoutine {
+    static final ElementwiseRoutine REF = Compute.reference().backend().elementwise().orElseThrow();
+
+    @Override
+    public void ssoftmaxRows(int m, int n, float alpha, float[] x, int off, int ld, float[] mask, int maskOff, int ldMask) {
+      REF.ssoftmaxRows(m, n, alpha, x, off, ld, mask, maskOff, ldMask);
+    }
+
+    @Override
+    public void sgelu(int m, int n, float[] x, int off, int ld) {
+      REF.sgelu(m, n, x, off, ld);
+    }
+
+    @Override
+    public void ssilu(int m, int n, float[] x, int off, int ld) {
+      REF.ssilu(m, n, x, off, ld);
+    }
+
+    @Override
+    public void sswiglu(int m, int n, float[] g, int go, int ldg, float[] u, int uo, int ldu) {
+      REF.sswiglu(m, n, g, go, ldg, u, uo, ldu);
+    }
+
+    @Override
+    public void slayerNorm(int m, int n, float[] x, int off, int ld, float[] gamma, int go, float[] beta, int bo, float eps) {
+      REF.slayerNorm(m, n, x, off, ld, gamma, go, beta, bo, eps);
+    }
+
+    @Override
+    public void srmsNorm(int m, int n, float[] x, int off, int ld, float[] gamma, int go, float eps) {
+      REF.srmsNorm(m, n, x, off, ld, gamma, go, eps);
+    }
+
+    @Override
+    public void sbiasGelu(int m, int n, float[] x, int off, int ld, float[] bias, int bo) {
+      REF.sbiasGelu(m, n, x, off, ld, bias, bo);
+    }
+
+    @Override
+    public void saddLayerNorm(int m, int n, float[] x, int off, int ld, float[] bias, int bo, float[] r, int ro, int ldr,
+        float[] gamma, int go, float[] beta, int beo, float eps) {
+      REF.saddLayerNorm(m, n, x, off, ld, bias, bo, r, ro, ldr, gamma, go, beta, beo, eps);
+    }
+  }
+
+  /** A fused bias + GELU that applies the GELU first and adds the bias to its output. */
+  static class BiasGeluAddsBiasAfterGelu extends ElementwiseConformanceSuite {
+    @Override
+    protected BackendProvider provider() {
+      return SuitesCatchBrokenBackendsTest.provider(null, null, null, new ReferenceElementwiseDelegate() {
+        @Override
+        public void sbiasGelu(int m, int n, float[] x, int off, int ld, float[] bias, int bo) {
+          REF.sgelu(m, n, x, off, ld);
+          for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+              x[off + i * ld + j] += bias[bo + j];
+            }
+          }
+        }
+      });
+    }
+  }
+
+  /** A fused residual + LayerNorm that forgets the bias. */
+  static class AddLayerNormIgnoresBias extends ElementwiseConformanceSuite {
+    @Override
+    protected BackendProvider provider() {
+      return SuitesCatchBrokenBackendsTest.provider(null, null, null, new ReferenceElementwiseDelegate() {
+        @Override
+        public void saddLayerNorm(int m, int n, float[] x, int off, int ld, float[] bias, int bo, float[] r, int ro, int ldr,
+            float[] gamma, int go, float[] beta, int beo, float eps) {
+          REF.saddLayerNorm(m, n, x, off, ld, null, 0, r, ro, ldr, gamma, go, beta, beo, eps);
         }
       });
     }

@@ -8,6 +8,7 @@ import structura.api.InvalidArgumentException;
 import structura.api.Matrix;
 import structura.api.backend.Compute;
 import structura.api.backend.Transpose;
+import structura.api.nn.Activation;
 import structura.api.nn.Attention;
 import structura.api.nn.Embeddings;
 import structura.api.nn.Linear;
@@ -23,7 +24,11 @@ import structura.api.nn.TransformerNetwork;
  * {@link Compute} backend. The batch is flattened to {@code n = B·L} rows of width d.
  *
  * <p>Per block: the Q/K/V/O and MLP projections are single GEMMs over all n rows
- * ({@code Y = X Wᵀ} with the bias pre-loaded into Y and {@code beta = 1}); Q, K and V are one
+ * ({@code Y = X Wᵀ} with the bias pre-loaded into Y and {@code beta = 1}, except where a fused
+ * elementwise routine takes the bias: the GELU FFN's up projection is a bias-free GEMM followed by
+ * {@link Compute#biasGelu}, and in post-norm (BERT) blocks the output and down projections are
+ * bias-free GEMMs followed by {@link Compute#addLayerNorm} (bias, residual and LayerNorm in one
+ * pass); Q, K and V are one
  * GEMM against their stacked weights ({@code FusedProjection}, built once per block on first use,
  * when all three are dense, of equal input width and either all with or all without bias;
  * bit-identical to three products on the vector and reference backends); attention runs per
@@ -197,14 +202,13 @@ public final class TransformerForward {
           + heads.rows() + "x" + heads.cols() + ", block " + index + " has " + a.heads() + " heads of width "
           + a.valueDim() + ".", "Pass the per-head outputs of this block's heads for the same rows as x.");
     }
-    Matrix h = linear(a.output(), heads);
-    compute.axpy(1.0, x, h);
     if (block.placement() == TransformerBlock.Placement.PRE) {
+      Matrix h = projectAddNorm(a.output(), heads, x, null, null);
       Matrix in = h.copy();
       norm(block.mlpNorm(), in);
       return new MlpInput(h, in);
     }
-    norm(block.attentionNorm(), h);
+    Matrix h = projectAddNorm(a.output(), heads, x, block.attentionNorm(), null);
     return new MlpInput(h, h);
   }
 
@@ -219,12 +223,8 @@ public final class TransformerForward {
    */
   public Matrix finishBlock(int index, MlpInput in, Matrix activations) {
     TransformerBlock block = network.blocks().get(index);
-    Matrix out = linear(block.mlp().down(), activations);
-    compute.axpy(1.0, in.residual(), out);
-    if (block.placement() == TransformerBlock.Placement.POST) {
-      norm(block.mlpNorm(), out);
-    }
-    return out;
+    return projectAddNorm(block.mlp().down(), activations, in.residual(),
+        block.placement() == TransformerBlock.Placement.POST ? block.mlpNorm() : null, null);
   }
 
   // ---- embeddings ----------------------------------------------------------------------------
@@ -293,26 +293,43 @@ public final class TransformerForward {
       attnIn = normedCopy(block.attentionNorm(), x, ws);
     }
     Attention a = block.attention();
-    Matrix attn = linear(a.output(), heads(index, a, attnIn, batch, hook, ws),
+    // h = x + attention(x), normed after a post-norm block
+    Matrix h = projectAddNorm(a.output(), heads(index, a, attnIn, batch, hook, ws), x, pre ? null : block.attentionNorm(),
         buffer(ws, ForwardWorkspace.Role.ATTENTION_OUT, x.rows(), a.output().out()));
-    compute.axpy(1.0, x, attn); // attn ← x + attn (the residual)
-    Matrix h = attn;
     Matrix mlpIn = h;
     if (pre) {
       mlpIn = normedCopy(block.mlpNorm(), h, ws);
-    } else {
-      norm(block.attentionNorm(), h);
     }
-    Matrix mlp = linear(block.mlp().down(), mlpActivations(index, block.mlp(), mlpIn, batch, hook, ws),
-        buffer(ws, ForwardWorkspace.Role.BLOCK_OUT, x.rows(), block.mlp().down().out()));
-    compute.axpy(1.0, h, mlp); // mlp ← h + mlp
-    if (!pre) {
-      norm(block.mlpNorm(), mlp);
-    }
+    // the block output h + mlp(h), normed after a post-norm block
+    Matrix mlp = projectAddNorm(block.mlp().down(), mlpActivations(index, block.mlp(), mlpIn, batch, hook, ws), h,
+        pre ? null : block.mlpNorm(), buffer(ws, ForwardWorkspace.Role.BLOCK_OUT, x.rows(), block.mlp().down().out()));
     if (hook != null) {
       emit(hook, batch, mlp, (s, m) -> hook.blockOutput(index, s, m));
     }
     return mlp;
+  }
+
+  /**
+   * {@code norm(X Wᵀ + b + residual)} for layer l on input x, or without the norm when {@code n} is
+   * null; into y (or a new matrix when y is null). With a LayerNorm the bias, the residual and the
+   * norm are one fused pass after a bias-free GEMM (the same bits as the bias pre-loaded into the
+   * GEMM when the depth is within one GEMM block, as for MiniLM's output projection; otherwise the
+   * bias is added after the whole sum instead of before, a last-bit difference); otherwise the
+   * bias is pre-loaded, then the residual axpy and the norm.
+   */
+  private Matrix projectAddNorm(Linear l, Matrix x, Matrix residual, Norm n, Matrix y) {
+    if (n != null && n.kind() == Norm.Kind.LAYER_NORM) {
+      boolean fuseBias = biasFusable(l);
+      Matrix out = fuseBias ? linearWithoutBias(l, x, y) : linear(l, x, y);
+      compute.addLayerNorm(out, fuseBias ? l.bias() : null, residual, n.gamma(), n.beta(), n.eps());
+      return out;
+    }
+    Matrix out = linear(l, x, y);
+    compute.axpy(1.0, residual, out);
+    if (n != null) {
+      norm(n, out);
+    }
+    return out;
   }
 
   /** A normed copy of x, in the workspace's NORMED buffer when there is one. */
@@ -484,7 +501,18 @@ public final class TransformerForward {
     if (hook != null) {
       emit(hook, batch, x, (s, m) -> hook.mlpInput(index, s, m));
     }
-    Matrix up = linear(mlp.up(), x, buffer(ws, ForwardWorkspace.Role.UP, x.rows(), mlp.up().out()));
+    Matrix upBuffer = buffer(ws, ForwardWorkspace.Role.UP, x.rows(), mlp.up().out());
+    if (mlp.gate() == null && mlp.activation() == Activation.GELU && biasFusable(mlp.up())) {
+      // X Wᵀ without the bias, then bias + GELU in one pass (on the vector backend the same bits as
+      // pre-loading the bias, as long as the depth fits one GEMM block: d = 384 for MiniLM)
+      Matrix act = linearWithoutBias(mlp.up(), x, upBuffer);
+      compute.biasGelu(act, mlp.up().bias());
+      if (hook != null) {
+        emit(hook, batch, act, (s, m) -> hook.ffnIntermediate(index, s, m));
+      }
+      return act;
+    }
+    Matrix up = linear(mlp.up(), x, upBuffer);
     Matrix act;
     if (mlp.gate() != null) {
       act = linear(mlp.gate(), x, buffer(ws, ForwardWorkspace.Role.GATE, x.rows(), mlp.gate().out()));
@@ -569,12 +597,30 @@ public final class TransformerForward {
       return y;
     }
     if (l.isFactored()) {
-      Linear.Factors f = l.factors();
-      Matrix t = Matrix.zeros(DType.F32, x.rows(), f.rank());
-      compute.gemm(Transpose.N, Transpose.T, 1.0, x, f.v(), 0.0, t);
-      return project(f.u(), l.bias(), t, y);
+      return project(l.factors().u(), l.bias(), factoredInput(l, x), y);
     }
     return project(l.weight(), l.bias(), x, y);
+  }
+
+  /** Whether {@link #linearWithoutBias} applies: a dense or factored layer with a bias. */
+  private static boolean biasFusable(Linear l) {
+    return l.bias() != null && !l.isSelected() && l.btt() == null;
+  }
+
+  /** {@code Y = X Wᵀ} of a dense or factored layer, without its bias, into y (or a new matrix). */
+  private Matrix linearWithoutBias(Linear l, Matrix x, Matrix y) {
+    if (l.isFactored()) {
+      return project(l.factors().u(), null, factoredInput(l, x), y);
+    }
+    return project(l.weight(), null, x, y);
+  }
+
+  /** The rank-k intermediate {@code T = X Vᵀ} ({@code n × k}) of a factored layer {@code W = U·V}. */
+  private Matrix factoredInput(Linear l, Matrix x) {
+    Linear.Factors f = l.factors();
+    Matrix t = Matrix.zeros(DType.F32, x.rows(), f.rank());
+    compute.gemm(Transpose.N, Transpose.T, 1.0, x, f.v(), 0.0, t);
+    return t;
   }
 
   /** {@code Y = X Wᵀ + b} (b may be null) into y, or into a new matrix when y is null. */

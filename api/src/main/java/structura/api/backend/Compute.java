@@ -385,6 +385,19 @@ public final class Compute implements AutoCloseable {
     }
   }
 
+  /**
+   * Bias + GELU in one pass: {@code x_ij ← gelu(x_ij + bias_j)}, the sum rounded to float first,
+   * so the result equals adding the bias row and then {@link #gelu} (bit for bit on the reference
+   * and vector backends). bias is {@code 1 × n} and must not overlap x. F32 only. Modifies x only.
+   */
+  public void biasGelu(Matrix x, Matrix bias) {
+    f32("biasGelu", x);
+    normParam("biasGelu", "bias", bias, x);
+    if (x.rows() > 0 && x.cols() > 0) {
+      elementwise().sbiasGelu(x.rows(), x.cols(), x.f32(), x.offset(), x.ld(), bias.f32(), bias.offset());
+    }
+  }
+
   /** SiLU {@code x ← x·σ(x)} in place. F32 only. Modifies x. */
   public void silu(Matrix x) {
     f32("silu", x);
@@ -415,6 +428,31 @@ public final class Compute implements AutoCloseable {
     checkEps("layerNorm", eps);
     if (x.rows() > 0 && x.cols() > 0) {
       elementwise().slayerNorm(x.rows(), x.cols(), x.f32(), x.offset(), x.ld(), gamma.f32(), gamma.offset(),
+          beta.f32(), beta.offset(), (float) eps);
+    }
+  }
+
+  /**
+   * Bias + residual + LayerNorm in one pass: {@code x_i ← LayerNorm(x_i + bias + r_i)} for every
+   * row, rounded to float as {@code (x + bias) + r} before the norm, so the result equals adding
+   * the bias row, then {@code axpy(1, r, x)}, then {@link #layerNorm} (bit for bit on the reference
+   * and vector backends). bias is {@code 1 × n} or null; r has x's shape; neither may overlap x;
+   * gamma and beta are {@code 1 × n}. F32 only. Modifies x only.
+   */
+  public void addLayerNorm(Matrix x, Matrix bias, Matrix residual, Matrix gamma, Matrix beta, double eps) {
+    f32("addLayerNorm", x);
+    if (bias != null) {
+      normParam("addLayerNorm", "bias", bias, x);
+    }
+    f32("addLayerNorm", residual);
+    sameShape("addLayerNorm", x, residual);
+    noOverlap("addLayerNorm", "x", x, "residual", residual);
+    normParam("addLayerNorm", "gamma", gamma, x);
+    normParam("addLayerNorm", "beta", beta, x);
+    checkEps("addLayerNorm", eps);
+    if (x.rows() > 0 && x.cols() > 0) {
+      elementwise().saddLayerNorm(x.rows(), x.cols(), x.f32(), x.offset(), x.ld(), bias == null ? null : bias.f32(),
+          bias == null ? 0 : bias.offset(), residual.f32(), residual.offset(), residual.ld(), gamma.f32(), gamma.offset(),
           beta.f32(), beta.offset(), (float) eps);
     }
   }

@@ -20,10 +20,9 @@ import structura.api.backend.ElementwiseRoutine;
  * degree-5 minimax polynomial on |r| ≤ ln2/2: about 1 ulp. Inputs below −87 give 0 (the true
  * value is under 1.7e-38) and above 88 are clamped (so 2^k stays a normal float); NaN stays NaN.
  *
- * <p><b>erf.</b> N. Juffa's single-precision erff: an odd degree-13 polynomial for
- * |x| ≤ 0.9277 and {@code 1 − exp(q(|x|))} with a degree-8 polynomial q beyond; both branches
- * are evaluated and blended. Maximum absolute error 5.7e-8 against erf in double on [−6, 6]
- * (checked by {@code F32ElementwiseAccuracyTest}), well inside the ~1e-7 the GELU needs.
+ * <p><b>GELU.</b> {@link F32Gelu}: the lower tail Φ(−|x|) as exp(−z²) times a rational function,
+ * one branch (within 4·10⁻⁷ absolute, see there). {@link #sbiasGelu} adds the bias in the same
+ * pass.
  *
  * <p>The scalar tails run the same formulas with {@link Math#fma} in the same order, so an
  * element gets the same bits whether it falls in a vector body or in a tail. Rows are
@@ -56,24 +55,6 @@ final class F32Elementwise implements ElementwiseRoutine {
   private static final float P3 = 4.1665795894e-2f;
   private static final float P4 = 1.6666665459e-1f;
   private static final float P5 = 5.0000001201e-1f;
-
-  // erf constants (Juffa's erff); beyond ERF_CLAMP erf is 1 in float
-  private static final float ERF_SPLIT = 0.927734375f;
-  private static final float ERF_CLAMP = 4f;
-  private static final float A0 = -1.72853470e-5f;
-  private static final float A1 = 3.83197126e-4f;
-  private static final float A2 = -3.88396438e-3f;
-  private static final float A3 = 2.42546219e-2f;
-  private static final float A4 = -1.06777877e-1f;
-  private static final float A5 = -6.34846687e-1f;
-  private static final float A6 = -1.28717512e-1f;
-  private static final float B0 = -5.96761703e-4f;
-  private static final float B1 = 4.99119423e-3f;
-  private static final float B2 = -2.67681349e-2f;
-  private static final float B3 = 1.12819925e-1f;
-  private static final float B4 = -3.76125336e-1f;
-  private static final float B5 = 1.28379166e-1f;
-  private static final float RSQRT2 = 0.70710678118654752f;
 
   private final Parallel parallel;
 
@@ -169,23 +150,18 @@ final class F32Elementwise implements ElementwiseRoutine {
   public void sgelu(int m, int n, float[] x, int off, int ld) {
     forRows(m, n, (i0, i1) -> {
       for (int i = i0; i < i1; i++) {
-        geluRow(n, x, off + i * ld);
+        F32Gelu.geluInPlace(x, off + i * ld, n);
       }
     });
   }
 
-  private static void geluRow(int n, float[] x, int row) {
-    int body = S.loopBound(n);
-    int j = 0;
-    for (; j < body; j += L) {
-      FloatVector v = FloatVector.fromArray(S, x, row + j);
-      FloatVector e = erf(v.mul(RSQRT2));
-      v.mul(0.5f).mul(e.add(1f)).intoArray(x, row + j);
-    }
-    for (; j < n; j++) {
-      float v = x[row + j];
-      x[row + j] = v * 0.5f * (erf(v * RSQRT2) + 1f);
-    }
+  @Override
+  public void sbiasGelu(int m, int n, float[] x, int off, int ld, float[] bias, int biasOff) {
+    forRows(m, n, (i0, i1) -> {
+      for (int i = i0; i < i1; i++) {
+        F32Gelu.biasGeluInPlace(x, off + i * ld, n, bias, biasOff);
+      }
+    });
   }
 
   @Override
@@ -235,6 +211,42 @@ final class F32Elementwise implements ElementwiseRoutine {
         normRow(n, x, off + i * ld, gamma, gammaOff, beta, betaOff, eps, true);
       }
     });
+  }
+
+  @Override
+  public void saddLayerNorm(int m, int n, float[] x, int off, int ld, float[] bias, int biasOff, float[] r, int rOff,
+      int ldR, float[] gamma, int gammaOff, float[] beta, int betaOff, float eps) {
+    forRows(m, n, (i0, i1) -> {
+      for (int i = i0; i < i1; i++) {
+        int row = off + i * ld;
+        addRow(n, x, row, bias, biasOff, r, rOff + i * ldR);
+        normRow(n, x, row, gamma, gammaOff, beta, betaOff, eps, true);
+      }
+    });
+  }
+
+  /**
+   * {@code x ← fl(fl(x + bias) + r)} on one row (bias may be null): the row is in L1 afterwards,
+   * where the norm's passes read it again, so this costs about one pass less than a separate
+   * bias pass and residual axpy over the whole matrix.
+   */
+  private static void addRow(int n, float[] x, int row, float[] bias, int biasOff, float[] r, int rRow) {
+    int body = S.loopBound(n);
+    int j = 0;
+    if (bias == null) {
+      for (; j < body; j += L) {
+        FloatVector.fromArray(S, x, row + j).add(FloatVector.fromArray(S, r, rRow + j)).intoArray(x, row + j);
+      }
+    } else {
+      for (; j < body; j += L) {
+        FloatVector.fromArray(S, x, row + j).add(FloatVector.fromArray(S, bias, biasOff + j))
+            .add(FloatVector.fromArray(S, r, rRow + j)).intoArray(x, row + j);
+      }
+    }
+    for (; j < n; j++) {
+      float v = bias == null ? x[row + j] : x[row + j] + bias[biasOff + j];
+      x[row + j] = v + r[rRow + j];
+    }
   }
 
   @Override
@@ -355,55 +367,5 @@ final class F32Elementwise implements ElementwiseRoutine {
     float r2 = r * r;
     p = Math.fma(p, r2, r) + 1f;
     return p * Float.intBitsToFloat((Float.floatToRawIntBits(t) - (ROUND_BITS - 127)) << 23);
-  }
-
-  /** erf on every lane, see the class comment. */
-  static FloatVector erf(FloatVector a) {
-    FloatVector t = a.abs();
-    FloatVector s = a.mul(a);
-    // |a| ≤ ERF_SPLIT: a + a·s·poly(s)
-    FloatVector p = s.fma(B0, B1);
-    p = p.fma(s, FloatVector.broadcast(S, B2));
-    p = p.fma(s, FloatVector.broadcast(S, B3));
-    p = p.fma(s, FloatVector.broadcast(S, B4));
-    p = p.fma(s, FloatVector.broadcast(S, B5));
-    FloatVector small = p.fma(a, a);
-    // |a| > ERF_SPLIT: 1 − exp(q(|a|)), |a| clamped where erf is 1 in float
-    FloatVector tc = t.min(ERF_CLAMP);
-    FloatVector sc = tc.mul(tc);
-    FloatVector r = tc.fma(A0, A1);
-    FloatVector u = tc.fma(A2, A3);
-    r = r.fma(sc, u);
-    r = r.fma(tc, FloatVector.broadcast(S, A4));
-    r = r.fma(tc, FloatVector.broadcast(S, A5));
-    r = r.fma(tc, FloatVector.broadcast(S, A6));
-    r = r.fma(tc, tc.neg());
-    FloatVector big = exp(r).neg().add(1f);
-    // copysign(big, a): the sign bit of a onto the non-negative big
-    big = big.reinterpretAsInts().or(a.reinterpretAsInts().and(0x80000000)).reinterpretAsFloats();
-    return small.blend(big, t.compare(VectorOperators.GT, ERF_SPLIT));
-  }
-
-  static float erf(float a) {
-    float t = Math.abs(a);
-    if (t > ERF_SPLIT) {
-      float tc = Math.min(t, ERF_CLAMP);
-      float sc = tc * tc;
-      float r = Math.fma(tc, A0, A1);
-      float u = Math.fma(tc, A2, A3);
-      r = Math.fma(r, sc, u);
-      r = Math.fma(r, tc, A4);
-      r = Math.fma(r, tc, A5);
-      r = Math.fma(r, tc, A6);
-      r = Math.fma(r, tc, -tc);
-      return Math.copySign(1f - exp(r), a);
-    }
-    float s = a * a;
-    float p = Math.fma(s, B0, B1);
-    p = Math.fma(p, s, B2);
-    p = Math.fma(p, s, B3);
-    p = Math.fma(p, s, B4);
-    p = Math.fma(p, s, B5);
-    return Math.fma(p, a, a);
   }
 }

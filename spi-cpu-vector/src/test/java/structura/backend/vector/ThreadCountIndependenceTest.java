@@ -251,7 +251,7 @@ class ThreadCountIndependenceTest {
     Matrix beta = random(DType.F32, 1, n, 75);
     double[][] expected = null;
     for (Compute c : new Compute[] {one, two, three}) {
-      Matrix[] outs = new Matrix[6];
+      Matrix[] outs = new Matrix[8];
       for (int k = 0; k < outs.length; k++) {
         outs[k] = x.copy();
       }
@@ -261,6 +261,8 @@ class ThreadCountIndependenceTest {
       c.swiglu(outs[3], up);
       c.layerNorm(outs[4], gamma, beta, 1e-5);
       c.rmsNorm(outs[5], gamma, 1e-6);
+      c.biasGelu(outs[6], beta);
+      c.addLayerNorm(outs[7], beta, up, gamma, beta, 1e-5);
       double[][] got = new double[outs.length][];
       for (int k = 0; k < outs.length; k++) {
         got[k] = values(outs[k]);

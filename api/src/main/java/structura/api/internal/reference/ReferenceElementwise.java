@@ -49,6 +49,17 @@ public final class ReferenceElementwise implements ElementwiseRoutine {
     }
   }
 
+  /** One pass: the sum rounded to float (as the unfused composition rounds it), then GELU in double. */
+  @Override
+  public void sbiasGelu(int m, int n, float[] x, int off, int ld, float[] bias, int biasOff) {
+    for (int i = 0; i < m; i++) {
+      for (int j = 0, row = off + i * ld; j < n; j++) {
+        double v = x[row + j] + bias[biasOff + j];
+        x[row + j] = (float) (0.5 * v * (1.0 + erf(v * 0.7071067811865476)));
+      }
+    }
+  }
+
   @Override
   public void ssilu(int m, int n, float[] x, int off, int ld) {
     for (int i = 0; i < m; i++) {
@@ -91,6 +102,20 @@ public final class ReferenceElementwise implements ElementwiseRoutine {
       for (int j = 0; j < n; j++) {
         x[row + j] = (float) ((x[row + j] - mean) * inv * gamma[gammaOff + j] + beta[betaOff + j]);
       }
+    }
+  }
+
+  /** Row by row: x + bias, then + r, each rounded to float, then {@link #slayerNorm} of the row. */
+  @Override
+  public void saddLayerNorm(int m, int n, float[] x, int off, int ld, float[] bias, int biasOff, float[] r, int rOff,
+      int ldR, float[] gamma, int gammaOff, float[] beta, int betaOff, float eps) {
+    for (int i = 0; i < m; i++) {
+      int row = off + i * ld;
+      for (int j = 0; j < n; j++) {
+        float v = bias == null ? x[row + j] : x[row + j] + bias[biasOff + j];
+        x[row + j] = v + r[rOff + i * ldR + j];
+      }
+      slayerNorm(1, n, x, row, ld, gamma, gammaOff, beta, betaOff, eps);
     }
   }
 
