@@ -10,19 +10,20 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The Gaussian kernel's products in F32 with one right-hand side in the dot-product form of
- * {@link F32GaussianDotForm}: for {@value F32PairwiseKernel#GROUP} targets at once and one vector
- * of L sources, the exponents s = b_j + Σ_t x̃_t·e_jt (3 FMAs each), the values 2^s
- * (the steps of {@link F32Exp#exp2NonPositive} without its clamp: the form bounds s) and the products with v, all in
- * registers; 2^(a_i) is applied once per target.
+ * {@link F32GaussianDotForm}: for {@value F32PairwiseKernel#GROUP} targets, two at a time, and two
+ * vectors of L sources, the exponents s = b_j + Σ_t x̃_t·e_jt (3 FMAs each), the values 2^s (the
+ * steps of {@link F32Exp#exp2NonPositive} without its clamp: the form bounds s) and the products
+ * with v, all in registers; 2^(a_i) is applied once per target.
  *
  * <p>Why this shape (measured on the Zen 1 host, docs/performance.md). The difference form's
- * loop ({@link F32GaussianBlock}) ran at about a third of the host's issue rate: each value is a
- * long dependency chain and two targets per loop left too few independent chains. Here, per
+ * loop ({@link F32GaussianBlock}) ran at about 40 % of the host's measured issue-rate bound: each
+ * value is a long dependency chain, and two per iteration left too few independent chains. Here, per
  * value, 3 FMAs (exponent), 3 adds (reduction), 5 FMAs (polynomial), shift and integer add, and
  * 1 FMA (row sum) [+ 1 FMA column sum]: 13 [14] vector operations instead of about 22 (the
- * clamp's {@code max} is a five-instruction blend on AVX2), four independent values per
- * iteration, and the five loads (3 coordinates, b, v) and, on the symmetric path, the column
- * sums' load and store shared by four targets instead of two.
+ * clamp's {@code max} is not one instruction on AVX2, having Java's NaN and −0 semantics), and
+ * four independent values per iteration: two targets × two source vectors (fewer live registers
+ * than four targets × one vector, measured 5–10 % faster), each load of a source vector
+ * (3 coordinates, b, v) shared by two targets.
  *
  * <p>Summation order: each target's row sums run over the sources in index order, one partial
  * sum per lane, lanes added left to right; column sums are updated target by target in index
@@ -48,7 +49,7 @@ final class F32GaussianDotBlock {
       // a short last group repeats its last target (computed, not stored)
       int rowsInGroup = Math.min(GROUP, i1 - g0);
       java.util.Arrays.fill(acc, 0f);
-      fourTargets(points.targets, g0, rowsInGroup, points.sources, vs, nPad, 0, nPad, acc, null, null);
+      span(points.targets, g0, rowsInGroup, points.sources, vs, nPad, 0, nPad, acc, null, null);
       for (int q = 0; q < rowsInGroup; q++) {
         int oi = oOff + (g0 + q) * ldo;
         float sum = variance * (points.scales[g0 + q] * F32PairwiseKernel.laneSum(acc, q * L));
@@ -73,8 +74,8 @@ final class F32GaussianDotBlock {
         w[q] = q < rowsInGroup ? points.scales[g0 + q] * vs[g0 + q] : 0f;
       }
       java.util.Arrays.fill(acc, 0f);
-      fourTargets(points.targets, g0, rowsInGroup, points.sources, vs, nPad, r0, diagEnd, acc, null, null);
-      fourTargets(points.targets, g0, rowsInGroup, points.sources, vs, nPad, diagEnd, nPad, acc, w, cols);
+      span(points.targets, g0, rowsInGroup, points.sources, vs, nPad, r0, diagEnd, acc, null, null);
+      span(points.targets, g0, rowsInGroup, points.sources, vs, nPad, diagEnd, nPad, acc, w, cols);
       for (int q = 0; q < rowsInGroup; q++) {
         rowSums[g0 + q] = points.scales[g0 + q] * F32PairwiseKernel.laneSum(acc, q * L);
       }
@@ -84,7 +85,104 @@ final class F32GaussianDotBlock {
   /**
    * acc[q·L ..] += Σ_{j0 ≤ j < j1} 2^(s_qj)·v_j per lane for the four targets q of the group at
    * g0 (targets past rowsInGroup repeat the last one), and when cols is not null also
-   * cols[j] += 2^(s_qj)·w[q] for q = 0..3 in order.
+   * cols[j] += 2^(s_qj)·w[q] for q = 0..3 in order: two targets × two source vectors at a time
+   * ({@link #twoTargetsTwoVectors}), then the last source vector, if the span holds an odd number
+   * of them, for all four targets ({@link #fourTargets}). Each target's lanes still see the sources
+   * in index order and each cols entry the targets in index order, so the bits are those of
+   * four targets × one vector throughout.
+   */
+  private static void span(float[] targets, int g0, int rowsInGroup, float[] ys, float[] vs, int nPad, int j0, int j1, float[] acc,
+      float[] w, float[] cols) {
+    int pairsEnd = j0 + (j1 - j0) / (2 * L) * (2 * L);
+    twoTargetsTwoVectors(targets, g0, rowsInGroup, 0, ys, vs, nPad, j0, pairsEnd, acc, w, cols);
+    twoTargetsTwoVectors(targets, g0, rowsInGroup, 2, ys, vs, nPad, j0, pairsEnd, acc, w, cols);
+    if (pairsEnd < j1) {
+      fourTargets(targets, g0, rowsInGroup, ys, vs, nPad, pairsEnd, j1, acc, w, cols);
+    }
+  }
+
+  /**
+   * As {@link #span} for the targets qa, qa + 1 of the group and the sources j0..j1 (a multiple of
+   * 2L), two source vectors per iteration: four independent values per iteration like
+   * {@link #fourTargets}, but with 6 target broadcasts live instead of 12 (measured 7–10 % faster
+   * on the general path; the registers are the limit, see docs/performance.md). Written out for
+   * the reasons given at {@link #fourTargets}. For the column sums: cols[j] += k_qa·w_qa + k_qa+1·w_qa+1.
+   */
+  private static void twoTargetsTwoVectors(float[] targets, int g0, int rowsInGroup, int qa, float[] ys, float[] vs, int nPad, int j0,
+      int j1, float[] acc, float[] w, float[] cols) {
+    int last = rowsInGroup - 1;
+    int t0 = (g0 + Math.min(qa, last)) * DIMS;
+    int t1 = (g0 + Math.min(qa + 1, last)) * DIMS;
+    FloatVector x00 = FloatVector.broadcast(S, targets[t0]);
+    FloatVector x01 = FloatVector.broadcast(S, targets[t0 + 1]);
+    FloatVector x02 = FloatVector.broadcast(S, targets[t0 + 2]);
+    FloatVector x10 = FloatVector.broadcast(S, targets[t1]);
+    FloatVector x11 = FloatVector.broadcast(S, targets[t1 + 1]);
+    FloatVector x12 = FloatVector.broadcast(S, targets[t1 + 2]);
+    FloatVector a0 = FloatVector.fromArray(S, acc, qa * L);
+    FloatVector a1 = FloatVector.fromArray(S, acc, (qa + 1) * L);
+    FloatVector w0 = FloatVector.broadcast(S, cols == null ? 0f : w[qa]);
+    FloatVector w1 = FloatVector.broadcast(S, cols == null ? 0f : w[qa + 1]);
+    FloatVector round = FloatVector.broadcast(S, F32Exp.ROUND);
+    FloatVector c1 = FloatVector.broadcast(S, F32Exp.C1);
+    FloatVector c2 = FloatVector.broadcast(S, F32Exp.C2);
+    FloatVector c3 = FloatVector.broadcast(S, F32Exp.C3);
+    FloatVector c4 = FloatVector.broadcast(S, F32Exp.C4);
+    FloatVector c5 = FloatVector.broadcast(S, F32Exp.C5);
+    FloatVector one = FloatVector.broadcast(S, 1f);
+    for (int j = j0; j < j1; j += 2 * L) {
+      int jb = j + L;
+      FloatVector e0 = FloatVector.fromArray(S, ys, j);
+      FloatVector e1 = FloatVector.fromArray(S, ys, nPad + j);
+      FloatVector e2 = FloatVector.fromArray(S, ys, 2 * nPad + j);
+      FloatVector b = FloatVector.fromArray(S, ys, 3 * nPad + j);
+      FloatVector f0 = FloatVector.fromArray(S, ys, jb);
+      FloatVector f1 = FloatVector.fromArray(S, ys, nPad + jb);
+      FloatVector f2 = FloatVector.fromArray(S, ys, 2 * nPad + jb);
+      FloatVector fb = FloatVector.fromArray(S, ys, 3 * nPad + jb);
+      // exponents: target qa and qa + 1 against the vectors at j (s0, s1) and at j + L (s2, s3)
+      FloatVector s0 = e0.fma(x00, e1.fma(x01, e2.fma(x02, b)));
+      FloatVector s1 = e0.fma(x10, e1.fma(x11, e2.fma(x12, b)));
+      FloatVector s2 = f0.fma(x00, f1.fma(x01, f2.fma(x02, fb)));
+      FloatVector s3 = f0.fma(x10, f1.fma(x11, f2.fma(x12, fb)));
+      // 2^s as in fourTargets
+      FloatVector r0 = s0.add(round);
+      FloatVector r1 = s1.add(round);
+      FloatVector r2 = s2.add(round);
+      FloatVector r3 = s3.add(round);
+      FloatVector d0 = s0.sub(r0.sub(round));
+      FloatVector d1 = s1.sub(r1.sub(round));
+      FloatVector d2 = s2.sub(r2.sub(round));
+      FloatVector d3 = s3.sub(r3.sub(round));
+      FloatVector p0 = d0.fma(c5, c4).fma(d0, c3).fma(d0, c2).fma(d0, c1).fma(d0, one);
+      FloatVector p1 = d1.fma(c5, c4).fma(d1, c3).fma(d1, c2).fma(d1, c1).fma(d1, one);
+      FloatVector p2 = d2.fma(c5, c4).fma(d2, c3).fma(d2, c2).fma(d2, c1).fma(d2, one);
+      FloatVector p3 = d3.fma(c5, c4).fma(d3, c3).fma(d3, c2).fma(d3, c1).fma(d3, one);
+      FloatVector k0 = (FloatVector) ((IntVector) r0.reinterpretShape(I, 0)).lanewise(VectorOperators.LSHL, 23)
+          .add((IntVector) p0.reinterpretShape(I, 0)).reinterpretShape(S, 0);
+      FloatVector k1 = (FloatVector) ((IntVector) r1.reinterpretShape(I, 0)).lanewise(VectorOperators.LSHL, 23)
+          .add((IntVector) p1.reinterpretShape(I, 0)).reinterpretShape(S, 0);
+      FloatVector k2 = (FloatVector) ((IntVector) r2.reinterpretShape(I, 0)).lanewise(VectorOperators.LSHL, 23)
+          .add((IntVector) p2.reinterpretShape(I, 0)).reinterpretShape(S, 0);
+      FloatVector k3 = (FloatVector) ((IntVector) r3.reinterpretShape(I, 0)).lanewise(VectorOperators.LSHL, 23)
+          .add((IntVector) p3.reinterpretShape(I, 0)).reinterpretShape(S, 0);
+      FloatVector va = FloatVector.fromArray(S, vs, j);
+      FloatVector vb = FloatVector.fromArray(S, vs, jb);
+      // per lane the sources in index order: j, then j + L
+      a0 = k2.fma(vb, k0.fma(va, a0));
+      a1 = k3.fma(vb, k1.fma(va, a1));
+      if (cols != null) {
+        k1.fma(w1, k0.fma(w0, FloatVector.fromArray(S, cols, j))).intoArray(cols, j);
+        k3.fma(w1, k2.fma(w0, FloatVector.fromArray(S, cols, jb))).intoArray(cols, jb);
+      }
+    }
+    a0.intoArray(acc, qa * L);
+    a1.intoArray(acc, (qa + 1) * L);
+  }
+
+  /**
+   * As {@link #span}, four targets × one source vector per iteration (used for a span's last
+   * vector; it was the whole loop before {@link #twoTargetsTwoVectors} measured faster).
    *
    * <p>Written out, four values side by side, with {@link F32Exp#exp2NonPositive}'s steps copied in
    * rather than called: C2 stops inlining ordinary methods once a compilation passes its node
