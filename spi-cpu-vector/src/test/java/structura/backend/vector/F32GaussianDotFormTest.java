@@ -149,6 +149,17 @@ class F32GaussianDotFormTest {
     }
   }
 
+  @Test
+  void twoToTheIsAccurateFarBeyondF32() {
+    double worst = 0;
+    for (int i = 0; i <= 100_000; i++) {
+      double a = -17.0 * i / 100_000;
+      worst = Math.max(worst, Math.abs(F32GaussianDotForm.twoToThe(a) / Math.pow(2, a) - 1));
+    }
+    assertTrue(worst < 1e-14, "largest relative error of 2^a on [-17, 0]: " + worst);
+    assertTrue(F32GaussianDotForm.twoToThe(-3) == 0.125, "powers of two are exact");
+  }
+
   private static F32GaussianDotForm prepare(int n, int d, float[] x, float[] y) {
     int nPad = (n + Simd.FLOAT.length() - 1) / Simd.FLOAT.length() * Simd.FLOAT.length();
     return F32GaussianDotForm.prepareIfAccurate(n, n, nPad, d, x, 0, d, y, 0, d);
