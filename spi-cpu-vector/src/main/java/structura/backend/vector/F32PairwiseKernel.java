@@ -75,10 +75,12 @@ final class F32PairwiseKernel {
     int nPad = (n + L - 1) / L * L;
     F32GaussianDotForm dot = fused(kernel, k) && gaussianPath == GaussianPath.DOT_WHERE_ACCURATE
         ? F32GaussianDotForm.prepareIfAccurate(m, n, nPad, d, x, xOff, ldx, y, yOff, ldy) : null;
-    float[] ys = new float[dot == null ? d * nPad : 0];
+    // the dot form brings its own centred sources
+    int ysRows = dot == null ? d : 0;
+    float[] ys = new float[ysRows * nPad];
     float[] vs = new float[k * nPad];
     for (int j = 0; j < n; j++) {
-      for (int t = 0; t < ys.length / nPad; t++) {
+      for (int t = 0; t < ysRows; t++) {
         ys[t * nPad + j] = y[yOff + j * ldy + t];
       }
       for (int c = 0; c < k; c++) {
