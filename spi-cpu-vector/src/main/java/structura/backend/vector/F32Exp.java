@@ -35,14 +35,15 @@ final class F32Exp {
   /** The smallest exponent computed exactly; smaller ones are clamped to it. */
   static final float MIN_EXPONENT = -125f;
   /** 1.5·2²³: adding it rounds a float of magnitude below 2²² to an integer, kept in the low mantissa bits. */
-  private static final float ROUND = 0x1.8p23f;
+  static final float ROUND = 0x1.8p23f;
+  // (ROUND and C1..C5 are package-private: F32GaussianDotBlock repeats these steps inline)
   // 2^f ≈ 1 + C1·f + C2·f² + C3·f³ + C4·f⁴ + C5·f⁵ on [−½, ½], least-relative-error fit
   // (Lawson iteration in NumPy, coefficients rounded to F32; see F32ExpTest for the measured error)
-  private static final float C1 = 0.6931469440460205f;
-  private static final float C2 = 0.24022120237350464f;
-  private static final float C3 = 0.05550713464617729f;
-  private static final float C4 = 0.009675538167357445f;
-  private static final float C5 = 0.001327644451521337f;
+  static final float C1 = 0.6931469440460205f;
+  static final float C2 = 0.24022120237350464f;
+  static final float C3 = 0.05550713464617729f;
+  static final float C4 = 0.009675538167357445f;
+  static final float C5 = 0.001327644451521337f;
 
   static {
     // Both reinterpretations once, now: each species builds its "dummy vector" lazily on first

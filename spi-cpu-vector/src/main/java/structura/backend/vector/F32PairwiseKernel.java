@@ -13,8 +13,10 @@ import structura.api.backend.RadialKernel;
  * <p>The sources and vectors are first transposed into lane-friendly columns (O(n·(d + k))
  * scratch, padded to the lane count with zero vectors, so padding contributes exactly 0). Each
  * task then owns {@value #ROW_BLOCK} targets, taken {@value #GROUP} at a time. The Gaussian with
- * one right-hand side goes to {@link F32GaussianBlock}: distances, kernel values (polynomial
- * exp) and products fused in registers. Otherwise, for each group and each tile of {@value #TILE}
+ * one right-hand side is fused (exponents, kernel values through a polynomial exp and products in
+ * registers): in the dot-product form {@link F32GaussianDotBlock} where {@link F32GaussianDotForm}
+ * finds it accurate for the data (d ≤ 3, points within a bounded radius of their centre), else in
+ * the difference form {@link F32GaussianBlock}. Otherwise, for each group and each tile of {@value #TILE}
  * sources, the squared distances go into L1-resident buffers (exact differences, no
  * ‖x‖² + ‖y‖² − 2x·y cancellation), are mapped through κ/σ² in place, and one vector of partial
  * sums per right-hand side is accumulated with FMAs; σ² is applied once per output. exp there is
@@ -42,33 +44,43 @@ final class F32PairwiseKernel {
   /** Symmetric path: targets per row tile, a multiple of every lane count so that tiles stay aligned. */
   static final int SYM_ROW_TILE = 16;
 
-  private final Parallel parallel;
-  private final boolean fuseGaussian;
-
-  F32PairwiseKernel(Parallel parallel) {
-    this(parallel, true);
+  /** Which code the Gaussian with one right-hand side takes; anything but the default is for the side-by-side timing harness. */
+  enum GaussianPath {
+    /** The tiled SVML path of every kind: the routine as it was before {@link F32GaussianBlock}. */
+    TILED,
+    /** Always the fused difference form ({@link F32GaussianBlock}): the routine as it was before {@link F32GaussianDotBlock}. */
+    DIFFERENCE,
+    /** The dot-product form ({@link F32GaussianDotBlock}) where {@link F32GaussianDotForm} finds it accurate, else the difference form. */
+    DOT_WHERE_ACCURATE
   }
 
-  /**
-   * {@code fuseGaussian == false} sends every kind through the tiled SVML path, the routine as it
-   * was before {@link F32GaussianBlock}: the baseline of the side-by-side timing harness.
-   */
-  F32PairwiseKernel(Parallel parallel, boolean fuseGaussian) {
+  private final Parallel parallel;
+  private final GaussianPath gaussianPath;
+
+  F32PairwiseKernel(Parallel parallel) {
+    this(parallel, GaussianPath.DOT_WHERE_ACCURATE);
+  }
+
+  F32PairwiseKernel(Parallel parallel, GaussianPath gaussianPath) {
     this.parallel = parallel;
-    this.fuseGaussian = fuseGaussian;
+    this.gaussianPath = gaussianPath;
   }
 
   private boolean fused(RadialKernel kernel, int k) {
-    return fuseGaussian && kernel.kind() == RadialKernel.Kind.GAUSSIAN && k == 1;
+    return gaussianPath != GaussianPath.TILED && kernel.kind() == RadialKernel.Kind.GAUSSIAN && k == 1;
   }
 
   void multiply(RadialKernel kernel, int m, int n, int d, int k, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy,
       float[] v, int vOff, int ldv, float beta, float[] o, int oOff, int ldo) {
     int nPad = (n + L - 1) / L * L;
-    float[] ys = new float[d * nPad];
+    F32GaussianDotForm dot = fused(kernel, k) && gaussianPath == GaussianPath.DOT_WHERE_ACCURATE
+        ? F32GaussianDotForm.prepareIfAccurate(m, n, nPad, d, x, xOff, ldx, y, yOff, ldy) : null;
+    // the dot form brings its own centred sources
+    int ysRows = dot == null ? d : 0;
+    float[] ys = new float[ysRows * nPad];
     float[] vs = new float[k * nPad];
     for (int j = 0; j < n; j++) {
-      for (int t = 0; t < d; t++) {
+      for (int t = 0; t < ysRows; t++) {
         ys[t * nPad + j] = y[yOff + j * ldy + t];
       }
       for (int c = 0; c < k; c++) {
@@ -79,18 +91,22 @@ final class F32PairwiseKernel {
     if (x == y && xOff == yOff && ldx == ldy && m == n) {
       int groups = F64PairwiseKernel.symmetricGroups(n, nPad, k);
       if (groups >= F64PairwiseKernel.SYM_MIN_GROUPS) {
-        symmetric(kernel, n, nPad, d, k, groups, x, xOff, ldx, ys, vs, beta, o, oOff, ldo, multithreaded);
+        symmetric(kernel, dot, n, nPad, d, k, groups, x, xOff, ldx, ys, vs, beta, o, oOff, ldo, multithreaded);
         return;
       }
     }
     int tasks = (m + ROW_BLOCK - 1) / ROW_BLOCK;
     boolean fused = fused(kernel, k);
-    parallel.forEach(tasks, multithreaded, task -> rows(kernel, fused, task * ROW_BLOCK, Math.min(m, (task + 1) * ROW_BLOCK), n, nPad,
-        d, k, x, xOff, ldx, ys, vs, beta, o, oOff, ldo));
+    parallel.forEach(tasks, multithreaded, task -> rows(kernel, fused, dot, task * ROW_BLOCK, Math.min(m, (task + 1) * ROW_BLOCK), n,
+        nPad, d, k, x, xOff, ldx, ys, vs, beta, o, oOff, ldo));
   }
 
-  private static void rows(RadialKernel kernel, boolean fused, int i0, int i1, int n, int nPad, int d, int k, float[] x, int xOff, int ldx,
-      float[] ys, float[] vs, float beta, float[] o, int oOff, int ldo) {
+  private static void rows(RadialKernel kernel, boolean fused, F32GaussianDotForm dot, int i0, int i1, int n, int nPad, int d, int k,
+      float[] x, int xOff, int ldx, float[] ys, float[] vs, float beta, float[] o, int oOff, int ldo) {
+    if (dot != null) {
+      F32GaussianDotBlock.rows((float) kernel.variance(), dot, i0, i1, nPad, vs, beta, o, oOff, ldo);
+      return;
+    }
     if (fused) {
       F32GaussianBlock.rows((float) kernel.variance(), i0, i1, nPad, d, x, xOff, ldx, ys, vs, beta, o, oOff, ldo);
       return;
@@ -133,7 +149,7 @@ final class F32PairwiseKernel {
    * determinism are those of {@code F64PairwiseKernel}'s symmetric path (same row tiles, same
    * balanced groups, column sums combined in group order); one target at a time.
    */
-  private void symmetric(RadialKernel kernel, int n, int nPad, int d, int k, int groups, float[] x, int xOff, int ldx,
+  private void symmetric(RadialKernel kernel, F32GaussianDotForm dot, int n, int nPad, int d, int k, int groups, float[] x, int xOff, int ldx,
       float[] ys, float[] vs, float beta, float[] o, int oOff, int ldo, boolean multithreaded) {
     int tiles = (n + SYM_ROW_TILE - 1) / SYM_ROW_TILE;
     int[] bounds = F64PairwiseKernel.balancedGroups(tiles, nPad, groups);
@@ -142,6 +158,15 @@ final class F32PairwiseKernel {
     boolean fusedGaussian = fused(kernel, k);
     parallel.forEach(groups, multithreaded, g -> {
       float[] cols = new float[k * nPad];
+      if (dot != null) {
+        float[] acc = new float[GROUP * L];
+        float[] w = new float[GROUP];
+        for (int t = bounds[g]; t < bounds[g + 1]; t++) {
+          F32GaussianDotBlock.symmetricTile(dot, t * SYM_ROW_TILE, n, nPad, vs, acc, w, cols, rowSums);
+        }
+        colSums[g] = cols;
+        return;
+      }
       if (fusedGaussian) {
         float[] acc = new float[GROUP * L];
         float[] xg = new float[GROUP * d];

@@ -12,15 +12,17 @@ import structura.api.backend.Compute;
 import structura.api.backend.RadialKernel;
 
 /**
- * Side-by-side timing, in one JVM and interleaved (old, new, old, new, …), of the F32 kernel
- * product K(X, X)·V: the tiled SVML path that every kind took before the fused Gaussian blocks
- * ({@code new F32PairwiseKernel(parallel, false)})
- * against today's ({@link F32PairwiseKernel}), N points uniform in the unit cube divided by the
+ * Side-by-side timing, in one JVM and interleaved (tiled, difference, dot, tiled, …), of the F32
+ * kernel product K(X, X)·V through the three Gaussian paths of {@link F32PairwiseKernel.GaussianPath}:
+ * the tiled SVML path that every kind took before the fused Gaussian blocks, the fused difference
+ * form ({@link F32GaussianBlock}) and today's default (the dot-product form {@link
+ * F32GaussianDotBlock} where accurate), N points uniform in the unit cube divided by the
  * lengthscale 0.2 (as {@code KernelMvmBenchmark}), d = 3. One thread: the calling thread's CPU
  * time; two threads: wall time. Best of {@code reps} after a warm-up; entries/s = N²/time. Also
  * the reference backend ({@code java}, a dense per-entry loop) once at the first N, k = 1, and
- * the largest relative difference between the old and new outputs. A main, not a test (it takes
- * minutes); writes a Markdown table to stdout and to {@code target/pairwise-kernel-side-by-side.md}.
+ * the largest differences of the fused outputs from the tiled one, relative to the largest
+ * output. A main, not a test (it takes minutes); writes a Markdown table to stdout and to
+ * {@code target/pairwise-kernel-side-by-side.md}.
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -cp api/target/classes:spi-cpu-vector/target/classes:spi-cpu-vector/target/test-classes \
@@ -50,33 +52,40 @@ public final class F32PairwiseKernelSideBySide {
     out.append(String.format(Locale.ROOT, "kind %s, d = %d, %s path, best of %d (interleaved), loadavg at start: %s%n%n", kind, d,
         symmetric ? "symmetric (Y = X)" : "general (Y a copy of X)", reps,
         Files.readString(Path.of("/proc/loadavg")).trim()));
-    out.append("| N | k | threads | old (s) | new (s) | old entries/s | new entries/s | new/old speed | max rel diff | new: bytes allocated per call (calling thread) | loadavg |\n");
-    out.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
+    out.append("| N | k | threads | tiled (s) | difference (s) | dot (s) | tiled entries/s | difference entries/s | dot entries/s"
+        + " | dot/difference speed | dot/tiled speed | max rel diff difference, dot vs tiled | dot: bytes allocated per call (calling thread) | loadavg |\n");
+    out.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     warmUp(kernel, d);
     for (int n : ns) {
       for (int threads : threadCounts) {
         try (Parallel parallel = new Parallel(threads)) {
-          F32PairwiseKernel old = new F32PairwiseKernel(parallel, false);
-          F32PairwiseKernel fused = new F32PairwiseKernel(parallel);
+          F32PairwiseKernel tiled = new F32PairwiseKernel(parallel, F32PairwiseKernel.GaussianPath.TILED);
+          F32PairwiseKernel difference = new F32PairwiseKernel(parallel, F32PairwiseKernel.GaussianPath.DIFFERENCE);
+          F32PairwiseKernel dot = new F32PairwiseKernel(parallel);
           for (int k : ks) {
             float[] x = points(n, d);
             float[] y = symmetric ? x : x.clone();
             float[] v = vectors(n, k);
-            float[] oOld = new float[n * k];
-            float[] oNew = new float[n * k];
-            double bestOld = Double.POSITIVE_INFINITY;
-            double bestNew = Double.POSITIVE_INFINITY;
+            float[] oTiled = new float[n * k];
+            float[] oDifference = new float[n * k];
+            float[] oDot = new float[n * k];
+            double bestTiled = Double.POSITIVE_INFINITY;
+            double bestDifference = Double.POSITIVE_INFINITY;
+            double bestDot = Double.POSITIVE_INFINITY;
             for (int r = 0; r < reps; r++) {
-              bestOld = Math.min(bestOld, time(threads, () -> old.multiply(kernel, n, n, d, k, x, 0, d, y, 0, d, v, 0, k, 0f, oOld, 0, k)));
-              bestNew = Math.min(bestNew, time(threads, () -> fused.multiply(kernel, n, n, d, k, x, 0, d, y, 0, d, v, 0, k, 0f, oNew, 0, k)));
+              bestTiled = Math.min(bestTiled, time(threads, () -> tiled.multiply(kernel, n, n, d, k, x, 0, d, y, 0, d, v, 0, k, 0f, oTiled, 0, k)));
+              bestDifference = Math.min(bestDifference,
+                  time(threads, () -> difference.multiply(kernel, n, n, d, k, x, 0, d, y, 0, d, v, 0, k, 0f, oDifference, 0, k)));
+              bestDot = Math.min(bestDot, time(threads, () -> dot.multiply(kernel, n, n, d, k, x, 0, d, y, 0, d, v, 0, k, 0f, oDot, 0, k)));
             }
             long a0 = ALLOCATION.getCurrentThreadAllocatedBytes();
-            fused.multiply(kernel, n, n, d, k, x, 0, d, y, 0, d, v, 0, k, 0f, oNew, 0, k);
+            dot.multiply(kernel, n, n, d, k, x, 0, d, y, 0, d, v, 0, k, 0f, oDot, 0, k);
             long allocated = ALLOCATION.getCurrentThreadAllocatedBytes() - a0;
             double entries = (double) n * n;
-            String row = String.format(Locale.ROOT, "| %,d | %d | %d (%s) | %.3f | %.3f | %.2e | %.2e | %.2f | %.1e | %,d | %s |%n", n, k, threads,
-                threads == 1 ? "CPU time" : "wall", bestOld, bestNew, entries / bestOld, entries / bestNew, bestOld / bestNew,
-                maxRelativeDifference(oOld, oNew), allocated, loadAverage());
+            String row = String.format(Locale.ROOT, "| %,d | %d | %d (%s) | %.3f | %.3f | %.3f | %.2e | %.2e | %.2e | %.2f | %.2f | %.1e, %.1e | %,d | %s |%n",
+                n, k, threads, threads == 1 ? "CPU time" : "wall", bestTiled, bestDifference, bestDot, entries / bestTiled,
+                entries / bestDifference, entries / bestDot, bestDifference / bestDot, bestTiled / bestDot,
+                maxRelativeDifference(oTiled, oDifference), maxRelativeDifference(oTiled, oDot), allocated, loadAverage());
             out.append(row);
             System.out.print(row);
           }
@@ -106,20 +115,20 @@ public final class F32PairwiseKernelSideBySide {
 
   private static void warmUp(RadialKernel kernel, int d) {
     try (Parallel parallel = new Parallel(1)) {
-      F32PairwiseKernel old = new F32PairwiseKernel(parallel, false);
-      F32PairwiseKernel fused = new F32PairwiseKernel(parallel);
+      F32PairwiseKernel[] all = {new F32PairwiseKernel(parallel, F32PairwiseKernel.GaussianPath.TILED),
+          new F32PairwiseKernel(parallel, F32PairwiseKernel.GaussianPath.DIFFERENCE), new F32PairwiseKernel(parallel)};
       for (int k : new int[] {1, 2}) {
         int n = 3000;
         float[] x = points(n, d);
         float[] v = vectors(n, k);
         float[] o = new float[n * k];
         for (int r = 0; r < 6; r++) {
-          old.multiply(kernel, n, n, d, k, x, 0, d, x, 0, d, v, 0, k, 0f, o, 0, k);
-          fused.multiply(kernel, n, n, d, k, x, 0, d, x, 0, d, v, 0, k, 0f, o, 0, k);
-          // the general (non-symmetric) path too: distinct target array
-          float[] t = x.clone();
-          old.multiply(kernel, n, n, d, k, t, 0, d, x, 0, d, v, 0, k, 0f, o, 0, k);
-          fused.multiply(kernel, n, n, d, k, t, 0, d, x, 0, d, v, 0, k, 0f, o, 0, k);
+          for (F32PairwiseKernel routine : all) {
+            routine.multiply(kernel, n, n, d, k, x, 0, d, x, 0, d, v, 0, k, 0f, o, 0, k);
+            // the general (non-symmetric) path too: distinct target array
+            float[] t = x.clone();
+            routine.multiply(kernel, n, n, d, k, t, 0, d, x, 0, d, v, 0, k, 0f, o, 0, k);
+          }
         }
       }
     }
