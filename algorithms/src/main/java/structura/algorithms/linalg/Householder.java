@@ -288,6 +288,34 @@ final class Householder {
     }
   }
 
+  /**
+   * {@link #applyLeft} with the products Cᵀv as one backend GEMV (SIMD), as dlarf does with
+   * dgemv and dger: the reflector's leading entry is set to 1 for the call and restored. Why: the
+   * panel's unblocked base runs this for every column, and the scalar dot products were the
+   * slower half of it (the 16 panels of an 8192×1024 QR: 218–228 ms of CPU time against
+   * 229–234 ms with {@link #applyLeft}, 1 thread). {@code y} is scratch of at least {@code nc}
+   * entries.
+   */
+  static void applyLeftByGemv(Compute compute, double[] a, int lda, int r0, int len, double tau, int c0, int nc,
+      double[] y) {
+    if (tau == 0 || nc == 0) {
+      return;
+    }
+    int v = r0 * lda + r0;
+    double beta = a[v];
+    a[v] = 1;
+    Matrix yv = Matrix.wrap(y, 0, 1, nc, nc);
+    compute.gemv(Transpose.N, 1.0, tview(a, lda, r0, c0, len, nc), Matrix.wrap(a, v, 1, len, len), 0.0, yv);
+    for (int c = 0; c < nc; c++) {
+      int col = (c0 + c) * lda + r0;
+      double w = tau * y[c];
+      for (int i = 0; i < len; i++) {
+        a[col + i] -= w * a[v + i];
+      }
+    }
+    a[v] = beta;
+  }
+
   /** Panel width at or below which {@link #panelQr} stops recursing and factors with scalar loops. */
   private static final int PANEL_BASE = 8;
 
@@ -342,9 +370,10 @@ final class Householder {
       double[] vt, int vo, int vld) {
     int len = m - j0;
     if (jb <= PANEL_BASE) {
+      double[] y = new double[jb];
       for (int i = j0; i < j0 + jb; i++) {
         tau[i] = larfg(m - i, a, i * lda + i, i * lda + i + 1);
-        applyLeft(a, lda, i, m - i, i, tau[i], i + 1, j0 + jb - i - 1);
+        applyLeftByGemv(compute, a, lda, i, m - i, tau[i], i + 1, j0 + jb - i - 1, y);
       }
       for (int r = 0; r < jb; r++) {
         int row = vo + r * vld;
