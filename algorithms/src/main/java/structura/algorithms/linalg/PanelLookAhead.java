@@ -4,7 +4,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import structura.api.ErrorCode;
 import structura.api.Matrix;
+import structura.api.StructuraException;
 import structura.api.backend.Compute;
 
 /**
@@ -82,7 +84,8 @@ final class PanelLookAhead {
       if (cause instanceof Error err) {
         throw err;
       }
-      throw new IllegalStateException(cause);
+      throw new StructuraException(ErrorCode.BACKEND_FAILED, "the look-ahead QR panel failed: " + cause,
+          "Report this as a bug.", cause);
     } finally {
       if (interrupted) {
         Thread.currentThread().interrupt();
