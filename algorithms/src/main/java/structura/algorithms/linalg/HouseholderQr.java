@@ -13,9 +13,10 @@ import structura.api.backend.Compute;
  * below 8 columns); the panel's reflectors are aggregated as I − V·T·Vᵀ (dlarft) and applied to
  * the trailing columns with three GEMMs through the {@link Compute} backend (dlarfb), so the
  * O(mn²) part of the work runs at level 3. The two long GEMMs of each update are cut into
- * independent single-threaded items along their long dimension ({@code QrShapedGemm}); on a
- * backend with two or more host threads the next panel is factored on a second thread while the
- * rest of the update runs (look-ahead, {@code PanelLookAhead}; {@link HouseholderQrOptions#lookAhead}).
+ * independent single-threaded items along their long dimension ({@code QrShapedGemm}). As an
+ * option ({@link HouseholderQrOptions#lookAhead}, off by default), on a backend with two or more
+ * host threads the next panel is factored on a second thread while the rest of the update runs
+ * ({@code PanelLookAhead}).
  * Results are bit-identical for any thread count and with or without the look-ahead.
  *
  * <p><b>Source.</b> G. H. Golub and C. F. Van Loan, <i>Matrix Computations</i>, 4th ed., 2013,
@@ -80,10 +81,10 @@ public final class HouseholderQr {
   /**
    * Blocked QR of the column-major m×n array {@code w} with leading dimension {@code lda} ≥ m in
    * place: R on and above the diagonal, the reflectors below it, their scalars in {@code tau}.
-   * With the look-ahead panel when the backend has two or more host threads.
+   * With the look-ahead as {@link HouseholderQrOptions#defaults()} has it.
    */
   static void factorInPlace(Compute compute, double[] w, int lda, int m, int n, double[] tau, int nb) {
-    factorInPlace(compute, w, lda, m, n, tau, nb, true);
+    factorInPlace(compute, w, lda, m, n, tau, nb, HouseholderQrOptions.defaults().lookAhead());
   }
 
   /**

@@ -11,8 +11,9 @@ import structura.api.backend.Compute;
 
 /**
  * Blocked Householder QR with a look-ahead of one panel (as LAPACK's and PLASMA's look-ahead
- * variants of dgeqrf), package-private: {@link HouseholderQr#factorInPlace} runs it when the
- * backend has at least two host threads.
+ * variants of dgeqrf), package-private: {@link HouseholderQr#factorInPlace} runs it when
+ * {@link HouseholderQrOptions#lookAhead} is on (off by default: it did not win on the 2-core
+ * host, see there) and the backend has at least two host threads.
  *
  * <p>Why: the panel factorization (reflector generation, the narrow recursive updates, the T
  * factor) is mostly serial and short of work per thread, about a fifth of an 8192×1024 QR, and

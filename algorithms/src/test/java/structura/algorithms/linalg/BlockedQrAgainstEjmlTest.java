@@ -61,18 +61,18 @@ class BlockedQrAgainstEjmlTest {
   @ParameterizedTest
   @MethodSource("shapes")
   void rMatchesEjmlUpToRowSignsAndQIsOrthonormal(int m, int n, int rank, int blockSize) {
-    assertMatchesEjml(Compute.reference(), m, n, rank, blockSize);
+    assertMatchesEjml(Compute.reference(), m, n, rank, new HouseholderQrOptions(blockSize));
   }
 
   /**
-   * The look-ahead path ({@link PanelLookAhead}: taken when the backend reports two or more host
-   * threads) against EJML at the same shapes, plus one where the trailing updates are cut into
+   * The look-ahead path ({@link PanelLookAhead}: taken with the option on when the backend reports
+   * two or more host threads) against EJML at the same shapes, plus one where the trailing updates are cut into
    * items ({@link QrShapedGemm}), and bit-identical to the plain blocked loop.
    */
   @ParameterizedTest
   @MethodSource("lookAheadShapes")
   void lookAheadPathMatchesEjmlAndThePlainLoopBitForBit(int m, int n, int rank, int blockSize) {
-    QrFactorization f = assertMatchesEjml(TwoThreadReference.open(), m, n, rank, blockSize);
+    QrFactorization f = assertMatchesEjml(TwoThreadReference.open(), m, n, rank, new HouseholderQrOptions(blockSize, true));
     Matrix a = lowRank(m, n, rank, 11L * m + n);
     Matrix plain = new HouseholderQr(Compute.reference(), new HouseholderQrOptions(blockSize)).factor(a).r();
     Matrix r = f.r();
@@ -91,9 +91,10 @@ class BlockedQrAgainstEjmlTest {
         Arguments.of(200, 65, 65, 64)));     // the last panel one column wide
   }
 
-  private static QrFactorization assertMatchesEjml(Compute compute, int m, int n, int rank, int blockSize) {
+  private static QrFactorization assertMatchesEjml(Compute compute, int m, int n, int rank, HouseholderQrOptions options) {
+    int blockSize = options.blockSize();
     Matrix a = lowRank(m, n, rank, 11L * m + n);
-    QrFactorization f = new HouseholderQr(compute, new HouseholderQrOptions(blockSize)).factor(a);
+    QrFactorization f = new HouseholderQr(compute, options).factor(a);
     Matrix r = f.r();
     Matrix q = f.q();
     QRDecomposition<DMatrixRMaj> ejml = DecompositionFactory_DDRM.qr(m, n);

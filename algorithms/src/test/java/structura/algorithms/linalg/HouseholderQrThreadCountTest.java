@@ -19,8 +19,8 @@ import structura.api.backend.Compute;
 /**
  * The QRs give bit-identical results on 1, 2 and 3 threads of the multithreaded vector backend,
  * as its GEMMs do: the trailing updates' split products ({@link QrShapedGemm}) cut by shape only,
- * and the look-ahead panel ({@link PanelLookAhead}, on when the backend has two or more threads)
- * applies the same updates in the same order as the plain loop. The shapes cross the block and
+ * and the look-ahead panel ({@link PanelLookAhead}, an option, taken when the backend has two or
+ * more threads) applies the same updates in the same order as the plain loop. The shapes cross the block and
  * split boundaries: n not a multiple of the block, m &lt; n, a rank-deficient A, and sizes where
  * W = CᵀV is cut into column items (≥ 128 trailing columns) and the update into row items
  * (≥ 1536 rows), with the padded leading dimension (m a multiple of 64).
@@ -57,13 +57,16 @@ class HouseholderQrThreadCountTest {
     assertTrue(rel < 20 * dtype.unitRoundoff() * m, "||A - QR||/||A|| = " + rel);
     for (int t = 1; t < computes.size(); t++) {
       assertEquals(t + 1, computes.get(t).backend().hostThreads());
-      QrFactorization f = new HouseholderQr(computes.get(t), options).factor(a);
-      assertBitIdentical(r1, f.r(), "R on " + (t + 1) + " threads");
-      assertBitIdentical(q1, f.q(), "Q on " + (t + 1) + " threads");
+      for (boolean lookAhead : new boolean[] {false, true}) {
+        QrFactorization f = new HouseholderQr(computes.get(t), new HouseholderQrOptions(blockSize, lookAhead)).factor(a);
+        String where = (t + 1) + " threads, look-ahead " + lookAhead;
+        assertBitIdentical(r1, f.r(), "R on " + where);
+        assertBitIdentical(q1, f.q(), "Q on " + where);
+      }
     }
   }
 
-  /** The pivoted QR's reduction A = Q₁R₁ runs the same blocked QR (with the look-ahead on 2+ threads). */
+  /** The pivoted QRs' reduction A = Q₁R₁ runs the same blocked QR. */
   @ParameterizedTest
   @CsvSource({"2100, 300, 120", "1600, 200, 200"})
   void pivotedQrsAfterTheReductionAreBitIdenticalForOneTwoAndThreeThreads(int m, int n, int rank) {
