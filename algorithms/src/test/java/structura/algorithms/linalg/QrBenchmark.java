@@ -26,7 +26,8 @@ import structura.api.backend.Compute;
 /**
  * Side-by-side timing of our dense QRs against LAPACK over OpenBLAS, interleaved: in every
  * repetition each contender runs once, in a fixed order (ours QR, ours QR with the look-ahead
- * panel, xGEQRF, ours pivoted QR, HQRRP, xGEQP3), so a slow spell of the shared host hits all of them alike. Per thread count
+ * panel, xGEQRF, ours pivoted QR, HQRRP, xGEQP3), each after a 0.3 s pause ({@code settle}), so
+ * a slow spell of the shared host hits all of them alike. Per thread count
  * the backend is opened with that many threads and OpenBLAS is set to the same count through
  * {@code openblas_set_num_threads}; the kernel OpenBLAS runs ({@code openblas_get_corename}) is
  * printed. Each routine is timed from the row-major input to its factorization (our column-major
@@ -99,6 +100,7 @@ public final class QrBenchmark {
     }
     for (int r = 0; r < reps; r++) {
       for (Map.Entry<String, Supplier<double[]>> e : contenders.entrySet()) {
+        settle();
         long t0 = System.nanoTime();
         double[] d = e.getValue().get();
         times.get(e.getKey()).add((System.nanoTime() - t0) / 1e9);
@@ -188,6 +190,20 @@ public final class QrBenchmark {
     for (Map.Entry<String, List<Double>> e : times.entrySet()) {
       double med = median(e.getValue());
       System.out.printf(Locale.ROOT, "  %-22s median %.4f s  %6.1f GFLOP/s%n", e.getKey(), med, flops / med / 1e9);
+    }
+  }
+
+  /**
+   * A pause before each timed call. Why: OpenBLAS's worker threads keep spinning for a while after
+   * a call returns (its THREAD_TIMEOUT, 2^28 cycles by default, about 0.1 s here), so on a 2-core
+   * host the contender timed right after an OpenBLAS routine lost part of a core: in four 2-thread
+   * runs of 2026-12-05 whichever of our QR variants came first after xGEQP3 was the slower one.
+   */
+  private static void settle() {
+    try {
+      Thread.sleep(300);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
