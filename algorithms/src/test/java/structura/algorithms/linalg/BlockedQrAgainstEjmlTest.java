@@ -61,8 +61,40 @@ class BlockedQrAgainstEjmlTest {
   @ParameterizedTest
   @MethodSource("shapes")
   void rMatchesEjmlUpToRowSignsAndQIsOrthonormal(int m, int n, int rank, int blockSize) {
+    assertMatchesEjml(Compute.reference(), m, n, rank, new HouseholderQrOptions(blockSize));
+  }
+
+  /**
+   * The look-ahead path ({@link PanelLookAhead}: taken with the option on when the backend reports
+   * two or more host threads) against EJML at the same shapes, plus one where the trailing updates are cut into
+   * items ({@link QrShapedGemm}), and bit-identical to the plain blocked loop.
+   */
+  @ParameterizedTest
+  @MethodSource("lookAheadShapes")
+  void lookAheadPathMatchesEjmlAndThePlainLoopBitForBit(int m, int n, int rank, int blockSize) {
+    QrFactorization f = assertMatchesEjml(TwoThreadReference.open(), m, n, rank, new HouseholderQrOptions(blockSize, true));
     Matrix a = lowRank(m, n, rank, 11L * m + n);
-    QrFactorization f = new HouseholderQr(Compute.reference(), new HouseholderQrOptions(blockSize)).factor(a);
+    Matrix plain = new HouseholderQr(Compute.reference(), new HouseholderQrOptions(blockSize)).factor(a).r();
+    Matrix r = f.r();
+    for (int i = 0; i < r.rows(); i++) {
+      for (int j = 0; j < r.cols(); j++) {
+        assertEquals(Double.doubleToRawLongBits(plain.get(i, j)), Double.doubleToRawLongBits(r.get(i, j)),
+            "R(" + i + "," + j + ") look-ahead vs plain loop at " + m + "x" + n);
+      }
+    }
+  }
+
+  static Stream<Arguments> lookAheadShapes() {
+    return Stream.concat(shapes(), Stream.of(
+        Arguments.of(1700, 200, 200, 64),    // update cut into row items, W into column items
+        Arguments.of(64, 64, 64, 64),        // a single panel: no look-ahead
+        Arguments.of(200, 65, 65, 64)));     // the last panel one column wide
+  }
+
+  private static QrFactorization assertMatchesEjml(Compute compute, int m, int n, int rank, HouseholderQrOptions options) {
+    int blockSize = options.blockSize();
+    Matrix a = lowRank(m, n, rank, 11L * m + n);
+    QrFactorization f = new HouseholderQr(compute, options).factor(a);
     Matrix r = f.r();
     Matrix q = f.q();
     QRDecomposition<DMatrixRMaj> ejml = DecompositionFactory_DDRM.qr(m, n);
@@ -90,6 +122,7 @@ class BlockedQrAgainstEjmlTest {
     double rel = Norms.frobenius(Norms.minus(a, Norms.times(q, r))) / norm;
     assertTrue(rel < 20 * u * Math.max(m, n), "||A - QR||/||A|| = " + rel);
     assertTrue(Norms.orthogonalityError(q) < 20 * u * m, "||QᵀQ - I||");
+    return f;
   }
 
   /**

@@ -25,8 +25,9 @@ import structura.api.backend.Compute;
 
 /**
  * Side-by-side timing of our dense QRs against LAPACK over OpenBLAS, interleaved: in every
- * repetition each contender runs once, in a fixed order (ours QR, xGEQRF, ours pivoted QR,
- * HQRRP, xGEQP3), so a slow spell of the shared host hits all of them alike. Per thread count
+ * repetition each contender runs once, in a fixed order (ours QR, ours QR with the look-ahead
+ * panel, xGEQRF, ours pivoted QR, HQRRP, xGEQP3), each after a 0.3 s pause ({@code settle}), so
+ * a slow spell of the shared host hits all of them alike. Per thread count
  * the backend is opened with that many threads and OpenBLAS is set to the same count through
  * {@code openblas_set_num_threads}; the kernel OpenBLAS runs ({@code openblas_get_corename}) is
  * printed. Each routine is timed from the row-major input to its factorization (our column-major
@@ -83,6 +84,8 @@ public final class QrBenchmark {
     Map<String, Supplier<double[]>> contenders = new LinkedHashMap<>();
     contenders.put("ours HouseholderQr", () -> diagonal(new HouseholderQr(c, HouseholderQrOptions.defaults())
         .factor(a).r()));
+    contenders.put("ours QR look-ahead", () -> diagonal(new HouseholderQr(c, new HouseholderQrOptions(64, true))
+        .factor(a).r()));
     contenders.put("LAPACK " + p + "geqrf", () -> f32 ? lapackQrF(lapack, m, n, colMajorF.clone())
         : lapackQr(lapack, m, n, colMajor.clone()));
     contenders.put("ours PivotedQr", () -> diagonal(new PivotedQr(c, PivotedQrOptions.defaults()).factor(a).r()));
@@ -97,6 +100,7 @@ public final class QrBenchmark {
     }
     for (int r = 0; r < reps; r++) {
       for (Map.Entry<String, Supplier<double[]>> e : contenders.entrySet()) {
+        settle();
         long t0 = System.nanoTime();
         double[] d = e.getValue().get();
         times.get(e.getKey()).add((System.nanoTime() - t0) / 1e9);
@@ -116,7 +120,7 @@ public final class QrBenchmark {
       double best = times.get(name).stream().mapToDouble(Double::doubleValue).min().orElseThrow();
       String ratio = "";
       if (name.startsWith("ours")) {
-        String peer = name.equals("ours HouseholderQr") ? qrf : qp3;
+        String peer = name.startsWith("ours HouseholderQr") || name.startsWith("ours QR") ? qrf : qp3;
         ratio = String.format(Locale.ROOT, "%s / ours = %.2f", peer, median(times.get(peer)) / med);
       }
       System.out.printf(Locale.ROOT, "%-22s %9.3f %9.3f %8.1f %s%n", name, med, best, flops / med / 1e9, ratio);
@@ -166,6 +170,8 @@ public final class QrBenchmark {
         wCol, 0, nc));
     gemms.put("ours C -= V·Wᵀ", () -> c.gemm(structura.api.backend.Transpose.N, structura.api.backend.Transpose.T,
         -1e-3, w, v, 1.0, ct));
+    gemms.put("ours split W = CᵀV", () -> QrShapedGemm.cross(c, ct, vt, w));
+    gemms.put("ours split C -= V·Wᵀ", () -> QrShapedGemm.update(c, -1e-3, w, vt, ct));
     gemms.put("dgemm C -= V·Wᵀ", () -> blas.dgemm("N", "T", len, nc, kb, -1e-3, vCol, 0, len, wCol, 0, nc, 1.0,
         lapackWork, cOff, m));
     Map<String, List<Double>> times = new LinkedHashMap<>();
@@ -183,7 +189,21 @@ public final class QrBenchmark {
         blas.getClass().getSimpleName());
     for (Map.Entry<String, List<Double>> e : times.entrySet()) {
       double med = median(e.getValue());
-      System.out.printf(Locale.ROOT, "  %-18s median %.4f s  %6.1f GFLOP/s%n", e.getKey(), med, flops / med / 1e9);
+      System.out.printf(Locale.ROOT, "  %-22s median %.4f s  %6.1f GFLOP/s%n", e.getKey(), med, flops / med / 1e9);
+    }
+  }
+
+  /**
+   * A pause before each timed call. Why: OpenBLAS's worker threads keep spinning for a while after
+   * a call returns (its THREAD_TIMEOUT, 2^28 cycles by default, about 0.1 s here), so on a 2-core
+   * host the contender timed right after an OpenBLAS routine lost part of a core: in four 2-thread
+   * runs of 2026-12-05 whichever of our QR variants came first after xGEQP3 was the slower one.
+   */
+  private static void settle() {
+    try {
+      Thread.sleep(300);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -252,12 +272,12 @@ public final class QrBenchmark {
     return columnMajorDiagonal(m, n, w);
   }
 
-  private static double median(List<Double> xs) {
+  static double median(List<Double> xs) {
     double[] s = xs.stream().mapToDouble(Double::doubleValue).sorted().toArray();
     return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
   }
 
-  private static String loadAverage() {
+  static String loadAverage() {
     try {
       return Files.readString(Path.of("/proc/loadavg")).trim();
     } catch (Exception e) {
@@ -281,7 +301,7 @@ public final class QrBenchmark {
   }
 
   /** Sets OpenBLAS's thread count; returns what it reports afterwards. */
-  private static int openBlasThreads(int threads) {
+  static int openBlasThreads(int threads) {
     try {
       MethodHandle set = openBlas("openblas_set_num_threads", FunctionDescriptor.ofVoid(ValueLayout.JAVA_INT));
       MethodHandle get = openBlas("openblas_get_num_threads", FunctionDescriptor.of(ValueLayout.JAVA_INT));

@@ -21,6 +21,16 @@ public interface Backend extends AutoCloseable {
   /** One line for logs and {@code structura backends}: device, threads, SIMD width. */
   String describe();
 
+  /**
+   * Host threads this backend's routines run on: {@link BackendConfig#threads()} for a
+   * multithreaded CPU backend, 1 (the default) otherwise. Algorithms that could run independent
+   * host work beside a routine (the look-ahead panel of a blocked QR) do so only when this is at
+   * least 2, so that a one-thread configuration stays on one thread.
+   */
+  default int hostThreads() {
+    return 1;
+  }
+
   /** General matrix multiply, or empty for the reference routine. */
   default Optional<GemmRoutine> gemm() {
     return Optional.empty();

@@ -83,6 +83,11 @@ final class VectorBackend implements Backend {
   }
 
   @Override
+  public int hostThreads() {
+    return parallel.threads();
+  }
+
+  @Override
   public String describe() {
     return description;
   }
