@@ -502,19 +502,9 @@ public final class TransformerForward {
       emit(hook, batch, x, (s, m) -> hook.mlpInput(index, s, m));
     }
     Matrix upBuffer = buffer(ws, ForwardWorkspace.Role.UP, x.rows(), mlp.up().out());
-    if (mlp.gate() == null && mlp.activation() == Activation.GELU && biasFusable(mlp.up())) {
-      // X Wᵀ without the bias, then bias + GELU in one pass (on the vector backend the same bits as
-      // pre-loading the bias, as long as the depth fits one GEMM block: d = 384 for MiniLM)
-      Matrix act = linearWithoutBias(mlp.up(), x, upBuffer);
-      compute.biasGelu(act, mlp.up().bias());
-      if (hook != null) {
-        emit(hook, batch, act, (s, m) -> hook.ffnIntermediate(index, s, m));
-      }
-      return act;
-    }
-    Matrix up = linear(mlp.up(), x, upBuffer);
     Matrix act;
     if (mlp.gate() != null) {
+      Matrix up = linear(mlp.up(), x, upBuffer);
       act = linear(mlp.gate(), x, buffer(ws, ForwardWorkspace.Role.GATE, x.rows(), mlp.gate().out()));
       switch (mlp.activation()) {
         case SILU -> compute.swiglu(act, up);
@@ -527,8 +517,13 @@ public final class TransformerForward {
           multiplyInPlace(act, up);
         }
       }
+    } else if (mlp.activation() == Activation.GELU && biasFusable(mlp.up())) {
+      // X Wᵀ without the bias, then bias + GELU in one pass (on the vector backend the same bits as
+      // pre-loading the bias, as long as the depth fits one GEMM block: d = 384 for MiniLM)
+      act = linearWithoutBias(mlp.up(), x, upBuffer);
+      compute.biasGelu(act, mlp.up().bias());
     } else {
-      act = up;
+      act = linear(mlp.up(), x, upBuffer);
       switch (mlp.activation()) {
         case GELU -> compute.gelu(act);
         case SILU -> compute.silu(act);
