@@ -73,7 +73,8 @@ final class F32PairwiseKernel {
   void multiply(RadialKernel kernel, int m, int n, int d, int k, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy,
       float[] v, int vOff, int ldv, float beta, float[] o, int oOff, int ldo) {
     int nPad = (n + L - 1) / L * L;
-    F32GaussianDotForm dot = fused(kernel, k) && gaussianPath == GaussianPath.DOT_WHERE_ACCURATE
+    boolean fused = fused(kernel, k);
+    F32GaussianDotForm dot = fused && gaussianPath == GaussianPath.DOT_WHERE_ACCURATE
         ? F32GaussianDotForm.prepareIfAccurate(m, n, nPad, d, x, xOff, ldx, y, yOff, ldy) : null;
     // the dot form brings its own centred sources
     int ysRows = dot == null ? d : 0;
@@ -96,7 +97,6 @@ final class F32PairwiseKernel {
       }
     }
     int tasks = (m + ROW_BLOCK - 1) / ROW_BLOCK;
-    boolean fused = fused(kernel, k);
     parallel.forEach(tasks, multithreaded, task -> rows(kernel, fused, dot, task * ROW_BLOCK, Math.min(m, (task + 1) * ROW_BLOCK), n,
         nPad, d, k, x, xOff, ldx, ys, vs, beta, o, oOff, ldo));
   }
