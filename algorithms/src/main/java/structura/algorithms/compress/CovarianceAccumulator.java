@@ -7,7 +7,6 @@ import structura.api.InvalidArgumentException;
 import structura.api.Matrix;
 import structura.api.backend.Compute;
 import structura.api.backend.Transpose;
-import structura.algorithms.linalg.RowRanges;
 
 /**
  * Streaming second moments of activation rows: {@code G = Σ_t x_t x_tᵀ} (n × n), the column sums
@@ -34,11 +33,6 @@ import structura.algorithms.linalg.RowRanges;
  * rather than as a failed factorization later. Not thread-safe.
  */
 public final class CovarianceAccumulator {
-  /** Fewest accepted values ({@code rows × n}) worth splitting over threads (a call costs tens of microseconds). */
-  static final int PARALLEL_ELEMENTS = 1 << 16;
-  /** Fewest columns per thread of a split {@link #accept}. */
-  static final int PARALLEL_COLUMNS = 128;
-
   private final Compute compute;
   private final String name;
   private final int n;
@@ -124,49 +118,24 @@ public final class CovarianceAccumulator {
           + " where " + n + " was expected.", "Feed rows of the layer this accumulator was made for.");
     }
     float[] a = rows.f32();
-    int r = rows.rows();
-    // The column sums (and the sketch's rows) take the rows in order, column by column, so columns
-    // are split over the host threads (RowRanges over columns) with every element summed as on
-    // one thread; small pieces stay on the caller.
-    int threads = (long) r * n >= PARALLEL_ELEMENTS ? compute.backend().hostThreads() : 1;
-    double[] sum = sums;
-    float[] sk = sketch;
-    if (sketch != null) {
-      // buckets and signs drawn in row order: the hash sequence is the same however columns are split
-      int[] bucket = new int[r];
-      float[] sign = new float[r];
-      for (int i = 0; i < r; i++) {
-        long h = nextHash();
-        bucket[i] = (int) Long.remainderUnsigned(h >>> 1, sketchRows);
-        sign[i] = (h & 1) == 0 ? 1f : -1f;
-        bucketSigns[bucket[i]] += sign[i];
+    for (int i = 0; i < rows.rows(); i++) {
+      int src = rows.index(i, 0);
+      // no per-element finiteness test here: it keeps the loop from vectorizing, and a NaN or
+      // infinity shows up in the column sums anyway (a float cannot overflow a double sum)
+      for (int j = 0; j < n; j++) {
+        sums[j] += a[src + j];
       }
-      RowRanges.forEach(threads, n, PARALLEL_COLUMNS, (from, to) -> {
-        for (int i = 0; i < r; i++) {
-          int src = rows.index(i, 0);
-          // no per-element finiteness test here: it keeps the loop from vectorizing, and a NaN or
-          // infinity shows up in the column sums anyway (a float cannot overflow a double sum)
-          for (int j = from; j < to; j++) {
-            sum[j] += a[src + j];
-          }
-          int dst = bucket[i] * n;
-          float sg = sign[i];
-          for (int j = from; j < to; j++) {
-            sk[dst + j] += sg * a[src + j];
-          }
+      if (sketch != null) {
+        long h = nextHash();
+        int bucket = (int) Long.remainderUnsigned(h >>> 1, sketchRows);
+        float sign = (h & 1) == 0 ? 1f : -1f;
+        bucketSigns[bucket] += sign;
+        int dst = bucket * n;
+        for (int j = 0; j < n; j++) {
+          sketch[dst + j] += sign * a[src + j];
         }
-      });
-    } else {
-      RowRanges.forEach(threads, n, PARALLEL_COLUMNS, (from, to) -> {
-        for (int i = 0; i < r; i++) {
-          int src = rows.index(i, 0);
-          for (int j = from; j < to; j++) {
-            sum[j] += a[src + j];
-          }
-        }
-      });
-      for (int i = 0; i < r; i++) {
-        System.arraycopy(a, rows.index(i, 0), stage, staged * n, n);
+      } else {
+        System.arraycopy(a, src, stage, staged * n, n);
         if (++staged == chunkRows) {
           flush();
         }

@@ -34,7 +34,8 @@ import structura.api.backend.Transpose;
  * {@code b' = b + W μ − W' μ_J} (regression with an intercept).
  *
  * <p><b>Cost.</b> f·r² for the pivoted Cholesky of rank r, 2·d·f·r for W·L (on the backend), d·k²
- * for a correction (a vectorized back substitution, {@link TriangularSolve}). Memory f·r doubles.
+ * for a correction (a vectorized back substitution, {@link TriangularSolve}, its row panels on the
+ * backend's host threads). Memory f·r doubles.
  */
 final class NeuronSelection {
   private final int f;

@@ -37,7 +37,8 @@ import structura.api.backend.Transpose;
  * 4th ed., §5.4.1 (column pivoting) and §5.3 (least squares by normal equations).
  *
  * <p><b>Cost.</b> Per step one d × n × n product {@code P = W·C_res} on the backend (n = H·b, d the
- * rows of W) and H solves of size b; H steps: {@code H·d·n²} flops. The projection costs one
+ * rows of W) and H solves of size b (on the backend's host threads; each block's gain is computed
+ * alone, so the order is the same on any thread count); H steps: {@code H·d·n²} flops. The projection costs one
  * {@code m³/3} Cholesky with m = |S|·b. Inputs are not modified.
  */
 public final class GramBlockPivotedQr {
