@@ -51,7 +51,7 @@ import structura.api.nn.TransformerNetwork;
  * Memory: besides the Gram matrices (and sketch) of one block, the hidden states and MLP inputs of
  * all batches ({@code 2·B·L·d} floats, d = 384 for MiniLM: about 230 MB for 38 k tokens); retained,
  * also the head outputs and FFN activations of one block ({@code B·L·(h·d_v + f)} floats, about
- * 500 MB for the README job's 65,536 padded rows, 2.2 GB for 287 k).
+ * 490 MB for the README job's 63,872 padded rows, 2.2 GB for 287 k).
  */
 final class StatEngine {
   /** How per-block sizes are chosen for a global budget. */
