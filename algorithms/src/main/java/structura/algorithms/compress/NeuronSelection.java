@@ -34,7 +34,8 @@ import structura.api.backend.Transpose;
  * {@code b' = b + W μ − W' μ_J} (regression with an intercept).
  *
  * <p><b>Cost.</b> f·r² for the pivoted Cholesky of rank r, 2·d·f·r for W·L (on the backend), d·k²
- * for a correction (a vectorized back substitution, {@link TriangularSolve}). Memory f·r doubles.
+ * for a correction (a vectorized back substitution, {@link TriangularSolve}, its row panels on the
+ * backend's host threads). Memory f·r doubles.
  */
 final class NeuronSelection {
   private final int f;
@@ -46,6 +47,7 @@ final class NeuronSelection {
   final double[] ratio;
   private final double[] lRows; // row k = column k of L (length f)
   private final Matrix wl; // d × r, W·L
+  private final int threads; // host threads for the corrections' solves
 
   /**
    * The factorization stops when the residual diagonal falls to 1e-12·d_0: below it the Gram
@@ -53,7 +55,8 @@ final class NeuronSelection {
    */
   static final double STOP = 1e-12;
 
-  private NeuronSelection(int f, int d, int[] order, double[] error, double[] ratio, double[] lRows, Matrix wl) {
+  private NeuronSelection(int f, int d, int[] order, double[] error, double[] ratio, double[] lRows, Matrix wl,
+      int threads) {
     this.f = f;
     this.d = d;
     this.order = order;
@@ -61,6 +64,7 @@ final class NeuronSelection {
     this.ratio = ratio;
     this.lRows = lRows;
     this.wl = wl;
+    this.threads = threads;
   }
 
   /** Rank r: the number of pivots found (neurons beyond r add nothing). */
@@ -121,7 +125,7 @@ final class NeuronSelection {
       }
       error[j + 1] = Math.max(0, error[j] - col);
     }
-    return new NeuronSelection(f, d, piv, error, ratio, l, wl);
+    return new NeuronSelection(f, d, piv, error, ratio, l, wl, compute.backend().hostThreads());
   }
 
   /** The kept neurons (ascending) for keeping the first k pivots. */
@@ -153,7 +157,7 @@ final class NeuronSelection {
     for (int i = 0; i < d; i++) {
       System.arraycopy(wlRows, wl.index(i, 0), x, i * k, k);
     }
-    TriangularSolve.rightUpperTransposedInPlace(u, k, x, d, k);
+    TriangularSolve.rightUpperTransposedInPlace(u, k, x, d, k, threads);
     int[] kept = kept(k);
     int[] position = new int[f];
     for (int a = 0; a < k; a++) {

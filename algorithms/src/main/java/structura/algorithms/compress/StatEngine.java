@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import structura.algorithms.linalg.RowRanges;
 import structura.algorithms.nn.Pruning;
 import structura.algorithms.nn.TransformerForward;
 import structura.api.DType;
@@ -50,7 +51,7 @@ import structura.api.nn.TransformerNetwork;
  * Memory: besides the Gram matrices (and sketch) of one block, the hidden states and MLP inputs of
  * all batches ({@code 2·B·L·d} floats, d = 384 for MiniLM: about 230 MB for 38 k tokens); retained,
  * also the head outputs and FFN activations of one block ({@code B·L·(h·d_v + f)} floats, about
- * 500 MB for the README job's 65,536 padded rows, 2.2 GB for 287 k).
+ * 490 MB for the README job's 63,872 padded rows, 2.2 GB for 287 k).
  */
 final class StatEngine {
   /** How per-block sizes are chosen for a global budget. */
@@ -419,7 +420,8 @@ final class StatEngine {
     }
     List<Matrix> retainedHeads = hst.retained();
     for (int q = 0; q < n; q++) {
-      Matrix keptHeadOutputs = retainHeads ? columnBlocks(retainedHeads.set(q, null), heads.keptGroups(), groupColumns)
+      Matrix keptHeadOutputs = retainHeads
+          ? columnBlocks(retainedHeads.set(q, null), heads.keptGroups(), groupColumns, threads(p))
           : f.attentionHeads(i, cal.state(q), cal.batch(q), null);
       TransformerForward.MlpInput in = f.mlpInput(i, cal.state(q), keptHeadOutputs);
       inputs.add(in);
@@ -494,7 +496,7 @@ final class StatEngine {
     List<Matrix> outputs = new ArrayList<>(n);
     for (int q = 0; q < n; q++) {
       TransformerForward.MlpInput in = inputs.set(q, null);
-      Matrix act = retainFfn ? columnBlocks(activations.set(q, null), kept, 1)
+      Matrix act = retainFfn ? columnBlocks(activations.set(q, null), kept, 1, threads(p))
           : f.ffnActivations(i, in.input(), cal.batch(q), null);
       outputs.add(f.finishBlock(i, in, act));
     }
@@ -535,6 +537,11 @@ final class StatEngine {
   private static StatisticsHook hook(Pass p, int i, TransformerBlock b, Attention a, Mlp m, EnumSet<StatisticsHook.Kind> kinds,
       int sketchRows) {
     return StatisticsHook.of(p.compute(), i, kinds, a, m, b.width(), sketchRows, p.s().seed() + i);
+  }
+
+  /** Host threads of the pass's backend, for the host-side gathers. */
+  private static int threads(Pass p) {
+    return p.compute().backend().hostThreads();
   }
 
   private static Attention withOutput(Attention a, Linear output) {
@@ -902,6 +909,14 @@ final class StatEngine {
 
   /** The column blocks {@code keep[c]·width .. +width} of m, side by side in a new matrix (m itself when all are kept in order). */
   static Matrix columnBlocks(Matrix m, int[] keep, int width) {
+    return columnBlocks(m, keep, width, 1);
+  }
+
+  /**
+   * As {@link #columnBlocks(Matrix, int[], int)}, the rows gathered in ranges on {@code threads}
+   * host threads ({@link RowRanges}; a copy, so the same on any thread count).
+   */
+  static Matrix columnBlocks(Matrix m, int[] keep, int width, int threads) {
     if (keep.length * width == m.cols() && isRange(keep)) {
       return m;
     }
@@ -909,26 +924,31 @@ final class StatEngine {
     float[] src = m.f32();
     float[] dst = out.f32();
     int cols = out.cols();
-    if (width == 1) {
-      // a gather: one arraycopy call per element (FFN neurons) costs several times the copy itself
-      for (int r = 0; r < m.rows(); r++) {
+    RowRanges.forEach(threads, m.rows(), GATHER_ROWS, (from, to) -> {
+      if (width == 1) {
+        // a gather: one arraycopy call per element (FFN neurons) costs several times the copy itself
+        for (int r = from; r < to; r++) {
+          int s = m.index(r, 0);
+          int d = r * cols;
+          for (int c = 0; c < keep.length; c++) {
+            dst[d + c] = src[s + keep[c]];
+          }
+        }
+        return;
+      }
+      for (int r = from; r < to; r++) {
         int s = m.index(r, 0);
         int d = r * cols;
         for (int c = 0; c < keep.length; c++) {
-          dst[d + c] = src[s + keep[c]];
+          System.arraycopy(src, s + keep[c] * width, dst, d + c * width, width);
         }
       }
-      return out;
-    }
-    for (int r = 0; r < m.rows(); r++) {
-      int s = m.index(r, 0);
-      int d = r * cols;
-      for (int c = 0; c < keep.length; c++) {
-        System.arraycopy(src, s + keep[c] * width, dst, d + c * width, width);
-      }
-    }
+    });
     return out;
   }
+
+  /** Fewest rows per task of {@link #columnBlocks(Matrix, int[], int, int)} (a few hundred thousand copied floats). */
+  static final int GATHER_ROWS = 512;
 
   private static boolean isRange(int[] keep) {
     for (int c = 0; c < keep.length; c++) {

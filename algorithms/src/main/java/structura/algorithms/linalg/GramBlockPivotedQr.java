@@ -37,13 +37,17 @@ import structura.api.backend.Transpose;
  * 4th ed., §5.4.1 (column pivoting) and §5.3 (least squares by normal equations).
  *
  * <p><b>Cost.</b> Per step one d × n × n product {@code P = W·C_res} on the backend (n = H·b, d the
- * rows of W) and H solves of size b; H steps: {@code H·d·n²} flops. The projection costs one
+ * rows of W) and H solves of size b (on the backend's host threads; each block's gain is computed
+ * alone, so the order is the same on any thread count); H steps: {@code H·d·n²} flops. The projection costs one
  * {@code m³/3} Cholesky with m = |S|·b. Inputs are not modified.
  */
 public final class GramBlockPivotedQr {
   private final Compute compute;
 
-  /** @param compute backend for the d × n × n products */
+  /** Fewest blocks per task of the gain computations (each one b × b Cholesky and d right-hand sides). */
+  static final int GAIN_BLOCKS = 2;
+
+  /** @param compute backend for the d × n × n products; its host threads also compute the blocks' gains */
   public GramBlockPivotedQr(Compute compute) {
     this.compute = Objects.requireNonNull(compute, "compute");
   }
@@ -88,15 +92,21 @@ public final class GramBlockPivotedQr {
       if (step > 0) {
         compute.gemm(Transpose.N, Transpose.N, 1.0, w64, res, 0.0, p);
       }
+      // the blocks' gains are independent solves: computed in ranges of blocks on the host
+      // threads, each the same way in any range, then compared in block order as before
+      double[] gains = new double[blocks];
+      double tr = trace;
+      RowRanges.forEach(compute.backend().hostThreads(), blocks, GAIN_BLOCKS, (from, to) -> {
+        for (int h = from; h < to; h++) {
+          gains[h] = taken[h] ? -1 : gain(res, p, h, blockSize, tr);
+        }
+      });
       int best = -1;
       double bestGain = -1;
       for (int h = 0; h < blocks; h++) {
-        if (!taken[h]) {
-          double g = gain(res, p, h, blockSize, trace);
-          if (g > bestGain) {
-            bestGain = g;
-            best = h;
-          }
+        if (!taken[h] && gains[h] > bestGain) {
+          bestGain = gains[h];
+          best = h;
         }
       }
       taken[best] = true;

@@ -250,6 +250,8 @@ public final class PivotedCholesky {
    * current. Entries of chosen rows are never read again, so they are left stale.
    */
   private static final class Residual {
+    /** Fewest rows of the residual block per gather or scatter task (about 64 K moves at n = 1024). */
+    static final int GATHER_ROWS = 64;
     private final Matrix a;
     private final boolean inPlace;
     private final int n;
@@ -308,22 +310,33 @@ public final class PivotedCholesky {
           panel[dst + q] = l[src + index[q]];
         }
       }
-      for (int q = 0; q < u; q++) {
-        int src = index[q] * n;
-        int dst = q * u;
-        for (int b = 0; b < u; b++) {
-          block[dst + b] = c[src + index[b]];
+      // the gather and scatter (2·u² indexed moves per panel) run in row ranges on the backend's
+      // host threads: each row is copied the same way in any range, so the result is unchanged
+      int threads = compute.backend().hostThreads();
+      int[] idx = index;
+      double[] blk = block;
+      double[] res = c;
+      int width = u;
+      RowRanges.forEach(threads, u, GATHER_ROWS, (lo, hi) -> {
+        for (int q = lo; q < hi; q++) {
+          int src = idx[q] * n;
+          int dst = q * width;
+          for (int b = 0; b < width; b++) {
+            blk[dst + b] = res[src + idx[b]];
+          }
         }
-      }
+      });
       Matrix lp = Matrix.wrap(panel, 0, kb, u, u);
       compute.gemm(Transpose.T, Transpose.N, -1.0, lp, lp, 1.0, Matrix.wrap(block, 0, u, u, u));
-      for (int q = 0; q < u; q++) {
-        int dst = index[q] * n;
-        int src = q * u;
-        for (int b = 0; b < u; b++) {
-          c[dst + index[b]] = block[src + b];
+      RowRanges.forEach(threads, u, GATHER_ROWS, (lo, hi) -> {
+        for (int q = lo; q < hi; q++) {
+          int dst = idx[q] * n;
+          int src = q * width;
+          for (int b = 0; b < width; b++) {
+            res[dst + idx[b]] = blk[src + b];
+          }
         }
-      }
+      });
     }
   }
 }

@@ -52,16 +52,33 @@ public final class TriangularSolve {
    * @param ldb row stride of b
    */
   public static void rightUpperTransposedInPlace(double[] u, int k, double[] b, int n, int ldb) {
+    rightUpperTransposedInPlace(u, k, b, n, ldb, 1);
+  }
+
+  /**
+   * As {@link #rightUpperTransposedInPlace(double[], int, double[], int, int)}, with the row panels
+   * split over {@code threads} host threads ({@link RowRanges}). Rows are independent and each is
+   * solved the same way in any panel, so X is bit-identical on any thread count.
+   *
+   * @param threads host threads, at least 1
+   */
+  public static void rightUpperTransposedInPlace(double[] u, int k, double[] b, int n, int ldb, int threads) {
     Objects.requireNonNull(u, "u");
     Objects.requireNonNull(b, "b");
     if (k < 0 || n < 0 || ldb < k || u.length < (long) k * k || (n > 0 && b.length < (long) (n - 1) * ldb + k)) {
       throw new IllegalArgumentException("TriangularSolve.rightUpperTransposedInPlace: k=" + k + ", n=" + n + ", ldb=" + ldb
           + ", u.length=" + u.length + ", b.length=" + b.length);
     }
+    int panels = (n + PANEL - 1) / PANEL;
+    RowRanges.forEach(threads, panels, 1, (from, to) -> solvePanels(u, k, b, n, ldb, from * PANEL, Math.min(n, to * PANEL)));
+  }
+
+  /** Solves rows {@code from .. to−1} (from a multiple of {@link #PANEL}), a panel at a time. */
+  private static void solvePanels(double[] u, int k, double[] b, int n, int ldb, int from, int to) {
     double[] panel = new double[PANEL * k]; // column a of the panel's rows at a·PANEL
     double[] acc = new double[PANEL];
-    for (int r0 = 0; r0 < n; r0 += PANEL) {
-      int rows = Math.min(PANEL, n - r0);
+    for (int r0 = from; r0 < to; r0 += PANEL) {
+      int rows = Math.min(PANEL, to - r0);
       for (int i = 0; i < rows; i++) {
         int bi = (r0 + i) * ldb;
         for (int a = 0; a < k; a++) {
