@@ -148,19 +148,40 @@ final class VectorRoutines implements GemmRoutine, GemvRoutine, BatchedGemmRouti
     mirror(n, c, cOff, ldc);
   }
 
-  /** Copies the strict lower triangle onto the upper one, making C bit-exactly symmetric. */
+  /** Rows and columns of the square blocks in which {@link #mirror} copies. */
+  private static final int MIRROR_BLOCK = 32;
+
+  /**
+   * Copies the strict lower triangle onto the upper one, making C bit-exactly symmetric. In
+   * {@value #MIRROR_BLOCK}-square blocks, so that the strided side of the transpose touches the
+   * same few cache lines per block instead of one line per element (n = 1536: 13–17 ms element by
+   * element, 6.5–8 ms in blocks, measured on the Zen 1 host).
+   */
   private static void mirror(int n, float[] c, int cOff, int ldc) {
-    for (int i = 1; i < n; i++) {
-      for (int j = 0; j < i; j++) {
-        c[cOff + j * ldc + i] = c[cOff + i * ldc + j];
+    for (int i0 = 0; i0 < n; i0 += MIRROR_BLOCK) {
+      int i1 = Math.min(n, i0 + MIRROR_BLOCK);
+      for (int j0 = 0; j0 <= i0; j0 += MIRROR_BLOCK) {
+        for (int i = i0; i < i1; i++) {
+          int jEnd = Math.min(i, j0 + MIRROR_BLOCK);
+          for (int j = j0; j < jEnd; j++) {
+            c[cOff + j * ldc + i] = c[cOff + i * ldc + j];
+          }
+        }
       }
     }
   }
 
+  /** {@link #mirror(int, float[], int, int)} in double precision. */
   private static void mirror(int n, double[] c, int cOff, int ldc) {
-    for (int i = 1; i < n; i++) {
-      for (int j = 0; j < i; j++) {
-        c[cOff + j * ldc + i] = c[cOff + i * ldc + j];
+    for (int i0 = 0; i0 < n; i0 += MIRROR_BLOCK) {
+      int i1 = Math.min(n, i0 + MIRROR_BLOCK);
+      for (int j0 = 0; j0 <= i0; j0 += MIRROR_BLOCK) {
+        for (int i = i0; i < i1; i++) {
+          int jEnd = Math.min(i, j0 + MIRROR_BLOCK);
+          for (int j = j0; j < jEnd; j++) {
+            c[cOff + j * ldc + i] = c[cOff + i * ldc + j];
+          }
+        }
       }
     }
   }
