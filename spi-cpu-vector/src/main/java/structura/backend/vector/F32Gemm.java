@@ -66,6 +66,10 @@ final class F32Gemm {
   private final ThreadLocal<float[]> bBuffer;
   /** The depth-split partial products of the calling thread, grown on demand. */
   private final ThreadLocal<float[]> partialBuffer = ThreadLocal.withInitial(() -> new float[0]);
+  /** The whole op(B) of a shared-B batch, packed once by the calling thread's call, grown on demand. */
+  private final ThreadLocal<float[]> sharedBBuffer = ThreadLocal.withInitial(() -> new float[0]);
+  /** Largest packed op(B) (elements) that a shared-B batch packs once; above it each item packs its own. */
+  static final long SHARED_B_MAX_ELEMENTS = 1L << 22;
 
   /** Largest C (m·n elements) whose product is split along k; above it the m and n blocks give enough tasks. */
   static final int SPLIT_MAX_MN = 1 << 16;
@@ -108,10 +112,83 @@ final class F32Gemm {
       float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc, boolean lowerOnly, boolean multithreaded) {
     int chunks = depthChunks(m, n, k);
     if (chunks > 1) {
-      gemmSplitDepth(ta, tb, m, n, k, chunks, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, lowerOnly,
+      gemmSplitDepth(ta, tb, m, n, k, chunks, alpha, a, aOff, lda, b, bOff, ldb, null, beta, c, cOff, ldc, lowerOnly,
           multithreaded);
     } else {
       gemmBlocked(ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, lowerOnly, multithreaded);
+    }
+  }
+
+  /**
+   * A batch that shares its B operand: for p &lt; batch, C_p = alpha·op(A_p)·op(B) + beta·C_p with
+   * A_p at {@code aOff + p·strideA} and C_p at {@code cOff + p·strideC} (m×n each), one item per
+   * task, each on one thread. op(B) is packed once for the whole batch (k·⌈n/NR⌉·NR elements, in
+   * parallel) instead of once per item: for the QR's W = CᵀV (items of 64 rows of Cᵀ against one
+   * Vᵀ of depth up to m) that halves the packing. Every C_p gets the bits that
+   * {@link #gemm} with {@code multithreaded} false gives it: the same KC blocks and depth chunks,
+   * only the packed copy of B is shared. Returns false, computing nothing, when the packed B would
+   * exceed {@link #SHARED_B_MAX_ELEMENTS}; the caller then runs the items one by one. With
+   * {@code multithreaded} false everything runs on the calling thread.
+   */
+  boolean gemmSharedB(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+      int strideA, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc, int strideC, int batch,
+      boolean multithreaded) {
+    long size = (long) roundUp(n, NR) * k;
+    if (size > SHARED_B_MAX_ELEMENTS || m == 0 || n == 0 || k == 0) {
+      return false;
+    }
+    float[] bAll = sharedBBuffer.get();
+    if (bAll.length < size) {
+      bAll = new float[(int) size];
+      sharedBBuffer.set(bAll);
+    }
+    float[] packed = bAll;
+    int jcBlocks = (n + nc - 1) / nc;
+    int pcBlocks = (k + kc - 1) / kc;
+    parallel.forEach(jcBlocks * pcBlocks, multithreaded && (long) n * k >= (1L << 15), t -> {
+      int jc = (t / pcBlocks) * nc;
+      int pc = (t % pcBlocks) * kc;
+      int ncur = Math.min(nc, n - jc);
+      int nPanels = (ncur + NR - 1) / NR;
+      packB(tb, b, bOff, ldb, pc, Math.min(kc, k - pc), jc, ncur, 0, nPanels, packed, sharedOffset(jc, pc, k, ncur));
+    });
+    int chunks = depthChunks(m, n, k);
+    parallel.forEach(batch, multithreaded, p -> {
+      if (chunks > 1) {
+        gemmSplitDepth(ta, tb, m, n, k, chunks, alpha, a, aOff + p * strideA, lda, b, bOff, ldb, packed, beta, c,
+            cOff + p * strideC, ldc, false, false);
+      } else {
+        gemmPacked(ta, m, n, 0, k, k, alpha, a, aOff + p * strideA, lda, packed, beta, c, cOff + p * strideC, ldc);
+      }
+    });
+    return true;
+  }
+
+  /** Where block (jc, pc) of a wholly packed op(B) (depth k) starts: NC blocks one after the other, KC blocks within. */
+  private static int sharedOffset(int jc, int pc, int k, int ncur) {
+    return jc * k + pc * roundUp(ncur, NR);
+  }
+
+  /**
+   * Depth range [p0, p0 + kq) of C = alpha·op(A)·op(B) + beta·C on the calling thread, B taken
+   * from {@code bAll}, the whole op(B) (depth kTotal) packed by {@link #gemmSharedB}; {@code aOff}
+   * points at the range's first column of op(A). p0 and every KC block of the range are KC
+   * blocks of the whole product, so this is {@link #gemmBlocked} on one thread without packing B.
+   */
+  private void gemmPacked(boolean ta, int m, int n, int p0, int kq, int kTotal, float alpha, float[] a, int aOff,
+      int lda, float[] bAll, float beta, float[] c, int cOff, int ldc) {
+    float[] ap = aBuffer.get();
+    for (int jc = 0; jc < n; jc += nc) {
+      int ncur = Math.min(nc, n - jc);
+      int nPanels = (ncur + NR - 1) / NR;
+      for (int pc = 0; pc < kq; pc += kc) {
+        int kcur = Math.min(kc, kq - pc);
+        int bBase = sharedOffset(jc, p0 + pc, kTotal, ncur);
+        for (int ic = 0; ic < m; ic += mc) {
+          block(ta, m, n, a, aOff, lda, ic, mc, pc, kcur, jc, 0, nPanels, alpha, beta, pc == 0, c, cOff, ldc, ap, bAll,
+              bBase, false);
+        }
+      }
     }
   }
 
@@ -135,11 +212,12 @@ final class F32Gemm {
    * ranges K_c (multiples of KC, the last one shorter). Each partial product runs on one thread
    * into its own m×n buffer; the sum then adds the partials in chunk order, so every element of C
    * is formed the same way whichever thread computed which chunk. With {@code lowerOnly} only the
-   * elements on and below the diagonal are written (the computed tiles cover them).
+   * elements on and below the diagonal are written (the computed tiles cover them). With
+   * {@code bAll} non-null, B comes packed from {@link #gemmSharedB} (and lowerOnly is false).
    */
   private void gemmSplitDepth(boolean ta, boolean tb, int m, int n, int k, int chunks, float alpha, float[] a,
-      int aOff, int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc, boolean lowerOnly,
-      boolean multithreaded) {
+      int aOff, int lda, float[] b, int bOff, int ldb, float[] bAll, float beta, float[] c, int cOff, int ldc,
+      boolean lowerOnly, boolean multithreaded) {
     int mn = m * n;
     int len = (k + chunks - 1) / chunks;
     int chunkK = (len + kc - 1) / kc * kc;
@@ -154,6 +232,10 @@ final class F32Gemm {
       int p0 = q * chunkK;
       int kq = Math.min(chunkK, k - p0);
       int ao = ta ? aOff + p0 * lda : aOff + p0;
+      if (bAll != null) {
+        gemmPacked(ta, m, n, p0, kq, k, 1, a, ao, lda, bAll, 0, parts, q * mn, n);
+        return;
+      }
       int bo = tb ? bOff + p0 : bOff + p0 * ldb;
       gemmBlocked(ta, tb, m, n, kq, 1, a, ao, lda, b, bo, ldb, 0, parts, q * mn, n, lowerOnly, false);
     });
@@ -186,9 +268,9 @@ final class F32Gemm {
         if (threads > 1 && (long) kcur * ncur >= (1L << 17)) {
           int groups = Math.min(threads, nPanels);
           parallel.forEach(groups, g -> packB(tb, b, bOff, ldb, pcF, kcur, jcF, ncur,
-              g * nPanels / groups, (g + 1) * nPanels / groups, bp));
+              g * nPanels / groups, (g + 1) * nPanels / groups, bp, 0));
         } else {
-          packB(tb, b, bOff, ldb, pc, kcur, jc, ncur, 0, nPanels, bp);
+          packB(tb, b, bOff, ldb, pc, kcur, jc, ncur, 0, nPanels, bp, 0);
         }
         // Enough tasks for dynamic balance: about 8 per thread, so that a thread descheduled by
         // another process costs at most a small tail. They come from smaller row blocks first
@@ -208,24 +290,25 @@ final class F32Gemm {
         if (threads == 1) {
           float[] ap = aBuffer.get();
           for (int ic = 0; ic < m; ic += mc) {
-            block(ta, m, n, a, aOff, lda, ic, mc, pc, kcur, jc, 0, nPanels, alpha, beta, first, c, cOff, ldc, ap, bp, lowerOnly);
+            block(ta, m, n, a, aOff, lda, ic, mc, pc, kcur, jc, 0, nPanels, alpha, beta, first, c, cOff, ldc, ap, bp, 0,
+                lowerOnly);
           }
         } else {
           parallel.forEach(icBlocks * split, t -> {
             int ic = (t / split) * mcbF;
             int part = t % split;
             block(ta, m, n, a, aOff, lda, ic, mcbF, pcF, kcur, jcF, part * nPanels / split, (part + 1) * nPanels / split,
-                alpha, beta, first, c, cOff, ldc, aBuffer.get(), bp, lowerOnly);
+                alpha, beta, first, c, cOff, ldc, aBuffer.get(), bp, 0, lowerOnly);
           });
         }
       }
     }
   }
 
-  /** One A block (rows ic..ic+mcb, mcb ≤ MC) against B panels q0..q1 of the packed B block. */
+  /** One A block (rows ic..ic+mcb, mcb ≤ MC) against B panels q0..q1 of the packed B block at bp[bpOff]. */
   private void block(boolean ta, int m, int n, float[] a, int aOff, int lda, int ic, int mcb, int pc, int kcur,
       int jc, int q0, int q1, float alpha, float beta, boolean first, float[] c, int cOff, int ldc,
-      float[] ap, float[] bp, boolean lowerOnly) {
+      float[] ap, float[] bp, int bpOff, boolean lowerOnly) {
     int mcur = Math.min(mcb, m - ic);
     if (q0 >= q1 || (lowerOnly && jc + q0 * NR > ic + mcur - 1)) {
       return;  // empty range, or entirely above the diagonal
@@ -235,7 +318,7 @@ final class F32Gemm {
     for (int q = q0; q < q1; q++) {
       int j0 = jc + q * NR;
       int cols = Math.min(NR, n - j0);
-      int bi = q * NR * kcur;
+      int bi = bpOff + q * NR * kcur;
       for (int i0 = ic, ai = 0; i0 < ic + mcur; i0 += MR, ai += MR * kcur) {
         int rows = Math.min(MR, ic + mcur - i0);
         if (lowerOnly && j0 > i0 + rows - 1) {
@@ -446,14 +529,14 @@ final class F32Gemm {
 
   /**
    * Packs panels q0..q1 of op(B)[pc:pc+kcur, jc:jc+ncur] into NR-column panels: element (p, j)
-   * of panel q at {@code q·NR·kcur + p·NR + (j mod NR)}; columns past ncur are zero.
+   * of panel q at {@code bpOff + q·NR·kcur + p·NR + (j mod NR)}; columns past ncur are zero.
    */
   private static void packB(boolean tb, float[] b, int bOff, int ldb, int pc, int kcur, int jc, int ncur,
-      int q0, int q1, float[] bp) {
+      int q0, int q1, float[] bp, int bpOff) {
     for (int q = q0; q < q1; q++) {
       int j0 = jc + q * NR;
       int cols = Math.min(NR, jc + ncur - j0);
-      int base = q * NR * kcur;
+      int base = bpOff + q * NR * kcur;
       if (tb) {
         // op(B)(p, j) = b[j·ldb + p]: read along p, write with stride NR.
         for (int jj = 0; jj < NR; jj++) {
