@@ -72,7 +72,12 @@ final class F32Gemm {
   private final ThreadLocal<float[]> partialBuffer = ThreadLocal.withInitial(() -> new float[0]);
   /** The whole op(B) of a shared-B batch, packed once by the calling thread's call, grown on demand. */
   private final ThreadLocal<float[]> sharedBBuffer = ThreadLocal.withInitial(() -> new float[0]);
-  /** Largest packed op(B) (elements) that a shared-B batch packs once; above it each item packs its own. */
+  /** The partial products of a shared-B batch's depth-split items (see {@link #itemChunkTasks}), grown on demand. */
+  private final ThreadLocal<float[]> sharedPartialBuffer = ThreadLocal.withInitial(() -> new float[0]);
+  /**
+   * Largest packed op(B), and largest set of depth-split partials, (elements) of a shared-B batch:
+   * above it each item packs its own B, resp. runs its depth chunks itself.
+   */
   static final long SHARED_B_MAX_ELEMENTS = 1L << 22;
 
   /** Largest C (m·n elements) whose product is split along k; above it the m and n blocks give enough tasks. */
@@ -130,7 +135,8 @@ final class F32Gemm {
    * parallel) instead of once per item: for the QR's W = CᵀV (items of 64 rows of Cᵀ against one
    * Vᵀ of depth up to m) that halves the packing. Every C_p gets the bits that
    * {@link #gemm} with {@code multithreaded} false gives it: the same KC blocks and depth chunks,
-   * only the packed copy of B is shared. Returns false, computing nothing, when the packed B would
+   * only the packed copy of B is shared. Items split along the depth run as item × chunk tasks
+   * ({@link #itemChunkTasks}). Returns false, computing nothing, when the packed B would
    * exceed {@link #SHARED_B_MAX_ELEMENTS}; the caller then runs the items one by one. With
    * {@code multithreaded} false everything runs on the calling thread.
    */
@@ -157,6 +163,10 @@ final class F32Gemm {
       packB(tb, b, bOff, ldb, pc, Math.min(kc, k - pc), jc, ncur, 0, nPanels, packed, sharedOffset(jc, pc, k, ncur));
     });
     int chunks = depthChunks(m, n, k);
+    if (chunks > 1 && itemChunkTasks(m, n, k, chunks, alpha, a, aOff, lda, strideA, ta, packed, beta, c, cOff, ldc,
+        strideC, batch, multithreaded)) {
+      return true;
+    }
     parallel.forEach(batch, multithreaded, p -> {
       if (chunks > 1) {
         gemmSplitDepth(ta, tb, m, n, k, chunks, alpha, a, aOff + p * strideA, lda, b, bOff, ldb, packed, beta, c,
@@ -165,6 +175,41 @@ final class F32Gemm {
         gemmPacked(ta, m, n, 0, k, k, alpha, a, aOff + p * strideA, lda, packed, beta, c, cOff + p * strideC, ldc);
       }
     });
+    return true;
+  }
+
+  /**
+   * The depth-split items of a shared-B batch as batch × chunks independent tasks (item p, chunk
+   * q) into one partial buffer, then the partials of each item summed in chunk order: the same
+   * bits as each item's own split ({@link #gemmSplitDepth}), with tasks enough to balance any
+   * thread count (the QR's W = CᵀV has 1 to 15 items, an odd number of them leaving a thread
+   * idle for up to a third of the call on 2 threads). False when the partials would exceed
+   * {@link #SHARED_B_MAX_ELEMENTS}.
+   */
+  private boolean itemChunkTasks(int m, int n, int k, int chunks, float alpha, float[] a, int aOff, int lda,
+      int strideA, boolean ta, float[] packed, float beta, float[] c, int cOff, int ldc, int strideC, int batch,
+      boolean multithreaded) {
+    int mn = m * n;
+    int chunkK = chunkDepth(k, chunks);
+    int count = (k + chunkK - 1) / chunkK;
+    long size = (long) batch * count * mn;
+    if (size > SHARED_B_MAX_ELEMENTS) {
+      return false;
+    }
+    float[] partial = sharedPartialBuffer.get();
+    if (partial.length < size) {
+      partial = new float[(int) size];
+      sharedPartialBuffer.set(partial);
+    }
+    float[] parts = partial;
+    parallel.forEach(batch * count, multithreaded, t -> {
+      int p = t / count;
+      int p0 = (t % count) * chunkK;
+      int ao = aOff + p * strideA + (ta ? p0 * lda : p0);
+      gemmPacked(ta, m, n, p0, Math.min(chunkK, k - p0), k, 1, a, ao, lda, packed, 0, parts, t * mn, n);
+    });
+    parallel.forEach(batch, multithreaded && (long) batch * count * mn >= (1L << 15), p ->
+        sumPartials(parts, p * count * mn, count, m, n, alpha, beta, c, cOff + p * strideC, ldc, false));
     return true;
   }
 
@@ -223,8 +268,7 @@ final class F32Gemm {
       int aOff, int lda, float[] b, int bOff, int ldb, float[] bAll, float beta, float[] c, int cOff, int ldc,
       boolean lowerOnly, boolean multithreaded) {
     int mn = m * n;
-    int len = (k + chunks - 1) / chunks;
-    int chunkK = (len + kc - 1) / kc * kc;
+    int chunkK = chunkDepth(k, chunks);
     int count = (k + chunkK - 1) / chunkK;
     float[] partial = partialBuffer.get();
     if (partial.length < count * mn) {
@@ -243,13 +287,30 @@ final class F32Gemm {
       int bo = tb ? bOff + p0 : bOff + p0 * ldb;
       gemmBlocked(ta, tb, m, n, kq, 1, a, ao, lda, b, bo, ldb, 0, parts, q * mn, n, lowerOnly, false);
     });
+    sumPartials(parts, 0, count, m, n, alpha, beta, c, cOff, ldc, lowerOnly);
+  }
+
+  /** Depth of each chunk of a product split into {@code chunks} (whole KC blocks; the last chunk may be shorter). */
+  private int chunkDepth(int k, int chunks) {
+    int len = (k + chunks - 1) / chunks;
+    return (len + kc - 1) / kc * kc;
+  }
+
+  /**
+   * C = alpha·Σ_q P_q + beta·C for the {@code count} m×n partial products P_q at
+   * {@code parts[base + q·m·n]}, added in chunk order (the order that makes a split product's
+   * bits independent of who computed which chunk).
+   */
+  private static void sumPartials(float[] parts, int base, int count, int m, int n, float alpha, float beta, float[] c,
+      int cOff, int ldc, boolean lowerOnly) {
+    int mn = m * n;
     for (int i = 0; i < m; i++) {
       int jEnd = lowerOnly ? Math.min(n, i + 1) : n;
       int ci = cOff + i * ldc;
       for (int j = 0; j < jEnd; j++) {
-        float sum = parts[i * n + j];
+        float sum = parts[base + i * n + j];
         for (int q = 1; q < count; q++) {
-          sum += parts[q * mn + i * n + j];
+          sum += parts[base + q * mn + i * n + j];
         }
         c[ci + j] = beta == 0 ? alpha * sum : alpha * sum + beta * c[ci + j];
       }
