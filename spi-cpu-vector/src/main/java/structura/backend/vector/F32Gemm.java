@@ -39,6 +39,11 @@ import jdk.incubator.vector.VectorSpecies;
  * columns of C) are computed in full and copied out element by element, which is the scalar
  * tail.
  *
+ * <p>Where an A block meets few B panels (at most {@value #DIRECT_A_MAX_PANELS}: n small, as in
+ * the QR's W = CᵀV) and A is row-major, the micro-kernel reads A's rows in place instead
+ * ({@code kernel4Rows}, MR = 4 only): packing would cost a copy per element for little reuse.
+ * A batch whose items share B packs B once for all of them ({@link #gemmSharedB}).
+ *
  * <p>Cost: 2mnk flops; packing moves mk·⌈n/NC⌉ + kn elements. Memory: per worker one A block of
  * MC×KC floats and per call one B block of KC×NC floats, reused across calls (per thread).
  *
