@@ -74,9 +74,16 @@ final class F32Gemm {
   private final int kc;
   private final int nc;
   private final ThreadLocal<float[]> aBuffer;
-  /** Whether full MR-row micro-panels of a row-major A (ta = N) are read in place instead of packed (see {@link #readsAInPlace}). */
+  /**
+   * Whether full MR-row micro-panels of a row-major A (ta = N) may be read in place instead of
+   * packed (see {@link #readsAInPlace}). On in production; tests and measurements switch it off
+   * to compare the two paths, which must give the same bits.
+   */
   boolean directA = true;
-  /** Bytes of B panels per group in the tile order of a short-depth block (see {@link #panelGroup}); 0: no groups. */
+  /**
+   * Bytes of B panels per group in the tile order of a short-depth block (see {@link #panelGroup});
+   * 0: no groups (the order of before). {@link #GROUP_BYTES} in production; a switch for tests.
+   */
   int groupBytes = GROUP_BYTES;
   private final ThreadLocal<float[]> bBuffer;
   /** The depth-split partial products of the calling thread, grown on demand. */
