@@ -27,6 +27,12 @@ final class QrShapedGemm {
   static final int CROSS_COLUMNS = 64;
   /** Rows of C per item of the rank-kb update, before rounding to equal items. */
   static final int UPDATE_ROWS = 1024;
+  /**
+   * The update's item count is a multiple of this. Why: one item per task and up to 8 items, so
+   * an odd count leaves a thread idle at the end (7 items on 2 threads: 4 against 3, 1.14× the
+   * balanced time); a multiple of 4 balances 1, 2 and 4 threads. It depends on the shape only.
+   */
+  static final int UPDATE_ITEM_MULTIPLE = 4;
 
   private QrShapedGemm() {}
 
@@ -57,14 +63,16 @@ final class QrShapedGemm {
   /**
    * Cᵀ ← Cᵀ + alpha·W·Vᵀ in place on the row-major view {@code ct} (nc×len), with {@code w}
    * (nc×kb) and {@code vt} = Vᵀ (kb×len). Items of equal width (a multiple of 8 near
-   * {@value #UPDATE_ROWS}) along len, i.e. row blocks of C; the remaining columns as one more
-   * product. Cost 2·nc·kb·len flops.
+   * {@value #UPDATE_ROWS}, their count a multiple of {@value #UPDATE_ITEM_MULTIPLE}) along len,
+   * i.e. row blocks of C; the remaining columns as one more product. The item widths change no
+   * element's sum (every item blocks the depth kb alike). Cost 2·nc·kb·len flops.
    */
   static void update(Compute compute, double alpha, Matrix w, Matrix vt, Matrix ct) {
     int nc = ct.rows();
     int len = ct.cols();
     int kb = vt.rows();
-    int count = Math.max(1, (len + UPDATE_ROWS / 2) / UPDATE_ROWS);
+    int per = UPDATE_ITEM_MULTIPLE * UPDATE_ROWS;
+    int count = UPDATE_ITEM_MULTIPLE * Math.max(1, (len + per / 2) / per);
     int q = (len / count) / 8 * 8;
     int items = q == 0 ? 0 : len / q;
     if (items >= 2) {

@@ -39,6 +39,11 @@ import jdk.incubator.vector.VectorSpecies;
  * columns of C) are computed in full and copied out element by element, which is the scalar
  * tail.
  *
+ * <p>Where an A block meets few B panels (at most {@value #DIRECT_A_MAX_PANELS}: n small, as in
+ * the QR's W = CᵀV) and A is row-major, the micro-kernel reads A's rows in place instead
+ * ({@code kernel4Rows}, MR = 4 only): packing would cost a copy per element for little reuse.
+ * A batch whose items share B packs B once for all of them ({@link #gemmSharedB}).
+ *
  * <p>Cost: 2mnk flops; packing moves mk·⌈n/NC⌉ + kn elements. Memory: per worker one A block of
  * MC×KC doubles and per call one B block of KC×NC doubles, reused across calls (per thread).
  *
@@ -55,6 +60,12 @@ final class F64Gemm {
   static final int MR = S.vectorBitSize() >= 512 ? 8 : 4;
   /** Columns of the register tile: two vectors. */
   static final int NR = 2 * L;
+  /** Bytes of the B panels that one row of tiles sweeps in a short-depth block (see {@link #panelGroup}). */
+  static final int GROUP_BYTES = 1 << 16;
+  /** Largest B micro-panel (bytes; kcur·NR elements) of a block whose tiles are grouped (see {@link #panelGroup}). */
+  static final int GROUP_MAX_PANEL_BYTES = 1 << 13;
+  /** Most B panels per A block for which A is read in place rather than packed (see {@link #readsAInPlace}). */
+  static final int DIRECT_A_MAX_PANELS = 16;
   /** Below this many multiply-adds a call runs on one thread: hand-off would cost more. */
   private static final long PARALLEL_MIN_WORK = 1L << 18;
 
@@ -63,9 +74,29 @@ final class F64Gemm {
   private final int kc;
   private final int nc;
   private final ThreadLocal<double[]> aBuffer;
+  /**
+   * Whether full MR-row micro-panels of a row-major A (ta = N) may be read in place instead of
+   * packed (see {@link #readsAInPlace}). On in production; tests and measurements switch it off
+   * to compare the two paths, which must give the same bits.
+   */
+  boolean directA = true;
+  /**
+   * Bytes of B panels per group in the tile order of a short-depth block (see {@link #panelGroup});
+   * 0: no groups (the order of before). {@link #GROUP_BYTES} in production; a switch for tests.
+   */
+  int groupBytes = GROUP_BYTES;
   private final ThreadLocal<double[]> bBuffer;
   /** The depth-split partial products of the calling thread, grown on demand. */
   private final ThreadLocal<double[]> partialBuffer = ThreadLocal.withInitial(() -> new double[0]);
+  /** The whole op(B) of a shared-B batch, packed once by the calling thread's call, grown on demand. */
+  private final ThreadLocal<double[]> sharedBBuffer = ThreadLocal.withInitial(() -> new double[0]);
+  /** The partial products of a shared-B batch's depth-split items (see {@link #itemChunkTasks}), grown on demand. */
+  private final ThreadLocal<double[]> sharedPartialBuffer = ThreadLocal.withInitial(() -> new double[0]);
+  /**
+   * Largest packed op(B), and largest set of depth-split partials, (elements) of a shared-B batch:
+   * above it each item packs its own B, resp. runs its depth chunks itself.
+   */
+  static final long SHARED_B_MAX_ELEMENTS = 1L << 22;
 
   /** Largest C (m·n elements) whose product is split along k; above it the m and n blocks give enough tasks. */
   static final int SPLIT_MAX_MN = 1 << 16;
@@ -108,10 +139,123 @@ final class F64Gemm {
       double[] b, int bOff, int ldb, double beta, double[] c, int cOff, int ldc, boolean lowerOnly, boolean multithreaded) {
     int chunks = depthChunks(m, n, k);
     if (chunks > 1) {
-      gemmSplitDepth(ta, tb, m, n, k, chunks, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, lowerOnly,
+      gemmSplitDepth(ta, tb, m, n, k, chunks, alpha, a, aOff, lda, b, bOff, ldb, null, beta, c, cOff, ldc, lowerOnly,
           multithreaded);
     } else {
       gemmBlocked(ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, lowerOnly, multithreaded);
+    }
+  }
+
+  /**
+   * A batch that shares its B operand: for p &lt; batch, C_p = alpha·op(A_p)·op(B) + beta·C_p with
+   * A_p at {@code aOff + p·strideA} and C_p at {@code cOff + p·strideC} (m×n each), one item per
+   * task, each on one thread. op(B) is packed once for the whole batch (k·⌈n/NR⌉·NR elements, in
+   * parallel) instead of once per item: for the QR's W = CᵀV (items of 64 rows of Cᵀ against one
+   * Vᵀ of depth up to m) that halves the packing. Every C_p gets the bits that
+   * {@link #gemm} with {@code multithreaded} false gives it: the same KC blocks and depth chunks,
+   * only the packed copy of B is shared. Items split along the depth run as item × chunk tasks
+   * ({@link #itemChunkTasks}). Returns false, computing nothing, when the packed B would
+   * exceed {@link #SHARED_B_MAX_ELEMENTS}; the caller then runs the items one by one. With
+   * {@code multithreaded} false everything runs on the calling thread.
+   */
+  boolean gemmSharedB(boolean ta, boolean tb, int m, int n, int k, double alpha, double[] a, int aOff, int lda,
+      int strideA, double[] b, int bOff, int ldb, double beta, double[] c, int cOff, int ldc, int strideC, int batch,
+      boolean multithreaded) {
+    long size = (long) roundUp(n, NR) * k;
+    if (size > SHARED_B_MAX_ELEMENTS || m == 0 || n == 0 || k == 0) {
+      return false;
+    }
+    double[] bAll = sharedBBuffer.get();
+    if (bAll.length < size) {
+      bAll = new double[(int) size];
+      sharedBBuffer.set(bAll);
+    }
+    double[] packed = bAll;
+    int jcBlocks = (n + nc - 1) / nc;
+    int pcBlocks = (k + kc - 1) / kc;
+    parallel.forEach(jcBlocks * pcBlocks, multithreaded && (long) n * k >= (1L << 15), t -> {
+      int jc = (t / pcBlocks) * nc;
+      int pc = (t % pcBlocks) * kc;
+      int ncur = Math.min(nc, n - jc);
+      int nPanels = (ncur + NR - 1) / NR;
+      packB(tb, b, bOff, ldb, pc, Math.min(kc, k - pc), jc, ncur, 0, nPanels, packed, sharedOffset(jc, pc, k, ncur));
+    });
+    int chunks = depthChunks(m, n, k);
+    if (chunks > 1 && itemChunkTasks(m, n, k, chunks, alpha, a, aOff, lda, strideA, ta, packed, beta, c, cOff, ldc,
+        strideC, batch, multithreaded)) {
+      return true;
+    }
+    parallel.forEach(batch, multithreaded, p -> {
+      if (chunks > 1) {
+        gemmSplitDepth(ta, tb, m, n, k, chunks, alpha, a, aOff + p * strideA, lda, b, bOff, ldb, packed, beta, c,
+            cOff + p * strideC, ldc, false, false);
+      } else {
+        gemmPacked(ta, m, n, 0, k, k, alpha, a, aOff + p * strideA, lda, packed, beta, c, cOff + p * strideC, ldc);
+      }
+    });
+    return true;
+  }
+
+  /**
+   * The depth-split items of a shared-B batch as batch × chunks independent tasks (item p, chunk
+   * q) into one partial buffer, then the partials of each item summed in chunk order: the same
+   * bits as each item's own split ({@link #gemmSplitDepth}), with tasks enough to balance any
+   * thread count (the QR's W = CᵀV has 1 to 15 items, an odd number of them leaving a thread
+   * idle for up to a third of the call on 2 threads). False when the partials would exceed
+   * {@link #SHARED_B_MAX_ELEMENTS}.
+   */
+  private boolean itemChunkTasks(int m, int n, int k, int chunks, double alpha, double[] a, int aOff, int lda,
+      int strideA, boolean ta, double[] packed, double beta, double[] c, int cOff, int ldc, int strideC, int batch,
+      boolean multithreaded) {
+    int mn = m * n;
+    int chunkK = chunkDepth(k, chunks);
+    int count = (k + chunkK - 1) / chunkK;
+    long size = (long) batch * count * mn;
+    if (size > SHARED_B_MAX_ELEMENTS) {
+      return false;
+    }
+    double[] partial = sharedPartialBuffer.get();
+    if (partial.length < size) {
+      partial = new double[(int) size];
+      sharedPartialBuffer.set(partial);
+    }
+    double[] parts = partial;
+    parallel.forEach(batch * count, multithreaded, t -> {
+      int p = t / count;
+      int p0 = (t % count) * chunkK;
+      int ao = aOff + p * strideA + (ta ? p0 * lda : p0);
+      gemmPacked(ta, m, n, p0, Math.min(chunkK, k - p0), k, 1, a, ao, lda, packed, 0, parts, t * mn, n);
+    });
+    parallel.forEach(batch, multithreaded && (long) batch * count * mn >= (1L << 15), p ->
+        sumPartials(parts, p * count * mn, count, m, n, alpha, beta, c, cOff + p * strideC, ldc, false));
+    return true;
+  }
+
+  /** Where block (jc, pc) of a wholly packed op(B) (depth k) starts: NC blocks one after the other, KC blocks within. */
+  private static int sharedOffset(int jc, int pc, int k, int ncur) {
+    return jc * k + pc * roundUp(ncur, NR);
+  }
+
+  /**
+   * Depth range [p0, p0 + kq) of C = alpha·op(A)·op(B) + beta·C on the calling thread, B taken
+   * from {@code bAll}, the whole op(B) (depth kTotal) packed by {@link #gemmSharedB}; {@code aOff}
+   * points at the range's first column of op(A). p0 and every KC block of the range are KC
+   * blocks of the whole product, so this is {@link #gemmBlocked} on one thread without packing B.
+   */
+  private void gemmPacked(boolean ta, int m, int n, int p0, int kq, int kTotal, double alpha, double[] a, int aOff,
+      int lda, double[] bAll, double beta, double[] c, int cOff, int ldc) {
+    double[] ap = aBuffer.get();
+    for (int jc = 0; jc < n; jc += nc) {
+      int ncur = Math.min(nc, n - jc);
+      int nPanels = (ncur + NR - 1) / NR;
+      for (int pc = 0; pc < kq; pc += kc) {
+        int kcur = Math.min(kc, kq - pc);
+        int bBase = sharedOffset(jc, p0 + pc, kTotal, ncur);
+        for (int ic = 0; ic < m; ic += mc) {
+          block(ta, m, n, a, aOff, lda, ic, mc, pc, kcur, jc, 0, nPanels, alpha, beta, pc == 0, c, cOff, ldc, ap, bAll,
+              bBase, false);
+        }
+      }
     }
   }
 
@@ -135,14 +279,14 @@ final class F64Gemm {
    * ranges K_c (multiples of KC, the last one shorter). Each partial product runs on one thread
    * into its own m×n buffer; the sum then adds the partials in chunk order, so every element of C
    * is formed the same way whichever thread computed which chunk. With {@code lowerOnly} only the
-   * elements on and below the diagonal are written (the computed tiles cover them).
+   * elements on and below the diagonal are written (the computed tiles cover them). With
+   * {@code bAll} non-null, B comes packed from {@link #gemmSharedB} (and lowerOnly is false).
    */
   private void gemmSplitDepth(boolean ta, boolean tb, int m, int n, int k, int chunks, double alpha, double[] a,
-      int aOff, int lda, double[] b, int bOff, int ldb, double beta, double[] c, int cOff, int ldc, boolean lowerOnly,
-      boolean multithreaded) {
+      int aOff, int lda, double[] b, int bOff, int ldb, double[] bAll, double beta, double[] c, int cOff, int ldc,
+      boolean lowerOnly, boolean multithreaded) {
     int mn = m * n;
-    int len = (k + chunks - 1) / chunks;
-    int chunkK = (len + kc - 1) / kc * kc;
+    int chunkK = chunkDepth(k, chunks);
     int count = (k + chunkK - 1) / chunkK;
     double[] partial = partialBuffer.get();
     if (partial.length < count * mn) {
@@ -154,16 +298,37 @@ final class F64Gemm {
       int p0 = q * chunkK;
       int kq = Math.min(chunkK, k - p0);
       int ao = ta ? aOff + p0 * lda : aOff + p0;
+      if (bAll != null) {
+        gemmPacked(ta, m, n, p0, kq, k, 1, a, ao, lda, bAll, 0, parts, q * mn, n);
+        return;
+      }
       int bo = tb ? bOff + p0 : bOff + p0 * ldb;
       gemmBlocked(ta, tb, m, n, kq, 1, a, ao, lda, b, bo, ldb, 0, parts, q * mn, n, lowerOnly, false);
     });
+    sumPartials(parts, 0, count, m, n, alpha, beta, c, cOff, ldc, lowerOnly);
+  }
+
+  /** Depth of each chunk of a product split into {@code chunks} (whole KC blocks; the last chunk may be shorter). */
+  private int chunkDepth(int k, int chunks) {
+    int len = (k + chunks - 1) / chunks;
+    return (len + kc - 1) / kc * kc;
+  }
+
+  /**
+   * C = alpha·Σ_q P_q + beta·C for the {@code count} m×n partial products P_q at
+   * {@code parts[base + q·m·n]}, added in chunk order (the order that makes a split product's
+   * bits independent of who computed which chunk).
+   */
+  private static void sumPartials(double[] parts, int base, int count, int m, int n, double alpha, double beta, double[] c,
+      int cOff, int ldc, boolean lowerOnly) {
+    int mn = m * n;
     for (int i = 0; i < m; i++) {
       int jEnd = lowerOnly ? Math.min(n, i + 1) : n;
       int ci = cOff + i * ldc;
       for (int j = 0; j < jEnd; j++) {
-        double sum = parts[i * n + j];
+        double sum = parts[base + i * n + j];
         for (int q = 1; q < count; q++) {
-          sum += parts[q * mn + i * n + j];
+          sum += parts[base + q * mn + i * n + j];
         }
         c[ci + j] = beta == 0 ? alpha * sum : alpha * sum + beta * c[ci + j];
       }
@@ -186,9 +351,9 @@ final class F64Gemm {
         if (threads > 1 && (long) kcur * ncur >= (1L << 17)) {
           int groups = Math.min(threads, nPanels);
           parallel.forEach(groups, g -> packB(tb, b, bOff, ldb, pcF, kcur, jcF, ncur,
-              g * nPanels / groups, (g + 1) * nPanels / groups, bp));
+              g * nPanels / groups, (g + 1) * nPanels / groups, bp, 0));
         } else {
-          packB(tb, b, bOff, ldb, pc, kcur, jc, ncur, 0, nPanels, bp);
+          packB(tb, b, bOff, ldb, pc, kcur, jc, ncur, 0, nPanels, bp, 0);
         }
         // Enough tasks for dynamic balance: about 8 per thread, so that a thread descheduled by
         // another process costs at most a small tail. They come from smaller row blocks first
@@ -208,53 +373,70 @@ final class F64Gemm {
         if (threads == 1) {
           double[] ap = aBuffer.get();
           for (int ic = 0; ic < m; ic += mc) {
-            block(ta, m, n, a, aOff, lda, ic, mc, pc, kcur, jc, 0, nPanels, alpha, beta, first, c, cOff, ldc, ap, bp, lowerOnly);
+            block(ta, m, n, a, aOff, lda, ic, mc, pc, kcur, jc, 0, nPanels, alpha, beta, first, c, cOff, ldc, ap, bp, 0,
+                lowerOnly);
           }
         } else {
           parallel.forEach(icBlocks * split, t -> {
             int ic = (t / split) * mcbF;
             int part = t % split;
             block(ta, m, n, a, aOff, lda, ic, mcbF, pcF, kcur, jcF, part * nPanels / split, (part + 1) * nPanels / split,
-                alpha, beta, first, c, cOff, ldc, aBuffer.get(), bp, lowerOnly);
+                alpha, beta, first, c, cOff, ldc, aBuffer.get(), bp, 0, lowerOnly);
           });
         }
       }
     }
   }
 
-  /** One A block (rows ic..ic+mcb, mcb ≤ MC) against B panels q0..q1 of the packed B block. */
+  /** One A block (rows ic..ic+mcb, mcb ≤ MC) against B panels q0..q1 of the packed B block at bp[bpOff]. */
   private void block(boolean ta, int m, int n, double[] a, int aOff, int lda, int ic, int mcb, int pc, int kcur,
       int jc, int q0, int q1, double alpha, double beta, boolean first, double[] c, int cOff, int ldc,
-      double[] ap, double[] bp, boolean lowerOnly) {
+      double[] ap, double[] bp, int bpOff, boolean lowerOnly) {
     int mcur = Math.min(mcb, m - ic);
     if (q0 >= q1 || (lowerOnly && jc + q0 * NR > ic + mcur - 1)) {
       return;  // empty range, or entirely above the diagonal
     }
-    packA(ta, a, aOff, lda, ic, mcur, pc, kcur, ap);
+    boolean direct = readsAInPlace(ta, q1 - q0);
+    int fullRows = mcur / MR * MR;
+    if (!direct) {
+      packA(ta, a, aOff, lda, ic, mcur, pc, kcur, ap);
+    } else if (fullRows < mcur) {
+      packA(ta, a, aOff, lda, ic + fullRows, mcur - fullRows, pc, kcur, ap);  // only the ragged last panel, at 0
+    }
     double[] tile = new double[MR * NR];
-    for (int q = q0; q < q1; q++) {
-      int j0 = jc + q * NR;
-      int cols = Math.min(NR, n - j0);
-      int bi = q * NR * kcur;
+    int group = panelGroup(kcur);
+    for (int g0 = q0; g0 < q1; g0 += group) {
+      int g1 = Math.min(q1, g0 + group);
       for (int i0 = ic, ai = 0; i0 < ic + mcur; i0 += MR, ai += MR * kcur) {
         int rows = Math.min(MR, ic + mcur - i0);
-        if (lowerOnly && j0 > i0 + rows - 1) {
-          continue;
-        }
-        if (MR == 8) {
-          kernel8(kcur, ap, ai, bp, bi, tile);
-        } else {
-          kernel4(kcur, ap, ai, bp, bi, tile);
-        }
-        int ci = cOff + i0 * ldc + j0;
-        if (rows == MR && cols == NR) {
-          writeTile(tile, c, ci, ldc, alpha, beta, first);
-        } else {
-          for (int r = 0; r < rows; r++) {
-            for (int j = 0; j < cols; j++) {
-              double t = tile[r * NR + j];
-              int x = ci + r * ldc + j;
-              c[x] = !first ? Math.fma(alpha, t, c[x]) : beta == 0 ? alpha * t : alpha * t + beta * c[x];
+        for (int q = g0; q < g1; q++) {
+          int j0 = jc + q * NR;
+          int cols = Math.min(NR, n - j0);
+          int bi = bpOff + q * NR * kcur;
+          if (lowerOnly && j0 > i0 + rows - 1) {
+            continue;
+          }
+          if (direct) {
+            if (rows == MR) {
+              kernel4Rows(kcur, a, aOff + i0 * lda + pc, lda, bp, bi, tile);
+            } else {
+              kernel4(kcur, ap, 0, bp, bi, tile);
+            }
+          } else if (MR == 8) {
+            kernel8(kcur, ap, ai, bp, bi, tile);
+          } else {
+            kernel4(kcur, ap, ai, bp, bi, tile);
+          }
+          int ci = cOff + i0 * ldc + j0;
+          if (rows == MR && cols == NR) {
+            writeTile(tile, c, ci, ldc, alpha, beta, first);
+          } else {
+            for (int r = 0; r < rows; r++) {
+              for (int j = 0; j < cols; j++) {
+                double t = tile[r * NR + j];
+                int x = ci + r * ldc + j;
+                c[x] = !first ? Math.fma(alpha, t, c[x]) : beta == 0 ? alpha * t : alpha * t + beta * c[x];
+              }
             }
           }
         }
@@ -295,6 +477,78 @@ final class F64Gemm {
       c20 = x.fma(b0, c20);
       c21 = x.fma(b1, c21);
       x = DoubleVector.broadcast(S, ap[ia + 3]);
+      c30 = x.fma(b0, c30);
+      c31 = x.fma(b1, c31);
+    }
+    c00.intoArray(tile, 0);
+    c01.intoArray(tile, L);
+    c10.intoArray(tile, NR);
+    c11.intoArray(tile, NR + L);
+    c20.intoArray(tile, 2 * NR);
+    c21.intoArray(tile, 2 * NR + L);
+    c30.intoArray(tile, 3 * NR);
+    c31.intoArray(tile, 3 * NR + L);
+  }
+
+  /**
+   * How many B panels {@link #block} sweeps with one A micro-panel before moving to the next:
+   * 1 (B panel outer, A micro-panels inner, the B micro-panel staying in L1) unless the depth is
+   * short (a B micro-panel of at most {@value #GROUP_MAX_PANEL_BYTES} bytes, kcur ≤ 128), then
+   * as many as fill {@value #GROUP_BYTES} bytes (L2). Why: with a short depth the kernel is short
+   * (kb = 64 in the QR's rank-64 update: 512 FMA cycles a tile) and the C tile it reads and
+   * writes is cold; B panel outer walks C down its columns (4 new rows of C per tile, at a stride
+   * the prefetcher does not follow), a group walks along the rows. Measured on the QR update
+   * item (nc×1024 += W·Vᵀ, depth 64, C cold, 1 thread): 0.92–0.93× the time (nc = 512, 960 F64
+   * and 512 F32), 0.81× at nc = 256. The order of the tiles changes no element's sum.
+   */
+  private int panelGroup(int kcur) {
+    int panelBytes = kcur * NR * Double.BYTES;
+    return panelBytes <= GROUP_MAX_PANEL_BYTES ? Math.max(1, groupBytes / panelBytes) : 1;
+  }
+
+  /**
+   * Whether {@link #block} reads the full MR-row micro-panels of A from its rows in place
+   * ({@link #kernel4Rows}) instead of packing them: row-major A (ta = N), MR = 4, and at most
+   * {@link #DIRECT_A_MAX_PANELS} B panels to apply the block to. Why: packing costs one copy per
+   * element of A, amortised over the B panels; with few (the QR's W = CᵀV, n = 64: 8 panels)
+   * reading 4 row streams in place measured 1.08× faster, with many (n = 1024) 0.95–0.97× (power
+   * of two lda), at n = 384–1536 even. Either way the same FMAs in the same order, so the choice
+   * never changes a result.
+   */
+  private boolean readsAInPlace(boolean ta, int panels) {
+    return directA && !ta && MR == 4 && panels <= DIRECT_A_MAX_PANELS;
+  }
+
+  /**
+   * {@link #kernel4} with A read in place: row r of the micro-panel is {@code a[a0 + r·lda + p]},
+   * p &lt; kc (row-major A, no packing). The same FMAs in the same order, so the same bits.
+   */
+  private static void kernel4Rows(int kc, double[] a, int a0, int lda, double[] bp, int bi, double[] tile) {
+    int a1 = a0 + lda;
+    int a2 = a1 + lda;
+    int a3 = a2 + lda;
+    DoubleVector c00 = DoubleVector.broadcast(S, 0f);
+    DoubleVector c01 = DoubleVector.broadcast(S, 0f);
+    DoubleVector c10 = DoubleVector.broadcast(S, 0f);
+    DoubleVector c11 = DoubleVector.broadcast(S, 0f);
+    DoubleVector c20 = DoubleVector.broadcast(S, 0f);
+    DoubleVector c21 = DoubleVector.broadcast(S, 0f);
+    DoubleVector c30 = DoubleVector.broadcast(S, 0f);
+    DoubleVector c31 = DoubleVector.broadcast(S, 0f);
+    for (int p = 0; p < kc; p++) {
+      int ib = bi + p * NR;
+      DoubleVector b0 = DoubleVector.fromArray(S, bp, ib);
+      DoubleVector b1 = DoubleVector.fromArray(S, bp, ib + L);
+      DoubleVector x = DoubleVector.broadcast(S, a[a0 + p]);
+      c00 = x.fma(b0, c00);
+      c01 = x.fma(b1, c01);
+      x = DoubleVector.broadcast(S, a[a1 + p]);
+      c10 = x.fma(b0, c10);
+      c11 = x.fma(b1, c11);
+      x = DoubleVector.broadcast(S, a[a2 + p]);
+      c20 = x.fma(b0, c20);
+      c21 = x.fma(b1, c21);
+      x = DoubleVector.broadcast(S, a[a3 + p]);
       c30 = x.fma(b0, c30);
       c31 = x.fma(b1, c31);
     }
@@ -446,14 +700,14 @@ final class F64Gemm {
 
   /**
    * Packs panels q0..q1 of op(B)[pc:pc+kcur, jc:jc+ncur] into NR-column panels: element (p, j)
-   * of panel q at {@code q·NR·kcur + p·NR + (j mod NR)}; columns past ncur are zero.
+   * of panel q at {@code bpOff + q·NR·kcur + p·NR + (j mod NR)}; columns past ncur are zero.
    */
   private static void packB(boolean tb, double[] b, int bOff, int ldb, int pc, int kcur, int jc, int ncur,
-      int q0, int q1, double[] bp) {
+      int q0, int q1, double[] bp, int bpOff) {
     for (int q = q0; q < q1; q++) {
       int j0 = jc + q * NR;
       int cols = Math.min(NR, jc + ncur - j0);
-      int base = q * NR * kcur;
+      int base = bpOff + q * NR * kcur;
       if (tb) {
         // op(B)(p, j) = b[j·ldb + p]: read along p, write with stride NR.
         for (int jj = 0; jj < NR; jj++) {

@@ -19,8 +19,9 @@ import structura.api.backend.Level1Routine;
  *       result is exactly symmetric.</li>
  *   <li>sdsyrk (F32 in, F64 accumulation): A is widened to double one K block at a time
  *       (KC rows or columns, so at most KC·n doubles of scratch), each block added with dsyrk.</li>
- *   <li>Batched GEMM: many products run in parallel, one product per task on one thread; few
- *       large products run one after another, each multithreaded.</li>
+ *   <li>Batched GEMM: many products run in parallel, one product per task on one thread (a B
+ *       shared by the batch, stride 0, packed once for all items); few large products run one
+ *       after another, each multithreaded.</li>
  * </ul>
  */
 final class VectorRoutines implements GemmRoutine, GemvRoutine, BatchedGemmRoutine, GramRoutine, Level1Routine {
@@ -75,8 +76,13 @@ final class VectorRoutines implements GemmRoutine, GemvRoutine, BatchedGemmRouti
   public void sgemmStridedBatched(boolean transA, boolean transB, int m, int n, int k, float alpha,
       float[] a, int aOff, int lda, int strideA, float[] b, int bOff, int ldb, int strideB,
       float beta, float[] c, int cOff, int ldc, int strideC, int batch) {
+    boolean multithreaded = (long) batch * m * n * k >= (1L << 16);
+    if (acrossBatch(batch, m, n, k) && strideB == 0 && batch > 1 && f32Gemm.gemmSharedB(transA, transB, m, n, k,
+        alpha, a, aOff, lda, strideA, b, bOff, ldb, beta, c, cOff, ldc, strideC, batch, multithreaded)) {
+      return;  // one packed B for the batch (see F32Gemm.gemmSharedB)
+    }
     if (acrossBatch(batch, m, n, k)) {
-      parallel.forEach(batch, (long) batch * m * n * k >= (1L << 16), p -> f32Gemm.gemm(transA, transB, m, n, k, alpha,
+      parallel.forEach(batch, multithreaded, p -> f32Gemm.gemm(transA, transB, m, n, k, alpha,
           a, aOff + p * strideA, lda, b, bOff + p * strideB, ldb, beta, c, cOff + p * strideC, ldc, false, false));
     } else {
       for (int p = 0; p < batch; p++) {
@@ -90,8 +96,13 @@ final class VectorRoutines implements GemmRoutine, GemvRoutine, BatchedGemmRouti
   public void dgemmStridedBatched(boolean transA, boolean transB, int m, int n, int k, double alpha,
       double[] a, int aOff, int lda, int strideA, double[] b, int bOff, int ldb, int strideB,
       double beta, double[] c, int cOff, int ldc, int strideC, int batch) {
+    boolean multithreaded = (long) batch * m * n * k >= (1L << 16);
+    if (acrossBatch(batch, m, n, k) && strideB == 0 && batch > 1 && f64Gemm.gemmSharedB(transA, transB, m, n, k,
+        alpha, a, aOff, lda, strideA, b, bOff, ldb, beta, c, cOff, ldc, strideC, batch, multithreaded)) {
+      return;  // one packed B for the batch (see F32Gemm.gemmSharedB)
+    }
     if (acrossBatch(batch, m, n, k)) {
-      parallel.forEach(batch, (long) batch * m * n * k >= (1L << 16), p -> f64Gemm.gemm(transA, transB, m, n, k, alpha,
+      parallel.forEach(batch, multithreaded, p -> f64Gemm.gemm(transA, transB, m, n, k, alpha,
           a, aOff + p * strideA, lda, b, bOff + p * strideB, ldb, beta, c, cOff + p * strideC, ldc, false, false));
     } else {
       for (int p = 0; p < batch; p++) {
