@@ -94,7 +94,12 @@ final class F32Elementwise implements ElementwiseRoutine {
     });
   }
 
-  private static void softmaxRow(int n, float alpha, float[] x, int row, float[] mask, int mrow) {
+  /**
+   * Softmax of one row of n elements at {@code x[row ..]}, mask row at {@code mask[mrow ..]} (or
+   * null): also the softmax of the fused attention ({@link F32Attention}), so that fused and
+   * composed attention give the same bits.
+   */
+  static void softmaxRow(int n, float alpha, float[] x, int row, float[] mask, int mrow) {
     int body = S.loopBound(n);
     // pass 1: z = alpha·x + mask (rounded to float as the reference does), stored in place; row max
     FloatVector vmax = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
