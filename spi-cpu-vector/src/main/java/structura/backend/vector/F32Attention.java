@@ -1,6 +1,7 @@
 package structura.backend.vector;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import structura.api.backend.AttentionRoutine;
 import structura.api.backend.ComposedAttention;
@@ -13,10 +14,12 @@ import structura.api.backend.ComposedAttention;
  * time:
  * <ol>
  *   <li>the four score rows {@code S_i = Q_i K_gᵀ} by a 4 × NR register tile over the head
- *       dimension (as the GEMM micro-kernel: accumulators from zero, one FMA per step of p);</li>
- *   <li>each row softmaxed by {@link F32Elementwise#softmaxRow}, the code of the unfused softmax,
- *       with the mask row of the composed path (the key mask, and −{@code Float.MAX_VALUE} past
- *       the diagonal when causal);</li>
+ *       dimension (as the GEMM micro-kernel: accumulators from zero, one FMA per step of p), turned
+ *       in registers into the logits {@code z = fl(fl(scale·S) + mask)} of the softmax's first pass,
+ *       with the mask row of the composed path (the key mask, and −{@code Float.MAX_VALUE} past the
+ *       diagonal when causal) and each row's maximum;</li>
+ *   <li>each row finished by {@link F32Elementwise#expNormalizeRow}, the exp, sum and scaling
+ *       passes of the unfused softmax;</li>
  *   <li>{@code O_i = P_i V_g} by a 4 × NR tile over the keys (FMA from zero), stored straight into
  *       the head's columns of O.</li>
  * </ol>
@@ -27,8 +30,9 @@ import structura.api.backend.ComposedAttention;
  *
  * <p><b>Same bits as {@link ComposedAttention} on this backend.</b> Every score and every output
  * element is one FMA chain from zero in the order of the {@link F32Gemm} micro-kernel, which with
- * alpha = 1 and beta = 0 stores its accumulator unchanged, and every row goes through the same
- * softmax code with the same mask values. This holds while each product is one KC block of the
+ * alpha = 1 and beta = 0 stores its accumulator unchanged; the logits get the same two roundings
+ * as in {@link F32Elementwise#softmaxRow} with the same mask values, their maximum is exact in any
+ * order, and the rest of the softmax is its code. This holds while each product is one KC block of the
  * GEMM (depth ≤ KC: {@code headDim} and {@code len} at most the backend's F32 KC, 384 by
  * default); longer sequences, and sequences over {@link #MAX_FUSED_LEN}, run the composed path.
  * Results do not depend on the thread count (a task computes the same way on any thread).
@@ -98,13 +102,15 @@ final class F32Attention implements AttentionRoutine {
     float[] scores = new float[0];
     float[] mask = new float[0];
     float[] rowMask = new float[0];
+    /** Per score row, a vector of running maxima. */
+    final float[] max = new float[MR * L];
 
     void ensure(int keyFloats, int valueFloats, int scoreFloats, int maskFloats) {
       keys = keys.length >= keyFloats ? keys : new float[keyFloats];
       values = values.length >= valueFloats ? values : new float[valueFloats];
       scores = scores.length >= scoreFloats ? scores : new float[scoreFloats];
       mask = mask.length >= maskFloats ? mask : new float[maskFloats];
-      rowMask = rowMask.length >= maskFloats ? rowMask : new float[maskFloats];
+      rowMask = rowMask.length >= MR * maskFloats ? rowMask : new float[MR * maskFloats];
     }
   }
 
@@ -125,32 +131,41 @@ final class F32Attention implements AttentionRoutine {
     float[] mask = s.mask;
     packKeys(len, dh, k, ki, ldk, lp, kt);
     packValues(len, dv, v, vi, ldv, valuePanels, vp);
-    // the key-mask row as the composed path copies it (zeros without a mask)
-    for (int j = 0; j < len; j++) {
-      mask[j] = keyOff < 0 ? 0f : keyMask[keyOff + j];
+    // the key-mask row as the composed path copies it (zeros without a mask); −∞ on the padding
+    // keys of the last panel, so that they never become a row maximum
+    for (int j = 0; j < lp; j++) {
+      mask[j] = j >= len ? Float.NEGATIVE_INFINITY : keyOff < 0 ? 0f : keyMask[keyOff + j];
     }
     float[] rowMask = causal ? s.rowMask : mask;
+    int ldm = causal ? lp : 0;
+    float[] max = s.max;
     for (int i0 = 0; i0 < len; i0 += MR) {
       int rows = Math.min(MR, len - i0);
-      // 1. score rows i0 .. i0 + rows − 1 into sc (row r at r·lp)
-      for (int jp = 0; jp < keyPanels; jp++) {
-        if (rows == MR) {
-          scores4(dh, q, qi + i0 * ldq, ldq, kt, jp * NR, lp, sc, jp * NR, lp);
-        } else {
-          for (int r = 0; r < rows; r++) {
-            scores1(dh, q, qi + (i0 + r) * ldq, kt, jp * NR, lp, sc, r * lp + jp * NR);
+      if (causal) {
+        // the composed path's causal mask rows: −Float.MAX_VALUE past the diagonal
+        for (int r = 0; r < rows; r++) {
+          int i = i0 + r;
+          for (int j = 0; j < lp; j++) {
+            rowMask[r * lp + j] = j > i && j < len ? -Float.MAX_VALUE : mask[j];
           }
         }
       }
-      // 2. the unfused softmax code on each row
-      for (int r = 0; r < rows; r++) {
-        if (causal) {
-          int i = i0 + r;
-          for (int j = 0; j < len; j++) {
-            rowMask[j] = j > i ? -Float.MAX_VALUE : mask[j];
+      // 1. z = scale·S + mask for rows i0 .. i0 + rows − 1 into sc (row r at r·lp), with row maxima
+      java.util.Arrays.fill(max, Float.NEGATIVE_INFINITY);
+      for (int jp = 0; jp < keyPanels; jp++) {
+        int j0 = jp * NR;
+        if (rows == MR) {
+          logits4(dh, q, qi + i0 * ldq, ldq, kt, j0, lp, scale, rowMask, j0, ldm, sc, j0, lp, max);
+        } else {
+          for (int r = 0; r < rows; r++) {
+            logits1(dh, q, qi + (i0 + r) * ldq, kt, j0, lp, scale, rowMask, r * ldm + j0, sc, r * lp + j0, max, r * L);
           }
         }
-        F32Elementwise.softmaxRow(len, scale, sc, r * lp, rowMask, 0);
+      }
+      // 2. the unfused softmax's exp, sum and scaling on each row
+      for (int r = 0; r < rows; r++) {
+        float m = FloatVector.fromArray(S, max, r * L).reduceLanes(VectorOperators.MAX);
+        F32Elementwise.expNormalizeRow(len, sc, r * lp, m);
       }
       // 3. O rows = P rows · V, per NR-wide panel of value columns
       for (int cp = 0; cp < valuePanels; cp++) {
@@ -170,14 +185,27 @@ final class F32Attention implements AttentionRoutine {
 
   /** K (len × dh) transposed into kt (dh × lp), keys past len zero. */
   private static void packKeys(int len, int dh, float[] k, int ki, int ldk, int lp, float[] kt) {
+    int j = 0;
+    // four keys at a time: four sequential row streams in, four consecutive floats out per p
+    for (; j + 4 <= len; j += 4) {
+      int r0 = ki + j * ldk;
+      int r1 = r0 + ldk;
+      int r2 = r1 + ldk;
+      int r3 = r2 + ldk;
+      for (int p = 0, dst = j; p < dh; p++, dst += lp) {
+        kt[dst] = k[r0 + p];
+        kt[dst + 1] = k[r1 + p];
+        kt[dst + 2] = k[r2 + p];
+        kt[dst + 3] = k[r3 + p];
+      }
+    }
+    for (; j < len; j++) {
+      for (int p = 0, src = ki + j * ldk; p < dh; p++) {
+        kt[p * lp + j] = k[src + p];
+      }
+    }
     for (int p = 0; p < dh; p++) {
-      int dst = p * lp;
-      for (int j = 0; j < len; j++) {
-        kt[dst + j] = k[ki + j * ldk + p];
-      }
-      for (int j = len; j < lp; j++) {
-        kt[dst + j] = 0f;
-      }
+      java.util.Arrays.fill(kt, p * lp + len, (p + 1) * lp, 0f);
     }
   }
 
@@ -199,9 +227,14 @@ final class F32Attention implements AttentionRoutine {
     }
   }
 
-  /** Four score rows, one NR-wide panel of keys: {@code sc[r·ld + j] = Σ_p q[r][p]·kt[p][j]}, FMA from zero. */
-  private static void scores4(int dh, float[] q, int qi, int ldq, float[] kt, int kj, int lp, float[] sc, int si,
-      int ld) {
+  /**
+   * Four rows of logits, one NR-wide panel of keys: {@code S = Σ_p q[r][p]·kt[p][j]} by FMA from
+   * zero (the GEMM micro-kernel's order), then {@code z = fl(fl(scale·S) + mask[r][j])} (pass 1 of
+   * the softmax, the same two roundings) into {@code sc[si + r·ld + j]}, and the running maxima
+   * of each row in {@code max[r·L ..]}. Mask row r at {@code mi + r·ldm}.
+   */
+  private static void logits4(int dh, float[] q, int qi, int ldq, float[] kt, int kj, int lp, float scale,
+      float[] mask, int mi, int ldm, float[] sc, int si, int ld, float[] max) {
     FloatVector c00 = FloatVector.broadcast(S, 0f);
     FloatVector c01 = FloatVector.broadcast(S, 0f);
     FloatVector c10 = FloatVector.broadcast(S, 0f);
@@ -230,18 +263,34 @@ final class F32Attention implements AttentionRoutine {
       c30 = x.fma(b0, c30);
       c31 = x.fma(b1, c31);
     }
-    c00.intoArray(sc, si);
-    c01.intoArray(sc, si + L);
-    c10.intoArray(sc, si + ld);
-    c11.intoArray(sc, si + ld + L);
-    c20.intoArray(sc, si + 2 * ld);
-    c21.intoArray(sc, si + 2 * ld + L);
-    c30.intoArray(sc, si + 3 * ld);
-    c31.intoArray(sc, si + 3 * ld + L);
+    // written out per row: a helper taking vectors, if C2 did not inline it, would box them
+    FloatVector z0;
+    FloatVector z1;
+    z0 = c00.mul(scale).add(FloatVector.fromArray(S, mask, mi));
+    z1 = c01.mul(scale).add(FloatVector.fromArray(S, mask, mi + L));
+    z0.intoArray(sc, si);
+    z1.intoArray(sc, si + L);
+    FloatVector.fromArray(S, max, 0).max(z0).max(z1).intoArray(max, 0);
+    z0 = c10.mul(scale).add(FloatVector.fromArray(S, mask, mi + ldm));
+    z1 = c11.mul(scale).add(FloatVector.fromArray(S, mask, mi + ldm + L));
+    z0.intoArray(sc, si + ld);
+    z1.intoArray(sc, si + ld + L);
+    FloatVector.fromArray(S, max, L).max(z0).max(z1).intoArray(max, L);
+    z0 = c20.mul(scale).add(FloatVector.fromArray(S, mask, mi + 2 * ldm));
+    z1 = c21.mul(scale).add(FloatVector.fromArray(S, mask, mi + 2 * ldm + L));
+    z0.intoArray(sc, si + 2 * ld);
+    z1.intoArray(sc, si + 2 * ld + L);
+    FloatVector.fromArray(S, max, 2 * L).max(z0).max(z1).intoArray(max, 2 * L);
+    z0 = c30.mul(scale).add(FloatVector.fromArray(S, mask, mi + 3 * ldm));
+    z1 = c31.mul(scale).add(FloatVector.fromArray(S, mask, mi + 3 * ldm + L));
+    z0.intoArray(sc, si + 3 * ld);
+    z1.intoArray(sc, si + 3 * ld + L);
+    FloatVector.fromArray(S, max, 3 * L).max(z0).max(z1).intoArray(max, 3 * L);
   }
 
-  /** One score row, one panel of keys (the rows left over by {@link #scores4}). */
-  private static void scores1(int dh, float[] q, int qi, float[] kt, int kj, int lp, float[] sc, int si) {
+  /** One row of logits, one panel of keys (the rows left over by {@link #logits4}). */
+  private static void logits1(int dh, float[] q, int qi, float[] kt, int kj, int lp, float scale, float[] mask, int mi,
+      float[] sc, int si, float[] max, int mx) {
     FloatVector c0 = FloatVector.broadcast(S, 0f);
     FloatVector c1 = FloatVector.broadcast(S, 0f);
     for (int p = 0; p < dh; p++) {
@@ -250,8 +299,11 @@ final class F32Attention implements AttentionRoutine {
       c0 = x.fma(FloatVector.fromArray(S, kt, ib), c0);
       c1 = x.fma(FloatVector.fromArray(S, kt, ib + L), c1);
     }
-    c0.intoArray(sc, si);
-    c1.intoArray(sc, si + L);
+    FloatVector z0 = c0.mul(scale).add(FloatVector.fromArray(S, mask, mi));
+    FloatVector z1 = c1.mul(scale).add(FloatVector.fromArray(S, mask, mi + L));
+    z0.intoArray(sc, si);
+    z1.intoArray(sc, si + L);
+    FloatVector.fromArray(S, max, mx).max(z0).max(z1).intoArray(max, mx);
   }
 
   /**

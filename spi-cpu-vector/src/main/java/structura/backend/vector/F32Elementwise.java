@@ -124,6 +124,18 @@ final class F32Elementwise implements ElementwiseRoutine {
       x[row + j] = z;
       max = Math.max(max, z);
     }
+    expNormalizeRow(n, x, row, max);
+  }
+
+  /**
+   * Passes 2 and 3 of {@link #softmaxRow} on a row of logits z whose maximum is {@code max}:
+   * {@code x ← exp(z − max) / Σ exp(z − max)}. The fused attention ({@link F32Attention}) forms z
+   * and its maximum while the scores are still in registers, then calls this, so both paths run
+   * the same exp, sum and scaling.
+   */
+  static void expNormalizeRow(int n, float[] x, int row, float max) {
+    int body = S.loopBound(n);
+    int j;
     // pass 2: e = exp(z − max) in place, row sum
     FloatVector vm = FloatVector.broadcast(S, max);
     FloatVector vsum = FloatVector.broadcast(S, 0f);
