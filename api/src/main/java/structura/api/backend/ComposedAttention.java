@@ -34,7 +34,7 @@ public final class ComposedAttention implements AttentionRoutine {
       boolean causal, float[] q, int qOff, int ldq, float[] k, int kOff, int ldk, float[] v, int vOff, int ldv,
       float[] keyMask, int maskOff, int ldMask, float[] o, int oOff, int ldo) {
     int group = heads / kvHeads;
-    int block = len * len;
+    int block = Math.multiplyExact(len, len);
     float[] scores = new float[Math.multiplyExact(heads, block)];
     float[] mask = new float[causal ? block : len];
     int ldm = causal ? len : 0;
