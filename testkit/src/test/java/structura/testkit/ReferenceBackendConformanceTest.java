@@ -61,6 +61,14 @@ class ReferenceBackendConformanceTest {
   }
 
   @Nested
+  class Attention extends AttentionConformanceSuite {
+    @Override
+    protected BackendProvider provider() {
+      return java();
+    }
+  }
+
+  @Nested
   class Elementwise extends ElementwiseConformanceSuite {
     @Override
     protected BackendProvider provider() {

@@ -12,10 +12,13 @@ import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
 import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
 import org.junit.platform.launcher.listeners.TestExecutionSummary;
+import structura.api.backend.AttentionRoutine;
 import structura.api.backend.Availability;
 import structura.api.backend.Backend;
 import structura.api.backend.BackendConfig;
 import structura.api.backend.BackendProvider;
+import structura.api.backend.BatchedGemmRoutine;
+import structura.api.backend.ComposedAttention;
 import structura.api.backend.Compute;
 import structura.api.backend.ElementwiseRoutine;
 import structura.api.backend.GemmRoutine;
@@ -33,7 +36,7 @@ class SuitesCatchBrokenBackendsTest {
   @ParameterizedTest
   @ValueSource(classes = {IgnoresBeta.class, WritesPastTheView.class, DropsLastTerm.class, LowerTriangleOnly.class, DotIgnoresStride.class,
       SoftmaxIgnoresMask.class, BiasGeluAddsBiasAfterGelu.class, AddLayerNormIgnoresBias.class,
-      KernelSkipsCoincidentPoints.class, KernelDropsLastSource.class})
+      KernelSkipsCoincidentPoints.class, KernelDropsLastSource.class, AttentionIgnoresKeyMask.class})
   void brokenBackendFailsItsSuite(Class<?> suite) {
     LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request().selectors(selectClass(suite)).build();
     Launcher launcher = LauncherFactory.create();
@@ -57,6 +60,12 @@ class SuitesCatchBrokenBackendsTest {
   /** As above, with the given kernel-product routine (or the reference one for null). */
   static BackendProvider provider(GemmRoutine gemm, GramRoutine gram, Level1Routine level1, ElementwiseRoutine elementwise,
       PairwiseKernelRoutine pairwise) {
+    return provider(gemm, gram, level1, elementwise, pairwise, null);
+  }
+
+  /** As above, with the given fused attention (or none, the composed path, for null). */
+  static BackendProvider provider(GemmRoutine gemm, GramRoutine gram, Level1Routine level1, ElementwiseRoutine elementwise,
+      PairwiseKernelRoutine pairwise, AttentionRoutine attention) {
     Backend ref = Compute.reference().backend();
     return new BackendProvider() {
       @Override
@@ -115,6 +124,16 @@ class SuitesCatchBrokenBackendsTest {
           @Override
           public Optional<PairwiseKernelRoutine> pairwiseKernel() {
             return Optional.of(pairwise != null ? pairwise : ref.pairwiseKernel().orElseThrow());
+          }
+
+          @Override
+          public Optional<BatchedGemmRoutine> batchedGemm() {
+            return ref.batchedGemm();
+          }
+
+          @Override
+          public Optional<AttentionRoutine> attention() {
+            return Optional.ofNullable(attention);
           }
 
           @Override
@@ -440,6 +459,19 @@ class SuitesCatchBrokenBackendsTest {
           REF_PAIRWISE.dkernelMultiply(kr, m, n, d, k, x, xo, ldx, shifted, yo, ldy, v, vo, ldv, beta, o, oo, ldo);
         }
       });
+    }
+  }
+
+  /** A fused attention that forgets the key mask (padded tokens would be attended to). */
+  static class AttentionIgnoresKeyMask extends AttentionConformanceSuite {
+    @Override
+    protected BackendProvider provider() {
+      Backend ref = Compute.reference().backend();
+      AttentionRoutine composed = new ComposedAttention(ref.batchedGemm().orElseThrow(), ref.elementwise().orElseThrow());
+      return SuitesCatchBrokenBackendsTest.provider(null, null, null, null, null,
+          (batch, len, heads, kvHeads, dh, dv, scale, causal, q, qo, ldq, k, ko, ldk, v, vo, ldv, mask, mo, ldm, o, oo, ldo)
+              -> composed.sattention(batch, len, heads, kvHeads, dh, dv, scale, causal, q, qo, ldq, k, ko, ldk, v, vo, ldv,
+                  null, 0, 0, o, oo, ldo));
     }
   }
 }

@@ -30,7 +30,6 @@ final class ForwardWorkspace {
   }
 
   private final Map<Role, float[]> buffers = new EnumMap<>(Role.class);
-  private float[] scores = new float[0];
   private float[] mask = new float[0];
 
   /** A {@code rows × cols} matrix (ld = cols) over the buffer of {@code role}; contents undefined. */
@@ -44,15 +43,7 @@ final class ForwardWorkspace {
     return Matrix.wrap(b, 0, rows, cols, Math.max(1, cols));
   }
 
-  /** At least {@code size} floats of score scratch (contents undefined). */
-  float[] scores(int size) {
-    if (scores.length < size) {
-      scores = new float[size];
-    }
-    return scores;
-  }
-
-  /** At least {@code size} floats of mask scratch (contents undefined). */
+  /** At least {@code size} floats for the key mask (contents undefined). */
   float[] mask(int size) {
     if (mask.length < size) {
       mask = new float[size];

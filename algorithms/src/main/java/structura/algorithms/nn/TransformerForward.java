@@ -31,11 +31,11 @@ import structura.api.nn.TransformerNetwork;
  * pass); Q, K and V are one
  * GEMM against their stacked weights ({@code FusedProjection}, built once per block on first use,
  * when all three are dense, of equal input width and either all with or all without bias;
- * bit-identical to three products on the vector and reference backends); attention runs per
- * sequence as two strided batched GEMMs over the heads ({@code S_h = Q_h K_gᵀ} into consecutive
- * {@code L × L} blocks, then {@code O_h = P_h V_g} written side by side within the rows of the
- * context matrix, the per-head output layout of {@link Compute#batchedGemm}); grouped-query heads
- * sharing a key/value head are one batch with a key stride of 0. Softmax (with the scale
+ * bit-identical to three products on the vector and reference backends); attention is one
+ * {@link Compute#attention} call over the batch, which writes {@code O_h = softmax(S_h) V_g} side
+ * by side within the rows of the context matrix (fused per sequence and head on the vector
+ * backend; elsewhere per sequence two strided batched GEMMs around the softmax, the same bits);
+ * grouped-query heads share their key/value head. Softmax (with the scale
  * {@code 1/√headDim} and an additive mask of {@code −Float.MAX_VALUE} for padded keys, plus the
  * causal triangle for decoders; the scale is {@link Attention#scale()}), GELU, SwiGLU and the norms go through the backend's elementwise
  * routines; embeddings gathering, biases and rotary embeddings are plain loops (O(n·d)).
@@ -43,7 +43,8 @@ import structura.api.nn.TransformerNetwork;
  * <p>Positions are {@code 0 .. L−1} in every sequence (right padding), as HuggingFace does when no
  * position ids are given. Cost per block about {@code 2n·d·(q + 2kv + q) + 2n·d·f·(2 or 3)} flops for
  * the projections plus {@code 4·B·L²·q} for attention (q = heads·headDim, kv = kvHeads·headDim).
- * Memory: a few {@code n × max(d, q, f)} buffers and one {@code heads × L × L} score block; a pass
+ * Memory: a few {@code n × max(d, q, f)} buffers (and, on a backend without fused attention, one
+ * {@code heads × L × L} score block per attention call); a pass
  * without a hook allocates them once and reuses them in every block ({@code ForwardWorkspace}),
  * a pass with a hook (and the per-block methods) allocates them per block. The stacked Q/K/V
  * weights are a copy ({@code (q + 2kv)·d} floats per block, only when at most
@@ -403,50 +404,12 @@ public final class TransformerForward {
       rotate(a.rotary(), q, heads, group, dh, len);
       rotate(a.rotary(), k, kvHeads, 1, dh, len);
     }
-    // every row of ctx, the used part of scores and the used part of mask are overwritten below
+    // every element of ctx is written by the attention routine
     Matrix ctx = ws == null ? Matrix.zeros(DType.F32, n, heads * dv) : ws.matrix(ForwardWorkspace.Role.CONTEXT, n, heads * dv);
-    float[] scores = ws == null ? new float[heads * len * len] : ws.scores(heads * len * len);
-    float[] mask = ws == null ? new float[a.causal() ? len * len : len] : ws.mask(a.causal() ? len * len : len);
-    for (int b = 0; b < batch.batch() && len > 0; b++) {
-      int row0 = b * len;
-      fillMask(mask, batch, b, a.causal());
-      Matrix maskM = Matrix.wrap(mask, 0, a.causal() ? len : 1, len, len);
-      if (group == 1 && heads > 1) {
-        // Multi-head attention (one key/value head per query head): all heads of the sequence
-        // in one batched call each (head h's Q, K and V columns start at h·dh, h·dh and h·dv),
-        // so the backend can run one head per thread instead of splitting 12 small products.
-        Matrix qb = Matrix.wrap(q.f32(), q.index(row0, 0), len, dh, q.ld());
-        Matrix kb = Matrix.wrap(k.f32(), k.index(row0, 0), len, dh, k.ld());
-        Matrix vb = Matrix.wrap(v.f32(), v.index(row0, 0), len, dv, v.ld());
-        Matrix sb = Matrix.wrap(scores, 0, len, len, len);
-        compute.batchedGemm(Transpose.N, Transpose.T, heads, 1.0, qb, dh, kb, dh, 0.0, sb, len * len);
-        if (a.causal()) {
-          for (int h = 0; h < heads; h++) {
-            compute.softmaxRows(a.scale(), Matrix.wrap(scores, h * len * len, len, len, len), maskM);
-          }
-        } else {
-          // the score blocks are consecutive: one heads·L × L softmax with the broadcast key mask
-          compute.softmaxRows(a.scale(), Matrix.wrap(scores, 0, heads * len, len, len), maskM);
-        }
-        Matrix cb = Matrix.wrap(ctx.f32(), ctx.index(row0, 0), len, dv, ctx.ld());
-        compute.batchedGemm(Transpose.N, Transpose.N, heads, 1.0, sb, len * len, vb, dv, 0.0, cb, dv);
-        continue;
-      }
-      for (int g = 0; g < kvHeads; g++) {
-        int h0 = g * group;
-        Matrix qb = Matrix.wrap(q.f32(), q.index(row0, h0 * dh), len, dh, q.ld());
-        Matrix kb = Matrix.wrap(k.f32(), k.index(row0, g * dh), len, dh, k.ld());
-        Matrix vb = Matrix.wrap(v.f32(), v.index(row0, g * dv), len, dv, v.ld());
-        Matrix sb = Matrix.wrap(scores, h0 * len * len, len, len, len);
-        // S_h = Q_h K_gᵀ for the group's query heads; the key stride 0 shares K_g among them
-        compute.batchedGemm(Transpose.N, Transpose.T, group, 1.0, qb, dh, kb, 0, 0.0, sb, len * len);
-        for (int h = h0; h < h0 + group; h++) {
-          compute.softmaxRows(a.scale(), Matrix.wrap(scores, h * len * len, len, len, len), maskM);
-        }
-        // O_h = P_h V_g, written side by side into the context rows (per-head output layout)
-        Matrix cb = Matrix.wrap(ctx.f32(), ctx.index(row0, h0 * dv), len, dv, ctx.ld());
-        compute.batchedGemm(Transpose.N, Transpose.N, group, 1.0, sb, len * len, vb, 0, 0.0, cb, dv);
-      }
+    if (n > 0) {
+      // per (sequence, head): softmax(scale·Q_h K_gᵀ + mask) V_g into head h's columns of ctx, fused
+      // on backends that have it, else composed from batched GEMMs and the row softmax (same bits)
+      compute.attention(batch.batch(), heads, kvHeads, a.scale(), a.causal(), q, k, v, keyMask(batch, ws), ctx);
     }
     if (hook != null) {
       emit(hook, batch, ctx, (s, m) -> hook.attentionHeads(index, s, m));
@@ -454,16 +417,18 @@ public final class TransformerForward {
     return ctx;
   }
 
-  private static void fillMask(float[] mask, TokenBatch batch, int b, boolean causal) {
-    int len = batch.length();
+  /**
+   * The additive key mask of the batch ({@code B × L}): 0 for real tokens, the most negative float
+   * for padding, as HuggingFace uses (exp underflows to 0 and a fully masked row stays finite).
+   */
+  private static Matrix keyMask(TokenBatch batch, ForwardWorkspace ws) {
+    int n = batch.batch() * batch.length();
+    float[] mask = ws == null ? new float[n] : ws.mask(n);
     int[] am = batch.attentionMask();
-    for (int i = 0; i < (causal ? len : 1); i++) {
-      for (int j = 0; j < len; j++) {
-        boolean visible = am[b * len + j] == 1 && (!causal || j <= i);
-        // the most negative float, as HuggingFace uses: exp underflows to 0 and a fully masked row stays finite
-        mask[i * len + j] = visible ? 0f : -Float.MAX_VALUE;
-      }
+    for (int r = 0; r < n; r++) {
+      mask[r] = am[r] == 1 ? 0f : -Float.MAX_VALUE;
     }
+    return Matrix.wrap(mask, 0, batch.batch(), batch.length(), batch.length());
   }
 
   /**

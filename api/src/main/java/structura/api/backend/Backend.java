@@ -61,6 +61,15 @@ public interface Backend extends AutoCloseable {
     return Optional.empty();
   }
 
+  /**
+   * Fused attention ({@link AttentionRoutine}), or empty: then {@link Compute#attention} composes
+   * it from this backend's batched GEMM and softmax ({@link ComposedAttention}). Not a
+   * {@link RoutineFamily}: a backend without it loses nothing but speed, in strict mode too.
+   */
+  default Optional<AttentionRoutine> attention() {
+    return Optional.empty();
+  }
+
   /** Kernel-matrix products ({@link PairwiseKernelRoutine}, {@link RoutineFamily#PAIRWISE_KERNEL}), or empty for the reference routine. */
   default Optional<PairwiseKernelRoutine> pairwiseKernel() {
     return Optional.empty();

@@ -467,6 +467,85 @@ public final class Compute implements AutoCloseable {
     }
   }
 
+  /**
+   * Scaled-dot-product attention of {@code batch} sequences of {@code len = q.rows() / batch}
+   * tokens in the per-head column layout of a transformer ({@link AttentionRoutine} states the
+   * math): Q is {@code n × heads·headDim}, K {@code n × kvHeads·headDim}, V
+   * {@code n × kvHeads·valueDim} and O {@code n × heads·valueDim} with {@code n = batch·len}; query
+   * head h attends with key/value head {@code h / (heads / kvHeads)}. Scores are
+   * {@code scale·Q_h K_gᵀ} plus {@code keyMask} (an additive {@code batch × len} row per sequence,
+   * {@code −Float.MAX_VALUE} for padded keys, or null) and, when {@code causal}, minus
+   * {@code Float.MAX_VALUE} above the diagonal; each row is softmaxed and multiplied into V. Runs
+   * the backend's fused routine when it has one, else the same computation from its batched GEMM
+   * and softmax ({@link ComposedAttention}, which allocates {@code heads·len²} floats of scores).
+   * Cost {@code 2·batch·heads·len²·(headDim + valueDim)} flops. F32 only. Modifies O only.
+   *
+   * @throws InvalidArgumentException on shapes that do not fit this layout, non-F32 operands, or
+   *     if O overlaps an input
+   */
+  public void attention(int batch, int heads, int kvHeads, double scale, boolean causal, Matrix q, Matrix k, Matrix v,
+      Matrix keyMask, Matrix out) {
+    attention(batch, heads, kvHeads, scale, causal, q, k, v, keyMask, out, true);
+  }
+
+  /**
+   * The attention of {@link #attention} composed from this backend's batched GEMM and softmax
+   * ({@link ComposedAttention}) even when it has a fused routine: the result a fused routine must
+   * reproduce bit for bit (conformance tests, benchmarks). Same arguments, checks and cost.
+   */
+  public void composedAttention(int batch, int heads, int kvHeads, double scale, boolean causal, Matrix q, Matrix k,
+      Matrix v, Matrix keyMask, Matrix out) {
+    attention(batch, heads, kvHeads, scale, causal, q, k, v, keyMask, out, false);
+  }
+
+  private void attention(int batch, int heads, int kvHeads, double scale, boolean causal, Matrix q, Matrix k, Matrix v,
+      Matrix keyMask, Matrix out, boolean fused) {
+    for (Matrix m : new Matrix[] {q, k, v, out}) {
+      f32("attention", m);
+    }
+    if (batch < 1 || heads < 1 || kvHeads < 1 || heads % kvHeads != 0) {
+      throw invalid("attention: batch " + batch + ", heads " + heads + " and kvHeads " + kvHeads
+          + " must be at least 1, with heads a multiple of kvHeads.", "Pass the attention's head counts and at least one sequence.");
+    }
+    int n = q.rows();
+    if (n % batch != 0 || k.rows() != n || v.rows() != n || out.rows() != n) {
+      throw mismatch("attention: Q, K, V and O have " + n + ", " + k.rows() + ", " + v.rows() + " and " + out.rows()
+          + " rows, which must be equal and a multiple of the batch " + batch + ".",
+          "Pass batch·len rows of every operand, sequence b in rows b·len .. b·len + len − 1.");
+    }
+    if (q.cols() % heads != 0 || v.cols() % kvHeads != 0 || q.cols() == 0 || v.cols() == 0
+        || k.cols() != q.cols() / heads * kvHeads || out.cols() != v.cols() / kvHeads * heads) {
+      throw mismatch("attention: Q is " + n + "x" + q.cols() + ", K " + k.rows() + "x" + k.cols() + ", V " + v.rows() + "x"
+          + v.cols() + " and O " + out.rows() + "x" + out.cols() + " for " + heads + " heads and " + kvHeads + " key/value heads.",
+          "Q needs heads·headDim columns, K kvHeads·headDim, V kvHeads·valueDim and O heads·valueDim (headDim, valueDim >= 1).");
+    }
+    int len = n / batch;
+    if (keyMask != null) {
+      f32("attention", keyMask);
+      if (keyMask.rows() != batch || keyMask.cols() != len) {
+        throw mismatch("attention: the key mask is " + keyMask.rows() + "x" + keyMask.cols() + " for " + batch
+            + " sequences of " + len + " tokens.", "Pass a batch x len additive mask, or null.");
+      }
+      noOverlap("attention", "O", out, "keyMask", keyMask);
+    }
+    noOverlap("attention", "O", out, "Q", q);
+    noOverlap("attention", "O", out, "K", k);
+    noOverlap("attention", "O", out, "V", v);
+    if (len == 0) {
+      return;
+    }
+    AttentionRoutine r = fused ? backend.attention().orElse(null) : null;
+    if (r == null) {
+      BatchedGemmRoutine g = routine(RoutineFamily.BATCHED_GEMM, DType.F32)
+          ? backend.batchedGemm().orElseThrow() : reference.batchedGemm().orElseThrow();
+      r = new ComposedAttention(g, elementwise());
+    }
+    r.sattention(batch, len, heads, kvHeads, q.cols() / heads, v.cols() / kvHeads, (float) scale, causal,
+        q.f32(), q.offset(), q.ld(), k.f32(), k.offset(), k.ld(), v.f32(), v.offset(), v.ld(),
+        keyMask == null ? null : keyMask.f32(), keyMask == null ? 0 : keyMask.offset(), keyMask == null ? 0 : keyMask.ld(),
+        out.f32(), out.offset(), out.ld());
+  }
+
   // ---- kernel matrices ----------------------------------------------------------------------
 
   /**

@@ -94,7 +94,12 @@ final class F32Elementwise implements ElementwiseRoutine {
     });
   }
 
-  private static void softmaxRow(int n, float alpha, float[] x, int row, float[] mask, int mrow) {
+  /**
+   * Softmax of one row of n elements at {@code x[row ..]}, mask row at {@code mask[mrow ..]} (or
+   * null): also the softmax of the fused attention ({@link F32Attention}), so that fused and
+   * composed attention give the same bits.
+   */
+  static void softmaxRow(int n, float alpha, float[] x, int row, float[] mask, int mrow) {
     int body = S.loopBound(n);
     // pass 1: z = alpha·x + mask (rounded to float as the reference does), stored in place; row max
     FloatVector vmax = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
@@ -119,6 +124,18 @@ final class F32Elementwise implements ElementwiseRoutine {
       x[row + j] = z;
       max = Math.max(max, z);
     }
+    expNormalizeRow(n, x, row, max);
+  }
+
+  /**
+   * Passes 2 and 3 of {@link #softmaxRow} on a row of logits z whose maximum is {@code max}:
+   * {@code x ← exp(z − max) / Σ exp(z − max)}. The fused attention ({@link F32Attention}) forms z
+   * and its maximum while the scores are still in registers, then calls this, so both paths run
+   * the same exp, sum and scaling.
+   */
+  static void expNormalizeRow(int n, float[] x, int row, float max) {
+    int body = S.loopBound(n);
+    int j;
     // pass 2: e = exp(z − max) in place, row sum
     FloatVector vm = FloatVector.broadcast(S, max);
     FloatVector vsum = FloatVector.broadcast(S, 0f);

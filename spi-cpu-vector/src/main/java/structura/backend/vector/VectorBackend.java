@@ -4,9 +4,11 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import structura.api.ErrorCode;
 import structura.api.StructuraException;
+import structura.api.backend.AttentionRoutine;
 import structura.api.backend.Backend;
 import structura.api.backend.BackendConfig;
 import structura.api.backend.BatchedGemmRoutine;
+import structura.api.backend.ComposedAttention;
 import structura.api.backend.ElementwiseRoutine;
 import structura.api.backend.GemmRoutine;
 import structura.api.backend.GemvRoutine;
@@ -37,6 +39,7 @@ final class VectorBackend implements Backend {
   private final Parallel parallel;
   private final VectorRoutines routines;
   private final F32Elementwise elementwise;
+  private final F32Attention attention;
   private final VectorPairwiseKernel pairwise;
   private final String description;
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -48,6 +51,7 @@ final class VectorBackend implements Backend {
     F64Gemm d = new F64Gemm(parallel, size(config, "f64.mc", F64_MC), size(config, "f64.kc", F64_KC), size(config, "f64.nc", F64_NC));
     this.routines = new VectorRoutines(parallel, s, d, size(config, "f64.kc", F64_KC));
     this.elementwise = new F32Elementwise(parallel);
+    this.attention = new F32Attention(parallel, new ComposedAttention(routines, elementwise), size(config, "f32.kc", F32_KC));
     this.pairwise = new VectorPairwiseKernel(parallel);
     this.description = "vector: " + probeDetail + ", " + threads + (threads == 1 ? " thread" : " threads")
         + "; sgemm " + s.blocking() + "; dgemm " + d.blocking();
@@ -120,6 +124,11 @@ final class VectorBackend implements Backend {
   @Override
   public Optional<ElementwiseRoutine> elementwise() {
     return Optional.of(elementwise);
+  }
+
+  @Override
+  public Optional<AttentionRoutine> attention() {
+    return Optional.of(attention);
   }
 
   @Override

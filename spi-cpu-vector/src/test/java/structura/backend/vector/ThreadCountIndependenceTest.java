@@ -277,4 +277,43 @@ class ThreadCountIndependenceTest {
     }
     assertTrue(java.util.Arrays.stream(expected[0]).allMatch(v -> v > 0 && v < 1), "softmax wrote probabilities");
   }
+
+  /**
+   * Attention (32-token sequences, fused under the test's KC of 40, and 45-token ones, composed
+   * above it) gives the same bits on 1, 2 and 3 threads: multi-head, grouped-query and causal,
+   * with padded keys.
+   */
+  @Test
+  void attentionIsBitIdenticalForOneTwoAndThreeThreads() {
+    for (int len : new int[] {32, 45}) {
+      for (int kvHeads : new int[] {6, 2}) {
+        for (boolean causal : new boolean[] {false, true}) {
+          int batch = 3;
+          int heads = 6;
+          int dh = 16;
+          int n = batch * len;
+          Matrix q = random(DType.F32, n, heads * dh, 81);
+          Matrix k = random(DType.F32, n, kvHeads * dh, 82);
+          Matrix v = random(DType.F32, n, kvHeads * dh, 83);
+          Matrix mask = Matrix.zeros(DType.F32, batch, len);
+          for (int j = len - 5; j < len; j++) {
+            mask.set(1, j, -Float.MAX_VALUE);
+          }
+          double[] expected = null;
+          for (Compute c : new Compute[] {one, two, three}) {
+            Matrix o = Matrix.zeros(DType.F32, n, heads * dh);
+            c.attention(batch, heads, kvHeads, 0.25, causal, q, k, v, mask, o);
+            double[] got = values(o);
+            if (expected == null) {
+              expected = got;
+              assertTrue(java.util.Arrays.stream(got).anyMatch(x -> x != 0), "attention wrote something");
+            } else {
+              assertArrayEquals(expected, got, 0.0, "attention len " + len + " kvHeads " + kvHeads + " causal " + causal
+                  + " with " + c.backend().describe());
+            }
+          }
+        }
+      }
+    }
+  }
 }

@@ -14,6 +14,7 @@ import structura.api.backend.BackendRegistry;
 import structura.api.backend.Compute;
 import structura.api.backend.RoutineFamily;
 import structura.api.DType;
+import structura.testkit.AttentionConformanceSuite;
 import structura.testkit.BatchedGemmConformanceSuite;
 import structura.testkit.ElementwiseConformanceSuite;
 import structura.testkit.GemmConformanceSuite;
@@ -97,6 +98,14 @@ class VectorBackendConformanceTest {
 
   @Nested
   class Level1 extends Level1ConformanceSuite {
+    @Override
+    protected BackendProvider provider() {
+      return vector();
+    }
+  }
+
+  @Nested
+  class Attention extends AttentionConformanceSuite {
     @Override
     protected BackendProvider provider() {
       return vector();

@@ -3,6 +3,7 @@ package structura.backend.cuda;
 import org.junit.jupiter.api.Nested;
 import structura.api.backend.BackendConfig;
 import structura.api.backend.BackendProvider;
+import structura.testkit.AttentionConformanceSuite;
 import structura.testkit.BatchedGemmConformanceSuite;
 import structura.testkit.ElementwiseConformanceSuite;
 import structura.testkit.GemmConformanceSuite;
@@ -85,6 +86,19 @@ class CudaBackendConformanceTest {
 
   @Nested
   class Level1 extends Level1ConformanceSuite {
+    @Override
+    protected BackendProvider provider() {
+      return cuda();
+    }
+
+    @Override
+    protected BackendConfig config() {
+      return strictConfig();
+    }
+  }
+
+  @Nested
+  class Attention extends AttentionConformanceSuite {
     @Override
     protected BackendProvider provider() {
       return cuda();

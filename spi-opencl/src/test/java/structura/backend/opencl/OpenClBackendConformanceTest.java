@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Nested;
 import structura.api.backend.BackendConfig;
 import structura.api.backend.BackendProvider;
 import structura.api.backend.ConfigKeys;
+import structura.testkit.AttentionConformanceSuite;
 import structura.testkit.BatchedGemmConformanceSuite;
 import structura.testkit.ElementwiseConformanceSuite;
 import structura.testkit.GemmConformanceSuite;
@@ -84,6 +85,19 @@ class OpenClBackendConformanceTest {
 
   @Nested
   class Level1 extends Level1ConformanceSuite {
+    @Override
+    protected BackendProvider provider() {
+      return opencl();
+    }
+
+    @Override
+    protected BackendConfig config() {
+      return cpuConfig();
+    }
+  }
+
+  @Nested
+  class Attention extends AttentionConformanceSuite {
     @Override
     protected BackendProvider provider() {
       return opencl();
