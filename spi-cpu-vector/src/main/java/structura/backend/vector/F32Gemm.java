@@ -377,14 +377,9 @@ final class F32Gemm {
                 lowerOnly);
           }
         } else {
-          // A lower triangle's row blocks grow with ic: handing out the largest first leaves a
-          // small task last, so the threads finish together (smallest first, a 1536-column Gram's
-          // 16 row blocks left up to half of the largest, ≈ 6 % of each depth block, to one thread).
-          int tasks = icBlocks * split;
-          parallel.forEach(tasks, t -> {
-            int u = lowerOnly ? tasks - 1 - t : t;
-            int ic = (u / split) * mcbF;
-            int part = u % split;
+          parallel.forEach(icBlocks * split, t -> {
+            int ic = (t / split) * mcbF;
+            int part = t % split;
             block(ta, m, n, a, aOff, lda, ic, mcbF, pcF, kcur, jcF, part * nPanels / split, (part + 1) * nPanels / split,
                 alpha, beta, first, c, cOff, ldc, aBuffer.get(), bp, 0, lowerOnly);
           });
