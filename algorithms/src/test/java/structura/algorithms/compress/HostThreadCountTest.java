@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import structura.algorithms.linalg.ReferenceThreads;
 import structura.api.DType;
 import structura.api.Matrix;
 import structura.api.backend.Compute;

@@ -72,7 +72,7 @@ class BlockedQrAgainstEjmlTest {
   @ParameterizedTest
   @MethodSource("lookAheadShapes")
   void lookAheadPathMatchesEjmlAndThePlainLoopBitForBit(int m, int n, int rank, int blockSize) {
-    QrFactorization f = assertMatchesEjml(TwoThreadReference.open(), m, n, rank, new HouseholderQrOptions(blockSize, true));
+    QrFactorization f = assertMatchesEjml(ReferenceThreads.open(2), m, n, rank, new HouseholderQrOptions(blockSize, true));
     Matrix a = lowRank(m, n, rank, 11L * m + n);
     Matrix plain = new HouseholderQr(Compute.reference(), new HouseholderQrOptions(blockSize)).factor(a).r();
     Matrix r = f.r();

@@ -12,31 +12,37 @@ import structura.api.backend.Level1Routine;
 import structura.api.backend.PairwiseKernelRoutine;
 
 /**
- * The reference routines behind a backend that reports two host threads, so that algorithms take
- * their multithreaded paths (the QR's look-ahead panel) while every product is computed by the
- * plain reference loops, independently of the vector backend.
+ * The reference routines behind a backend that reports a chosen number of host threads, so that
+ * algorithms take their multithreaded host-side paths (the QR's look-ahead panel, the row ranges of
+ * {@link RowRanges} in the selections and statistics) on that many threads while every product is
+ * the same plain reference loop, independent of the vector backend.
  */
-final class TwoThreadReference implements Backend {
+public final class ReferenceThreads implements Backend {
   private final Backend reference = Compute.reference().backend();
+  private final int threads;
 
-  /** A strict {@link Compute} over this backend. */
-  static Compute open() {
-    return Compute.of(new TwoThreadReference(), true);
+  private ReferenceThreads(int threads) {
+    this.threads = threads;
+  }
+
+  /** A strict {@link Compute} over the reference routines reporting {@code threads} host threads. */
+  public static Compute open(int threads) {
+    return Compute.of(new ReferenceThreads(threads), true);
   }
 
   @Override
   public String id() {
-    return "reference-2";
+    return "reference-" + threads;
   }
 
   @Override
   public String describe() {
-    return "reference routines, two host threads";
+    return "reference routines, " + threads + " host threads";
   }
 
   @Override
   public int hostThreads() {
-    return 2;
+    return threads;
   }
 
   @Override
