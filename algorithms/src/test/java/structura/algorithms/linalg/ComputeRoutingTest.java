@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import structura.api.DType;
 import structura.api.Matrix;
 import structura.api.backend.Backend;
+import structura.api.backend.BatchedGemmRoutine;
 import structura.api.backend.Compute;
 import structura.api.backend.GemmRoutine;
 import structura.api.backend.GramRoutine;
@@ -52,6 +53,31 @@ class ComputeRoutingTest {
             double[] b, int bo, int ldb, double beta, double[] c, int co, int ldc) {
           gemmFlops.addAndGet(2L * m * n * k);
           r.dgemm(ta, tb, m, n, k, alpha, a, ao, lda, b, bo, ldb, beta, c, co, ldc);
+        }
+      });
+    }
+
+    /** Batched GEMMs (the QR's split trailing update) count as GEMM flops: batch·2mnk. */
+    @Override
+    public Optional<BatchedGemmRoutine> batchedGemm() {
+      BatchedGemmRoutine r = ref.batchedGemm().orElseThrow();
+      return Optional.of(new BatchedGemmRoutine() {
+        @Override
+        public void sgemmStridedBatched(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int ao,
+            int lda, int strideA, float[] b, int bo, int ldb, int strideB, float beta, float[] c, int co, int ldc,
+            int strideC, int batch) {
+          gemmFlops.addAndGet(2L * m * n * k * batch);
+          r.sgemmStridedBatched(ta, tb, m, n, k, alpha, a, ao, lda, strideA, b, bo, ldb, strideB, beta, c, co, ldc,
+              strideC, batch);
+        }
+
+        @Override
+        public void dgemmStridedBatched(boolean ta, boolean tb, int m, int n, int k, double alpha, double[] a, int ao,
+            int lda, int strideA, double[] b, int bo, int ldb, int strideB, double beta, double[] c, int co, int ldc,
+            int strideC, int batch) {
+          gemmFlops.addAndGet(2L * m * n * k * batch);
+          r.dgemmStridedBatched(ta, tb, m, n, k, alpha, a, ao, lda, strideA, b, bo, ldb, strideB, beta, c, co, ldc,
+              strideC, batch);
         }
       });
     }
