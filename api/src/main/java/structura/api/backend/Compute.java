@@ -203,8 +203,7 @@ public final class Compute implements AutoCloseable {
       }
       return;
     }
-    BatchedGemmRoutine r = routine(RoutineFamily.BATCHED_GEMM, c.dtype())
-        ? backend.batchedGemm().orElseThrow() : reference.batchedGemm().orElseThrow();
+    BatchedGemmRoutine r = batchedGemmRoutine(c.dtype());
     if (c.dtype() == DType.F32) {
       r.sgemmStridedBatched(transA.transposed(), transB.transposed(), m, n, k, (float) alpha,
           a.f32(), a.offset(), a.ld(), strideA, b.f32(), b.offset(), b.ld(), strideB,
@@ -536,9 +535,7 @@ public final class Compute implements AutoCloseable {
     }
     AttentionRoutine r = fused ? backend.attention().orElse(null) : null;
     if (r == null) {
-      BatchedGemmRoutine g = routine(RoutineFamily.BATCHED_GEMM, DType.F32)
-          ? backend.batchedGemm().orElseThrow() : reference.batchedGemm().orElseThrow();
-      r = new ComposedAttention(g, elementwise());
+      r = new ComposedAttention(batchedGemmRoutine(DType.F32), elementwise());
     }
     r.sattention(batch, len, heads, kvHeads, q.cols() / heads, v.cols() / kvHeads, (float) scale, causal,
         q.f32(), q.offset(), q.ld(), k.f32(), k.offset(), k.ld(), v.f32(), v.offset(), v.ld(),
@@ -592,6 +589,10 @@ public final class Compute implements AutoCloseable {
       r.dkernelMultiply(kernel, m, n, d, k, x.f64(), x.offset(), x.ld(), y.f64(), y.offset(), y.ld(),
           v.f64(), v.offset(), v.ld(), beta, o.f64(), o.offset(), o.ld());
     }
+  }
+
+  private BatchedGemmRoutine batchedGemmRoutine(DType dtype) {
+    return routine(RoutineFamily.BATCHED_GEMM, dtype) ? backend.batchedGemm().orElseThrow() : reference.batchedGemm().orElseThrow();
   }
 
   private ElementwiseRoutine elementwise() {

@@ -96,8 +96,9 @@ final class F32Elementwise implements ElementwiseRoutine {
 
   /**
    * Softmax of one row of n elements at {@code x[row ..]}, mask row at {@code mask[mrow ..]} (or
-   * null): also the softmax of the fused attention ({@link F32Attention}), so that fused and
-   * composed attention give the same bits.
+   * null). The fused attention ({@link F32Attention}) does pass 1 in its score tile's write-out
+   * and shares passes 2 and 3 ({@link #expNormalizeRow}), so fused and composed attention give the
+   * same bits.
    */
   static void softmaxRow(int n, float alpha, float[] x, int row, float[] mask, int mrow) {
     int body = S.loopBound(n);

@@ -431,13 +431,7 @@ final class F32Gemm {
           if (rows == MR && cols == NR) {
             writeTile(tile, c, ci, ldc, alpha, beta, first);
           } else {
-            for (int r = 0; r < rows; r++) {
-              for (int j = 0; j < cols; j++) {
-                float t = tile[r * NR + j];
-                int x = ci + r * ldc + j;
-                c[x] = !first ? Math.fma(alpha, t, c[x]) : beta == 0 ? alpha * t : alpha * t + beta * c[x];
-              }
-            }
+            writeEdgeTile(tile, rows, cols, c, ci, ldc, alpha, beta, first);
           }
         }
       }
@@ -629,6 +623,18 @@ final class F32Gemm {
     c61.intoArray(tile, 6 * NR + L);
     c70.intoArray(tile, 7 * NR);
     c71.intoArray(tile, 7 * NR + L);
+  }
+
+  /** The first rows × cols of a tile into C, element by element (edge tiles), as {@link #writeTile} forms each element. */
+  private static void writeEdgeTile(float[] tile, int rows, int cols, float[] c, int ci, int ldc, float alpha,
+      float beta, boolean first) {
+    for (int r = 0; r < rows; r++) {
+      for (int j = 0; j < cols; j++) {
+        float t = tile[r * NR + j];
+        int x = ci + r * ldc + j;
+        c[x] = !first ? Math.fma(alpha, t, c[x]) : beta == 0 ? alpha * t : alpha * t + beta * c[x];
+      }
+    }
   }
 
   /** A full tile into C: first K block C = alpha·acc + beta·C (C unread if beta = 0), later C += alpha·acc. */

@@ -76,12 +76,12 @@ final class VectorRoutines implements GemmRoutine, GemvRoutine, BatchedGemmRouti
   public void sgemmStridedBatched(boolean transA, boolean transB, int m, int n, int k, float alpha,
       float[] a, int aOff, int lda, int strideA, float[] b, int bOff, int ldb, int strideB,
       float beta, float[] c, int cOff, int ldc, int strideC, int batch) {
-    boolean multithreaded = (long) batch * m * n * k >= (1L << 16);
-    if (acrossBatch(batch, m, n, k) && strideB == 0 && batch > 1 && f32Gemm.gemmSharedB(transA, transB, m, n, k,
-        alpha, a, aOff, lda, strideA, b, bOff, ldb, beta, c, cOff, ldc, strideC, batch, multithreaded)) {
-      return;  // one packed B for the batch (see F32Gemm.gemmSharedB)
-    }
     if (acrossBatch(batch, m, n, k)) {
+      boolean multithreaded = (long) batch * m * n * k >= (1L << 16);
+      if (strideB == 0 && batch > 1 && f32Gemm.gemmSharedB(transA, transB, m, n, k, alpha, a, aOff, lda, strideA,
+          b, bOff, ldb, beta, c, cOff, ldc, strideC, batch, multithreaded)) {
+        return;  // one packed B for the batch (see F32Gemm.gemmSharedB)
+      }
       parallel.forEach(batch, multithreaded, p -> f32Gemm.gemm(transA, transB, m, n, k, alpha,
           a, aOff + p * strideA, lda, b, bOff + p * strideB, ldb, beta, c, cOff + p * strideC, ldc, false, false));
     } else {
@@ -96,12 +96,12 @@ final class VectorRoutines implements GemmRoutine, GemvRoutine, BatchedGemmRouti
   public void dgemmStridedBatched(boolean transA, boolean transB, int m, int n, int k, double alpha,
       double[] a, int aOff, int lda, int strideA, double[] b, int bOff, int ldb, int strideB,
       double beta, double[] c, int cOff, int ldc, int strideC, int batch) {
-    boolean multithreaded = (long) batch * m * n * k >= (1L << 16);
-    if (acrossBatch(batch, m, n, k) && strideB == 0 && batch > 1 && f64Gemm.gemmSharedB(transA, transB, m, n, k,
-        alpha, a, aOff, lda, strideA, b, bOff, ldb, beta, c, cOff, ldc, strideC, batch, multithreaded)) {
-      return;  // one packed B for the batch (see F32Gemm.gemmSharedB)
-    }
     if (acrossBatch(batch, m, n, k)) {
+      boolean multithreaded = (long) batch * m * n * k >= (1L << 16);
+      if (strideB == 0 && batch > 1 && f64Gemm.gemmSharedB(transA, transB, m, n, k, alpha, a, aOff, lda, strideA,
+          b, bOff, ldb, beta, c, cOff, ldc, strideC, batch, multithreaded)) {
+        return;  // one packed B for the batch (see F32Gemm.gemmSharedB)
+      }
       parallel.forEach(batch, multithreaded, p -> f64Gemm.gemm(transA, transB, m, n, k, alpha,
           a, aOff + p * strideA, lda, b, bOff + p * strideB, ldb, beta, c, cOff + p * strideC, ldc, false, false));
     } else {
