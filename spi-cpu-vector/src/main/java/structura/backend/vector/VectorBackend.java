@@ -32,7 +32,7 @@ final class VectorBackend implements Backend {
   static final int F32_MC = 144;
   static final int F32_KC = 384;
   static final int F32_NC = 3072;
-  static final int F64_MC = 96;
+  static final int F64_MC = 144;
   static final int F64_KC = 384;
   static final int F64_NC = 1536;
 
