@@ -21,7 +21,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * ({@code panelGroup}), each on and off, against the packed, ungrouped order of before: ragged
  * last row panels (m not a multiple of MR), several MC and KC blocks, few and many B panels
  * (around {@code DIRECT_A_MAX_PANELS}), several panel groups (k = 64, n = 520), beta ≠ 0,
- * lowerOnly, a depth split, on 1 and 2 threads. The oracle checks of the same code paths are in
+ * lowerOnly, a depth split, on 1 and 2 threads. Also a transposed A (ta = T, packed step by step
+ * as MR-lane vectors, the Gram's operand) against its explicit transpose (ta = N): the packed
+ * panels, and so the bits, must be the same. The oracle checks of the same code paths are in
  * {@link MicroKernelEdgeTest} and the conformance kit; here the variants are held to each other.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -122,6 +124,77 @@ class GemmVariantsBitIdentityTest {
           assertArrayEquals(out[0], out[v], ctx + " variant " + v);
         }
         assertFalse(Arrays.equals(c0, out[0]), ctx + ": C was written");
+      }
+    }
+  }
+  @ParameterizedTest(name = "{0}x{1}x{2} tb={3} lowerOnly={4}")
+  @MethodSource("shapes")
+  void f32TransposedAIsBitIdenticalToItsExplicitTranspose(int m, int n, int k, boolean tb, boolean lowerOnly) {
+    SplittableRandom rnd = new SplittableRandom(47L * m + 3L * n + k);
+    int ldat = m + 3;
+    int ldb = (tb ? k : n) + 2;
+    int ldc = n + 1;
+    float[] at = new float[k * ldat + 1];
+    float[] b = new float[(tb ? n : k) * ldb];
+    float[] c0 = new float[m * ldc];
+    for (float[] x : List.of(at, b, c0)) {
+      for (int i = 0; i < x.length; i++) {
+        x[i] = (float) rnd.nextDouble(-1, 1);
+      }
+    }
+    float[] a = new float[m * k];
+    for (int i = 0; i < m; i++) {
+      for (int p = 0; p < k; p++) {
+        a[i * k + p] = at[1 + p * ldat + i];
+      }
+    }
+    for (Parallel p : List.of(one, two)) {
+      for (int[] blocks : new int[][] {{12, 16, 2 * F32Gemm.NR + 1}, {144, 384, 3072}}) {
+        F32Gemm engine = new F32Gemm(p, blocks[0], blocks[1], blocks[2]);
+        engine.directA = false;
+        float[] viaT = c0.clone();
+        float[] viaN = c0.clone();
+        engine.gemm(true, tb, m, n, k, 0.75f, at, 1, ldat, b, 0, ldb, -0.5f, viaT, 0, ldc, lowerOnly, true);
+        engine.gemm(false, tb, m, n, k, 0.75f, a, 0, k, b, 0, ldb, -0.5f, viaN, 0, ldc, lowerOnly, true);
+        String ctx = m + "x" + n + "x" + k + " tb=" + tb + " threads " + p.threads() + " blocks " + Arrays.toString(blocks);
+        assertArrayEquals(viaN, viaT, ctx);
+        assertFalse(Arrays.equals(c0, viaT), ctx + ": C was written");
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "{0}x{1}x{2} tb={3} lowerOnly={4}")
+  @MethodSource("shapes")
+  void f64TransposedAIsBitIdenticalToItsExplicitTranspose(int m, int n, int k, boolean tb, boolean lowerOnly) {
+    SplittableRandom rnd = new SplittableRandom(53L * m + 11L * n + k);
+    int ldat = m + 2;
+    int ldb = (tb ? k : n) + 1;
+    int ldc = n + 2;
+    double[] at = new double[k * ldat];
+    double[] b = new double[(tb ? n : k) * ldb];
+    double[] c0 = new double[m * ldc];
+    for (double[] x : List.of(at, b, c0)) {
+      for (int i = 0; i < x.length; i++) {
+        x[i] = rnd.nextDouble(-1, 1);
+      }
+    }
+    double[] a = new double[m * k];
+    for (int i = 0; i < m; i++) {
+      for (int p = 0; p < k; p++) {
+        a[i * k + p] = at[p * ldat + i];
+      }
+    }
+    for (Parallel p : List.of(one, two)) {
+      for (int[] blocks : new int[][] {{12, 16, 2 * F64Gemm.NR + 1}, {144, 384, 1536}}) {
+        F64Gemm engine = new F64Gemm(p, blocks[0], blocks[1], blocks[2]);
+        engine.directA = false;
+        double[] viaT = c0.clone();
+        double[] viaN = c0.clone();
+        engine.gemm(true, tb, m, n, k, 0.75, at, 0, ldat, b, 0, ldb, -0.5, viaT, 0, ldc, lowerOnly, true);
+        engine.gemm(false, tb, m, n, k, 0.75, a, 0, k, b, 0, ldb, -0.5, viaN, 0, ldc, lowerOnly, true);
+        String ctx = m + "x" + n + "x" + k + " tb=" + tb + " threads " + p.threads() + " blocks " + Arrays.toString(blocks);
+        assertArrayEquals(viaN, viaT, ctx);
+        assertFalse(Arrays.equals(c0, viaT), ctx + ": C was written");
       }
     }
   }
