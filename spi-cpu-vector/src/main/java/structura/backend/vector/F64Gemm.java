@@ -676,6 +676,7 @@ final class F64Gemm {
       if (ta && rows == MR && MR <= L) {
         packTransposedPanel(a, aOff + pc * lda + i0, lda, kcur, ap, base);
       } else if (ta) {
+        // the ragged last panel (rows < MR), or MR > L: element by element, rows past mcur zero
         for (int p = 0; p < kcur; p++) {
           int src = aOff + (pc + p) * lda + i0;
           int dst = base + p * MR;
