@@ -70,11 +70,7 @@ class GemmVariantsBitIdentityTest {
     float[] a = new float[m * lda];
     float[] b = new float[(tb ? n : k) * ldb];
     float[] c0 = new float[m * ldc];
-    for (float[] x : List.of(a, b, c0)) {
-      for (int i = 0; i < x.length; i++) {
-        x[i] = (float) rnd.nextDouble(-1, 1);
-      }
-    }
+    fill(rnd, a, b, c0);
     for (Parallel p : List.of(one, two)) {
       for (int[] blocks : new int[][] {{12, 16, 2 * F32Gemm.NR + 1}, {144, 384, 3072}}) {
         float[][] out = new float[4][];
@@ -104,11 +100,7 @@ class GemmVariantsBitIdentityTest {
     double[] a = new double[m * lda + 2];
     double[] b = new double[(tb ? n : k) * ldb];
     double[] c0 = new double[m * ldc];
-    for (double[] x : List.of(a, b, c0)) {
-      for (int i = 0; i < x.length; i++) {
-        x[i] = rnd.nextDouble(-1, 1);
-      }
-    }
+    fill(rnd, a, b, c0);
     for (Parallel p : List.of(one, two)) {
       for (int[] blocks : new int[][] {{12, 16, 2 * F64Gemm.NR + 1}, {96, 384, 1536}}) {
         double[][] out = new double[4][];
@@ -137,17 +129,8 @@ class GemmVariantsBitIdentityTest {
     float[] at = new float[k * ldat + 1];
     float[] b = new float[(tb ? n : k) * ldb];
     float[] c0 = new float[m * ldc];
-    for (float[] x : List.of(at, b, c0)) {
-      for (int i = 0; i < x.length; i++) {
-        x[i] = (float) rnd.nextDouble(-1, 1);
-      }
-    }
-    float[] a = new float[m * k];
-    for (int i = 0; i < m; i++) {
-      for (int p = 0; p < k; p++) {
-        a[i * k + p] = at[1 + p * ldat + i];
-      }
-    }
+    fill(rnd, at, b, c0);
+    float[] a = transpose(at, 1, ldat, k, m);
     for (Parallel p : List.of(one, two)) {
       for (int[] blocks : new int[][] {{12, 16, 2 * F32Gemm.NR + 1}, {144, 384, 3072}}) {
         F32Gemm engine = new F32Gemm(p, blocks[0], blocks[1], blocks[2]);
@@ -173,17 +156,8 @@ class GemmVariantsBitIdentityTest {
     double[] at = new double[k * ldat];
     double[] b = new double[(tb ? n : k) * ldb];
     double[] c0 = new double[m * ldc];
-    for (double[] x : List.of(at, b, c0)) {
-      for (int i = 0; i < x.length; i++) {
-        x[i] = rnd.nextDouble(-1, 1);
-      }
-    }
-    double[] a = new double[m * k];
-    for (int i = 0; i < m; i++) {
-      for (int p = 0; p < k; p++) {
-        a[i * k + p] = at[p * ldat + i];
-      }
-    }
+    fill(rnd, at, b, c0);
+    double[] a = transpose(at, 0, ldat, k, m);
     for (Parallel p : List.of(one, two)) {
       for (int[] blocks : new int[][] {{12, 16, 2 * F64Gemm.NR + 1}, {144, 384, 1536}}) {
         F64Gemm engine = new F64Gemm(p, blocks[0], blocks[1], blocks[2]);
@@ -197,5 +171,43 @@ class GemmVariantsBitIdentityTest {
         assertFalse(Arrays.equals(c0, viaT), ctx + ": C was written");
       }
     }
+  }
+
+  /** Fills the arrays, one after the other, with uniform values in [−1, 1). */
+  private static void fill(SplittableRandom rnd, float[]... xs) {
+    for (float[] x : xs) {
+      for (int i = 0; i < x.length; i++) {
+        x[i] = (float) rnd.nextDouble(-1, 1);
+      }
+    }
+  }
+
+  private static void fill(SplittableRandom rnd, double[]... xs) {
+    for (double[] x : xs) {
+      for (int i = 0; i < x.length; i++) {
+        x[i] = rnd.nextDouble(-1, 1);
+      }
+    }
+  }
+
+  /** The m × k transpose (ld k) of the k × m block at {@code at[off]} with leading dimension ldat. */
+  private static float[] transpose(float[] at, int off, int ldat, int k, int m) {
+    float[] a = new float[m * k];
+    for (int i = 0; i < m; i++) {
+      for (int p = 0; p < k; p++) {
+        a[i * k + p] = at[off + p * ldat + i];
+      }
+    }
+    return a;
+  }
+
+  private static double[] transpose(double[] at, int off, int ldat, int k, int m) {
+    double[] a = new double[m * k];
+    for (int i = 0; i < m; i++) {
+      for (int p = 0; p < k; p++) {
+        a[i * k + p] = at[off + p * ldat + i];
+      }
+    }
+    return a;
   }
 }
