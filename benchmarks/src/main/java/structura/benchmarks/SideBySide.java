@@ -14,8 +14,9 @@ import structura.api.backend.Compute;
  * {@code OPENBLAS_NUM_THREADS} set to match.
  *
  * <p>Method: the {@code vector} backend and OpenBLAS are warmed up for at least {@code --warmup}
- * seconds, then called in alternation for about 2 × {@code --measure} seconds (at least three
- * calls each), so that load changes on a shared machine hit both alike; EJML and the reference
+ * seconds, then called in alternation for about 2 × {@code --measure} seconds (at least four
+ * calls each, the pair's order alternating), so that load changes on a shared machine hit both
+ * alike and neither always finds the other's inputs in cache; EJML and the reference
  * are timed alone afterwards. The best call is reported, which on a shared machine is the least
  * disturbed one. OpenBLAS's whole C is compared with ours (max_ij |Δ| / max_ij |C|, printed per
  * row, and the run fails above {@code 1e-6·√k} for F32 or {@code 1e-14·√k} for F64), to catch a
@@ -178,8 +179,12 @@ public final class SideBySide {
   }
 
   /**
-   * Best-call GFLOP/s of two operations timed in alternation (a, b, a, b, ...), so that a change
-   * in the load of a shared machine affects both alike.
+   * Best-call GFLOP/s of two operations timed in alternation, so that a change in the load of a
+   * shared machine affects both alike. The pair's order alternates (a b, b a, a b, ...): both
+   * operations read the same arrays, so the one called second could find part of them in L3,
+   * and with a fixed order that would always be OpenBLAS. Measured on the Zen 1 host
+   * (docs/performance.md, "SIMD CPU backend"), each side's best call differed by at most 1–2 %
+   * between first and second place, in no consistent direction; alternating rules it out.
    */
   static double[] interleaved(double flops, Runnable a, Runnable b, double warmupSeconds, double measureSeconds) {
     long start = System.nanoTime();
@@ -193,14 +198,15 @@ public final class SideBySide {
     long bestB = Long.MAX_VALUE;
     start = System.nanoTime();
     calls = 0;
-    while (calls < 3 || System.nanoTime() - start < 2 * measureSeconds * 1e9) {
+    while (calls < 4 || System.nanoTime() - start < 2 * measureSeconds * 1e9) {
+      boolean aFirst = calls % 2 == 0;
       long t0 = now();
-      a.run();
+      (aFirst ? a : b).run();
       long t1 = now();
-      b.run();
+      (aFirst ? b : a).run();
       long t2 = now();
-      bestA = Math.min(bestA, t1 - t0);
-      bestB = Math.min(bestB, t2 - t1);
+      bestA = Math.min(bestA, aFirst ? t1 - t0 : t2 - t1);
+      bestB = Math.min(bestB, aFirst ? t2 - t1 : t1 - t0);
       calls++;
     }
     return new double[] {flops / bestA, flops / bestB};
