@@ -4,7 +4,6 @@ import jakarta.inject.Inject;
 import jakarta.inject.Provider;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -106,13 +105,11 @@ final class ActivationsCommand implements Callable<Integer> {
     TransformerNetwork network = resolved.kind() == ModelZoo.Kind.ONNX ? OnnxModels.readBert(resolved.model())
         : Safetensors.read(resolved.model());
     List<LabeledText> texts = TextCorpus.read(data);
-    List<int[]> ids = new ArrayList<>();
+    List<int[]> ids;
     int padId;
     try (TextTokenizer tok = TextTokenizer.load(tokenizerFile, maxLength)) {
       padId = tok.padId();
-      for (LabeledText t : texts.subList(0, Math.min(samples, texts.size()))) {
-        ids.add(tok.ids(t.text()));
-      }
+      ids = tok.ids(texts.subList(0, Math.min(samples, texts.size())).stream().map(LabeledText::text).toList());
     }
     CalibrationData batches = CalibrationData.of(ids, batchSize, padId);
     long t0 = System.nanoTime();

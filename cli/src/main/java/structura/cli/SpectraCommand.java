@@ -104,13 +104,11 @@ final class SpectraCommand implements Callable<Integer> {
         : Safetensors.read(resolved.model());
     List<LabeledText> all = TextCorpus.read(data);
     List<LabeledText> texts = spread(all, samples);
-    List<int[]> ids = new ArrayList<>();
+    List<int[]> ids;
     int padId;
     try (TextTokenizer tok = TextTokenizer.load(tokenizerFile, maxLength)) {
       padId = tok.padId();
-      for (LabeledText t : texts) {
-        ids.add(tok.ids(t.text()));
-      }
+      ids = tok.ids(texts.stream().map(LabeledText::text).toList());
     }
     CalibrationData batches = CalibrationData.of(ids, batchSize, padId);
     long t0 = System.nanoTime();

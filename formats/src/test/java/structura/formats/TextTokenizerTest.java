@@ -28,6 +28,26 @@ class TextTokenizerTest {
   }
 
   @Test
+  void batchEncodingGivesTheIdsOfEachTextAlone() {
+    Path json = ModelZoo.resolve("all-minilm-l6-v2").tokenizer().orElseThrow();
+    StringBuilder longText = new StringBuilder();
+    for (int i = 0; i < 400; i++) {
+      longText.append("word").append(i).append(i % 7 == 0 ? ".\n\n" : " ");
+    }
+    List<String> texts = List.of("Hello World", "", "   \t\n  ", longText.toString(), "Café naïve résumé — déjà vu",
+        "日本語のテキストと English mixed", "emoji 🙂 and \u0007control\u0000chars", "Subject: Re: [Razor-users] False Positives");
+    try (TextTokenizer tok = TextTokenizer.load(json, 64)) {
+      List<int[]> batch = tok.ids(texts);
+      assertEquals(texts.size(), batch.size());
+      for (int i = 0; i < texts.size(); i++) {
+        assertArrayEquals(tok.ids(texts.get(i)), batch.get(i), "text " + i);
+      }
+      assertEquals(64, batch.get(3).length);  // truncated like the single encoding
+      assertEquals(List.of(), tok.ids(List.of()));
+    }
+  }
+
+  @Test
   void missingFileIsAModelFormatError() {
     assertThrows(ModelFormatException.class, () -> TextTokenizer.load(Path.of("no/such/tokenizer.json"), 8));
   }

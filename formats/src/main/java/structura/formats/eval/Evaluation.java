@@ -301,10 +301,7 @@ public final class Evaluation {
   private float[][] embed(String split, String which, List<LabeledText> texts, TextTokenizer tok, OrtEncoder encoder,
       String option, String given) {
     int n = texts.size();
-    int[][] ids = new int[n][];
-    for (int i = 0; i < n; i++) {
-      ids[i] = tok.ids(texts.get(i).text());
-    }
+    int[][] ids = tok.ids(texts.stream().map(LabeledText::text).toList()).toArray(new int[0][]);
     // batches of similar length pad little: ONNX Runtime computes every padded position
     Integer[] order = new Integer[n];
     for (int i = 0; i < n; i++) {
