@@ -4,7 +4,6 @@ import jakarta.inject.Inject;
 import jakarta.inject.Provider;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -20,13 +19,12 @@ import structura.api.Matrix;
 import structura.api.backend.BackendSelection;
 import structura.api.backend.Compute;
 import structura.api.nn.TransformerNetwork;
-import structura.formats.LabeledText;
 import structura.formats.MatrixFiles;
+import structura.formats.ModelFiles;
 import structura.formats.ModelZoo;
 import structura.formats.OnnxModels;
 import structura.formats.Safetensors;
-import structura.formats.TextCorpus;
-import structura.formats.TextTokenizer;
+import structura.formats.TokenizedTexts;
 import structura.formats.io.OutputPlan;
 import structura.formats.io.OutputTransaction;
 
@@ -104,14 +102,8 @@ final class ActivationsCommand implements Callable<Integer> {
         .output("--out", out, OutputPlan.Shape.FILE).check();
     TransformerNetwork network = resolved.kind() == ModelZoo.Kind.ONNX ? OnnxModels.readBert(resolved.model())
         : Safetensors.read(resolved.model());
-    List<LabeledText> texts = TextCorpus.read(data);
-    List<int[]> ids;
-    int padId;
-    try (TextTokenizer tok = TextTokenizer.load(tokenizerFile, maxLength)) {
-      padId = tok.padId();
-      ids = tok.ids(texts.subList(0, Math.min(samples, texts.size())).stream().map(LabeledText::text).toList());
-    }
-    CalibrationData batches = CalibrationData.of(ids, batchSize, padId);
+    TokenizedTexts texts = ModelFiles.tokenize(data, tokenizerFile, maxLength, samples);
+    CalibrationData batches = CalibrationData.of(texts.ids(), batchSize, texts.padId());
     long t0 = System.nanoTime();
     Matrix activations;
     try (Compute compute = selection.get().open()) {
