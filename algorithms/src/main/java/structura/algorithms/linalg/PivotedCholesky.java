@@ -25,10 +25,15 @@ import structura.api.backend.Transpose;
  * <p><b>Blocking (explicit matrices).</b> As LAPACK's dpstrf: within a panel of
  * {@code blockSize} pivots, each new column is updated by the panel's earlier columns only
  * (level 2), and after the panel the residual matrix of the rows not yet chosen takes the panel's
- * rank-nb update as one backend GEMM (level 3). The greedy choice needs the updated diagonal
+ * rank-nb update through the backend's GEMM (level 3). The greedy choice needs the updated diagonal
  * after every step, and that is all it needs: the diagonal is updated column by column inside the
- * panel, so blocking does not change the pivots. The residual copy of A (n² doubles) is made at
- * the first panel update, so a rank up to {@code blockSize} reads A in place.
+ * panel, so blocking does not change the pivots. Each chosen row and column is swapped to the
+ * front (a symmetric permutation, as dpstrf's), so the rows not yet chosen are the trailing
+ * positions: the update runs on the upper triangle of that trailing block in place, in row blocks,
+ * with no gather or scatter and about half the flops of the full square. The pivot search and the
+ * residual diagonal stay in A's row order, so ties break as without the permutation (the lowest
+ * index first). The residual copy of A (n² doubles) is made at the first panel update, so a rank
+ * up to {@code blockSize} reads A in place.
  *
  * <p><b>Implicit matrices</b> ({@link #factor(int, IntFunction, double[], DType)}, e.g. a kernel
  * matrix evaluated on demand): the same steps with one panel covering all of them, so only the
@@ -40,8 +45,9 @@ import structura.api.backend.Transpose;
  * codes for level 2 and 3 pivoted Cholesky factorizations", LAPACK Working Note 161, 2004 (dpstrf);
  * as used for GP preconditioning in GPyTorch (Gardner et al., NeurIPS 2018).
  *
- * <p><b>Cost.</b> About n·k² flops (the panel updates, f·r² − 2r³/3 in all, on the backend's
- * GEMM), n + k(n+1) reads of A. Memory: L (n×k) in double, plus the n×n residual when k exceeds
+ * <p><b>Cost.</b> About (n·k² − 2k³/3)·(1 + 256/n) flops in the panel updates on the backend's
+ * GEMM (the upper triangle of the trailing block, in row blocks of 256), n·k·nb in the level-2
+ * steps, n + k(n+1) reads of A. Memory: L (n×k) in double, plus the n×n residual when k exceeds
  * the block size.
  *
  * <p><b>Deviations.</b> Stops early when the largest residual diagonal entry is not above the
@@ -74,8 +80,8 @@ public final class PivotedCholesky {
   /**
    * As {@link #factor(Matrix)}, using {@code a} itself as the workspace of the residual matrix,
    * which saves an n×n copy when the rank exceeds the block size. Modified: a (F64, compact),
-   * whose entries in the rows and columns not chosen hold residuals afterwards and the others
-   * stale values.
+   * which afterwards holds workspace values (when the rank exceeds the block size, a symmetric
+   * permutation of A partly updated to residuals); read the result, not a.
    *
    * @throws InvalidArgumentException as {@link #factor(Matrix)}, and if {@code a} is not a compact
    *     F64 matrix
@@ -106,7 +112,7 @@ public final class PivotedCholesky {
       }
     }
     Residual residual = new Residual(a, inPlace);
-    return run(n, residual::row, residual, diag, a.dtype());
+    return run(n, residual::column, residual, diag, a.dtype());
   }
 
   /**
@@ -138,7 +144,7 @@ public final class PivotedCholesky {
                 + " (must be finite and non-negative for a PSD matrix).", "Pass the diagonal of a PSD matrix.");
       }
     }
-    return run(n, j -> {
+    return run(n, (j, k, perm, out, off) -> {
       double[] c = column.apply(j);
       if (c == null || c.length != n) {
         throw Checks.mismatch("PivotedCholesky.factor: column " + j + " has " + (c == null ? "no" : c.length)
@@ -151,22 +157,33 @@ public final class PivotedCholesky {
               "Check the kernel or matrix function for overflow.");
         }
       }
-      return c;
+      for (int i = k; i < n; i++) {
+        out[off + i] = c[perm[i]];
+      }
     }, null, diagonal.clone(), dtype);
   }
 
-  /** Supplies column j of the (residual) matrix as a new array. */
+  /**
+   * Supplies the residual matrix's column p (the pivot, now at position k) at the positions
+   * k..n−1: {@code out[off + i] = R(p, perm[i])}.
+   */
   @FunctionalInterface
   private interface ColumnSource {
-    double[] column(int j);
+    void column(int p, int k, int[] perm, double[] out, int off);
   }
 
   /**
-   * The greedy steps. With {@code residual} null there are no panel updates: every column is
-   * updated by all earlier ones (one panel). Otherwise panels of {@code blockSize} pivots, each
-   * followed by the rank-nb update of the residual's untaken rows and columns.
+   * The greedy steps, in pivot positions: step k swaps the chosen row into position k (a symmetric
+   * permutation, as dpstrf's), so that the rows not yet chosen are the positions k..n−1. With
+   * {@code residual} null there are no panel updates: every column is updated by all earlier ones
+   * (one panel). Otherwise panels of {@code blockSize} pivots, each followed by the rank-nb update
+   * of the residual's trailing positions.
    *
-   * @param diag the initial diagonal, overwritten with the residual diagonal
+   * <p>The pivot search, the residual diagonal and its sum run in A's row order, and every entry
+   * of L and of the residual gets the same operations in the same order as without the
+   * permutation, so the positions change where values are stored, never a value or a tie-break.
+   *
+   * @param diag the initial diagonal (A's row order), overwritten with the residual diagonal
    */
   private PivotedCholeskyResult run(int n, ColumnSource source, Residual residual, double[] diag, DType dtype) {
     int kmax = options.maxRank() == 0 ? n : options.maxRank();
@@ -178,8 +195,14 @@ public final class PivotedCholesky {
       d0 = Math.max(d0, v);
     }
     double pivotFloor = options.pivotTolerance() * d0;
-    // L stored column by column (column k is contiguous, n per column), i.e. Lᵀ row-major.
+    // L column by column (column c at c·n), entry i of a column in position i, i.e. of row perm[i].
     double[] l = new double[Math.multiplyExact(n, kmax)];
+    int[] perm = new int[n];
+    int[] pos = new int[n];
+    for (int i = 0; i < n; i++) {
+      perm[i] = i;
+      pos[i] = i;
+    }
     int[] piv = new int[kmax];
     double[] pivotValue = new double[kmax];
     boolean[] taken = new boolean[n];
@@ -209,27 +232,36 @@ public final class PivotedCholesky {
         taken[p] = true;
         piv[k] = p;
         pivotValue[k] = best;
+        int t = pos[p];
+        if (t != k) {
+          swapPositions(k, t, perm, pos, l, n);
+          if (residual != null) {
+            residual.swap(k, t);
+          }
+        }
+        // column k: the residual's pivot column at the positions not chosen (the chosen ones,
+        // positions < k, stay zero: they are exactly interpolated), less the panel's columns
         int row = k * n;
-        System.arraycopy(source.column(p), 0, l, row, n);
+        source.column(p, k, perm, l, row);
         for (int i = panel; i < k; i++) {
-          double lp = l[i * n + p];
+          double lp = l[i * n + k];
           if (lp != 0) {
             int src = i * n;
-            for (int j = 0; j < n; j++) {
+            for (int j = k + 1; j < n; j++) {
               l[row + j] -= lp * l[src + j];
             }
           }
         }
-        // Chosen rows are exactly interpolated; pin their residual to zero against rounding.
         double sc = 1 / Math.sqrt(best);
-        for (int j = 0; j < n; j++) {
-          l[row + j] = taken[j] && j != p ? 0 : l[row + j] * sc;
+        for (int j = k + 1; j < n; j++) {
+          l[row + j] *= sc;
         }
-        l[row + p] = Math.sqrt(best);
+        l[row + k] = Math.sqrt(best);
         remaining = 0;
         for (int j = 0; j < n; j++) {
           if (!taken[j]) {
-            diag[j] = Math.max(0, diag[j] - l[row + j] * l[row + j]);
+            double v = l[row + pos[j]];
+            diag[j] = Math.max(0, diag[j] - v * v);
             remaining += diag[j];
           }
         }
@@ -237,28 +269,58 @@ public final class PivotedCholesky {
         k++;
       }
       if (residual != null && k > panel && !exhausted && k < kmax) {
-        residual.update(compute, l, panel, k, taken);
+        residual.update(compute, l, panel, k);
       }
     }
-    return new PivotedCholeskyResult(Arrays.copyOf(piv, k), dtype, n, remaining, trace, Arrays.copyOf(l, k * n),
+    // back to A's row order
+    double[] columns = new double[Math.multiplyExact(k, n)];
+    for (int c = 0; c < k; c++) {
+      int src = c * n;
+      for (int i = 0; i < n; i++) {
+        columns[src + perm[i]] = l[src + i];
+      }
+    }
+    return new PivotedCholeskyResult(Arrays.copyOf(piv, k), dtype, n, remaining, trace, columns,
         Arrays.copyOf(pivotValue, k));
   }
 
+  /** Swaps positions k and t (k &lt; t) in the permutation and in L's columns 0..k−1. */
+  private static void swapPositions(int k, int t, int[] perm, int[] pos, double[] l, int n) {
+    int a = perm[k];
+    int b = perm[t];
+    perm[k] = b;
+    perm[t] = a;
+    pos[b] = k;
+    pos[a] = t;
+    for (int c = 0; c < k; c++) {
+      int base = c * n;
+      double v = l[base + k];
+      l[base + k] = l[base + t];
+      l[base + t] = v;
+    }
+  }
+
   /**
-   * The residual matrix of an explicit A: A itself until the first panel update, then an n×n F64
-   * work array (a copy, or A's own storage in place) whose untaken rows and columns are kept
-   * current. Entries of chosen rows are never read again, so they are left stale.
+   * The residual matrix of an explicit A, in pivot positions. Until the first panel update it is
+   * A itself, read through the permutation (the swaps so far are recorded); then an n×n F64
+   * array (a copy of A, or A's own storage in place), symmetrically permuted by the recorded swaps,
+   * of which only the upper triangle of the trailing positions (k..n−1, row-major) is kept
+   * current: row k from position k on is then the pivot column, read contiguously. Everything
+   * else is stale.
    */
   private static final class Residual {
-    /** Fewest rows of the residual block per gather or scatter task (about 64 K moves at n = 1024). */
-    static final int GATHER_ROWS = 64;
+    /**
+     * Rows of the trailing upper triangle per GEMM of an update: each call computes its rows from
+     * their diagonal to the right, so the square blocks on the diagonal are the only work done
+     * twice (about (1 + UPDATE_ROWS/u)/2 of the full square's flops at u trailing positions).
+     */
+    static final int UPDATE_ROWS = 256;
     private final Matrix a;
     private final boolean inPlace;
     private final int n;
     private double[] c;      // null until the first update
-    private int[] index;
-    private double[] panel;
-    private double[] block;
+    private int[] swaps = new int[16];
+    private int swapCount;
 
     Residual(Matrix a, boolean inPlace) {
       this.a = a;
@@ -266,77 +328,87 @@ public final class PivotedCholesky {
       this.n = a.rows();
     }
 
-    /** Row p of the residual (= column p, by symmetry), a new array. */
-    double[] row(int p) {
-      double[] out = new double[n];
+    /** {@code out[off + i] = R(p, perm[i])} for the positions i ≥ k (p at position k). */
+    void column(int p, int k, int[] perm, double[] out, int off) {
       if (c != null) {
-        System.arraycopy(c, p * n, out, 0, n);
+        System.arraycopy(c, k * n + k, out, off + k, n - k);
       } else {
-        for (int j = 0; j < n; j++) {
-          out[j] = a.get(p, j);
+        for (int i = k; i < n; i++) {
+          out[off + i] = a.get(p, perm[i]);
         }
       }
-      return out;
+    }
+
+    /** Positions k and t (k &lt; t) swap, k being the current step. */
+    void swap(int k, int t) {
+      if (c == null) {
+        if (2 * swapCount + 2 > swaps.length) {
+          swaps = Arrays.copyOf(swaps, 2 * swaps.length);
+        }
+        swaps[2 * swapCount] = k;
+        swaps[2 * swapCount + 1] = t;
+        swapCount++;
+        return;
+      }
+      // upper triangle of the positions ≥ k (rows < k are never read again), as dpstrf's swaps
+      double[] r = c;
+      int kk = k * n;
+      int tt = t * n;
+      double v = r[kk + k];
+      r[kk + k] = r[tt + t];
+      r[tt + t] = v;
+      for (int i = k + 1; i < t; i++) {
+        int x = i * n + t;
+        v = r[kk + i];
+        r[kk + i] = r[x];
+        r[x] = v;
+      }
+      for (int j = t + 1; j < n; j++) {
+        v = r[kk + j];
+        r[kk + j] = r[tt + j];
+        r[tt + j] = v;
+      }
     }
 
     /**
-     * {@code C_UU −= L_pUᵀ L_pU} for the untaken rows U and the panel columns {@code from..to} of
-     * L: gathered into a compact |U|×|U| block, one backend GEMM, scattered back. Updating only U
-     * makes the whole factorization cost about n·k² − 2k³/3 rather than 2·n²·k. A GEMM rather
-     * than a Gram call: the Gram routine mirrors the whole triangle each time.
+     * {@code R(T, T) −= L(T, P)·L(T, P)ᵀ} for the trailing positions T = to..n−1 and the panel
+     * columns P = from..to−1 of L: the upper triangle in row blocks of {@value #UPDATE_ROWS}, each one backend
+     * GEMM with depth to − from, reading L's columns in place. Updating only the positions not
+     * chosen makes the whole factorization cost about (n·k² − 2k³/3)/2 multiply-adds.
      */
-    void update(Compute compute, double[] l, int from, int to, boolean[] taken) {
+    void update(Compute compute, double[] l, int from, int to) {
       if (c == null) {
         c = inPlace ? a.f64() : a.toDType(DType.F64).f64(); // toDType copies into a compact array
-        // Sized for the first (largest) panel and reused by the later ones.
-        index = new int[n];
-        panel = new double[Math.multiplyExact(to - from, n)];
-        block = new double[Math.multiplyExact(n, n)];
-      }
-      int u = 0;
-      for (int j = 0; j < n; j++) {
-        if (!taken[j]) {
-          index[u++] = j;
+        for (int s = 0; s < swapCount; s++) {
+          swapFull(swaps[2 * s], swaps[2 * s + 1]);
         }
-      }
-      if (u == 0) {
-        return;
+        swaps = null;
       }
       int kb = to - from;
-      for (int i = 0; i < kb; i++) {
-        int src = (from + i) * n;
-        int dst = i * u;
-        for (int q = 0; q < u; q++) {
-          panel[dst + q] = l[src + index[q]];
-        }
+      int off = from * n;
+      for (int ib = to; ib < n; ib += UPDATE_ROWS) {
+        int rows = Math.min(UPDATE_ROWS, n - ib);
+        compute.gemm(Transpose.T, Transpose.N, -1.0, Matrix.wrap(l, off + ib, kb, rows, n),
+            Matrix.wrap(l, off + ib, kb, n - ib, n), 1.0, Matrix.wrap(c, ib * n + ib, rows, n - ib, n));
       }
-      // the gather and scatter (2·u² indexed moves per panel) run in row ranges on the backend's
-      // host threads: each row is copied the same way in any range, so the result is unchanged
-      int threads = compute.backend().hostThreads();
-      int[] idx = index;
-      double[] blk = block;
-      double[] res = c;
-      int width = u;
-      RowRanges.forEach(threads, u, GATHER_ROWS, (lo, hi) -> {
-        for (int q = lo; q < hi; q++) {
-          int src = idx[q] * n;
-          int dst = q * width;
-          for (int b = 0; b < width; b++) {
-            blk[dst + b] = res[src + idx[b]];
-          }
-        }
-      });
-      Matrix lp = Matrix.wrap(panel, 0, kb, u, u);
-      compute.gemm(Transpose.T, Transpose.N, -1.0, lp, lp, 1.0, Matrix.wrap(block, 0, u, u, u));
-      RowRanges.forEach(threads, u, GATHER_ROWS, (lo, hi) -> {
-        for (int q = lo; q < hi; q++) {
-          int dst = idx[q] * n;
-          int src = q * width;
-          for (int b = 0; b < width; b++) {
-            res[dst + idx[b]] = blk[src + b];
-          }
-        }
-      });
+    }
+
+    /** Rows and columns s and t of the whole symmetric matrix swap (the swaps made before c existed). */
+    private void swapFull(int s, int t) {
+      double[] r = c;
+      int ss = s * n;
+      int tt = t * n;
+      for (int j = 0; j < n; j++) {
+        double v = r[ss + j];
+        r[ss + j] = r[tt + j];
+        r[tt + j] = v;
+      }
+      for (int i = 0; i < n; i++) {
+        int x = i * n;
+        double v = r[x + s];
+        r[x + s] = r[x + t];
+        r[x + t] = v;
+      }
     }
   }
 }

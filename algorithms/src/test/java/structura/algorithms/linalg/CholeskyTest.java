@@ -175,4 +175,72 @@ class CholeskyTest {
     PivotedCholeskyResult all = new PivotedCholesky(Compute.reference(), new PivotedCholeskyOptions(0, 0, 0, 4)).factor(k);
     assertTrue(all.rank() > 6, "without a pivot tolerance rounding-level pivots are taken: rank " + all.rank());
   }
+
+  @Test
+  void pivotedCholeskyBreaksExactTiesByTheLowestIndexAcrossPanels() {
+    // Rows 40..59 of G repeat rows 0..19, so K = G·Gᵀ has exactly equal diagonals (and residual
+    // diagonals) for each pair: the greedy choice takes the lower index, and its twin's residual
+    // becomes zero. Panels of 4 pivots: the rows are swapped to the front 12 times across three
+    // panel updates, so a tie-break by position rather than by index would show here.
+    java.util.SplittableRandom rnd = new java.util.SplittableRandom(11);
+    Matrix g = Sketches.gaussian(DType.F64, 60, 12, rnd, 1);
+    for (int i = 40; i < 60; i++) {
+      for (int j = 0; j < 12; j++) {
+        g.set(i, j, g.get(i - 40, j));
+      }
+    }
+    Matrix k = Norms.times(g, Norms.transpose(g));
+    PivotedCholeskyResult r = new PivotedCholesky(Compute.reference(), new PivotedCholeskyOptions(12, 0, 0, 4))
+        .factor(k);
+    assertEquals(12, r.rank());
+    for (int p : r.pivots()) {
+      assertTrue(p < 40, "pivot " + p + " chosen over its lower-index twin " + (p - 40));
+    }
+    double[] diag = new double[60];
+    for (int i = 0; i < 60; i++) {
+      diag[i] = k.get(i, i);
+    }
+    PivotedCholeskyResult implicit = new PivotedCholesky(Compute.reference(), new PivotedCholeskyOptions(12, 0, 0, 4))
+        .factor(60, j -> {
+          double[] c = new double[60];
+          for (int i = 0; i < 60; i++) {
+            c[i] = k.get(i, j);
+          }
+          return c;
+        }, diag, DType.F64);
+    org.junit.jupiter.api.Assertions.assertArrayEquals(implicit.pivots(), r.pivots());
+  }
+
+  @Test
+  void pivotedCholeskyOnTheVectorBackendIsTheSameOnOneAndTwoThreadsAndMatchesTheReference() {
+    // n = 300, rank 150 in panels of 16: nine level-3 updates of the trailing upper triangle (two
+    // row blocks of the update each at first), in place and not.
+    java.util.SplittableRandom rnd = new java.util.SplittableRandom(5);
+    Matrix x = Sketches.gaussian(DType.F64, 600, 300, rnd, 1);
+    for (int j = 0; j < 300; j++) {
+      double scale = Math.pow(1 + (j * 37) % 300, -0.75);
+      for (int i = 0; i < 600; i++) {
+        x.set(i, j, x.get(i, j) * scale);
+      }
+    }
+    Matrix a = Norms.times(Norms.transpose(x), x);
+    PivotedCholeskyOptions options = new PivotedCholeskyOptions(150, 0, 0, 16);
+    PivotedCholeskyResult reference = new PivotedCholesky(Compute.reference(), options).factor(a);
+    PivotedCholeskyResult[] vector = new PivotedCholeskyResult[2];
+    for (int t = 1; t <= 2; t++) {
+      try (Compute c = Compute.open(structura.api.backend.BackendConfig.builder().backend("vector").strict(true)
+          .threads(t).build())) {
+        vector[t - 1] = new PivotedCholesky(c, options).factor(a);
+        PivotedCholeskyResult inPlace = new PivotedCholesky(c, options).factorInPlace(a.copy());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(vector[t - 1].pivots(), inPlace.pivots());
+        assertEquals(0.0, Norms.maxAbs(Norms.minus(vector[t - 1].l(), inPlace.l())));
+      }
+    }
+    org.junit.jupiter.api.Assertions.assertArrayEquals(vector[0].pivots(), vector[1].pivots());
+    assertEquals(0.0, Norms.maxAbs(Norms.minus(vector[0].l(), vector[1].l())), "1 and 2 threads differ");
+    org.junit.jupiter.api.Assertions.assertArrayEquals(reference.pivots(), vector[0].pivots());
+    double scale = Norms.maxAbs(reference.l());
+    assertTrue(Norms.maxAbs(Norms.minus(reference.l(), vector[0].l())) < 1e-12 * scale, "vector and reference L differ");
+    assertEquals(reference.residualTrace(), vector[0].residualTrace(), 1e-10 * reference.trace());
+  }
 }

@@ -290,7 +290,7 @@ public final class QrBenchmark {
     return Linker.nativeLinker().downcallHandle(lib.find(name).orElseThrow(), descriptor);
   }
 
-  private static String openBlasCoreName() {
+  static String openBlasCoreName() {
     try {
       MemorySegment s = (MemorySegment) openBlas("openblas_get_corename", FunctionDescriptor.of(ValueLayout.ADDRESS))
           .invokeExact();
