@@ -10,14 +10,4 @@
 # On an AVX-512 host benchmarks/openblas-env.sh asks OpenBLAS for its AVX-512 kernel (SkylakeX)
 # for the benchmark process only (never in tests or CI). Needs a JDK 25 and the system OpenBLAS
 # (apt-get install -y libopenblas-dev).
-set -e
-cd "$(dirname "$0")/.."
-. scripts/find-jdk.sh
-./mvnw -B -q -pl algorithms,spi-cpu-vector -am test-compile dependency:build-classpath \
-  -Dmdep.outputFile="$PWD/algorithms/target/qr-classpath.txt" -DskipTests
-CP="algorithms/target/test-classes:algorithms/target/classes:spi-cpu-vector/target/classes:api/target/classes"
-CP="$CP:$(cat algorithms/target/qr-classpath.txt)"
-. benchmarks/openblas-env.sh
-# shellcheck disable=SC2086  # OPENBLAS_ENV is a list of env(1) arguments
-exec env $OPENBLAS_ENV java --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -Xmx12g -cp "$CP" \
-  structura.algorithms.linalg.PivotedCholeskyBenchmark "$@"
+exec env LINALG_BENCHMARK=PivotedCholeskyBenchmark "$(dirname "$0")/run-qr.sh" "$@"

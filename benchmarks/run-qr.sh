@@ -7,6 +7,9 @@
 #   benchmarks/run-qr.sh                          # 8192x1024, 7 repetitions, threads 1,2, F64 and F32
 #   benchmarks/run-qr.sh 4096 512 5 2 F64         # m n repetitions threads dtypes
 #
+# LINALG_BENCHMARK names another benchmark class of structura.algorithms.linalg's tests to run the
+# same way (benchmarks/run-pivoted-cholesky.sh does).
+#
 # On an AVX-512 host benchmarks/openblas-env.sh asks OpenBLAS for its AVX-512 kernel (SkylakeX)
 # and unsets OPENBLAS_L2_SIZE, for the benchmark process only, so that the peer is the strongest
 # OpenBLAS for the machine (never in tests or CI). Needs a JDK 25 and the system OpenBLAS (apt-get install -y libopenblas-dev).
@@ -20,4 +23,4 @@ CP="$CP:$(cat algorithms/target/qr-classpath.txt)"
 . benchmarks/openblas-env.sh
 # shellcheck disable=SC2086  # OPENBLAS_ENV is a list of env(1) arguments
 exec env $OPENBLAS_ENV java --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -Xmx12g -cp "$CP" \
-  structura.algorithms.linalg.QrBenchmark "$@"
+  "structura.algorithms.linalg.${LINALG_BENCHMARK:-QrBenchmark}" "$@"
