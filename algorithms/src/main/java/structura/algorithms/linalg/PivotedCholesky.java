@@ -55,6 +55,10 @@ import structura.api.backend.Transpose;
  * maxRank.
  */
 public final class PivotedCholesky {
+  /** Fewest multiply-subtracts in a level-2 step worth splitting over the host threads. */
+  static final long LEVEL2_PARALLEL_MIN = 1 << 15;
+  /** Fewest positions per range of a split level-2 step. */
+  static final int LEVEL2_MIN_COLUMNS = 256;
   private final Compute compute;
   private final PivotedCholeskyOptions options;
 
@@ -187,6 +191,7 @@ public final class PivotedCholesky {
    */
   private PivotedCholeskyResult run(int n, ColumnSource source, Residual residual, double[] diag, DType dtype) {
     int kmax = options.maxRank() == 0 ? n : options.maxRank();
+    int hostThreads = compute.backend().hostThreads();
     int nb = residual == null ? kmax : options.blockSize();
     double trace = 0;
     double d0 = 0;
@@ -217,14 +222,8 @@ public final class PivotedCholesky {
           exhausted = true;
           break;
         }
-        int p = -1;
-        double best = -1;
-        for (int i = 0; i < n; i++) {
-          if (!taken[i] && diag[i] > best) {
-            best = diag[i];
-            p = i;
-          }
-        }
+        int p = largestUntaken(diag, taken);
+        double best = p < 0 ? -1 : diag[p];
         if (p < 0 || !(best > pivotFloor)) {
           exhausted = true;
           break;
@@ -243,28 +242,21 @@ public final class PivotedCholesky {
         // positions < k, stay zero: they are exactly interpolated), less the panel's columns
         int row = k * n;
         source.column(p, k, perm, l, row);
-        for (int i = panel; i < k; i++) {
-          double lp = l[i * n + k];
-          if (lp != 0) {
-            int src = i * n;
-            for (int j = k + 1; j < n; j++) {
-              l[row + j] -= lp * l[src + j];
-            }
-          }
+        int first = k + 1;
+        int from = panel;
+        int step = k;
+        if ((long) (k - panel) * (n - first) >= LEVEL2_PARALLEL_MIN) {
+          RowRanges.forEach(hostThreads, n - first, LEVEL2_MIN_COLUMNS,
+              (lo, hi) -> subtractPanel(l, n, from, step, first + lo, first + hi));
+        } else {
+          subtractPanel(l, n, from, step, first, n);
         }
         double sc = 1 / Math.sqrt(best);
         for (int j = k + 1; j < n; j++) {
           l[row + j] *= sc;
         }
         l[row + k] = Math.sqrt(best);
-        remaining = 0;
-        for (int j = 0; j < n; j++) {
-          if (!taken[j]) {
-            double v = l[row + pos[j]];
-            diag[j] = Math.max(0, diag[j] - v * v);
-            remaining += diag[j];
-          }
-        }
+        remaining = downdateDiagonal(diag, taken, l, row, pos, n);
         diag[p] = 0;
         k++;
       }
@@ -282,6 +274,53 @@ public final class PivotedCholesky {
     }
     return new PivotedCholeskyResult(Arrays.copyOf(piv, k), dtype, n, remaining, trace, columns,
         Arrays.copyOf(pivotValue, k));
+  }
+
+  /** The first index (in A's row order) of the largest residual diagonal entry not taken; −1 if none. */
+  private static int largestUntaken(double[] diag, boolean[] taken) {
+    int p = -1;
+    double best = -1;
+    for (int i = 0; i < diag.length; i++) {
+      if (!taken[i] && diag[i] > best) {
+        best = diag[i];
+        p = i;
+      }
+    }
+    return p;
+  }
+
+  /**
+   * {@code d(j) ← max(0, d(j) − L(j, k)²)} for the rows not taken, in A's row order (column k at
+   * {@code l[row ..]} in positions); returns their sum, the residual trace.
+   */
+  private static double downdateDiagonal(double[] diag, boolean[] taken, double[] l, int row, int[] pos, int n) {
+    double sum = 0;
+    for (int j = 0; j < n; j++) {
+      if (!taken[j]) {
+        double v = l[row + pos[j]];
+        diag[j] = Math.max(0, diag[j] - v * v);
+        sum += diag[j];
+      }
+    }
+    return sum;
+  }
+
+  /**
+   * The level-2 step of column k: {@code L(j, k) −= L(k, i)·L(j, i)} for the panel's earlier
+   * columns i = from..k−1 in that order, at the positions j in [lo, hi). Each position gets the
+   * same operations whatever range it falls in, so a split over threads does not change a bit.
+   */
+  private static void subtractPanel(double[] l, int n, int from, int k, int lo, int hi) {
+    int row = k * n;
+    for (int i = from; i < k; i++) {
+      double lp = l[i * n + k];
+      if (lp != 0) {
+        int src = i * n;
+        for (int j = lo; j < hi; j++) {
+          l[row + j] -= lp * l[src + j];
+        }
+      }
+    }
   }
 
   /** Swaps positions k and t (k &lt; t) in the permutation and in L's columns 0..k−1. */
