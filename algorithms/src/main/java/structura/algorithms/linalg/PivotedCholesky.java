@@ -211,6 +211,10 @@ public final class PivotedCholesky {
     int[] piv = new int[kmax];
     double[] pivotValue = new double[kmax];
     boolean[] taken = new boolean[n];
+    int panelCount = (kmax + nb - 1) / nb;
+    int[] panelStarts = new int[panelCount];
+    int[][] panelPerms = new int[panelCount][];
+    int panels = 0;
     int k = 0;
     double remaining = trace;
     boolean exhausted = false;
@@ -233,7 +237,7 @@ public final class PivotedCholesky {
         pivotValue[k] = best;
         int t = pos[p];
         if (t != k) {
-          swapPositions(k, t, perm, pos, l, n);
+          swapPositions(k, t, perm, pos, l, n, panel);
           if (residual != null) {
             residual.swap(k, t);
           }
@@ -260,16 +264,23 @@ public final class PivotedCholesky {
         diag[p] = 0;
         k++;
       }
+      // the panel's columns are final: their positions are those of this permutation
+      panelStarts[panels] = panel;
+      panelPerms[panels++] = perm.clone();
       if (residual != null && k > panel && !exhausted && k < kmax) {
         residual.update(compute, l, panel, k);
       }
     }
-    // back to A's row order
+    // back to A's row order, each panel's columns through the permutation at its end
     double[] columns = new double[Math.multiplyExact(k, n)];
-    for (int c = 0; c < k; c++) {
-      int src = c * n;
-      for (int i = 0; i < n; i++) {
-        columns[src + perm[i]] = l[src + i];
+    for (int q = 0; q < panels; q++) {
+      int[] at = panelPerms[q];
+      int stop = q + 1 < panels ? panelStarts[q + 1] : k;
+      for (int c = panelStarts[q]; c < stop; c++) {
+        int src = c * n;
+        for (int i = 0; i < n; i++) {
+          columns[src + at[i]] = l[src + i];
+        }
       }
     }
     return new PivotedCholeskyResult(Arrays.copyOf(piv, k), dtype, n, remaining, trace, columns,
@@ -323,15 +334,19 @@ public final class PivotedCholesky {
     }
   }
 
-  /** Swaps positions k and t (k &lt; t) in the permutation and in L's columns 0..k−1. */
-  private static void swapPositions(int k, int t, int[] perm, int[] pos, double[] l, int n) {
+  /**
+   * Swaps positions k and t (k &lt; t) in the permutation and in the current panel's columns
+   * {@code panel..k−1}, the only ones read again before the end (earlier panels' columns keep the
+   * positions of the permutation at their panel's end, which the result is built from).
+   */
+  private static void swapPositions(int k, int t, int[] perm, int[] pos, double[] l, int n, int panel) {
     int a = perm[k];
     int b = perm[t];
     perm[k] = b;
     perm[t] = a;
     pos[b] = k;
     pos[a] = t;
-    for (int c = 0; c < k; c++) {
+    for (int c = panel; c < k; c++) {
       int base = c * n;
       double v = l[base + k];
       l[base + k] = l[base + t];
