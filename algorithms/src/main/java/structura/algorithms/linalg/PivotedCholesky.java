@@ -211,10 +211,8 @@ public final class PivotedCholesky {
     int[] piv = new int[kmax];
     double[] pivotValue = new double[kmax];
     boolean[] taken = new boolean[n];
-    int panelCount = (kmax + nb - 1) / nb;
-    int[] panelStarts = new int[panelCount];
-    int[][] panelPerms = new int[panelCount][];
-    int panels = 0;
+    // L in A's row order (the result), each panel's columns copied in when the panel is done
+    double[] columns = new double[Math.multiplyExact(n, kmax)];
     int k = 0;
     double remaining = trace;
     boolean exhausted = false;
@@ -264,27 +262,19 @@ public final class PivotedCholesky {
         diag[p] = 0;
         k++;
       }
-      // the panel's columns are final: their positions are those of this permutation
-      panelStarts[panels] = panel;
-      panelPerms[panels++] = perm.clone();
+      // the panel's columns are final: back to A's row order through the permutation as it is now
+      for (int c = panel; c < k; c++) {
+        int src = c * n;
+        for (int i = 0; i < n; i++) {
+          columns[src + perm[i]] = l[src + i];
+        }
+      }
       if (residual != null && k > panel && !exhausted && k < kmax) {
         residual.update(compute, l, panel, k);
       }
     }
-    // back to A's row order, each panel's columns through the permutation at its end
-    double[] columns = new double[Math.multiplyExact(k, n)];
-    for (int q = 0; q < panels; q++) {
-      int[] at = panelPerms[q];
-      int stop = q + 1 < panels ? panelStarts[q + 1] : k;
-      for (int c = panelStarts[q]; c < stop; c++) {
-        int src = c * n;
-        for (int i = 0; i < n; i++) {
-          columns[src + at[i]] = l[src + i];
-        }
-      }
-    }
-    return new PivotedCholeskyResult(Arrays.copyOf(piv, k), dtype, n, remaining, trace, columns,
-        Arrays.copyOf(pivotValue, k));
+    return new PivotedCholeskyResult(Arrays.copyOf(piv, k), dtype, n, remaining, trace,
+        k == kmax ? columns : Arrays.copyOf(columns, k * n), Arrays.copyOf(pivotValue, k));
   }
 
   /** The first index (in A's row order) of the largest residual diagonal entry not taken; −1 if none. */
@@ -336,8 +326,8 @@ public final class PivotedCholesky {
 
   /**
    * Swaps positions k and t (k &lt; t) in the permutation and in the current panel's columns
-   * {@code panel..k−1}, the only ones read again before the end (earlier panels' columns keep the
-   * positions of the permutation at their panel's end, which the result is built from).
+   * {@code panel..k−1}, the only ones read again (earlier panels' columns were copied to the
+   * result, in A's row order, when their panel was done).
    */
   private static void swapPositions(int k, int t, int[] perm, int[] pos, double[] l, int n, int panel) {
     int a = perm[k];

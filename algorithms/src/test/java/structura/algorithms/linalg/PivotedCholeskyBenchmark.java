@@ -2,9 +2,7 @@ package structura.algorithms.linalg;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.util.ArrayList;
@@ -167,9 +165,7 @@ public final class PivotedCholeskyBenchmark {
 
   /** dpstrf_(uplo, n, a, lda, piv, rank, tol, work, info, uplo_len) from the system OpenBLAS. */
   private static MethodHandle dpstrf() {
-    SymbolLookup lib = SymbolLookup.libraryLookup("libopenblas.so.0", Arena.global());
-    return Linker.nativeLinker().downcallHandle(lib.find("dpstrf_").orElseThrow(),
-        FunctionDescriptor.ofVoid(ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS,
+    return QrBenchmark.openBlas("dpstrf_", FunctionDescriptor.ofVoid(ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS,
             ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS,
             ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
   }

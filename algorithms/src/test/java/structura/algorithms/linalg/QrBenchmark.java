@@ -285,7 +285,7 @@ public final class QrBenchmark {
     }
   }
 
-  private static MethodHandle openBlas(String name, FunctionDescriptor descriptor) {
+  static MethodHandle openBlas(String name, FunctionDescriptor descriptor) {
     SymbolLookup lib = SymbolLookup.libraryLookup("libopenblas.so.0", Arena.global());
     return Linker.nativeLinker().downcallHandle(lib.find(name).orElseThrow(), descriptor);
   }
