@@ -22,6 +22,7 @@ import structura.algorithms.spectral.Centering;
 import structura.algorithms.spectral.DistributedPca;
 import structura.algorithms.spectral.DistributedPcaOptions;
 import structura.algorithms.spectral.DistributedPcaResult;
+import structura.algorithms.spectral.LocalSolver;
 import structura.algorithms.spectral.PartitionEngine;
 import structura.algorithms.spectral.PartitionSource;
 import structura.algorithms.spectral.PartitionedRows;
@@ -75,6 +76,21 @@ final class PcaCommand implements Callable<Integer> {
   @Option(names = "--seed", paramLabel = "N", defaultValue = "0", description = "Seed of the local randomized SVDs (default ${DEFAULT-VALUE}).")
   long seed;
 
+  @Option(names = "--local-solver", paramLabel = "NAME", defaultValue = "randomized",
+      description = "How each partition finds its top-k eigenspace: randomized (randomized SVD of the rows, O(rows·d·k)) or "
+          + "covariance (the d x d covariance and a dense eigendecomposition, exact to rounding, O(rows·d² + d³)) "
+          + "(default ${DEFAULT-VALUE}).")
+  String localSolver;
+
+  @Option(names = "--power-iterations", paramLabel = "Q", defaultValue = "4",
+      description = "Power iterations of the randomized local SVDs; raise it when the spectrum decays slowly past rank K "
+          + "(--check then reports a large distance even with one partition) (default ${DEFAULT-VALUE}).")
+  int powerIterations;
+
+  @Option(names = "--oversampling", paramLabel = "P", defaultValue = "10",
+      description = "Extra columns of the randomized local SVDs (default ${DEFAULT-VALUE}).")
+  int oversampling;
+
   @Option(names = "--out", paramLabel = "FILE", description = "Write the d x k components: .npy, or CSV for any other extension.")
   Path out;
 
@@ -118,8 +134,15 @@ final class PcaCommand implements Callable<Integer> {
     }
     // Files the driver reads are read before the engine starts, so bad data fails fast.
     Matrix x = parquet ? null : MatrixFiles.read(input);
+    LocalSolver solver = parseLocalSolver(localSolver);
+    if (powerIterations < 0 || oversampling < 0) {
+      throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT,
+          "--power-iterations = " + powerIterations + " and --oversampling = " + oversampling + " must not be negative.",
+          "Pass 0 or more (defaults: 4 power iterations, 10 extra columns).");
+    }
     DistributedPcaOptions pcaOptions = DistributedPcaOptions.ofRank(rank).withMethod(pcaMethod)
-        .withCentering(center ? Centering.GLOBAL : Centering.NONE).withSeed(seed);
+        .withCentering(center ? Centering.GLOBAL : Centering.NONE).withSeed(seed).withLocalSolver(solver)
+        .withRandomizedSvd(oversampling, powerIterations);
     int threads = options.threads == null ? 0 : options.threads;
     try (PartitionEngine eng = PartitionEngines.open(engine, master, threads, Duration.ofSeconds(timeoutSeconds))) {
       PartitionedRows rows;
@@ -165,6 +188,15 @@ final class PcaCommand implements Callable<Integer> {
     }
   }
 
+  private static LocalSolver parseLocalSolver(String name) {
+    return switch (name.toLowerCase(Locale.ROOT)) {
+      case "randomized" -> LocalSolver.RANDOMIZED_SVD;
+      case "covariance" -> LocalSolver.COVARIANCE_EIGEN;
+      default -> throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT,
+          "--local-solver " + name + " is not a local solver.", "Use randomized or covariance.");
+    };
+  }
+
   /** Outputs against the input and each other (resolved paths), and writability, before any work. */
   private void checkOutputsAgainstInput() {
     Charts.plan(new OutputPlan(force).input("--input", input)
@@ -181,6 +213,13 @@ final class PcaCommand implements Callable<Integer> {
     m.put("partitions", p);
     m.put("engine", engineId);
     m.put("method", r.method().name().toLowerCase(Locale.ROOT));
+    if (r.method() != PcaMethod.CENTRALIZED) {
+      m.put("local_solver", localSolver.toLowerCase(Locale.ROOT));
+    }
+    if (r.method() != PcaMethod.CENTRALIZED && parseLocalSolver(localSolver) == LocalSolver.RANDOMIZED_SVD) {
+      m.put("power_iterations", powerIterations);
+      m.put("oversampling", oversampling);
+    }
     m.put("seconds", seconds);
     m.put("rounds", r.passes());
     m.put("passes", r.passes());

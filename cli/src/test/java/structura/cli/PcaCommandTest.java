@@ -62,6 +62,51 @@ class PcaCommandTest {
     assertTrue(report.get("subspace_distance").getAsDouble() < 0.01, report.toString());
   }
 
+  /**
+   * 3000 x 40 Gaussian rows whose column scales fall slowly (1/(1 + 0.03 j)), so the eigengap at
+   * rank 5 is small (λ6/λ5 ≈ 0.94) and a randomized SVD without power iterations misses the subspace.
+   */
+  private Path slowSpectrumNpy() throws IOException {
+    java.util.Random random = new java.util.Random(7);
+    Matrix x = Matrix.zeros(DType.F64, 3000, 40);
+    for (int i = 0; i < 3000; i++) {
+      for (int j = 0; j < 40; j++) {
+        x.set(i, j, random.nextGaussian() / (1 + 0.03 * j));
+      }
+    }
+    Path file = dir.resolve("slow.npy");
+    try (OutputStream out = Files.newOutputStream(file)) {
+      MatrixFiles.writeNpy(x, out);
+    }
+    return file;
+  }
+
+  private double checkedDistance(Path input, String... extra) throws IOException {
+    Path json = dir.resolve("check-" + String.join("_", extra).replace("-", "") + ".json");
+    String[] args = {"pca", "--input", input.toString(), "--rank", "5", "--partitions", "1", "--check", "--json",
+        json.toString()};
+    String[] all = java.util.Arrays.copyOf(args, args.length + extra.length);
+    System.arraycopy(extra, 0, all, args.length, extra.length);
+    CliRun run = CliRun.of(all);
+    assertEquals(0, run.exit(), run.err());
+    return JsonParser.parseString(Files.readString(json)).getAsJsonObject().get("subspace_distance").getAsDouble();
+  }
+
+  @Test
+  void localSolverAndPowerIterationsReachTheLocalSolver() throws IOException {
+    Path input = slowSpectrumNpy();
+    // one partition: the procrustes answer is that partition's eigenspace, so --check measures the local solver alone
+    double exact = checkedDistance(input, "--local-solver", "covariance");
+    double rough = checkedDistance(input, "--power-iterations", "0", "--oversampling", "0");
+    double sharp = checkedDistance(input, "--power-iterations", "12", "--oversampling", "10");
+    assertTrue(exact < 1e-8, "covariance solver, one partition: " + exact);
+    assertTrue(rough > 0.3, "randomized SVD with q = 0, p = 0 on a small gap: " + rough);
+    assertTrue(sharp < rough / 10, "q = 12, p = 10: " + sharp + " against " + rough);
+    CliRun bad = CliRun.of("pca", "--input", input.toString(), "--rank", "5", "--local-solver", "lanczos");
+    assertEquals(2, bad.exit(), bad.err());
+    assertTrue(bad.err().contains("randomized or covariance"), bad.err());
+  }
+
   @Test
   void thePlotShowsTheExplainedVariance() throws Exception {
     Path input = spikedNpy(model());

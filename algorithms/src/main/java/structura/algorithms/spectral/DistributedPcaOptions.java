@@ -62,6 +62,14 @@ public record DistributedPcaOptions(int rank, PcaMethod method, Centering center
         robustThreshold, fault);
   }
 
+  /**
+   * A copy whose randomized local SVDs use {@code p} extra columns and {@code q} power iterations
+   * (used only with {@link LocalSolver#RANDOMIZED_SVD}).
+   */
+  public DistributedPcaOptions withRandomizedSvd(int p, int q) {
+    return new DistributedPcaOptions(rank, method, centering, localSolver, p, q, seed, robustThreshold, fault);
+  }
+
   /** A copy with {@code f}. */
   public DistributedPcaOptions withFault(NodeFault f) {
     return new DistributedPcaOptions(rank, method, centering, localSolver, oversampling, powerIterations, seed,
