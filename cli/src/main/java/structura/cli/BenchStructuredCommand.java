@@ -1,6 +1,7 @@
 package structura.cli;
 
 import jakarta.inject.Inject;
+import jakarta.inject.Provider;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -14,6 +15,8 @@ import picocli.CommandLine.Spec;
 import structura.algorithms.structured.StructuredBenchmark;
 import structura.algorithms.structured.StructuredBenchmarkOptions;
 import structura.algorithms.structured.StructuredBenchmarkRow;
+import structura.api.backend.BackendSelection;
+import structura.api.backend.Compute;
 import structura.formats.io.OutputPlan;
 
 /**
@@ -37,18 +40,26 @@ final class BenchStructuredCommand implements Callable<Integer> {
   @Option(names = "--force", description = "Replace an existing --json file.")
   boolean force;
 
+  private final Provider<BackendSelection> selection;
+
   @Inject
-  BenchStructuredCommand() {}
+  BenchStructuredCommand(Provider<BackendSelection> selection) {
+    this.selection = selection;
+  }
 
   @Override
   public Integer call() {
     StructuredBenchmarkOptions options = StructuredBenchmarkOptions.defaults().withN(size);
     new OutputPlan(force).output("--json", json, OutputPlan.Shape.FILE).check();  // before minutes of timing
     PrintWriter out = spec.commandLine().getOut();
-    out.printf("Structured vs dense (F64; dense above n=%d for factorizations and n=%d for eigh is timed at that order "
-        + "and scaled by n^3):%n", options.denseFactorMaxN(), options.denseEigenMaxN());
-    out.flush();
-    List<StructuredBenchmarkRow> rows = new StructuredBenchmark(options).run();
+    List<StructuredBenchmarkRow> rows;
+    try (Compute compute = selection.get().open()) {
+      out.printf("Structured vs dense on backend %s (F64; dense solve and logdet by Cholesky, eigh by EJML; dense above "
+          + "n=%d for factorizations and n=%d for eigh is timed at that order and scaled by n^3):%n", compute.backendId(),
+          options.denseFactorMaxN(), options.denseEigenMaxN());
+      out.flush();
+      rows = new StructuredBenchmark(options, compute).run();
+    }
     String format = "%-44s %-7s %6s %14s %12s %9s %10s %14s%n";
     out.printf(format, "operator", "function", "n", "structured_s", "dense_s", "dense_n", "speedup", "relative_error");
     for (StructuredBenchmarkRow r : rows) {

@@ -3,8 +3,9 @@ package structura.algorithms.linalg;
 /**
  * Options of {@link Cholesky}.
  *
- * @param blockSize panel width of the blocked factorization; default 64. At least 1; 1 gives the
- *     unblocked (level-2) algorithm.
+ * @param blockSize width of the steps inside each outer panel of the blocked factorization
+ *     (whose width is the largest multiple of it up to 256, at least one block); default 64. At
+ *     least 1; 1 gives level-2 steps inside the outer panels.
  */
 public record CholeskyOptions(int blockSize) {
   /** Validates. */

@@ -15,9 +15,11 @@ import structura.api.ErrorCode;
 import structura.api.InvalidArgumentException;
 import structura.api.Matrix;
 import structura.api.backend.Compute;
+import structura.api.operator.DenseOperator;
 import structura.api.operator.LinearOperator;
 import structura.api.operator.Operators;
 import structura.api.operator.Structure;
+import structura.api.operator.TaggedOperator;
 
 /**
  * The dense base cases of the dispatch table: what an unstructured operator (or an
@@ -32,10 +34,24 @@ final class DenseRoutes {
     return a.toDense().toDType(DType.F64);
   }
 
+  /**
+   * The backend the operator's matrix lives on (a dense operator's, through tags), so that its
+   * factorization's trailing updates run there too; the reference backend for anything else (an
+   * operator formed densely from structure has no backend of its own). Before, every dense
+   * Cholesky ran on the reference backend whatever the operator's.
+   */
+  static Compute computeOf(LinearOperator a) {
+    LinearOperator x = a;
+    while (x instanceof TaggedOperator t) {
+      x = t.inner();
+    }
+    return x instanceof DenseOperator d ? d.compute() : Compute.reference();
+  }
+
   /** L with A = L·Lᵀ from our blocked Cholesky; the failure names the pivot and says A was declared PSD when it was. */
   static double[] choleskyFactor(LinearOperator a) {
     try {
-      return new Cholesky(Compute.reference(), CholeskyOptions.defaults()).factor(dense(a)).f64();  // small dense route: the facade is static and holds no Compute yet
+      return new Cholesky(computeOf(a), CholeskyOptions.defaults()).factor(dense(a)).f64();
     } catch (NumericalFailureException e) {
       String tagged = a.is(Structure.PSD) ? " Argument 'a' is tagged PSD but is not positive definite: " : " ";
       throw new NumericalFailureException("Linalg:" + tagged + e.detail(), e.remedy());

@@ -16,8 +16,11 @@ import structura.api.operator.Structure;
 
 /**
  * What structure buys: {@link Linalg} on a structured operator against the same function on
- * its dense matrix (the dense route {@code Auto} takes on a PSD-tagged dense operator: our
- * blocked Cholesky for solve and logdet, EJML's symmetric QR for eigh), in F64.
+ * its dense matrix by the direct dense route: our blocked Cholesky for solve and logdet
+ * ({@link Algorithm.Cholesky}, asked for by name, so that above {@code Auto}'s dense limit the
+ * dense side is still a factorization and not CG to a tolerance), EJML's symmetric QR for eigh;
+ * in F64, both sides on one backend (every factor, block and dense matrix is an operator on
+ * {@code compute}).
  *
  * <p>Cases (issue 13): solve, logdet and eigh of A⊗B with √n×√n SPD factors (64×64 at
  * n = 4096); the same on a block-diagonal operator of 64 SPD blocks; a Woodbury solve of
@@ -35,10 +38,15 @@ public final class StructuredBenchmark {
   private static final int BLOCKS = 64;
   private static final int WOODBURY_RANK = 64;
   private final StructuredBenchmarkOptions options;
+  private final Compute compute;
 
-  /** @param options sizes and seed */
-  public StructuredBenchmark(StructuredBenchmarkOptions options) {
+  /**
+   * @param options sizes and seed
+   * @param compute the backend both sides run on (not closed here)
+   */
+  public StructuredBenchmark(StructuredBenchmarkOptions options, Compute compute) {
     this.options = Objects.requireNonNull(options, "options");
+    this.compute = Objects.requireNonNull(compute, "compute");
   }
 
   /** Runs every case; takes seconds at n = 4096 for the structured side and minutes for the dense side. */
@@ -48,7 +56,7 @@ public final class StructuredBenchmark {
     IntFunction<LinearOperator> kronecker = order -> {
       int side = (int) Math.round(Math.sqrt(order));
       SplittableRandom rnd = new SplittableRandom(options.seed());
-      return Operators.kronecker(spd(side, rnd), spd(side, rnd));
+      return Operators.kronecker(spd(side, rnd, compute), spd(side, rnd, compute));
     };
     String kName = "kronecker " + f + "x" + f + " (x) " + f + "x" + f + " SPD";
     rows.addAll(threeFunctions(kName, f * f, kronecker));
@@ -58,12 +66,12 @@ public final class StructuredBenchmark {
       int size = Math.max(1, order / BLOCKS);
       LinearOperator[] b = new LinearOperator[order / size];
       for (int i = 0; i < b.length; i++) {
-        b[i] = spd(size, rnd);
+        b[i] = spd(size, rnd, compute);
       }
       return Operators.blockDiagonal(b);
     };
     rows.addAll(threeFunctions("blockDiagonal " + BLOCKS + " x " + block + "x" + block + " SPD", block * BLOCKS, blocks));
-    IntFunction<LinearOperator> woodbury = order -> diagonalPlusLowRank(order, new SplittableRandom(options.seed() + 2));
+    IntFunction<LinearOperator> woodbury = order -> diagonalPlusLowRank(order, new SplittableRandom(options.seed() + 2), compute);
     rows.add(solve("diagonal + rank " + WOODBURY_RANK + " (Woodbury)", 4 * options.n(), woodbury));
     return rows;
   }
@@ -79,7 +87,7 @@ public final class StructuredBenchmark {
     int n0 = Math.min(n, options.denseFactorMaxN());
     LinearOperator denseOp = densePsd(n0 == n ? op : make.apply(n0));
     Matrix b0 = n0 == n ? b : random(n0, 1, new SplittableRandom(options.seed() + 3));
-    Timed<Matrix> d = once(() -> Linalg.solve(denseOp, b0));
+    Timed<Matrix> d = once(() -> Linalg.solve(denseOp, b0, new Algorithm.Cholesky()));
     double error = n0 == n ? relative(s.value(), d.value()) : relative(op.apply(s.value()), b);
     return row(name, "solve", n, s, d, n0, error);
   }
@@ -89,7 +97,7 @@ public final class StructuredBenchmark {
     Timed<LogDeterminant> s = best(() -> Linalg.logdet(op));
     int n0 = Math.min(n, options.denseFactorMaxN());
     LinearOperator denseOp = densePsd(n0 == n ? op : make.apply(n0));
-    Timed<LogDeterminant> d = once(() -> Linalg.logdet(denseOp));
+    Timed<LogDeterminant> d = once(() -> Linalg.logdet(denseOp, new Algorithm.Cholesky()));
     double reference = n0 == n ? d.value().logAbs() : sumOfLogs(Linalg.eigh(op).values());
     return row(name, "logdet", n, s, d, n0, Math.abs(s.value().logAbs() - reference) / Math.abs(reference));
   }
@@ -110,13 +118,13 @@ public final class StructuredBenchmark {
     return new StructuredBenchmarkRow(name, function, n, s.seconds(), d.seconds() * scale, n0, error);
   }
 
-  /** The operator's dense matrix, tagged PSD so the dense route is Cholesky as Auto would choose. */
-  private static LinearOperator densePsd(LinearOperator op) {
-    return Operators.tagged(Operators.denseOnReference(op.toDense()), Structure.PSD);
+  /** The operator's dense matrix on {@code compute}, tagged PSD. */
+  private LinearOperator densePsd(LinearOperator op) {
+    return Operators.tagged(Operators.dense(op.toDense(), compute), Structure.PSD);
   }
 
-  /** G·Gᵀ/m + I for uniform G in [−1, 1]: SPD, eigenvalues in [1, about 1 + m/3]. Tagged PSD. */
-  static LinearOperator spd(int m, SplittableRandom rnd) {
+  /** G·Gᵀ/m + I for uniform G in [−1, 1], as an operator on {@code compute}: SPD, eigenvalues in [1, about 1 + m/3]. Tagged PSD. */
+  static LinearOperator spd(int m, SplittableRandom rnd, Compute compute) {
     Matrix g = random(m, m, rnd);
     Matrix a = Compute.reference().multiply(Transpose.N, g, Transpose.T, g);
     for (int i = 0; i < m; i++) {
@@ -124,11 +132,11 @@ public final class StructuredBenchmark {
         a.set(i, j, a.get(i, j) / m + (i == j ? 1 : 0));
       }
     }
-    return Operators.tagged(Operators.denseOnReference(a), Structure.PSD);
+    return Operators.tagged(Operators.dense(a, compute), Structure.PSD);
   }
 
-  /** diag(1 + u) + U·diag(s)·Uᵀ with U uniform/√order, s in [1, 2]: SPD. */
-  static LinearOperator diagonalPlusLowRank(int order, SplittableRandom rnd) {
+  /** diag(1 + u) + U·diag(s)·Uᵀ with U uniform/√order, s in [1, 2], the low-rank part on {@code compute}: SPD. */
+  static LinearOperator diagonalPlusLowRank(int order, SplittableRandom rnd, Compute compute) {
     double[] d = new double[order];
     for (int i = 0; i < order; i++) {
       d[i] = 1 + rnd.nextDouble();
@@ -144,7 +152,7 @@ public final class StructuredBenchmark {
     for (int j = 0; j < s.length; j++) {
       s[j] = 1 + rnd.nextDouble();
     }
-    return Operators.sum(Operators.diagonal(DType.F64, d), Operators.lowRankOnReference(u, s, u));
+    return Operators.sum(Operators.diagonal(DType.F64, d), Operators.lowRank(u, s, u, compute));
   }
 
   /** rows×cols F64 with entries uniform in [−1, 1). */

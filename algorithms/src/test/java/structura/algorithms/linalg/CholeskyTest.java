@@ -243,4 +243,55 @@ class CholeskyTest {
     assertTrue(Norms.maxAbs(Norms.minus(reference.l(), vector[0].l())) < 1e-12 * scale, "vector and reference L differ");
     assertEquals(reference.residualTrace(), vector[0].residualTrace(), 1e-10 * reference.trace());
   }
+
+  /**
+   * n = 1100: outer panels of 256 (four full, one of 76) and, in steps of 64 or 48, inner steps
+   * that end at the panel's edge or before it; ragged row blocks of the trailing update (256 and
+   * a remainder). Against an independent reference (L·Lᵀ = A, and the unblocked factor of the
+   * reference backend), on the vector backend with 1 and 2 threads.
+   */
+  @ParameterizedTest
+  @ValueSource(ints = {64, 48})
+  void blockedFactorOnTheVectorBackendReconstructsAAndIsTheSameOnOneAndTwoThreads(int blockSize) {
+    int n = 1100;
+    java.util.SplittableRandom rnd = new java.util.SplittableRandom(blockSize);
+    Matrix x = Sketches.gaussian(DType.F64, 2 * n, n, rnd, 1);
+    Matrix a = Norms.times(Norms.transpose(x), x);
+    Matrix unblocked = new Cholesky(Compute.reference(), new CholeskyOptions(n)).factor(a);
+    Matrix[] l = new Matrix[2];
+    for (int t = 1; t <= 2; t++) {
+      try (Compute c = Compute.open(structura.api.backend.BackendConfig.builder().backend("vector").strict(true)
+          .threads(t).build())) {
+        l[t - 1] = new Cholesky(c, new CholeskyOptions(blockSize)).factor(a);
+      }
+    }
+    assertEquals(0.0, Norms.maxAbs(Norms.minus(l[0], l[1])), "1 and 2 threads differ");
+    for (int i = 0; i < n; i++) {
+      for (int j = i + 1; j < n; j++) {
+        assertEquals(0.0, l[0].get(i, j), "upper triangle at " + i + ", " + j);
+      }
+    }
+    double scale = Norms.maxAbs(a);
+    double reconstruction = Norms.maxAbs(Norms.minus(Norms.times(l[0], Norms.transpose(l[0])), a)) / scale;
+    assertTrue(reconstruction < 1e-13, "max |L·Lᵀ − A| / max |A| = " + reconstruction);
+    double againstUnblocked = Norms.maxAbs(Norms.minus(l[0], unblocked)) / Norms.maxAbs(unblocked);
+    assertTrue(againstUnblocked < 1e-12, "blocked against the one-panel factor: " + againstUnblocked);
+  }
+
+  @Test
+  void aFailingPivotInALaterOuterPanelIsNamed() {
+    int n = 600;
+    java.util.SplittableRandom rnd = new java.util.SplittableRandom(3);
+    Matrix x = Sketches.gaussian(DType.F64, 2 * n, n, rnd, 1);
+    Matrix a = Norms.times(Norms.transpose(x), x);
+    // row and column 530 a copy of 20's: singular, the pivot at 530 (outer panel 3) is zero up to rounding
+    for (int i = 0; i < n; i++) {
+      a.set(530, i, a.get(20, i));
+      a.set(i, 530, a.get(i, 20));
+    }
+    a.set(530, 530, a.get(20, 20));
+    NumericalFailureException e = assertThrows(NumericalFailureException.class,
+        () -> new Cholesky(Compute.reference(), CholeskyOptions.defaults()).factor(a));
+    assertTrue(e.getMessage().contains("pivot 530"), e.getMessage());
+  }
 }

@@ -12,6 +12,7 @@ import org.ejml.interfaces.linsol.LinearSolverDense;
 import org.netlib.util.intW;
 import structura.api.DType;
 import structura.api.Matrix;
+import structura.api.backend.Compute;
 import structura.api.operator.LinearOperator;
 import structura.api.operator.Operators;
 
@@ -49,11 +50,12 @@ public final class StructuredLapackBenchmark {
         "structured_s", "lapack_s", "ejml_s", "vs_lapack", "vs_ejml", "rel_error");
     int f = (int) Math.sqrt(n);
     SplittableRandom rnd = new SplittableRandom(42);
-    LinearOperator k = Operators.kronecker(StructuredBenchmark.spd(f, rnd), StructuredBenchmark.spd(f, rnd));
+    LinearOperator k = Operators.kronecker(StructuredBenchmark.spd(f, rnd, Compute.reference()),
+        StructuredBenchmark.spd(f, rnd, Compute.reference()));
     threeFunctions("kronecker " + f + "x" + f + " (x) " + f + "x" + f, k, lapack, ejmlEigMax, rnd);
     LinearOperator[] blocks = new LinearOperator[64];
     for (int i = 0; i < blocks.length; i++) {
-      blocks[i] = StructuredBenchmark.spd(n / 64, rnd);
+      blocks[i] = StructuredBenchmark.spd(n / 64, rnd, Compute.reference());
     }
     threeFunctions("blockDiagonal 64 x " + n / 64 + "x" + n / 64, Operators.blockDiagonal(blocks), lapack, ejmlEigMax, rnd);
     woodbury(4 * n, Math.min(4 * n, woodburyMax), lapack, rnd);
@@ -118,7 +120,7 @@ public final class StructuredLapackBenchmark {
       return values;
     });
     int n0 = Math.min(n, ejmlEigMax);
-    double[] a0 = n0 == n ? a : StructuredBenchmark.spd(n0, rnd).toDense().f64();
+    double[] a0 = n0 == n ? a : StructuredBenchmark.spd(n0, rnd, Compute.reference()).toDense().f64();
     Timed<Boolean> ee = once(() -> {
       EigenDecomposition_F64<DMatrixRMaj> eig = DecompositionFactory_DDRM.eig(n0, true, true);
       return eig.decompose(DMatrixRMaj.wrap(n0, n0, a0.clone()));
@@ -135,10 +137,10 @@ public final class StructuredLapackBenchmark {
   }
 
   private static void woodbury(int n, int n0, LAPACK lapack, SplittableRandom rnd) {
-    LinearOperator op = StructuredBenchmark.diagonalPlusLowRank(n, rnd);
+    LinearOperator op = StructuredBenchmark.diagonalPlusLowRank(n, rnd, Compute.reference());
     Matrix b = StructuredBenchmark.random(n, 1, rnd);
     Timed<Matrix> s = best(() -> Linalg.solve(op, b));
-    LinearOperator small = n0 == n ? op : StructuredBenchmark.diagonalPlusLowRank(n0, rnd);
+    LinearOperator small = n0 == n ? op : StructuredBenchmark.diagonalPlusLowRank(n0, rnd, Compute.reference());
     double[] a = small.toDense().f64();
     Matrix b0 = n0 == n ? b : StructuredBenchmark.random(n0, 1, rnd);
     Timed<double[]> l = once(() -> {
