@@ -66,16 +66,44 @@ final class TriangularSolveOperator implements LinearOperator {
     return substitute(y, !lower, true);
   }
 
-  /** Solves op(T)·z = x; op(T) is lower when {@code lowerOp}; entry (i, j) of op(T) is t[j][i] when transposed. */
+  /**
+   * Solves op(T)·z = x; op(T) is lower when {@code lowerOp}; entry (i, j) of op(T) is t[j][i] when
+   * transposed. Either way T is read along its rows: untransposed by inner products (row i of T
+   * gives z_i), transposed by axpys (once z_i is known, row i of T, which is column i of op(T), is
+   * subtracted from the entries still to solve). Reading a transposed T by inner products walked
+   * its columns at a stride of n: 0.3 s per solve at n = 4096.
+   */
   private Matrix substitute(Matrix x, boolean lowerOp, boolean transposed) {
     int k = x.cols();
     double[] z = x.toDType(DType.F64).f64();
+    if (transposed) {
+      for (int step = 0; step < n; step++) {
+        int i = lowerOp ? step : n - 1 - step;
+        double d = t[i * n + i];
+        for (int c = 0; c < k; c++) {
+          z[i * k + c] /= d;
+        }
+        int from = lowerOp ? i + 1 : 0;
+        int to = lowerOp ? n : i;
+        for (int j = from; j < to; j++) {
+          double tij = t[i * n + j];
+          if (tij != 0) {
+            for (int c = 0; c < k; c++) {
+              z[j * k + c] -= tij * z[i * k + c];
+            }
+          }
+        }
+      }
+      Matrix out = Matrix.zeros(dtype, n, k);
+      out.copyFrom(Matrix.wrap(z, n, k));
+      return out;
+    }
     for (int step = 0; step < n; step++) {
       int i = lowerOp ? step : n - 1 - step;
       int from = lowerOp ? 0 : i + 1;
       int to = lowerOp ? i : n;
       for (int j = from; j < to; j++) {
-        double tij = transposed ? t[j * n + i] : t[i * n + j];
+        double tij = t[i * n + j];
         if (tij != 0) {
           for (int c = 0; c < k; c++) {
             z[i * k + c] -= tij * z[j * k + c];
