@@ -10,7 +10,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import structura.api.Matrix;
-import structura.api.backend.BackendConfig;
 import structura.api.backend.Compute;
 
 /**
@@ -44,11 +43,7 @@ public final class CholeskyBenchmark {
         + "max rel. diff of diag(L) |");
     System.out.println("|---|---|---|---|---|---|---|---|");
     for (int t : threadCounts) {
-      int set = QrBenchmark.openBlasThreads(t);
-      if (set != t) {
-        throw new IllegalStateException("OpenBLAS runs " + set + " threads, asked for " + t);
-      }
-      try (Compute c = Compute.open(BackendConfig.builder().backend("vector").strict(true).threads(t).build())) {
+      try (Compute c = QrBenchmark.vectorBesideOpenBlas(t)) {
         for (int n : orders) {
           double[] a = PivotedCholeskyBenchmark.scatter(n, 4 * n, 11);
           run(n, 2, a, dpotrf, c, t, false);

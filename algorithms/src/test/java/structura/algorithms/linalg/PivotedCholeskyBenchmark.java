@@ -56,11 +56,7 @@ public final class PivotedCholeskyBenchmark {
         + "max rel. diff of pivot diagonals |");
     System.out.println("|---|---|---|---|---|---|---|---|");
     for (int t : threadCounts) {
-      int set = QrBenchmark.openBlasThreads(t);
-      if (set != t) {
-        throw new IllegalStateException("OpenBLAS runs " + set + " threads, asked for " + t);
-      }
-      try (Compute c = Compute.open(BackendConfig.builder().backend("vector").strict(true).threads(t).build())) {
+      try (Compute c = QrBenchmark.vectorBesideOpenBlas(t)) {
         for (int k : ranks) {
           run(n, k, 2, a, dpstrf, c, t, false);
           run(n, k, reps, a, dpstrf, c, t, true);

@@ -57,10 +57,9 @@ public final class QrBenchmark {
     for (String dt : dtypes) {
       DType dtype = DType.valueOf(dt);
       for (int t : threadCounts) {
-        int set = openBlasThreads(t);
-        try (Compute c = Compute.open(BackendConfig.builder().backend("vector").strict(true).threads(t).build())) {
+        try (Compute c = vectorBesideOpenBlas(t)) {
           System.out.printf(Locale.ROOT, "%n%s %dx%d, %d thread(s) (OpenBLAS reports %d), backend %s%n", dtype, m, n,
-              t, set, c.backend().describe());
+              t, t, c.backend().describe());
           run(m / 4, n / 4, 2, dtype, lapack, c, false);
           run(m, n, reps, dtype, lapack, c, true);
           if (dtype == DType.F64) {
@@ -301,6 +300,18 @@ public final class QrBenchmark {
   }
 
   /** Sets OpenBLAS's thread count; returns what it reports afterwards. */
+  /**
+   * The strict vector backend on {@code threads} threads, with OpenBLAS set to the same count
+   * (checked), for one side-by-side row of the linear-algebra benchmarks.
+   */
+  static Compute vectorBesideOpenBlas(int threads) {
+    int set = openBlasThreads(threads);
+    if (set != threads) {
+      throw new IllegalStateException("OpenBLAS runs " + set + " threads, asked for " + threads);
+    }
+    return Compute.open(BackendConfig.builder().backend("vector").strict(true).threads(threads).build());
+  }
+
   static int openBlasThreads(int threads) {
     try {
       MethodHandle set = openBlas("openblas_set_num_threads", FunctionDescriptor.ofVoid(ValueLayout.JAVA_INT));
