@@ -134,15 +134,10 @@ final class PcaCommand implements Callable<Integer> {
     }
     // Files the driver reads are read before the engine starts, so bad data fails fast.
     Matrix x = parquet ? null : MatrixFiles.read(input);
-    LocalSolver solver = parseLocalSolver(localSolver);
-    if (powerIterations < 0 || oversampling < 0) {
-      throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT,
-          "--power-iterations = " + powerIterations + " and --oversampling = " + oversampling + " must not be negative.",
-          "Pass 0 or more (defaults: 4 power iterations, 10 extra columns).");
-    }
+    // DistributedPcaOptions refuses negative power iterations or oversampling, with a coded error
     DistributedPcaOptions pcaOptions = DistributedPcaOptions.ofRank(rank).withMethod(pcaMethod)
-        .withCentering(center ? Centering.GLOBAL : Centering.NONE).withSeed(seed).withLocalSolver(solver)
-        .withRandomizedSvd(oversampling, powerIterations);
+        .withCentering(center ? Centering.GLOBAL : Centering.NONE).withSeed(seed)
+        .withLocalSolver(parseLocalSolver(localSolver)).withRandomizedSvd(oversampling, powerIterations);
     int threads = options.threads == null ? 0 : options.threads;
     try (PartitionEngine eng = PartitionEngines.open(engine, master, threads, Duration.ofSeconds(timeoutSeconds))) {
       PartitionedRows rows;
@@ -167,7 +162,7 @@ final class PcaCommand implements Callable<Integer> {
         DistributedPcaResult exact = new DistributedPca(pcaOptions.withMethod(PcaMethod.CENTRALIZED)).estimate(rows);
         distance = SubspaceDistance.sinTheta(result.components(), exact.components());
       }
-      Map<String, Object> report = report(result, seconds, p, eng.id(), distance);
+      Map<String, Object> report = report(result, pcaOptions, seconds, p, eng.id(), distance);
       writeOutputs(result.components(), report);
       print(report);
     }
@@ -204,7 +199,8 @@ final class PcaCommand implements Callable<Integer> {
   }
 
 
-  private Map<String, Object> report(DistributedPcaResult r, double seconds, int p, String engineId, Double distance) {
+  private Map<String, Object> report(DistributedPcaResult r, DistributedPcaOptions o, double seconds, int p, String engineId,
+      Double distance) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("input", input.toString());
     m.put("rows", r.rows());
@@ -216,9 +212,9 @@ final class PcaCommand implements Callable<Integer> {
     if (r.method() != PcaMethod.CENTRALIZED) {
       m.put("local_solver", localSolver.toLowerCase(Locale.ROOT));
     }
-    if (r.method() != PcaMethod.CENTRALIZED && parseLocalSolver(localSolver) == LocalSolver.RANDOMIZED_SVD) {
-      m.put("power_iterations", powerIterations);
-      m.put("oversampling", oversampling);
+    if (r.method() != PcaMethod.CENTRALIZED && o.localSolver() == LocalSolver.RANDOMIZED_SVD) {
+      m.put("power_iterations", o.powerIterations());
+      m.put("oversampling", o.oversampling());
     }
     m.put("seconds", seconds);
     m.put("rounds", r.passes());

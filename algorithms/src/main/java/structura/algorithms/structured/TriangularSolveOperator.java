@@ -77,27 +77,38 @@ final class TriangularSolveOperator implements LinearOperator {
     int k = x.cols();
     double[] z = x.toDType(DType.F64).f64();
     if (transposed) {
-      for (int step = 0; step < n; step++) {
-        int i = lowerOp ? step : n - 1 - step;
-        double d = t[i * n + i];
-        for (int c = 0; c < k; c++) {
-          z[i * k + c] /= d;
-        }
-        int from = lowerOp ? i + 1 : 0;
-        int to = lowerOp ? n : i;
-        for (int j = from; j < to; j++) {
-          double tij = t[i * n + j];
-          if (tij != 0) {
-            for (int c = 0; c < k; c++) {
-              z[j * k + c] -= tij * z[i * k + c];
-            }
+      byAxpys(z, k, lowerOp);
+    } else {
+      byInnerProducts(z, k, lowerOp);
+    }
+    Matrix out = Matrix.zeros(dtype, n, k);
+    out.copyFrom(Matrix.wrap(z, n, k));
+    return out;
+  }
+
+  /** z ← op(T)⁻¹·z with op(T) = Tᵀ, lower when {@code lowerOp}: column i of op(T) is row i of T. */
+  private void byAxpys(double[] z, int k, boolean lowerOp) {
+    for (int step = 0; step < n; step++) {
+      int i = lowerOp ? step : n - 1 - step;
+      double d = t[i * n + i];
+      for (int c = 0; c < k; c++) {
+        z[i * k + c] /= d;
+      }
+      int from = lowerOp ? i + 1 : 0;
+      int to = lowerOp ? n : i;
+      for (int j = from; j < to; j++) {
+        double tij = t[i * n + j];
+        if (tij != 0) {
+          for (int c = 0; c < k; c++) {
+            z[j * k + c] -= tij * z[i * k + c];
           }
         }
       }
-      Matrix out = Matrix.zeros(dtype, n, k);
-      out.copyFrom(Matrix.wrap(z, n, k));
-      return out;
     }
+  }
+
+  /** z ← T⁻¹·z, T lower when {@code lowerOp}: z_i from row i of T. */
+  private void byInnerProducts(double[] z, int k, boolean lowerOp) {
     for (int step = 0; step < n; step++) {
       int i = lowerOp ? step : n - 1 - step;
       int from = lowerOp ? 0 : i + 1;
@@ -115,9 +126,6 @@ final class TriangularSolveOperator implements LinearOperator {
         z[i * k + c] /= d;
       }
     }
-    Matrix out = Matrix.zeros(dtype, n, k);
-    out.copyFrom(Matrix.wrap(z, n, k));
-    return out;
   }
 
   private void requireInput(Matrix x) {
